@@ -1,0 +1,42 @@
+import datetime
+
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class SubjectType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    SUBJECT_TYPE_UNSPECIFIED: _ClassVar[SubjectType]
+    SUBJECT_TYPE_INDIVIDUAL: _ClassVar[SubjectType]
+    SUBJECT_TYPE_ORGANIZATION: _ClassVar[SubjectType]
+SUBJECT_TYPE_UNSPECIFIED: SubjectType
+SUBJECT_TYPE_INDIVIDUAL: SubjectType
+SUBJECT_TYPE_ORGANIZATION: SubjectType
+
+class AccountRegistered(_message.Message):
+    __slots__ = ("account_id", "registered_at")
+    ACCOUNT_ID_FIELD_NUMBER: _ClassVar[int]
+    REGISTERED_AT_FIELD_NUMBER: _ClassVar[int]
+    account_id: str
+    registered_at: _timestamp_pb2.Timestamp
+    def __init__(self, account_id: _Optional[str] = ..., registered_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class RealNameVerified(_message.Message):
+    __slots__ = ("account_id", "subject_type", "province_code", "verified_at", "legal_basis")
+    ACCOUNT_ID_FIELD_NUMBER: _ClassVar[int]
+    SUBJECT_TYPE_FIELD_NUMBER: _ClassVar[int]
+    PROVINCE_CODE_FIELD_NUMBER: _ClassVar[int]
+    VERIFIED_AT_FIELD_NUMBER: _ClassVar[int]
+    LEGAL_BASIS_FIELD_NUMBER: _ClassVar[int]
+    account_id: str
+    subject_type: SubjectType
+    province_code: str
+    verified_at: _timestamp_pb2.Timestamp
+    legal_basis: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, account_id: _Optional[str] = ..., subject_type: _Optional[_Union[SubjectType, str]] = ..., province_code: _Optional[str] = ..., verified_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., legal_basis: _Optional[_Iterable[str]] = ...) -> None: ...

@@ -1,0 +1,108 @@
+"""Access-token checks: every service verifies the signed token itself, against identity's JWKS."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+import httpx
+import jwt
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from kit.problems import Unauthorized
+
+ALGORITHMS = ["EdDSA"]
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who is calling: the account id and the claims the issuer vouched for."""
+
+    subject: str
+    claims: dict[str, Any] = field(default_factory=dict)
+
+    def claim(self, name: str, default: Any = None) -> Any:
+        return self.claims.get(name, default)
+
+
+class TokenVerifier:
+    """Verifies EdDSA-signed JWTs with keys fetched from a JWKS URL, refreshed on an unknown key id."""
+
+    def __init__(self, jwks_url: str, *, issuer: str, audience: str, min_refresh_s: float = 5.0) -> None:
+        self._jwks_url = jwks_url
+        self._issuer = issuer
+        self._audience = audience
+        self._keys: dict[str, jwt.PyJWK] = {}
+        self._lock = asyncio.Lock()
+        self._fetched_at = 0.0
+        self._min_refresh_s = min_refresh_s
+
+    def use_keys(self, jwks: dict[str, Any]) -> None:
+        self._keys = {k["kid"]: jwt.PyJWK(k) for k in jwks.get("keys", []) if "kid" in k}
+        self._fetched_at = time.monotonic()
+
+    async def _refresh(self) -> None:
+        async with self._lock:
+            if time.monotonic() - self._fetched_at < self._min_refresh_s and self._keys:
+                return
+            async with httpx.AsyncClient(timeout=5) as client:
+                response = await client.get(self._jwks_url)
+                response.raise_for_status()
+            self.use_keys(response.json())
+
+    async def verify(self, token: str) -> Principal:
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.PyJWTError as exc:
+            raise Unauthorized("The access token is malformed.") from exc
+        kid = header.get("kid")
+        if kid not in self._keys:
+            try:
+                await self._refresh()
+            except (httpx.HTTPError, json.JSONDecodeError, jwt.PyJWTError) as exc:
+                raise Unauthorized("The token's signing keys cannot be fetched right now.") from exc
+        key = self._keys.get(kid)
+        if key is None:
+            raise Unauthorized("The access token was signed by an unknown key.")
+        try:
+            claims = jwt.decode(
+                token,
+                key=key,
+                algorithms=ALGORITHMS,
+                audience=self._audience,
+                issuer=self._issuer,
+                options={"require": ["exp", "iat", "sub"]},
+            )
+        except jwt.ExpiredSignatureError as exc:
+            raise Unauthorized("The access token has expired; sign in again.") from exc
+        except jwt.PyJWTError as exc:
+            raise Unauthorized("The access token is not valid.") from exc
+        return Principal(subject=claims["sub"], claims=claims)
+
+
+_bearer = HTTPBearer(auto_error=False)
+
+
+async def current_principal(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> Principal:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise Unauthorized("Send an access token: 'Authorization: Bearer <token>'.")
+    verifier: TokenVerifier = request.app.state.token_verifier
+    return await verifier.verify(credentials.credentials)
+
+
+async def optional_principal(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> Principal | None:
+    if credentials is None:
+        return None
+    return await current_principal(request, credentials)
+
+
+CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+OptionalPrincipal = Annotated[Principal | None, Depends(optional_principal)]

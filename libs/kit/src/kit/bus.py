@@ -1,0 +1,328 @@
+"""The Kafka event bus: producer, topic set-up, consumers with an inbox, and the broker watch.
+
+Delivery is at least once everywhere; effects are exactly once because every consumer records
+the event id in its inbox in the same transaction as the handler's effect, and commits the
+offset only after that transaction committed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+
+import asyncpg
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import KafkaConnectionError, KafkaError, TopicAlreadyExistsError
+from opentelemetry import trace
+
+from kit.cloudevents import Event, UndecodableEvent, decode
+from kit.db import transaction
+from kit.settings import KitSettings
+from kit.telemetry import context_from_traceparent
+
+log = logging.getLogger(__name__)
+tracer = trace.get_tracer("kit.bus")
+
+Handler = Callable[[asyncpg.Connection, Event], Awaitable[None]]
+
+# Errors that mean "try again later", not "this event is bad".
+TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
+    OSError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.TooManyConnectionsError,
+    asyncpg.DeadlockDetectedError,
+    asyncpg.SerializationError,
+)
+
+
+def create_producer(settings: KitSettings) -> AIOKafkaProducer:
+    # No idempotent producer: Tansu refuses it, and the outbox + inbox give the guarantees.
+    return AIOKafkaProducer(
+        bootstrap_servers=settings.kafka_bootstrap_servers,
+        client_id=settings.service_name,
+        acks="all",
+        enable_idempotence=False,
+        linger_ms=5,
+    )
+
+
+async def ensure_topics(settings: KitSettings, topics: Iterable[str]) -> list[str]:
+    """Create the topics that do not exist yet, with the configured partition count.
+
+    Returns the topics this call created (an existing topic is not an error).
+    """
+    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers)
+    await admin.start()
+    try:
+        return await _create_missing(admin, settings, topics)
+    finally:
+        await admin.close()
+
+
+async def _create_missing(admin: AIOKafkaAdminClient, settings: KitSettings, topics: Iterable[str]) -> list[str]:
+    wanted = sorted(set(topics))
+    existing = set(await admin.list_topics())
+    missing = [t for t in wanted if t not in existing]
+    created = []
+    for topic in missing:
+        try:
+            await admin.create_topics(
+                [NewTopic(topic, settings.kafka_topic_partitions, settings.kafka_replication_factor)]
+            )
+            created.append(topic)
+        except TopicAlreadyExistsError:
+            pass  # another process created it between our list and create
+    return created
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    """What one consumer group reads and how it handles each event type."""
+
+    group: str
+    topics: tuple[str, ...]
+    handlers: dict[str, Handler]
+    fetch_max_wait_ms: int | None = None  # None: the settings' default
+
+
+class _RewindOnAssign(ConsumerRebalanceListener):
+    def __init__(self, consumer: AIOKafkaConsumer) -> None:
+        self._consumer = consumer
+
+    async def on_partitions_revoked(self, revoked: set[TopicPartition]) -> None:
+        return None
+
+    async def on_partitions_assigned(self, assigned: set[TopicPartition]) -> None:
+        if assigned:
+            await self._consumer.seek_to_beginning(*assigned)
+
+
+class EventConsumer:
+    """Runs one consumer group member: decode, inbox guard + handler in one transaction, commit."""
+
+    def __init__(self, subscription: Subscription, pool: asyncpg.Pool, settings: KitSettings) -> None:
+        self.subscription = subscription
+        self._pool = pool
+        self._settings = settings
+        self._consumer: AIOKafkaConsumer | None = None
+        self._rewind = asyncio.Event()
+        self._positions: dict[TopicPartition, int] = {}
+        self.handled = 0
+
+    def request_rewind(self) -> None:
+        """Start over from the beginning of every partition (after the broker lost its state)."""
+        self._rewind.set()
+
+    def beyond_log_end(self) -> bool:
+        """True when our position is past a partition's high-water mark: the log was truncated.
+
+        Kafka never shrinks a log under a live consumer; a broker that lost its data does.
+        """
+        consumer = self._consumer
+        if consumer is None:
+            return False
+        for tp, position in self._positions.items():
+            if tp not in consumer.assignment():
+                continue
+            highwater = consumer.highwater(tp)
+            if highwater is not None and position > highwater:
+                return True
+        return False
+
+    def _new_consumer(self) -> AIOKafkaConsumer:
+        return AIOKafkaConsumer(
+            bootstrap_servers=self._settings.kafka_bootstrap_servers,
+            group_id=self.subscription.group,
+            client_id=f"{self._settings.service_name}:{self.subscription.group}",
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            fetch_max_wait_ms=self.subscription.fetch_max_wait_ms or self._settings.kafka_fetch_max_wait_ms,
+            session_timeout_ms=6000,
+            heartbeat_interval_ms=1000,
+            max_poll_interval_ms=300_000,
+        )
+
+    async def run(self) -> None:
+        rewinding = False
+        while True:
+            consumer = self._new_consumer()
+            listener = _RewindOnAssign(consumer) if rewinding else None
+            if listener is not None:
+                consumer.subscribe(list(self.subscription.topics), listener=listener)
+            else:
+                consumer.subscribe(list(self.subscription.topics))
+            try:
+                await consumer.start()
+            except KafkaError as exc:
+                log.warning(
+                    "consumer could not start; retrying", extra={"group": self.subscription.group, "error": repr(exc)}
+                )
+                await consumer.stop()
+                await asyncio.sleep(1)  # back-off before reconnecting, not synchronisation
+                continue
+            self._consumer = consumer
+            self._positions.clear()
+            self._rewind.clear()
+            try:
+                await self._consume(consumer)
+            finally:
+                self._consumer = None
+                await consumer.stop()
+            # _consume returns only when a rewind was requested.
+            log.warning("consumer rewinding to the beginning", extra={"group": self.subscription.group})
+            rewinding = True
+
+    async def _consume(self, consumer: AIOKafkaConsumer) -> None:
+        while not self._rewind.is_set():
+            batch = await consumer.getmany(timeout_ms=500, max_records=500)
+            if not batch:
+                continue
+            offsets: dict[TopicPartition, int] = {}
+            for tp, records in batch.items():
+                for record in records:
+                    await self._handle_record(record)
+                    offsets[tp] = record.offset + 1
+                    self._positions[tp] = record.offset + 1
+            await self._commit(consumer, offsets)
+
+    async def _commit(self, consumer: AIOKafkaConsumer, offsets: dict[TopicPartition, int]) -> None:
+        # Bounded: against a broker that lost the topic, commit() can retry forever.
+        try:
+            await asyncio.wait_for(consumer.commit(offsets), self._settings.kafka_commit_timeout_s)
+        except (TimeoutError, KafkaError) as exc:
+            log.warning(
+                "offset commit failed; events may be redelivered (the inbox drops them)",
+                extra={"group": self.subscription.group, "error": repr(exc)},
+            )
+
+    async def _handle_record(self, record) -> None:
+        try:
+            event = decode(
+                record.headers,
+                record.key,
+                record.value,
+                topic=record.topic,
+                partition=record.partition,
+                offset=record.offset,
+            )
+        except UndecodableEvent as exc:
+            await self._dead_letter(record, None, f"undecodable: {exc}")
+            return
+        handler = self.subscription.handlers.get(event.type)
+        if handler is None:
+            return  # an event type this consumer does not care about
+        delay = 0.1
+        while True:
+            try:
+                await self._handle_once(handler, event)
+                self.handled += 1
+                return
+            except TRANSIENT_ERRORS as exc:
+                log.warning(
+                    "handler hit a transient error; retrying",
+                    extra={"group": self.subscription.group, "ce_type": event.type, "error": repr(exc)},
+                )
+                await asyncio.sleep(delay)  # back-off, not synchronisation
+                delay = min(delay * 2, 5.0)
+            except Exception as exc:  # a bug or bad data: park it whole for replay, keep the partition moving
+                log.exception(
+                    "handler failed; event parked in dead_letter_event",
+                    extra={"group": self.subscription.group, "ce_type": event.type, "ce_id": event.id},
+                )
+                await self._dead_letter(record, event, repr(exc))
+                return
+
+    async def _handle_once(self, handler: Handler, event: Event) -> None:
+        with tracer.start_as_current_span(
+            f"consume {event.type}",
+            context=context_from_traceparent(event.traceparent),
+            kind=trace.SpanKind.CONSUMER,
+            attributes={
+                "messaging.system": "kafka",
+                "messaging.destination.name": event.topic,
+                "messaging.message.id": event.id,
+                "messaging.consumer.group.name": self.subscription.group,
+            },
+        ):
+            async with transaction(self._pool) as conn:
+                claimed = await conn.fetchval(
+                    """INSERT INTO inbox_event (consumer, ce_id, ce_type) VALUES ($1, $2, $3)
+                       ON CONFLICT DO NOTHING RETURNING true""",
+                    self.subscription.group,
+                    event.id,
+                    event.type,
+                )
+                if not claimed:
+                    return  # handled before: a redelivery has no second effect
+                await handler(conn, event)
+
+    async def _dead_letter(self, record, event: Event | None, error: str) -> None:
+        headers = {name: raw.decode("utf-8", "replace") for name, raw in record.headers}
+        async with transaction(self._pool) as conn:
+            await conn.execute(
+                """INSERT INTO dead_letter_event (consumer, topic, kafka_partition, kafka_offset, ce_id, ce_type,
+                                                  headers, payload, error)
+                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)""",
+                self.subscription.group,
+                record.topic,
+                record.partition,
+                record.offset,
+                event.id if event else None,
+                event.type if event else None,
+                json.dumps(headers),
+                record.value or b"",
+                error[:2000],
+            )
+
+
+class BrokerWatch:
+    """Notices a broker that lost its state and puts this process back on its feet.
+
+    A memory-only broker (Tansu) that restarts forgets topics and offsets, and running clients
+    do not notice. Two signs, neither of which a healthy Kafka ever shows: a topic we created is
+    gone, or a consumer's position is past its partition's high-water mark. On either, the watch
+    recreates the topics and rewinds every consumer to the beginning (the inbox drops what was
+    handled); the services' reconcilers re-announce what was lost in flight.
+    """
+
+    def __init__(self, settings: KitSettings, topics: Iterable[str], consumers: list[EventConsumer]) -> None:
+        self._settings = settings
+        self._topics = sorted(set(topics))
+        self._consumers = consumers
+        self.restarts_detected = 0
+
+    async def run(self) -> None:
+        admin: AIOKafkaAdminClient | None = None
+        while True:
+            await asyncio.sleep(self._settings.broker_watch_interval_s)  # a period, not synchronisation
+            try:
+                if admin is None:
+                    admin = AIOKafkaAdminClient(bootstrap_servers=self._settings.kafka_bootstrap_servers)
+                    await admin.start()
+                await self.check(admin)
+            except (KafkaError, KafkaConnectionError, OSError) as exc:
+                log.info("broker watch could not reach the broker", extra={"error": repr(exc)})
+                if admin is not None:
+                    await admin.close()
+                    admin = None
+
+    async def check(self, admin: AIOKafkaAdminClient) -> bool:
+        existing = set(await admin.list_topics())
+        missing = [t for t in self._topics if t not in existing]
+        truncated = any(c.beyond_log_end() for c in self._consumers)
+        if not missing and not truncated:
+            return False
+        self.restarts_detected += 1
+        log.warning(
+            "broker lost its state: recreating topics and rewinding consumers",
+            extra={"missing_topics": missing, "truncated_log": truncated},
+        )
+        await _create_missing(admin, self._settings, self._topics)
+        for consumer in self._consumers:
+            consumer.request_rewind()
+        return True

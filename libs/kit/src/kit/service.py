@@ -1,0 +1,192 @@
+"""The service skeleton: app factory and lifespan wiring pool, migrations, bus and background work.
+
+A service states what it is (title, prefix, routers, topics, subscriptions, background loops);
+the kit runs it. Each service process is stateless: run as many as the load needs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import asyncpg
+from aiokafka import AIOKafkaProducer
+from aiokafka.errors import KafkaError
+from fastapi import APIRouter, FastAPI, Request, Response
+from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+from prometheus_client import make_asgi_app
+
+from kit.auth import TokenVerifier
+from kit.bus import BrokerWatch, EventConsumer, Subscription, create_producer, ensure_topics
+from kit.db import apply_migrations_async, create_pool
+from kit.outbox import OutboxRelay
+from kit.problems import install_problem_handlers
+from kit.settings import KitSettings
+from kit.telemetry import setup_logging, setup_tracing
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Runtime:
+    """What a running service process holds; handlers and loops get it from ``app.state.runtime``."""
+
+    settings: KitSettings
+    pool: asyncpg.Pool
+    producer: AIOKafkaProducer
+    consumers: list[EventConsumer] = field(default_factory=list)
+    watch: BrokerWatch | None = None
+    tasks: list[asyncio.Task] = field(default_factory=list)
+
+
+BackgroundLoop = Callable[[Runtime], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    name: str  # url-safe service name: identity, content, ...
+    title: str
+    settings: KitSettings
+    migrations_dir: Path
+    routers: Sequence[APIRouter] = ()
+    produces: Sequence[str] = ()
+    subscriptions: Sequence[Subscription] = ()
+    background: Sequence[BackgroundLoop] = ()
+    on_ready: Callable[[Runtime, FastAPI], Awaitable[None]] | None = None
+    description: str = ""
+
+
+async def _supervise(name: str, make: Callable[[], Awaitable[None]]) -> None:
+    """Keep a background loop alive: an unexpected crash is logged and the loop restarted."""
+    delay = 0.5
+    while True:
+        try:
+            await make()
+            return
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # a loop must never die silently; log it and start again
+            log.exception("background loop crashed; restarting", extra={"loop": name})
+            await asyncio.sleep(delay)  # back-off, not synchronisation
+            delay = min(delay * 2, 10)
+
+
+async def _start_producer(settings: KitSettings) -> AIOKafkaProducer:
+    deadline = asyncio.get_running_loop().time() + 60
+    while True:
+        producer = create_producer(settings)
+        try:
+            await producer.start()
+            return producer
+        except KafkaError:
+            await producer.stop()
+            if asyncio.get_running_loop().time() > deadline:
+                raise
+            await asyncio.sleep(0.5)  # back-off while the broker comes up
+
+
+async def _ensure_topics_with_retry(settings: KitSettings, topics: set[str]) -> None:
+    deadline = asyncio.get_running_loop().time() + 60
+    while True:
+        try:
+            await ensure_topics(settings, topics)
+            return
+        except (KafkaError, OSError):
+            if asyncio.get_running_loop().time() > deadline:
+                raise
+            await asyncio.sleep(0.5)  # back-off while the broker comes up
+
+
+def create_service_app(spec: ServiceSpec) -> FastAPI:
+    settings = spec.settings
+    prefix = f"/v1/{spec.name}"
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        setup_logging(settings.service_name, settings.log_level)
+        setup_tracing(settings.service_name, settings.otel_traces_exporter)
+        await apply_migrations_async(settings.database_url, spec.migrations_dir)
+        pool = await create_pool(settings.database_url, min_size=settings.db_pool_min, max_size=settings.db_pool_max)
+        topics = set(spec.produces) | {t for s in spec.subscriptions for t in s.topics}
+        await _ensure_topics_with_retry(settings, topics)
+        producer = await _start_producer(settings)
+        runtime = Runtime(settings=settings, pool=pool, producer=producer)
+        runtime.consumers = [EventConsumer(sub, pool, settings) for sub in spec.subscriptions]
+        runtime.watch = BrokerWatch(settings, topics, runtime.consumers)
+        app.state.runtime = runtime
+        relay = OutboxRelay(
+            pool, producer, batch_size=settings.outbox_batch_size, poll_interval_s=settings.outbox_poll_interval_s
+        )
+        loops: list[tuple[str, Callable[[], Awaitable[None]]]] = [
+            ("outbox-relay", relay.run),
+            ("broker-watch", runtime.watch.run),
+        ]
+        loops += [(f"consumer:{c.subscription.group}", c.run) for c in runtime.consumers]
+        loops += [(getattr(b, "__name__", "loop"), (lambda b=b: b(runtime))) for b in spec.background]
+        runtime.tasks = [asyncio.create_task(_supervise(name, make), name=name) for name, make in loops]
+        if spec.on_ready is not None:
+            await spec.on_ready(runtime, app)
+        log.info("service ready", extra={"port": settings.port})
+        try:
+            yield
+        finally:
+            for task in runtime.tasks:
+                task.cancel()
+            await asyncio.gather(*runtime.tasks, return_exceptions=True)
+            await producer.stop()
+            await pool.close()
+
+    app = FastAPI(
+        title=spec.title,
+        description=spec.description,
+        version="1.0.0",
+        lifespan=lifespan,
+        docs_url=f"{prefix}/docs",
+        redoc_url=None,
+        openapi_url=f"{prefix}/openapi.json",
+    )
+    app.state.token_verifier = TokenVerifier(
+        settings.jwks_url, issuer=settings.token_issuer, audience=settings.token_audience
+    )
+    install_problem_handlers(app)
+    app.include_router(health_router(prefix))
+    for router in spec.routers:
+        app.include_router(router)
+    app.mount("/metrics", make_asgi_app())
+    FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz,metrics")
+    return app
+
+
+def health_router(prefix: str) -> APIRouter:
+    router = APIRouter(tags=["health"])
+
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    for path in ("/healthz", f"{prefix}/healthz"):
+        router.add_api_route(path, healthz, methods=["GET"], include_in_schema=path.startswith(prefix))
+    router.add_api_route("/readyz", _readyz, methods=["GET"], include_in_schema=False)
+    router.add_api_route(f"{prefix}/readyz", _readyz, methods=["GET"])
+    return router
+
+
+async def _readyz(response: Response, request: Request) -> dict[str, object]:
+    runtime: Runtime | None = getattr(request.app.state, "runtime", None)
+    checks: dict[str, str] = {}
+    if runtime is None:
+        checks["startup"] = "pending"
+    else:
+        try:
+            async with asyncio.timeout(2):
+                await runtime.pool.fetchval("SELECT 1")
+            checks["database"] = "ok"
+        except (OSError, asyncpg.PostgresError, TimeoutError):
+            checks["database"] = "unreachable"
+        checks["broker"] = "ok" if runtime.producer.client.cluster.brokers() else "unreachable"
+    ready = all(v == "ok" for v in checks.values())
+    response.status_code = 200 if ready else 503
+    return {"status": "ready" if ready else "not-ready", "checks": checks}

@@ -1,0 +1,60 @@
+"""One typed, env-driven settings base every service extends (pydantic-settings)."""
+
+from __future__ import annotations
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class KitSettings(BaseSettings):
+    """Settings every service shares. Services subclass it and add their own.
+
+    Everything comes from the environment (or a .env file); nothing is read from
+    ``os.environ`` anywhere else.
+    """
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    service_name: str = "service"
+    environment: str = Field(default="development", description="development, test or production")
+    host: str = "127.0.0.1"
+    port: int = 8000
+    log_level: str = "INFO"
+
+    database_url: str = Field(description="PostgreSQL URL of this service's own database")
+    db_pool_min: int = 2
+    db_pool_max: int = 10
+
+    kafka_bootstrap_servers: str = "127.0.0.1:9092"
+    kafka_topic_partitions: int = Field(default=4, ge=1)
+    kafka_replication_factor: int = Field(default=1, ge=1)
+    # How long a consumer's fetch waits for data. On Tansu a fetch does not wake on
+    # new data, so latency follows it (p99 ~ half of it); each consumer may override.
+    kafka_fetch_max_wait_ms: int = Field(default=200, ge=1)
+    kafka_commit_timeout_s: float = 5.0
+    # How often the broker watch looks for a broker that lost its state.
+    broker_watch_interval_s: float = Field(default=2.0, gt=0)
+
+    outbox_batch_size: int = Field(default=500, ge=1)
+    # The relay wakes on NOTIFY; this is only the fallback poll.
+    outbox_poll_interval_s: float = Field(default=1.0, gt=0)
+
+    # Where the identity service publishes its signing keys (RFC 7517).
+    jwks_url: str = "http://127.0.0.1:8001/v1/identity/jwks.json"
+    token_issuer: str = "qinglang-identity"  # noqa: S105 - an issuer name, not a secret
+    token_audience: str = "qinglang"  # noqa: S105 - an audience name, not a secret
+
+    otel_traces_exporter: str = Field(
+        default="none", description="none, console or otlp (OTLP/HTTP, endpoint from OTEL_EXPORTER_OTLP_ENDPOINT)"
+    )
+
+    @field_validator("environment")
+    @classmethod
+    def _known_environment(cls, value: str) -> str:
+        if value not in {"development", "test", "production"}:
+            raise ValueError("environment must be development, test or production")
+        return value
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment == "production"

@@ -1,0 +1,63 @@
+"""Content's rules, free of I/O: who may publish, who may see a post in which state."""
+
+from __future__ import annotations
+
+import hashlib
+from enum import StrEnum
+
+from kit.auth import Principal
+from kit.problems import DomainError, Forbidden, InvalidInput
+
+
+class PostStatus(StrEnum):
+    PENDING = "pending"  # waiting for moderation: only the author sees it
+    PUBLISHED = "published"
+    STOPPED = "stopped"  # transmission stopped (MB-12.2): served to nobody, kept as a record
+
+
+class RealNameRequired(Forbidden):
+    type = "real-name-required"
+    title = "Real-name verification required"
+
+
+class PostTooLong(InvalidInput):
+    type = "post-too-long"
+    title = "Post too long"
+
+
+class UnavailableForLegalReasons(DomainError):
+    """RFC 7725: the post exists but may not be served."""
+
+    status = 451
+    type = "unavailable-for-legal-reasons"
+    title = "Unavailable for legal reasons"
+
+
+def check_may_publish(principal: Principal) -> None:
+    # MB-7.1 / PA-6.1 / BJ-9: back-end real name before publishing; reading stays open.
+    if principal.claim("rnv") is not True:
+        raise RealNameRequired(
+            "Complete real-name verification before publishing (POST /v1/accounts/me/real-name).",
+            requirement="MB-7.1",
+        )
+
+
+def check_length(text: str, max_chars: int) -> str:
+    stripped = text.strip()
+    if not stripped:
+        raise InvalidInput("A post needs some text.")
+    if len(stripped) > max_chars:
+        raise PostTooLong(f"A post has at most {max_chars} characters; this one has {len(stripped)}.")
+    return stripped
+
+
+def visible_to(status: PostStatus, author_id: str, viewer_id: str | None) -> bool:
+    if status is PostStatus.PUBLISHED:
+        return True
+    if status is PostStatus.PENDING:
+        return viewer_id == author_id
+    return False
+
+
+def snapshot_sha256(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()

@@ -1,0 +1,10 @@
+"""Content's topics and event types, and the ones it consumes."""
+
+from __future__ import annotations
+
+POST_TOPIC = "content.post.v1"
+SOURCE = "/qinglang/content"
+POST_CREATED = "qinglang.content.post.created.v1"
+
+DECISION_TOPIC = "moderation.decision.v1"
+DECISION_ISSUED = "qinglang.moderation.decision.issued.v1"

@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+from content.domain import PostStatus
+
+
+class PostCreate(BaseModel):
+    text: str = Field(min_length=1, max_length=100_000, description="The post's text; see the length limit")
+
+
+class PostRead(BaseModel):
+    id: str
+    author_id: str
+    text: str
+    status: PostStatus
+    created_at: datetime
+    decided_at: datetime | None = None

@@ -1,0 +1,88 @@
+"""asyncpg SQL for content's own tables."""
+
+from __future__ import annotations
+
+import uuid
+
+import asyncpg
+
+
+async def insert_post(
+    conn: asyncpg.Connection, *, post_id: uuid.UUID, author_id: uuid.UUID, text: str, idempotency_key: str | None
+) -> asyncpg.Record | None:
+    """Insert a pending post; None if the author already sent this idempotency key."""
+    return await conn.fetchrow(
+        """INSERT INTO post (id, author_id, text, status, idempotency_key) VALUES ($1, $2, $3, 'pending', $4)
+           ON CONFLICT DO NOTHING RETURNING *""",
+        post_id,
+        author_id,
+        text,
+        idempotency_key,
+    )
+
+
+async def post_by_idempotency_key(conn: asyncpg.Connection, author_id: uuid.UUID, key: str) -> asyncpg.Record:
+    return await conn.fetchrow("SELECT * FROM post WHERE author_id = $1 AND idempotency_key = $2", author_id, key)
+
+
+async def post_by_id(
+    conn: asyncpg.Connection | asyncpg.Pool, post_id: uuid.UUID, *, for_update: bool = False
+) -> asyncpg.Record | None:
+    lock = " FOR UPDATE" if for_update else ""
+    return await conn.fetchrow(f"SELECT * FROM post WHERE id = $1{lock}", post_id)  # noqa: S608 - fixed clause
+
+
+async def stop_record(conn: asyncpg.Connection | asyncpg.Pool, post_id: uuid.UUID) -> asyncpg.Record | None:
+    return await conn.fetchrow("SELECT * FROM transmission_stop WHERE post_id = $1", post_id)
+
+
+async def publish(conn: asyncpg.Connection, post_id: uuid.UUID, decision_id: uuid.UUID) -> None:
+    await conn.execute(
+        "UPDATE post SET status = 'published', decided_at = now(), decision_id = $2 WHERE id = $1",
+        post_id,
+        decision_id,
+    )
+
+
+async def stop_transmission(
+    conn: asyncpg.Connection,
+    *,
+    post: asyncpg.Record,
+    decision_id: uuid.UUID,
+    category: str,
+    legal_basis: list[str],
+    reason: str,
+    snapshot_sha256: str,
+    decided_at: object,
+) -> None:
+    await conn.execute(
+        "UPDATE post SET status = 'stopped', decided_at = now(), decision_id = $2 WHERE id = $1",
+        post["id"],
+        decision_id,
+    )
+    await conn.execute(
+        """INSERT INTO transmission_stop (post_id, decision_id, category, legal_basis, reason, snapshot_text,
+                                          snapshot_sha256, decided_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (post_id) DO NOTHING""",
+        post["id"],
+        decision_id,
+        category,
+        legal_basis,
+        reason,
+        post["text"],
+        snapshot_sha256,
+        decided_at,
+    )
+
+
+async def claim_waiting_posts(conn: asyncpg.Connection, *, older_than_s: float, limit: int) -> list[asyncpg.Record]:
+    """Pending posts whose last announcement is older than the threshold, marked re-announced."""
+    return await conn.fetch(
+        """UPDATE post SET announced_at = now(), announcements = announcements + 1
+            WHERE id IN (SELECT id FROM post
+                          WHERE status = 'pending' AND announced_at < now() - make_interval(secs => $1)
+                          ORDER BY announced_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+        RETURNING *""",
+        older_than_s,
+        limit,
+    )

@@ -1,0 +1,80 @@
+"""HTTP routes: parse, authorise, call a handler, shape the answer."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, status
+from kit.auth import CurrentPrincipal
+
+from identity import handlers
+from identity.handlers import IdentityPorts
+from identity.schemas import (
+    AccountCreate,
+    AccountRead,
+    PhoneConfirm,
+    RealNameCreate,
+    RealNameRead,
+    TokenCreate,
+    TokenRead,
+)
+
+router = APIRouter(tags=["identity"])
+
+
+def _ports(request: Request) -> IdentityPorts:
+    return request.app.state.ports
+
+
+Ports = Annotated[IdentityPorts, Depends(_ports)]
+
+
+@router.post("/v1/accounts", status_code=status.HTTP_201_CREATED, response_model=AccountRead)
+async def create_account(body: AccountCreate, ports: Ports) -> dict:
+    """Register an account. Real-name verification (MB-7.1) comes after the mobile number is confirmed."""
+    return await handlers.register(ports, username=body.username, password=body.password, mobile=body.mobile)
+
+
+@router.post("/v1/tokens", response_model=TokenRead)
+async def create_token(body: TokenCreate, ports: Ports) -> dict:
+    """Sign in: exchange username and password for an access token (EdDSA JWT)."""
+    token = await handlers.sign_in(ports, username=body.username, password=body.password)
+    return {"access_token": token, "expires_in": ports.issuer.ttl_s}
+
+
+@router.get("/v1/accounts/me", response_model=AccountRead)
+async def read_me(principal: CurrentPrincipal, ports: Ports) -> dict:
+    return await handlers.me(ports, uuid.UUID(principal.subject))
+
+
+@router.post("/v1/accounts/me/phone-confirmation", status_code=status.HTTP_202_ACCEPTED)
+async def send_phone_code(principal: CurrentPrincipal, ports: Ports) -> dict:
+    """Send a one-time code by SMS to the account's mobile number."""
+    await handlers.send_phone_code(ports, uuid.UUID(principal.subject))
+    return {"status": "sent"}
+
+
+@router.put("/v1/accounts/me/phone-confirmation", response_model=AccountRead)
+async def confirm_phone(body: PhoneConfirm, principal: CurrentPrincipal, ports: Ports) -> dict:
+    await handlers.confirm_phone_code(ports, uuid.UUID(principal.subject), body.code)
+    return await handlers.me(ports, uuid.UUID(principal.subject))
+
+
+@router.post("/v1/accounts/me/real-name", status_code=status.HTTP_201_CREATED, response_model=RealNameRead)
+async def verify_real_name(body: RealNameCreate, principal: CurrentPrincipal, ports: Ports) -> dict:
+    """Complete real-name verification (MB-7.1): a resident ID number or unified social credit code
+    with the legal name. Answers with a fresh access token that carries the verified status."""
+    return await handlers.verify_real_name(
+        ports,
+        uuid.UUID(principal.subject),
+        subject_type=body.subject_type,
+        legal_name=body.legal_name,
+        id_number=body.id_number,
+    )
+
+
+@router.get("/v1/identity/jwks.json")
+async def jwks(ports: Ports) -> dict:
+    """The public keys access tokens are signed with (RFC 7517)."""
+    return ports.issuer.jwks()

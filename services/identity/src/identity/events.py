@@ -1,0 +1,8 @@
+"""Identity's topics and event types."""
+
+from __future__ import annotations
+
+ACCOUNT_TOPIC = "identity.account.v1"
+SOURCE = "/qinglang/identity"
+ACCOUNT_REGISTERED = "qinglang.identity.account.registered.v1"
+REAL_NAME_VERIFIED = "qinglang.identity.account.real_name_verified.v1"

@@ -1,0 +1,227 @@
+"""One async function per command; each owns its transaction (state + outbox together)."""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import asyncpg
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from google.protobuf.timestamp_pb2 import Timestamp
+from kit.db import transaction
+from kit.outbox import enqueue
+from kit.problems import Conflict, DomainError, NotFound, Unauthorized
+from qinglang.identity.v1 import account_pb2
+
+from identity import events, store
+from identity.domain import (
+    AlreadyVerified,
+    PhoneNotConfirmed,
+    SubjectType,
+    mask_mobile,
+    normalise_mainland_mobile,
+    validate_identity,
+)
+from identity.pii import PersonalDataVault
+from identity.sms import SmsSender
+from identity.tokens import TokenIssuer
+
+PHONE = "phone"
+LEGAL_NAME = "legal-name"
+ID_NUMBER = "id-number"
+OTP = "otp"
+
+
+class UsernameTaken(Conflict):
+    type = "username-taken"
+    title = "Username taken"
+
+
+class CodeRejected(DomainError):
+    status = 422
+    type = "code-rejected"
+    title = "Code rejected"
+
+
+@dataclass
+class IdentityPorts:
+    pool: asyncpg.Pool
+    vault: PersonalDataVault
+    hasher: PasswordHasher
+    issuer: TokenIssuer
+    sms: SmsSender
+    otp_ttl_s: int
+    otp_max_attempts: int
+
+
+def _ts(moment: datetime) -> Timestamp:
+    ts = Timestamp()
+    ts.FromDatetime(moment)
+    return ts
+
+
+def account_view(row: asyncpg.Record, vault: PersonalDataVault) -> dict:
+    return {
+        "id": str(row["id"]),
+        "username": row["username"],
+        "mobile_masked": mask_mobile(vault.open(row["phone_ciphertext"], purpose=PHONE)),
+        "phone_confirmed": row["phone_confirmed_at"] is not None,
+        "real_name_verified": row["verified_at"] is not None,
+        "subject_type": row["subject_type"],
+    }
+
+
+def issue_token(ports: IdentityPorts, row: asyncpg.Record) -> str:
+    # rnv: real-name verified (MB-7.1); content refuses publishing without it.
+    return ports.issuer.issue(str(row["id"]), kind="user", rnv=row["verified_at"] is not None)
+
+
+async def register(ports: IdentityPorts, *, username: str, password: str, mobile: str) -> dict:
+    e164 = normalise_mainland_mobile(mobile)
+    password_hash = await asyncio.to_thread(ports.hasher.hash, password)
+    account_id = uuid.uuid4()
+    async with transaction(ports.pool) as conn:
+        created = await store.insert_account(
+            conn,
+            account_id=account_id,
+            username=username,
+            password_hash=password_hash,
+            phone_ciphertext=ports.vault.seal(e164, purpose=PHONE),
+            phone_lookup=ports.vault.lookup_hash(e164, purpose=PHONE),
+        )
+        if not created:
+            raise UsernameTaken(f"The username {username!r} is taken.")
+        await enqueue(
+            conn,
+            topic=events.ACCOUNT_TOPIC,
+            ce_type=events.ACCOUNT_REGISTERED,
+            source=events.SOURCE,
+            key=str(account_id),
+            subject=str(account_id),
+            message=account_pb2.AccountRegistered(account_id=str(account_id), registered_at=_ts(datetime.now(UTC))),
+        )
+        row = await store.account_by_id(conn, account_id)
+    return account_view(row, ports.vault)
+
+
+async def sign_in(ports: IdentityPorts, *, username: str, password: str) -> str:
+    async with ports.pool.acquire() as conn:
+        row = await store.account_by_username(conn, username)
+    if row is None:
+        # Same cost and answer as a wrong password: no account enumeration by timing.
+        await asyncio.to_thread(ports.hasher.hash, password)
+        raise Unauthorized("Username or password is wrong.")
+    try:
+        await asyncio.to_thread(ports.hasher.verify, row["password_hash"], password)
+    except (VerificationError, InvalidHashError) as exc:
+        raise Unauthorized("Username or password is wrong.") from exc
+    return issue_token(ports, row)
+
+
+async def me(ports: IdentityPorts, account_id: uuid.UUID) -> dict:
+    async with ports.pool.acquire() as conn:
+        row = await store.account_by_id(conn, account_id)
+    if row is None:
+        raise NotFound("No such account.")
+    return account_view(row, ports.vault)
+
+
+async def send_phone_code(ports: IdentityPorts, account_id: uuid.UUID) -> None:
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    async with transaction(ports.pool) as conn:
+        row = await store.account_by_id(conn, account_id)
+        if row is None:
+            raise NotFound("No such account.")
+        if row["phone_confirmed_at"] is not None:
+            raise Conflict("The mobile number is already confirmed.")
+        await store.upsert_challenge(
+            conn,
+            account_id,
+            ports.vault.lookup_hash(code, purpose=OTP),
+            datetime.now(UTC) + timedelta(seconds=ports.otp_ttl_s),
+        )
+        mobile = ports.vault.open(row["phone_ciphertext"], purpose=PHONE)
+    # After commit: a lost SMS only means the user asks for another code.
+    await ports.sms.send(
+        mobile, f"[Qinglang] Your confirmation code is {code}. It expires in {ports.otp_ttl_s // 60} minutes."
+    )
+
+
+async def confirm_phone_code(ports: IdentityPorts, account_id: uuid.UUID, code: str) -> None:
+    async with transaction(ports.pool) as conn:
+        challenge = await store.challenge_for_update(conn, account_id)
+        if challenge is None:
+            raise CodeRejected("No code is pending; ask for one first.")
+        if challenge["attempts"] >= ports.otp_max_attempts:
+            raise CodeRejected("Too many attempts; ask for a new code.")
+        if challenge["expires_at"] < datetime.now(UTC):
+            raise CodeRejected("The code has expired; ask for a new one.")
+        if not hmac.compare_digest(bytes(challenge["code_hash"]), ports.vault.lookup_hash(code, purpose=OTP)):
+            await store.count_attempt(conn, account_id)
+            # The failed attempt must count even though we refuse: commit it, then answer.
+            raise_after = CodeRejected("The code is wrong.")
+        else:
+            await store.confirm_phone(conn, account_id)
+            raise_after = None
+    if raise_after is not None:
+        raise raise_after
+
+
+async def verify_real_name(
+    ports: IdentityPorts, account_id: uuid.UUID, *, subject_type: SubjectType, legal_name: str, id_number: str
+) -> dict:
+    """MB-7.1 back-end real name: bind a checked identity number and legal name to the account."""
+    identity = validate_identity(subject_type, id_number)
+    legal_basis = ["MB-7.1", "PA-6.1", "BJ-9"]
+    async with transaction(ports.pool) as conn:
+        account = await store.account_by_id(conn, account_id, for_update=True)
+        if account is None:
+            raise NotFound("No such account.")
+        if account["phone_confirmed_at"] is None:
+            raise PhoneNotConfirmed("Confirm the mobile number before real-name verification.", requirement="MB-7.1")
+        if account["verified_at"] is not None:
+            raise AlreadyVerified("This account's real name is already verified.", requirement="MB-7.1")
+        record = await store.insert_real_name(
+            conn,
+            account_id=account_id,
+            subject_type=identity.subject_type.value,
+            legal_name_ciphertext=ports.vault.seal(legal_name.strip(), purpose=LEGAL_NAME),
+            id_number_ciphertext=ports.vault.seal(identity.number, purpose=ID_NUMBER),
+            id_number_lookup=ports.vault.lookup_hash(identity.number, purpose=ID_NUMBER),
+            province_code=identity.province_code,
+            legal_basis=legal_basis,
+        )
+        subject = (
+            account_pb2.SUBJECT_TYPE_INDIVIDUAL
+            if identity.subject_type is SubjectType.INDIVIDUAL
+            else account_pb2.SUBJECT_TYPE_ORGANIZATION
+        )
+        await enqueue(
+            conn,
+            topic=events.ACCOUNT_TOPIC,
+            ce_type=events.REAL_NAME_VERIFIED,
+            source=events.SOURCE,
+            key=str(account_id),
+            subject=str(account_id),
+            message=account_pb2.RealNameVerified(
+                account_id=str(account_id),
+                subject_type=subject,
+                province_code=identity.province_code,
+                verified_at=_ts(record["verified_at"]),
+                legal_basis=legal_basis,
+            ),
+        )
+        account = await store.account_by_id(conn, account_id)
+    return {
+        "subject_type": identity.subject_type,
+        "province_code": identity.province_code,
+        "legal_basis": legal_basis,
+        "verified_at": record["verified_at"].isoformat(),
+        "access_token": issue_token(ports, account),
+        "expires_in": ports.issuer.ttl_s,
+    }

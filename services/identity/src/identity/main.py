@@ -1,0 +1,63 @@
+"""Identity service: accounts, mobile confirmation, real names, access tokens."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from argon2 import PasswordHasher, Type
+from fastapi import FastAPI
+from kit.service import Runtime, ServiceSpec, create_service_app
+
+from identity import events
+from identity.api import router
+from identity.handlers import IdentityPorts
+from identity.pii import PersonalDataVault
+from identity.settings import IdentitySettings
+from identity.sms import SmsSender
+from identity.tokens import TokenIssuer
+
+MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
+
+
+def build_app(settings: IdentitySettings | None = None) -> FastAPI:
+    settings = settings or IdentitySettings()
+    issuer = TokenIssuer(
+        settings.token_signing_key.get_secret_value(),
+        issuer=settings.token_issuer,
+        audience=settings.token_audience,
+        ttl_s=settings.token_ttl_s,
+    )
+
+    async def on_ready(runtime: Runtime, app: FastAPI) -> None:
+        app.state.ports = IdentityPorts(
+            pool=runtime.pool,
+            vault=PersonalDataVault(
+                settings.pii_encryption_key.get_secret_value(), settings.pii_lookup_key.get_secret_value()
+            ),
+            hasher=PasswordHasher(
+                time_cost=settings.argon2_time_cost,
+                memory_cost=settings.argon2_memory_kib,
+                parallelism=settings.argon2_parallelism,
+                type=Type.ID,
+            ),
+            issuer=issuer,
+            sms=SmsSender(settings.sms_gateway_url),
+            otp_ttl_s=settings.otp_ttl_s,
+            otp_max_attempts=settings.otp_max_attempts,
+        )
+
+    app = create_service_app(
+        ServiceSpec(
+            name="identity",
+            title="Qinglang identity",
+            description="Accounts, mobile confirmation, real-name verification (MB-7.1) and access tokens.",
+            settings=settings,
+            migrations_dir=MIGRATIONS,
+            routers=[router],
+            produces=[events.ACCOUNT_TOPIC],
+            on_ready=on_ready,
+        )
+    )
+    # Identity verifies its own tokens with its own key: no HTTP round trip to itself.
+    app.state.token_verifier.use_keys(issuer.jwks())
+    return app

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from identity.domain import SubjectType
+
+
+class AccountCreate(BaseModel):
+    username: str = Field(min_length=3, max_length=32, pattern=r"^[A-Za-z0-9_]+$")
+    password: str = Field(min_length=10, max_length=256)
+    mobile: str = Field(min_length=5, max_length=20, description="Mainland China mobile number, e.g. +8613800138000")
+
+
+class AccountRead(BaseModel):
+    id: str
+    username: str
+    mobile_masked: str
+    phone_confirmed: bool
+    real_name_verified: bool
+    subject_type: SubjectType | None = None
+
+
+class TokenCreate(BaseModel):
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=256)
+
+
+class TokenRead(BaseModel):
+    access_token: str
+    token_type: Literal["Bearer"] = "Bearer"  # noqa: S105 - the scheme name
+    expires_in: int
+
+
+class PhoneConfirm(BaseModel):
+    code: str = Field(pattern=r"^[0-9]{6}$")
+
+
+class RealNameCreate(BaseModel):
+    subject_type: SubjectType
+    legal_name: str = Field(min_length=1, max_length=200)
+    id_number: str = Field(
+        min_length=15, max_length=20, description="Resident ID number (individual) or unified social credit code"
+    )
+
+
+class RealNameRead(BaseModel):
+    subject_type: SubjectType
+    province_code: str
+    legal_basis: list[str]
+    verified_at: str
+    # A fresh access token that carries the verified status, so publishing works at once.
+    access_token: str
+    expires_in: int

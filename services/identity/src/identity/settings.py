@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+import base64
+
+from kit.settings import KitSettings
+from pydantic import Field, SecretStr, field_validator
+
+
+class IdentitySettings(KitSettings):
+    service_name: str = "identity"
+    # Ed25519 private key, PEM, base64-encoded (one line in the environment).
+    token_signing_key: SecretStr
+    token_ttl_s: int = Field(default=3600, ge=60)
+    # AES-256-GCM key for personal data at rest, and the HMAC key of its lookup hashes (base64, 32 bytes).
+    pii_encryption_key: SecretStr
+    pii_lookup_key: SecretStr
+    sms_gateway_url: str = "http://127.0.0.1:8025"
+    otp_ttl_s: int = 300
+    otp_max_attempts: int = 5
+    # argon2id cost (RFC 9106 / OWASP: 19 MiB, 2 passes, 1 lane).
+    argon2_time_cost: int = 2
+    argon2_memory_kib: int = 19456
+    argon2_parallelism: int = 1
+
+    @field_validator("pii_encryption_key", "pii_lookup_key")
+    @classmethod
+    def _thirty_two_bytes(cls, value: SecretStr) -> SecretStr:
+        if len(base64.b64decode(value.get_secret_value())) != 32:
+            raise ValueError("must be 32 bytes, base64-encoded")
+        return value

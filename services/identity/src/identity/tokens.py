@@ -1,0 +1,44 @@
+"""Access tokens: EdDSA (Ed25519) JWTs, and the JWKS every service verifies them with."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import time
+from typing import Any
+
+import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from jwt.algorithms import OKPAlgorithm
+
+
+class TokenIssuer:
+    def __init__(self, signing_key_pem_b64: str, *, issuer: str, audience: str, ttl_s: int) -> None:
+        key = serialization.load_pem_private_key(base64.b64decode(signing_key_pem_b64), password=None)
+        if not isinstance(key, Ed25519PrivateKey):
+            raise ValueError("TOKEN_SIGNING_KEY must be an Ed25519 private key")
+        self._key = key
+        public_raw = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+        self.kid = base64.urlsafe_b64encode(hashlib.sha256(public_raw).digest()[:16]).decode().rstrip("=")
+        self._issuer = issuer
+        self._audience = audience
+        self.ttl_s = ttl_s
+
+    def issue(self, subject: str, **claims: Any) -> str:
+        now = int(time.time())
+        payload = {
+            "iss": self._issuer,
+            "aud": self._audience,
+            "sub": subject,
+            "iat": now,
+            "exp": now + self.ttl_s,
+            **claims,
+        }
+        return jwt.encode(payload, self._key, algorithm="EdDSA", headers={"kid": self.kid})
+
+    def jwks(self) -> dict[str, Any]:
+        jwk = json.loads(OKPAlgorithm.to_jwk(self._key.public_key()))
+        jwk.update({"kid": self.kid, "use": "sig", "alg": "EdDSA"})
+        return {"keys": [jwk]}

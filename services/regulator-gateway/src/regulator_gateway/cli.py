@@ -1,0 +1,45 @@
+"""Operator commands: `python -m regulator_gateway.cli create-office --name N --jurisdiction J`.
+
+Prints the new office's id and API key as JSON; the key is shown only this once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+
+import asyncpg
+from kit.db import apply_migrations_async
+
+from regulator_gateway.main import MIGRATIONS
+from regulator_gateway.offices import create_office
+from regulator_gateway.settings import RegulatorGatewaySettings
+
+
+async def _create(name: str, jurisdiction: str) -> dict:
+    settings = RegulatorGatewaySettings()
+    await apply_migrations_async(settings.database_url, MIGRATIONS)
+    conn = await asyncpg.connect(settings.database_url)
+    try:
+        async with conn.transaction():
+            office, api_key = await create_office(conn, name=name, jurisdiction=jurisdiction)
+    finally:
+        await conn.close()
+    return {"office_id": str(office.id), "name": office.name, "jurisdiction": office.jurisdiction, "api_key": api_key}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="regulator_gateway.cli", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    create = sub.add_parser("create-office", help="register a regulator office and print its API key")
+    create.add_argument("--name", required=True)
+    create.add_argument("--jurisdiction", required=True, help="'national' or a province code such as 110000")
+    args = parser.parse_args()
+    print(json.dumps(asyncio.run(_create(args.name, args.jurisdiction))))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

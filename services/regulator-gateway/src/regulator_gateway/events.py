@@ -1,0 +1,13 @@
+"""The regulator gateway's topics and event types, and the ones it consumes."""
+
+from __future__ import annotations
+
+REPORT_TOPIC = "regulator.report.v1"
+SOURCE = "/qinglang/regulator-gateway"
+REPORT_FILED = "qinglang.regulator.report.filed.v1"
+
+DECISION_TOPIC = "moderation.decision.v1"
+DECISION_ISSUED = "qinglang.moderation.decision.issued.v1"
+
+ACCOUNT_TOPIC = "identity.account.v1"
+REAL_NAME_VERIFIED = "qinglang.identity.account.real_name_verified.v1"

@@ -1,0 +1,44 @@
+"""Regulator gateway: one report per stop-transmission, served to regulators by jurisdiction."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from kit.bus import Subscription
+from kit.service import ServiceSpec, create_service_app
+
+from regulator_gateway import events
+from regulator_gateway.api import router
+from regulator_gateway.handlers import on_decision, on_real_name_verified
+from regulator_gateway.settings import RegulatorGatewaySettings
+
+MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
+
+
+def build_app(settings: RegulatorGatewaySettings | None = None) -> FastAPI:
+    settings = settings or RegulatorGatewaySettings()
+    return create_service_app(
+        ServiceSpec(
+            name="regulator",
+            title="Qinglang regulator gateway",
+            description="The filing API for internet information offices: reports of stopped content (MB-12.2), "
+            "each office seeing its own jurisdiction (MB-16.1). Authenticate with the office's API key.",
+            settings=settings,
+            migrations_dir=MIGRATIONS,
+            routers=[router],
+            produces=[events.REPORT_TOPIC],
+            subscriptions=[
+                Subscription(
+                    group="regulator-gateway.decisions",
+                    topics=(events.DECISION_TOPIC,),
+                    handlers={events.DECISION_ISSUED: on_decision},
+                ),
+                Subscription(
+                    group="regulator-gateway.accounts",
+                    topics=(events.ACCOUNT_TOPIC,),
+                    handlers={events.REAL_NAME_VERIFIED: on_real_name_verified},
+                ),
+            ],
+        )
+    )

@@ -1,0 +1,7 @@
+from __future__ import annotations
+
+from kit.settings import KitSettings
+
+
+class RegulatorGatewaySettings(KitSettings):
+    service_name: str = "regulator-gateway"

@@ -1,0 +1,114 @@
+"""HTTP routes of reporting: file a complaint (MB-14) and follow it."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Header, Request, Response, status
+from google.protobuf.timestamp_pb2 import Timestamp
+from kit.auth import CurrentPrincipal
+from kit.db import transaction
+from kit.outbox import enqueue
+from kit.problems import NotFound
+from pydantic import BaseModel, Field
+from qinglang.reporting.v1 import complaint_pb2
+
+from reporting import events
+from reporting.domain import LEGAL_BASIS, ComplaintReason
+
+router = APIRouter(tags=["complaints"])
+
+
+class ComplaintCreate(BaseModel):
+    target_type: Literal["post"] = "post"
+    target_id: uuid.UUID
+    reason: ComplaintReason
+    detail: str = Field(default="", max_length=2000)
+
+
+class ComplaintRead(BaseModel):
+    id: str
+    target_type: str
+    target_id: str
+    reason: ComplaintReason
+    detail: str
+    status: str
+    legal_basis: list[str]
+    filed_at: datetime
+
+
+def _view(row) -> dict:
+    return {
+        "id": str(row["id"]),
+        "target_type": row["target_type"],
+        "target_id": str(row["target_id"]),
+        "reason": row["reason"],
+        "detail": row["detail"],
+        "status": row["status"],
+        "legal_basis": LEGAL_BASIS,
+        "filed_at": row["filed_at"],
+    }
+
+
+@router.post("/v1/complaints", status_code=status.HTTP_201_CREATED, response_model=ComplaintRead)
+async def file_complaint(
+    body: ComplaintCreate,
+    principal: CurrentPrincipal,
+    request: Request,
+    response: Response,
+    idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
+) -> dict:
+    """Report a post (MB-14). Anyone signed in may; the complaint is stored and announced."""
+    complainant = uuid.UUID(principal.subject)
+    async with transaction(request.app.state.runtime.pool) as conn:
+        row = await conn.fetchrow(
+            """INSERT INTO complaint (id, complainant_id, target_type, target_id, reason, detail, idempotency_key)
+               VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING *""",
+            uuid.uuid4(),
+            complainant,
+            body.target_type,
+            body.target_id,
+            body.reason.value,
+            body.detail,
+            idempotency_key,
+        )
+        if row is None:  # the same idempotency key again: the first complaint stands
+            row = await conn.fetchrow(
+                "SELECT * FROM complaint WHERE complainant_id = $1 AND idempotency_key = $2",
+                complainant,
+                idempotency_key,
+            )
+            response.status_code = status.HTTP_200_OK
+        else:
+            filed = Timestamp()
+            filed.FromDatetime(row["filed_at"].astimezone(UTC))
+            await enqueue(
+                conn,
+                topic=events.COMPLAINT_TOPIC,
+                ce_type=events.COMPLAINT_FILED,
+                source=events.SOURCE,
+                key=str(body.target_id),
+                subject=str(row["id"]),
+                message=complaint_pb2.ComplaintFiled(
+                    complaint_id=str(row["id"]),
+                    complainant_id=str(complainant),
+                    target_type=body.target_type,
+                    target_id=str(body.target_id),
+                    reason=body.reason.value,
+                    filed_at=filed,
+                    legal_basis=LEGAL_BASIS,
+                ),
+            )
+    response.headers["Location"] = f"/v1/complaints/{row['id']}"
+    return _view(row)
+
+
+@router.get("/v1/complaints/{complaint_id}", response_model=ComplaintRead)
+async def read_complaint(complaint_id: uuid.UUID, principal: CurrentPrincipal, request: Request) -> dict:
+    """The complainant follows their complaint (feedback on acceptance, MB-14)."""
+    row = await request.app.state.runtime.pool.fetchrow("SELECT * FROM complaint WHERE id = $1", complaint_id)
+    if row is None or str(row["complainant_id"]) != principal.subject:
+        raise NotFound("No such complaint of yours.")
+    return _view(row)

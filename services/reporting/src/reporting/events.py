@@ -1,0 +1,7 @@
+"""Reporting's topics and event types."""
+
+from __future__ import annotations
+
+COMPLAINT_TOPIC = "reporting.complaint.v1"
+SOURCE = "/qinglang/reporting"
+COMPLAINT_FILED = "qinglang.reporting.complaint.filed.v1"

