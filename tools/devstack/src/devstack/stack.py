@@ -334,13 +334,16 @@ class Stack:
         return gateway
 
     # ---- whole stack ---------------------------------------------------------------------------
-    def up(self) -> StackInfo:
+    def start_infra(self) -> tuple[str, str]:
+        """PostgreSQL and the broker: (admin database URL, Kafka bootstrap servers)."""
         self.run_dir.mkdir(parents=True, exist_ok=True)
         if self.running():
             raise RuntimeError(f"a stack is already running from {self.run_dir}; stop it first (make down)")
-        admin_url = self.start_postgres()
+        return self.start_postgres(), self.start_broker()
+
+    def start_platform(self, admin_url: str, kafka: str) -> StackInfo:
+        """The services, their SMS sink and the gateway, on infrastructure already running."""
         database_urls = self.create_databases(admin_url)
-        kafka = self.start_broker()
         sms_url = self.start_sms_sink()
         urls = self.start_services(database_urls, kafka, sms_url)
         gateway = self.start_gateway(urls)
@@ -354,6 +357,9 @@ class Stack:
         )
         self._save()
         return self.info
+
+    def up(self) -> StackInfo:
+        return self.start_platform(*self.start_infra())
 
     def running(self) -> bool:
         state = load_state(self.state_path)

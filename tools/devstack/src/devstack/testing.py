@@ -1,0 +1,89 @@
+"""pytest fixtures: a private PostgreSQL and Tansu for the run, and the whole platform on top.
+
+Every server listens on loopback, on a free port, and dies with the test run (PR_SET_PDEATHSIG).
+DATABASE_URL / KAFKA_BOOTSTRAP_SERVERS, when set, name servers to use instead.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+import httpx
+import psycopg
+import pytest
+
+from devstack.stack import Stack, StackConfig, StackInfo
+
+T = TypeVar("T")
+
+# Short reconciler periods so the tests that drop messages finish quickly.
+FAST_RECONCILERS = {
+    "content": {"REANNOUNCE_AFTER_S": "2", "RECONCILE_INTERVAL_S": "0.5"},
+    "moderation": {"REPORT_CONFIRM_AFTER_S": "2", "RECONCILE_INTERVAL_S": "0.5"},
+}
+TEST_COMMON_ENV = {"BROKER_WATCH_INTERVAL_S": "0.5", "LOG_LEVEL": "INFO"}
+
+
+def poll(check: Callable[[], T | None], *, timeout_s: float = 30, interval_s: float = 0.05, what: str = "") -> T:
+    """Call ``check`` until it returns something truthy, or fail at the deadline."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        result = check()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not reached within {timeout_s}s: {what or check}")
+        time.sleep(interval_s)  # polling interval under a deadline, not synchronisation
+
+
+def make_stack(run_dir: Path, *, external_ok: bool = True) -> Stack:
+    config = StackConfig.from_environment(run_dir) if external_ok else StackConfig(run_dir=run_dir)
+    config.die_with_parent = True
+    config.common_env = dict(TEST_COMMON_ENV)
+    config.service_env = {k: dict(v) for k, v in FAST_RECONCILERS.items()}
+    return Stack(config)
+
+
+@dataclass
+class Infra:
+    stack: Stack
+    admin_url: str
+    kafka: str
+
+    def fresh_database(self) -> str:
+        """A new, empty database on the run's PostgreSQL; its URL."""
+        name = f"t_{uuid.uuid4().hex[:12]}"
+        with psycopg.connect(self.admin_url, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        return self.admin_url.rsplit("/", 1)[0] + f"/{name}"
+
+
+@pytest.fixture(scope="session")
+def infra(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Infra]:
+    stack = make_stack(tmp_path_factory.mktemp("stack"))
+    admin_url, kafka = stack.start_infra()
+    try:
+        yield Infra(stack, admin_url, kafka)
+    finally:
+        stack.down()
+
+
+@pytest.fixture(scope="session")
+def platform(infra: Infra) -> StackInfo:
+    return infra.stack.start_platform(infra.admin_url, infra.kafka)
+
+
+@pytest.fixture(scope="session")
+def gateway(platform: StackInfo) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=platform.gateway_url, timeout=15) as client:
+        yield client
+
+
+def embedded_broker() -> bool:
+    return not os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
