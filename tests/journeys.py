@@ -1,0 +1,80 @@
+"""A client app's journeys, each step through the gateway's HTTP API only."""
+
+from __future__ import annotations
+
+import random
+import re
+import uuid
+from dataclasses import dataclass
+
+import httpx
+from devstack.stack import StackInfo
+from stdnum.cn import ric
+
+
+def resident_id(region: str = "110105", birth: str = "19900101") -> str:
+    """A valid 18-digit resident ID number (region, birth date, sequence, MOD 11-2 check digit)."""
+    body = f"{region}{birth}{random.randint(100, 999)}"
+    return body + ric.calc_check_digit(body + "0")  # the function ignores the last character
+
+
+def mainland_mobile() -> str:
+    return f"+86139{random.randint(10_000_000, 99_999_999)}"
+
+
+@dataclass
+class User:
+    id: str
+    username: str
+    mobile: str
+    token: str
+
+    @property
+    def auth(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+class Flow:
+    """The steps a client app takes, each through the gateway."""
+
+    def __init__(self, gateway: httpx.Client, platform: StackInfo) -> None:
+        self.gw = gateway
+        self.platform = platform
+
+    def register(self) -> User:
+        username = "u" + uuid.uuid4().hex[:12]
+        mobile = mainland_mobile()
+        password = "a long enough password"
+        created = self.gw.post("/v1/accounts", json={"username": username, "password": password, "mobile": mobile})
+        assert created.status_code == 201, created.text
+        token = self.gw.post("/v1/tokens", json={"username": username, "password": password})
+        assert token.status_code == 200, token.text
+        return User(created.json()["id"], username, mobile, token.json()["access_token"])
+
+    def confirm_phone(self, user: User) -> None:
+        assert self.gw.post("/v1/accounts/me/phone-confirmation", headers=user.auth).status_code == 202
+        inbox = httpx.get(f"{self.platform.sms_sink_url}/messages", params={"to": user.mobile}).json()["messages"]
+        code = re.search(r"\b(\d{6})\b", inbox[-1]).group(1)
+        confirmed = self.gw.put("/v1/accounts/me/phone-confirmation", headers=user.auth, json={"code": code})
+        assert confirmed.status_code == 200, confirmed.text
+        assert confirmed.json()["phone_confirmed"] is True
+
+    def verify_real_name(self, user: User, id_number: str | None = None) -> httpx.Response:
+        return self.gw.post(
+            "/v1/accounts/me/real-name",
+            headers=user.auth,
+            json={"subject_type": "individual", "legal_name": "张三", "id_number": id_number or resident_id()},
+        )
+
+    def verified_user(self) -> User:
+        user = self.register()
+        self.confirm_phone(user)
+        verified = self.verify_real_name(user)
+        assert verified.status_code == 201, verified.text
+        user.token = verified.json()["access_token"]
+        return user
+
+    def post(self, user: User, text: str) -> dict:
+        created = self.gw.post("/v1/posts", headers=user.auth, json={"text": text})
+        assert created.status_code == 201, created.text
+        return created.json()
