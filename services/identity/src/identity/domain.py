@@ -8,6 +8,7 @@ from enum import StrEnum
 import phonenumbers
 from kit.problems import DomainError, InvalidInput
 from stdnum import exceptions as stdnum_errors
+from stdnum import numdb
 from stdnum.cn import ric, uscc
 
 
@@ -53,6 +54,7 @@ def validate_identity(subject_type: SubjectType, number: str) -> VerifiedIdentit
             province = compact[:2] + "0000"
         else:
             compact = uscc.validate(number)
+            _check_registration_region(compact[2:8])
             province = compact[2:4] + "0000"
     except stdnum_errors.InvalidChecksum as exc:
         raise InvalidIdentityNumber("The identity number's check digit is wrong.", requirement="MB-7.1") from exc
@@ -63,6 +65,14 @@ def validate_identity(subject_type: SubjectType, number: str) -> VerifiedIdentit
     except stdnum_errors.ValidationError as exc:
         raise InvalidIdentityNumber("The identity number is not well formed.", requirement="MB-7.1") from exc
     return VerifiedIdentity(subject_type, compact.upper(), province)
+
+
+def _check_registration_region(code: str) -> None:
+    # python-stdnum validates a USCC's check digit only; its GB/T 2260 region table (the one the
+    # resident ID check uses) tells whether the registration region exists.
+    parts = numdb.get("cn/loc").info(code)
+    if not any(props for _part, props in parts):
+        raise stdnum_errors.InvalidComponent()
 
 
 class InvalidMobileNumber(InvalidInput):

@@ -1,0 +1,175 @@
+"""The event bus against a real PostgreSQL and a real Kafka-protocol broker (Tansu)."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+import asyncpg
+import pytest
+from aiokafka import AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient
+from devstack.testing import Infra
+from kit.bus import BrokerWatch, EventConsumer, Subscription, create_producer, ensure_topics
+from kit.cloudevents import Event, encode
+from kit.db import apply_migrations_async, create_pool, transaction
+from kit.outbox import OutboxRelay, enqueue
+from kit.settings import KitSettings
+from qinglang.content.v1 import post_pb2
+
+EVENT_TYPE = "qinglang.test.thing.happened.v1"
+
+
+@pytest.fixture
+async def bus(infra: Infra, tmp_path: Path):
+    database_url = infra.fresh_database()
+    migrations = tmp_path / "migrations"
+    migrations.mkdir()
+    (migrations / "0001_effect.sql").write_text("CREATE TABLE effect (ce_id text NOT NULL, post_id text NOT NULL);")
+    await apply_migrations_async(database_url, migrations)
+    settings = KitSettings(
+        database_url=database_url,
+        kafka_bootstrap_servers=infra.kafka,
+        service_name="kit-test",
+        kafka_fetch_max_wait_ms=20,
+    )
+    pool = await create_pool(database_url)
+    topic = f"kit-test.{uuid.uuid4().hex[:8]}.v1"
+    await ensure_topics(settings, [topic])
+    try:
+        yield settings, pool, topic
+    finally:
+        await pool.close()
+
+
+async def record_effect(conn: asyncpg.Connection, event: Event) -> None:
+    thing = event.parse(post_pb2.PostCreated)
+    await conn.execute("INSERT INTO effect (ce_id, post_id) VALUES ($1, $2)", event.id, thing.post_id)
+
+
+async def wait_for(pool: asyncpg.Pool, sql: str, expected: int, timeout_s: float = 30) -> None:
+    async with asyncio.timeout(timeout_s):
+        while True:
+            if await pool.fetchval(sql) == expected:
+                return
+            await asyncio.sleep(0.05)  # polling interval under a deadline
+
+
+async def test_outbox_relay_publishes_and_the_inbox_makes_redelivery_harmless(bus) -> None:
+    settings, pool, topic = bus
+    producer = create_producer(settings)
+    await producer.start()
+    relay = OutboxRelay(pool, producer, batch_size=50)
+    consumer = EventConsumer(
+        Subscription(group=f"g-{uuid.uuid4().hex[:6]}", topics=(topic,), handlers={EVENT_TYPE: record_effect}),
+        pool,
+        settings,
+    )
+    tasks = [asyncio.create_task(relay.run()), asyncio.create_task(consumer.run())]
+    try:
+        async with transaction(pool) as conn:
+            for i in range(20):
+                await enqueue(
+                    conn,
+                    topic=topic,
+                    ce_type=EVENT_TYPE,
+                    source="/kit-test",
+                    key=f"k{i % 3}",
+                    message=post_pb2.PostCreated(post_id=f"p{i}"),
+                )
+        await wait_for(pool, "SELECT count(*) FROM effect", 20)
+        assert await pool.fetchval("SELECT count(*) FROM outbox_event WHERE published_at IS NULL") == 0
+
+        # Deliver one of those events again, byte for byte: the inbox drops it.
+        row = await pool.fetchrow("SELECT * FROM outbox_event ORDER BY id LIMIT 1")
+        again = encode(
+            ce_id=str(row["ce_id"]),
+            ce_type=row["ce_type"],
+            source=row["ce_source"],
+            subject=None,
+            time=row["ce_time"],
+            data=bytes(row["payload"]),
+            key=row["partition_key"],
+            traceparent=None,
+        )
+        marker = encode(
+            ce_id=str(uuid.uuid4()),
+            ce_type=EVENT_TYPE,
+            source="/kit-test",
+            subject=None,
+            time=row["ce_time"],
+            data=post_pb2.PostCreated(post_id="marker").SerializeToString(),
+            key=row["partition_key"],
+            traceparent=None,
+        )
+        raw = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap_servers, enable_idempotence=False)
+        await raw.start()
+        for message in (again, again, marker):
+            await raw.send_and_wait(
+                topic, message.value, key=message.key.encode(), headers=list(message.headers.items())
+            )
+        await raw.stop()
+        await wait_for(pool, "SELECT count(*) FROM effect WHERE post_id = 'marker'", 1)
+        assert await pool.fetchval("SELECT count(*) FROM effect") == 21
+        assert await pool.fetchval("SELECT count(DISTINCT ce_id) FROM effect") == 21
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        await producer.stop()
+
+
+async def test_undecodable_and_failing_events_are_parked_not_lost(bus) -> None:
+    settings, pool, topic = bus
+
+    async def broken(conn: asyncpg.Connection, event: Event) -> None:
+        raise RuntimeError("a bug in the handler")
+
+    consumer = EventConsumer(
+        Subscription(group=f"g-{uuid.uuid4().hex[:6]}", topics=(topic,), handlers={EVENT_TYPE: broken}), pool, settings
+    )
+    task = asyncio.create_task(consumer.run())
+    raw = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap_servers, enable_idempotence=False)
+    await raw.start()
+    try:
+        await raw.send_and_wait(topic, b"no headers at all")
+        good = encode(
+            ce_id=str(uuid.uuid4()),
+            ce_type=EVENT_TYPE,
+            source="/kit-test",
+            subject=None,
+            time=datetime.now(UTC),
+            data=b"",
+            key=None,
+            traceparent=None,
+        )
+        await raw.send_and_wait(topic, good.value, headers=list(good.headers.items()))
+        await wait_for(pool, "SELECT count(*) FROM dead_letter_event", 2)
+        errors = [r["error"] for r in await pool.fetch("SELECT error FROM dead_letter_event ORDER BY id")]
+        assert errors[0].startswith("undecodable") and "a bug in the handler" in errors[1]
+        # Nothing half-written: the failed handler's inbox row rolled back with it.
+        assert await pool.fetchval("SELECT count(*) FROM inbox_event") == 0
+    finally:
+        await raw.stop()
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+
+async def test_broker_watch_stays_quiet_on_a_healthy_broker_and_recreates_a_lost_topic(bus) -> None:
+    settings, _pool, topic = bus
+    lost = f"kit-test.lost.{uuid.uuid4().hex[:8]}.v1"
+    watch = BrokerWatch(settings, [topic], [])
+    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers)
+    await admin.start()
+    try:
+        assert await watch.check(admin) is False
+        assert await watch.check(admin) is False
+        # A topic the process relies on has vanished, as after a memory-only broker's restart.
+        watch_lost = BrokerWatch(settings, [topic, lost], [])
+        assert await watch_lost.check(admin) is True
+        assert lost in await admin.list_topics()
+        assert await watch_lost.check(admin) is False
+    finally:
+        await admin.close()
