@@ -45,8 +45,9 @@ lint: install ## ruff, buf lint, buf breaking against main, generated code curre
 gen: install ## regenerate the Python code of proto/
 	$(UV) run --frozen python proto/generate.py
 
-bench: install ## print the platform's figures as one JSON object
-	$(UV) run --frozen python -m bench
+bench: install ## print the platform's figures as one JSON object (installs Debian's wrk if missing)
+	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+	PYTHONPATH=tests $(UV) run --frozen python -m bench
 
 clean: down ## remove the run folder (data of the local platform)
 	rm -rf $(RUN_DIR)/postgres $(RUN_DIR)/logs $(RUN_DIR)/gateway $(RUN_DIR)/stack.json

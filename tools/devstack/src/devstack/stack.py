@@ -272,7 +272,10 @@ class Stack:
             )
         for name, url in urls.items():
             wait_until(
-                lambda url=url: _ready(f"{url}/readyz"), timeout_s=90, what=f"service {name}", proc=self.managed[name]
+                lambda url=url: http_ready(f"{url}/readyz"),
+                timeout_s=90,
+                what=f"service {name}",
+                proc=self.managed[name],
             )
         return urls
 
@@ -293,7 +296,7 @@ class Stack:
             ],
         )
         url = f"http://127.0.0.1:{port}"
-        wait_until(lambda: _ready(f"{url}/healthz"), timeout_s=30, what="SMS sink", proc=managed)
+        wait_until(lambda: http_ready(f"{url}/healthz"), timeout_s=30, what="SMS sink", proc=managed)
         return url
 
     def start_gateway(self, urls: dict[str, str]) -> str:
@@ -326,7 +329,7 @@ class Stack:
         for name in SERVICES:
             prefix = "regulator" if name == "regulator-gateway" else name
             wait_until(
-                lambda p=prefix: _ready(f"{gateway}/v1/{p}/readyz"),
+                lambda p=prefix: http_ready(f"{gateway}/v1/{p}/readyz"),
                 timeout_s=30,
                 what=f"gateway route to {name}",
                 proc=managed,
@@ -382,7 +385,7 @@ class Stack:
         return stopped
 
 
-def _ready(url: str) -> bool:
+def http_ready(url: str) -> bool:
     try:
         return httpx.get(url, timeout=1).status_code == 200
     except httpx.HTTPError:

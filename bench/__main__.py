@@ -1,0 +1,288 @@
+"""Runs the benchmarks on a private, freshly started platform and prints one JSON object.
+
+Keys (all numbers measured in this run):
+  gateway.posts_per_s              posts accepted (201) per second through Traefik, wrk, whole stack co-located
+  gateway.bare_uvicorn_req_per_s   the ceiling: a bare FastAPI hello on uvicorn, same wrk settings
+  gateway.wrk_cpu_share            the share of the machine's cores wrk itself used during the posts run
+  gateway.cpu_share_by_process     per platform process, share of one core during the posts run (the profile)
+  flow.offered_per_s               the fixed, open-loop rate posts were offered at
+  flow.decision_p50_ms / _p99_ms   post accepted -> decision applied (content's own timestamps)
+  broker.roundtrip_p50_ms / _p99_ms  raw produce -> consume on the same broker, same consumer settings (the floor)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import asyncpg
+import httpx
+import psutil
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from devstack.processes import free_port, spawn, stop, wait_until
+from devstack.stack import Stack, StackConfig, http_ready
+from journeys import Flow
+
+HERE = Path(__file__).resolve().parent
+WRK_SECONDS = int(os.environ.get("BENCH_WRK_SECONDS", "10"))
+WRK_CONNECTIONS = int(os.environ.get("BENCH_WRK_CONNECTIONS", "64"))
+FLOW_RATE = int(os.environ.get("BENCH_FLOW_RATE", "300"))
+FLOW_SECONDS = int(os.environ.get("BENCH_FLOW_SECONDS", "10"))
+DECISION_FETCH_WAIT_MS = 10  # the setting content and moderation use on the decision path
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
+
+
+def run_wrk(url: str, *, script: Path | None = None, env: dict[str, str] | None = None) -> dict:
+    argv = ["wrk", "-t2", f"-c{WRK_CONNECTIONS}", f"-d{WRK_SECONDS}s", "--latency"]
+    if script:
+        argv += ["-s", str(script)]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.monotonic()
+    out = subprocess.run(  # noqa: S603 - wrk with our own arguments
+        [*argv, url],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, **(env or {})},
+    ).stdout
+    wall = time.monotonic() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors = re.search(r"Socket errors: (.*)", out)
+    seconds = float(re.search(r"requests in ([\d.]+)(m?s)", out).group(1))
+    if re.search(r"requests in [\d.]+ms", out):
+        seconds /= 1000
+    ok = requests - (int(non2xx.group(1)) if non2xx else 0)
+    return {
+        "ok_per_s": ok / seconds,
+        "requests": requests,
+        "non_2xx": requests - ok,
+        "socket_errors": errors.group(1) if errors else "",
+        "cpu_share": cpu / wall / psutil.cpu_count(),
+        "raw": out,
+    }
+
+
+def bare_uvicorn(log_dir: Path) -> float:
+    port = free_port()
+    proc = spawn(
+        "hello",
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "bench.hello:app",
+            "--port",
+            str(port),
+            "--no-access-log",
+            "--log-level",
+            "warning",
+        ],
+        log_dir=log_dir,
+        die_with_parent=True,
+        cwd=HERE.parent,
+    )
+    try:
+        wait_until(lambda: http_ready(f"http://127.0.0.1:{port}/hello"), timeout_s=20, what="hello", proc=proc)
+        return run_wrk(f"http://127.0.0.1:{port}/hello")["ok_per_s"]
+    finally:
+        stop(proc)
+
+
+def _cpu_seconds(proc: psutil.Process) -> float:
+    """CPU time of a process and its children (PostgreSQL's work is done by its backends)."""
+    total = 0.0
+    for p in [proc, *proc.children(recursive=True)]:
+        try:
+            times = p.cpu_times()
+            total += times.user + times.system
+        except psutil.NoSuchProcess:
+            pass
+    return total
+
+
+def profile_during(stack: Stack, seconds: float) -> dict[str, float]:
+    """Share of one core each platform process (with its children) used over the window."""
+    procs = {name: m.process() for name, m in stack.managed.items()}
+    procs = {n: p for n, p in procs.items() if p is not None}
+    before = {n: _cpu_seconds(p) for n, p in procs.items()}
+    started = time.monotonic()
+    time.sleep(seconds)  # the sampling window of the profile
+    wall = time.monotonic() - started
+    return {
+        n: round((_cpu_seconds(p) - before[n]) / wall, 2)
+        for n, p in procs.items()
+        if _cpu_seconds(p) - before[n] > 0.01 * wall
+    }
+
+
+async def offered_load(gateway: str, tokens: list[str], rate: int, seconds: int) -> list[str]:
+    """Open loop: a post every 1/rate s whatever the answers do, so queueing shows in the latency."""
+    ids: list[str] = []
+    limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
+    async with httpx.AsyncClient(base_url=gateway, timeout=30, limits=limits) as client:
+
+        async def one(i: int) -> None:
+            r = await client.post(
+                "/v1/posts",
+                json={"text": f"周末一起去爬山吧 {i}"},
+                headers={"Authorization": f"Bearer {tokens[i % len(tokens)]}"},
+            )
+            if r.status_code == 201:
+                ids.append(r.json()["id"])
+
+        tasks = []
+        start = time.monotonic()
+        for i in range(rate * seconds):
+            delay = start + i / rate - time.monotonic()
+            if delay > 0:
+                await asyncio.sleep(delay)  # the schedule of an open-loop load
+            tasks.append(asyncio.create_task(one(i)))
+        await asyncio.gather(*tasks)
+    return ids
+
+
+async def decision_latencies(database_url: str, ids: list[str], timeout_s: float = 120) -> list[float]:
+    conn = await asyncpg.connect(database_url)
+    try:
+        uuids = [uuid.UUID(i) for i in ids]
+        deadline = time.monotonic() + timeout_s
+        while await conn.fetchval("SELECT count(*) FROM post WHERE id = ANY($1) AND decided_at IS NULL", uuids):
+            if time.monotonic() > deadline:
+                raise TimeoutError("posts still waiting for a decision")
+            await asyncio.sleep(0.2)  # polling under a deadline
+        rows = await conn.fetch(
+            "SELECT extract(epoch FROM decided_at - created_at) * 1000 AS ms FROM post WHERE id = ANY($1)", uuids
+        )
+        return [float(r["ms"]) for r in rows]
+    finally:
+        await conn.close()
+
+
+async def broker_roundtrip(kafka: str, rate: int, seconds: int) -> list[float]:
+    topic = f"bench.roundtrip.{uuid.uuid4().hex[:8]}"
+    producer = AIOKafkaProducer(bootstrap_servers=kafka, enable_idempotence=False, acks="all", linger_ms=5)
+    consumer = AIOKafkaConsumer(
+        topic,
+        bootstrap_servers=kafka,
+        group_id=f"bench-{uuid.uuid4().hex[:6]}",
+        enable_auto_commit=False,
+        auto_offset_reset="earliest",
+        fetch_max_wait_ms=DECISION_FETCH_WAIT_MS,
+        session_timeout_ms=6000,
+        heartbeat_interval_ms=1000,
+    )
+    await producer.start()
+    await producer.send_and_wait(topic, b"warm-up")
+    await consumer.start()
+    latencies: list[float] = []
+    total = rate * seconds
+
+    async def consume() -> None:
+        while len(latencies) < total:
+            batch = await consumer.getmany(timeout_ms=1000)
+            now = time.perf_counter()
+            for records in batch.values():
+                for record in records:
+                    if record.value != b"warm-up":
+                        latencies.append((now - float(record.value)) * 1000)
+
+    reader = asyncio.create_task(consume())
+    start = time.monotonic()
+    for i in range(total):
+        delay = start + i / rate - time.monotonic()
+        if delay > 0:
+            await asyncio.sleep(delay)  # the schedule of an open-loop load
+        await producer.send(topic, str(time.perf_counter()).encode(), key=str(i % 16).encode())
+    await asyncio.wait_for(reader, 60)
+    await consumer.stop()
+    await producer.stop()
+    return latencies
+
+
+def main() -> int:
+    if shutil.which("wrk") is None:
+        print("wrk is not installed (make bench installs Debian's wrk)", file=sys.stderr)
+        return 2
+    run_dir = Path(tempfile.mkdtemp(prefix="qinglang-bench-"))
+    config = StackConfig(
+        run_dir=run_dir,
+        die_with_parent=True,
+        rate_limit_average=1_000_000,
+        rate_limit_burst=1_000_000,
+        service_env={"content": {"REANNOUNCE_AFTER_S": "600"}},
+    )
+    stack = Stack(config)
+    results: dict[str, object] = {}
+    try:
+        info = stack.up()
+        with httpx.Client(base_url=info.gateway_url, timeout=30) as gw:
+            flow = Flow(gw, info)
+            tokens = [flow.verified_user().token for _ in range(8)]
+        print("stack up; measuring", file=sys.stderr)
+
+        results["gateway.bare_uvicorn_req_per_s"] = round(bare_uvicorn(run_dir / "logs"))
+
+        profile: dict[str, float] = {}
+        sampler = threading.Thread(target=lambda: profile.update(profile_during(stack, WRK_SECONDS * 0.6)))
+        sampler.start()
+        posts = run_wrk(info.gateway_url, script=HERE / "post.lua", env={"TOKENS": ",".join(tokens)})
+        sampler.join()
+        results["gateway.posts_per_s"] = round(posts["ok_per_s"])
+        results["gateway.non_2xx"] = posts["non_2xx"]
+        results["gateway.wrk_cpu_share"] = round(posts["cpu_share"], 3)
+        results["gateway.cpu_share_by_process"] = profile
+
+        # Let the backlog of the throughput run drain before the latency run.
+        asyncio.run(_drain(info.database_urls["content"]))
+        ids = asyncio.run(offered_load(info.gateway_url, tokens, FLOW_RATE, FLOW_SECONDS))
+        latencies = asyncio.run(decision_latencies(info.database_urls["content"], ids))
+        results["flow.offered_per_s"] = FLOW_RATE
+        results["flow.accepted"] = len(ids)
+        results["flow.decision_p50_ms"] = round(statistics.median(latencies), 1)
+        results["flow.decision_p99_ms"] = round(percentile(latencies, 99), 1)
+
+        rt = asyncio.run(broker_roundtrip(info.kafka_bootstrap_servers, FLOW_RATE, FLOW_SECONDS))
+        results["broker.roundtrip_p50_ms"] = round(statistics.median(rt), 1)
+        results["broker.roundtrip_p99_ms"] = round(percentile(rt, 99), 1)
+        results["broker.fetch_max_wait_ms"] = DECISION_FETCH_WAIT_MS
+        results["machine.cores"] = psutil.cpu_count()
+    finally:
+        stack.down()
+        shutil.rmtree(run_dir, ignore_errors=True)
+    print(json.dumps(results, ensure_ascii=False))
+    return 0
+
+
+async def _drain(database_url: str, timeout_s: float = 300) -> None:
+    conn = await asyncpg.connect(database_url)
+    try:
+        deadline = time.monotonic() + timeout_s
+        while await conn.fetchval("SELECT count(*) FROM post WHERE status = 'pending'"):
+            if time.monotonic() > deadline:
+                raise TimeoutError("backlog did not drain")
+            await asyncio.sleep(0.5)  # polling under a deadline
+    finally:
+        await conn.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
