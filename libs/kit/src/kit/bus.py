@@ -182,12 +182,9 @@ class EventConsumer:
             batch = await consumer.getmany(timeout_ms=500, max_records=500)
             if not batch:
                 continue
-            offsets: dict[TopicPartition, int] = {}
-            for tp, records in batch.items():
-                for record in records:
-                    await self._handle_record(record)
-                    offsets[tp] = record.offset + 1
-                    self._positions[tp] = record.offset + 1
+            await self._handle_batch([record for records in batch.values() for record in records])
+            offsets = {tp: records[-1].offset + 1 for tp, records in batch.items()}
+            self._positions.update(offsets)
             await self._commit(consumer, offsets)
 
     async def _commit(self, consumer: AIOKafkaConsumer, offsets: dict[TopicPartition, int]) -> None:
@@ -200,45 +197,84 @@ class EventConsumer:
                 extra={"group": self.subscription.group, "error": repr(exc)},
             )
 
-    async def _handle_record(self, record) -> None:
-        try:
-            event = decode(
-                record.headers,
-                record.key,
-                record.value,
-                topic=record.topic,
-                partition=record.partition,
-                offset=record.offset,
-            )
-        except UndecodableEvent as exc:
-            await self._dead_letter(record, None, f"undecodable: {exc}")
+    async def _handle_batch(self, records: list) -> None:
+        """Handle a fetched batch in one transaction (one inbox insert, one commit); if any handler
+        fails, roll the batch back and handle its records one by one, so one bad event parks alone."""
+        work: list[tuple[Event, Handler]] = []
+        for record in records:
+            try:
+                event = decode(
+                    record.headers,
+                    record.key,
+                    record.value,
+                    topic=record.topic,
+                    partition=record.partition,
+                    offset=record.offset,
+                )
+            except UndecodableEvent as exc:
+                await self._dead_letter(record, None, f"undecodable: {exc}")
+                continue
+            handler = self.subscription.handlers.get(event.type)
+            if handler is not None:  # other event types on the topic are not this consumer's business
+                work.append((event, handler))
+        if not work:
             return
-        handler = self.subscription.handlers.get(event.type)
-        if handler is None:
-            return  # an event type this consumer does not care about
+        if len(work) > 1:
+            try:
+                await self._with_transient_retry(lambda: self._handle_together(work))
+                self.handled += len(work)
+                return
+            except Exception:  # noqa: BLE001 - isolate the failing event below; nothing is lost
+                log.info("batch failed; handling its events one by one", extra={"group": self.subscription.group})
+        by_offset = {(r.topic, r.partition, r.offset): r for r in records}
+        for event, handler in work:
+            await self._handle_alone(by_offset[(event.topic, event.partition, event.offset)], event, handler)
+
+    async def _handle_together(self, work: list[tuple[Event, Handler]]) -> None:
+        async with transaction(self._pool) as conn:
+            claimed = {
+                row["ce_id"]
+                for row in await conn.fetch(
+                    """INSERT INTO inbox_event (consumer, ce_id, ce_type)
+                       SELECT $1, e.id, e.type FROM unnest($2::text[], $3::text[]) AS e(id, type)
+                       ON CONFLICT DO NOTHING RETURNING ce_id""",
+                    self.subscription.group,
+                    [e.id for e, _ in work],
+                    [e.type for e, _ in work],
+                )
+            }
+            for event, handler in work:
+                if event.id in claimed:  # handled before (or twice in this batch): no second effect
+                    claimed.discard(event.id)
+                    with self._span(event):
+                        await handler(conn, event)
+
+    async def _with_transient_retry(self, attempt: Callable[[], Awaitable[None]]) -> None:
         delay = 0.1
         while True:
             try:
-                await self._handle_once(handler, event)
-                self.handled += 1
-                return
+                return await attempt()
             except TRANSIENT_ERRORS as exc:
                 log.warning(
-                    "handler hit a transient error; retrying",
-                    extra={"group": self.subscription.group, "ce_type": event.type, "error": repr(exc)},
+                    "transient error while handling; retrying",
+                    extra={"group": self.subscription.group, "error": repr(exc)},
                 )
                 await asyncio.sleep(delay)  # back-off, not synchronisation
                 delay = min(delay * 2, 5.0)
-            except Exception as exc:  # a bug or bad data: park it whole for replay, keep the partition moving
-                log.exception(
-                    "handler failed; event parked in dead_letter_event",
-                    extra={"group": self.subscription.group, "ce_type": event.type, "ce_id": event.id},
-                )
-                await self._dead_letter(record, event, repr(exc))
-                return
 
-    async def _handle_once(self, handler: Handler, event: Event) -> None:
-        with tracer.start_as_current_span(
+    async def _handle_alone(self, record, event: Event, handler: Handler) -> None:
+        try:
+            await self._with_transient_retry(lambda: self._handle_once(handler, event))
+            self.handled += 1
+        except Exception as exc:  # a bug or bad data: park it whole for replay, keep the partition moving
+            log.exception(
+                "handler failed; event parked in dead_letter_event",
+                extra={"group": self.subscription.group, "ce_type": event.type, "ce_id": event.id},
+            )
+            await self._dead_letter(record, event, repr(exc))
+
+    def _span(self, event: Event):
+        return tracer.start_as_current_span(
             f"consume {event.type}",
             context=context_from_traceparent(event.traceparent),
             kind=trace.SpanKind.CONSUMER,
@@ -248,7 +284,10 @@ class EventConsumer:
                 "messaging.message.id": event.id,
                 "messaging.consumer.group.name": self.subscription.group,
             },
-        ):
+        )
+
+    async def _handle_once(self, handler: Handler, event: Event) -> None:
+        with self._span(event):
             async with transaction(self._pool) as conn:
                 claimed = await conn.fetchval(
                     """INSERT INTO inbox_event (consumer, ce_id, ce_type) VALUES ($1, $2, $3)

@@ -7,4 +7,5 @@ SOURCE = "/qinglang/content"
 POST_CREATED = "qinglang.content.post.created.v1"
 
 DECISION_TOPIC = "moderation.decision.v1"
-DECISION_ISSUED = "qinglang.moderation.decision.issued.v1"
+DECISION_APPROVED = "qinglang.moderation.decision.approved.v1"
+TRANSMISSION_STOPPED = "qinglang.moderation.decision.transmission_stopped.v1"

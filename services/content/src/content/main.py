@@ -31,7 +31,7 @@ def build_app(settings: ContentSettings | None = None) -> FastAPI:
                 Subscription(
                     group="content.decisions",
                     topics=(events.DECISION_TOPIC,),
-                    handlers={events.DECISION_ISSUED: on_decision},
+                    handlers={events.DECISION_APPROVED: on_decision, events.TRANSMISSION_STOPPED: on_decision},
                     fetch_max_wait_ms=settings.decision_fetch_max_wait_ms,
                 )
             ],

@@ -55,10 +55,11 @@ def decision_message(row: asyncpg.Record) -> decision_pb2.DecisionIssued:
 
 
 async def announce_decision(conn: asyncpg.Connection, row: asyncpg.Record) -> None:
+    stopped = row["outcome"] == Outcome.STOP_TRANSMISSION.value
     await enqueue(
         conn,
         topic=events.DECISION_TOPIC,
-        ce_type=events.DECISION_ISSUED,
+        ce_type=events.TRANSMISSION_STOPPED if stopped else events.DECISION_APPROVED,
         source=events.SOURCE,
         key=str(row["post_id"]),
         subject=str(row["post_id"]),

@@ -7,7 +7,7 @@ SOURCE = "/qinglang/regulator-gateway"
 REPORT_FILED = "qinglang.regulator.report.filed.v1"
 
 DECISION_TOPIC = "moderation.decision.v1"
-DECISION_ISSUED = "qinglang.moderation.decision.issued.v1"
+TRANSMISSION_STOPPED = "qinglang.moderation.decision.transmission_stopped.v1"
 
 ACCOUNT_TOPIC = "identity.account.v1"
 REAL_NAME_VERIFIED = "qinglang.identity.account.real_name_verified.v1"

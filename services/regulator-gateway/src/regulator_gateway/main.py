@@ -32,7 +32,7 @@ def build_app(settings: RegulatorGatewaySettings | None = None) -> FastAPI:
                 Subscription(
                     group="regulator-gateway.decisions",
                     topics=(events.DECISION_TOPIC,),
-                    handlers={events.DECISION_ISSUED: on_decision},
+                    handlers={events.TRANSMISSION_STOPPED: on_decision},
                 ),
                 Subscription(
                     group="regulator-gateway.accounts",
