@@ -45,8 +45,8 @@ lint: install ## ruff, buf lint, buf breaking against main, generated code curre
 gen: install ## regenerate the Python code of proto/
 	$(UV) run --frozen python proto/generate.py
 
-bench: install ## print the platform's figures as one JSON object (installs Debian's wrk if missing)
-	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+bench: install ## print the platform's figures as one JSON object (installs Debian's wrk and hey if missing)
+	@command -v wrk >/dev/null && command -v hey >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk hey; }
 	PYTHONPATH=tests $(UV) run --frozen python -m bench
 
 clean: down ## remove the run folder (data of the local platform)
