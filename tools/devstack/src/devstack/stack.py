@@ -53,10 +53,16 @@ class StackConfig:
 
     @classmethod
     def from_environment(cls, run_dir: Path, **kwargs: object) -> StackConfig:
+        limits = {}
+        if os.environ.get("GATEWAY_RATE_LIMIT_AVERAGE"):
+            limits["rate_limit_average"] = int(os.environ["GATEWAY_RATE_LIMIT_AVERAGE"])
+        if os.environ.get("GATEWAY_RATE_LIMIT_BURST"):
+            limits["rate_limit_burst"] = int(os.environ["GATEWAY_RATE_LIMIT_BURST"])
         return cls(
             run_dir=run_dir,
             database_url=os.environ.get("DATABASE_URL") or None,
             kafka_bootstrap_servers=os.environ.get("KAFKA_BOOTSTRAP_SERVERS") or None,
+            **limits,
             **kwargs,  # type: ignore[arg-type]
         )
 
