@@ -40,6 +40,7 @@ WRK_SECONDS = int(os.environ.get("BENCH_WRK_SECONDS", "10"))
 WRK_CONNECTIONS = int(os.environ.get("BENCH_WRK_CONNECTIONS", "64"))
 FLOW_RATE = int(os.environ.get("BENCH_FLOW_RATE", "300"))
 FLOW_SECONDS = int(os.environ.get("BENCH_FLOW_SECONDS", "10"))
+FLOW_WARMUP_SECONDS = int(os.environ.get("BENCH_FLOW_WARMUP_SECONDS", "3"))
 DECISION_FETCH_WAIT_MS = 10  # the setting content and moderation use on the decision path
 
 
@@ -250,12 +251,15 @@ def main() -> int:
             flow = Flow(gw, info)
             tokens = [flow.verified_user().token for _ in range(8)]
             flow_users = [flow.verified_user() for _ in range(4)]
+            warmup_users = [flow.verified_user() for _ in range(4)]
         print("stack up; measuring", file=sys.stderr)
 
         # Latency first, on topics that are still small: Tansu walks every stored batch of a
         # partition on each fetch, so a long-running broker gets slower (TANSU.md).
         flow_profile: dict[str, float] = {}
         sampler = threading.Thread(target=lambda: flow_profile.update(profile_during(stack, FLOW_SECONDS * 0.8)))
+        # Steady state, not start-up: pools, caches and consumer fetch loops warm up first (unmeasured).
+        offered_load(info.gateway_url, [u.token for u in warmup_users], FLOW_RATE, FLOW_WARMUP_SECONDS)
         started = time.monotonic()
         sampler.start()
         offered = offered_load(info.gateway_url, [u.token for u in flow_users], FLOW_RATE, FLOW_SECONDS)
