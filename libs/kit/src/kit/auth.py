@@ -32,7 +32,9 @@ class Principal:
 class TokenVerifier:
     """Verifies EdDSA-signed JWTs with keys fetched from a JWKS URL, refreshed on an unknown key id."""
 
-    def __init__(self, jwks_url: str, *, issuer: str, audience: str, min_refresh_s: float = 5.0) -> None:
+    def __init__(
+        self, jwks_url: str, *, issuer: str, audience: str, min_refresh_s: float = 5.0, cache_size: int = 10_000
+    ) -> None:
         self._jwks_url = jwks_url
         self._issuer = issuer
         self._audience = audience
@@ -40,10 +42,15 @@ class TokenVerifier:
         self._lock = asyncio.Lock()
         self._fetched_at = 0.0
         self._min_refresh_s = min_refresh_s
+        # Verified tokens, until they expire: a client sends the same token with many requests,
+        # and checking an EdDSA signature again each time is the costliest part of a request.
+        self._verified: dict[str, tuple[float, Principal]] = {}
+        self._cache_size = cache_size
 
     def use_keys(self, jwks: dict[str, Any]) -> None:
         self._keys = {k["kid"]: jwt.PyJWK(k) for k in jwks.get("keys", []) if "kid" in k}
         self._fetched_at = time.monotonic()
+        self._verified = {}  # a key may have been withdrawn: verify everything again
 
     async def _refresh(self) -> None:
         async with self._lock:
@@ -55,6 +62,16 @@ class TokenVerifier:
             self.use_keys(response.json())
 
     async def verify(self, token: str) -> Principal:
+        cached = self._verified.get(token)
+        if cached is not None and cached[0] > time.time():
+            return cached[1]
+        principal = await self._verify_signature(token)
+        if len(self._verified) >= self._cache_size:
+            self._verified.clear()  # simplest bound: start over; the next requests refill it
+        self._verified[token] = (float(principal.claims["exp"]), principal)
+        return principal
+
+    async def _verify_signature(self, token: str) -> Principal:
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError as exc:

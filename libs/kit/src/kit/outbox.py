@@ -18,7 +18,7 @@ from kit.telemetry import current_traceparent
 
 log = logging.getLogger(__name__)
 
-NOTIFY_CHANNEL = "outbox_event"
+NOTIFY_CHANNEL = "outbox_event"  # the channel kit_0002_outbox_notify.sql notifies
 
 
 async def enqueue(
@@ -48,8 +48,7 @@ async def enqueue(
         current_traceparent(),
         message.SerializeToString(),
     )
-    # Delivered at commit, coalesced per transaction: wakes the relay without polling.
-    await conn.execute("SELECT pg_notify($1, '')", NOTIFY_CHANNEL)
+    # The table's trigger (kit_0002_outbox_notify) wakes the relay at commit.
     return event_id
 
 

@@ -73,13 +73,11 @@ def post_created_handler(lexicon: Lexicon):
         same decision again (the first may have been lost with a broker's memory)."""
         post = event.parse(post_pb2.PostCreated)
         post_id = uuid.UUID(post.post_id)
-        existing = await store.decision_for_post(conn, post_id)
-        if existing is not None:
-            await store.mark_announced(conn, existing["id"])
-            await announce_decision(conn, existing)
-            return
         verdict = decide(post.text, lexicon)
         row = await store.insert_decision(conn, post_id=post_id, author_id=uuid.UUID(post.author_id), verdict=verdict)
+        if row is None:  # decided before: say the same decision again
+            row = await store.decision_for_post(conn, post_id)
+            await store.mark_announced(conn, row["id"])
         await announce_decision(conn, row)
 
     return on_post_created

@@ -16,14 +16,16 @@ async def decision_for_post(conn: asyncpg.Connection | asyncpg.Pool, post_id: uu
 
 async def insert_decision(
     conn: asyncpg.Connection, *, post_id: uuid.UUID, author_id: uuid.UUID, verdict: Verdict
-) -> asyncpg.Record:
+) -> asyncpg.Record | None:
+    """Insert the post's decision; None if the post was decided before (one decision per post)."""
     matches = [
         {"term": h.entry.term, "category": h.entry.category, "start": h.start, "end": h.end} for h in verdict.hits
     ]
     return await conn.fetchrow(
         """INSERT INTO decision (id, post_id, author_id, outcome, category, legal_basis, reason, matches,
                                  content_sha256, engine_version, lexicon_version)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING *""",
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+           ON CONFLICT (post_id) DO NOTHING RETURNING *""",
         uuid.uuid4(),
         post_id,
         author_id,
