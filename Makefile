@@ -49,5 +49,5 @@ bench: install ## print the platform's figures as one JSON object (installs Debi
 	@command -v wrk >/dev/null && command -v hey >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk hey; }
 	PYTHONPATH=tests $(UV) run --frozen python -m bench
 
-clean: down ## remove the run folder (data of the local platform)
-	rm -rf $(RUN_DIR)/postgres $(RUN_DIR)/logs $(RUN_DIR)/gateway $(RUN_DIR)/stack.json
+clean: down ## remove the local platform's data, keys and logs (keeps the bootstrap uv)
+	find $(RUN_DIR) -mindepth 1 -maxdepth 1 ! -name bootstrap -exec rm -rf {} +

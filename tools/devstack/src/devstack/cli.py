@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import psycopg
+
 from devstack.stack import SERVICES, Stack, StackConfig
 
 DEFAULT_RUN_DIR = Path(os.environ.get("QINGLANG_RUN_DIR", ".run"))
@@ -17,7 +19,7 @@ DEFAULT_RUN_DIR = Path(os.environ.get("QINGLANG_RUN_DIR", ".run"))
 def ensure_dev_regulator_key(stack: Stack, database_url: str) -> str:
     """A national regulator key for development, made once per run folder."""
     path = stack.run_dir / "regulator-dev-key"
-    if path.exists():
+    if path.exists() and _office_key_exists(database_url, path.read_text().strip()):
         return path.read_text().strip()
     out = subprocess.run(
         [
@@ -39,6 +41,16 @@ def ensure_dev_regulator_key(stack: Stack, database_url: str) -> str:
     path.touch(mode=0o600)
     path.write_text(key + "\n")
     return key
+
+
+def _office_key_exists(database_url: str, api_key: str) -> bool:
+    from regulator_gateway.offices import key_hash
+
+    with psycopg.connect(database_url) as conn:
+        row = conn.execute(
+            "SELECT 1 FROM regulator_office WHERE key_hash = %s AND revoked_at IS NULL", (key_hash(api_key),)
+        ).fetchone()
+    return row is not None
 
 
 def up(run_dir: Path) -> int:
