@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import asyncpg
@@ -21,6 +22,63 @@ log = logging.getLogger(__name__)
 NOTIFY_CHANNEL = "outbox_event"  # the channel kit_0002_outbox_notify.sql notifies
 
 
+OUTBOX_COLUMNS = "(ce_id, ce_type, ce_source, ce_subject, topic, partition_key, traceparent, payload)"
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxRow:
+    """One event to announce, as the values of an ``outbox_event`` row."""
+
+    ce_id: uuid.UUID
+    ce_type: str
+    source: str
+    subject: str | None
+    topic: str
+    key: str | None
+    traceparent: str | None
+    payload: bytes
+
+    def params(self) -> tuple:
+        """The values in ``OUTBOX_COLUMNS`` order."""
+        return (
+            self.ce_id,
+            self.ce_type,
+            self.source,
+            self.subject,
+            self.topic,
+            self.key,
+            self.traceparent,
+            self.payload,
+        )
+
+    @staticmethod
+    def placeholders(first: int) -> str:
+        """``$first, ..., $first+7``: for a service statement that writes its row and this one together."""
+        return ", ".join(f"${i}" for i in range(first, first + 8))
+
+
+def outbox_row(
+    *,
+    topic: str,
+    ce_type: str,
+    source: str,
+    message: Message,
+    key: str | None,
+    subject: str | None = None,
+    ce_id: uuid.UUID | None = None,
+) -> OutboxRow:
+    return OutboxRow(
+        ce_id or new_event_id(),
+        ce_type,
+        source,
+        subject,
+        topic,
+        key,
+        current_traceparent(),
+        message.SerializeToString(),
+    )
+
+
 async def enqueue(
     conn: asyncpg.Connection,
     *,
@@ -32,24 +90,26 @@ async def enqueue(
     subject: str | None = None,
     ce_id: uuid.UUID | None = None,
 ) -> uuid.UUID:
-    """Write one event to the outbox inside the caller's open transaction."""
+    """Write one event to the outbox inside the caller's open transaction.
+
+    A service may instead write the row in the same statement as its state change (a CTE with
+    ``OUTBOX_COLUMNS`` and ``OutboxRow.placeholders``): one round trip, still one transaction.
+    """
+    row = outbox_row(
+        topic=topic, ce_type=ce_type, source=source, message=message, key=key, subject=subject, ce_id=ce_id
+    )
+    return await enqueue_row(conn, row)
+
+
+async def enqueue_row(conn: asyncpg.Connection, row: OutboxRow) -> uuid.UUID:
+    """Write a prepared event to the outbox inside the caller's open transaction."""
     assert conn.is_in_transaction(), "the outbox row must share the state change's transaction"
-    event_id = ce_id or new_event_id()
     await conn.execute(
-        """INSERT INTO outbox_event (ce_id, ce_type, ce_source, ce_subject, topic, partition_key,
-                                     traceparent, payload)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8)""",
-        event_id,
-        ce_type,
-        source,
-        subject,
-        topic,
-        key,
-        current_traceparent(),
-        message.SerializeToString(),
+        f"INSERT INTO outbox_event {OUTBOX_COLUMNS} VALUES ({OutboxRow.placeholders(1)})",  # noqa: S608 - fixed SQL
+        *row.params(),
     )
     # The table's trigger (kit_0002_outbox_notify) wakes the relay at commit.
-    return event_id
+    return row.ce_id
 
 
 class OutboxRelay:

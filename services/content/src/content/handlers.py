@@ -5,14 +5,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from datetime import UTC
+from datetime import UTC, datetime
 
 import asyncpg
 from google.protobuf.timestamp_pb2 import Timestamp
 from kit.auth import Principal
 from kit.cloudevents import Event
 from kit.db import transaction
-from kit.outbox import enqueue
+from kit.outbox import OutboxRow, enqueue_row, outbox_row
 from kit.problems import NotFound
 from kit.service import Runtime
 from qinglang.content.v1 import post_pb2
@@ -32,22 +32,19 @@ from content.settings import ContentSettings
 log = logging.getLogger(__name__)
 
 
-def _announce(conn: asyncpg.Connection, post: asyncpg.Record) -> object:
+def _announcement(
+    *, post_id: uuid.UUID, author_id: uuid.UUID, text: str, created_at: datetime, announcement: int
+) -> OutboxRow:
     created = Timestamp()
-    created.FromDatetime(post["created_at"])
-    return enqueue(
-        conn,
+    created.FromDatetime(created_at)
+    return outbox_row(
         topic=events.POST_TOPIC,
         ce_type=events.POST_CREATED,
         source=events.SOURCE,
-        key=str(post["author_id"]),
-        subject=str(post["id"]),
+        key=str(author_id),
+        subject=str(post_id),
         message=post_pb2.PostCreated(
-            post_id=str(post["id"]),
-            author_id=str(post["author_id"]),
-            text=post["text"],
-            created_at=created,
-            announcement=post["announcements"],
+            post_id=str(post_id), author_id=str(author_id), text=text, created_at=created, announcement=announcement
         ),
     )
 
@@ -59,13 +56,18 @@ async def create_post(
     check_may_publish(principal)  # MB-7.1
     text = check_length(text, settings.post_max_chars)
     author_id = uuid.UUID(principal.subject)
-    async with transaction(pool) as conn:
-        post = await store.insert_post(
-            conn, post_id=uuid.uuid4(), author_id=author_id, text=text, idempotency_key=idempotency_key
-        )
-        if post is None:
-            return await store.post_by_idempotency_key(conn, author_id, idempotency_key or ""), False
-        await _announce(conn, post)
+    post_id, now = uuid.uuid4(), datetime.now(UTC)
+    post = await store.insert_post_announced(
+        pool,
+        post_id=post_id,
+        author_id=author_id,
+        text=text,
+        idempotency_key=idempotency_key,
+        created_at=now,
+        announcement=_announcement(post_id=post_id, author_id=author_id, text=text, created_at=now, announcement=1),
+    )
+    if post is None:
+        return await store.post_by_idempotency_key(pool, author_id, idempotency_key or ""), False
     return post, True
 
 
@@ -93,25 +95,27 @@ async def on_decision(conn: asyncpg.Connection, event: Event) -> None:
     """Apply moderation's decision. Idempotent on the business key too: a re-announced decision
     finds the post already decided and changes nothing."""
     decision = event.parse(decision_pb2.DecisionIssued)
-    post = await store.post_by_id(conn, uuid.UUID(decision.post_id), for_update=True)
-    if post is None:
-        log.warning("decision for an unknown post", extra={"post_id": decision.post_id})
+    post_id, decision_id = uuid.UUID(decision.post_id), uuid.UUID(decision.decision_id)
+    if decision.outcome == decision_pb2.OUTCOME_APPROVE:
+        await store.publish_if_pending(conn, post_id, decision_id)
         return
-    decision_id = uuid.UUID(decision.decision_id)
-    if decision.outcome == decision_pb2.OUTCOME_STOP_TRANSMISSION:
-        if post["status"] != PostStatus.STOPPED:
-            await store.stop_transmission(
-                conn,
-                post=post,
-                decision_id=decision_id,
-                category=decision.category,
-                legal_basis=list(decision.legal_basis) or ["MB-12.2"],
-                reason=decision.reason,
-                snapshot_sha256=snapshot_sha256(post["text"]),
-                decided_at=decision.decided_at.ToDatetime(tzinfo=UTC),
-            )
-    elif decision.outcome == decision_pb2.OUTCOME_APPROVE and post["status"] == PostStatus.PENDING:
-        await store.publish(conn, post["id"], decision_id)
+    if decision.outcome != decision_pb2.OUTCOME_STOP_TRANSMISSION:
+        return
+    post = await store.post_by_id(conn, post_id, for_update=True)
+    if post is None:
+        log.warning("stop-transmission for an unknown post", extra={"post_id": decision.post_id})
+        return
+    if post["status"] != PostStatus.STOPPED:  # MB-12.2: stops a published post too
+        await store.stop_transmission(
+            conn,
+            post=post,
+            decision_id=decision_id,
+            category=decision.category,
+            legal_basis=list(decision.legal_basis) or ["MB-12.2"],
+            reason=decision.reason,
+            snapshot_sha256=snapshot_sha256(post["text"]),
+            decided_at=decision.decided_at.ToDatetime(tzinfo=UTC),
+        )
 
 
 async def reannounce_waiting_posts(runtime: Runtime) -> None:
@@ -124,6 +128,13 @@ async def reannounce_waiting_posts(runtime: Runtime) -> None:
         async with transaction(runtime.pool) as conn:
             waiting = await store.claim_waiting_posts(conn, older_than_s=settings.reannounce_after_s, limit=500)
             for post in waiting:
-                await _announce(conn, post)
+                row = _announcement(
+                    post_id=post["id"],
+                    author_id=post["author_id"],
+                    text=post["text"],
+                    created_at=post["created_at"],
+                    announcement=post["announcements"],
+                )
+                await enqueue_row(conn, row)
         if waiting:
             log.info("re-announced posts still waiting for a decision", extra={"count": len(waiting)})

@@ -3,25 +3,45 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 import asyncpg
+from kit.outbox import OUTBOX_COLUMNS, OutboxRow
 
 
-async def insert_post(
-    conn: asyncpg.Connection, *, post_id: uuid.UUID, author_id: uuid.UUID, text: str, idempotency_key: str | None
+async def insert_post_announced(
+    conn: asyncpg.Connection | asyncpg.Pool,
+    *,
+    post_id: uuid.UUID,
+    author_id: uuid.UUID,
+    text: str,
+    idempotency_key: str | None,
+    created_at: datetime,
+    announcement: OutboxRow,
 ) -> asyncpg.Record | None:
-    """Insert a pending post; None if the author already sent this idempotency key."""
+    """Insert a pending post and its announcement in one statement (one round trip, one implicit
+    transaction). None, and no announcement, if the author already sent this idempotency key."""
     return await conn.fetchrow(
-        """INSERT INTO post (id, author_id, text, status, idempotency_key) VALUES ($1, $2, $3, 'pending', $4)
-           ON CONFLICT DO NOTHING RETURNING *""",
+        f"""WITH inserted AS (
+                INSERT INTO post (id, author_id, text, status, idempotency_key, created_at, announced_at)
+                VALUES ($1, $2, $3, 'pending', $4, $5, $5)
+                ON CONFLICT DO NOTHING RETURNING *),
+            announced AS (
+                INSERT INTO outbox_event {OUTBOX_COLUMNS}
+                SELECT {OutboxRow.placeholders(6)} FROM inserted)
+            SELECT * FROM inserted""",  # noqa: S608 - fixed SQL, values are parameters
         post_id,
         author_id,
         text,
         idempotency_key,
+        created_at,
+        *announcement.params(),
     )
 
 
-async def post_by_idempotency_key(conn: asyncpg.Connection, author_id: uuid.UUID, key: str) -> asyncpg.Record:
+async def post_by_idempotency_key(
+    conn: asyncpg.Connection | asyncpg.Pool, author_id: uuid.UUID, key: str
+) -> asyncpg.Record:
     return await conn.fetchrow("SELECT * FROM post WHERE author_id = $1 AND idempotency_key = $2", author_id, key)
 
 
@@ -36,9 +56,11 @@ async def stop_record(conn: asyncpg.Connection | asyncpg.Pool, post_id: uuid.UUI
     return await conn.fetchrow("SELECT * FROM transmission_stop WHERE post_id = $1", post_id)
 
 
-async def publish(conn: asyncpg.Connection, post_id: uuid.UUID, decision_id: uuid.UUID) -> None:
+async def publish_if_pending(conn: asyncpg.Connection, post_id: uuid.UUID, decision_id: uuid.UUID) -> None:
+    """Publish a post still waiting for its decision; a decided (or unknown) post is left alone."""
     await conn.execute(
-        "UPDATE post SET status = 'published', decided_at = now(), decision_id = $2 WHERE id = $1",
+        """UPDATE post SET status = 'published', decided_at = now(), decision_id = $2
+           WHERE id = $1 AND status = 'pending'""",
         post_id,
         decision_id,
     )
