@@ -32,7 +32,7 @@ import httpx
 import psutil
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from devstack.processes import free_port, spawn, stop, wait_until
-from devstack.stack import Stack, StackConfig, http_ready
+from devstack.stack import SERVICES, Stack, StackConfig, http_ready, parse_workers
 from journeys import Flow
 
 HERE = Path(__file__).resolve().parent
@@ -242,6 +242,7 @@ def main() -> int:
         rate_limit_average=1_000_000,
         rate_limit_burst=1_000_000,
         service_env={"content": {"REANNOUNCE_AFTER_S": "600"}},
+        workers=parse_workers(os.environ.get("BENCH_WORKERS", "content=2")),
     )
     stack = Stack(config)
     results: dict[str, object] = {}
@@ -289,6 +290,7 @@ def main() -> int:
 
         results["broker.fetch_max_wait_ms"] = DECISION_FETCH_WAIT_MS
         results["machine.cores"] = psutil.cpu_count()
+        results["service_workers"] = {name: config.workers.get(name, 1) for name in SERVICES}
     finally:
         stack.down()
         shutil.rmtree(run_dir, ignore_errors=True)

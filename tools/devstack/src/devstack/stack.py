@@ -48,6 +48,8 @@ class StackConfig:
     die_with_parent: bool = False  # tests: every process stops when the test run ends
     common_env: dict[str, str] = field(default_factory=dict)
     service_env: dict[str, dict[str, str]] = field(default_factory=dict)
+    # uvicorn worker processes per service (each a full service process: consumers, relay, loops)
+    workers: dict[str, int] = field(default_factory=dict)
     rate_limit_average: int = 20000
     rate_limit_burst: int = 40000
 
@@ -60,6 +62,7 @@ class StackConfig:
             limits["rate_limit_burst"] = int(os.environ["GATEWAY_RATE_LIMIT_BURST"])
         return cls(
             run_dir=run_dir,
+            workers=parse_workers(os.environ.get("SERVICE_WORKERS", "")),
             database_url=os.environ.get("DATABASE_URL") or None,
             kafka_bootstrap_servers=os.environ.get("KAFKA_BOOTSTRAP_SERVERS") or None,
             **limits,
@@ -76,6 +79,17 @@ class StackInfo:
     sms_sink_url: str
     database_urls: dict[str, str]
     regulator_dev_key: str | None = None
+
+
+def parse_workers(spec: str) -> dict[str, int]:
+    """``"content=2,moderation=1"`` -> ``{"content": 2, "moderation": 1}``."""
+    workers = {}
+    for part in filter(None, (p.strip() for p in spec.split(","))):
+        name, _, count = part.partition("=")
+        if name not in SERVICES or not count.isdigit() or int(count) < 1:
+            raise ValueError(f"SERVICE_WORKERS: {part!r} is not <service>=<processes>")
+        workers[name] = int(count)
+    return workers
 
 
 def _with_database(url: str, database: str) -> str:
@@ -273,6 +287,8 @@ class Stack:
                     "--no-access-log",
                     "--timeout-graceful-shutdown",
                     "5",
+                    "--workers",
+                    str(self.config.workers.get(name, 1)),
                 ],
                 env=env,
             )
