@@ -87,7 +87,21 @@ def _trace_id() -> str | None:
     return format(ctx.trace_id, "032x") if ctx.is_valid else None
 
 
+_GATEWAY_PROBLEMS = {
+    413: ("Content too large", "The request body is larger than the gateway accepts (1 MiB)."),
+    429: ("Too many requests", "The gateway limits requests per client; slow down and retry shortly."),
+}
+
+
+async def gateway_problem(status: int) -> JSONResponse:
+    """The body of a refusal made by the gateway itself (Traefik's errors middleware asks for it)."""
+    title, detail = _GATEWAY_PROBLEMS.get(status, ("Gateway error", "The gateway refused the request."))
+    return problem_response(status if 400 <= status < 600 else 502, f"gateway-{status}", title, detail, None)
+
+
 def install_problem_handlers(app: FastAPI) -> None:
+    app.add_api_route("/problems/gateway/{status}", gateway_problem, methods=["GET"], include_in_schema=False)
+
     @app.exception_handler(DomainError)
     async def _domain(request: Request, exc: DomainError) -> JSONResponse:
         return problem_response(
