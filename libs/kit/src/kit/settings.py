@@ -17,7 +17,6 @@ class KitSettings(BaseSettings):
 
     service_name: str = "service"
     environment: str = Field(default="development", description="development, test or production")
-    host: str = "127.0.0.1"
     port: int = 8000
     log_level: str = "INFO"
 

@@ -12,6 +12,7 @@ import sys
 
 import asyncpg
 from kit.db import apply_migrations_async
+from kit.problems import DomainError
 
 from regulator_gateway.main import MIGRATIONS
 from regulator_gateway.offices import create_office
@@ -37,7 +38,11 @@ def main() -> int:
     create.add_argument("--name", required=True)
     create.add_argument("--jurisdiction", required=True, help="'national' or a province code such as 110000")
     args = parser.parse_args()
-    print(json.dumps(asyncio.run(_create(args.name, args.jurisdiction))))
+    try:
+        print(json.dumps(asyncio.run(_create(args.name, args.jurisdiction))))
+    except DomainError as exc:
+        print(f"refused: {exc.detail}", file=sys.stderr)
+        return 2
     return 0
 
 
