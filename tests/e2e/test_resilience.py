@@ -90,8 +90,10 @@ def test_the_same_decision_delivered_twice_has_one_effect(flow: Flow, gateway: h
 
 @pytest.fixture(scope="module")
 def restartable(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Stack, Flow, httpx.Client]]:
-    # Its own embedded PostgreSQL and Tansu, so restarting the broker disturbs no other test.
+    # Its own embedded PostgreSQL and Tansu, so restarting the broker disturbs no other test; and
+    # two processes of content and moderation, so consumer groups and relays share the work.
     stack = make_stack(tmp_path_factory.mktemp("restart"), external_ok=False)
+    stack.config.workers = {"content": 2, "moderation": 2}
     try:
         info = stack.up()
         with httpx.Client(base_url=info.gateway_url, timeout=15) as gw:
