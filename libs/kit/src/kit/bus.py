@@ -200,8 +200,10 @@ class EventConsumer:
             )
 
     async def _handle_batch(self, records: list) -> None:
-        """Handle a fetched batch in one transaction (one inbox insert, one commit); if any handler
-        fails, roll the batch back and handle its records one by one, so one bad event parks alone."""
+        """Handle a fetched batch in transactions of up to ``events_per_transaction`` events (one
+        inbox insert, one commit each: few commits, yet the first events' effects are not held
+        back by the last ones). If any handler fails, its chunk is rolled back and handled event by
+        event, so one bad event parks alone."""
         work: list[tuple[Event, Handler]] = []
         for record in records:
             try:
@@ -219,8 +221,11 @@ class EventConsumer:
             handler = self.subscription.handlers.get(event.type)
             if handler is not None:  # other event types on the topic are not this consumer's business
                 work.append((event, handler))
-        if not work:
-            return
+        size = self._settings.kafka_events_per_transaction
+        for start in range(0, len(work), size):
+            await self._handle_chunk(records, work[start : start + size])
+
+    async def _handle_chunk(self, records: list, work: list[tuple[Event, Handler]]) -> None:
         if len(work) > 1:
             try:
                 await self._with_transient_retry(lambda: self._handle_together(work))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import uuid
 from dataclasses import dataclass
@@ -14,7 +15,6 @@ from aiokafka.errors import KafkaError
 from google.protobuf.message import Message
 
 from kit.cloudevents import encode, new_event_id
-from kit.db import transaction
 from kit.telemetry import current_traceparent
 
 log = logging.getLogger(__name__)
@@ -115,8 +115,12 @@ async def enqueue_row(conn: asyncpg.Connection, row: OutboxRow) -> uuid.UUID:
 class OutboxRelay:
     """Publishes unpublished outbox rows in id order; several processes may run one each.
 
-    A row is marked published only after the broker acknowledged it (acks=all); a send that
-    fails leaves the row for the next round, so a broker outage delays events but loses none.
+    Each round locks a batch (``FOR UPDATE SKIP LOCKED``) in its own transaction, hands it to
+    the producer and keeps the lock until the broker acknowledged it (acks=all); then it marks
+    the rows published and commits. The next round starts at once and skips the locked rows, so
+    a few rounds are in flight together and a new row does not wait for an earlier round's
+    acknowledgements. A send that fails leaves its row for a later round: a broker outage
+    delays events but loses none.
     """
 
     def __init__(
@@ -126,12 +130,15 @@ class OutboxRelay:
         *,
         batch_size: int = 500,
         poll_interval_s: float = 1.0,
+        rounds_in_flight: int = 4,
     ) -> None:
         self._pool = pool
         self._producer = producer
         self._batch_size = batch_size
         self._poll_interval_s = poll_interval_s
         self._wake = asyncio.Event()
+        self._slots = asyncio.Semaphore(rounds_in_flight)
+        self._rounds: set[asyncio.Task] = set()
 
     async def run(self) -> None:
         listener = await self._pool.acquire()
@@ -140,26 +147,35 @@ class OutboxRelay:
             while True:
                 self._wake.clear()
                 try:
-                    published = await self.publish_batch()
+                    sent = await self.publish_batch(wait=False)
                 except (OSError, asyncpg.PostgresError, KafkaError) as exc:
                     log.warning("outbox relay round failed; will retry", extra={"error": repr(exc)})
-                    published = 0
-                if published >= self._batch_size:
+                    sent = 0
+                if sent >= self._batch_size:
                     continue
                 try:
                     await asyncio.wait_for(self._wake.wait(), self._poll_interval_s)
                 except TimeoutError:
                     pass
         finally:
+            for task in self._rounds:
+                task.cancel()
+            await asyncio.gather(*self._rounds, return_exceptions=True)
             await listener.remove_listener(NOTIFY_CHANNEL, self._on_notify)
             await self._pool.release(listener)
 
     def _on_notify(self, *_args: object) -> None:
         self._wake.set()
 
-    async def publish_batch(self) -> int:
-        """Publish one batch; return how many rows were published."""
-        async with transaction(self._pool) as conn:
+    async def publish_batch(self, *, wait: bool = True) -> int:
+        """Lock and send one batch; return how many rows it sent. With ``wait``, return only after
+        the acknowledgements were recorded."""
+        await self._slots.acquire()
+        conn, tx, rows, sends, handed_over = None, None, [], [], False
+        try:
+            conn = await self._pool.acquire()
+            tx = conn.transaction()
+            await tx.start()
             rows = await conn.fetch(
                 """SELECT id, ce_id, ce_type, ce_source, ce_subject, ce_time, topic, partition_key,
                           traceparent, payload
@@ -170,28 +186,45 @@ class OutboxRelay:
                     FOR UPDATE SKIP LOCKED""",
                 self._batch_size,
             )
-            if not rows:
-                return 0
-            sends = []
-            for row in rows:
-                message = encode(
-                    ce_id=str(row["ce_id"]),
-                    ce_type=row["ce_type"],
-                    source=row["ce_source"],
-                    subject=row["ce_subject"],
-                    time=row["ce_time"] or datetime.now(UTC),
-                    data=bytes(row["payload"]),
-                    key=row["partition_key"],
-                    traceparent=row["traceparent"],
-                )
-                sends.append(
-                    await self._producer.send(
-                        row["topic"],
-                        value=message.value,
-                        key=message.key.encode() if isinstance(message.key, str) else message.key,
-                        headers=list(message.headers.items()),
-                    )
-                )
+            sends = [await self._send(row) for row in rows]
+            handed_over = bool(sends)
+        finally:
+            if not handed_over:  # nothing in flight (no rows, or a failure): end the round here
+                if tx is not None:
+                    with contextlib.suppress(Exception):
+                        await tx.rollback()
+                if conn is not None:
+                    await self._pool.release(conn)
+                self._slots.release()
+        if not handed_over:
+            return 0
+        task = asyncio.create_task(self._finish_round(conn, tx, rows, sends))
+        self._rounds.add(task)
+        task.add_done_callback(self._rounds.discard)
+        if wait:
+            await task
+        return len(rows)
+
+    async def _send(self, row: asyncpg.Record) -> asyncio.Future:
+        message = encode(
+            ce_id=str(row["ce_id"]),
+            ce_type=row["ce_type"],
+            source=row["ce_source"],
+            subject=row["ce_subject"],
+            time=row["ce_time"] or datetime.now(UTC),
+            data=bytes(row["payload"]),
+            key=row["partition_key"],
+            traceparent=row["traceparent"],
+        )
+        return await self._producer.send(
+            row["topic"],
+            value=message.value,
+            key=message.key.encode() if isinstance(message.key, str) else message.key,
+            headers=list(message.headers.items()),
+        )
+
+    async def _finish_round(self, conn: asyncpg.Connection, tx, rows: list, sends: list) -> None:
+        try:
             results = await asyncio.gather(*sends, return_exceptions=True)
             outcomes = list(zip(rows, results, strict=True))
             done = [row["id"] for row, result in outcomes if not isinstance(result, BaseException)]
@@ -201,4 +234,16 @@ class OutboxRelay:
             if failed:
                 await conn.execute("UPDATE outbox_event SET attempts = attempts + 1 WHERE id = ANY($1)", failed)
                 log.warning("outbox sends failed; will retry", extra={"failed": len(failed)})
-            return len(done)
+                self._wake.set()
+            await tx.commit()
+        except BaseException as exc:
+            # Not recorded: the rows stay unpublished and go again (a repeat is harmless: inboxes).
+            if not isinstance(exc, asyncio.CancelledError):
+                log.warning("outbox round not recorded; its rows go again", extra={"error": repr(exc)})
+            with contextlib.suppress(Exception):
+                await tx.rollback()
+            if isinstance(exc, asyncio.CancelledError):
+                raise
+        finally:
+            await self._pool.release(conn)
+            self._slots.release()

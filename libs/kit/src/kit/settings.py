@@ -31,6 +31,8 @@ class KitSettings(BaseSettings):
     # new data, so latency follows it (p99 ~ half of it); each consumer may override.
     kafka_fetch_max_wait_ms: int = Field(default=200, ge=1)
     kafka_commit_timeout_s: float = 5.0
+    # A consumer handles a fetched batch in transactions of at most this many events.
+    kafka_events_per_transaction: int = Field(default=8, ge=1)
     # How often the broker watch looks for a broker that lost its state.
     broker_watch_interval_s: float = Field(default=2.0, gt=0)
 

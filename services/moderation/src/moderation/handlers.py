@@ -6,12 +6,13 @@ import asyncio
 import json
 import logging
 import uuid
+from collections.abc import Mapping
 
 import asyncpg
 from google.protobuf.timestamp_pb2 import Timestamp
 from kit.cloudevents import Event
 from kit.db import transaction
-from kit.outbox import enqueue
+from kit.outbox import OutboxRow, enqueue_row, outbox_row
 from kit.service import Runtime
 from qinglang.content.v1 import post_pb2
 from qinglang.moderation.v1 import decision_pb2
@@ -34,7 +35,7 @@ _SUGGESTIONS = {
 }
 
 
-def decision_message(row: asyncpg.Record) -> decision_pb2.DecisionIssued:
+def decision_message(row: Mapping) -> decision_pb2.DecisionIssued:
     decided = Timestamp()
     decided.FromDatetime(row["decided_at"])
     return decision_pb2.DecisionIssued(
@@ -54,10 +55,9 @@ def decision_message(row: asyncpg.Record) -> decision_pb2.DecisionIssued:
     )
 
 
-async def announce_decision(conn: asyncpg.Connection, row: asyncpg.Record) -> None:
+def decision_announcement(row: Mapping) -> OutboxRow:
     stopped = row["outcome"] == Outcome.STOP_TRANSMISSION.value
-    await enqueue(
-        conn,
+    return outbox_row(
         topic=events.DECISION_TOPIC,
         ce_type=events.TRANSMISSION_STOPPED if stopped else events.DECISION_APPROVED,
         source=events.SOURCE,
@@ -67,6 +67,10 @@ async def announce_decision(conn: asyncpg.Connection, row: asyncpg.Record) -> No
     )
 
 
+async def announce_decision(conn: asyncpg.Connection, row: Mapping) -> None:
+    await enqueue_row(conn, decision_announcement(row))
+
+
 def post_created_handler(lexicon: Lexicon):
     async def on_post_created(conn: asyncpg.Connection, event: Event) -> None:
         """MB-6.1: every post is checked. A repeated announcement of a post already decided gets the
@@ -74,11 +78,12 @@ def post_created_handler(lexicon: Lexicon):
         post = event.parse(post_pb2.PostCreated)
         post_id = uuid.UUID(post.post_id)
         verdict = decide(post.text, lexicon)
-        row = await store.insert_decision(conn, post_id=post_id, author_id=uuid.UUID(post.author_id), verdict=verdict)
-        if row is None:  # decided before: say the same decision again
-            row = await store.decision_for_post(conn, post_id)
-            await store.mark_announced(conn, row["id"])
-        await announce_decision(conn, row)
+        decision = store.new_decision(post_id=post_id, author_id=uuid.UUID(post.author_id), verdict=verdict)
+        if await store.insert_decision_announced(conn, decision, decision_announcement(decision)):
+            return
+        existing = await store.decision_for_post(conn, post_id)  # decided before: say it again
+        await store.mark_announced(conn, existing["id"])
+        await announce_decision(conn, existing)
 
     return on_post_created
 

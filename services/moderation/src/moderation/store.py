@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import UTC, datetime
 
 import asyncpg
+from kit.outbox import OUTBOX_COLUMNS, OutboxRow
 
 from moderation.domain import Verdict
 
@@ -14,30 +16,60 @@ async def decision_for_post(conn: asyncpg.Connection | asyncpg.Pool, post_id: uu
     return await conn.fetchrow("SELECT * FROM decision WHERE post_id = $1", post_id)
 
 
-async def insert_decision(
-    conn: asyncpg.Connection, *, post_id: uuid.UUID, author_id: uuid.UUID, verdict: Verdict
-) -> asyncpg.Record | None:
-    """Insert the post's decision; None if the post was decided before (one decision per post)."""
+def new_decision(*, post_id: uuid.UUID, author_id: uuid.UUID, verdict: Verdict) -> dict:
+    """A decision row as the application makes it (id and time included), before it is stored."""
     matches = [
         {"term": h.entry.term, "category": h.entry.category, "start": h.start, "end": h.end} for h in verdict.hits
     ]
-    return await conn.fetchrow(
-        """INSERT INTO decision (id, post_id, author_id, outcome, category, legal_basis, reason, matches,
-                                 content_sha256, engine_version, lexicon_version)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-           ON CONFLICT (post_id) DO NOTHING RETURNING *""",
-        uuid.uuid4(),
-        post_id,
-        author_id,
-        verdict.outcome.value,
-        verdict.category,
-        verdict.legal_basis,
-        verdict.reason,
-        json.dumps(matches),
-        verdict.content_sha256,
-        verdict.engine_version,
-        verdict.lexicon_version,
+    return {
+        "id": uuid.uuid4(),
+        "post_id": post_id,
+        "author_id": author_id,
+        "outcome": verdict.outcome.value,
+        "category": verdict.category,
+        "legal_basis": verdict.legal_basis,
+        "reason": verdict.reason,
+        "matches": json.dumps(matches),
+        "content_sha256": verdict.content_sha256,
+        "engine_version": verdict.engine_version,
+        "lexicon_version": verdict.lexicon_version,
+        "decided_at": datetime.now(UTC),
+    }
+
+
+async def insert_decision_announced(conn: asyncpg.Connection, decision: dict, announcement: OutboxRow) -> bool:
+    """Store the decision and its announcement in one statement; False (and no announcement) if
+    the post was decided before: one decision per post."""
+    inserted = await conn.fetchval(
+        f"""WITH inserted AS (
+                INSERT INTO decision (id, post_id, author_id, outcome, category, legal_basis, reason, matches,
+                                      content_sha256, engine_version, lexicon_version, decided_at, announced_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)
+                ON CONFLICT (post_id) DO NOTHING RETURNING id),
+            announced AS (
+                INSERT INTO outbox_event {OUTBOX_COLUMNS}
+                SELECT {OutboxRow.placeholders(13)} FROM inserted)
+            SELECT count(*) FROM inserted""",  # noqa: S608 - fixed SQL, values are parameters
+        *(
+            decision[k]
+            for k in (
+                "id",
+                "post_id",
+                "author_id",
+                "outcome",
+                "category",
+                "legal_basis",
+                "reason",
+                "matches",
+                "content_sha256",
+                "engine_version",
+                "lexicon_version",
+                "decided_at",
+            )
+        ),
+        *announcement.params(),
     )
+    return inserted == 1
 
 
 async def mark_announced(conn: asyncpg.Connection, decision_id: uuid.UUID) -> None:
