@@ -6,7 +6,6 @@ DATABASE_URL / KAFKA_BOOTSTRAP_SERVERS, when set, name servers to use instead.
 
 from __future__ import annotations
 
-import os
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -83,7 +82,3 @@ def platform(infra: Infra) -> StackInfo:
 def gateway(platform: StackInfo) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=platform.gateway_url, timeout=15) as client:
         yield client
-
-
-def embedded_broker() -> bool:
-    return not os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
