@@ -93,14 +93,19 @@ class Subscription:
 
 
 class _RewindOnAssign(ConsumerRebalanceListener):
+    """Seeks to the beginning on the first assignment after a rewind; later rebalances (another
+    process joining the group) resume from committed offsets as usual."""
+
     def __init__(self, consumer: AIOKafkaConsumer) -> None:
         self._consumer = consumer
+        self._done = False
 
     async def on_partitions_revoked(self, revoked: set[TopicPartition]) -> None:
         return None
 
     async def on_partitions_assigned(self, assigned: set[TopicPartition]) -> None:
-        if assigned:
+        if assigned and not self._done:
+            self._done = True
             await self._consumer.seek_to_beginning(*assigned)
 
 
