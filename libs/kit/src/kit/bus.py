@@ -11,7 +11,7 @@ import asyncio
 import json
 import logging
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
@@ -28,6 +28,8 @@ log = logging.getLogger(__name__)
 tracer = trace.get_tracer("kit.bus")
 
 Handler = Callable[[asyncpg.Connection, Event], Awaitable[None]]
+# Handles several events of one type at once (one statement for all of them, say).
+BatchHandler = Callable[[asyncpg.Connection, list[Event]], Awaitable[None]]
 
 # Errors that mean "try again later", not "this event is bad".
 TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
@@ -88,8 +90,12 @@ class Subscription:
 
     group: str
     topics: tuple[str, ...]
-    handlers: dict[str, Handler]
+    handlers: dict[str, Handler] = field(default_factory=dict)
     fetch_max_wait_ms: int | None = None  # None: the settings' default
+    batch_handlers: dict[str, BatchHandler] = field(default_factory=dict)
+
+    def handles(self, ce_type: str) -> bool:
+        return ce_type in self.handlers or ce_type in self.batch_handlers
 
 
 class _RewindOnAssign(ConsumerRebalanceListener):
@@ -209,7 +215,7 @@ class EventConsumer:
         inbox insert, one commit each: few commits, yet the first events' effects are not held
         back by the last ones). If any handler fails, its chunk is rolled back and handled event by
         event, so one bad event parks alone."""
-        work: list[tuple[Event, Handler]] = []
+        work: list[Event] = []
         for record in records:
             try:
                 event = decode(
@@ -223,14 +229,13 @@ class EventConsumer:
             except UndecodableEvent as exc:
                 await self._dead_letter(record, None, f"undecodable: {exc}")
                 continue
-            handler = self.subscription.handlers.get(event.type)
-            if handler is not None:  # other event types on the topic are not this consumer's business
-                work.append((event, handler))
+            if self.subscription.handles(event.type):  # other types on the topic are not its business
+                work.append(event)
         size = self._settings.kafka_events_per_transaction
         for start in range(0, len(work), size):
             await self._handle_chunk(records, work[start : start + size])
 
-    async def _handle_chunk(self, records: list, work: list[tuple[Event, Handler]]) -> None:
+    async def _handle_chunk(self, records: list, work: list[Event]) -> None:
         if len(work) > 1:
             try:
                 await self._with_transient_retry(lambda: self._handle_together(work))
@@ -239,10 +244,10 @@ class EventConsumer:
             except Exception:  # noqa: BLE001 - isolate the failing event below; nothing is lost
                 log.info("batch failed; handling its events one by one", extra={"group": self.subscription.group})
         by_offset = {(r.topic, r.partition, r.offset): r for r in records}
-        for event, handler in work:
-            await self._handle_alone(by_offset[(event.topic, event.partition, event.offset)], event, handler)
+        for event in work:
+            await self._handle_alone(by_offset[(event.topic, event.partition, event.offset)], event)
 
-    async def _handle_together(self, work: list[tuple[Event, Handler]]) -> None:
+    async def _handle_together(self, work: list[Event]) -> None:
         async with transaction(self._pool) as conn:
             claimed = {
                 row["ce_id"]
@@ -251,15 +256,30 @@ class EventConsumer:
                        SELECT $1, e.id, e.type FROM unnest($2::text[], $3::text[]) AS e(id, type)
                        ON CONFLICT DO NOTHING RETURNING ce_id""",
                     self.subscription.group,
-                    [e.id for e, _ in work],
-                    [e.type for e, _ in work],
+                    [e.id for e in work],
+                    [e.type for e in work],
                 )
             }
-            for event, handler in work:
+            todo = []
+            for event in work:
                 if event.id in claimed:  # handled before (or twice in this batch): no second effect
                     claimed.discard(event.id)
-                    with self._span(event):
-                        await handler(conn, event)
+                    todo.append(event)
+            await self._apply(conn, todo)
+
+    async def _apply(self, conn: asyncpg.Connection, events: list[Event]) -> None:
+        """Run the handlers inside the caller's transaction; a type with a batch handler gets its
+        events in one call, in the order they came."""
+        batches: dict[str, list[Event]] = {}
+        for event in events:
+            if event.type in self.subscription.batch_handlers:
+                batches.setdefault(event.type, []).append(event)
+            else:
+                with self._span(event):
+                    await self.subscription.handlers[event.type](conn, event)
+        for ce_type, group in batches.items():
+            with self._span(group[0]):
+                await self.subscription.batch_handlers[ce_type](conn, group)
 
     async def _with_transient_retry(self, attempt: Callable[[], Awaitable[None]]) -> None:
         delay = 0.1
@@ -274,9 +294,9 @@ class EventConsumer:
                 await asyncio.sleep(delay)  # back-off, not synchronisation
                 delay = min(delay * 2, 5.0)
 
-    async def _handle_alone(self, record, event: Event, handler: Handler) -> None:
+    async def _handle_alone(self, record, event: Event) -> None:
         try:
-            await self._with_transient_retry(lambda: self._handle_once(handler, event))
+            await self._with_transient_retry(lambda: self._handle_once(event))
             self.handled += 1
         except Exception as exc:  # a bug or bad data: park it whole for replay, keep the partition moving
             log.exception(
@@ -298,19 +318,18 @@ class EventConsumer:
             },
         )
 
-    async def _handle_once(self, handler: Handler, event: Event) -> None:
-        with self._span(event):
-            async with transaction(self._pool) as conn:
-                claimed = await conn.fetchval(
-                    """INSERT INTO inbox_event (consumer, ce_id, ce_type) VALUES ($1, $2, $3)
-                       ON CONFLICT DO NOTHING RETURNING true""",
-                    self.subscription.group,
-                    event.id,
-                    event.type,
-                )
-                if not claimed:
-                    return  # handled before: a redelivery has no second effect
-                await handler(conn, event)
+    async def _handle_once(self, event: Event) -> None:
+        async with transaction(self._pool) as conn:
+            claimed = await conn.fetchval(
+                """INSERT INTO inbox_event (consumer, ce_id, ce_type) VALUES ($1, $2, $3)
+                   ON CONFLICT DO NOTHING RETURNING true""",
+                self.subscription.group,
+                event.id,
+                event.type,
+            )
+            if not claimed:
+                return  # handled before: a redelivery has no second effect
+            await self._apply(conn, [event])
 
     async def _dead_letter(self, record, event: Event | None, error: str) -> None:
         headers = {name: raw.decode("utf-8", "replace") for name, raw in record.headers}

@@ -91,14 +91,25 @@ async def read_post(pool: asyncpg.Pool, post_id: uuid.UUID, viewer: Principal | 
     return post
 
 
-async def on_decision(conn: asyncpg.Connection, event: Event) -> None:
-    """Apply moderation's decision. Idempotent on the business key too: a re-announced decision
-    finds the post already decided and changes nothing."""
+async def on_approvals(conn: asyncpg.Connection, events: list[Event]) -> None:
+    """Publish approved posts. Idempotent on the business key too: a re-announced approval finds
+    the post already decided and changes nothing."""
+    decisions = [event.parse(decision_pb2.DecisionIssued) for event in events]
+    await store.publish_if_pending(
+        conn,
+        [
+            (uuid.UUID(d.post_id), uuid.UUID(d.decision_id))
+            for d in decisions
+            if d.outcome == decision_pb2.OUTCOME_APPROVE
+        ],
+    )
+
+
+async def on_stop(conn: asyncpg.Connection, event: Event) -> None:
+    """MB-12.2: stop transmission of the post and keep its snapshot. A re-announced stop finds the
+    post already stopped and changes nothing."""
     decision = event.parse(decision_pb2.DecisionIssued)
     post_id, decision_id = uuid.UUID(decision.post_id), uuid.UUID(decision.decision_id)
-    if decision.outcome == decision_pb2.OUTCOME_APPROVE:
-        await store.publish_if_pending(conn, post_id, decision_id)
-        return
     if decision.outcome != decision_pb2.OUTCOME_STOP_TRANSMISSION:
         return
     post = await store.post_by_id(conn, post_id, for_update=True)

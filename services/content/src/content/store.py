@@ -56,13 +56,13 @@ async def stop_record(conn: asyncpg.Connection | asyncpg.Pool, post_id: uuid.UUI
     return await conn.fetchrow("SELECT * FROM transmission_stop WHERE post_id = $1", post_id)
 
 
-async def publish_if_pending(conn: asyncpg.Connection, post_id: uuid.UUID, decision_id: uuid.UUID) -> None:
-    """Publish a post still waiting for its decision; a decided (or unknown) post is left alone."""
-    await conn.execute(
+async def publish_if_pending(conn: asyncpg.Connection, approvals: list[tuple[uuid.UUID, uuid.UUID]]) -> None:
+    """Publish the posts (post id, decision id) still waiting for their decision, in one pipelined
+    round trip; a decided (or unknown) post is left alone."""
+    await conn.executemany(
         """UPDATE post SET status = 'published', decided_at = now(), decision_id = $2
            WHERE id = $1 AND status = 'pending'""",
-        post_id,
-        decision_id,
+        approvals,
     )
 
 

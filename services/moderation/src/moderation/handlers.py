@@ -10,6 +10,7 @@ from collections.abc import Mapping
 
 import asyncpg
 from google.protobuf.timestamp_pb2 import Timestamp
+from kit.bus import BatchHandler
 from kit.cloudevents import Event
 from kit.db import transaction
 from kit.outbox import OutboxRow, enqueue_row, outbox_row
@@ -71,21 +72,26 @@ async def announce_decision(conn: asyncpg.Connection, row: Mapping) -> None:
     await enqueue_row(conn, decision_announcement(row))
 
 
-def post_created_handler(lexicon: Lexicon):
-    async def on_post_created(conn: asyncpg.Connection, event: Event) -> None:
-        """MB-6.1: every post is checked. A repeated announcement of a post already decided gets the
-        same decision again (the first may have been lost with a broker's memory)."""
-        post = event.parse(post_pb2.PostCreated)
-        post_id = uuid.UUID(post.post_id)
-        verdict = decide(post.text, lexicon)
-        decision = store.new_decision(post_id=post_id, author_id=uuid.UUID(post.author_id), verdict=verdict)
-        if await store.insert_decision_announced(conn, decision, decision_announcement(decision)):
-            return
-        existing = await store.decision_for_post(conn, post_id)  # decided before: say it again
-        await store.mark_announced(conn, existing["id"])
-        await announce_decision(conn, existing)
+def posts_created_handler(lexicon: Lexicon) -> BatchHandler:
+    async def on_posts_created(conn: asyncpg.Connection, events: list[Event]) -> None:
+        """MB-6.1: every post is checked; a burst of new posts is decided and stored in one round
+        trip. A repeated announcement of a post decided before gets the same decision again (the
+        first may have been lost with a broker's memory)."""
+        decisions = []
+        for event in events:
+            post = event.parse(post_pb2.PostCreated)
+            verdict = decide(post.text, lexicon)
+            decisions.append(
+                store.new_decision(
+                    post_id=uuid.UUID(post.post_id), author_id=uuid.UUID(post.author_id), verdict=verdict
+                )
+            )
+        await store.insert_decisions_announced(conn, [(d, decision_announcement(d)) for d in decisions])
+        for existing in await store.decided_before(conn, decisions):
+            await store.mark_announced(conn, existing["id"])
+            await announce_decision(conn, existing)
 
-    return on_post_created
+    return on_posts_created
 
 
 async def on_report_filed(conn: asyncpg.Connection, event: Event) -> None:

@@ -10,7 +10,7 @@ from kit.service import ServiceSpec, create_service_app
 
 from moderation import events
 from moderation.api import router
-from moderation.handlers import on_report_filed, post_created_handler, reannounce_unreported_stops
+from moderation.handlers import on_report_filed, posts_created_handler, reannounce_unreported_stops
 from moderation.lexicon import Lexicon
 from moderation.settings import ModerationSettings
 
@@ -33,7 +33,7 @@ def build_app(settings: ModerationSettings | None = None) -> FastAPI:
                 Subscription(
                     group="moderation.posts",
                     topics=(events.POST_TOPIC,),
-                    handlers={events.POST_CREATED: post_created_handler(lexicon)},
+                    batch_handlers={events.POST_CREATED: posts_created_handler(lexicon)},
                     fetch_max_wait_ms=settings.post_fetch_max_wait_ms,
                 ),
                 Subscription(

@@ -37,39 +37,47 @@ def new_decision(*, post_id: uuid.UUID, author_id: uuid.UUID, verdict: Verdict) 
     }
 
 
-async def insert_decision_announced(conn: asyncpg.Connection, decision: dict, announcement: OutboxRow) -> bool:
-    """Store the decision and its announcement in one statement; False (and no announcement) if
-    the post was decided before: one decision per post."""
-    inserted = await conn.fetchval(
-        f"""WITH inserted AS (
-                INSERT INTO decision (id, post_id, author_id, outcome, category, legal_basis, reason, matches,
-                                      content_sha256, engine_version, lexicon_version, decided_at, announced_at)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)
-                ON CONFLICT (post_id) DO NOTHING RETURNING id),
-            announced AS (
-                INSERT INTO outbox_event {OUTBOX_COLUMNS}
-                SELECT {OutboxRow.placeholders(13)} FROM inserted)
-            SELECT count(*) FROM inserted""",  # noqa: S608 - fixed SQL, values are parameters
-        *(
-            decision[k]
-            for k in (
-                "id",
-                "post_id",
-                "author_id",
-                "outcome",
-                "category",
-                "legal_basis",
-                "reason",
-                "matches",
-                "content_sha256",
-                "engine_version",
-                "lexicon_version",
-                "decided_at",
-            )
-        ),
-        *announcement.params(),
+_INSERT_DECISION_ANNOUNCED = f"""
+    WITH inserted AS (
+        INSERT INTO decision (id, post_id, author_id, outcome, category, legal_basis, reason, matches,
+                              content_sha256, engine_version, lexicon_version, decided_at, announced_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)
+        ON CONFLICT (post_id) DO NOTHING RETURNING id)
+    INSERT INTO outbox_event {OUTBOX_COLUMNS}
+    SELECT {OutboxRow.placeholders(13)} FROM inserted"""  # noqa: S608 - fixed SQL, values are parameters
+
+_DECISION_FIELDS = (
+    "id",
+    "post_id",
+    "author_id",
+    "outcome",
+    "category",
+    "legal_basis",
+    "reason",
+    "matches",
+    "content_sha256",
+    "engine_version",
+    "lexicon_version",
+    "decided_at",
+)
+
+
+async def insert_decisions_announced(conn: asyncpg.Connection, decisions: list[tuple[dict, OutboxRow]]) -> None:
+    """Store each decision with its announcement, all in one pipelined round trip. A post decided
+    before keeps its first decision and gets no second announcement here (one decision per post)."""
+    await conn.executemany(
+        _INSERT_DECISION_ANNOUNCED,
+        [(*(decision[k] for k in _DECISION_FIELDS), *announcement.params()) for decision, announcement in decisions],
     )
-    return inserted == 1
+
+
+async def decided_before(conn: asyncpg.Connection, decisions: list[dict]) -> list[asyncpg.Record]:
+    """Of these posts, the ones whose stored decision is not the one just made: decided before."""
+    return await conn.fetch(
+        "SELECT * FROM decision WHERE post_id = ANY($1::uuid[]) AND NOT (id = ANY($2::uuid[]))",
+        [d["post_id"] for d in decisions],
+        [d["id"] for d in decisions],
+    )
 
 
 async def mark_announced(conn: asyncpg.Connection, decision_id: uuid.UUID) -> None:
