@@ -17,6 +17,7 @@ from kit.cloudevents import Event, encode
 from kit.db import apply_migrations_async, create_pool, transaction
 from kit.outbox import OutboxRelay, enqueue
 from kit.settings import KitSettings
+from prometheus_client import REGISTRY
 from qinglang.content.v1 import post_pb2
 
 EVENT_TYPE = "qinglang.test.thing.happened.v1"
@@ -114,6 +115,11 @@ async def test_outbox_relay_publishes_and_the_inbox_makes_redelivery_harmless(bu
         await wait_for(pool, "SELECT count(*) FROM effect WHERE post_id = 'marker'", 1)
         assert await pool.fetchval("SELECT count(*) FROM effect") == 21
         assert await pool.fetchval("SELECT count(DISTINCT ce_id) FROM effect") == 21
+        handled = REGISTRY.get_sample_value(
+            "qinglang_events_handled_total", {"group": consumer.subscription.group, "ce_type": EVENT_TYPE}
+        )
+        assert handled == 21  # the two redeliveries are not counted: they had no effect
+        assert REGISTRY.get_sample_value("qinglang_outbox_published_total", {"topic": topic}) == 20
     finally:
         for task in tasks:
             task.cancel()

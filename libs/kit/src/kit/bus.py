@@ -21,6 +21,7 @@ from opentelemetry import trace
 
 from kit.cloudevents import Event, UndecodableEvent, decode
 from kit.db import transaction
+from kit.metrics import BROKER_STATE_LOST, EVENTS_DEAD_LETTERED, EVENTS_HANDLED
 from kit.settings import KitSettings
 from kit.telemetry import context_from_traceparent
 
@@ -266,6 +267,8 @@ class EventConsumer:
                     claimed.discard(event.id)
                     todo.append(event)
             await self._apply(conn, todo)
+        for event in todo:
+            EVENTS_HANDLED.labels(self.subscription.group, event.type).inc()
 
     async def _apply(self, conn: asyncpg.Connection, events: list[Event]) -> None:
         """Run the handlers inside the caller's transaction; a type with a batch handler gets its
@@ -330,8 +333,10 @@ class EventConsumer:
             if not claimed:
                 return  # handled before: a redelivery has no second effect
             await self._apply(conn, [event])
+        EVENTS_HANDLED.labels(self.subscription.group, event.type).inc()
 
     async def _dead_letter(self, record, event: Event | None, error: str) -> None:
+        EVENTS_DEAD_LETTERED.labels(self.subscription.group).inc()
         headers = {name: raw.decode("utf-8", "replace") for name, raw in record.headers}
         async with transaction(self._pool) as conn:
             await conn.execute(
@@ -388,6 +393,7 @@ class BrokerWatch:
         if not missing and not truncated:
             return False
         self.restarts_detected += 1
+        BROKER_STATE_LOST.inc()
         log.warning(
             "broker lost its state: recreating topics and rewinding consumers",
             extra={"missing_topics": missing, "truncated_log": truncated},

@@ -15,6 +15,7 @@ from aiokafka.errors import KafkaError
 from google.protobuf.message import Message
 
 from kit.cloudevents import encode, new_event_id
+from kit.metrics import OUTBOX_PUBLISHED, OUTBOX_SEND_FAILURES
 from kit.telemetry import current_traceparent
 
 log = logging.getLogger(__name__)
@@ -231,9 +232,13 @@ class OutboxRelay:
             failed = [row["id"] for row, result in outcomes if isinstance(result, BaseException)]
             if done:
                 await conn.execute("UPDATE outbox_event SET published_at = now() WHERE id = ANY($1)", done)
+                for row, result in outcomes:
+                    if not isinstance(result, BaseException):
+                        OUTBOX_PUBLISHED.labels(row["topic"]).inc()
             if failed:
                 await conn.execute("UPDATE outbox_event SET attempts = attempts + 1 WHERE id = ANY($1)", failed)
                 log.warning("outbox sends failed; will retry", extra={"failed": len(failed)})
+                OUTBOX_SEND_FAILURES.inc(len(failed))
                 self._wake.set()
             await tx.commit()
         except BaseException as exc:
