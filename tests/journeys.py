@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import random
 import re
 import uuid
 from dataclasses import dataclass
 
 import httpx
+from aiokafka import AIOKafkaConsumer
+from aiokafka.structs import ConsumerRecord
 from devstack.stack import StackInfo
 from stdnum.cn import ric
 
@@ -78,3 +81,24 @@ class Flow:
         created = self.gw.post("/v1/posts", headers=user.auth, json={"text": text})
         assert created.status_code == 201, created.text
         return created.json()
+
+
+async def find_event(kafka: str, topic: str, subject: str, timeout_s: float = 30) -> ConsumerRecord:
+    """Read a topic from the beginning (a fresh consumer group) until the event about ``subject``."""
+    consumer = AIOKafkaConsumer(
+        topic,
+        bootstrap_servers=kafka,
+        group_id=f"test-{uuid.uuid4()}",
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+    )
+    await consumer.start()
+    try:
+        async with asyncio.timeout(timeout_s):
+            while True:
+                for records in (await consumer.getmany(timeout_ms=500)).values():
+                    for record in records:
+                        if dict(record.headers).get("ce_subject") == subject.encode():
+                            return record
+    finally:
+        await consumer.stop()

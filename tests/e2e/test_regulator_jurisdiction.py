@@ -2,37 +2,19 @@
 
 from __future__ import annotations
 
-import json
-import os
 import subprocess
-import sys
 
 import httpx
 import psycopg
 import pytest
+from devstack.cli import create_regulator_office
 from devstack.stack import StackInfo
 from devstack.testing import poll
 from journeys import Flow, resident_id
 
 
 def create_office(platform: StackInfo, name: str, jurisdiction: str) -> dict:
-    out = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "regulator_gateway.cli",
-            "create-office",
-            "--name",
-            name,
-            "--jurisdiction",
-            jurisdiction,
-        ],
-        env={**os.environ, "DATABASE_URL": platform.database_urls["regulator-gateway"]},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return json.loads(out.stdout)
+    return create_regulator_office(platform.database_urls["regulator-gateway"], name=name, jurisdiction=jurisdiction)
 
 
 @pytest.mark.requirement("MB-16.1")

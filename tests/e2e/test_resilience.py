@@ -8,11 +8,11 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaProducer
 from devstack.cli import ensure_dev_regulator_key
 from devstack.stack import Stack
 from devstack.testing import make_stack, poll
-from journeys import Flow
+from journeys import Flow, find_event
 from qinglang.moderation.v1 import decision_pb2
 
 DECISION_TOPIC = "moderation.decision.v1"
@@ -27,27 +27,6 @@ def national_key(stack: Stack) -> dict[str, str]:
 def report_count(gw: httpx.Client, key: dict[str, str], post_id: str) -> int:
     items = gw.get("/v1/regulator/reports", headers=key, params={"limit": 1000}).json()["items"]
     return sum(1 for r in items if r["post_id"] == post_id)
-
-
-async def _read_decision_record(kafka: str, post_id: str):
-    consumer = AIOKafkaConsumer(
-        DECISION_TOPIC,
-        bootstrap_servers=kafka,
-        group_id=f"test-{uuid.uuid4()}",
-        auto_offset_reset="earliest",
-        enable_auto_commit=False,
-    )
-    await consumer.start()
-    try:
-        async with asyncio.timeout(30):
-            while True:
-                batch = await consumer.getmany(timeout_ms=500)
-                for records in batch.values():
-                    for record in records:
-                        if dict(record.headers).get("ce_subject") == post_id.encode():
-                            return record
-    finally:
-        await consumer.stop()
 
 
 async def _produce(kafka: str, records: list[tuple[bytes, bytes, list[tuple[str, bytes]]]]) -> None:
@@ -66,7 +45,7 @@ def test_the_same_decision_delivered_twice_has_one_effect(flow: Flow, gateway: h
     post = flow.post(user, PROHIBITED)
     poll(lambda: report_count(gateway, key, post["id"]) == 1, what="first report")
 
-    record = asyncio.run(_read_decision_record(infra.kafka, post["id"]))
+    record = asyncio.run(find_event(infra.kafka, DECISION_TOPIC, post["id"]))
     # A marker decision after the duplicates, on the same partition (same key): once its report
     # exists, the duplicates before it have been consumed.
     marker = decision_pb2.DecisionIssued()

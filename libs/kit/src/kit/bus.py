@@ -126,7 +126,6 @@ class EventConsumer:
         self._consumer: AIOKafkaConsumer | None = None
         self._rewind = asyncio.Event()
         self._positions: dict[TopicPartition, int] = {}
-        self.handled = 0
 
     def request_rewind(self) -> None:
         """Start over from the beginning of every partition (after the broker lost its state)."""
@@ -240,7 +239,6 @@ class EventConsumer:
         if len(work) > 1:
             try:
                 await self._with_transient_retry(lambda: self._handle_together(work))
-                self.handled += len(work)
                 return
             except Exception:  # noqa: BLE001 - isolate the failing event below; nothing is lost
                 log.info("batch failed; handling its events one by one", extra={"group": self.subscription.group})
@@ -300,7 +298,6 @@ class EventConsumer:
     async def _handle_alone(self, record, event: Event) -> None:
         try:
             await self._with_transient_retry(lambda: self._handle_once(event))
-            self.handled += 1
         except Exception as exc:  # a bug or bad data: park it whole for replay, keep the partition moving
             log.exception(
                 "handler failed; event parked in dead_letter_event",
@@ -369,7 +366,6 @@ class BrokerWatch:
         self._settings = settings
         self._topics = sorted(set(topics))
         self._consumers = consumers
-        self.restarts_detected = 0
 
     async def run(self) -> None:
         admin: AIOKafkaAdminClient | None = None
@@ -392,7 +388,6 @@ class BrokerWatch:
         truncated = any(c.beyond_log_end() for c in self._consumers)
         if not missing and not truncated:
             return False
-        self.restarts_detected += 1
         BROKER_STATE_LOST.inc()
         log.warning(
             "broker lost its state: recreating topics and rewinding consumers",

@@ -148,7 +148,7 @@ class OutboxRelay:
             while True:
                 self._wake.clear()
                 try:
-                    sent = await self.publish_batch(wait=False)
+                    sent = await self.publish_batch()
                 except (OSError, asyncpg.PostgresError, KafkaError) as exc:
                     log.warning("outbox relay round failed; will retry", extra={"error": repr(exc)})
                     sent = 0
@@ -168,9 +168,9 @@ class OutboxRelay:
     def _on_notify(self, *_args: object) -> None:
         self._wake.set()
 
-    async def publish_batch(self, *, wait: bool = True) -> int:
-        """Lock and send one batch; return how many rows it sent. With ``wait``, return only after
-        the acknowledgements were recorded."""
+    async def publish_batch(self) -> int:
+        """Lock and send one batch; return how many rows it sent. The acknowledgements are
+        recorded by the round's own task, while the next round may already run."""
         await self._slots.acquire()
         conn, tx, rows, sends, handed_over = None, None, [], [], False
         try:
@@ -202,8 +202,6 @@ class OutboxRelay:
         task = asyncio.create_task(self._finish_round(conn, tx, rows, sends))
         self._rounds.add(task)
         task.add_done_callback(self._rounds.discard)
-        if wait:
-            await task
         return len(rows)
 
     async def _send(self, row: asyncpg.Record) -> asyncio.Future:

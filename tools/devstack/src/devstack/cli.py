@@ -16,28 +16,38 @@ from devstack.stack import SERVICES, Stack, StackConfig
 DEFAULT_RUN_DIR = Path(os.environ.get("QINGLANG_RUN_DIR", ".run"))
 
 
-def ensure_dev_regulator_key(stack: Stack, database_url: str) -> str:
-    """A national regulator key for development, made once per run folder."""
-    path = stack.run_dir / "regulator-dev-key"
-    if path.exists() and _office_key_exists(database_url, path.read_text().strip()):
-        return path.read_text().strip()
-    out = subprocess.run(
+def create_regulator_office(database_url: str, *, name: str, jurisdiction: str) -> dict:
+    """Register a regulator office with the regulator gateway's operator command; its id and API key.
+
+    Raises CalledProcessError (with the command's stderr) when the command refuses.
+    """
+    out = subprocess.run(  # noqa: S603
         [
             sys.executable,
             "-m",
             "regulator_gateway.cli",
             "create-office",
             "--name",
-            "National office (development)",
+            name,
             "--jurisdiction",
-            "national",
+            jurisdiction,
         ],
         env={**os.environ, "DATABASE_URL": database_url},
         check=True,
         capture_output=True,
         text=True,
     )
-    key = json.loads(out.stdout)["api_key"]
+    return json.loads(out.stdout)
+
+
+def ensure_dev_regulator_key(stack: Stack, database_url: str) -> str:
+    """A national regulator key for development, made once per run folder."""
+    path = stack.run_dir / "regulator-dev-key"
+    if path.exists() and _office_key_exists(database_url, path.read_text().strip()):
+        return path.read_text().strip()
+    key = create_regulator_office(database_url, name="National office (development)", jurisdiction="national")[
+        "api_key"
+    ]
     path.touch(mode=0o600)
     path.write_text(key + "\n")
     return key
