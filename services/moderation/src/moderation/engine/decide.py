@@ -1,0 +1,254 @@
+"""The decision rule (MB-6.1, MB-9, MB-11, MB-12): what a post's scan, its author's standing and any
+emergency mode mean for it. Pure: no I/O. Every verdict names the rule that produced it, the lexicon
+entries or rumour behind it, and the versions of everything it was decided with.
+
+Order of precedence, first that applies:
+1. a prohibited term (text or pinyin channel) → stop transmission (MB-12.2)
+2. an illegal rumour → stop transmission (MB-11, BJ-10)
+3. a term written as initials, or a term whose action is review → hold for review
+4. an emergency mode whose scope holds the post → hold for review (MB-6.1 应急处置)
+5. an author who is low-credit, new or of very high reach → hold for review (MB-9, MB-6.1)
+6. a refuted rumour → publish with the refutation attached (MB-11); a label term → publish labelled
+7. otherwise publish at once, checked after (MB-6.1 先发后审 for low risk)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+
+from moderation.engine.lexicon import Action, Channel, Hit, Lexicon
+from moderation.engine.rumours import RumourAction, RumourHit, RumourIndex
+
+ENGINE_VERSION = "qinglang-engine/2"
+RUMOUR_CATEGORY = "bj10.rumour_disturbing_order"
+
+
+class Outcome(StrEnum):
+    APPROVE = "approve"
+    HOLD_FOR_REVIEW = "hold_for_review"
+    LABEL = "label"
+    STOP_TRANSMISSION = "stop_transmission"
+
+
+class Suggestion(StrEnum):
+    """The vocabulary content-security vendors share (pass / review / block)."""
+
+    PASS = "pass"  # noqa: S105 - a verdict, not a password
+    REVIEW = "review"
+    BLOCK = "block"
+
+
+class Risk(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """What moderation knows of an author (from identity's events; these defaults until then)."""
+
+    grade: int = 1
+    credit: int = 120
+    followers: int = 0
+    registered_at: datetime | None = None
+    province_code: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RoutingRules:
+    """MB-9: how an author's standing changes review. Data, versioned by digest; changed only with
+    the chief editor's approval like the lexicon (MB-6.1)."""
+
+    review_below_credit: int = 90
+    new_account_hours: float = 24.0
+    high_reach_followers: int = 1_000_000
+
+    @property
+    def version(self) -> str:
+        return hashlib.sha256(json.dumps(asdict(self), sort_keys=True).encode()).hexdigest()[:12]
+
+
+class EmergencyScope(StrEnum):
+    PLATFORM = "platform"
+    TOPIC = "topic"
+    REGION = "region"
+
+
+@dataclass(frozen=True, slots=True)
+class Emergency:
+    id: str
+    scope: EmergencyScope
+    value: str  # the topic (matched in the folded text) or the province code; empty for the platform
+
+    def holds(self, folded_text: str, folded_value: str, standing: Standing) -> bool:
+        if self.scope is EmergencyScope.PLATFORM:
+            return True
+        if self.scope is EmergencyScope.TOPIC:
+            return bool(folded_value) and folded_value in folded_text
+        return standing.province_code == self.value
+
+
+@dataclass(frozen=True)
+class Verdict:
+    outcome: Outcome
+    suggestion: Suggestion
+    risk: Risk
+    rule: str
+    category: str
+    legal_basis: list[str]
+    reason: str
+    hits: list[Hit] = field(default_factory=list)
+    rumour_hits: list[RumourHit] = field(default_factory=list)
+    content_sha256: str = ""
+    engine_version: str = ENGINE_VERSION
+    lexicon_version: str = ""
+    rumour_version: str = ""
+    rules_version: str = ""
+
+    @property
+    def refutation(self) -> RumourHit | None:
+        return self.rumour_hits[0] if self.outcome is Outcome.LABEL and self.rumour_hits else None
+
+
+@dataclass
+class Policy:
+    """Everything a decision depends on besides the post: swapped whole when any part changes."""
+
+    lexicon: Lexicon
+    rumours: RumourIndex
+    rules: RoutingRules = field(default_factory=RoutingRules)
+    emergencies: list[Emergency] = field(default_factory=list)
+
+    def decide(self, text: str, standing: Standing = Standing(), now: datetime | None = None) -> Verdict:
+        hits = self.lexicon.scan(text)
+        rumour_hits = self.rumours.match(text)
+        versions = {
+            "content_sha256": hashlib.sha256(text.encode()).hexdigest(),
+            "lexicon_version": self.lexicon.version,
+            "rumour_version": self.rumours.version,
+            "rules_version": self.rules.version,
+            "hits": hits,
+            "rumour_hits": rumour_hits,
+        }
+
+        def verdict(
+            outcome: Outcome,
+            suggestion: Suggestion,
+            risk: Risk,
+            rule: str,
+            category: str,
+            basis: list[str],
+            reason: str,
+        ) -> Verdict:
+            return Verdict(outcome, suggestion, risk, rule, category, list(dict.fromkeys(basis)), reason, **versions)
+
+        stops = [h for h in hits if h.entry.action is Action.STOP and h.channel is not Channel.INITIALS]
+        if stops:
+            first = stops[0]
+            terms = ", ".join(dict.fromkeys(f"{h.entry.term} ({h.channel})" for h in stops))
+            return verdict(
+                Outcome.STOP_TRANSMISSION,
+                Suggestion.BLOCK,
+                Risk.HIGH,
+                "lexicon.stop",
+                first.entry.category,
+                [*first.entry.legal_basis, "MB-12.2"],
+                f"Prohibited content ({first.entry.category}): matched lexicon term(s) {terms}.",
+            )
+        illegal = [r for r in rumour_hits if r.rumour.action is RumourAction.STOP]
+        if illegal:
+            rumour = illegal[0].rumour
+            return verdict(
+                Outcome.STOP_TRANSMISSION,
+                Suggestion.BLOCK,
+                Risk.HIGH,
+                "rumour.stop",
+                RUMOUR_CATEGORY,
+                [*rumour.legal_basis, "MB-11", "BJ-10", "MB-12.2"],
+                f"Spreads rumour {rumour.id}, refuted by {rumour.authority} and illegal to spread.",
+            )
+        doubtful = [h for h in hits if h.entry.action is Action.REVIEW or h.channel is Channel.INITIALS]
+        if doubtful:
+            first = doubtful[0]
+            return verdict(
+                Outcome.HOLD_FOR_REVIEW,
+                Suggestion.REVIEW,
+                Risk.MEDIUM,
+                "lexicon.review",
+                first.entry.category,
+                [*first.entry.legal_basis, "MB-6.1"],
+                f"Held for review: matched lexicon term {first.entry.term} ({first.channel}).",
+            )
+        risk = Risk.MEDIUM if rumour_hits or hits else Risk.LOW
+        folded = self.lexicon.folder.fold(text)
+        for emergency in self.emergencies:
+            if emergency.holds(folded, self.lexicon.folder.fold(emergency.value), standing):
+                scope = f"{emergency.scope} {emergency.value}".strip()
+                return verdict(
+                    Outcome.HOLD_FOR_REVIEW,
+                    Suggestion.REVIEW,
+                    risk,
+                    f"emergency.{emergency.scope}",
+                    "",
+                    ["MB-6.1"],
+                    f"Held for review: emergency mode for {scope} ({emergency.id}).",
+                )
+        held = self._standing_rule(standing, now or datetime.now(UTC))
+        if held:
+            rule, why = held
+            return verdict(
+                Outcome.HOLD_FOR_REVIEW,
+                Suggestion.REVIEW,
+                risk,
+                rule,
+                "",
+                ["MB-9", "MB-6.1"],
+                f"Held for review: {why}.",
+            )
+        if rumour_hits:
+            rumour = rumour_hits[0].rumour
+            return verdict(
+                Outcome.LABEL,
+                Suggestion.PASS,
+                Risk.MEDIUM,
+                "rumour.label",
+                RUMOUR_CATEGORY,
+                [*rumour.legal_basis, "MB-11"],
+                f"Spreads rumour {rumour.id}: published with the refutation by {rumour.authority}.",
+            )
+        labels = [h for h in hits if h.entry.action is Action.LABEL]
+        if labels:
+            first = labels[0]
+            return verdict(
+                Outcome.LABEL,
+                Suggestion.PASS,
+                Risk.LOW,
+                "lexicon.label",
+                first.entry.category,
+                [*first.entry.legal_basis, "MB-6.1"],
+                f"Published with a label: matched lexicon term {first.entry.term}.",
+            )
+        return verdict(
+            Outcome.APPROVE,
+            Suggestion.PASS,
+            Risk.LOW,
+            "publish.low_risk",
+            "",
+            ["MB-6.1"],
+            "No prohibited content found: published, checked after.",
+        )
+
+    def _standing_rule(self, standing: Standing, now: datetime) -> tuple[str, str] | None:
+        rules = self.rules
+        if standing.credit < rules.review_below_credit:
+            return "standing.low_credit", f"author's credit {standing.credit} is below {rules.review_below_credit}"
+        if standing.registered_at and now - standing.registered_at < timedelta(hours=rules.new_account_hours):
+            return "standing.new_account", f"account younger than {rules.new_account_hours:g} hours"
+        if standing.followers >= rules.high_reach_followers:
+            return "standing.high_reach", f"author reaches {standing.followers} followers"
+        return None
