@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import httpx
 from aiokafka import AIOKafkaConsumer
 from aiokafka.structs import ConsumerRecord
+from devstack.cli import create_staff
 from devstack.stack import StackInfo
 from stdnum.cn import ric
 
@@ -30,6 +31,17 @@ class User:
     id: str
     username: str
     mobile: str
+    token: str
+
+    @property
+    def auth(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+@dataclass
+class Staff:
+    username: str
+    roles: list[str]
     token: str
 
     @property
@@ -76,6 +88,14 @@ class Flow:
         assert verified.status_code == 201, verified.text
         user.token = verified.json()["access_token"]
         return user
+
+    def staff(self, *roles: str) -> Staff:
+        """A new staff account (identity's operator command), signed in through the gateway."""
+        username = "s" + uuid.uuid4().hex[:12]
+        created = create_staff(self.platform.database_urls["identity"], username=username, roles=list(roles))
+        token = self.gw.post("/v1/identity/staff/tokens", json={"username": username, "password": created["password"]})
+        assert token.status_code == 200, token.text
+        return Staff(username, list(roles), token.json()["access_token"])
 
     def post(self, user: User, text: str) -> dict:
         created = self.gw.post("/v1/posts", headers=user.auth, json={"text": text})

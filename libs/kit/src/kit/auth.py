@@ -13,7 +13,7 @@ import jwt
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from kit.problems import Unauthorized
+from kit.problems import Forbidden, Unauthorized
 
 ALGORITHMS = ["EdDSA"]
 
@@ -27,6 +27,11 @@ class Principal:
 
     def claim(self, name: str, default: Any = None) -> Any:
         return self.claims.get(name, default)
+
+    @property
+    def actor(self) -> str:
+        """How records name who acted: `staff:<id>` or `user:<id>`."""
+        return f"{self.claim('kind', 'user')}:{self.subject}"
 
 
 class TokenVerifier:
@@ -123,3 +128,21 @@ async def optional_principal(
 
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 OptionalPrincipal = Annotated[Principal | None, Depends(optional_principal)]
+
+
+def staff_with(*roles: str, requirement: str | None = None) -> Any:
+    """A dependency admitting a staff token (`kind: staff`) holding one of `roles` (any staff role
+    when none are named). The roles are the services' vocabulary; the kit only checks the claim."""
+
+    async def admit(principal: CurrentPrincipal) -> Principal:
+        if principal.claim("kind") != "staff":
+            raise Forbidden("Staff only: sign in at /v1/identity/staff/tokens.", requirement=requirement)
+        held = set(principal.claim("roles", []))
+        if roles and not held & set(roles):
+            raise Forbidden(
+                f"This needs the role {' or '.join(roles)}; the token holds {', '.join(sorted(held)) or 'none'}.",
+                requirement=requirement,
+            )
+        return principal
+
+    return Depends(admit)

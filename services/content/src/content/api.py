@@ -8,14 +8,24 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Request, Response, status
 from kit.auth import CurrentPrincipal, OptionalPrincipal
 
-from content import handlers
+from content import handlers, store
 from content.schemas import PostCreate, PostRead
 
 router = APIRouter(tags=["posts"])
 
 
-def _view(post) -> dict:
+def _view(post, label=None) -> dict:
     return {
+        "label": {
+            "rumour_id": str(label["rumour_id"]),
+            "refutation_text": label["refutation_text"],
+            "refutation_url": label["refutation_url"],
+            "authority": label["authority"],
+            "legal_basis": list(label["legal_basis"]),
+            "labelled_at": label["labelled_at"],
+        }
+        if label
+        else None,
         "id": str(post["id"]),
         "author_id": str(post["author_id"]),
         "text": post["text"],
@@ -59,4 +69,6 @@ async def create_post(
     responses={451: {"description": "Transmission stopped (MB-12.2), with the legal basis"}},
 )
 async def read_post(post_id: uuid.UUID, viewer: OptionalPrincipal, request: Request) -> dict:
-    return _view(await handlers.read_post(request.app.state.runtime.pool, post_id, viewer))
+    pool = request.app.state.runtime.pool
+    post = await handlers.read_post(pool, post_id, viewer)
+    return _view(post, await store.label_of(pool, post_id) if post["status"] == "published" else None)

@@ -11,6 +11,7 @@ from kit.problems import DomainError, Forbidden, InvalidInput
 
 class PostStatus(StrEnum):
     PENDING = "pending"  # waiting for moderation: only the author sees it
+    HELD = "held"  # held for human review (MB-6.1): only the author sees it
     PUBLISHED = "published"
     STOPPED = "stopped"  # transmission stopped (MB-12.2): served to nobody, kept as a record
 
@@ -54,7 +55,7 @@ def check_length(text: str, max_chars: int) -> str:
 def visible_to(status: PostStatus, author_id: str, viewer_id: str | None) -> bool:
     if status is PostStatus.PUBLISHED:
         return True
-    if status is PostStatus.PENDING:
+    if status in (PostStatus.PENDING, PostStatus.HELD):
         return viewer_id == author_id
     return False
 

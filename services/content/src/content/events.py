@@ -8,4 +8,6 @@ POST_CREATED = "qinglang.content.post.created.v1"
 
 DECISION_TOPIC = "moderation.decision.v1"
 DECISION_APPROVED = "qinglang.moderation.decision.approved.v1"
+DECISION_HELD = "qinglang.moderation.decision.held.v1"
+DECISION_LABELLED = "qinglang.moderation.decision.labelled.v1"
 TRANSMISSION_STOPPED = "qinglang.moderation.decision.transmission_stopped.v1"

@@ -105,6 +105,27 @@ async def on_approvals(conn: asyncpg.Connection, events: list[Event]) -> None:
     )
 
 
+async def on_held(conn: asyncpg.Connection, event: Event) -> None:
+    """MB-6.1: held for human review; the author still sees it, nobody else does."""
+    decision = event.parse(decision_pb2.DecisionIssued)
+    await store.hold_if_pending(conn, uuid.UUID(decision.post_id), uuid.UUID(decision.decision_id))
+
+
+async def on_labelled(conn: asyncpg.Connection, event: Event) -> None:
+    """MB-11: the post is served with the refutation of the rumour it spreads. This event is also
+    the notice a notifier sends to the users who reposted or commented on the post."""
+    decision = event.parse(decision_pb2.DecisionIssued)
+    if decision.outcome != decision_pb2.OUTCOME_LABEL or not decision.HasField("refutation"):
+        return
+    await store.label(
+        conn,
+        uuid.UUID(decision.post_id),
+        uuid.UUID(decision.decision_id),
+        decision.refutation,
+        list(decision.legal_basis),
+    )
+
+
 async def on_stop(conn: asyncpg.Connection, event: Event) -> None:
     """MB-12.2: stop transmission of the post and keep its snapshot. A re-announced stop finds the
     post already stopped and changes nothing."""

@@ -10,7 +10,7 @@ from kit.service import ServiceSpec, create_service_app
 
 from content import events
 from content.api import router
-from content.handlers import on_approvals, on_stop, reannounce_waiting_posts
+from content.handlers import on_approvals, on_held, on_labelled, on_stop, reannounce_waiting_posts
 from content.settings import ContentSettings
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
@@ -31,7 +31,11 @@ def build_app(settings: ContentSettings | None = None) -> FastAPI:
                 Subscription(
                     group="content.decisions",
                     topics=(events.DECISION_TOPIC,),
-                    handlers={events.TRANSMISSION_STOPPED: on_stop},
+                    handlers={
+                        events.TRANSMISSION_STOPPED: on_stop,
+                        events.DECISION_HELD: on_held,
+                        events.DECISION_LABELLED: on_labelled,
+                    },
                     batch_handlers={events.DECISION_APPROVED: on_approvals},
                     fetch_max_wait_ms=settings.decision_fetch_max_wait_ms,
                 )

@@ -11,6 +11,17 @@ class PostCreate(BaseModel):
     text: str = Field(min_length=1, max_length=100_000, description="The post's text; see the length limit")
 
 
+class RefutationLabel(BaseModel):
+    """The refutation of a rumour this post spreads (MB-11), shown with it."""
+
+    rumour_id: str
+    refutation_text: str
+    refutation_url: str
+    authority: str
+    legal_basis: list[str]
+    labelled_at: datetime
+
+
 class PostRead(BaseModel):
     id: str
     author_id: str
@@ -18,3 +29,4 @@ class PostRead(BaseModel):
     status: PostStatus
     created_at: datetime
     decided_at: datetime | None = None
+    label: RefutationLabel | None = None

@@ -57,13 +57,43 @@ async def stop_record(conn: asyncpg.Connection | asyncpg.Pool, post_id: uuid.UUI
 
 
 async def publish_if_pending(conn: asyncpg.Connection, approvals: list[tuple[uuid.UUID, uuid.UUID]]) -> None:
-    """Publish the posts (post id, decision id) still waiting for their decision, in one pipelined
-    round trip; a decided (or unknown) post is left alone."""
+    """Publish the posts (post id, decision id) still waiting for their decision or a reviewer, in
+    one pipelined round trip; a published, stopped (or unknown) post is left alone."""
     await conn.executemany(
         """UPDATE post SET status = 'published', decided_at = now(), decision_id = $2
-           WHERE id = $1 AND status = 'pending'""",
+           WHERE id = $1 AND status IN ('pending', 'held')""",
         approvals,
     )
+
+
+async def hold_if_pending(conn: asyncpg.Connection, post_id: uuid.UUID, decision_id: uuid.UUID) -> None:
+    """MB-6.1: a post held for review stays the author's alone until a reviewer decides."""
+    await conn.execute(
+        "UPDATE post SET status = 'held', decision_id = $2 WHERE id = $1 AND status = 'pending'", post_id, decision_id
+    )
+
+
+async def label(conn: asyncpg.Connection, post_id: uuid.UUID, decision_id: uuid.UUID, refutation, basis: list[str]):
+    """MB-11: publish (if still waiting) with the refutation attached; a stopped post stays stopped.
+    The first refutation attached stays."""
+    await publish_if_pending(conn, [(post_id, decision_id)])
+    await conn.execute(
+        """INSERT INTO post_label (post_id, decision_id, rumour_id, refutation_text, refutation_url, authority,
+                                   legal_basis)
+           SELECT $1, $2, $3, $4, $5, $6, $7 FROM post WHERE id = $1 AND status = 'published'
+           ON CONFLICT (post_id) DO NOTHING""",
+        post_id,
+        decision_id,
+        uuid.UUID(refutation.rumour_id),
+        refutation.text,
+        refutation.url,
+        refutation.authority,
+        basis,
+    )
+
+
+async def label_of(conn: asyncpg.Connection | asyncpg.Pool, post_id: uuid.UUID) -> asyncpg.Record | None:
+    return await conn.fetchrow("SELECT * FROM post_label WHERE post_id = $1", post_id)
 
 
 async def stop_transmission(

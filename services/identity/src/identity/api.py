@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, status
 from kit.auth import CurrentPrincipal
 
-from identity import handlers
+from identity import handlers, staff
 from identity.handlers import IdentityPorts
 from identity.schemas import (
     AccountCreate,
@@ -72,6 +72,13 @@ async def verify_real_name(body: RealNameCreate, principal: CurrentPrincipal, po
         legal_name=body.legal_name,
         id_number=body.id_number,
     )
+
+
+@router.post("/v1/identity/staff/tokens", response_model=TokenRead)
+async def create_staff_token(body: TokenCreate, ports: Ports) -> dict:
+    """Staff sign-in (MB-6.1): a token carrying the staff member's roles, separate from user sign-in."""
+    token = await staff.sign_in(ports.pool, ports.hasher, ports.issuer, username=body.username, password=body.password)
+    return {"access_token": token, "expires_in": ports.issuer.ttl_s}
 
 
 @router.get("/v1/identity/jwks.json")

@@ -1,39 +1,67 @@
-"""Moderation service: decides every post (MB-6.1) against the prohibited-content lexicon."""
+"""Moderation service: decides every post (MB-6.1) with the decision engine: lexicons (MB-12, BJ-10),
+refuted rumours (MB-11), authors' standing (MB-9) and emergency modes; staff change policy with the
+chief editor's approval and review what is held."""
 
 from __future__ import annotations
 
+import os
+import socket
+from dataclasses import asdict
 from pathlib import Path
 
 from fastapi import FastAPI
 from kit.bus import Subscription
-from kit.service import ServiceSpec, create_service_app
+from kit.service import Runtime, ServiceSpec, create_service_app
 
-from moderation import events
+from moderation import events, policy_store
+from moderation.admin import router as admin_router
 from moderation.api import router
-from moderation.handlers import on_report_filed, posts_created_handler, reannounce_unreported_stops
-from moderation.lexicon import Lexicon
+from moderation.engine.decide import RoutingRules
+from moderation.handlers import (
+    on_account_registered,
+    on_real_name_verified,
+    on_report_filed,
+    policy_published_handler,
+    posts_created_handler,
+    reannounce_unreported_stops,
+    refresh_policy_loop,
+    retro_scan_loop,
+)
 from moderation.settings import ModerationSettings
+from moderation.state import PolicyHolder
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
 
 def build_app(settings: ModerationSettings | None = None) -> FastAPI:
     settings = settings or ModerationSettings()
-    lexicon = Lexicon.load(settings.lexicon_path)
+    holder = PolicyHolder(settings)
+    seed_routing = asdict(
+        RoutingRules(
+            review_below_credit=settings.routing_review_below_credit,
+            new_account_hours=settings.routing_new_account_hours,
+            high_reach_followers=settings.routing_high_reach_followers,
+        )
+    )
+
+    async def on_ready(runtime: Runtime, app: FastAPI) -> None:
+        await policy_store.seed_if_empty(runtime.pool, settings.lexicon_seed_path, seed_routing)
+        await holder.current(runtime.pool)
+
     app = create_service_app(
         ServiceSpec(
             name="moderation",
             title="Qinglang moderation",
-            description="Publication review (MB-6.1) against prohibited-content lexicons (MB-12, BJ-10).",
+            description=__doc__ or "",
             settings=settings,
             migrations_dir=MIGRATIONS,
-            routers=[router],
-            produces=[events.DECISION_TOPIC],
+            routers=[router, admin_router],
+            produces=[events.DECISION_TOPIC, events.POLICY_TOPIC],
             subscriptions=[
                 Subscription(
                     group="moderation.posts",
                     topics=(events.POST_TOPIC,),
-                    batch_handlers={events.POST_CREATED: posts_created_handler(lexicon)},
+                    batch_handlers={events.POST_CREATED: posts_created_handler(holder)},
                     fetch_max_wait_ms=settings.post_fetch_max_wait_ms,
                 ),
                 Subscription(
@@ -41,9 +69,24 @@ def build_app(settings: ModerationSettings | None = None) -> FastAPI:
                     topics=(events.REPORT_TOPIC,),
                     handlers={events.REPORT_FILED: on_report_filed},
                 ),
+                Subscription(
+                    group="moderation.accounts",
+                    topics=(events.ACCOUNT_TOPIC,),
+                    handlers={
+                        events.ACCOUNT_REGISTERED: on_account_registered,
+                        events.REAL_NAME_VERIFIED: on_real_name_verified,
+                    },
+                ),
+                # Every process reloads on a policy change: a consumer group of its own.
+                Subscription(
+                    group=f"moderation.policy.{socket.gethostname()}.{os.getpid()}",
+                    topics=(events.POLICY_TOPIC,),
+                    handlers={events.POLICY_PUBLISHED: policy_published_handler(holder)},
+                ),
             ],
-            background=[reannounce_unreported_stops],
+            background=[reannounce_unreported_stops, refresh_policy_loop(holder), retro_scan_loop(holder)],
+            on_ready=on_ready,
         )
     )
-    app.state.lexicon = lexicon
+    app.state.policy = holder
     return app

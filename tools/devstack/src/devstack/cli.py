@@ -40,6 +40,31 @@ def create_regulator_office(database_url: str, *, name: str, jurisdiction: str) 
     return json.loads(out.stdout)
 
 
+def create_staff(database_url: str, *, username: str, roles: list[str]) -> dict:
+    """Create a staff account with identity's operator command; its id, roles and password."""
+    command = [sys.executable, "-m", "identity.cli", "create-staff", "--username", username]
+    for role in roles:
+        command += ["--role", role]
+    out = subprocess.run(  # noqa: S603
+        command, env={**os.environ, "DATABASE_URL": database_url}, check=True, capture_output=True, text=True
+    )
+    return json.loads(out.stdout)
+
+
+DEV_STAFF = {"chief-editor": ["chief_editor"], "reviewer": ["reviewer"], "senior-reviewer": ["senior_reviewer"]}
+
+
+def ensure_dev_staff(stack: Stack, database_url: str) -> dict[str, str]:
+    """Development staff accounts (username → password), made once per run folder."""
+    path = stack.run_dir / "staff-dev.json"
+    if path.exists():
+        return json.loads(path.read_text())
+    accounts = {name: create_staff(database_url, username=name, roles=roles)["password"] for name, roles in DEV_STAFF.items()}
+    path.touch(mode=0o600)
+    path.write_text(json.dumps(accounts))
+    return accounts
+
+
 def ensure_dev_regulator_key(stack: Stack, database_url: str) -> str:
     """A national regulator key for development, made once per run folder."""
     path = stack.run_dir / "regulator-dev-key"
@@ -69,6 +94,7 @@ def up(run_dir: Path) -> int:
     try:
         info = stack.up()
         info.regulator_dev_key = ensure_dev_regulator_key(stack, info.database_urls["regulator-gateway"])
+        staff = ensure_dev_staff(stack, info.database_urls["identity"])
     except Exception as exc:  # noqa: BLE001 - any failure: stop what we started and say why
         print(f"\nstart-up failed: {exc}\nlogs: {stack.log_dir}", file=sys.stderr)
         stack.down()
@@ -88,6 +114,8 @@ Qinglang is up.
     {info.regulator_dev_key}
     curl -H "Authorization: Bearer {info.regulator_dev_key}" {gw}/v1/regulator/reports
 
+  Development staff (sign in: POST {gw}/v1/identity/staff/tokens):
+""" + "".join(f"    {name:<16} {password}\n" for name, password in staff.items()) + f"""
   Development SMS sink (read one-time codes):  {info.sms_sink_url}/messages?to=+8613800138000
   PostgreSQL (admin):  {info.admin_database_url}
   Kafka bootstrap:     {info.kafka_bootstrap_servers}

@@ -262,6 +262,9 @@ class Stack:
         }
         extra = {
             "identity": {**dev_secrets, "SMS_GATEWAY_URL": sms_url},
+            # A development platform lets a fresh account publish at once (production: held for
+            # review during its first 24 hours, MB-9); the chief editor can change it like any rule.
+            "moderation": {"ROUTING_NEW_ACCOUNT_HOURS": "0"},
         }
         for name, (app, _db) in SERVICES.items():
             env = {

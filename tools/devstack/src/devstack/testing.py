@@ -24,7 +24,12 @@ T = TypeVar("T")
 # Short reconciler periods so the tests that drop messages finish quickly.
 FAST_RECONCILERS = {
     "content": {"REANNOUNCE_AFTER_S": "2", "RECONCILE_INTERVAL_S": "0.5"},
-    "moderation": {"REPORT_CONFIRM_AFTER_S": "2", "RECONCILE_INTERVAL_S": "0.5"},
+    "moderation": {
+        "REPORT_CONFIRM_AFTER_S": "2",
+        "RECONCILE_INTERVAL_S": "0.5",
+        "RETRO_SCAN_POLL_S": "0.2",
+        "POLICY_REFRESH_INTERVAL_S": "2",
+    },
 }
 TEST_COMMON_ENV = {"BROKER_WATCH_INTERVAL_S": "0.5", "LOG_LEVEL": "INFO"}
 

@@ -109,10 +109,14 @@ class Verdict:
     lexicon_version: str = ""
     rumour_version: str = ""
     rules_version: str = ""
+    rumour_id: str = ""  # the rumour behind a rumour rule
 
     @property
     def refutation(self) -> RumourHit | None:
-        return self.rumour_hits[0] if self.outcome is Outcome.LABEL and self.rumour_hits else None
+        """The refutation a labelled post carries (MB-11)."""
+        if self.outcome is not Outcome.LABEL or not self.rumour_id:
+            return None
+        return next(h for h in self.rumour_hits if h.rumour.id == self.rumour_id)
 
 
 @dataclass
@@ -125,6 +129,7 @@ class Policy:
     emergencies: list[Emergency] = field(default_factory=list)
 
     def decide(self, text: str, standing: Standing = Standing(), now: datetime | None = None) -> Verdict:
+        """The verdict on a post at publication (MB-6.1)."""
         hits = self.lexicon.scan(text)
         rumour_hits = self.rumours.match(text)
         versions = {
@@ -144,8 +149,19 @@ class Policy:
             category: str,
             basis: list[str],
             reason: str,
+            rumour_id: str = "",
         ) -> Verdict:
-            return Verdict(outcome, suggestion, risk, rule, category, list(dict.fromkeys(basis)), reason, **versions)
+            return Verdict(
+                outcome,
+                suggestion,
+                risk,
+                rule,
+                category,
+                list(dict.fromkeys(basis)),
+                reason,
+                rumour_id=rumour_id,
+                **versions,
+            )
 
         stops = [h for h in hits if h.entry.action is Action.STOP and h.channel is not Channel.INITIALS]
         if stops:
@@ -171,6 +187,7 @@ class Policy:
                 RUMOUR_CATEGORY,
                 [*rumour.legal_basis, "MB-11", "BJ-10", "MB-12.2"],
                 f"Spreads rumour {rumour.id}, refuted by {rumour.authority} and illegal to spread.",
+                rumour_id=rumour.id,
             )
         doubtful = [h for h in hits if h.entry.action is Action.REVIEW or h.channel is Channel.INITIALS]
         if doubtful:
@@ -220,6 +237,7 @@ class Policy:
                 RUMOUR_CATEGORY,
                 [*rumour.legal_basis, "MB-11"],
                 f"Spreads rumour {rumour.id}: published with the refutation by {rumour.authority}.",
+                rumour_id=rumour.id,
             )
         labels = [h for h in hits if h.entry.action is Action.LABEL]
         if labels:
@@ -241,6 +259,26 @@ class Policy:
             "",
             ["MB-6.1"],
             "No prohibited content found: published, checked after.",
+        )
+
+    def retro_verdict(self, content_sha256: str, hit: RumourHit) -> Verdict:
+        """The verdict on a published post found spreading a rumour registered after it (MB-11)."""
+        rumour = hit.rumour
+        stop = rumour.action is RumourAction.STOP
+        return Verdict(
+            Outcome.STOP_TRANSMISSION if stop else Outcome.LABEL,
+            Suggestion.BLOCK if stop else Suggestion.PASS,
+            Risk.HIGH if stop else Risk.MEDIUM,
+            "rumour.retro_stop" if stop else "rumour.retro_label",
+            RUMOUR_CATEGORY,
+            list(dict.fromkeys([*rumour.legal_basis, "MB-11", *(["BJ-10", "MB-12.2"] if stop else [])])),
+            f"Found by the search for rumour {rumour.id} (refuted by {rumour.authority}) in posts published before it.",
+            rumour_hits=[hit],
+            content_sha256=content_sha256,
+            lexicon_version=self.lexicon.version,
+            rumour_version=self.rumours.version,
+            rules_version=self.rules.version,
+            rumour_id=rumour.id,
         )
 
     def _standing_rule(self, standing: Standing, now: datetime) -> tuple[str, str] | None:

@@ -135,14 +135,19 @@ class Lexicon:
 
     @classmethod
     def from_rows(
-        cls, rows: Iterable[tuple[str, str, str, str, Iterable[str]]], folder: Folder | None = None
+        cls,
+        rows: Iterable[tuple[object, str, str, str, Iterable[str]]],
+        folder: Folder | None = None,
+        release: str | None = None,
     ) -> Lexicon:
-        """Entries as (id, term, category, action, legal basis); the version is a digest of them."""
+        """Entries as (id, term, category, action, legal basis). The version names the release and
+        a digest of the entries, so two processes holding the same entries say so."""
         entries = [Entry(str(i), t, c, Action(a), tuple(b)) for i, t, c, a, b in rows]
         digest = hashlib.sha256()
         for e in sorted(entries, key=lambda e: e.id):
             digest.update(f"{e.id}\t{e.term}\t{e.category}\t{e.action}\t{','.join(e.legal_basis)}\n".encode())
-        return cls(entries, version=digest.hexdigest()[:12], folder=folder)
+        version = digest.hexdigest()[:12]
+        return cls(entries, version=f"r{release}-{version}" if release else version, folder=folder)
 
     def scan(self, text: str) -> list[Hit]:
         folded = self.folder.fold(text)

@@ -25,19 +25,23 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n%qinglang/moderation/v1/decision.proto\x12\x16qinglang.moderation.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"C\n\x05Match\x12\x0c\n\x04term\x18\x01 \x01(\t\x12\x10\n\x08\x63\x61tegory\x18\x02 \x01(\t\x12\r\n\x05start\x18\x03 \x01(\r\x12\x0b\n\x03\x65nd\x18\x04 \x01(\r\"\x93\x03\n\x0e\x44\x65\x63isionIssued\x12\x13\n\x0b\x64\x65\x63ision_id\x18\x01 \x01(\t\x12\x0f\n\x07post_id\x18\x02 \x01(\t\x12\x11\n\tauthor_id\x18\x03 \x01(\t\x12\x30\n\x07outcome\x18\x04 \x01(\x0e\x32\x1f.qinglang.moderation.v1.Outcome\x12\x10\n\x08\x63\x61tegory\x18\x05 \x01(\t\x12\x13\n\x0blegal_basis\x18\x06 \x03(\t\x12\x0e\n\x06reason\x18\x07 \x01(\t\x12.\n\x07matches\x18\x08 \x03(\x0b\x32\x1d.qinglang.moderation.v1.Match\x12\x16\n\x0e\x63ontent_sha256\x18\t \x01(\t\x12.\n\ndecided_at\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x16\n\x0e\x65ngine_version\x18\x0b \x01(\t\x12\x17\n\x0flexicon_version\x18\x0c \x01(\t\x12\x36\n\nsuggestion\x18\r \x01(\x0e\x32\".qinglang.moderation.v1.Suggestion*V\n\x07Outcome\x12\x17\n\x13OUTCOME_UNSPECIFIED\x10\x00\x12\x13\n\x0fOUTCOME_APPROVE\x10\x01\x12\x1d\n\x19OUTCOME_STOP_TRANSMISSION\x10\x02*j\n\nSuggestion\x12\x1a\n\x16SUGGESTION_UNSPECIFIED\x10\x00\x12\x13\n\x0fSUGGESTION_PASS\x10\x01\x12\x15\n\x11SUGGESTION_REVIEW\x10\x02\x12\x14\n\x10SUGGESTION_BLOCK\x10\x03\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n%qinglang/moderation/v1/decision.proto\x12\x16qinglang.moderation.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"f\n\x05Match\x12\x0c\n\x04term\x18\x01 \x01(\t\x12\x10\n\x08\x63\x61tegory\x18\x02 \x01(\t\x12\r\n\x05start\x18\x03 \x01(\r\x12\x0b\n\x03\x65nd\x18\x04 \x01(\r\x12\x10\n\x08\x65ntry_id\x18\x05 \x01(\t\x12\x0f\n\x07\x63hannel\x18\x06 \x01(\t\"a\n\nRefutation\x12\x11\n\trumour_id\x18\x01 \x01(\t\x12\x0c\n\x04text\x18\x02 \x01(\t\x12\x0b\n\x03url\x18\x03 \x01(\t\x12\x11\n\tauthority\x18\x04 \x01(\t\x12\x12\n\nsimilarity\x18\x05 \x01(\x01\"\x93\x05\n\x0e\x44\x65\x63isionIssued\x12\x13\n\x0b\x64\x65\x63ision_id\x18\x01 \x01(\t\x12\x0f\n\x07post_id\x18\x02 \x01(\t\x12\x11\n\tauthor_id\x18\x03 \x01(\t\x12\x30\n\x07outcome\x18\x04 \x01(\x0e\x32\x1f.qinglang.moderation.v1.Outcome\x12\x10\n\x08\x63\x61tegory\x18\x05 \x01(\t\x12\x13\n\x0blegal_basis\x18\x06 \x03(\t\x12\x0e\n\x06reason\x18\x07 \x01(\t\x12.\n\x07matches\x18\x08 \x03(\x0b\x32\x1d.qinglang.moderation.v1.Match\x12\x16\n\x0e\x63ontent_sha256\x18\t \x01(\t\x12.\n\ndecided_at\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x16\n\x0e\x65ngine_version\x18\x0b \x01(\t\x12\x17\n\x0flexicon_version\x18\x0c \x01(\t\x12\x36\n\nsuggestion\x18\r \x01(\x0e\x32\".qinglang.moderation.v1.Suggestion\x12\x35\n\nrisk_level\x18\x0e \x01(\x0e\x32!.qinglang.moderation.v1.RiskLevel\x12\x0c\n\x04rule\x18\x0f \x01(\t\x12\x36\n\nrefutation\x18\x10 \x01(\x0b\x32\".qinglang.moderation.v1.Refutation\x12\r\n\x05stage\x18\x11 \x01(\t\x12\x1e\n\x16supersedes_decision_id\x18\x12 \x01(\t\x12\x1f\n\x17rumour_registry_version\x18\x13 \x01(\t\x12\x1d\n\x15routing_rules_version\x18\x14 \x01(\t\x12\x12\n\ndecided_by\x18\x15 \x01(\t*\x86\x01\n\x07Outcome\x12\x17\n\x13OUTCOME_UNSPECIFIED\x10\x00\x12\x13\n\x0fOUTCOME_APPROVE\x10\x01\x12\x1d\n\x19OUTCOME_STOP_TRANSMISSION\x10\x02\x12\x1b\n\x17OUTCOME_HOLD_FOR_REVIEW\x10\x03\x12\x11\n\rOUTCOME_LABEL\x10\x04*j\n\nSuggestion\x12\x1a\n\x16SUGGESTION_UNSPECIFIED\x10\x00\x12\x13\n\x0fSUGGESTION_PASS\x10\x01\x12\x15\n\x11SUGGESTION_REVIEW\x10\x02\x12\x14\n\x10SUGGESTION_BLOCK\x10\x03*g\n\tRiskLevel\x12\x1a\n\x16RISK_LEVEL_UNSPECIFIED\x10\x00\x12\x12\n\x0eRISK_LEVEL_LOW\x10\x01\x12\x15\n\x11RISK_LEVEL_MEDIUM\x10\x02\x12\x13\n\x0fRISK_LEVEL_HIGH\x10\x03\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'qinglang.moderation.v1.decision_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_OUTCOME']._serialized_start=573
-  _globals['_OUTCOME']._serialized_end=659
-  _globals['_SUGGESTION']._serialized_start=661
-  _globals['_SUGGESTION']._serialized_end=767
+  _globals['_OUTCOME']._serialized_start=964
+  _globals['_OUTCOME']._serialized_end=1098
+  _globals['_SUGGESTION']._serialized_start=1100
+  _globals['_SUGGESTION']._serialized_end=1206
+  _globals['_RISKLEVEL']._serialized_start=1208
+  _globals['_RISKLEVEL']._serialized_end=1311
   _globals['_MATCH']._serialized_start=98
-  _globals['_MATCH']._serialized_end=165
-  _globals['_DECISIONISSUED']._serialized_start=168
-  _globals['_DECISIONISSUED']._serialized_end=571
+  _globals['_MATCH']._serialized_end=200
+  _globals['_REFUTATION']._serialized_start=202
+  _globals['_REFUTATION']._serialized_end=299
+  _globals['_DECISIONISSUED']._serialized_start=302
+  _globals['_DECISIONISSUED']._serialized_end=961
 # @@protoc_insertion_point(module_scope)

@@ -1,0 +1,100 @@
+"""The policy in force in this moderation process, rebuilt when any part of it changes.
+
+Every process holds the whole policy in memory (the engine does no I/O). A change is announced on
+`moderation.policy.v1`; each process reads it in a consumer group of its own, compares versions
+with the database and rebuilds only what changed, off the event loop. A periodic refresh catches
+an announcement a broker lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import replace
+
+import asyncpg
+
+from moderation import policy_store
+from moderation.engine.decide import Emergency, EmergencyScope, Policy, RoutingRules
+from moderation.engine.folding import Folder
+from moderation.engine.lexicon import Lexicon
+from moderation.engine.rumours import Rumour, RumourAction, RumourIndex, Thresholds
+from moderation.settings import ModerationSettings
+
+log = logging.getLogger(__name__)
+
+
+def thresholds(settings: ModerationSettings) -> Thresholds:
+    return Thresholds(
+        jaccard=settings.rumour_jaccard,
+        candidate=settings.rumour_lsh_threshold,
+        containment=settings.rumour_containment,
+        shingle=settings.rumour_shingle_chars,
+        num_perm=settings.rumour_num_perm,
+    )
+
+
+def rumour_from_row(row: asyncpg.Record) -> Rumour:
+    return Rumour(
+        id=str(row["id"]),
+        canonical_text=row["canonical_text"],
+        refutation_text=row["refutation_text"],
+        refutation_url=row["refutation_url"],
+        authority=row["authority"],
+        action=RumourAction(row["action"]),
+        legal_basis=tuple(row["legal_basis"]),
+    )
+
+
+class PolicyHolder:
+    def __init__(self, settings: ModerationSettings) -> None:
+        self.settings = settings
+        self.folder = Folder()
+        self.thresholds = thresholds(settings)
+        self._policy: Policy | None = None
+        self._versions: dict[str, str] = {}
+        self._lock = asyncio.Lock()
+
+    async def current(self, pool: asyncpg.Pool | asyncpg.Connection) -> Policy:
+        if self._policy is None:
+            await self.refresh(pool)
+        assert self._policy is not None
+        return self._policy
+
+    @property
+    def versions(self) -> dict[str, str]:
+        return dict(self._versions)
+
+    async def refresh(self, pool: asyncpg.Pool | asyncpg.Connection) -> list[str]:
+        """Rebuild whatever changed in the database since the last load; the kinds rebuilt."""
+        async with self._lock:
+            versions = await policy_store.versions(pool)
+            changed = [kind for kind, version in versions.items() if self._versions.get(kind) != version]
+            if not changed:
+                return []
+            policy = self._policy
+            lexicon, rumours = (policy.lexicon, policy.rumours) if policy else (None, None)
+            rules, emergencies = (policy.rules, policy.emergencies) if policy else (RoutingRules(), [])
+            if "lexicon" in changed or lexicon is None:
+                rows = await policy_store.live_entries(pool)
+                release = versions["lexicon"]
+                lexicon = await asyncio.to_thread(lambda: Lexicon.from_rows(rows, folder=self.folder, release=release))
+                rules = RoutingRules(**await policy_store.routing(pool))
+            if "rumours" in changed or rumours is None:
+                rows = [rumour_from_row(r) for r in await policy_store.all_rumours(pool)]
+                rumours = await asyncio.to_thread(
+                    lambda: RumourIndex(rows, versions["rumours"], folder=self.folder, thresholds=self.thresholds)
+                )
+            if "emergencies" in changed:
+                emergencies = [
+                    Emergency(str(r["id"]), EmergencyScope(r["scope"]), r["value"])
+                    for r in await policy_store.active_emergencies(pool)
+                ]
+            self._policy = (
+                Policy(lexicon, rumours, rules, emergencies)
+                if policy is None
+                else replace(policy, lexicon=lexicon, rumours=rumours, rules=rules, emergencies=emergencies)
+            )
+            self._versions = versions
+            log.info("policy loaded", extra={"changed": changed, "versions": versions})
+            return changed
