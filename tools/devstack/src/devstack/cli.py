@@ -59,7 +59,9 @@ def ensure_dev_staff(stack: Stack, database_url: str) -> dict[str, str]:
     path = stack.run_dir / "staff-dev.json"
     if path.exists():
         return json.loads(path.read_text())
-    accounts = {name: create_staff(database_url, username=name, roles=roles)["password"] for name, roles in DEV_STAFF.items()}
+    accounts = {
+        name: create_staff(database_url, username=name, roles=roles)["password"] for name, roles in DEV_STAFF.items()
+    }
     path.touch(mode=0o600)
     path.write_text(json.dumps(accounts))
     return accounts
@@ -109,20 +111,24 @@ Qinglang is up.
     for name in SERVICES:
         prefix = "regulator" if name == "regulator-gateway" else name
         print(f"    {name:<18} {gw}/v1/{prefix}/docs")
-    print(f"""
+    print(
+        f"""
   Development regulator key (national jurisdiction):
     {info.regulator_dev_key}
     curl -H "Authorization: Bearer {info.regulator_dev_key}" {gw}/v1/regulator/reports
 
   Development staff (sign in: POST {gw}/v1/identity/staff/tokens):
-""" + "".join(f"    {name:<16} {password}\n" for name, password in staff.items()) + f"""
+"""
+        + "".join(f"    {name:<16} {password}\n" for name, password in staff.items())
+        + f"""
   Development SMS sink (read one-time codes):  {info.sms_sink_url}/messages?to=+8613800138000
   PostgreSQL (admin):  {info.admin_database_url}
   Kafka bootstrap:     {info.kafka_bootstrap_servers}
   Logs:                {stack.log_dir}
 
 Stop everything with: make down
-""")
+"""
+    )
     (stack.run_dir / "gateway-url").write_text(gw + "\n")
     return 0
 
