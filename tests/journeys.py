@@ -103,8 +103,11 @@ class Flow:
         return created.json()
 
 
-async def find_event(kafka: str, topic: str, subject: str, timeout_s: float = 30) -> ConsumerRecord:
-    """Read a topic from the beginning (a fresh consumer group) until the event about ``subject``."""
+async def find_event(
+    kafka: str, topic: str, subject: str, timeout_s: float = 30, ce_type: str | None = None
+) -> ConsumerRecord:
+    """Read a topic from the beginning (a fresh consumer group) until the event about ``subject``
+    (of type ``ce_type``, when given)."""
     consumer = AIOKafkaConsumer(
         topic,
         bootstrap_servers=kafka,
@@ -118,7 +121,10 @@ async def find_event(kafka: str, topic: str, subject: str, timeout_s: float = 30
             while True:
                 for records in (await consumer.getmany(timeout_ms=500)).values():
                     for record in records:
-                        if dict(record.headers).get("ce_subject") == subject.encode():
+                        headers = dict(record.headers)
+                        if headers.get("ce_subject") == subject.encode() and (
+                            ce_type is None or headers.get("ce_type") == ce_type.encode()
+                        ):
                             return record
     finally:
         await consumer.stop()

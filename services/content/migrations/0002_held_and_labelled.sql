@@ -3,6 +3,9 @@
 ALTER TABLE post DROP CONSTRAINT post_status_check;
 ALTER TABLE post ADD CONSTRAINT post_status_check CHECK (status IN ('pending', 'held', 'published', 'stopped'));
 
+-- The author's province of registration when the post was made (from the token), announced with it.
+ALTER TABLE post ADD COLUMN author_province_code text NOT NULL DEFAULT '';
+
 CREATE TABLE post_label (
     post_id          uuid PRIMARY KEY REFERENCES post (id),
     decision_id      uuid        NOT NULL,

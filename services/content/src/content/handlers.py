@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 
 
 def _announcement(
-    *, post_id: uuid.UUID, author_id: uuid.UUID, text: str, created_at: datetime, announcement: int
+    *, post_id: uuid.UUID, author_id: uuid.UUID, text: str, created_at: datetime, announcement: int, province: str
 ) -> OutboxRow:
     created = Timestamp()
     created.FromDatetime(created_at)
@@ -44,7 +44,12 @@ def _announcement(
         key=str(author_id),
         subject=str(post_id),
         message=post_pb2.PostCreated(
-            post_id=str(post_id), author_id=str(author_id), text=text, created_at=created, announcement=announcement
+            post_id=str(post_id),
+            author_id=str(author_id),
+            text=text,
+            created_at=created,
+            announcement=announcement,
+            author_province_code=province,
         ),
     )
 
@@ -57,6 +62,7 @@ async def create_post(
     text = check_length(text, settings.post_max_chars)
     author_id = uuid.UUID(principal.subject)
     post_id, now = uuid.uuid4(), datetime.now(UTC)
+    province = str(principal.claim("prov") or "")
     post = await store.insert_post_announced(
         pool,
         post_id=post_id,
@@ -64,7 +70,10 @@ async def create_post(
         text=text,
         idempotency_key=idempotency_key,
         created_at=now,
-        announcement=_announcement(post_id=post_id, author_id=author_id, text=text, created_at=now, announcement=1),
+        province_code=province,
+        announcement=_announcement(
+            post_id=post_id, author_id=author_id, text=text, created_at=now, announcement=1, province=province
+        ),
     )
     if post is None:
         return await store.post_by_idempotency_key(pool, author_id, idempotency_key or ""), False
@@ -166,6 +175,7 @@ async def reannounce_waiting_posts(runtime: Runtime) -> None:
                     text=post["text"],
                     created_at=post["created_at"],
                     announcement=post["announcements"],
+                    province=post["author_province_code"],
                 )
                 await enqueue_row(conn, row)
         if waiting:

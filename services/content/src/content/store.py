@@ -17,24 +17,27 @@ async def insert_post_announced(
     text: str,
     idempotency_key: str | None,
     created_at: datetime,
+    province_code: str,
     announcement: OutboxRow,
 ) -> asyncpg.Record | None:
     """Insert a pending post and its announcement in one statement (one round trip, one implicit
     transaction). None, and no announcement, if the author already sent this idempotency key."""
     return await conn.fetchrow(
         f"""WITH inserted AS (
-                INSERT INTO post (id, author_id, text, status, idempotency_key, created_at, announced_at)
-                VALUES ($1, $2, $3, 'pending', $4, $5, $5)
+                INSERT INTO post (id, author_id, text, status, idempotency_key, created_at, announced_at,
+                                  author_province_code)
+                VALUES ($1, $2, $3, 'pending', $4, $5, $5, $6)
                 ON CONFLICT DO NOTHING RETURNING *),
             announced AS (
                 INSERT INTO outbox_event {OUTBOX_COLUMNS}
-                SELECT {OutboxRow.placeholders(6)} FROM inserted)
+                SELECT {OutboxRow.placeholders(7)} FROM inserted)
             SELECT * FROM inserted""",  # noqa: S608 - fixed SQL, values are parameters
         post_id,
         author_id,
         text,
         idempotency_key,
         created_at,
+        province_code,
         *announcement.params(),
     )
 

@@ -11,24 +11,18 @@ import json
 import sys
 
 import asyncpg
-from argon2 import PasswordHasher, Type
 from kit.db import apply_migrations_async
 from kit.problems import DomainError
 
 from identity.main import MIGRATIONS
-from identity.settings import IdentitySettings
+from identity.settings import PasswordSettings
 from identity.staff import StaffRole, create_staff
 
 
 async def _create(username: str, roles: list[StaffRole]) -> dict:
-    settings = IdentitySettings()
+    settings = PasswordSettings()
     await apply_migrations_async(settings.database_url, MIGRATIONS)
-    hasher = PasswordHasher(
-        time_cost=settings.argon2_time_cost,
-        memory_cost=settings.argon2_memory_kib,
-        parallelism=settings.argon2_parallelism,
-        type=Type.ID,
-    )
+    hasher = settings.password_hasher()
     conn = await asyncpg.connect(settings.database_url)
     try:
         staff_id, password = await create_staff(conn, hasher, username=username, roles=roles)

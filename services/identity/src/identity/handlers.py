@@ -77,8 +77,13 @@ def account_view(row: asyncpg.Record, vault: PersonalDataVault) -> dict:
 
 
 def issue_token(ports: IdentityPorts, row: asyncpg.Record) -> str:
-    # rnv: real-name verified (MB-7.1); content refuses publishing without it.
-    return ports.issuer.issue(str(row["id"]), kind="user", rnv=row["verified_at"] is not None)
+    # rnv: real-name verified (MB-7.1); content refuses publishing without it. prov: the province
+    # of registration (GB/T 2260, not personal data on its own): content passes it on with each
+    # post, so a regional emergency mode (MB-6.1) applies from the first post.
+    claims = {"rnv": row["verified_at"] is not None}
+    if row["province_code"]:
+        claims["prov"] = row["province_code"]
+    return ports.issuer.issue(str(row["id"]), kind="user", **claims)
 
 
 async def register(ports: IdentityPorts, *, username: str, password: str, mobile: str) -> dict:

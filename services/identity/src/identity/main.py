@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from argon2 import PasswordHasher, Type
 from fastapi import FastAPI
 from kit.service import Runtime, ServiceSpec, create_service_app
 
@@ -34,12 +33,7 @@ def build_app(settings: IdentitySettings | None = None) -> FastAPI:
             vault=PersonalDataVault(
                 settings.pii_encryption_key.get_secret_value(), settings.pii_lookup_key.get_secret_value()
             ),
-            hasher=PasswordHasher(
-                time_cost=settings.argon2_time_cost,
-                memory_cost=settings.argon2_memory_kib,
-                parallelism=settings.argon2_parallelism,
-                type=Type.ID,
-            ),
+            hasher=settings.password_hasher(),
             issuer=issuer,
             sms=SmsSender(settings.sms_gateway_url),
             otp_ttl_s=settings.otp_ttl_s,

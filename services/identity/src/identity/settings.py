@@ -2,12 +2,30 @@ from __future__ import annotations
 
 import base64
 
+from argon2 import PasswordHasher, Type
 from kit.settings import KitSettings
 from pydantic import Field, SecretStr, field_validator
 
 
-class IdentitySettings(KitSettings):
+class PasswordSettings(KitSettings):
+    """What the operator commands need: the database and the password hashing cost."""
+
     service_name: str = "identity"
+    # argon2id cost (RFC 9106 / OWASP: 19 MiB, 2 passes, 1 lane).
+    argon2_time_cost: int = 2
+    argon2_memory_kib: int = 19456
+    argon2_parallelism: int = 1
+
+    def password_hasher(self) -> PasswordHasher:
+        return PasswordHasher(
+            time_cost=self.argon2_time_cost,
+            memory_cost=self.argon2_memory_kib,
+            parallelism=self.argon2_parallelism,
+            type=Type.ID,
+        )
+
+
+class IdentitySettings(PasswordSettings):
     # Ed25519 private key, PEM, base64-encoded (one line in the environment).
     token_signing_key: SecretStr
     token_ttl_s: int = Field(default=3600, ge=60)
@@ -17,10 +35,6 @@ class IdentitySettings(KitSettings):
     sms_gateway_url: str = "http://127.0.0.1:8025"
     otp_ttl_s: int = 300
     otp_max_attempts: int = 5
-    # argon2id cost (RFC 9106 / OWASP: 19 MiB, 2 passes, 1 lane).
-    argon2_time_cost: int = 2
-    argon2_memory_kib: int = 19456
-    argon2_parallelism: int = 1
 
     @field_validator("pii_encryption_key", "pii_lookup_key")
     @classmethod

@@ -6,6 +6,7 @@ import asyncio
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 
 import asyncpg
 from kit.bus import BatchHandler, Handler
@@ -51,7 +52,10 @@ def posts_created_handler(holder: PolicyHolder) -> BatchHandler:
         decided = []
         for post in posts:
             author_id = uuid.UUID(post.author_id)
-            verdict = policy.decide(post.text, _standing(standings.get(author_id)))
+            standing = _standing(standings.get(author_id))
+            if post.author_province_code:
+                standing = replace(standing, province_code=post.author_province_code)
+            verdict = policy.decide(post.text, standing)
             decided.append(
                 (post, store.new_decision(post_id=uuid.UUID(post.post_id), author_id=author_id, verdict=verdict))
             )

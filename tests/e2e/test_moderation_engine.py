@@ -1,0 +1,392 @@
+"""The decision engine through the service: evasion, policy changes with the chief editor's approval
+(MB-6.1), grade-aware routing and the review queue (MB-9), emergency modes, rumours (MB-11)."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from devstack.cli import create_regulator_office
+from devstack.stack import StackInfo
+from devstack.testing import poll
+from evasion import CLEAN_TEXTS, embed, variants
+from journeys import Flow, Staff, User, find_event
+from moderation.engine.lexicon import read_tsv
+from moderation.settings import SAMPLE_LEXICON
+from qinglang.moderation.v1 import decision_pb2, policy_pb2
+
+STOP_TERMS = [term for term, _, action, _ in read_tsv(SAMPLE_LEXICON) if action == "stop"]
+
+
+@pytest.fixture(scope="module")
+def chief(flow: Flow) -> Staff:
+    return flow.staff("chief_editor")
+
+
+@pytest.fixture(scope="module")
+def reviewer(flow: Flow) -> Staff:
+    return flow.staff("reviewer")
+
+
+@pytest.fixture(scope="module")
+def author(flow: Flow) -> User:
+    return flow.verified_user()
+
+
+def status_of(gateway: httpx.Client, post_id: str, user: User | None = None) -> str:
+    response = gateway.get(f"/v1/posts/{post_id}", headers=user.auth if user else {})
+    if response.status_code == 451:
+        return "stopped"
+    if response.status_code == 404:
+        return "hidden"
+    return response.json()["status"]
+
+
+def settled(gateway: httpx.Client, post_id: str, author: User, *, timeout_s: float = 30) -> str:
+    """The post's status once moderation has decided it."""
+    return poll(
+        lambda: (s := status_of(gateway, post_id, author)) != "pending" and s,
+        timeout_s=timeout_s,
+        what=f"a decision on {post_id}",
+    )
+
+
+@pytest.mark.requirement("MB-12")
+def test_evasion_table_through_the_service(gateway: httpx.Client, reviewer: Staff) -> None:
+    """Every variant of the evasion table, sent to the running service, is found where it was written."""
+    table = [v for term in STOP_TERMS for v in variants(term)]
+    assert len(table) >= 200
+    missed = []
+    for variant in table:
+        text, start, end = embed(variant.text)
+        verdict = gateway.post("/v1/moderation/scan", headers=reviewer.auth, json={"text": text})
+        assert verdict.status_code == 200, verdict.text
+        body = verdict.json()
+        spans = [(m["term"], text[m["start"] : m["end"]]) for m in body["matches"]]
+        if body["suggestion"] not in ("block", "review") or (variant.term, text[start:end]) not in spans:
+            missed.append((variant.how, variant.text, body["suggestion"], spans))
+    assert not missed, f"{len(missed)} of {len(table)} missed: {missed[:5]}"
+    for text in CLEAN_TEXTS:
+        body = gateway.post("/v1/moderation/scan", headers=reviewer.auth, json={"text": text}).json()
+        assert (body["suggestion"], body["matches"]) == ("pass", []), text
+
+
+@pytest.mark.requirement("MB-12.2")
+def test_a_pinyin_evasion_is_stopped_with_its_span(gateway: httpx.Client, flow: Flow, author: User) -> None:
+    text = "想玩的私聊，网络dǔ bó，稳定出款"
+    post = flow.post(author, text)
+    assert settled(gateway, post["id"], author) == "stopped"
+    decision = gateway.get(f"/v1/moderation/posts/{post['id']}/decision", headers=author.auth).json()
+    assert (decision["outcome"], decision["suggestion"], decision["risk"]) == ("stop_transmission", "block", "high")
+    assert decision["rule"] == "lexicon.stop" and "MB-12.2" in decision["legal_basis"]
+    [match] = decision["matches"]
+    assert match["channel"] == "pinyin" and text[match["start"] : match["end"]] == "网络dǔ bó"
+    assert decision["engine_version"] and decision["lexicon_version"].startswith("r")
+
+
+def test_staff_routes_refuse_users_and_wrong_roles(gateway: httpx.Client, author: User, reviewer: Staff) -> None:
+    assert gateway.post("/v1/moderation/scan", headers=author.auth, json={"text": "x"}).status_code == 403
+    refused = gateway.post(
+        "/v1/moderation/rumours",
+        headers=reviewer.auth,
+        json={
+            "canonical_text": "某某地方明天会发生大地震请大家做好准备",
+            "refutation_text": "地震局：无此预报",
+            "refutation_url": "https://example.gov.cn/piyao/quake",
+            "authority": "地震局",
+            "reason": "test",
+        },
+    )
+    assert refused.status_code == 403
+    assert refused.json()["requirement"] == "MB-11"
+
+
+def _propose(gateway: httpx.Client, staff: Staff, body: dict) -> dict:
+    proposed = gateway.post("/v1/moderation/policy-changes", headers=staff.auth, json=body)
+    assert proposed.status_code == 201, proposed.text
+    return proposed.json()
+
+
+def _decide(gateway: httpx.Client, staff: Staff, change_id: str, approve: bool = True) -> httpx.Response:
+    return gateway.post(
+        f"/v1/moderation/policy-changes/{change_id}/decision",
+        headers=staff.auth,
+        json={"approve": approve, "note": "checked against the regulations"},
+    )
+
+
+@pytest.mark.requirement("MB-6.1")
+def test_a_lexicon_change_needs_the_chief_editor_and_then_applies_everywhere(
+    gateway: httpx.Client, flow: Flow, author: User, reviewer: Staff, chief: Staff, platform: StackInfo
+) -> None:
+    term = f"违禁测试词{uuid.uuid4().hex[:4]}"
+    before = gateway.get("/v1/moderation/lexicon").json()
+    change = _propose(
+        gateway,
+        reviewer,
+        {
+            "kind": "lexicon",
+            "reason": "new scam wording seen in complaints",
+            "add": [{"term": term, "category": "bj10.other_prohibited", "action": "stop", "legal_basis": ["MB-12"]}],
+        },
+    )
+    assert change["status"] == "proposed" and change["proposed_by"].startswith("staff:")
+    # Not in force until approved: a post with the term is published.
+    assert settled(gateway, flow.post(author, f"今天看到{term}了")["id"], author) == "published"
+    # A reviewer cannot approve a policy change.
+    refused = _decide(gateway, reviewer, change["id"])
+    assert refused.status_code == 403 and refused.json()["requirement"] == "MB-6.1"
+    approved = _decide(gateway, chief, change["id"])
+    assert approved.status_code == 200, approved.text
+    assert approved.json()["status"] == "approved" and approved.json()["decided_by"].startswith("staff:")
+    assert approved.json()["release"] == before["release"] + 1
+    assert _decide(gateway, chief, change["id"]).status_code == 409  # decided once
+    # Announced to every moderation process...
+    record = asyncio.run(find_event(platform.kafka_bootstrap_servers, "moderation.policy.v1", "lexicon"))
+    published = policy_pb2.PolicyPublished.FromString(record.value)
+    assert published.kind == "lexicon" and "MB-6.1" in published.legal_basis
+    # ...and in force: the term, even written in traditional characters with separators, stops a post.
+    after = poll(
+        lambda: (lex := gateway.get("/v1/moderation/lexicon").json())["release"] > before["release"] and lex,
+        what="the new release",
+    )
+    assert after["entries"] == before["entries"] + 1
+    post = flow.post(author, f"今天看到{'.'.join(term)}了")
+    assert settled(gateway, post["id"], author) == "stopped"
+    decision = gateway.get(f"/v1/moderation/posts/{post['id']}/decision", headers=author.auth).json()
+    assert decision["lexicon_version"] == after["version"]
+
+
+@pytest.mark.requirement("MB-6.1")
+def test_a_rejected_change_changes_nothing(gateway: httpx.Client, reviewer: Staff, chief: Staff) -> None:
+    before = gateway.get("/v1/moderation/lexicon").json()
+    change = _propose(gateway, reviewer, {"kind": "routing", "reason": "try", "routing": {"review_below_credit": 200}})
+    rejected = _decide(gateway, chief, change["id"], approve=False)
+    assert rejected.json()["status"] == "rejected"
+    assert gateway.get("/v1/moderation/lexicon").json()["release"] == before["release"]
+
+
+def test_bad_policy_changes_are_refused_with_reasons(gateway: httpx.Client, reviewer: Staff) -> None:
+    bad = [
+        {
+            "kind": "lexicon",
+            "reason": "x" * 5,
+            "add": [{"term": "某词", "category": "bj10.nope", "action": "stop", "legal_basis": ["MB-12"]}],
+        },
+        {"kind": "lexicon", "reason": "nothing to do"},
+        {"kind": "routing", "reason": "empty", "routing": {}},
+        {"kind": "lexicon", "reason": "unknown id", "remove": [987654321]},
+    ]
+    for body in bad:
+        refused = gateway.post("/v1/moderation/policy-changes", headers=reviewer.auth, json=body)
+        assert refused.status_code == 422, (body, refused.text)
+        assert refused.headers["content-type"].startswith("application/problem+json")
+
+
+@pytest.fixture
+def new_accounts_held(gateway: httpx.Client, reviewer: Staff, chief: Staff) -> Iterator[None]:
+    """Routing rules under which an account younger than a day is held for review (MB-9), approved
+    by the chief editor; the development default (0 hours) is restored afterwards."""
+
+    def set_hours(hours: float) -> None:
+        change = _propose(
+            gateway, reviewer, {"kind": "routing", "reason": "test", "routing": {"new_account_hours": hours}}
+        )
+        assert _decide(gateway, chief, change["id"]).status_code == 200
+        poll(lambda: gateway.get("/v1/moderation/lexicon").json()["routing"]["new_account_hours"] == hours)
+
+    set_hours(24)
+    try:
+        yield
+    finally:
+        set_hours(0)
+
+
+@pytest.mark.requirement("MB-9")
+@pytest.mark.requirement("MB-6.1")
+def test_a_new_account_is_held_for_review_and_a_reviewer_publishes_it(
+    gateway: httpx.Client, flow: Flow, reviewer: Staff, new_accounts_held: None
+) -> None:
+    newcomer = flow.verified_user()
+    post = flow.post(newcomer, "大家好，我是新来的")
+    assert settled(gateway, post["id"], newcomer) == "held"
+    assert status_of(gateway, post["id"]) == "hidden"  # the author's alone until reviewed
+    held = gateway.get(f"/v1/moderation/posts/{post['id']}/decision", headers=newcomer.auth).json()
+    assert (held["outcome"], held["suggestion"], held["rule"]) == ("hold_for_review", "review", "standing.new_account")
+    queue = gateway.get("/v1/moderation/reviews", headers=reviewer.auth).json()
+    item = next(i for i in queue if i["post_id"] == post["id"])
+    assert item["text"] == "大家好，我是新来的" and item["rule"] == "standing.new_account"
+    reviewed = gateway.post(
+        f"/v1/moderation/reviews/{item['decision_id']}",
+        headers=reviewer.auth,
+        json={"outcome": "approve", "reason": "ordinary greeting"},
+    )
+    assert reviewed.status_code == 201, reviewed.text
+    assert reviewed.json()["decided_by"].startswith("staff:") and reviewed.json()["supersedes"] == held["id"]
+    poll(lambda: status_of(gateway, post["id"]) == "published", what="published after review")
+    again = gateway.post(
+        f"/v1/moderation/reviews/{item['decision_id']}",
+        headers=reviewer.auth,
+        json={"outcome": "approve", "reason": "twice"},
+    )
+    assert again.status_code == 409
+
+
+@pytest.mark.requirement("MB-6.1")
+def test_emergency_modes_hold_their_scope(gateway: httpx.Client, flow: Flow, author: User, chief: Staff) -> None:
+    topic = f"某地突发事件{uuid.uuid4().hex[:4]}"
+    started = gateway.post(
+        "/v1/moderation/emergencies",
+        headers=chief.auth,
+        json={"scope": "topic", "value": topic, "reason": "breaking incident, rumours expected"},
+    )
+    assert started.status_code == 201, started.text
+    try:
+        inside = flow.post(author, f"关于{topic}的最新消息")
+        outside = flow.post(author, "今天的晚霞很好看")
+        assert settled(gateway, inside["id"], author) == "held"
+        assert settled(gateway, outside["id"], author) == "published"
+        decision = gateway.get(f"/v1/moderation/posts/{inside['id']}/decision", headers=author.auth).json()
+        assert decision["rule"] == "emergency.topic" and decision["legal_basis"] == ["MB-6.1"]
+    finally:
+        ended = gateway.post(f"/v1/moderation/emergencies/{started.json()['id']}/end", headers=chief.auth)
+        assert ended.status_code == 200 and ended.json()["ended_by"].startswith("staff:")
+    after = flow.post(author, f"关于{topic}的后续")
+    assert settled(gateway, after["id"], author) == "published"
+
+
+@pytest.mark.requirement("MB-6.1")
+def test_a_region_emergency_holds_authors_of_that_province(gateway: httpx.Client, flow: Flow, chief: Staff) -> None:
+    beijing = flow.verified_user()  # resident IDs in the journeys are issued in Beijing (110105)
+    started = gateway.post(
+        "/v1/moderation/emergencies",
+        headers=chief.auth,
+        json={"scope": "region", "value": "110000", "reason": "regional incident"},
+    )
+    assert started.status_code == 201
+    try:
+        post = flow.post(beijing, "今天天气不错")
+        assert settled(gateway, post["id"], beijing) == "held"
+    finally:
+        gateway.post(f"/v1/moderation/emergencies/{started.json()['id']}/end", headers=chief.auth)
+    refused = gateway.post(
+        "/v1/moderation/emergencies",
+        headers=chief.auth,
+        json={"scope": "region", "value": "beijing", "reason": "x" * 3},
+    )
+    assert refused.status_code == 422
+
+
+RUMOUR_TEXT = "紧急通知：明天起全市自来水停止供应三天，请大家赶快囤水！"
+
+
+@pytest.mark.requirement("MB-11")
+def test_a_rumour_registered_later_is_found_in_published_posts_and_labelled(
+    gateway: httpx.Client, flow: Flow, chief: Staff, platform: StackInfo
+) -> None:
+    marker = uuid.uuid4().hex[:6]
+    first, second, unrelated = flow.verified_user(), flow.verified_user(), flow.verified_user()
+    earliest = flow.post(first, f"{RUMOUR_TEXT}（{marker}）")
+    paraphrase = flow.post(second, f"听说明天起全市自来水要停止供应三天，大家赶快囤水吧 {marker}")
+    other = flow.post(unrelated, f"今天去超市买了很多水果 {marker}")
+    for post, user in ((earliest, first), (paraphrase, second), (other, unrelated)):
+        assert settled(gateway, post["id"], user) == "published"
+
+    registered = gateway.post(
+        "/v1/moderation/rumours",
+        headers=chief.auth,
+        json={
+            "canonical_text": RUMOUR_TEXT,
+            "refutation_text": "经核实，市水务集团未发布任何停水通知，该消息不实。",
+            "refutation_url": "https://example.gov.cn/piyao/water",
+            "authority": "市水务集团",
+            "action": "label",
+            "reason": "refuted by the water authority today",
+        },
+    )
+    assert registered.status_code == 201, registered.text
+    rumour_id = registered.json()["id"]
+    done = poll(
+        lambda: (
+            (r := gateway.get(f"/v1/moderation/rumours/{rumour_id}", headers=chief.auth).json())["scan_status"]
+            == "done"
+            and r
+        ),
+        what="the retro-scan",
+    )
+    assert done["source_post_id"] == earliest["id"]  # the traced source: the earliest spreader
+    assert done["matched_posts"] >= 2
+
+    def labelled(post_id: str) -> dict | None:
+        return gateway.get(f"/v1/posts/{post_id}").json().get("label")
+
+    for post in (earliest, paraphrase):
+        label = poll(lambda post=post: labelled(post["id"]), what="the refutation on the post")
+        assert (
+            label["rumour_id"] == rumour_id and label["authority"] == "市水务集团" and "MB-11" in label["legal_basis"]
+        )
+    assert labelled(other["id"]) is None
+    decisions = gateway.get(f"/v1/moderation/posts/{paraphrase['id']}/decisions", headers=second.auth).json()
+    assert [d["stage"] for d in decisions] == ["publication", "retro_scan"]
+    assert decisions[-1]["outcome"] == "label" and decisions[-1]["refutation"]["rumour_id"] == rumour_id
+
+    # The labelled decision is the event a notifier tells reposters and commenters with.
+    record = asyncio.run(
+        find_event(
+            platform.kafka_bootstrap_servers,
+            "moderation.decision.v1",
+            paraphrase["id"],
+            ce_type="qinglang.moderation.decision.labelled.v1",
+        )
+    )
+    seen = decision_pb2.DecisionIssued.FromString(record.value)
+    assert seen.outcome == decision_pb2.OUTCOME_LABEL and seen.stage == "retro_scan"
+    assert seen.refutation.rumour_id == rumour_id and seen.refutation.url == "https://example.gov.cn/piyao/water"
+
+    # A new post spreading it is labelled at once.
+    later = flow.post(unrelated, f"緊急通知!!明天起全市自來水停止供應三天 請大家趕快囤水 {marker}")
+    assert settled(gateway, later["id"], unrelated) == "published"
+    assert poll(lambda: labelled(later["id"]), what="label on a new post")["rumour_id"] == rumour_id
+
+
+@pytest.mark.requirement("MB-11")
+@pytest.mark.requirement("MB-12.2")
+def test_an_illegal_rumour_stops_transmission_and_is_reported(
+    gateway: httpx.Client, flow: Flow, chief: Staff, author: User, platform: StackInfo
+) -> None:
+    text = f"网传某化工厂爆炸导致全城空气有毒，政府隐瞒死亡人数{uuid.uuid4().hex[:4]}人"
+    registered = gateway.post(
+        "/v1/moderation/rumours",
+        headers=chief.auth,
+        json={
+            "canonical_text": text,
+            "refutation_text": "应急管理局：该厂运行正常，无爆炸事故。",
+            "refutation_url": "https://example.gov.cn/piyao/chem",
+            "authority": "应急管理局",
+            "action": "stop",
+            "reason": "fabricated disaster rumour disturbing public order",
+        },
+    )
+    assert registered.status_code == 201
+    post = flow.post(author, text)
+    assert settled(gateway, post["id"], author) == "stopped"
+    decision = gateway.get(f"/v1/moderation/posts/{post['id']}/decision", headers=author.auth).json()
+    assert decision["rule"] == "rumour.stop" and decision["category"] == "bj10.rumour_disturbing_order"
+    assert {"MB-11", "MB-12.2"} <= set(decision["legal_basis"])
+    key = create_regulator_office(platform.database_urls["regulator-gateway"], name="Nation", jurisdiction="national")[
+        "api_key"
+    ]
+    reports = poll(
+        lambda: [
+            r
+            for r in httpx.get(
+                f"{platform.gateway_url}/v1/regulator/reports", headers={"Authorization": f"Bearer {key}"}
+            ).json()["items"]
+            if r["post_id"] == post["id"]
+        ],
+        what="the report to the regulator",
+    )
+    assert len(reports) == 1
