@@ -8,6 +8,9 @@ Keys (all numbers measured in this run):
   flow.offered_per_s               the fixed, open-loop rate posts were offered at
   flow.decision_p50_ms / _p99_ms   post accepted -> decision applied (content's own timestamps)
   broker.roundtrip_p50_ms / _p99_ms  raw produce -> consume on the same broker, same consumer settings (the floor)
+  engine.posts_per_s / engine.raw_posts_per_s / rumour.match_p99_ms / rumour.retro_scan_1m_s /
+  moderation.peak_rss_mib         the decision engine's figures and their baselines (see bench/engine.py)
+Set BENCH_ENGINE=0 to skip the engine's figures (they add a few minutes: a million stored posts).
 """
 
 from __future__ import annotations
@@ -34,6 +37,8 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from devstack.processes import free_port, spawn, stop, wait_until
 from devstack.stack import SERVICES, Stack, StackConfig, http_ready, parse_workers
 from journeys import Flow
+
+from bench import engine
 
 HERE = Path(__file__).resolve().parent
 WRK_SECONDS = int(os.environ.get("BENCH_WRK_SECONDS", "10"))
@@ -288,6 +293,10 @@ def main() -> int:
         results["gateway.wrk_cpu_share"] = round(posts["cpu_share"], 3)
         results["gateway.cpu_share_by_process"] = profile
 
+        if os.environ.get("BENCH_ENGINE", "1") != "0":
+            print("measuring the decision engine", file=sys.stderr)
+            with httpx.Client(base_url=info.gateway_url, timeout=60) as gw:
+                results.update(engine.run(stack, info, Flow(gw, info)))
         results["broker.fetch_max_wait_ms"] = DECISION_FETCH_WAIT_MS
         results["machine.cores"] = psutil.cpu_count()
         results["service_workers"] = {name: config.workers.get(name, 1) for name in SERVICES}

@@ -65,19 +65,26 @@ def _dropped(char: str) -> bool:
     return category in _DROPPED_CATEGORIES or category[0] in "PS"
 
 
-class FoldTable(dict):
-    """code point → folded string ('' drops it), filled on first sight of each code point;
-    usable directly as a `str.translate` table."""
+def translation(folded: str) -> int | str | None:
+    """A `str.translate` table value: a code point for one character (CPython's fastest case),
+    None to drop, the string otherwise."""
+    if len(folded) == 1:
+        return ord(folded)
+    return folded or None
+
+
+def translated_length(value: int | str | None) -> int:
+    if value is None:
+        return 0
+    return 1 if isinstance(value, int) else len(value)
+
+
+class _CharFolder:
+    """How one code point folds."""
 
     def __init__(self) -> None:
-        super().__init__()
         self._t2s = opencc.OpenCC("t2s")
         self._homoglyphs = _homoglyphs()
-
-    def __missing__(self, point: int) -> str:
-        folded = self.fold_char(chr(point))
-        self[point] = folded
-        return folded
 
     def fold_char(self, char: str) -> str:
         # Decompose, drop combining marks (tones, overlays), recompose with compatibility folding.
@@ -94,22 +101,53 @@ class FoldTable(dict):
         return "".join(out)
 
 
+# Planes folded: the Basic Multilingual Plane, the Supplementary Multilingual Plane (emoji,
+# mathematical letters), the ideographic planes 2 and 3 and the special-purpose plane 14 (tags,
+# variation selectors). Private-use planes pass through unchanged.
+_PLANES = (0, 1, 2, 3, 14)
+
+
+@functools.cache
+def fold_table() -> dict[int, int | str | None]:
+    """Every code point whose folded form differs from itself, as `str.translate` values. A plain,
+    complete dict (built once per process, about half a second) translates a third faster than a
+    dict that fills itself on first sight."""
+    folder = _CharFolder()
+    table: dict[int, int | str | None] = {}
+    for plane in _PLANES:
+        for point in range(plane << 16, (plane + 1) << 16):
+            if 0xD800 <= point <= 0xDFFF:
+                continue  # surrogates are not characters
+            char = chr(point)
+            if unicodedata.category(char) == "Cn":
+                continue  # unassigned: nothing to fold, and a smaller table stays in cache
+            folded = folder.fold_char(char)
+            if folded != char:
+                table[point] = translation(folded)
+    return table
+
+
 class LengthTable(dict):
-    """code point → chr(length of its string in `table`), so one `translate` gives every length."""
+    """code point → chr(length of its value in `table`), so one `translate` gives every length;
+    a code point absent from `table` stays as it is (length 1)."""
 
     def __init__(self, table: dict) -> None:
         super().__init__()
         self._table = table
 
     def __missing__(self, point: int) -> str:
-        length = chr(len(self._table[point]))
+        try:
+            value = self._table[point]  # a table that fills itself answers for every code point
+        except KeyError:
+            value = point
+        length = chr(translated_length(value))
         self[point] = length
         return length
 
 
 class Folder:
     def __init__(self) -> None:
-        self.table = FoldTable()
+        self.table = fold_table()
         self._lengths = LengthTable(self.table)
 
     def fold(self, text: str) -> str:

@@ -98,6 +98,7 @@ class Lexicon:
             raise ValueError("a lexicon needs at least one entry")
         self.version = version
         self.folder = folder or Folder()
+        self._fold_table = self.folder.table
         self._pinyin = _Transliteration(initials=False)
         self._initials = _Transliteration(initials=True)
         text_patterns: dict[str, Entry] = {}
@@ -123,15 +124,9 @@ class Lexicon:
                     initials_patterns.setdefault(initials, entry)
         self._window = widest
         self._text = _Automaton(text_patterns)
-        self._latin = [
-            (Channel.PINYIN, self._pinyin, LengthTable(self._pinyin), _Automaton(pinyin_patterns, overlapping=True)),
-            (
-                Channel.INITIALS,
-                self._initials,
-                LengthTable(self._initials),
-                _Automaton(initials_patterns, overlapping=True),
-            ),
-        ]
+        self._pinyin_lengths = LengthTable(self._pinyin)
+        self._pinyin_automaton = _Automaton(pinyin_patterns, overlapping=True)
+        self._initials_automaton = _Automaton(initials_patterns, overlapping=True)
 
     @classmethod
     def from_rows(
@@ -150,10 +145,14 @@ class Lexicon:
         return cls(entries, version=f"r{release}-{version}" if release else version, folder=folder)
 
     def scan(self, text: str) -> list[Hit]:
-        folded = self.folder.fold(text)
+        folded = text.translate(self._fold_table)
         found = [(entry, s, e, Channel.TEXT) for entry, s, e in self._text.find(folded)]
-        for start, end in self._latin_windows(folded):
-            found.extend(self._scan_latin(folded, start, end))
+        if _LATIN_RUN.search(folded):  # most posts have no Latin letters: skip the Latin channels
+            runs = [(m.start(), m.end()) for m in _LATIN_RUN.finditer(folded)]
+            for start, end in self._windows(runs, len(folded)):
+                found.extend(self._scan_pinyin(folded, start, end))
+            for start, end in runs:
+                found.extend(self._scan_initials(folded, start, end))
         if not found:
             return []
         # Offsets only for texts that matched something: the slow path, rarely taken.
@@ -167,32 +166,40 @@ class Lexicon:
                 hits.append(Hit(entry, o_start, o_end, channel))
         return sorted(hits, key=lambda h: (h.start, h.end))
 
-    def _latin_windows(self, folded: str) -> list[tuple[int, int]]:
+    def _windows(self, runs: list[tuple[int, int]], size: int) -> list[tuple[int, int]]:
+        """Latin runs widened by a term's length on each side (pinyin mixed with characters), merged."""
         windows: list[tuple[int, int]] = []
-        for run in _LATIN_RUN.finditer(folded):
-            start, end = max(0, run.start() - self._window), min(len(folded), run.end() + self._window)
+        for run_start, run_end in runs:
+            start, end = max(0, run_start - self._window), min(size, run_end + self._window)
             if windows and start <= windows[-1][1]:
                 windows[-1] = (windows[-1][0], end)
             else:
                 windows.append((start, end))
         return windows
 
-    def _scan_latin(self, folded: str, start: int, end: int) -> list[tuple[Entry, int, int, Channel]]:
-        """Hits of the Latin channels in folded[start:end], as folded-text spans."""
+    def _scan_pinyin(self, folded: str, start: int, end: int) -> list[tuple[Entry, int, int, Channel]]:
+        """Pinyin-channel hits in folded[start:end], as folded-text spans."""
         segment = folded[start:end]
+        reading = segment.translate(self._pinyin)
+        matches = self._pinyin_automaton.find(reading)
+        if not matches:
+            return []
+        unit_at = origins(segment, self._pinyin_lengths).tolist()  # the segment character behind reading[i]
         found = []
-        for channel, table, lengths, automaton in self._latin:
-            reading = segment.translate(table)
-            matches = automaton.find(reading)
-            if not matches:
-                continue
-            unit_at = origins(segment, lengths).tolist()  # unit_at[i]: the segment character behind reading[i]
-            for entry, s, e in matches:
-                first, last = unit_at[s], unit_at[e - 1]
-                whole_units = (s == 0 or unit_at[s - 1] != first) and (e == len(reading) or unit_at[e] != last)
-                if whole_units and _LATIN_RUN.search(segment, first, last + 1):  # the author typed a letter
-                    found.append((entry, start + first, start + last + 1, channel))
+        for entry, s, e in matches:
+            first, last = unit_at[s], unit_at[e - 1]
+            whole_units = (s == 0 or unit_at[s - 1] != first) and (e == len(reading) or unit_at[e] != last)
+            if whole_units and _LATIN_RUN.search(segment, first, last + 1):  # the author typed a letter
+                found.append((entry, start + first, start + last + 1, Channel.PINYIN))
         return found
+
+    def _scan_initials(self, folded: str, start: int, end: int) -> list[tuple[Entry, int, int, Channel]]:
+        """Initials are typed as a run of letters (`wldb`): matched within the run, never across
+        characters around it, where the initials of ordinary text would match by chance."""
+        return [
+            (entry, start + s, start + e, Channel.INITIALS)
+            for entry, s, e in self._initials_automaton.find(folded[start:end])
+        ]
 
 
 def _inside_word(text: str, start: int, end: int) -> bool:
@@ -216,7 +223,7 @@ class _Automaton:
         if self._automaton is None:
             return []
         matches = self._automaton.find_matches_as_indexes(text, overlapping=self._overlapping)
-        return [(self._entries[i], s, e) for i, s, e in matches]
+        return [(self._entries[i], s, e) for i, s, e in matches] if matches else matches
 
 
 def read_tsv(path: Path) -> list[tuple[str, str, str, list[str]]]:

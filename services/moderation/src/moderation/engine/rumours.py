@@ -2,7 +2,7 @@
 of the folded text, confirmed by the exact similarity of the shingle sets.
 
 A post spreads a rumour when, after folding,
-- the post or one of its sentences is a paraphrase or copy of the rumour's canonical text
+- the post, or a run of its sentences, is a paraphrase or copy of the rumour's canonical text
   (Jaccard similarity of shingle sets >= `jaccard`), or
 - the post quotes most of the rumour inside other text (share of the rumour's shingles found in
   the post >= `containment`).
@@ -54,7 +54,14 @@ class Thresholds:
     containment: float = 0.7
     shingle: int = 2  # characters per shingle: two suits Chinese, where a character is nearly a word
     num_perm: int = 128
-    min_chars: int = 8  # a sentence shorter than this (folded) is not compared on its own
+    min_chars: int = 12  # sentences are compared in runs of at least this many (folded) characters
+
+
+def _shingle_hash(shingle: str) -> int:
+    """32-bit hash of a shingle for MinHash. Python's own string hash (SipHash, in C, cached on the
+    string) instead of datasketch's default SHA-1 per item: the index lives in this process only
+    and is rebuilt on start, so a per-process hash seed changes nothing, and it is several times faster."""
+    return hash(shingle) & 0xFFFFFFFF
 
 
 def shingles(folded: str, size: int) -> set[str]:
@@ -68,26 +75,38 @@ def folded_sentences(folder: Folder, text: str) -> list[str]:
     return [s for s in (folder.fold(part) for part in _SENTENCE_END.split(text)) if s]
 
 
+def pieces(sentences: list[str], size: int, min_chars: int) -> list[set[str]]:
+    """The shingle sets a text is compared by: the whole text first, then runs of consecutive
+    sentences of at least `min_chars` characters (a rumour quoted among other sentences)."""
+    whole = shingles("".join(sentences), size)
+    out = [whole] if whole else []
+    if len(sentences) > 1:
+        group = ""
+        for sentence in sentences:
+            group += sentence
+            if len(group) >= min_chars:
+                out.append(shingles(group, size))
+                group = ""
+    return out
+
+
 class _Similarity:
     def __init__(self, thresholds: Thresholds) -> None:
         self.t = thresholds
 
-    def score(self, rumour_shingles: set[str], sentences: list[str]) -> float:
+    def score(self, rumour_shingles: set[str], text_pieces: list[set[str]]) -> float:
         """The matching score (>= the threshold it passed), or 0.0."""
-        whole = shingles("".join(sentences), self.t.shingle)
-        if not whole or not rumour_shingles:
+        if not text_pieces or not rumour_shingles:
             return 0.0
+        whole = text_pieces[0]
         shared = len(whole & rumour_shingles)
         contained = shared / len(rumour_shingles)
         if contained >= self.t.containment:
             return contained
-        best = shared / (len(whole) + len(rumour_shingles) - shared)
-        if len(sentences) > 1:
-            for sentence in sentences:
-                if len(sentence) >= self.t.min_chars:
-                    part = shingles(sentence, self.t.shingle)
-                    common = len(part & rumour_shingles)
-                    best = max(best, common / (len(part) + len(rumour_shingles) - common))
+        best = 0.0
+        for piece in text_pieces:
+            common = len(piece & rumour_shingles)
+            best = max(best, common / (len(piece) + len(rumour_shingles) - common))
         return best if best >= self.t.jaccard else 0.0
 
 
@@ -105,7 +124,7 @@ class RumourIndex:
         self.folder = folder or Folder()
         self.thresholds = thresholds
         self._similarity = _Similarity(thresholds)
-        prototype = MinHash(num_perm=thresholds.num_perm, seed=1)
+        prototype = MinHash(num_perm=thresholds.num_perm, seed=1, hashfunc=_shingle_hash)
         self._permutations, self._scheme = prototype.permutations, prototype.scheme
         self._lsh = MinHashLSH(threshold=thresholds.candidate, num_perm=thresholds.num_perm)
         self.rumours: dict[str, Rumour] = {}
@@ -125,27 +144,27 @@ class RumourIndex:
     def _minhash(self, grams: set[str]) -> MinHash:
         # Shared permutations: building them per MinHash would cost more than hashing the shingles.
         minhash = MinHash(
-            num_perm=self.thresholds.num_perm, seed=1, permutations=self._permutations, scheme=self._scheme
+            num_perm=self.thresholds.num_perm,
+            seed=1,
+            permutations=self._permutations,
+            scheme=self._scheme,
+            hashfunc=_shingle_hash,
         )
-        minhash.update_batch([g.encode() for g in grams])
+        minhash.update_batch(list(grams))
         return minhash
 
     def match(self, text: str) -> list[RumourHit]:
         """The registered rumours this text spreads, best first."""
         if not self.rumours:
             return []
-        sentences = folded_sentences(self.folder, text)
-        pieces = ["".join(sentences)]
-        if len(sentences) > 1:
-            pieces += [s for s in sentences if len(s) >= self.thresholds.min_chars]
+        t = self.thresholds
+        text_pieces = pieces(folded_sentences(self.folder, text), t.shingle, t.min_chars)
         candidates: set[str] = set()
-        for piece in pieces:
-            grams = shingles(piece, self.thresholds.shingle)
-            if grams:
-                candidates.update(self._lsh.query(self._minhash(grams)))
+        for piece in text_pieces:
+            candidates.update(self._lsh.query(self._minhash(piece)))
         hits = []
         for rumour_id in candidates:
-            score = self._similarity.score(self._shingles[rumour_id], sentences)
+            score = self._similarity.score(self._shingles[rumour_id], text_pieces)
             if score:
                 hits.append(RumourHit(self.rumours[rumour_id], round(score, 3)))
         return sorted(hits, key=lambda h: -h.similarity)
@@ -163,6 +182,7 @@ class RumourProbe:
         folded = "".join(folded_sentences(folder, rumour.canonical_text))
         self._shingles = shingles(folded, thresholds.shingle)
         self._needed = min(thresholds.jaccard, thresholds.containment) * len(self._shingles)
+        self._size, self._min_chars = thresholds.shingle, thresholds.min_chars
 
     def scan(self, stored: Iterable[tuple[object, str]]) -> Iterator[tuple[object, float]]:
         """For (key, sentences folded and joined by newlines) pairs, yield (key, score) of matches."""
@@ -171,7 +191,7 @@ class RumourProbe:
             whole = folded.replace("\n", "")
             if sum(g in whole for g in grams) < needed:
                 continue
-            score = self._similarity.score(grams, folded.split("\n"))
+            score = self._similarity.score(grams, pieces(folded.split("\n"), self._size, self._min_chars))
             if score:
                 yield key, round(score, 3)
 
