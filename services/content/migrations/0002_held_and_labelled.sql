@@ -5,6 +5,7 @@ ALTER TABLE post ADD CONSTRAINT post_status_check CHECK (status IN ('pending', '
 
 -- The author's province of registration when the post was made (from the token), announced with it.
 ALTER TABLE post ADD COLUMN author_province_code text NOT NULL DEFAULT '';
+ALTER TABLE post ADD COLUMN author_registered_at timestamptz;
 
 CREATE TABLE post_label (
     post_id          uuid PRIMARY KEY REFERENCES post (id),

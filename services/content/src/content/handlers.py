@@ -33,10 +33,21 @@ log = logging.getLogger(__name__)
 
 
 def _announcement(
-    *, post_id: uuid.UUID, author_id: uuid.UUID, text: str, created_at: datetime, announcement: int, province: str
+    *,
+    post_id: uuid.UUID,
+    author_id: uuid.UUID,
+    text: str,
+    created_at: datetime,
+    announcement: int,
+    province: str,
+    registered_at: datetime | None,
 ) -> OutboxRow:
     created = Timestamp()
     created.FromDatetime(created_at)
+    registered = None
+    if registered_at is not None:
+        registered = Timestamp()
+        registered.FromDatetime(registered_at)
     return outbox_row(
         topic=events.POST_TOPIC,
         ce_type=events.POST_CREATED,
@@ -50,6 +61,7 @@ def _announcement(
             created_at=created,
             announcement=announcement,
             author_province_code=province,
+            author_registered_at=registered,
         ),
     )
 
@@ -63,6 +75,7 @@ async def create_post(
     author_id = uuid.UUID(principal.subject)
     post_id, now = uuid.uuid4(), datetime.now(UTC)
     province = str(principal.claim("prov") or "")
+    registered_at = datetime.fromtimestamp(principal.claim("reg"), UTC) if principal.claim("reg") else None
     post = await store.insert_post_announced(
         pool,
         post_id=post_id,
@@ -71,8 +84,15 @@ async def create_post(
         idempotency_key=idempotency_key,
         created_at=now,
         province_code=province,
+        registered_at=registered_at,
         announcement=_announcement(
-            post_id=post_id, author_id=author_id, text=text, created_at=now, announcement=1, province=province
+            post_id=post_id,
+            author_id=author_id,
+            text=text,
+            created_at=now,
+            announcement=1,
+            province=province,
+            registered_at=registered_at,
         ),
     )
     if post is None:
@@ -176,6 +196,7 @@ async def reannounce_waiting_posts(runtime: Runtime) -> None:
                     created_at=post["created_at"],
                     announcement=post["announcements"],
                     province=post["author_province_code"],
+                    registered_at=post["author_registered_at"],
                 )
                 await enqueue_row(conn, row)
         if waiting:

@@ -18,6 +18,7 @@ async def insert_post_announced(
     idempotency_key: str | None,
     created_at: datetime,
     province_code: str,
+    registered_at: datetime | None,
     announcement: OutboxRow,
 ) -> asyncpg.Record | None:
     """Insert a pending post and its announcement in one statement (one round trip, one implicit
@@ -25,12 +26,12 @@ async def insert_post_announced(
     return await conn.fetchrow(
         f"""WITH inserted AS (
                 INSERT INTO post (id, author_id, text, status, idempotency_key, created_at, announced_at,
-                                  author_province_code)
-                VALUES ($1, $2, $3, 'pending', $4, $5, $5, $6)
+                                  author_province_code, author_registered_at)
+                VALUES ($1, $2, $3, 'pending', $4, $5, $5, $6, $7)
                 ON CONFLICT DO NOTHING RETURNING *),
             announced AS (
                 INSERT INTO outbox_event {OUTBOX_COLUMNS}
-                SELECT {OutboxRow.placeholders(7)} FROM inserted)
+                SELECT {OutboxRow.placeholders(8)} FROM inserted)
             SELECT * FROM inserted""",  # noqa: S608 - fixed SQL, values are parameters
         post_id,
         author_id,
@@ -38,6 +39,7 @@ async def insert_post_announced(
         idempotency_key,
         created_at,
         province_code,
+        registered_at,
         *announcement.params(),
     )
 

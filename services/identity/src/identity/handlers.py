@@ -80,7 +80,8 @@ def issue_token(ports: IdentityPorts, row: asyncpg.Record) -> str:
     # rnv: real-name verified (MB-7.1); content refuses publishing without it. prov: the province
     # of registration (GB/T 2260, not personal data on its own): content passes it on with each
     # post, so a regional emergency mode (MB-6.1) applies from the first post.
-    claims = {"rnv": row["verified_at"] is not None}
+    # reg: when the account was registered (MB-9: new accounts may be reviewed more strictly).
+    claims = {"rnv": row["verified_at"] is not None, "reg": int(row["created_at"].timestamp())}
     if row["province_code"]:
         claims["prov"] = row["province_code"]
     return ports.issuer.issue(str(row["id"]), kind="user", **claims)

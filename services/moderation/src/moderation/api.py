@@ -47,7 +47,7 @@ async def read_decisions(post_id: uuid.UUID, principal: CurrentPrincipal, reques
 @router.get("/v1/moderation/lexicon", response_model=LexiconRead)
 async def read_lexicon(request: Request) -> dict:
     """The lexicon release and routing rules in force, as this process holds them."""
-    policy = await _holder(request).current(request.app.state.runtime.pool)
+    policy = await _holder(request).latest(request.app.state.runtime.pool)
     info = await policy_store.release_info(request.app.state.runtime.pool)
     return {
         "version": policy.lexicon.version,
@@ -63,7 +63,7 @@ async def read_lexicon(request: Request) -> dict:
 @router.post("/v1/moderation/scan", response_model=ScanRead)
 async def scan(body: ScanRequest, principal: Staff, request: Request) -> dict:
     """What the engine would decide on this text for an author in good standing; nothing is stored."""
-    policy = await _holder(request).current(request.app.state.runtime.pool)
+    policy = await _holder(request).latest(request.app.state.runtime.pool)
     verdict = policy.decide(body.text)
     return {
         "suggestion": verdict.suggestion.value,

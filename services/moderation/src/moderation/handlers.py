@@ -7,6 +7,7 @@ import logging
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
+from datetime import UTC
 
 import asyncpg
 from kit.bus import BatchHandler, Handler
@@ -46,15 +47,18 @@ def posts_created_handler(holder: PolicyHolder) -> BatchHandler:
         """MB-6.1: every post is checked, with its author's standing (MB-9); a burst of new posts is
         decided and stored in one round trip. A repeated announcement of a post decided before gets
         the same decision again (the first may have been lost with a broker's memory)."""
-        policy = await holder.current(conn)
+        policy = await holder.latest(conn)
         posts = [event.parse(post_pb2.PostCreated) for event in events]
         standings = await policy_store.standings(conn, [uuid.UUID(p.author_id) for p in posts])
         decided = []
         for post in posts:
             author_id = uuid.UUID(post.author_id)
             standing = _standing(standings.get(author_id))
+            # What the post carries from the author's token is current; identity's events may lag.
             if post.author_province_code:
                 standing = replace(standing, province_code=post.author_province_code)
+            if post.HasField("author_registered_at"):
+                standing = replace(standing, registered_at=post.author_registered_at.ToDatetime(tzinfo=UTC))
             verdict = policy.decide(post.text, standing)
             decided.append(
                 (post, store.new_decision(post_id=uuid.UUID(post.post_id), author_id=author_id, verdict=verdict))

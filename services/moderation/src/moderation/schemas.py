@@ -147,8 +147,8 @@ class RoutingChange(BaseModel):
 class PolicyChangeCreate(BaseModel):
     kind: Literal["lexicon", "routing"]
     reason: str = Field(min_length=3, max_length=2000)
-    add: list[EntryCreate] = Field(default_factory=list, max_length=10_000)
-    remove: list[int] = Field(default_factory=list, max_length=10_000)
+    add: list[EntryCreate] = Field(default_factory=list, max_length=200_000)  # bulk imports too
+    remove: list[int] = Field(default_factory=list, max_length=200_000)
     routing: RoutingChange | None = None
 
     @model_validator(mode="after")

@@ -2,8 +2,9 @@
 
 Every process holds the whole policy in memory (the engine does no I/O). A change is announced on
 `moderation.policy.v1`; each process reads it in a consumer group of its own, compares versions
-with the database and rebuilds only what changed, off the event loop. A periodic refresh catches
-an announcement a broker lost.
+with the database and rebuilds only what changed, off the event loop. Each burst of posts also
+checks the versions before it is decided (one small query), so no post is decided on a policy
+older than the last committed change; a periodic refresh keeps idle processes current.
 """
 
 from __future__ import annotations
@@ -56,10 +57,18 @@ class PolicyHolder:
         self._lock = asyncio.Lock()
 
     async def current(self, pool: asyncpg.Pool | asyncpg.Connection) -> Policy:
+        """The policy as this process holds it (loaded on first use)."""
         if self._policy is None:
             await self.refresh(pool)
         assert self._policy is not None
         return self._policy
+
+    async def latest(self, conn: asyncpg.Pool | asyncpg.Connection) -> Policy:
+        """The policy as committed: one cheap version check, and a rebuild of what changed (usually
+        done already by the announcement). Every decision made after a change commits uses it, in
+        every process — an emergency mode holds the very next post."""
+        await self.refresh(conn)
+        return await self.current(conn)
 
     @property
     def versions(self) -> dict[str, str]:

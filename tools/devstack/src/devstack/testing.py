@@ -49,6 +49,8 @@ def poll(check: Callable[[], T | None], *, timeout_s: float = 30, interval_s: fl
 def make_stack(run_dir: Path, *, external_ok: bool = True) -> Stack:
     config = StackConfig.from_environment(run_dir) if external_ok else StackConfig(run_dir=run_dir)
     config.die_with_parent = True
+    # Two moderation processes: policy changes must reach every one of them (tests/e2e).
+    config.workers = {"moderation": 2, **config.workers}
     config.common_env = dict(TEST_COMMON_ENV)
     config.service_env = {k: dict(v) for k, v in FAST_RECONCILERS.items()}
     return Stack(config)

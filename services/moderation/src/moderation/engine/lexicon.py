@@ -13,7 +13,10 @@ Pure: no I/O once built. Every hit maps back to a span of the original text.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import itertools
+import os
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -22,6 +25,10 @@ from enum import StrEnum
 from pathlib import Path
 
 import ahocorasick_rs
+
+# pypinyin's phrase dictionary costs ~150 MB per process; the per-character readings (with every
+# reading of a heteronym) are enough here. Set before pypinyin is first imported.
+os.environ.setdefault("PYPINYIN_NO_PHRASES", "true")
 import pypinyin
 
 from moderation.engine.folding import Folder, LengthTable, origins
@@ -66,6 +73,33 @@ def _is_han(char: str) -> bool:
     return "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff" or char >= "\U00020000"
 
 
+@functools.cache
+def _char_readings(char: str) -> tuple[str, ...]:
+    """Every toneless reading of a character, the usual one first (行: xing, hang, heng)."""
+    if char.isdigit() and char.isascii():
+        return (_DIGIT_READINGS[int(char)],)
+    if not _is_han(char):
+        return (char,)
+    found = pypinyin.pinyin(char, style=pypinyin.Style.NORMAL, heteronym=True, errors="ignore")
+    readings = tuple(dict.fromkeys(r for r in (found[0] if found else []) if r.isascii() and r))
+    return readings or (char,)
+
+
+MAX_READINGS_PER_TERM = 6
+
+
+def _readings(folded: str) -> list[tuple[str, ...]]:
+    """A term's readings: every character's usual one, then each heteronym character's others one at
+    a time (银行: yin xing, yin hang), at most MAX_READINGS_PER_TERM."""
+    options = [_char_readings(c) for c in folded]
+    usual = tuple(o[0] for o in options)
+    out = [usual]
+    for index, choices in enumerate(options):
+        for other in choices[1:]:
+            out.append((*usual[:index], other, *usual[index + 1 :]))
+    return list(itertools.islice(dict.fromkeys(out), MAX_READINGS_PER_TERM))
+
+
 class _Transliteration(dict):
     """code point of a folded character → its Latin reading (pinyin, or initial), memoised;
     letters stay, digits read as their Chinese numeral; usable as a `str.translate` table."""
@@ -76,13 +110,7 @@ class _Transliteration(dict):
 
     def __missing__(self, point: int) -> str:
         char = chr(point)
-        if char.isdigit() and char.isascii():
-            reading = _DIGIT_READINGS[int(char)]
-        elif _is_han(char):
-            reading = pypinyin.lazy_pinyin(char, style=pypinyin.Style.NORMAL, errors="ignore")[0:1]
-            reading = reading[0] if reading else char
-        else:
-            reading = char
+        reading = _char_readings(char)[0]
         if self._initials and reading != char:
             reading = reading[0]
         self[point] = reading
@@ -114,12 +142,11 @@ class Lexicon:
             if han < 2:
                 continue
             widest = max(widest, len(folded))
-            # Each character's usual reading, and the reading of the term as a phrase (银行: yin hang).
-            phrase = pypinyin.lazy_pinyin(folded)
-            for reading in {folded.translate(self._pinyin), "".join(phrase)}:
+            for syllables in _readings(folded):
+                reading = "".join(syllables)
                 if len(reading) >= MIN_PINYIN_LETTERS and reading.isascii():
                     pinyin_patterns.setdefault(reading, entry)
-            for initials in {folded.translate(self._initials), "".join(s[:1] for s in phrase)}:
+                initials = "".join(s[:1] for s in syllables)
                 if han >= MIN_INITIALS and initials.isascii():
                     initials_patterns.setdefault(initials, entry)
         self._window = widest

@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1eqinglang/content/v1/post.proto\x12\x13qinglang.content.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xa3\x01\n\x0bPostCreated\x12\x0f\n\x07post_id\x18\x01 \x01(\t\x12\x11\n\tauthor_id\x18\x02 \x01(\t\x12\x0c\n\x04text\x18\x03 \x01(\t\x12.\n\ncreated_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x14\n\x0c\x61nnouncement\x18\x05 \x01(\r\x12\x1c\n\x14\x61uthor_province_code\x18\x06 \x01(\tb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1eqinglang/content/v1/post.proto\x12\x13qinglang.content.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xdd\x01\n\x0bPostCreated\x12\x0f\n\x07post_id\x18\x01 \x01(\t\x12\x11\n\tauthor_id\x18\x02 \x01(\t\x12\x0c\n\x04text\x18\x03 \x01(\t\x12.\n\ncreated_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x14\n\x0c\x61nnouncement\x18\x05 \x01(\r\x12\x1c\n\x14\x61uthor_province_code\x18\x06 \x01(\t\x12\x38\n\x14\x61uthor_registered_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestampb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -33,5 +33,5 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'qinglang.content.v1.post_pb
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_POSTCREATED']._serialized_start=89
-  _globals['_POSTCREATED']._serialized_end=252
+  _globals['_POSTCREATED']._serialized_end=310
 # @@protoc_insertion_point(module_scope)
