@@ -278,19 +278,19 @@ def retro_scan(gateway: httpx.Client, chief: dict, moderation_db: str) -> dict:
     }
 
 
-def peak_rss_mib(stack) -> float:
-    """The moderation processes' peak resident memory (VmHWM), the largest of them."""
+def rss_mib(stack, field: str = "VmHWM") -> float:
+    """The moderation processes' resident memory, the largest of them: peak (VmHWM) or now (VmRSS)."""
     root = psutil.Process(stack.managed["moderation"].pid)
-    peaks = []
+    values = []
     for proc in [root, *root.children(recursive=True)]:
         try:
             with open(f"/proc/{proc.pid}/status") as status:
                 for line in status:
-                    if line.startswith("VmHWM:"):
-                        peaks.append(int(line.split()[1]) / 1024)
+                    if line.startswith(f"{field}:"):
+                        values.append(int(line.split()[1]) / 1024)
         except OSError:
             continue
-    return round(max(peaks), 1)
+    return round(max(values), 1)
 
 
 def run(stack, info, flow) -> dict:
@@ -302,12 +302,15 @@ def run(stack, info, flow) -> dict:
     results.update(rumour_latency(texts, posts))
 
     chief, reviewer = flow.staff("chief_editor").auth, flow.staff("reviewer").auth
+    results["moderation.rss_at_start_mib"] = rss_mib(stack, "VmRSS")
     results["engine.lexicon_release_s"] = round(
         load_lexicon(info.service_urls["moderation"], chief, reviewer, terms), 2
     )
+    results["moderation.rss_with_lexicon_mib"] = rss_mib(stack, "VmRSS")
     results["rumour.retro_retellings_planted"] = asyncio.run(
         seed_rumours_and_posts(info.database_urls["moderation"], texts)
     )
     results.update(retro_scan(flow.gw, chief, info.database_urls["moderation"]))
-    results["moderation.peak_rss_mib"] = peak_rss_mib(stack)
+    results["moderation.rss_with_lexicon_and_rumours_mib"] = rss_mib(stack, "VmRSS")
+    results["moderation.peak_rss_mib"] = rss_mib(stack)
     return results
