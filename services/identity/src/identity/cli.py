@@ -6,13 +6,11 @@ Prints the new staff account's id and generated password as JSON; the password i
 from __future__ import annotations
 
 import argparse
-import asyncio
-import json
 import sys
 
 import asyncpg
+from kit.cli import run_command
 from kit.db import apply_migrations_async
-from kit.problems import DomainError
 
 from identity.main import MIGRATIONS
 from identity.settings import PasswordSettings
@@ -38,12 +36,7 @@ def main() -> int:
     create.add_argument("--username", required=True)
     create.add_argument("--role", action="append", required=True, choices=[r.value for r in StaffRole])
     args = parser.parse_args()
-    try:
-        print(json.dumps(asyncio.run(_create(args.username, [StaffRole(r) for r in args.role]))))
-    except DomainError as exc:
-        print(f"refused: {exc.detail}", file=sys.stderr)
-        return 2
-    return 0
+    return run_command(_create(args.username, [StaffRole(r) for r in args.role]))
 
 
 if __name__ == "__main__":

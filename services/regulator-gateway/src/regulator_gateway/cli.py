@@ -6,13 +6,11 @@ Prints the new office's id and API key as JSON; the key is shown only this once.
 from __future__ import annotations
 
 import argparse
-import asyncio
-import json
 import sys
 
 import asyncpg
+from kit.cli import run_command
 from kit.db import apply_migrations_async
-from kit.problems import DomainError
 
 from regulator_gateway.main import MIGRATIONS
 from regulator_gateway.offices import create_office
@@ -38,12 +36,7 @@ def main() -> int:
     create.add_argument("--name", required=True)
     create.add_argument("--jurisdiction", required=True, help="'national' or a province code such as 110000")
     args = parser.parse_args()
-    try:
-        print(json.dumps(asyncio.run(_create(args.name, args.jurisdiction))))
-    except DomainError as exc:
-        print(f"refused: {exc.detail}", file=sys.stderr)
-        return 2
-    return 0
+    return run_command(_create(args.name, args.jurisdiction))
 
 
 if __name__ == "__main__":
