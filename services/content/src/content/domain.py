@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import time
 from enum import StrEnum
 
 from kit.auth import Principal
@@ -34,7 +35,19 @@ class UnavailableForLegalReasons(DomainError):
     title = "Unavailable for legal reasons"
 
 
+class RealNameExpired(Forbidden):
+    type = "real-name-expired"
+    title = "Real-name verification expired"
+
+
 def check_may_publish(principal: Principal) -> None:
+    # MB-7.2: a verification expires; the token says when, so an older token stops working at once.
+    expires = principal.claim("rnx")
+    if expires is not None and expires <= time.time():
+        raise RealNameExpired(
+            "Your real-name verification has expired; renew it (POST /v1/accounts/me/real-name) to publish.",
+            requirement="MB-7.2",
+        )
     # MB-7.1 / PA-6.1 / BJ-9: back-end real name before publishing; reading stays open.
     if principal.claim("rnv") is not True:
         raise RealNameRequired(

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, status
 from kit.auth import CurrentPrincipal
 
-from identity import handlers, staff
+from identity import handlers, realname, staff
 from identity.handlers import IdentityPorts
 from identity.schemas import (
     AccountCreate,
@@ -63,14 +63,18 @@ async def confirm_phone(body: PhoneConfirm, principal: CurrentPrincipal, ports: 
 
 @router.post("/v1/accounts/me/real-name", status_code=status.HTTP_201_CREATED, response_model=RealNameRead)
 async def verify_real_name(body: RealNameCreate, principal: CurrentPrincipal, ports: Ports) -> dict:
-    """Complete real-name verification (MB-7.1): a resident ID number or unified social credit code
-    with the legal name. Answers with a fresh access token that carries the verified status."""
-    return await handlers.verify_real_name(
+    """Complete real-name verification (MB-7.1) for an individual, a domestic or a foreign organization;
+    the outside identity-check service confirms the name belongs to the number. Also renews an expired
+    verification of the same subject (MB-7.2). Answers with a fresh access token."""
+    return await realname.verify_real_name(
         ports,
         uuid.UUID(principal.subject),
         subject_type=body.subject_type,
         legal_name=body.legal_name,
         id_number=body.id_number,
+        region_code=body.region_code,
+        country=body.country,
+        office_certificate=body.office_certificate,
     )
 
 

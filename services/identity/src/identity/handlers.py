@@ -20,13 +20,11 @@ from qinglang.identity.v1 import account_pb2
 
 from identity import events, store
 from identity.domain import (
-    AlreadyVerified,
-    PhoneNotConfirmed,
     SubjectType,
     mask_mobile,
     normalise_mainland_mobile,
-    validate_identity,
 )
+from identity.idcheck import IdentityCheckClient
 from identity.pii import PersonalDataVault
 from identity.sms import SmsSender
 from identity.tokens import TokenIssuer
@@ -57,6 +55,9 @@ class IdentityPorts:
     sms: SmsSender
     otp_ttl_s: int
     otp_max_attempts: int
+    idcheck: IdentityCheckClient
+    real_name_valid: timedelta
+    account_caps: dict[SubjectType, int]
 
 
 def _ts(moment: datetime) -> Timestamp:
@@ -71,9 +72,14 @@ def account_view(row: asyncpg.Record, vault: PersonalDataVault) -> dict:
         "username": row["username"],
         "mobile_masked": mask_mobile(vault.open(row["phone_ciphertext"], purpose=PHONE)),
         "phone_confirmed": row["phone_confirmed_at"] is not None,
-        "real_name_verified": row["verified_at"] is not None,
+        "real_name_verified": _verified_now(row),
+        "real_name_expires_at": row["expires_at"].isoformat() if row["expires_at"] else None,
         "subject_type": row["subject_type"],
     }
+
+
+def _verified_now(row: asyncpg.Record) -> bool:
+    return row["verified_at"] is not None and row["expires_at"] > datetime.now(UTC)
 
 
 def issue_token(ports: IdentityPorts, row: asyncpg.Record) -> str:
@@ -81,7 +87,11 @@ def issue_token(ports: IdentityPorts, row: asyncpg.Record) -> str:
     # of registration (GB/T 2260, not personal data on its own): content passes it on with each
     # post, so a regional emergency mode (MB-6.1) applies from the first post.
     # reg: when the account was registered (MB-9: new accounts may be reviewed more strictly).
-    claims = {"rnv": row["verified_at"] is not None, "reg": int(row["created_at"].timestamp())}
+    # rnx: when the verification expires (MB-7.2); content refuses publishing after it, even with a
+    # token issued before.
+    claims = {"rnv": _verified_now(row), "reg": int(row["created_at"].timestamp())}
+    if row["expires_at"] is not None:
+        claims["rnx"] = int(row["expires_at"].timestamp())
     if row["province_code"]:
         claims["prov"] = row["province_code"]
     return ports.issuer.issue(str(row["id"]), kind="user", **claims)
@@ -176,58 +186,3 @@ async def confirm_phone_code(ports: IdentityPorts, account_id: uuid.UUID, code: 
             raise_after = None
     if raise_after is not None:
         raise raise_after
-
-
-async def verify_real_name(
-    ports: IdentityPorts, account_id: uuid.UUID, *, subject_type: SubjectType, legal_name: str, id_number: str
-) -> dict:
-    """MB-7.1 back-end real name: bind a checked identity number and legal name to the account."""
-    identity = validate_identity(subject_type, id_number)
-    legal_basis = ["MB-7.1", "PA-6.1", "BJ-9"]
-    async with transaction(ports.pool) as conn:
-        account = await store.account_by_id(conn, account_id, for_update=True)
-        if account is None:
-            raise NotFound("No such account.")
-        if account["phone_confirmed_at"] is None:
-            raise PhoneNotConfirmed("Confirm the mobile number before real-name verification.", requirement="MB-7.1")
-        if account["verified_at"] is not None:
-            raise AlreadyVerified("This account's real name is already verified.", requirement="MB-7.1")
-        record = await store.insert_real_name(
-            conn,
-            account_id=account_id,
-            subject_type=identity.subject_type.value,
-            legal_name_ciphertext=ports.vault.seal(legal_name.strip(), purpose=LEGAL_NAME),
-            id_number_ciphertext=ports.vault.seal(identity.number, purpose=ID_NUMBER),
-            id_number_lookup=ports.vault.lookup_hash(identity.number, purpose=ID_NUMBER),
-            province_code=identity.province_code,
-            legal_basis=legal_basis,
-        )
-        subject = (
-            account_pb2.SUBJECT_TYPE_INDIVIDUAL
-            if identity.subject_type is SubjectType.INDIVIDUAL
-            else account_pb2.SUBJECT_TYPE_ORGANIZATION
-        )
-        await enqueue(
-            conn,
-            topic=events.ACCOUNT_TOPIC,
-            ce_type=events.REAL_NAME_VERIFIED,
-            source=events.SOURCE,
-            key=str(account_id),
-            subject=str(account_id),
-            message=account_pb2.RealNameVerified(
-                account_id=str(account_id),
-                subject_type=subject,
-                province_code=identity.province_code,
-                verified_at=_ts(record["verified_at"]),
-                legal_basis=legal_basis,
-            ),
-        )
-        account = await store.account_by_id(conn, account_id)
-    return {
-        "subject_type": identity.subject_type,
-        "province_code": identity.province_code,
-        "legal_basis": legal_basis,
-        "verified_at": record["verified_at"].isoformat(),
-        "access_token": issue_token(ports, account),
-        "expires_in": ports.issuer.ttl_s,
-    }

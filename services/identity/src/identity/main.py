@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -9,8 +10,11 @@ from kit.service import Runtime, ServiceSpec, create_service_app
 
 from identity import events
 from identity.api import router
+from identity.domain import SubjectType
 from identity.handlers import IdentityPorts
+from identity.idcheck import IdentityCheckClient
 from identity.pii import PersonalDataVault
+from identity.realname import notify_expired_verifications
 from identity.settings import IdentitySettings
 from identity.sms import SmsSender
 from identity.tokens import TokenIssuer
@@ -38,6 +42,18 @@ def build_app(settings: IdentitySettings | None = None) -> FastAPI:
             sms=SmsSender(settings.sms_gateway_url),
             otp_ttl_s=settings.otp_ttl_s,
             otp_max_attempts=settings.otp_max_attempts,
+            idcheck=IdentityCheckClient(
+                settings.identity_check_url,
+                timeout_s=settings.identity_check_timeout_s,
+                attempts=settings.identity_check_attempts,
+                backoff_s=settings.identity_check_backoff_s,
+            ),
+            real_name_valid=timedelta(days=settings.real_name_valid_days),
+            account_caps={
+                SubjectType.INDIVIDUAL: settings.accounts_per_individual,
+                SubjectType.ORGANIZATION: settings.accounts_per_organization,
+                SubjectType.FOREIGN_ORGANIZATION: settings.accounts_per_foreign_organization,
+            },
         )
 
     app = create_service_app(
@@ -50,6 +66,7 @@ def build_app(settings: IdentitySettings | None = None) -> FastAPI:
             routers=[router],
             produces=[events.ACCOUNT_TOPIC],
             on_ready=on_ready,
+            background=[notify_expired_verifications],
         )
     )
     # Identity verifies its own tokens with its own key: no HTTP round trip to itself.

@@ -35,6 +35,18 @@ class IdentitySettings(PasswordSettings):
     sms_gateway_url: str = "http://127.0.0.1:8025"
     otp_ttl_s: int = 300
     otp_max_attempts: int = 5
+    # The outside identity-check service (name <-> number, MB-7.1); a local simulator in development.
+    identity_check_url: str = "http://127.0.0.1:8026"
+    identity_check_timeout_s: float = Field(default=3.0, gt=0)
+    identity_check_attempts: int = Field(default=3, ge=1, le=10)
+    identity_check_backoff_s: float = Field(default=0.2, ge=0)
+    # MB-7.2: a verification expires after this long and must be renewed before publishing again.
+    real_name_valid_days: float = Field(default=365.0, gt=0)
+    expiry_scan_interval_s: float = Field(default=60.0, gt=0)
+    # BJ-9 / PA-7.3: accounts one subject may verify, per kind of subject.
+    accounts_per_individual: int = Field(default=5, ge=1)
+    accounts_per_organization: int = Field(default=50, ge=1)
+    accounts_per_foreign_organization: int = Field(default=20, ge=1)
 
     @field_validator("pii_encryption_key", "pii_lookup_key")
     @classmethod

@@ -31,7 +31,7 @@ async def insert_account(
 
 async def account_by_username(conn: asyncpg.Connection, username: str) -> asyncpg.Record | None:
     return await conn.fetchrow(
-        """SELECT a.*, r.subject_type, r.verified_at, r.province_code FROM account a
+        """SELECT a.*, r.subject_type, r.verified_at, r.province_code, r.expires_at FROM account a
            LEFT JOIN real_name_verification r ON r.account_id = a.id
            WHERE lower(a.username) = lower($1)""",
         username,
@@ -43,7 +43,7 @@ async def account_by_id(
 ) -> asyncpg.Record | None:
     lock = " FOR UPDATE OF a" if for_update else ""
     return await conn.fetchrow(
-        f"""SELECT a.*, r.subject_type, r.verified_at, r.province_code FROM account a
+        f"""SELECT a.*, r.subject_type, r.verified_at, r.province_code, r.expires_at FROM account a
             LEFT JOIN real_name_verification r ON r.account_id = a.id
             WHERE a.id = $1{lock}""",  # noqa: S608 - a fixed clause, no input
         account_id,

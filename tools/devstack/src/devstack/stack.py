@@ -78,6 +78,7 @@ class StackInfo:
     service_urls: dict[str, str]
     sms_sink_url: str
     database_urls: dict[str, str]
+    idcheck_url: str = ""
     regulator_dev_key: str | None = None
 
 
@@ -249,7 +250,9 @@ class Stack:
         return values
 
     # ---- services and gateway ------------------------------------------------------------------
-    def start_services(self, database_urls: dict[str, str], kafka: str, sms_url: str) -> dict[str, str]:
+    def start_services(
+        self, database_urls: dict[str, str], kafka: str, sms_url: str, idcheck_url: str
+    ) -> dict[str, str]:
         ports = {name: free_port() for name in SERVICES}
         urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
         dev_secrets = self.dev_secrets()
@@ -261,7 +264,7 @@ class Stack:
             **self.config.common_env,
         }
         extra = {
-            "identity": {**dev_secrets, "SMS_GATEWAY_URL": sms_url},
+            "identity": {**dev_secrets, "SMS_GATEWAY_URL": sms_url, "IDENTITY_CHECK_URL": idcheck_url},
             # A development platform lets a fresh account publish at once (production: held for
             # review during its first 24 hours, MB-9); the chief editor can change it like any rule.
             "moderation": {"ROUTING_NEW_ACCOUNT_HOURS": "0"},
@@ -304,24 +307,15 @@ class Stack:
             )
         return urls
 
-    def start_sms_sink(self) -> str:
+    def start_stand_in(self, name: str, app: str) -> str:
+        """A local stand-in for an outside party (the SMS carrier, the identity-check service)."""
         port = free_port()
         managed = self._spawn(
-            "sms-sink",
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "devstack.sms_sink:app",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--no-access-log",
-            ],
+            name,
+            [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port), "--no-access-log"],
         )
         url = f"http://127.0.0.1:{port}"
-        wait_until(lambda: http_ready(f"{url}/healthz"), timeout_s=30, what="SMS sink", proc=managed)
+        wait_until(lambda: http_ready(f"{url}/healthz"), timeout_s=30, what=name, proc=managed)
         return url
 
     def start_gateway(self, urls: dict[str, str]) -> str:
@@ -372,8 +366,9 @@ class Stack:
     def start_platform(self, admin_url: str, kafka: str) -> StackInfo:
         """The services, their SMS sink and the gateway, on infrastructure already running."""
         database_urls = self.create_databases(admin_url)
-        sms_url = self.start_sms_sink()
-        urls = self.start_services(database_urls, kafka, sms_url)
+        sms_url = self.start_stand_in("sms-sink", "devstack.sms_sink:app")
+        idcheck_url = self.start_stand_in("idcheck-sim", "devstack.idcheck_sim:app")
+        urls = self.start_services(database_urls, kafka, sms_url, idcheck_url)
         gateway = self.start_gateway(urls)
         self.info = StackInfo(
             gateway_url=gateway,
@@ -382,6 +377,7 @@ class Stack:
             service_urls=urls,
             sms_sink_url=sms_url,
             database_urls=database_urls,
+            idcheck_url=idcheck_url,
         )
         self._save()
         return self.info
@@ -398,7 +394,7 @@ class Stack:
         state = load_state(self.state_path)
         processes = {n: Managed(**m) for n, m in state.get("processes", {}).items()}
         processes.update(self.managed)
-        order = ["gateway", *SERVICES, "sms-sink", "broker", "postgres"]
+        order = ["gateway", *SERVICES, "sms-sink", "idcheck-sim", "broker", "postgres"]
         stopped = []
         for name in sorted(processes, key=lambda n: order.index(n) if n in order else 0):
             if processes[name].process() is not None:

@@ -15,9 +15,11 @@ class SubjectType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     SUBJECT_TYPE_UNSPECIFIED: _ClassVar[SubjectType]
     SUBJECT_TYPE_INDIVIDUAL: _ClassVar[SubjectType]
     SUBJECT_TYPE_ORGANIZATION: _ClassVar[SubjectType]
+    SUBJECT_TYPE_FOREIGN_ORGANIZATION: _ClassVar[SubjectType]
 SUBJECT_TYPE_UNSPECIFIED: SubjectType
 SUBJECT_TYPE_INDIVIDUAL: SubjectType
 SUBJECT_TYPE_ORGANIZATION: SubjectType
+SUBJECT_TYPE_FOREIGN_ORGANIZATION: SubjectType
 
 class AccountRegistered(_message.Message):
     __slots__ = ("account_id", "registered_at")
@@ -28,15 +30,29 @@ class AccountRegistered(_message.Message):
     def __init__(self, account_id: _Optional[str] = ..., registered_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class RealNameVerified(_message.Message):
-    __slots__ = ("account_id", "subject_type", "province_code", "verified_at", "legal_basis")
+    __slots__ = ("account_id", "subject_type", "province_code", "verified_at", "legal_basis", "expires_at", "renewal")
     ACCOUNT_ID_FIELD_NUMBER: _ClassVar[int]
     SUBJECT_TYPE_FIELD_NUMBER: _ClassVar[int]
     PROVINCE_CODE_FIELD_NUMBER: _ClassVar[int]
     VERIFIED_AT_FIELD_NUMBER: _ClassVar[int]
     LEGAL_BASIS_FIELD_NUMBER: _ClassVar[int]
+    EXPIRES_AT_FIELD_NUMBER: _ClassVar[int]
+    RENEWAL_FIELD_NUMBER: _ClassVar[int]
     account_id: str
     subject_type: SubjectType
     province_code: str
     verified_at: _timestamp_pb2.Timestamp
     legal_basis: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, account_id: _Optional[str] = ..., subject_type: _Optional[_Union[SubjectType, str]] = ..., province_code: _Optional[str] = ..., verified_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., legal_basis: _Optional[_Iterable[str]] = ...) -> None: ...
+    expires_at: _timestamp_pb2.Timestamp
+    renewal: bool
+    def __init__(self, account_id: _Optional[str] = ..., subject_type: _Optional[_Union[SubjectType, str]] = ..., province_code: _Optional[str] = ..., verified_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., legal_basis: _Optional[_Iterable[str]] = ..., expires_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., renewal: _Optional[bool] = ...) -> None: ...
+
+class RealNameExpired(_message.Message):
+    __slots__ = ("account_id", "expired_at", "legal_basis")
+    ACCOUNT_ID_FIELD_NUMBER: _ClassVar[int]
+    EXPIRED_AT_FIELD_NUMBER: _ClassVar[int]
+    LEGAL_BASIS_FIELD_NUMBER: _ClassVar[int]
+    account_id: str
+    expired_at: _timestamp_pb2.Timestamp
+    legal_basis: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, account_id: _Optional[str] = ..., expired_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., legal_basis: _Optional[_Iterable[str]] = ...) -> None: ...

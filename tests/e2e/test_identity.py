@@ -1,0 +1,220 @@
+"""Identity owns who may speak (issue 5): three kinds of subject checked by the outside identity-check
+service (a real simulator server behind the production adapter), its refusals and outages, expiry
+and renewal (MB-7.2), and the cap on accounts per subject (BJ-9, PA-7.3). All through the gateway."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+
+import httpx
+import psycopg
+import pytest
+from devstack.stack import StackInfo
+from journeys import Flow, User, find_event, resident_id
+from qinglang.identity.v1 import account_pb2
+from stdnum.cn import uscc
+
+
+def credit_code(region: str = "110108") -> str:
+    """A valid unified social credit code (GB 32100) registered in `region`."""
+    body = f"91{region}" + "".join(random.choices("0123456789ABCDEFGHJKLMNPQRTUWXY", k=9))
+    return body + uscc.calc_check_digit(body)
+
+
+def organization_code() -> str:
+    """A valid GB 11714 organization code."""
+    alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    body = "".join(random.choices("0123456789", k=8))
+    check = 11 - sum(alphabet.index(c) * w for c, w in zip(body, (3, 7, 9, 10, 5, 8, 4, 2), strict=True)) % 11
+    return body + ("X" if check == 10 else "0" if check == 11 else str(check))
+
+
+def simulator(platform: StackInfo) -> httpx.Client:
+    return httpx.Client(base_url=platform.idcheck_url, timeout=5)
+
+
+def confirmed_user(flow: Flow) -> User:
+    user = flow.register()
+    flow.confirm_phone(user)
+    return user
+
+
+def verify(flow: Flow, user: User, **body: str) -> httpx.Response:
+    return flow.gw.post("/v1/accounts/me/real-name", headers=user.auth, json={"legal_name": "张三", **body})
+
+
+@pytest.mark.requirement("MB-7.1")
+@pytest.mark.requirement("BJ-9")
+@pytest.mark.parametrize(
+    ("body", "province", "subject"),
+    [
+        ({"subject_type": "individual", "id_number": "RIC"}, "110000", account_pb2.SUBJECT_TYPE_INDIVIDUAL),
+        ({"subject_type": "organization", "id_number": "USCC"}, "440000", account_pb2.SUBJECT_TYPE_ORGANIZATION),
+        (
+            {"subject_type": "organization", "id_number": "ORG", "region_code": "320102"},
+            "320000",
+            account_pb2.SUBJECT_TYPE_ORGANIZATION,
+        ),
+        (
+            {
+                "subject_type": "foreign_organization",
+                "id_number": "HRB 12345",
+                "country": "DE",
+                "office_certificate": "SH-RO-2019-0042",
+                "region_code": "310115",
+            },
+            "310000",
+            account_pb2.SUBJECT_TYPE_FOREIGN_ORGANIZATION,
+        ),
+    ],
+)
+def test_three_kinds_of_subject_are_verified(
+    flow: Flow, platform: StackInfo, body: dict, province: str, subject: int
+) -> None:
+    number = {"RIC": resident_id(), "USCC": credit_code("440305"), "ORG": organization_code()}.get(
+        body["id_number"], body["id_number"]
+    )
+    user = confirmed_user(flow)
+    verified = verify(flow, user, **{**body, "id_number": number})
+    assert verified.status_code == 201, verified.text
+    assert verified.json()["province_code"] == province and verified.json()["expires_at"]
+    user.token = verified.json()["access_token"]
+    assert flow.gw.get("/v1/accounts/me", headers=user.auth).json()["real_name_verified"] is True
+    record = asyncio.run(
+        find_event(
+            platform.kafka_bootstrap_servers,
+            "identity.account.v1",
+            user.id,
+            ce_type="qinglang.identity.account.real_name_verified.v1",
+        )
+    )
+    message = account_pb2.RealNameVerified.FromString(record.value)
+    assert (message.subject_type, message.province_code) == (subject, province)
+    assert number.encode() not in record.value  # the event carries no personal data (MB-7.3)
+
+
+@pytest.mark.requirement("MB-7.1")
+def test_bad_subject_details_are_refused_before_any_check(flow: Flow) -> None:
+    user = confirmed_user(flow)
+    cases = [
+        {"subject_type": "organization", "id_number": organization_code()},  # no region for an organization code
+        {"subject_type": "organization", "id_number": "12345678-1"},  # wrong check character
+        {
+            "subject_type": "foreign_organization",
+            "id_number": "HRB 1",
+            "country": "CN",
+            "office_certificate": "X-123456",
+            "region_code": "310115",
+        },
+        {"subject_type": "foreign_organization", "id_number": "HRB 12345", "country": "DE", "region_code": "310115"},
+    ]
+    for body in cases:
+        refused = verify(flow, user, **body)
+        assert refused.status_code == 422, (body, refused.text)
+        assert refused.json()["requirement"] in ("MB-7.1", "MB-10.1", "BJ-9")
+
+
+@pytest.mark.requirement("MB-7.1")
+def test_the_identity_check_refuses_a_wrong_name_and_an_unknown_number(flow: Flow, platform: StackInfo) -> None:
+    known, unknown = resident_id(), resident_id()
+    with simulator(platform) as sim:
+        sim.put(f"/control/identities/{known}", json={"name": "李四"}).raise_for_status()
+        sim.put(f"/control/identities/{unknown}", json={"name": None}).raise_for_status()
+    user = confirmed_user(flow)
+    mismatch = verify(flow, user, subject_type="individual", id_number=known)  # the name sent is 张三
+    assert mismatch.status_code == 422
+    assert (mismatch.json()["type"].rsplit("/", 1)[-1], mismatch.json()["requirement"]) == (
+        "identity-mismatch",
+        "MB-7.1",
+    )
+    unknown_answer = verify(flow, user, subject_type="individual", id_number=unknown)
+    assert unknown_answer.json()["type"].endswith("/identity-unknown")
+    assert flow.gw.get("/v1/accounts/me", headers=user.auth).json()["real_name_verified"] is False  # nothing stored
+    right = flow.gw.post(
+        "/v1/accounts/me/real-name",
+        headers=user.auth,
+        json={"subject_type": "individual", "legal_name": "李四", "id_number": known},
+    )
+    assert right.status_code == 201, right.text
+
+
+@pytest.mark.requirement("MB-7.1")
+def test_an_unavailable_check_is_retried_then_refused_with_nothing_written(flow: Flow, platform: StackInfo) -> None:
+    user = confirmed_user(flow)
+    number = resident_id()
+    with simulator(platform) as sim:
+        sim.put("/control/outage", json={"failures": 2}).raise_for_status()  # the third attempt succeeds
+        assert verify(flow, user, subject_type="individual", id_number=number).status_code == 201
+        assert sim.get(f"/control/calls/{number}").json()["calls"] == 3
+
+        other = confirmed_user(flow)
+        sim.put("/control/outage", json={"failures": 100}).raise_for_status()
+        try:
+            down = verify(flow, other, subject_type="individual", id_number=resident_id())
+        finally:
+            sim.put("/control/outage", json={"failures": 0}).raise_for_status()
+    assert down.status_code == 503
+    assert down.json()["type"].endswith("/identity-check-unavailable") and down.json()["requirement"] == "MB-7.1"
+    assert flow.gw.get("/v1/accounts/me", headers=other.auth).json()["real_name_verified"] is False
+
+
+def _expire(platform: StackInfo, user: User) -> None:
+    """Move the verification's expiry into the past (the passage of a year, for the test)."""
+    with psycopg.connect(platform.database_urls["identity"]) as conn:
+        conn.execute(
+            "UPDATE real_name_verification SET expires_at = now() - interval '1 second' WHERE account_id = %s",
+            (user.id,),
+        )
+
+
+def _sign_in(flow: Flow, user: User) -> None:
+    token = flow.gw.post("/v1/tokens", json={"username": user.username, "password": "a long enough password"})
+    user.token = token.json()["access_token"]
+
+
+@pytest.mark.requirement("MB-7.2")
+def test_an_expired_verification_stops_publishing_until_renewed(flow: Flow, platform: StackInfo) -> None:
+    user = confirmed_user(flow)
+    number = resident_id()
+    verified = verify(flow, user, subject_type="individual", id_number=number)
+    user.token = verified.json()["access_token"]
+    assert flow.gw.post("/v1/posts", headers=user.auth, json={"text": "还在有效期内"}).status_code == 201
+
+    _expire(platform, user)
+    _sign_in(flow, user)
+    refused = flow.gw.post("/v1/posts", headers=user.auth, json={"text": "过期了"})
+    assert refused.status_code == 403
+    assert (refused.json()["type"].rsplit("/", 1)[-1], refused.json()["requirement"]) == (
+        "real-name-expired",
+        "MB-7.2",
+    )
+    me = flow.gw.get("/v1/accounts/me", headers=user.auth).json()
+    assert me["real_name_verified"] is False and me["real_name_expires_at"]
+    # The holder is told: an event a notifier consumes.
+    asyncio.run(
+        find_event(
+            platform.kafka_bootstrap_servers,
+            "identity.account.v1",
+            user.id,
+            ce_type="qinglang.identity.account.real_name_expired.v1",
+        )
+    )
+    # Renewal must be the same subject.
+    other = verify(flow, user, subject_type="individual", id_number=resident_id())
+    assert other.status_code == 409 and other.json()["requirement"] == "MB-7.2"
+    renewed = verify(flow, user, subject_type="individual", id_number=number)
+    assert renewed.status_code == 201 and renewed.json()["renewal"] is True
+    user.token = renewed.json()["access_token"]
+    assert flow.gw.post("/v1/posts", headers=user.auth, json={"text": "续期之后"}).status_code == 201
+
+
+@pytest.mark.requirement("BJ-9")
+@pytest.mark.requirement("PA-7.3")
+def test_one_subject_has_a_capped_number_of_accounts(flow: Flow) -> None:
+    number = resident_id()
+    for _ in range(5):  # ACCOUNTS_PER_INDIVIDUAL, the default
+        assert verify(flow, confirmed_user(flow), subject_type="individual", id_number=number).status_code == 201
+    refused = verify(flow, confirmed_user(flow), subject_type="individual", id_number=number)
+    assert refused.status_code == 409
+    assert refused.json()["type"].endswith("/account-cap-reached") and refused.json()["requirement"] == "BJ-9"
