@@ -60,7 +60,11 @@ class Flow:
         username = "u" + uuid.uuid4().hex[:12]
         mobile = mainland_mobile()
         password = "a long enough password"
-        created = self.gw.post("/v1/accounts", json={"username": username, "password": password, "mobile": mobile})
+        version = self.gw.get("/v1/identity/agreement").json()["version"]
+        created = self.gw.post(
+            "/v1/accounts",
+            json={"username": username, "password": password, "mobile": mobile, "accepted_agreement_version": version},
+        )
         assert created.status_code == 201, created.text
         token = self.gw.post("/v1/tokens", json={"username": username, "password": password})
         assert token.status_code == 200, token.text

@@ -218,3 +218,39 @@ def test_one_subject_has_a_capped_number_of_accounts(flow: Flow) -> None:
     refused = verify(flow, confirmed_user(flow), subject_type="individual", id_number=number)
     assert refused.status_code == 409
     assert refused.json()["type"].endswith("/account-cap-reached") and refused.json()["requirement"] == "BJ-9"
+
+
+@pytest.mark.requirement("MB-6.2")
+@pytest.mark.requirement("PA-5.2")
+def test_publishing_needs_the_agreement_in_force(flow: Flow) -> None:
+    user = flow.verified_user()  # accepted the version in force at registration
+    assert flow.gw.post("/v1/posts", headers=user.auth, json={"text": "同意了协议"}).status_code == 201
+    operator = flow.staff("operator")
+    published = flow.gw.post(
+        "/v1/identity/agreements",
+        headers=operator.auth,
+        json={"title": "Service agreement (new version)", "body": "Updated platform rules, in full."},
+    )
+    assert published.status_code == 201, published.text
+    version = published.json()["version"]
+    _sign_in(flow, user)
+    refused = flow.gw.post("/v1/posts", headers=user.auth, json={"text": "新协议还没同意"})
+    assert refused.status_code == 403
+    assert (refused.json()["type"].rsplit("/", 1)[-1], refused.json()["requirement"]) == (
+        "agreement-required",
+        "MB-6.2",
+    )
+    stale = flow.gw.post("/v1/accounts/me/agreement", headers=user.auth, json={"version": version - 1})
+    assert stale.status_code == 409 and stale.json()["requirement"] == "MB-6.2"
+    accepted = flow.gw.post("/v1/accounts/me/agreement", headers=user.auth, json={"version": version})
+    assert accepted.status_code == 200
+    user.token = accepted.json()["access_token"]
+    assert flow.gw.post("/v1/posts", headers=user.auth, json={"text": "同意了新协议"}).status_code == 201
+    # Only operators and the chief editor publish agreements.
+    reviewer = flow.staff("reviewer")
+    assert (
+        flow.gw.post(
+            "/v1/identity/agreements", headers=reviewer.auth, json={"title": "x" * 5, "body": "y" * 20}
+        ).status_code
+        == 403
+    )

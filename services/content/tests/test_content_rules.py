@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from content.domain import PostStatus, PostTooLong, RealNameRequired, check_length, check_may_publish, visible_to
 from kit.auth import Principal
-from kit.problems import InvalidInput
+from kit.problems import Forbidden, InvalidInput
 
 
 @pytest.mark.requirement("MB-7.1")
@@ -18,7 +18,21 @@ def test_publishing_without_verified_real_name_is_refused(claims: dict) -> None:
 
 
 def test_verified_account_may_publish() -> None:
-    check_may_publish(Principal("a", {"rnv": True}))
+    check_may_publish(Principal("a", {"rnv": True, "tos": True}))
+
+
+@pytest.mark.requirement("MB-6.2")
+def test_publishing_needs_the_agreement_accepted() -> None:
+    with pytest.raises(Forbidden) as refused:
+        check_may_publish(Principal("a", {"rnv": True, "tos": False}))
+    assert refused.value.requirement == "MB-6.2"
+
+
+@pytest.mark.requirement("MB-7.2")
+def test_an_expired_real_name_cannot_publish() -> None:
+    with pytest.raises(Forbidden) as refused:
+        check_may_publish(Principal("a", {"rnv": True, "tos": True, "rnx": 1}))
+    assert refused.value.requirement == "MB-7.2"
 
 
 def test_length_limit_and_empty_text() -> None:

@@ -12,6 +12,7 @@ import pytest
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from identity.domain import (
     InvalidIdentityNumber,
     InvalidMobileNumber,
@@ -137,3 +138,39 @@ def test_tokens_from_another_key_or_expired_are_refused() -> None:
     )
     with pytest.raises(Unauthorized, match="expired"):
         asyncio.run(verifier.verify(expired))
+
+
+def _key() -> str:
+    return base64.b64encode(os.urandom(32)).decode()
+
+
+@pytest.mark.requirement("MB-7.3")
+def test_key_rotation_keeps_old_personal_data_readable_and_rewraps_it() -> None:
+    old, new, lookup = _key(), _key(), _key()
+    before = PersonalDataVault(old, lookup).seal("110105199001011234", purpose="id-number")
+    rotated = PersonalDataVault(new, lookup, retired_keys_b64=(old,))
+    assert rotated.open(before, purpose="id-number") == "110105199001011234"
+    assert not rotated.sealed_with_current_key(before)
+    moved = rotated.rewrap(before, purpose="id-number")
+    assert rotated.sealed_with_current_key(moved)
+    assert moved[-30:] == before[-30:]  # the data itself untouched: only the data key is re-wrapped
+    assert PersonalDataVault(new, lookup).open(moved, purpose="id-number") == "110105199001011234"
+    with pytest.raises(KeyError):
+        PersonalDataVault(new, lookup).open(before, purpose="id-number")  # the retired key is needed until rewrap
+
+
+def test_envelopes_bind_the_purpose_and_use_a_fresh_data_key_each_time() -> None:
+    vault = _vault()
+    first, second = vault.seal("+8613800138000", purpose="phone"), vault.seal("+8613800138000", purpose="phone")
+    assert first != second
+    with pytest.raises(InvalidTag):
+        vault.open(first, purpose="id-number")
+
+
+def test_values_sealed_before_envelopes_still_open() -> None:
+    key, lookup = _key(), _key()
+    nonce = os.urandom(12)
+    legacy = nonce + AESGCM(base64.b64decode(key)).encrypt(nonce, b"+8613800138000", b"phone")
+    vault = PersonalDataVault(key, lookup)
+    assert vault.open(legacy, purpose="phone") == "+8613800138000"
+    assert vault.sealed_with_current_key(vault.rewrap(legacy, purpose="phone"))

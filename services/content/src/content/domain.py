@@ -35,6 +35,11 @@ class UnavailableForLegalReasons(DomainError):
     title = "Unavailable for legal reasons"
 
 
+class AgreementRequired(Forbidden):
+    type = "agreement-required"
+    title = "Service agreement not accepted"
+
+
 class RealNameExpired(Forbidden):
     type = "real-name-expired"
     title = "Real-name verification expired"
@@ -53,6 +58,13 @@ def check_may_publish(principal: Principal) -> None:
         raise RealNameRequired(
             "Complete real-name verification before publishing (POST /v1/accounts/me/real-name).",
             requirement="MB-7.1",
+        )
+    # MB-6.2 / PA-5.2: the service agreement in force, accepted.
+    if principal.claim("tos") is not True:
+        raise AgreementRequired(
+            "Accept the service agreement in force before publishing (GET /v1/identity/agreement, then "
+            "POST /v1/accounts/me/agreement).",
+            requirement="MB-6.2",
         )
 
 

@@ -6,13 +6,17 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, status
-from kit.auth import CurrentPrincipal
+from kit.auth import CurrentPrincipal, Principal, staff_with
+from kit.db import transaction
 
-from identity import handlers, realname, staff
+from identity import agreement, handlers, realname, staff, store
 from identity.handlers import IdentityPorts
 from identity.schemas import (
     AccountCreate,
     AccountRead,
+    AgreementAccept,
+    AgreementCreate,
+    AgreementRead,
     PhoneConfirm,
     RealNameCreate,
     RealNameRead,
@@ -21,6 +25,7 @@ from identity.schemas import (
 )
 
 router = APIRouter(tags=["identity"])
+AgreementEditor = Annotated[Principal, staff_with("operator", "chief_editor", requirement="MB-6.2")]
 
 
 def _ports(request: Request) -> IdentityPorts:
@@ -33,7 +38,35 @@ Ports = Annotated[IdentityPorts, Depends(_ports)]
 @router.post("/v1/accounts", status_code=status.HTTP_201_CREATED, response_model=AccountRead)
 async def create_account(body: AccountCreate, ports: Ports) -> dict:
     """Register an account. Real-name verification (MB-7.1) comes after the mobile number is confirmed."""
-    return await handlers.register(ports, username=body.username, password=body.password, mobile=body.mobile)
+    return await handlers.register(
+        ports,
+        username=body.username,
+        password=body.password,
+        mobile=body.mobile,
+        accepted_agreement_version=body.accepted_agreement_version,
+    )
+
+
+@router.get("/v1/identity/agreement", response_model=AgreementRead)
+async def read_agreement(ports: Ports) -> dict:
+    """The service agreement and platform rules in force (MB-6.2, PA-5.2)."""
+    return agreement.view(await agreement.current(ports.pool))
+
+
+@router.post("/v1/accounts/me/agreement", response_model=TokenRead)
+async def accept_agreement(body: AgreementAccept, principal: CurrentPrincipal, ports: Ports) -> dict:
+    """Accept the agreement in force (recorded); answers with a fresh token that says so."""
+    account_id = uuid.UUID(principal.subject)
+    async with transaction(ports.pool) as conn:
+        await agreement.accept(conn, account_id, body.version)
+        row = await store.account_by_id(conn, account_id)
+    return {"access_token": handlers.issue_token(ports, row), "expires_in": ports.issuer.ttl_s}
+
+
+@router.post("/v1/identity/agreements", status_code=status.HTTP_201_CREATED, response_model=AgreementRead)
+async def publish_agreement(body: AgreementCreate, principal: AgreementEditor, ports: Ports) -> dict:
+    """Publish a new version (operator or chief editor); users must accept it before publishing again."""
+    return agreement.view(await agreement.publish(ports.pool, title=body.title, body=body.body, by=principal.actor))
 
 
 @router.post("/v1/tokens", response_model=TokenRead)

@@ -13,7 +13,7 @@ from kit.cli import run_command
 from kit.db import apply_migrations_async
 
 from identity.main import MIGRATIONS
-from identity.settings import PasswordSettings
+from identity.settings import IdentitySettings, PasswordSettings
 from identity.staff import StaffRole, create_staff
 
 
@@ -29,13 +29,48 @@ async def _create(username: str, roles: list[StaffRole]) -> dict:
     return {"staff_id": str(staff_id), "username": username, "roles": sorted(roles), "password": password}
 
 
+# Every sealed column, with the purpose it was sealed for.
+SEALED_COLUMNS = (
+    ("account", "id", "phone_ciphertext", "phone"),
+    ("real_name_verification", "account_id", "legal_name_ciphertext", "legal-name"),
+    ("real_name_verification", "account_id", "id_number_ciphertext", "id-number"),
+    ("real_name_verification", "account_id", "details_ciphertext", "subject-details"),
+)
+
+
+async def _rewrap() -> dict:
+    """After a key rotation: move every sealed value to the current key (data keys re-wrapped,
+    data untouched), in batches, each in its own transaction."""
+    settings = IdentitySettings()
+    vault = settings.vault()
+    conn = await asyncpg.connect(settings.database_url)
+    moved = 0
+    try:
+        for table, key, column, purpose in SEALED_COLUMNS:
+            rows = await conn.fetch(f"SELECT {key} AS k, {column} AS v FROM {table} WHERE {column} IS NOT NULL")  # noqa: S608
+            stale = [(r["k"], r["v"]) for r in rows if not vault.sealed_with_current_key(r["v"])]
+            for start in range(0, len(stale), 500):
+                async with conn.transaction():
+                    await conn.executemany(
+                        f"UPDATE {table} SET {column} = $2 WHERE {key} = $1",  # noqa: S608 - fixed names
+                        [(k, vault.rewrap(v, purpose=purpose)) for k, v in stale[start : start + 500]],
+                    )
+            moved += len(stale)
+    finally:
+        await conn.close()
+    return {"rewrapped": moved, "current_key_id": vault.current_key_id}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(prog="identity.cli", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     create = sub.add_parser("create-staff", help="create a staff account and print its password")
     create.add_argument("--username", required=True)
     create.add_argument("--role", action="append", required=True, choices=[r.value for r in StaffRole])
+    sub.add_parser("rewrap-personal-data", help="after a key rotation, move personal data to the current key")
     args = parser.parse_args()
+    if args.command == "rewrap-personal-data":
+        return run_command(_rewrap())
     return run_command(_create(args.username, [StaffRole(r) for r in args.role]))
 
 

@@ -18,7 +18,7 @@ from kit.outbox import enqueue
 from kit.problems import Conflict, DomainError, NotFound, Unauthorized
 from qinglang.identity.v1 import account_pb2
 
-from identity import events, store
+from identity import agreement, events, store
 from identity.domain import (
     SubjectType,
     mask_mobile,
@@ -89,7 +89,8 @@ def issue_token(ports: IdentityPorts, row: asyncpg.Record) -> str:
     # reg: when the account was registered (MB-9: new accounts may be reviewed more strictly).
     # rnx: when the verification expires (MB-7.2); content refuses publishing after it, even with a
     # token issued before.
-    claims = {"rnv": _verified_now(row), "reg": int(row["created_at"].timestamp())}
+    # tos: the holder accepted the service agreement in force (MB-6.2).
+    claims = {"rnv": _verified_now(row), "reg": int(row["created_at"].timestamp()), "tos": bool(row["tos"])}
     if row["expires_at"] is not None:
         claims["rnx"] = int(row["expires_at"].timestamp())
     if row["province_code"]:
@@ -97,7 +98,9 @@ def issue_token(ports: IdentityPorts, row: asyncpg.Record) -> str:
     return ports.issuer.issue(str(row["id"]), kind="user", **claims)
 
 
-async def register(ports: IdentityPorts, *, username: str, password: str, mobile: str) -> dict:
+async def register(
+    ports: IdentityPorts, *, username: str, password: str, mobile: str, accepted_agreement_version: int | None = None
+) -> dict:
     e164 = normalise_mainland_mobile(mobile)
     password_hash = await asyncio.to_thread(ports.hasher.hash, password)
     account_id = uuid.uuid4()
@@ -112,6 +115,8 @@ async def register(ports: IdentityPorts, *, username: str, password: str, mobile
         )
         if not created:
             raise UsernameTaken(f"The username {username!r} is taken.")
+        if accepted_agreement_version is not None:
+            await agreement.accept(conn, account_id, accepted_agreement_version)  # MB-6.2
         await enqueue(
             conn,
             topic=events.ACCOUNT_TOPIC,

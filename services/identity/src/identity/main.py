@@ -8,12 +8,11 @@ from pathlib import Path
 from fastapi import FastAPI
 from kit.service import Runtime, ServiceSpec, create_service_app
 
-from identity import events
+from identity import agreement, events
 from identity.api import router
 from identity.domain import SubjectType
 from identity.handlers import IdentityPorts
 from identity.idcheck import IdentityCheckClient
-from identity.pii import PersonalDataVault
 from identity.realname import notify_expired_verifications
 from identity.settings import IdentitySettings
 from identity.sms import SmsSender
@@ -32,11 +31,10 @@ def build_app(settings: IdentitySettings | None = None) -> FastAPI:
     )
 
     async def on_ready(runtime: Runtime, app: FastAPI) -> None:
+        await agreement.seed_if_empty(runtime.pool)
         app.state.ports = IdentityPorts(
             pool=runtime.pool,
-            vault=PersonalDataVault(
-                settings.pii_encryption_key.get_secret_value(), settings.pii_lookup_key.get_secret_value()
-            ),
+            vault=settings.vault(),
             hasher=settings.password_hasher(),
             issuer=issuer,
             sms=SmsSender(settings.sms_gateway_url),

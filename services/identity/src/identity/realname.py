@@ -21,7 +21,7 @@ from kit.problems import Conflict, NotFound
 from kit.service import Runtime
 from qinglang.identity.v1 import account_pb2
 
-from identity import events
+from identity import events, store
 from identity.domain import AlreadyVerified, PhoneNotConfirmed, SubjectType, VerifiedIdentity, validate_identity
 from identity.handlers import ID_NUMBER, LEGAL_NAME, IdentityPorts, issue_token
 from identity.idcheck import CheckResult, IdentityCheckUnavailable, IdentityMismatch, IdentityUnknown
@@ -133,11 +133,7 @@ async def verify_real_name(
                 renewal=current is not None,
             ),
         )
-        account = await conn.fetchrow(
-            """SELECT a.*, r.subject_type, r.verified_at, r.province_code, r.expires_at FROM account a
-               JOIN real_name_verification r ON r.account_id = a.id WHERE a.id = $1""",
-            account_id,
-        )
+        account = await store.account_by_id(conn, account_id)
     return {
         "subject_type": identity.subject_type,
         "province_code": identity.province_code,

@@ -11,6 +11,9 @@ class AccountCreate(BaseModel):
     username: str = Field(min_length=3, max_length=32, pattern=r"^[A-Za-z0-9_]+$")
     password: str = Field(min_length=10, max_length=256)
     mobile: str = Field(min_length=5, max_length=20, description="Mainland China mobile number, e.g. +8613800138000")
+    accepted_agreement_version: int | None = Field(
+        default=None, ge=1, description="the service agreement version accepted (MB-6.2; GET /v1/identity/agreement)"
+    )
 
 
 class AccountRead(BaseModel):
@@ -73,3 +76,20 @@ class RealNameRead(BaseModel):
     # A fresh access token that carries the verified status, so publishing works at once.
     access_token: str
     expires_in: int
+
+
+class AgreementRead(BaseModel):
+    version: int
+    title: str
+    body: str
+    sha256: str
+    published_at: str
+
+
+class AgreementAccept(BaseModel):
+    version: int = Field(ge=1)
+
+
+class AgreementCreate(BaseModel):
+    title: str = Field(min_length=3, max_length=200)
+    body: str = Field(min_length=10, max_length=100_000)

@@ -6,6 +6,8 @@ from argon2 import PasswordHasher, Type
 from kit.settings import KitSettings
 from pydantic import Field, SecretStr, field_validator
 
+from identity.pii import PersonalDataVault
+
 
 class PasswordSettings(KitSettings):
     """What the operator commands need: the database and the password hashing cost."""
@@ -32,6 +34,16 @@ class IdentitySettings(PasswordSettings):
     # AES-256-GCM key for personal data at rest, and the HMAC key of its lookup hashes (base64, 32 bytes).
     pii_encryption_key: SecretStr
     pii_lookup_key: SecretStr
+    # Key rotation (MB-7.3): keys retired from PII_ENCRYPTION_KEY, comma-separated base64; values sealed
+    # with them stay readable until `python -m identity.cli rewrap-personal-data` moved them.
+    pii_retired_keys: SecretStr = SecretStr("")
+
+    def vault(self) -> PersonalDataVault:
+        retired = tuple(k.strip() for k in self.pii_retired_keys.get_secret_value().split(",") if k.strip())
+        return PersonalDataVault(
+            self.pii_encryption_key.get_secret_value(), self.pii_lookup_key.get_secret_value(), retired
+        )
+
     sms_gateway_url: str = "http://127.0.0.1:8025"
     otp_ttl_s: int = 300
     otp_max_attempts: int = 5

@@ -29,11 +29,17 @@ async def insert_account(
     return bool(row)
 
 
+# An account with what its token says: real name (MB-7.1, MB-7.2) and the agreement in force (MB-6.2).
+ACCOUNT_COLUMNS = """a.*, r.subject_type, r.verified_at, r.province_code, r.expires_at,
+    EXISTS (SELECT 1 FROM agreement_acceptance g WHERE g.account_id = a.id
+             AND g.version = (SELECT max(version) FROM service_agreement)) AS tos"""
+
+
 async def account_by_username(conn: asyncpg.Connection, username: str) -> asyncpg.Record | None:
     return await conn.fetchrow(
-        """SELECT a.*, r.subject_type, r.verified_at, r.province_code, r.expires_at FROM account a
+        f"""SELECT {ACCOUNT_COLUMNS} FROM account a
            LEFT JOIN real_name_verification r ON r.account_id = a.id
-           WHERE lower(a.username) = lower($1)""",
+           WHERE lower(a.username) = lower($1)""",  # noqa: S608 - fixed columns, values are parameters
         username,
     )
 
@@ -43,7 +49,7 @@ async def account_by_id(
 ) -> asyncpg.Record | None:
     lock = " FOR UPDATE OF a" if for_update else ""
     return await conn.fetchrow(
-        f"""SELECT a.*, r.subject_type, r.verified_at, r.province_code, r.expires_at FROM account a
+        f"""SELECT {ACCOUNT_COLUMNS} FROM account a
             LEFT JOIN real_name_verification r ON r.account_id = a.id
             WHERE a.id = $1{lock}""",  # noqa: S608 - a fixed clause, no input
         account_id,
