@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from datetime import datetime
 from enum import StrEnum
 
 from kit.auth import Principal
@@ -38,6 +39,40 @@ class UnavailableForLegalReasons(DomainError):
 class AgreementRequired(Forbidden):
     type = "agreement-required"
     title = "Service agreement not accepted"
+
+
+class AccountClosed(Forbidden):
+    type = "account-closed"
+    title = "Account closed"
+
+
+class UpdatesSuspended(Forbidden):
+    type = "updates-suspended"
+    title = "Updates suspended"
+
+
+class CreditTooLow(Forbidden):
+    type = "credit-too-low"
+    title = "Credit too low to publish"
+
+
+def check_standing(standing, now: datetime) -> None:
+    """PA-13.1 / MB-9: identity's sanctions and credit limits, enforced as soon as they are announced."""
+    if standing is None:
+        return
+    if standing["closed"]:
+        raise AccountClosed("This account was closed for serious violations.", requirement="PA-13.1")
+    if standing["suspended_until"] is not None and standing["suspended_until"] > now:
+        raise UpdatesSuspended(
+            f"Updates are suspended until {standing['suspended_until'].isoformat()}.",
+            requirement="PA-13.1",
+            suspended_until=standing["suspended_until"].isoformat(),
+        )
+    if "no_posting" in standing["limits"]:
+        raise CreditTooLow(
+            f"Your credit level ({standing['credit_level']}) does not allow publishing (GET /v1/accounts/me/credit).",
+            requirement="MB-9",
+        )
 
 
 class RealNameExpired(Forbidden):

@@ -6,6 +6,9 @@ POST_TOPIC = "content.post.v1"
 SOURCE = "/qinglang/content"
 POST_CREATED = "qinglang.content.post.created.v1"
 
+ACCOUNT_TOPIC = "identity.account.v1"
+STANDING_CHANGED = "qinglang.identity.account.standing_changed.v1"
+
 DECISION_TOPIC = "moderation.decision.v1"
 DECISION_APPROVED = "qinglang.moderation.decision.approved.v1"
 DECISION_HELD = "qinglang.moderation.decision.held.v1"

@@ -16,6 +16,7 @@ from kit.outbox import OutboxRow, enqueue_row, outbox_row
 from kit.problems import NotFound
 from kit.service import Runtime
 from qinglang.content.v1 import post_pb2
+from qinglang.identity.v1 import standing_pb2
 from qinglang.moderation.v1 import decision_pb2
 
 from content import events, store
@@ -24,6 +25,7 @@ from content.domain import (
     UnavailableForLegalReasons,
     check_length,
     check_may_publish,
+    check_standing,
     snapshot_sha256,
     visible_to,
 )
@@ -70,9 +72,10 @@ async def create_post(
     pool: asyncpg.Pool, settings: ContentSettings, principal: Principal, *, text: str, idempotency_key: str | None
 ) -> tuple[asyncpg.Record, bool]:
     """Accept a post for moderation; returns (post, created). A repeated idempotency key returns the first."""
-    check_may_publish(principal)  # MB-7.1
+    check_may_publish(principal)  # MB-7.1, MB-7.2, MB-6.2
     text = check_length(text, settings.post_max_chars)
     author_id = uuid.UUID(principal.subject)
+    check_standing(await store.author_standing(pool, author_id), datetime.now(UTC))  # PA-13.1, MB-9
     post_id, now = uuid.uuid4(), datetime.now(UTC)
     province = str(principal.claim("prov") or "")
     registered_at = datetime.fromtimestamp(principal.claim("reg"), UTC) if principal.claim("reg") else None
@@ -131,6 +134,22 @@ async def on_approvals(conn: asyncpg.Connection, events: list[Event]) -> None:
             for d in decisions
             if d.outcome == decision_pb2.OUTCOME_APPROVE
         ],
+    )
+
+
+async def on_standing_changed(conn: asyncpg.Connection, event: Event) -> None:
+    """Hold the author's latest standing; an older or repeated version changes nothing."""
+    standing = event.parse(standing_pb2.AccountStandingChanged)
+    await store.note_standing(
+        conn,
+        account_id=uuid.UUID(standing.account_id),
+        version=standing.version,
+        credit_level=standing.credit_level,
+        limits=list(standing.limits),
+        suspended_until=standing.suspended_until.ToDatetime(tzinfo=UTC)
+        if standing.HasField("suspended_until")
+        else None,
+        closed=standing.closed,
     )
 
 

@@ -10,7 +10,14 @@ from kit.service import ServiceSpec, create_service_app
 
 from content import events
 from content.api import router
-from content.handlers import on_approvals, on_held, on_labelled, on_stop, reannounce_waiting_posts
+from content.handlers import (
+    on_approvals,
+    on_held,
+    on_labelled,
+    on_standing_changed,
+    on_stop,
+    reannounce_waiting_posts,
+)
 from content.settings import ContentSettings
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
@@ -38,7 +45,13 @@ def build_app(settings: ContentSettings | None = None) -> FastAPI:
                     },
                     batch_handlers={events.DECISION_APPROVED: on_approvals},
                     fetch_max_wait_ms=settings.decision_fetch_max_wait_ms,
-                )
+                ),
+                Subscription(
+                    group="content.accounts",
+                    topics=(events.ACCOUNT_TOPIC,),
+                    handlers={events.STANDING_CHANGED: on_standing_changed},
+                    fetch_max_wait_ms=settings.decision_fetch_max_wait_ms,
+                ),
             ],
             background=[reannounce_waiting_posts],
         )

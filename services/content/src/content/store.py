@@ -143,3 +143,33 @@ async def claim_waiting_posts(conn: asyncpg.Connection, *, older_than_s: float, 
         older_than_s,
         limit,
     )
+
+
+async def author_standing(conn: asyncpg.Connection | asyncpg.Pool, author_id: uuid.UUID) -> asyncpg.Record | None:
+    return await conn.fetchrow("SELECT * FROM author_standing WHERE account_id = $1", author_id)
+
+
+async def note_standing(
+    conn: asyncpg.Connection,
+    *,
+    account_id: uuid.UUID,
+    version: int,
+    credit_level: str,
+    limits: list[str],
+    suspended_until: datetime | None,
+    closed: bool,
+) -> None:
+    await conn.execute(
+        """INSERT INTO author_standing (account_id, version, credit_level, limits, suspended_until, closed)
+           VALUES ($1, $2, $3, $4, $5, $6)
+           ON CONFLICT (account_id) DO UPDATE SET version = EXCLUDED.version, credit_level = EXCLUDED.credit_level,
+                  limits = EXCLUDED.limits, suspended_until = EXCLUDED.suspended_until, closed = EXCLUDED.closed,
+                  updated_at = now()
+            WHERE author_standing.version < EXCLUDED.version""",
+        account_id,
+        version,
+        credit_level,
+        limits,
+        suspended_until,
+        closed,
+    )

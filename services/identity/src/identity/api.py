@@ -8,8 +8,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, status
 from kit.auth import CurrentPrincipal, Principal, staff_with
 from kit.db import transaction
+from kit.problems import NotFound
+from pydantic import BaseModel, Field
 
-from identity import agreement, handlers, realname, staff, store
+from identity import agreement, handlers, realname, staff, standing, store
 from identity.handlers import IdentityPorts
 from identity.schemas import (
     AccountCreate,
@@ -26,6 +28,8 @@ from identity.schemas import (
 
 router = APIRouter(tags=["identity"])
 AgreementEditor = Annotated[Principal, staff_with("operator", "chief_editor", requirement="MB-6.2")]
+AppealReviewer = Annotated[Principal, staff_with("senior_reviewer", "chief_editor", requirement="PA-6.2")]
+AnyStaff = Annotated[Principal, staff_with()]
 
 
 def _ports(request: Request) -> IdentityPorts:
@@ -122,3 +126,39 @@ async def create_staff_token(body: TokenCreate, ports: Ports) -> dict:
 async def jwks(ports: Ports) -> dict:
     """The public keys access tokens are signed with (RFC 7517)."""
     return ports.issuer.jwks()
+
+
+class ReversalCreate(BaseModel):
+    note: str = Field(min_length=3, max_length=2000)
+
+
+def _standing_read(view: dict, entries: list[dict]) -> dict:
+    until = view["suspended_until"]
+    return {**view, "suspended_until": until.isoformat() if until else None, "ledger": entries}
+
+
+@router.get("/v1/accounts/me/credit")
+async def read_my_credit(principal: CurrentPrincipal, ports: Ports) -> dict:
+    """Your credit score, level and the limits in force, your active sanctions with their legal basis,
+    and every ledger entry with its cause (MB-9, MB-15, PA-6.2, PA-13.1)."""
+    account_id = uuid.UUID(principal.subject)
+    async with ports.pool.acquire() as conn:
+        view = await standing.standing_view(conn, ports.credit, account_id)
+        return _standing_read(view, await standing.ledger(conn, account_id))
+
+
+@router.get("/v1/identity/staff/accounts/{account_id}/standing")
+async def read_standing(account_id: uuid.UUID, principal: AnyStaff, ports: Ports) -> dict:
+    async with ports.pool.acquire() as conn:
+        if await conn.fetchval("SELECT 1 FROM account WHERE id = $1", account_id) is None:
+            raise NotFound("No such account.")
+        view = await standing.standing_view(conn, ports.credit, account_id)
+        return _standing_read(view, await standing.ledger(conn, account_id))
+
+
+@router.post("/v1/identity/staff/credit-entries/{entry_id}/reversal")
+async def reverse_credit_entry(entry_id: int, body: ReversalCreate, principal: AppealReviewer, ports: Ports) -> dict:
+    """An appeal upheld (senior reviewer or chief editor): the penalty is reversed by a new entry and
+    the sanction it caused is lifted; content enforces the change at once."""
+    view = await standing.reverse(ports.pool, ports.credit, entry_id, by=principal.actor, note=body.note)
+    return _standing_read(view, [])

@@ -7,3 +7,8 @@ SOURCE = "/qinglang/identity"
 ACCOUNT_REGISTERED = "qinglang.identity.account.registered.v1"
 REAL_NAME_VERIFIED = "qinglang.identity.account.real_name_verified.v1"
 REAL_NAME_EXPIRED = "qinglang.identity.account.real_name_expired.v1"
+STANDING_CHANGED = "qinglang.identity.account.standing_changed.v1"
+SUBJECT_BLACKLISTED = "qinglang.identity.account.subject_blacklisted.v1"
+
+DECISION_TOPIC = "moderation.decision.v1"
+TRANSMISSION_STOPPED = "qinglang.moderation.decision.transmission_stopped.v1"

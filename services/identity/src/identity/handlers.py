@@ -15,10 +15,11 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from google.protobuf.timestamp_pb2 import Timestamp
 from kit.db import transaction
 from kit.outbox import enqueue
-from kit.problems import Conflict, DomainError, NotFound, Unauthorized
+from kit.problems import Conflict, DomainError, Forbidden, NotFound, Unauthorized
 from qinglang.identity.v1 import account_pb2
 
 from identity import agreement, events, store
+from identity.credit import CreditPolicy
 from identity.domain import (
     SubjectType,
     mask_mobile,
@@ -40,6 +41,11 @@ class UsernameTaken(Conflict):
     title = "Username taken"
 
 
+class AccountClosed(Forbidden):
+    type = "account-closed"
+    title = "Account closed"
+
+
 class CodeRejected(DomainError):
     status = 422
     type = "code-rejected"
@@ -58,6 +64,7 @@ class IdentityPorts:
     idcheck: IdentityCheckClient
     real_name_valid: timedelta
     account_caps: dict[SubjectType, int]
+    credit: CreditPolicy
 
 
 def _ts(moment: datetime) -> Timestamp:
@@ -141,6 +148,8 @@ async def sign_in(ports: IdentityPorts, *, username: str, password: str) -> str:
         await asyncio.to_thread(ports.hasher.verify, row["password_hash"], password)
     except (VerificationError, InvalidHashError) as exc:
         raise Unauthorized("Username or password is wrong.") from exc
+    if row["closed_at"] is not None:
+        raise AccountClosed("This account was closed for serious violations.", requirement="PA-13.1")
     return issue_token(ports, row)
 
 

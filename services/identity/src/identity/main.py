@@ -6,6 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from fastapi import FastAPI
+from kit.bus import Subscription
 from kit.service import Runtime, ServiceSpec, create_service_app
 
 from identity import agreement, events
@@ -16,6 +17,7 @@ from identity.idcheck import IdentityCheckClient
 from identity.realname import notify_expired_verifications
 from identity.settings import IdentitySettings
 from identity.sms import SmsSender
+from identity.standing import good_standing_loop, stop_handler
 from identity.tokens import TokenIssuer
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
@@ -52,6 +54,7 @@ def build_app(settings: IdentitySettings | None = None) -> FastAPI:
                 SubjectType.ORGANIZATION: settings.accounts_per_organization,
                 SubjectType.FOREIGN_ORGANIZATION: settings.accounts_per_foreign_organization,
             },
+            credit=settings.credit_policy,
         )
 
     app = create_service_app(
@@ -64,7 +67,17 @@ def build_app(settings: IdentitySettings | None = None) -> FastAPI:
             routers=[router],
             produces=[events.ACCOUNT_TOPIC],
             on_ready=on_ready,
-            background=[notify_expired_verifications],
+            background=[
+                notify_expired_verifications,
+                good_standing_loop(settings.credit_policy, settings.good_standing_interval_s),
+            ],
+            subscriptions=[
+                Subscription(
+                    group="identity.decisions",
+                    topics=(events.DECISION_TOPIC,),
+                    handlers={events.TRANSMISSION_STOPPED: stop_handler(settings.credit_policy)},
+                )
+            ],
         )
     )
     # Identity verifies its own tokens with its own key: no HTTP round trip to itself.

@@ -17,7 +17,7 @@ import asyncpg
 from google.protobuf.timestamp_pb2 import Timestamp
 from kit.db import transaction
 from kit.outbox import enqueue
-from kit.problems import Conflict, NotFound
+from kit.problems import Conflict, Forbidden, NotFound
 from kit.service import Runtime
 from qinglang.identity.v1 import account_pb2
 
@@ -38,6 +38,11 @@ _SUBJECT_TYPES = {
 class AccountCapReached(Conflict):
     type = "account-cap-reached"
     title = "Account cap reached"
+
+
+class SubjectBlacklisted(Forbidden):
+    type = "subject-blacklisted"
+    title = "Subject blacklisted"
 
 
 class DifferentSubject(Conflict):
@@ -165,6 +170,11 @@ async def _preconditions(
                 "Renew the verification with the identity the account was verified with.", requirement="MB-7.2"
             )
         return existing
+    if await conn.fetchval("SELECT 1 FROM blacklist WHERE subject_lookup = $1", lookup):
+        raise SubjectBlacklisted(
+            "This subject is blacklisted after serious violations and may not register again.",
+            requirement="PA-13.2",
+        )
     cap = ports.account_caps[identity.subject_type]
     others = await conn.fetchval(
         "SELECT count(*) FROM real_name_verification WHERE id_number_lookup = $1 AND account_id <> $2",

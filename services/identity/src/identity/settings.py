@@ -6,6 +6,7 @@ from argon2 import PasswordHasher, Type
 from kit.settings import KitSettings
 from pydantic import Field, SecretStr, field_validator
 
+from identity.credit import CreditPolicy
 from identity.pii import PersonalDataVault
 
 
@@ -59,6 +60,10 @@ class IdentitySettings(PasswordSettings):
     accounts_per_individual: int = Field(default=5, ge=1)
     accounts_per_organization: int = Field(default=50, ge=1)
     accounts_per_foreign_organization: int = Field(default=20, ge=1)
+    # MB-9 / MB-15 / PA-6.2 / PA-13: credit start, levels and their limits, penalties, restoration and
+    # the sanctions ladder, as JSON (see identity/credit.py for the default, Weibo's published rule).
+    credit_policy: CreditPolicy = Field(default_factory=CreditPolicy)
+    good_standing_interval_s: float = Field(default=3600.0, gt=0)
 
     @field_validator("pii_encryption_key", "pii_lookup_key")
     @classmethod

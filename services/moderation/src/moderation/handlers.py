@@ -15,7 +15,7 @@ from kit.cloudevents import Event
 from kit.db import transaction
 from kit.service import Runtime
 from qinglang.content.v1 import post_pb2
-from qinglang.identity.v1 import account_pb2
+from qinglang.identity.v1 import account_pb2, standing_pb2
 from qinglang.regulator.v1 import report_pb2
 
 from moderation import policy_store, store
@@ -115,6 +115,12 @@ async def on_account_registered(conn: asyncpg.Connection, event: Event) -> None:
 async def on_real_name_verified(conn: asyncpg.Connection, event: Event) -> None:
     message = event.parse(account_pb2.RealNameVerified)
     await policy_store.note_standing(conn, uuid.UUID(message.account_id), province_code=message.province_code)
+
+
+async def on_standing_changed(conn: asyncpg.Connection, event: Event) -> None:
+    """MB-9: route by the author's credit as identity keeps it."""
+    standing = event.parse(standing_pb2.AccountStandingChanged)
+    await policy_store.note_standing(conn, uuid.UUID(standing.account_id), credit=standing.credit_score)
 
 
 def policy_published_handler(holder: PolicyHolder) -> Handler:

@@ -21,6 +21,7 @@ from moderation.handlers import (
     on_account_registered,
     on_real_name_verified,
     on_report_filed,
+    on_standing_changed,
     policy_published_handler,
     posts_created_handler,
     reannounce_unreported_stops,
@@ -75,6 +76,7 @@ def build_app(settings: ModerationSettings | None = None) -> FastAPI:
                     handlers={
                         events.ACCOUNT_REGISTERED: on_account_registered,
                         events.REAL_NAME_VERIFIED: on_real_name_verified,
+                        events.STANDING_CHANGED: on_standing_changed,
                     },
                 ),
                 # Every process reloads on a policy change: a consumer group of its own.

@@ -11,3 +11,4 @@ TRANSMISSION_STOPPED = "qinglang.moderation.decision.transmission_stopped.v1"
 
 ACCOUNT_TOPIC = "identity.account.v1"
 REAL_NAME_VERIFIED = "qinglang.identity.account.real_name_verified.v1"
+SUBJECT_BLACKLISTED = "qinglang.identity.account.subject_blacklisted.v1"

@@ -10,6 +10,8 @@ from kit.service import ServiceSpec, create_service_app
 
 from regulator_gateway import events
 from regulator_gateway.api import router
+from regulator_gateway.filings import on_subject_blacklisted
+from regulator_gateway.filings import router as filings_router
 from regulator_gateway.handlers import on_decision, on_real_name_verified
 from regulator_gateway.settings import RegulatorGatewaySettings
 
@@ -26,7 +28,7 @@ def build_app(settings: RegulatorGatewaySettings | None = None) -> FastAPI:
             "each office seeing its own jurisdiction (MB-16.1). Authenticate with the office's API key.",
             settings=settings,
             migrations_dir=MIGRATIONS,
-            routers=[router],
+            routers=[router, filings_router],
             produces=[events.REPORT_TOPIC],
             subscriptions=[
                 Subscription(
@@ -37,7 +39,10 @@ def build_app(settings: RegulatorGatewaySettings | None = None) -> FastAPI:
                 Subscription(
                     group="regulator-gateway.accounts",
                     topics=(events.ACCOUNT_TOPIC,),
-                    handlers={events.REAL_NAME_VERIFIED: on_real_name_verified},
+                    handlers={
+                        events.REAL_NAME_VERIFIED: on_real_name_verified,
+                        events.SUBJECT_BLACKLISTED: on_subject_blacklisted,
+                    },
                 ),
             ],
         )

@@ -1,0 +1,80 @@
+"""Filings with the regulator beyond reports of stopped content: the blacklist (PA-13.2), and the
+place where verified accounts (MB-10.1), grading rules (MB-9) and multi-account operators (PA-7.3)
+are filed. Each office sees the filings of its province (MB-16.1); every access is recorded."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import datetime
+from typing import Annotated
+
+import asyncpg
+from fastapi import APIRouter, Query, Request
+from kit.cloudevents import Event
+from pydantic import BaseModel
+from qinglang.identity.v1 import standing_pb2
+
+from regulator_gateway.offices import NATIONAL, CurrentOffice
+
+router = APIRouter(tags=["regulator"])
+
+
+async def on_subject_blacklisted(conn: asyncpg.Connection, event: Event) -> None:
+    listed = event.parse(standing_pb2.SubjectBlacklisted)
+    await conn.execute(
+        """INSERT INTO filing (id, event_id, kind, account_id, province_code, legal_basis, details)
+           VALUES ($1, $2, 'blacklist', $3, $4, $5, $6) ON CONFLICT (event_id) DO NOTHING""",
+        uuid.uuid4(),
+        event.id,
+        uuid.UUID(listed.account_id),
+        listed.province_code or None,
+        list(listed.legal_basis),
+        json.dumps(
+            {
+                "blacklist_id": listed.blacklist_id,
+                "reason": listed.reason,
+                "listed_at": listed.listed_at.ToDatetime().isoformat() + "Z",
+            }
+        ),
+    )
+
+
+class FilingRead(BaseModel):
+    id: str
+    kind: str
+    account_id: str | None
+    province_code: str | None
+    legal_basis: list[str]
+    details: dict
+    filed_at: datetime
+
+
+@router.get("/v1/regulator/filings", response_model=list[FilingRead])
+async def list_filings(
+    office: CurrentOffice,
+    request: Request,
+    kind: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> list[dict]:
+    """Filings in the office's jurisdiction, oldest first (`kind`: blacklist, ...)."""
+    rows = await request.app.state.runtime.pool.fetch(
+        """SELECT * FROM filing WHERE ($1 OR province_code = $2) AND ($3::text IS NULL OR kind = $3)
+           ORDER BY filed_at, id LIMIT $4""",
+        office.jurisdiction == NATIONAL,
+        office.jurisdiction,
+        kind,
+        limit,
+    )
+    return [
+        {
+            "id": str(r["id"]),
+            "kind": r["kind"],
+            "account_id": str(r["account_id"]) if r["account_id"] else None,
+            "province_code": r["province_code"],
+            "legal_basis": list(r["legal_basis"]),
+            "details": json.loads(r["details"]),
+            "filed_at": r["filed_at"],
+        }
+        for r in rows
+    ]

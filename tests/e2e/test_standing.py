@@ -1,0 +1,151 @@
+"""Credit, sanctions and the blacklist (MB-9, MB-15, PA-6.2, PA-13): moderation's stops cost credit and
+climb the sanctions ladder; content enforces each step at once (same token); an appeal reverses an
+entry; closure blacklists the subject, refuses its re-registration and is filed with the regulator."""
+
+from __future__ import annotations
+
+import uuid
+
+import httpx
+import pytest
+from devstack.cli import create_regulator_office
+from devstack.stack import StackInfo
+from devstack.testing import poll
+from journeys import Flow, User, resident_id
+
+PROHIBITED = "网络赌博，私聊"  # a sample-lexicon stop term
+
+
+def stopped(gateway: httpx.Client, post_id: str) -> bool:
+    return gateway.get(f"/v1/posts/{post_id}").status_code == 451
+
+
+def credit(gateway: httpx.Client, user: User) -> dict:
+    response = gateway.get("/v1/accounts/me/credit", headers=user.auth)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def violate(flow: Flow, user: User, expected_stops: int) -> dict:
+    """Post prohibited content; once it is stopped, wait for identity's ledger to count it."""
+    post = flow.post(user, f"{PROHIBITED} {uuid.uuid4().hex[:6]}")
+    poll(lambda: stopped(flow.gw, post["id"]), what="the stop of transmission")
+    return poll(
+        lambda: (
+            (c := credit(flow.gw, user))
+            and sum(1 for e in c["ledger"] if e["cause"] in ("stop_transmission", "rumour")) == expected_stops
+            and c
+        ),
+        what=f"violation {expected_stops} in the ledger",
+    )
+
+
+def post_status(flow: Flow, user: User) -> httpx.Response:
+    return flow.gw.post("/v1/posts", headers=user.auth, json={"text": f"普通的一天 {uuid.uuid4().hex[:6]}"})
+
+
+@pytest.mark.requirement("PA-13.1")
+@pytest.mark.requirement("MB-15")
+def test_the_sanctions_ladder_is_enforced_at_once_and_an_appeal_reverses_it(flow: Flow) -> None:
+    user = flow.verified_user()
+    first = violate(flow, user, 1)
+    assert first["credit_score"] == 110 and first["credit_level"] == "A"
+    entry = next(e for e in first["ledger"] if e["cause"] == "stop_transmission")
+    assert entry["delta"] == -10 and {"MB-12.2", "PA-13.1"} <= set(entry["legal_basis"])
+    assert [s["kind"] for s in first["sanctions"]] == ["warning"]
+
+    second = violate(flow, user, 2)
+    assert second["credit_score"] == 100 and second["credit_level"] == "B"
+    assert {"no_reposts", "no_comments"} <= set(second["limits"])
+    assert post_status(flow, user).status_code == 201  # restricted features, posting still allowed
+
+    third = violate(flow, user, 3)
+    assert "suspend_updates" in [s["kind"] for s in third["sanctions"]] and third["suspended_until"]
+    # Content refuses at once, with the token the user already holds.
+    refused = poll(lambda: (r := post_status(flow, user)).status_code == 403 and r, what="the suspension enforced")
+    assert refused.json()["type"].endswith("/updates-suspended") and refused.json()["requirement"] == "PA-13.1"
+
+    # An appeal upheld by a senior reviewer reverses the third penalty and lifts its suspension.
+    senior = flow.staff("senior_reviewer")
+    penalty = [e for e in third["ledger"] if e["cause"] == "stop_transmission"][-1]
+    reviewer = flow.staff("reviewer")
+    assert (
+        flow.gw.post(
+            f"/v1/identity/staff/credit-entries/{penalty['id']}/reversal", headers=reviewer.auth, json={"note": "no"}
+        ).status_code
+        == 403
+    )
+    reversed_ = flow.gw.post(
+        f"/v1/identity/staff/credit-entries/{penalty['id']}/reversal",
+        headers=senior.auth,
+        json={"note": "the post quoted a news report"},
+    )
+    assert reversed_.status_code == 200, reversed_.text
+    assert reversed_.json()["credit_score"] == 100 and reversed_.json()["suspended_until"] is None
+    poll(lambda: post_status(flow, user).status_code == 201, what="posting allowed again after the appeal")
+    ledger = credit(flow.gw, user)["ledger"]
+    assert ledger[-1]["cause"] == "appeal_upheld" and ledger[-1]["reverses"] == penalty["id"]
+    assert ledger[-1]["created_by"].startswith("staff:")
+
+
+@pytest.mark.requirement("PA-13.2")
+def test_closure_blacklists_the_subject_refuses_it_again_and_tells_the_regulator(
+    flow: Flow, platform: StackInfo
+) -> None:
+    number = resident_id(region="110108")
+    user = flow.register()
+    flow.confirm_phone(user)
+    verified = flow.verify_real_name(user, number)
+    user.token = verified.json()["access_token"]
+    chief = flow.staff("chief_editor")
+    marker = uuid.uuid4().hex[:6]
+    rumour = f"网传本市明天起全面停电一周，各单位停工停课，请互相转告{marker}"
+    early = flow.post(user, rumour)  # published now; a rumour registered later stops it (the fourth stop)
+    poll(lambda: flow.gw.get(f"/v1/posts/{early['id']}").status_code == 200, what="the early post published")
+    for count in (1, 2, 3):
+        violate(flow, user, count)
+    registered = flow.gw.post(
+        "/v1/moderation/rumours",
+        headers=chief.auth,
+        json={
+            "canonical_text": rumour,
+            "refutation_text": "供电公司：无任何停电计划。",
+            "refutation_url": "https://example.gov.cn/piyao/power",
+            "authority": "供电公司",
+            "action": "stop",
+            "reason": "fabricated, disturbing public order",
+        },
+    )
+    assert registered.status_code == 201
+    poll(lambda: stopped(flow.gw, early["id"]), what="the retro-scan's stop")
+    closed = poll(lambda: (c := credit(flow.gw, user))["closed"] and c, what="the account closed")
+    assert "close" in [s["kind"] for s in closed["sanctions"]]
+
+    refused = poll(lambda: (r := post_status(flow, user)).status_code == 403 and r, what="closure enforced")
+    assert refused.json()["type"].endswith("/account-closed")
+    sign_in = flow.gw.post("/v1/tokens", json={"username": user.username, "password": "a long enough password"})
+    assert sign_in.status_code == 403 and sign_in.json()["requirement"] == "PA-13.1"
+
+    again = flow.register()
+    flow.confirm_phone(again)
+    blocked = flow.verify_real_name(again, number)
+    assert blocked.status_code == 403
+    assert blocked.json()["type"].endswith("/subject-blacklisted") and blocked.json()["requirement"] == "PA-13.2"
+
+    beijing = create_regulator_office(
+        platform.database_urls["regulator-gateway"], name="Beijing", jurisdiction="110000"
+    )
+    filings = poll(
+        lambda: [
+            f
+            for f in flow.gw.get(
+                "/v1/regulator/filings",
+                headers={"Authorization": f"Bearer {beijing['api_key']}"},
+                params={"kind": "blacklist"},
+            ).json()
+            if f["account_id"] == user.id
+        ],
+        what="the blacklist filing in Beijing",
+    )
+    assert filings[0]["province_code"] == "110000" and "PA-13.2" in filings[0]["legal_basis"]
+    assert number not in str(filings)  # no personal data in the filing
