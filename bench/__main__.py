@@ -10,6 +10,8 @@ Keys (all numbers measured in this run):
   broker.roundtrip_p50_ms / _p99_ms  raw produce -> consume on the same broker, same consumer settings (the floor)
   engine.posts_per_s / engine.raw_posts_per_s / rumour.match_p99_ms / rumour.retro_scan_1m_s /
   moderation.peak_rss_mib         the decision engine's figures and their baselines (see bench/engine.py)
+  identity.sign_ins_per_s / identity.token_checks_per_s / identity.register_to_first_post_p50_ms /
+  _p99_ms                         identity's figures and what bounds them (see bench/identity.py)
 Set BENCH_ENGINE=0 to skip the engine's figures (they add a few minutes: a million stored posts).
 """
 
@@ -38,7 +40,7 @@ from devstack.processes import free_port, spawn, stop, wait_until
 from devstack.stack import SERVICES, Stack, StackConfig, http_ready, parse_workers
 from journeys import Flow
 
-from bench import engine
+from bench import engine, identity
 
 HERE = Path(__file__).resolve().parent
 WRK_SECONDS = int(os.environ.get("BENCH_WRK_SECONDS", "10"))
@@ -293,6 +295,9 @@ def main() -> int:
         results["gateway.wrk_cpu_share"] = round(posts["cpu_share"], 3)
         results["gateway.cpu_share_by_process"] = profile
 
+        print("measuring identity", file=sys.stderr)
+        with httpx.Client(base_url=info.gateway_url, timeout=60) as gw:
+            results.update(identity.run(info, Flow(gw, info)))
         if os.environ.get("BENCH_ENGINE", "1") != "0":
             print("measuring the decision engine", file=sys.stderr)
             with httpx.Client(base_url=info.gateway_url, timeout=60) as gw:

@@ -254,3 +254,31 @@ def test_publishing_needs_the_agreement_in_force(flow: Flow) -> None:
         ).status_code
         == 403
     )
+
+
+@pytest.mark.requirement("PA-9.1")
+@pytest.mark.requirement("MB-7.3")
+def test_staff_reads_of_personal_data_are_recorded_with_who_and_why(flow: Flow) -> None:
+    user = flow.verified_user()
+    operator, reviewer, auditor = flow.staff("operator"), flow.staff("reviewer"), flow.staff("auditor")
+    path = f"/v1/identity/staff/accounts/{user.id}/personal-data"
+    why = "complaint 2026-114 needs the holder contacted"
+    read = flow.gw.get(path, headers=operator.auth, params={"reason": why})
+    assert read.status_code == 200, read.text
+    assert read.json()["mobile"] == user.mobile and read.json()["legal_name"] == "张三"
+    assert flow.gw.get(path, headers=operator.auth).status_code == 422  # no reason, no read
+    assert flow.gw.get(path, headers=reviewer.auth, params={"reason": why}).status_code == 403
+    assert flow.gw.get(path, headers=user.auth, params={"reason": why}).status_code == 403
+
+    listed = flow.gw.get("/v1/identity/staff-actions", headers=auditor.auth, params={"limit": 1000})
+    assert listed.status_code == 200, listed.text
+    actions = listed.json()
+    mine = [a for a in actions if a["path"] == path]
+    assert any(a["reason"] == why and a["actor"].startswith("staff:") and a["allowed"] for a in mine)
+    assert any(not a["allowed"] and "reviewer" in a["roles"] for a in mine)  # refusals are recorded too
+    assert flow.gw.get("/v1/identity/staff-actions", headers=operator.auth).status_code == 403
+
+    # Every service keeps its own record: a reviewer's scan in moderation.
+    flow.gw.post("/v1/moderation/scan", headers=reviewer.auth, json={"text": "今天天气很好"})
+    scans = flow.gw.get("/v1/moderation/staff-actions", headers=auditor.auth).json()
+    assert any(a["path"] == "/v1/moderation/scan" and "reviewer" in a["roles"] for a in scans)

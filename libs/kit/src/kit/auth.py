@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import httpx
 import jwt
-from fastapi import Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from kit.problems import Forbidden, Unauthorized
@@ -134,11 +134,13 @@ def staff_with(*roles: str, requirement: str | None = None) -> Any:
     """A dependency admitting a staff token (`kind: staff`) holding one of `roles` (any staff role
     when none are named). The roles are the services' vocabulary; the kit only checks the claim."""
 
-    async def admit(principal: CurrentPrincipal) -> Principal:
+    async def admit(principal: CurrentPrincipal, request: Request) -> Principal:
         if principal.claim("kind") != "staff":
             raise Forbidden("Staff only: sign in at /v1/identity/staff/tokens.", requirement=requirement)
         held = set(principal.claim("roles", []))
-        if roles and not held & set(roles):
+        allowed = not roles or bool(held & set(roles))
+        await record_staff_action(request, principal, allowed=allowed)
+        if not allowed:
             raise Forbidden(
                 f"This needs the role {' or '.join(roles)}; the token holds {', '.join(sorted(held)) or 'none'}.",
                 requirement=requirement,
@@ -146,3 +148,54 @@ def staff_with(*roles: str, requirement: str | None = None) -> Any:
         return principal
 
     return Depends(admit)
+
+
+async def record_staff_action(
+    request: Request, principal: Principal, *, allowed: bool = True, reason: str | None = None
+) -> None:
+    """Append what a staff member asked of this service to its `staff_action` table (every staff
+    action is recorded, refused ones too); `reason` says why personal data was read."""
+    await request.app.state.runtime.pool.execute(
+        "INSERT INTO staff_action (actor, roles, method, path, allowed, reason) VALUES ($1, $2, $3, $4, $5, $6)",
+        principal.actor,
+        list(principal.claim("roles", [])),
+        request.method,
+        request.url.path,
+        allowed,
+        reason,
+    )
+
+
+def staff_actions_router(prefix: str, *roles: str) -> APIRouter:
+    """`GET {prefix}/staff-actions`: this service's record of staff actions, for the given roles
+    (an auditor, say), newest first."""
+    router = APIRouter(tags=["staff audit"])
+    auditor = staff_with(*roles)  # a default, not an annotation: annotations here are strings
+
+    @router.get(f"{prefix}/staff-actions")
+    async def staff_actions(
+        request: Request,
+        actor: str | None = None,
+        limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+        principal: Principal = auditor,
+    ) -> list[dict]:
+        rows = await request.app.state.runtime.pool.fetch(
+            """SELECT * FROM staff_action WHERE ($1::text IS NULL OR actor = $1) ORDER BY id DESC LIMIT $2""",
+            actor,
+            limit,
+        )
+        return [
+            {
+                "id": r["id"],
+                "actor": r["actor"],
+                "roles": list(r["roles"]),
+                "method": r["method"],
+                "path": r["path"],
+                "allowed": r["allowed"],
+                "reason": r["reason"],
+                "at": r["at"].isoformat(),
+            }
+            for r in rows
+        ]
+
+    return router

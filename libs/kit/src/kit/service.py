@@ -19,7 +19,7 @@ from aiokafka.errors import KafkaError
 from fastapi import APIRouter, FastAPI, Request, Response
 from prometheus_client import make_asgi_app
 
-from kit.auth import TokenVerifier
+from kit.auth import TokenVerifier, staff_actions_router
 from kit.bus import BrokerWatch, EventConsumer, Subscription, create_producer, ensure_topics
 from kit.db import apply_migrations_async, create_pool
 from kit.outbox import OutboxRelay
@@ -56,6 +56,8 @@ class ServiceSpec:
     subscriptions: Sequence[Subscription] = ()
     background: Sequence[BackgroundLoop] = ()
     on_ready: Callable[[Runtime, FastAPI], Awaitable[None]] | None = None
+    # Roles that may read this service's record of staff actions (`{prefix}/staff-actions`).
+    staff_auditors: Sequence[str] = ()
     description: str = ""
 
 
@@ -156,6 +158,8 @@ def create_service_app(spec: ServiceSpec) -> FastAPI:
     )
     install_problem_handlers(app)
     app.include_router(health_router(prefix))
+    if spec.staff_auditors:
+        app.include_router(staff_actions_router(prefix, *spec.staff_auditors))
     for router in spec.routers:
         app.include_router(router)
     app.mount("/metrics", make_asgi_app())

@@ -31,6 +31,7 @@ def build_app(settings: ContentSettings | None = None) -> FastAPI:
             title="Qinglang content",
             description="Posts, their visibility, and stop transmission (MB-12.2).",
             settings=settings,
+            staff_auditors=("auditor", "chief_editor"),
             migrations_dir=MIGRATIONS,
             routers=[router],
             produces=[events.POST_TOPIC],

@@ -5,8 +5,8 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, status
-from kit.auth import CurrentPrincipal, Principal, staff_with
+from fastapi import APIRouter, Depends, Query, Request, status
+from kit.auth import CurrentPrincipal, Principal, record_staff_action, staff_with
 from kit.db import transaction
 from kit.problems import NotFound
 from pydantic import BaseModel, Field
@@ -30,6 +30,7 @@ router = APIRouter(tags=["identity"])
 AgreementEditor = Annotated[Principal, staff_with("operator", "chief_editor", requirement="MB-6.2")]
 AppealReviewer = Annotated[Principal, staff_with("senior_reviewer", "chief_editor", requirement="PA-6.2")]
 AnyStaff = Annotated[Principal, staff_with()]
+PersonalDataReader = Annotated[Principal, staff_with("operator", "chief_editor", requirement="PA-9.1")]
 
 
 def _ports(request: Request) -> IdentityPorts:
@@ -162,3 +163,30 @@ async def reverse_credit_entry(entry_id: int, body: ReversalCreate, principal: A
     the sanction it caused is lifted; content enforces the change at once."""
     view = await standing.reverse(ports.pool, ports.credit, entry_id, by=principal.actor, note=body.note)
     return _standing_read(view, [])
+
+
+@router.get("/v1/identity/staff/accounts/{account_id}/personal-data")
+async def read_personal_data(
+    account_id: uuid.UUID,
+    request: Request,
+    principal: PersonalDataReader,
+    ports: Ports,
+    reason: Annotated[str, Query(min_length=10, max_length=500, description="why it is read (recorded)")],
+) -> dict:
+    """The decrypted personal data of an account (MB-7.3, PA-9.1), for an operator or the chief
+    editor with a stated reason; the read is recorded with who, when and why before anything is
+    decrypted. Nothing of it reaches a log."""
+    await record_staff_action(request, principal, reason=reason)
+    async with ports.pool.acquire() as conn:
+        account = await conn.fetchrow("SELECT phone_ciphertext FROM account WHERE id = $1", account_id)
+        if account is None:
+            raise NotFound("No such account.")
+        real = await conn.fetchrow("SELECT * FROM real_name_verification WHERE account_id = $1", account_id)
+    vault = ports.vault
+    return {
+        "account_id": str(account_id),
+        "mobile": vault.open(account["phone_ciphertext"], purpose=handlers.PHONE),
+        "legal_name": vault.open(real["legal_name_ciphertext"], purpose=handlers.LEGAL_NAME) if real else None,
+        "id_number": vault.open(real["id_number_ciphertext"], purpose=handlers.ID_NUMBER) if real else None,
+        "subject_type": real["subject_type"] if real else None,
+    }

@@ -63,6 +63,7 @@ def build_app(settings: IdentitySettings | None = None) -> FastAPI:
             title="Qinglang identity",
             description="Accounts, mobile confirmation, real-name verification (MB-7.1) and access tokens.",
             settings=settings,
+            staff_auditors=("auditor", "chief_editor"),
             migrations_dir=MIGRATIONS,
             routers=[router],
             produces=[events.ACCOUNT_TOPIC],

@@ -55,6 +55,7 @@ def build_app(settings: ModerationSettings | None = None) -> FastAPI:
             title="Qinglang moderation",
             description=__doc__ or "",
             settings=settings,
+            staff_auditors=("auditor", "chief_editor"),
             migrations_dir=MIGRATIONS,
             routers=[router, admin_router],
             produces=[events.DECISION_TOPIC, events.POLICY_TOPIC],

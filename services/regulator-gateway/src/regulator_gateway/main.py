@@ -27,6 +27,7 @@ def build_app(settings: RegulatorGatewaySettings | None = None) -> FastAPI:
             description="The filing API for internet information offices: reports of stopped content (MB-12.2), "
             "each office seeing its own jurisdiction (MB-16.1). Authenticate with the office's API key.",
             settings=settings,
+            staff_auditors=("auditor", "chief_editor"),
             migrations_dir=MIGRATIONS,
             routers=[router, filings_router],
             produces=[events.REPORT_TOPIC],

@@ -22,6 +22,7 @@ def build_app(settings: ReportingSettings | None = None) -> FastAPI:
             title="Qinglang reporting",
             description="Complaints from the public about posts (MB-14 / PA-15.2 / BJ-13).",
             settings=settings,
+            staff_auditors=("auditor", "chief_editor"),
             migrations_dir=MIGRATIONS,
             routers=[router],
             produces=[events.COMPLAINT_TOPIC],
