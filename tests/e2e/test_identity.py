@@ -11,6 +11,7 @@ import httpx
 import psycopg
 import pytest
 from devstack.stack import StackInfo
+from devstack.testing import poll
 from journeys import Flow, User, find_event, resident_id
 from qinglang.identity.v1 import account_pb2
 from stdnum.cn import uscc
@@ -282,3 +283,45 @@ def test_staff_reads_of_personal_data_are_recorded_with_who_and_why(flow: Flow) 
     flow.gw.post("/v1/moderation/scan", headers=reviewer.auth, json={"text": "今天天气很好"})
     scans = flow.gw.get("/v1/moderation/staff-actions", headers=auditor.auth).json()
     assert any(a["path"] == "/v1/moderation/scan" and "reviewer" in a["roles"] for a in scans)
+
+
+@pytest.mark.requirement("PA-9.2")
+def test_a_cancelled_account_goes_at_once_and_its_records_are_purged_after_retention(
+    flow: Flow, platform: StackInfo
+) -> None:
+    user = flow.verified_user()
+    post = flow.post(user, "注销之前的一条")
+    poll(lambda: flow.gw.get(f"/v1/posts/{post['id']}").status_code == 200, what="the post published")
+    wrong = flow.gw.post("/v1/accounts/me/cancellation", headers=user.auth, json={"password": "not the password"})
+    assert wrong.status_code == 401
+    cancelled = flow.gw.post(
+        "/v1/accounts/me/cancellation", headers=user.auth, json={"password": "a long enough password"}
+    )
+    assert cancelled.status_code == 202 and cancelled.json()["legal_basis"] == ["PA-9.2"]
+    # Gone at once: no sign-in, its content no longer served, no new posts even with the old token.
+    sign_in = flow.gw.post("/v1/tokens", json={"username": user.username, "password": "a long enough password"})
+    assert sign_in.status_code == 401
+    poll(lambda: flow.gw.get(f"/v1/posts/{post['id']}").status_code == 404, what="the content withdrawn")
+    refused = flow.gw.post("/v1/posts", headers=user.auth, json={"text": "注销之后"})
+    assert refused.status_code == 403 and refused.json()["requirement"] == "PA-9.2"
+    # The records stay for the retention period (encrypted), then are purged. The test moves the
+    # retention's end into the past (a year passing) instead of waiting for it.
+    with psycopg.connect(platform.database_urls["identity"]) as conn:
+        kept = conn.execute("SELECT length(phone_ciphertext) FROM account WHERE id = %s", (user.id,)).fetchone()
+        assert kept[0] > 0
+        conn.execute("UPDATE account SET purge_after = now() - interval '1 second' WHERE id = %s", (user.id,))
+    with psycopg.connect(platform.database_urls["content"]) as conn:
+        conn.execute("UPDATE post SET purge_after = now() - interval '1 second' WHERE id = %s", (post["id"],))
+
+    def purged() -> bool:
+        with psycopg.connect(platform.database_urls["identity"]) as conn:
+            row = conn.execute(
+                """SELECT a.purged_at, length(a.phone_ciphertext), length(r.legal_name_ciphertext)
+                     FROM account a JOIN real_name_verification r ON r.account_id = a.id WHERE a.id = %s""",
+                (user.id,),
+            ).fetchone()
+        with psycopg.connect(platform.database_urls["content"]) as conn:
+            post_row = conn.execute("SELECT 1 FROM post WHERE id = %s", (post["id"],)).fetchone()
+        return row[0] is not None and row[1] == 0 and row[2] == 0 and post_row is None
+
+    poll(purged, what="personal data and content purged after retention")

@@ -16,6 +16,7 @@ class PostStatus(StrEnum):
     HELD = "held"  # held for human review (MB-6.1): only the author sees it
     PUBLISHED = "published"
     STOPPED = "stopped"  # transmission stopped (MB-12.2): served to nobody, kept as a record
+    WITHDRAWN = "withdrawn"  # its account was cancelled (PA-9.2): served to nobody, deleted after retention
 
 
 class RealNameRequired(Forbidden):
@@ -41,6 +42,11 @@ class AgreementRequired(Forbidden):
     title = "Service agreement not accepted"
 
 
+class AccountCancelled(Forbidden):
+    type = "account-cancelled"
+    title = "Account cancelled"
+
+
 class AccountClosed(Forbidden):
     type = "account-closed"
     title = "Account closed"
@@ -60,6 +66,8 @@ def check_standing(standing, now: datetime) -> None:
     """PA-13.1 / MB-9: identity's sanctions and credit limits, enforced as soon as they are announced."""
     if standing is None:
         return
+    if standing["cancelled_at"] is not None:
+        raise AccountCancelled("This account was cancelled.", requirement="PA-9.2")
     if standing["closed"]:
         raise AccountClosed("This account was closed for serious violations.", requirement="PA-13.1")
     if standing["suspended_until"] is not None and standing["suspended_until"] > now:

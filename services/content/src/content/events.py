@@ -8,6 +8,7 @@ POST_CREATED = "qinglang.content.post.created.v1"
 
 ACCOUNT_TOPIC = "identity.account.v1"
 STANDING_CHANGED = "qinglang.identity.account.standing_changed.v1"
+ACCOUNT_CANCELLED = "qinglang.identity.account.cancelled.v1"
 
 DECISION_TOPIC = "moderation.decision.v1"
 DECISION_APPROVED = "qinglang.moderation.decision.approved.v1"

@@ -16,7 +16,7 @@ from kit.outbox import OutboxRow, enqueue_row, outbox_row
 from kit.problems import NotFound
 from kit.service import Runtime
 from qinglang.content.v1 import post_pb2
-from qinglang.identity.v1 import standing_pb2
+from qinglang.identity.v1 import account_pb2, standing_pb2
 from qinglang.moderation.v1 import decision_pb2
 
 from content import events, store
@@ -151,6 +151,25 @@ async def on_standing_changed(conn: asyncpg.Connection, event: Event) -> None:
         else None,
         closed=standing.closed,
     )
+
+
+async def on_account_cancelled(conn: asyncpg.Connection, event: Event) -> None:
+    """PA-9.2: the account's public content goes at once; deleted after the retention period."""
+    cancelled = event.parse(account_pb2.AccountCancelled)
+    await store.withdraw_author(
+        conn,
+        uuid.UUID(cancelled.account_id),
+        cancelled.cancelled_at.ToDatetime(tzinfo=UTC),
+        cancelled.purge_after.ToDatetime(tzinfo=UTC),
+    )
+
+
+async def purge_withdrawn_posts(runtime: Runtime) -> None:
+    settings: ContentSettings = runtime.settings  # type: ignore[assignment]
+    while True:
+        async with transaction(runtime.pool) as conn:
+            await store.purge_withdrawn(conn)
+        await asyncio.sleep(settings.purge_interval_s)  # a period, not synchronisation
 
 
 async def on_held(conn: asyncpg.Connection, event: Event) -> None:

@@ -11,11 +11,13 @@ from kit.service import ServiceSpec, create_service_app
 from content import events
 from content.api import router
 from content.handlers import (
+    on_account_cancelled,
     on_approvals,
     on_held,
     on_labelled,
     on_standing_changed,
     on_stop,
+    purge_withdrawn_posts,
     reannounce_waiting_posts,
 )
 from content.settings import ContentSettings
@@ -50,11 +52,14 @@ def build_app(settings: ContentSettings | None = None) -> FastAPI:
                 Subscription(
                     group="content.accounts",
                     topics=(events.ACCOUNT_TOPIC,),
-                    handlers={events.STANDING_CHANGED: on_standing_changed},
+                    handlers={
+                        events.STANDING_CHANGED: on_standing_changed,
+                        events.ACCOUNT_CANCELLED: on_account_cancelled,
+                    },
                     fetch_max_wait_ms=settings.decision_fetch_max_wait_ms,
                 ),
             ],
-            background=[reannounce_waiting_posts],
+            background=[reannounce_waiting_posts, purge_withdrawn_posts],
         )
     )
     app.state.settings = settings

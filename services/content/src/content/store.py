@@ -146,7 +146,48 @@ async def claim_waiting_posts(conn: asyncpg.Connection, *, older_than_s: float, 
 
 
 async def author_standing(conn: asyncpg.Connection | asyncpg.Pool, author_id: uuid.UUID) -> asyncpg.Record | None:
-    return await conn.fetchrow("SELECT * FROM author_standing WHERE account_id = $1", author_id)
+    """What identity said of the author (standing, cancellation); None when it said nothing yet."""
+    return await conn.fetchrow(
+        """SELECT s.closed, s.suspended_until, s.limits, s.credit_level, c.cancelled_at
+             FROM (SELECT $1::uuid AS id) a
+             LEFT JOIN author_standing s ON s.account_id = a.id
+             LEFT JOIN cancelled_author c ON c.account_id = a.id
+            WHERE s.account_id IS NOT NULL OR c.account_id IS NOT NULL""",
+        author_id,
+    )
+
+
+async def withdraw_author(
+    conn: asyncpg.Connection, account_id: uuid.UUID, cancelled_at: datetime, purge_after: datetime
+) -> None:
+    await conn.execute(
+        """INSERT INTO cancelled_author (account_id, cancelled_at, purge_after) VALUES ($1, $2, $3)
+           ON CONFLICT DO NOTHING""",
+        account_id,
+        cancelled_at,
+        purge_after,
+    )
+    await conn.execute(
+        """UPDATE post SET status = 'withdrawn', purge_after = $2
+            WHERE author_id = $1 AND status IN ('pending', 'held', 'published')""",
+        account_id,
+        purge_after,
+    )
+
+
+async def purge_withdrawn(conn: asyncpg.Connection) -> int:
+    """Delete withdrawn posts past their retention (their labels with them)."""
+    ids = [
+        r["id"]
+        for r in await conn.fetch(
+            """SELECT id FROM post WHERE status = 'withdrawn' AND purge_after <= now()
+               LIMIT 1000 FOR UPDATE SKIP LOCKED"""
+        )
+    ]
+    if ids:
+        await conn.execute("DELETE FROM post_label WHERE post_id = ANY($1::uuid[])", ids)
+        await conn.execute("DELETE FROM post WHERE id = ANY($1::uuid[])", ids)
+    return len(ids)
 
 
 async def note_standing(

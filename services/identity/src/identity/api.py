@@ -11,7 +11,7 @@ from kit.db import transaction
 from kit.problems import NotFound
 from pydantic import BaseModel, Field
 
-from identity import agreement, handlers, realname, staff, standing, store
+from identity import agreement, cancellation, handlers, realname, staff, standing, store
 from identity.handlers import IdentityPorts
 from identity.schemas import (
     AccountCreate,
@@ -190,3 +190,16 @@ async def read_personal_data(
         "id_number": vault.open(real["id_number_ciphertext"], purpose=handlers.ID_NUMBER) if real else None,
         "subject_type": real["subject_type"] if real else None,
     }
+
+
+class CancellationCreate(BaseModel):
+    password: str = Field(min_length=1, max_length=256)
+
+
+@router.post("/v1/accounts/me/cancellation", status_code=status.HTTP_202_ACCEPTED)
+async def cancel_account(body: CancellationCreate, principal: CurrentPrincipal, ports: Ports) -> dict:
+    """Cancel your account (PA-9.2): it stops at once and its public content goes; the records the law
+    requires are kept until `purge_after`, then your personal data is purged."""
+    return await cancellation.cancel(
+        ports, uuid.UUID(principal.subject), password=body.password, retention=ports.cancelled_retention
+    )

@@ -7,6 +7,7 @@ SOURCE = "/qinglang/identity"
 ACCOUNT_REGISTERED = "qinglang.identity.account.registered.v1"
 REAL_NAME_VERIFIED = "qinglang.identity.account.real_name_verified.v1"
 REAL_NAME_EXPIRED = "qinglang.identity.account.real_name_expired.v1"
+ACCOUNT_CANCELLED = "qinglang.identity.account.cancelled.v1"
 STANDING_CHANGED = "qinglang.identity.account.standing_changed.v1"
 SUBJECT_BLACKLISTED = "qinglang.identity.account.subject_blacklisted.v1"
 

@@ -61,6 +61,7 @@ class IdentityPorts:
     sms: SmsSender
     otp_ttl_s: int
     otp_max_attempts: int
+    cancelled_retention: timedelta
     idcheck: IdentityCheckClient
     real_name_valid: timedelta
     account_caps: dict[SubjectType, int]
@@ -148,6 +149,8 @@ async def sign_in(ports: IdentityPorts, *, username: str, password: str) -> str:
         await asyncio.to_thread(ports.hasher.verify, row["password_hash"], password)
     except (VerificationError, InvalidHashError) as exc:
         raise Unauthorized("Username or password is wrong.") from exc
+    if row["cancelled_at"] is not None:
+        raise Unauthorized("Username or password is wrong.")  # a cancelled account no longer exists
     if row["closed_at"] is not None:
         raise AccountClosed("This account was closed for serious violations.", requirement="PA-13.1")
     return issue_token(ports, row)
@@ -156,8 +159,8 @@ async def sign_in(ports: IdentityPorts, *, username: str, password: str) -> str:
 async def me(ports: IdentityPorts, account_id: uuid.UUID) -> dict:
     async with ports.pool.acquire() as conn:
         row = await store.account_by_id(conn, account_id)
-    if row is None:
-        raise NotFound("No such account.")
+    if row is None or row["cancelled_at"] is not None:
+        raise NotFound("No such account.")  # a cancelled account is gone for its holder (PA-9.2)
     return account_view(row, ports.vault)
 
 

@@ -11,6 +11,7 @@ from kit.service import Runtime, ServiceSpec, create_service_app
 
 from identity import agreement, events
 from identity.api import router
+from identity.cancellation import purge_loop
 from identity.domain import SubjectType
 from identity.handlers import IdentityPorts
 from identity.idcheck import IdentityCheckClient
@@ -42,6 +43,7 @@ def build_app(settings: IdentitySettings | None = None) -> FastAPI:
             sms=SmsSender(settings.sms_gateway_url),
             otp_ttl_s=settings.otp_ttl_s,
             otp_max_attempts=settings.otp_max_attempts,
+            cancelled_retention=timedelta(days=settings.cancelled_retention_days),
             idcheck=IdentityCheckClient(
                 settings.identity_check_url,
                 timeout_s=settings.identity_check_timeout_s,
@@ -71,6 +73,7 @@ def build_app(settings: IdentitySettings | None = None) -> FastAPI:
             background=[
                 notify_expired_verifications,
                 good_standing_loop(settings.credit_policy, settings.good_standing_interval_s),
+                purge_loop(settings.purge_interval_s),
             ],
             subscriptions=[
                 Subscription(

@@ -64,6 +64,9 @@ class IdentitySettings(PasswordSettings):
     # the sanctions ladder, as JSON (see identity/credit.py for the default, Weibo's published rule).
     credit_policy: CreditPolicy = Field(default_factory=CreditPolicy)
     good_standing_interval_s: float = Field(default=3600.0, gt=0)
+    # PA-9.2: a cancelled account's records are kept this long, then its personal data is purged.
+    cancelled_retention_days: float = Field(default=180.0, ge=0)
+    purge_interval_s: float = Field(default=3600.0, gt=0)
 
     @field_validator("pii_encryption_key", "pii_lookup_key")
     @classmethod

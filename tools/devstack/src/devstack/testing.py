@@ -23,8 +23,8 @@ T = TypeVar("T")
 
 # Short reconciler periods so the tests that drop messages finish quickly.
 FAST_RECONCILERS = {
-    "content": {"REANNOUNCE_AFTER_S": "2", "RECONCILE_INTERVAL_S": "0.5"},
-    "identity": {"EXPIRY_SCAN_INTERVAL_S": "0.5", "IDENTITY_CHECK_BACKOFF_S": "0.05"},
+    "content": {"REANNOUNCE_AFTER_S": "2", "RECONCILE_INTERVAL_S": "0.5", "PURGE_INTERVAL_S": "0.5"},
+    "identity": {"EXPIRY_SCAN_INTERVAL_S": "0.5", "IDENTITY_CHECK_BACKOFF_S": "0.05", "PURGE_INTERVAL_S": "0.5"},
     "moderation": {
         "REPORT_CONFIRM_AFTER_S": "2",
         "RECONCILE_INTERVAL_S": "0.5",

@@ -56,3 +56,15 @@ class RealNameExpired(_message.Message):
     expired_at: _timestamp_pb2.Timestamp
     legal_basis: _containers.RepeatedScalarFieldContainer[str]
     def __init__(self, account_id: _Optional[str] = ..., expired_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., legal_basis: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class AccountCancelled(_message.Message):
+    __slots__ = ("account_id", "cancelled_at", "purge_after", "legal_basis")
+    ACCOUNT_ID_FIELD_NUMBER: _ClassVar[int]
+    CANCELLED_AT_FIELD_NUMBER: _ClassVar[int]
+    PURGE_AFTER_FIELD_NUMBER: _ClassVar[int]
+    LEGAL_BASIS_FIELD_NUMBER: _ClassVar[int]
+    account_id: str
+    cancelled_at: _timestamp_pb2.Timestamp
+    purge_after: _timestamp_pb2.Timestamp
+    legal_basis: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, account_id: _Optional[str] = ..., cancelled_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., purge_after: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., legal_basis: _Optional[_Iterable[str]] = ...) -> None: ...
