@@ -28,9 +28,9 @@ import asyncpg
 import httpx
 import opencc
 import psutil
-from moderation.engine.folding import Folder
 from moderation.engine.lexicon import Lexicon
 from moderation.engine.rumours import Rumour, RumourAction, RumourIndex, stored_form
+from textfold import Folder
 
 LEXICON_SIZE = 100_000
 RUMOURS = 10_000

@@ -13,13 +13,27 @@ from aiokafka import AIOKafkaConsumer
 from aiokafka.structs import ConsumerRecord
 from devstack.cli import create_staff
 from devstack.stack import StackInfo
-from stdnum.cn import ric
+from stdnum.cn import ric, uscc
 
 
 def resident_id(region: str = "110105", birth: str = "19900101") -> str:
     """A valid 18-digit resident ID number (region, birth date, sequence, MOD 11-2 check digit)."""
     body = f"{region}{birth}{random.randint(100, 999)}"
     return body + ric.calc_check_digit(body + "0")  # the function ignores the last character
+
+
+def credit_code(region: str = "110108") -> str:
+    """A valid unified social credit code (GB 32100) registered in `region`."""
+    body = f"91{region}" + "".join(random.choices("0123456789ABCDEFGHJKLMNPQRTUWXY", k=9))
+    return body + uscc.calc_check_digit(body)
+
+
+def organization_code() -> str:
+    """A valid GB 11714 organization code."""
+    alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    body = "".join(random.choices("0123456789", k=8))
+    check = 11 - sum(alphabet.index(c) * w for c, w in zip(body, (3, 7, 9, 10, 5, 8, 4, 2), strict=True)) % 11
+    return body + ("X" if check == 10 else "0" if check == 11 else str(check))
 
 
 def mainland_mobile() -> str:
@@ -132,3 +146,10 @@ async def find_event(
                             return record
     finally:
         await consumer.stop()
+
+
+def confirmed_user(flow: Flow) -> User:
+    """A registered user whose mobile number is confirmed, not yet verified."""
+    user = flow.register()
+    flow.confirm_phone(user)
+    return user

@@ -5,40 +5,18 @@ and renewal (MB-7.2), and the cap on accounts per subject (BJ-9, PA-7.3). All th
 from __future__ import annotations
 
 import asyncio
-import random
 
 import httpx
 import psycopg
 import pytest
 from devstack.stack import StackInfo
 from devstack.testing import poll
-from journeys import Flow, User, find_event, resident_id
+from journeys import Flow, User, confirmed_user, credit_code, find_event, organization_code, resident_id
 from qinglang.identity.v1 import account_pb2
-from stdnum.cn import uscc
-
-
-def credit_code(region: str = "110108") -> str:
-    """A valid unified social credit code (GB 32100) registered in `region`."""
-    body = f"91{region}" + "".join(random.choices("0123456789ABCDEFGHJKLMNPQRTUWXY", k=9))
-    return body + uscc.calc_check_digit(body)
-
-
-def organization_code() -> str:
-    """A valid GB 11714 organization code."""
-    alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-    body = "".join(random.choices("0123456789", k=8))
-    check = 11 - sum(alphabet.index(c) * w for c, w in zip(body, (3, 7, 9, 10, 5, 8, 4, 2), strict=True)) % 11
-    return body + ("X" if check == 10 else "0" if check == 11 else str(check))
 
 
 def simulator(platform: StackInfo) -> httpx.Client:
     return httpx.Client(base_url=platform.idcheck_url, timeout=5)
-
-
-def confirmed_user(flow: Flow) -> User:
-    user = flow.register()
-    flow.confirm_phone(user)
-    return user
 
 
 def verify(flow: Flow, user: User, **body: str) -> httpx.Response:

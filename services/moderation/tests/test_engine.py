@@ -16,10 +16,10 @@ from moderation.engine.decide import (
     Standing,
     Suggestion,
 )
-from moderation.engine.folding import Folder
 from moderation.engine.lexicon import Channel, Lexicon, read_tsv
 from moderation.engine.rumours import Rumour, RumourAction, RumourIndex, RumourProbe, stored_form
 from moderation.settings import SAMPLE_LEXICON
+from textfold import Folder
 
 ROWS = read_tsv(SAMPLE_LEXICON)
 STOP_TERMS = [term for term, _, action, _ in ROWS if action == "stop"]

@@ -11,7 +11,7 @@ from kit.db import transaction
 from kit.problems import NotFound
 from pydantic import BaseModel, Field
 
-from identity import agreement, cancellation, handlers, realname, staff, standing, store
+from identity import agreement, cancellation, handlers, realname, staff, standing, store, verified
 from identity.handlers import IdentityPorts
 from identity.schemas import (
     AccountCreate,
@@ -30,6 +30,7 @@ router = APIRouter(tags=["identity"])
 AgreementEditor = Annotated[Principal, staff_with("operator", "chief_editor", requirement="MB-6.2")]
 AppealReviewer = Annotated[Principal, staff_with("senior_reviewer", "chief_editor", requirement="PA-6.2")]
 AnyStaff = Annotated[Principal, staff_with()]
+Verifier = Annotated[Principal, staff_with("senior_reviewer", "chief_editor", "operator", requirement="MB-8")]
 PersonalDataReader = Annotated[Principal, staff_with("operator", "chief_editor", requirement="PA-9.1")]
 
 
@@ -203,3 +204,73 @@ async def cancel_account(body: CancellationCreate, principal: CurrentPrincipal, 
     return await cancellation.cancel(
         ports, uuid.UUID(principal.subject), password=body.password, retention=ports.cancelled_retention
     )
+
+
+class ProfileUpdate(BaseModel):
+    display_name: str = Field(min_length=1, max_length=40)
+
+
+class ProofFileIn(BaseModel):
+    filename: str = Field(min_length=1, max_length=200)
+    content_type: str = Field(pattern=r"^(image/(png|jpeg)|application/pdf)$")
+    content_base64: str = Field(min_length=4, max_length=700_000)
+
+
+class VerifiedApplicationCreate(BaseModel):
+    v_type: verified.VType
+    proof_name: str = Field(min_length=1, max_length=200, description="the name on the proof materials")
+    proof_number: str = Field(min_length=3, max_length=80, description="the ID, credit or registration number on them")
+    files: list[ProofFileIn] = Field(min_length=1, max_length=5)
+
+
+class ApplicationDecision(BaseModel):
+    approve: bool
+    reason: str = Field(min_length=3, max_length=2000)
+
+
+@router.put("/v1/accounts/me/profile")
+async def update_profile(body: ProfileUpdate, principal: CurrentPrincipal, ports: Ports) -> dict:
+    """Set the display name; one that imitates a verified account, a government body or the platform is
+    refused (CM)."""
+    account_id = uuid.UUID(principal.subject)
+    async with transaction(ports.pool) as conn:
+        await verified.check_display_name(conn, account_id, body.display_name)
+        await conn.execute("UPDATE account SET display_name = $2 WHERE id = $1", account_id, body.display_name)
+        return await verified.profile(conn, account_id)
+
+
+@router.get("/v1/accounts/{account_id}/profile")
+async def read_profile(account_id: uuid.UUID, ports: Ports) -> dict:
+    """An account's public profile: display name and, for a verified account, its type and verified name."""
+    return await verified.profile(ports.pool, account_id)
+
+
+@router.post("/v1/accounts/me/verified-applications", status_code=status.HTTP_201_CREATED)
+async def apply_for_verification(body: VerifiedApplicationCreate, principal: CurrentPrincipal, ports: Ports) -> dict:
+    """Apply for a verified ("V") account (MB-8) with proof materials; the proof must match the verified
+    identity, or the application is refused at once with the reason. Staff review the rest."""
+    return await verified.apply(
+        ports,
+        uuid.UUID(principal.subject),
+        v_type=body.v_type,
+        proof_name=body.proof_name,
+        proof_number=body.proof_number,
+        files=[f.model_dump() for f in body.files],
+    )
+
+
+@router.get("/v1/identity/staff/verified-applications")
+async def verification_queue(principal: AnyStaff, ports: Ports) -> list[dict]:
+    """Applications waiting for review, oldest first."""
+    ids = await ports.pool.fetch(
+        "SELECT id FROM verified_application WHERE status = 'submitted' ORDER BY submitted_at LIMIT 200"
+    )
+    return [await verified.application_view(ports.pool, r["id"]) for r in ids]
+
+
+@router.post("/v1/identity/staff/verified-applications/{application_id}/decision")
+async def decide_application(
+    application_id: uuid.UUID, body: ApplicationDecision, principal: Verifier, ports: Ports
+) -> dict:
+    """Approve (shown on the account, filed with the office of its province, MB-10.1) or refuse with a reason."""
+    return await verified.decide(ports, application_id, approve=body.approve, reason=body.reason, by=principal.actor)

@@ -14,10 +14,10 @@ import logging
 from dataclasses import replace
 
 import asyncpg
+from textfold import Folder
 
 from moderation import policy_store
 from moderation.engine.decide import Emergency, EmergencyScope, Policy, RoutingRules
-from moderation.engine.folding import Folder
 from moderation.engine.lexicon import Lexicon
 from moderation.engine.rumours import Rumour, RumourAction, RumourIndex, Thresholds
 from moderation.settings import ModerationSettings

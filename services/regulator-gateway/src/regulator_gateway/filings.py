@@ -13,7 +13,7 @@ import asyncpg
 from fastapi import APIRouter, Query, Request
 from kit.cloudevents import Event
 from pydantic import BaseModel
-from qinglang.identity.v1 import standing_pb2
+from qinglang.identity.v1 import account_pb2, standing_pb2
 
 from regulator_gateway.offices import NATIONAL, CurrentOffice
 
@@ -22,21 +22,60 @@ router = APIRouter(tags=["regulator"])
 
 async def on_subject_blacklisted(conn: asyncpg.Connection, event: Event) -> None:
     listed = event.parse(standing_pb2.SubjectBlacklisted)
+    await _file(
+        conn,
+        event,
+        kind="blacklist",
+        account_id=listed.account_id,
+        province=listed.province_code,
+        basis=list(listed.legal_basis),
+        details={
+            "blacklist_id": listed.blacklist_id,
+            "reason": listed.reason,
+            "listed_at": listed.listed_at.ToDatetime().isoformat() + "Z",
+        },
+    )
+
+
+async def on_verified_account_approved(conn: asyncpg.Connection, event: Event) -> None:
+    """MB-10.1: a verified account is filed with the office of its registration place."""
+    approved = event.parse(account_pb2.VerifiedAccountApproved)
+    await _file(
+        conn,
+        event,
+        kind="verified_account",
+        account_id=approved.account_id,
+        province=approved.province_code,
+        basis=list(approved.legal_basis),
+        details={
+            "verified_type": approved.verified_type,
+            "verified_name": approved.verified_name,
+            "approved_at": approved.approved_at.ToDatetime().isoformat() + "Z",
+            "proof_sha256": list(approved.proof_sha256),
+        },
+    )
+
+
+async def _file(
+    conn: asyncpg.Connection,
+    event: Event,
+    *,
+    kind: str,
+    account_id: str,
+    province: str,
+    basis: list[str],
+    details: dict,
+) -> None:
     await conn.execute(
         """INSERT INTO filing (id, event_id, kind, account_id, province_code, legal_basis, details)
-           VALUES ($1, $2, 'blacklist', $3, $4, $5, $6) ON CONFLICT (event_id) DO NOTHING""",
+           VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (event_id) DO NOTHING""",
         uuid.uuid4(),
         event.id,
-        uuid.UUID(listed.account_id),
-        listed.province_code or None,
-        list(listed.legal_basis),
-        json.dumps(
-            {
-                "blacklist_id": listed.blacklist_id,
-                "reason": listed.reason,
-                "listed_at": listed.listed_at.ToDatetime().isoformat() + "Z",
-            }
-        ),
+        kind,
+        uuid.UUID(account_id),
+        province or None,
+        basis,
+        json.dumps(details),
     )
 
 

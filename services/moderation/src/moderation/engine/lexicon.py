@@ -30,8 +30,7 @@ import ahocorasick_rs
 # reading of a heteronym) are enough here. Set before pypinyin is first imported.
 os.environ.setdefault("PYPINYIN_NO_PHRASES", "true")
 import pypinyin
-
-from moderation.engine.folding import Folder, LengthTable, origins
+from textfold import Folder, LengthTable, origins
 
 _LATIN_RUN = re.compile(r"[a-z]+")
 _DIGIT_READINGS = ["ling", "yi", "er", "san", "si", "wu", "liu", "qi", "ba", "jiu"]

@@ -18,8 +18,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from datasketch import MinHash, MinHashLSH
-
-from moderation.engine.folding import Folder
+from textfold import Folder
 
 _SENTENCE_END = re.compile(r"[。！？!?；;\n…]+")
 
