@@ -11,7 +11,18 @@ from kit.db import transaction
 from kit.problems import NotFound
 from pydantic import BaseModel, Field
 
-from identity import agreement, cancellation, handlers, realname, staff, standing, store, verified
+from identity import (
+    agreement,
+    cancellation,
+    filings,
+    grades,
+    handlers,
+    realname,
+    staff,
+    standing,
+    store,
+    verified,
+)
 from identity.handlers import IdentityPorts
 from identity.schemas import (
     AccountCreate,
@@ -30,6 +41,7 @@ router = APIRouter(tags=["identity"])
 AgreementEditor = Annotated[Principal, staff_with("operator", "chief_editor", requirement="MB-6.2")]
 AppealReviewer = Annotated[Principal, staff_with("senior_reviewer", "chief_editor", requirement="PA-6.2")]
 AnyStaff = Annotated[Principal, staff_with()]
+ChiefEditor = Annotated[Principal, staff_with("chief_editor", requirement="MB-9")]
 Verifier = Annotated[Principal, staff_with("senior_reviewer", "chief_editor", "operator", requirement="MB-8")]
 PersonalDataReader = Annotated[Principal, staff_with("operator", "chief_editor", requirement="PA-9.1")]
 
@@ -274,3 +286,35 @@ async def decide_application(
 ) -> dict:
     """Approve (shown on the account, filed with the office of its province, MB-10.1) or refuse with a reason."""
     return await verified.decide(ports, application_id, approve=body.approve, reason=body.reason, by=principal.actor)
+
+
+class OperatorDeclarationCreate(BaseModel):
+    registrant: str = Field(min_length=2, max_length=200)
+    business_scope: str = Field(min_length=2, max_length=2000)
+    accounts: list[uuid.UUID] = Field(min_length=2, max_length=1000)
+
+
+@router.get("/v1/identity/grading-rules")
+async def read_grading_rules(ports: Ports) -> dict:
+    """The grading rules in force (MB-9): public, and filed with the regulator."""
+    version, rules = await grades.current(ports.pool)
+    return {"version": version, "rules": rules.model_dump()}
+
+
+@router.post("/v1/identity/grading-rules", status_code=status.HTTP_201_CREATED)
+async def publish_grading_rules(body: grades.GradingRules, principal: ChiefEditor, ports: Ports) -> dict:
+    """Publish new grading rules (chief editor, MB-9): filed with the regulator; every account regraded."""
+    return await filings.publish_grading_rules(ports, body, by=principal.actor)
+
+
+@router.post("/v1/accounts/me/operator-declaration", status_code=status.HTTP_201_CREATED)
+async def declare_operator(body: OperatorDeclarationCreate, principal: CurrentPrincipal, ports: Ports) -> dict:
+    """PA-7.3: an organization operating several public accounts declares registrant, business scope
+    and account list; filed with the office of its province."""
+    return await filings.declare_operator(
+        ports,
+        uuid.UUID(principal.subject),
+        registrant=body.registrant,
+        business_scope=body.business_scope,
+        accounts=list(dict.fromkeys(body.accounts)),
+    )

@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from kit.bus import Subscription
 from kit.service import Runtime, ServiceSpec, create_service_app
 
-from identity import agreement, events
+from identity import agreement, events, grades
 from identity.api import router
 from identity.cancellation import purge_loop
 from identity.domain import SubjectType
@@ -35,6 +35,7 @@ def build_app(settings: IdentitySettings | None = None) -> FastAPI:
 
     async def on_ready(runtime: Runtime, app: FastAPI) -> None:
         await agreement.seed_if_empty(runtime.pool)
+        await grades.seed_if_empty(runtime.pool)
         app.state.ports = IdentityPorts(
             pool=runtime.pool,
             vault=settings.vault(),

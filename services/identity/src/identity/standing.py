@@ -17,7 +17,7 @@ from kit.service import Runtime
 from qinglang.identity.v1 import standing_pb2
 from qinglang.moderation.v1 import decision_pb2
 
-from identity import events
+from identity import events, grades
 from identity.credit import CreditPolicy, Limit, SanctionKind
 
 RUMOUR_CATEGORY = "bj10.rumour_disturbing_order"
@@ -59,7 +59,13 @@ async def standing_view(conn: asyncpg.Connection, policy: CreditPolicy, account_
         limits.update(Limit(f) for f in sanction["features"])
         if sanction["kind"] == SanctionKind.SUSPEND:
             suspended_until = max(filter(None, [suspended_until, sanction["ends_at"]]), default=None)
-    account = await conn.fetchrow("SELECT closed_at, standing_version FROM account WHERE id = $1", account_id)
+    account = await conn.fetchrow(
+        """SELECT a.closed_at, a.standing_version, a.followers, a.reads, a.verified_type, r.subject_type
+             FROM account a LEFT JOIN real_name_verification r ON r.account_id = a.id WHERE a.id = $1""",
+        account_id,
+    )
+    rules_version, rules = await grades.current(conn)
+    grade = rules.grade_of({**dict(account), "credit": score})
     subject = await conn.fetch(
         """SELECT r2.account_id FROM real_name_verification r1
              JOIN real_name_verification r2 ON r2.id_number_lookup = r1.id_number_lookup
@@ -76,6 +82,8 @@ async def standing_view(conn: asyncpg.Connection, policy: CreditPolicy, account_
         "suspended_until": suspended_until,
         "closed": account["closed_at"] is not None,
         "version": account["standing_version"],
+        "grade": grade,
+        "grading_rules_version": rules_version,
         "sanctions": [
             {
                 "id": str(s["id"]),
@@ -97,6 +105,12 @@ async def announce_standing(
     """Bump the account's standing version and announce its standing (content enforces it at once)."""
     await conn.execute("UPDATE account SET standing_version = standing_version + 1 WHERE id = $1", account_id)
     view = await standing_view(conn, policy, account_id)
+    await conn.execute(
+        "UPDATE account SET grade = $2, grade_rules = $3 WHERE id = $1",
+        account_id,
+        view["grade"],
+        view["grading_rules_version"],
+    )
     await enqueue(
         conn,
         topic=events.ACCOUNT_TOPIC,
@@ -115,6 +129,8 @@ async def announce_standing(
             cause=cause,
             legal_basis=basis,
             changed_at=_ts(datetime.now(UTC)),
+            grade=view["grade"],
+            grading_rules_version=view["grading_rules_version"],
         ),
     )
     return view

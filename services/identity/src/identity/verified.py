@@ -30,6 +30,7 @@ from textfold import Folder
 
 from identity import events
 from identity.handlers import ID_NUMBER, LEGAL_NAME, IdentityPorts
+from identity.standing import announce_standing
 
 PROOF = "proof-file"
 PROTECTED_NAMES = Path(__file__).parent / "data" / "protected_names.txt"
@@ -217,6 +218,7 @@ async def decide(ports: IdentityPorts, application_id: uuid.UUID, *, approve: bo
                     "SELECT sha256 FROM proof_file WHERE application_id = $1 ORDER BY filename", application_id
                 )
             ]
+            await announce_standing(conn, ports.credit, row["account_id"], cause="verified", basis=MB10)
             await enqueue(
                 conn,
                 topic=events.ACCOUNT_TOPIC,

@@ -120,7 +120,9 @@ async def on_real_name_verified(conn: asyncpg.Connection, event: Event) -> None:
 async def on_standing_changed(conn: asyncpg.Connection, event: Event) -> None:
     """MB-9: route by the author's credit as identity keeps it."""
     standing = event.parse(standing_pb2.AccountStandingChanged)
-    await policy_store.note_standing(conn, uuid.UUID(standing.account_id), credit=standing.credit_score)
+    await policy_store.note_standing(
+        conn, uuid.UUID(standing.account_id), credit=standing.credit_score, grade=standing.grade
+    )
 
 
 def policy_published_handler(holder: PolicyHolder) -> Handler:

@@ -56,6 +56,38 @@ async def on_verified_account_approved(conn: asyncpg.Connection, event: Event) -
     )
 
 
+async def on_operator_declared(conn: asyncpg.Connection, event: Event) -> None:
+    """PA-7.3: an operator of many public accounts, filed with the office of its province."""
+    declared = event.parse(standing_pb2.OperatorDeclared)
+    await _file(
+        conn,
+        event,
+        kind="multi_account_operator",
+        account_id=declared.account_id,
+        province=declared.province_code,
+        basis=list(declared.legal_basis),
+        details={
+            "registrant": declared.registrant,
+            "business_scope": declared.business_scope,
+            "accounts": list(declared.account_ids),
+        },
+    )
+
+
+async def on_grading_rules_published(conn: asyncpg.Connection, event: Event) -> None:
+    """MB-9: the grading rules, filed nationally."""
+    published = event.parse(standing_pb2.GradingRulesPublished)
+    await _file(
+        conn,
+        event,
+        kind="grading_rules",
+        account_id=None,
+        province="",
+        basis=list(published.legal_basis),
+        details={"version": published.version, "rules": json.loads(published.rules_json)},
+    )
+
+
 async def _file(
     conn: asyncpg.Connection,
     event: Event,
@@ -72,7 +104,7 @@ async def _file(
         uuid.uuid4(),
         event.id,
         kind,
-        uuid.UUID(account_id),
+        uuid.UUID(account_id) if account_id else None,
         province or None,
         basis,
         json.dumps(details),

@@ -10,7 +10,12 @@ from kit.service import ServiceSpec, create_service_app
 
 from regulator_gateway import events
 from regulator_gateway.api import router
-from regulator_gateway.filings import on_subject_blacklisted, on_verified_account_approved
+from regulator_gateway.filings import (
+    on_grading_rules_published,
+    on_operator_declared,
+    on_subject_blacklisted,
+    on_verified_account_approved,
+)
 from regulator_gateway.filings import router as filings_router
 from regulator_gateway.handlers import on_decision, on_real_name_verified
 from regulator_gateway.settings import RegulatorGatewaySettings
@@ -44,6 +49,8 @@ def build_app(settings: RegulatorGatewaySettings | None = None) -> FastAPI:
                         events.REAL_NAME_VERIFIED: on_real_name_verified,
                         events.SUBJECT_BLACKLISTED: on_subject_blacklisted,
                         events.VERIFIED_ACCOUNT_APPROVED: on_verified_account_approved,
+                        events.OPERATOR_DECLARED: on_operator_declared,
+                        events.GRADING_RULES_PUBLISHED: on_grading_rules_published,
                     },
                 ),
             ],

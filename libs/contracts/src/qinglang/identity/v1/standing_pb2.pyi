@@ -10,7 +10,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class AccountStandingChanged(_message.Message):
-    __slots__ = ("account_id", "credit_score", "credit_level", "limits", "suspended_until", "closed", "version", "cause", "legal_basis", "changed_at")
+    __slots__ = ("account_id", "credit_score", "credit_level", "limits", "suspended_until", "closed", "version", "cause", "legal_basis", "changed_at", "grade", "grading_rules_version")
     ACCOUNT_ID_FIELD_NUMBER: _ClassVar[int]
     CREDIT_SCORE_FIELD_NUMBER: _ClassVar[int]
     CREDIT_LEVEL_FIELD_NUMBER: _ClassVar[int]
@@ -21,6 +21,8 @@ class AccountStandingChanged(_message.Message):
     CAUSE_FIELD_NUMBER: _ClassVar[int]
     LEGAL_BASIS_FIELD_NUMBER: _ClassVar[int]
     CHANGED_AT_FIELD_NUMBER: _ClassVar[int]
+    GRADE_FIELD_NUMBER: _ClassVar[int]
+    GRADING_RULES_VERSION_FIELD_NUMBER: _ClassVar[int]
     account_id: str
     credit_score: int
     credit_level: str
@@ -31,7 +33,43 @@ class AccountStandingChanged(_message.Message):
     cause: str
     legal_basis: _containers.RepeatedScalarFieldContainer[str]
     changed_at: _timestamp_pb2.Timestamp
-    def __init__(self, account_id: _Optional[str] = ..., credit_score: _Optional[int] = ..., credit_level: _Optional[str] = ..., limits: _Optional[_Iterable[str]] = ..., suspended_until: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., closed: _Optional[bool] = ..., version: _Optional[int] = ..., cause: _Optional[str] = ..., legal_basis: _Optional[_Iterable[str]] = ..., changed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    grade: int
+    grading_rules_version: int
+    def __init__(self, account_id: _Optional[str] = ..., credit_score: _Optional[int] = ..., credit_level: _Optional[str] = ..., limits: _Optional[_Iterable[str]] = ..., suspended_until: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., closed: _Optional[bool] = ..., version: _Optional[int] = ..., cause: _Optional[str] = ..., legal_basis: _Optional[_Iterable[str]] = ..., changed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., grade: _Optional[int] = ..., grading_rules_version: _Optional[int] = ...) -> None: ...
+
+class GradingRulesPublished(_message.Message):
+    __slots__ = ("version", "rules_json", "published_by", "published_at", "legal_basis")
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    RULES_JSON_FIELD_NUMBER: _ClassVar[int]
+    PUBLISHED_BY_FIELD_NUMBER: _ClassVar[int]
+    PUBLISHED_AT_FIELD_NUMBER: _ClassVar[int]
+    LEGAL_BASIS_FIELD_NUMBER: _ClassVar[int]
+    version: int
+    rules_json: str
+    published_by: str
+    published_at: _timestamp_pb2.Timestamp
+    legal_basis: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, version: _Optional[int] = ..., rules_json: _Optional[str] = ..., published_by: _Optional[str] = ..., published_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., legal_basis: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class OperatorDeclared(_message.Message):
+    __slots__ = ("declaration_id", "account_id", "registrant", "business_scope", "account_ids", "province_code", "declared_at", "legal_basis")
+    DECLARATION_ID_FIELD_NUMBER: _ClassVar[int]
+    ACCOUNT_ID_FIELD_NUMBER: _ClassVar[int]
+    REGISTRANT_FIELD_NUMBER: _ClassVar[int]
+    BUSINESS_SCOPE_FIELD_NUMBER: _ClassVar[int]
+    ACCOUNT_IDS_FIELD_NUMBER: _ClassVar[int]
+    PROVINCE_CODE_FIELD_NUMBER: _ClassVar[int]
+    DECLARED_AT_FIELD_NUMBER: _ClassVar[int]
+    LEGAL_BASIS_FIELD_NUMBER: _ClassVar[int]
+    declaration_id: str
+    account_id: str
+    registrant: str
+    business_scope: str
+    account_ids: _containers.RepeatedScalarFieldContainer[str]
+    province_code: str
+    declared_at: _timestamp_pb2.Timestamp
+    legal_basis: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, declaration_id: _Optional[str] = ..., account_id: _Optional[str] = ..., registrant: _Optional[str] = ..., business_scope: _Optional[str] = ..., account_ids: _Optional[_Iterable[str]] = ..., province_code: _Optional[str] = ..., declared_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., legal_basis: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class SubjectBlacklisted(_message.Message):
     __slots__ = ("blacklist_id", "account_id", "province_code", "reason", "legal_basis", "listed_at")
