@@ -303,3 +303,58 @@ def test_a_cancelled_account_goes_at_once_and_its_records_are_purged_after_reten
         return row[0] is not None and row[1] == 0 and row[2] == 0 and post_row is None
 
     poll(purged, what="personal data and content purged after retention")
+
+
+@pytest.mark.requirement("BJ-7(6)")
+def test_a_revoked_api_client_is_refused_everywhere_at_once(flow: Flow) -> None:
+    operator = flow.staff("operator")
+    bad = flow.gw.post(
+        "/v1/identity/staff/api-clients", headers=operator.auth, json={"name": "某某客户端", "icp_number": "ICP12345"}
+    )
+    assert bad.status_code == 422 and bad.json()["requirement"] == "BJ-7(6)"
+    registered = flow.gw.post(
+        "/v1/identity/staff/api-clients",
+        headers=operator.auth,
+        json={"name": "某某客户端", "icp_number": "京ICP备2021012345号-1"},
+    )
+    assert registered.status_code == 201, registered.text
+    client = registered.json()
+    credentials = {"client_id": client["id"], "client_secret": client["client_secret"]}
+
+    user = flow.verified_user()
+    through = flow.gw.post(
+        "/v1/tokens", json={"username": user.username, "password": "a long enough password", **credentials}
+    )
+    assert through.status_code == 200
+    via_app = User(user.id, user.username, user.mobile, through.json()["access_token"])
+    assert flow.gw.post("/v1/posts", headers=via_app.auth, json={"text": "通过第三方客户端发的"}).status_code == 201
+    app_token = flow.gw.post("/v1/identity/client-tokens", json=credentials)
+    assert app_token.status_code == 200
+    wrong = flow.gw.post("/v1/identity/client-tokens", json={**credentials, "client_secret": "nope"})
+    assert wrong.status_code == 401
+
+    revoked = flow.gw.post(
+        f"/v1/identity/staff/api-clients/{client['id']}/revocation",
+        headers=operator.auth,
+        json={"reason": "ICP filing cancelled"},
+    )
+    assert revoked.status_code == 200 and revoked.json()["revoked_at"]
+    # Every service refuses the tokens issued through it, whatever their expiry.
+    refused = poll(
+        lambda: (
+            (r := flow.gw.post("/v1/posts", headers=via_app.auth, json={"text": "撤销之后"})).status_code == 403 and r
+        ),
+        what="content refusing the revoked client's token",
+    )
+    assert refused.json()["requirement"] == "BJ-7(6)"
+    poll(lambda: flow.gw.get("/v1/accounts/me", headers=via_app.auth).status_code == 403, what="identity refusing")
+    poll(
+        lambda: flow.gw.post("/v1/complaints", headers=via_app.auth, json={}).status_code == 403,
+        what="reporting refusing",
+    )
+    again = flow.gw.post(
+        "/v1/tokens", json={"username": user.username, "password": "a long enough password", **credentials}
+    )
+    assert again.status_code == 403 and again.json()["requirement"] == "BJ-7(6)"
+    # The user's own sign-in, not through the revoked application, still works.
+    assert flow.gw.get("/v1/accounts/me", headers=user.auth).status_code == 200

@@ -51,6 +51,21 @@ class TokenVerifier:
         # and checking an EdDSA signature again each time is the costliest part of a request.
         self._verified: dict[str, tuple[float, Principal]] = {}
         self._cache_size = cache_size
+        # (claim, value) pairs whose tokens are refused whatever their expiry (auth.revocation.v1).
+        self.revoked: set[tuple[str, str]] = set()
+
+    def revoke(self, claim: str, value: str) -> None:
+        self.revoked.add((claim, value))
+
+    def _check_revoked(self, principal: Principal) -> Principal:
+        for claim, value in self.revoked:
+            if principal.claim(claim) == value:
+                raise Forbidden(
+                    "The application this token was issued through has had its registration revoked.",
+                    requirement="BJ-7(6)",
+                    revoked_claim=claim,
+                )
+        return principal
 
     def use_keys(self, jwks: dict[str, Any]) -> None:
         self._keys = {k["kid"]: jwt.PyJWK(k) for k in jwks.get("keys", []) if "kid" in k}
@@ -69,12 +84,12 @@ class TokenVerifier:
     async def verify(self, token: str) -> Principal:
         cached = self._verified.get(token)
         if cached is not None and cached[0] > time.time():
-            return cached[1]
+            return self._check_revoked(cached[1]) if self.revoked else cached[1]
         principal = await self._verify_signature(token)
         if len(self._verified) >= self._cache_size:
             self._verified.clear()  # simplest bound: start over; the next requests refill it
         self._verified[token] = (float(principal.claims["exp"]), principal)
-        return principal
+        return self._check_revoked(principal) if self.revoked else principal
 
     async def _verify_signature(self, token: str) -> Principal:
         try:

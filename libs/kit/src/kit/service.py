@@ -24,6 +24,7 @@ from kit.bus import BrokerWatch, EventConsumer, Subscription, create_producer, e
 from kit.db import apply_migrations_async, create_pool
 from kit.outbox import OutboxRelay
 from kit.problems import install_problem_handlers
+from kit.revocation import revocation_subscription
 from kit.settings import KitSettings
 from kit.telemetry import setup_logging, setup_tracing
 
@@ -112,11 +113,13 @@ def create_service_app(spec: ServiceSpec) -> FastAPI:
         setup_tracing(settings.service_name, settings.otel_traces_exporter)
         await apply_migrations_async(settings.database_url, spec.migrations_dir)
         pool = await create_pool(settings.database_url, min_size=settings.db_pool_min, max_size=settings.db_pool_max)
-        topics = set(spec.produces) | {t for s in spec.subscriptions for t in s.topics}
+        # Every service honours token revocations at once (a revoked API client, BJ-7(6)).
+        subscriptions = [*spec.subscriptions, revocation_subscription(spec.name, app.state.token_verifier)]
+        topics = set(spec.produces) | {t for s in subscriptions for t in s.topics}
         await _ensure_topics_with_retry(settings, topics)
         producer = await _start_producer(settings)
         runtime = Runtime(settings=settings, pool=pool, producer=producer)
-        runtime.consumers = [EventConsumer(sub, pool, settings) for sub in spec.subscriptions]
+        runtime.consumers = [EventConsumer(sub, pool, settings) for sub in subscriptions]
         runtime.watch = BrokerWatch(settings, topics, runtime.consumers)
         app.state.runtime = runtime
         relay = OutboxRelay(

@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 from identity import (
     agreement,
     cancellation,
+    clients,
     filings,
     grades,
     handlers,
@@ -42,6 +43,7 @@ AgreementEditor = Annotated[Principal, staff_with("operator", "chief_editor", re
 AppealReviewer = Annotated[Principal, staff_with("senior_reviewer", "chief_editor", requirement="PA-6.2")]
 AnyStaff = Annotated[Principal, staff_with()]
 ChiefEditor = Annotated[Principal, staff_with("chief_editor", requirement="MB-9")]
+ClientRegistrar = Annotated[Principal, staff_with("operator", "chief_editor", requirement="BJ-7(6)")]
 Verifier = Annotated[Principal, staff_with("senior_reviewer", "chief_editor", "operator", requirement="MB-8")]
 PersonalDataReader = Annotated[Principal, staff_with("operator", "chief_editor", requirement="PA-9.1")]
 
@@ -90,7 +92,11 @@ async def publish_agreement(body: AgreementCreate, principal: AgreementEditor, p
 @router.post("/v1/tokens", response_model=TokenRead)
 async def create_token(body: TokenCreate, ports: Ports) -> dict:
     """Sign in: exchange username and password for an access token (EdDSA JWT)."""
-    token = await handlers.sign_in(ports, username=body.username, password=body.password)
+    cid = None
+    if body.client_id is not None or body.client_secret is not None:
+        client = await clients.authenticate(ports.pool, body.client_id or "", body.client_secret or "")
+        cid = str(client["id"])
+    token = await handlers.sign_in(ports, username=body.username, password=body.password, client_id=cid)
     return {"access_token": token, "expires_in": ports.issuer.ttl_s}
 
 
@@ -318,3 +324,44 @@ async def declare_operator(body: OperatorDeclarationCreate, principal: CurrentPr
         business_scope=body.business_scope,
         accounts=list(dict.fromkeys(body.accounts)),
     )
+
+
+class ApiClientCreate(BaseModel):
+    name: str = Field(min_length=2, max_length=200)
+    icp_number: str = Field(min_length=8, max_length=40, description="ICP licence or filing number")
+
+
+class ClientTokenCreate(BaseModel):
+    client_id: str = Field(min_length=1, max_length=64)
+    client_secret: str = Field(min_length=1, max_length=128)
+
+
+class RevocationCreate(BaseModel):
+    reason: str = Field(min_length=3, max_length=2000)
+
+
+@router.post("/v1/identity/staff/api-clients", status_code=status.HTTP_201_CREATED)
+async def register_api_client(body: ApiClientCreate, principal: ClientRegistrar, ports: Ports) -> dict:
+    """Register a third-party application with its ICP number (BJ-7(6)); its secret is shown once."""
+    return await clients.register(ports.pool, name=body.name, icp_number=body.icp_number, by=principal.actor)
+
+
+@router.get("/v1/identity/staff/api-clients")
+async def list_api_clients(principal: AnyStaff, ports: Ports) -> list[dict]:
+    return [clients.view(r) for r in await ports.pool.fetch("SELECT * FROM api_client ORDER BY registered_at")]
+
+
+@router.post("/v1/identity/staff/api-clients/{client_id}/revocation")
+async def revoke_api_client(
+    client_id: uuid.UUID, body: RevocationCreate, principal: ClientRegistrar, ports: Ports
+) -> dict:
+    """Revoke a registration: every token issued through the client is refused everywhere at once."""
+    return await clients.revoke(ports.pool, client_id, reason=body.reason, by=principal.actor)
+
+
+@router.post("/v1/identity/client-tokens", response_model=TokenRead)
+async def create_client_token(body: ClientTokenCreate, ports: Ports) -> dict:
+    """A registered application's own token (client credentials), carrying its id."""
+    client = await clients.authenticate(ports.pool, body.client_id, body.client_secret)
+    token = ports.issuer.issue(str(client["id"]), kind="client", cid=str(client["id"]))
+    return {"access_token": token, "expires_in": ports.issuer.ttl_s}

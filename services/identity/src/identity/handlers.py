@@ -90,7 +90,7 @@ def _verified_now(row: asyncpg.Record) -> bool:
     return row["verified_at"] is not None and row["expires_at"] > datetime.now(UTC)
 
 
-def issue_token(ports: IdentityPorts, row: asyncpg.Record) -> str:
+def issue_token(ports: IdentityPorts, row: asyncpg.Record, client_id: str | None = None) -> str:
     # rnv: real-name verified (MB-7.1); content refuses publishing without it. prov: the province
     # of registration (GB/T 2260, not personal data on its own): content passes it on with each
     # post, so a regional emergency mode (MB-6.1) applies from the first post.
@@ -101,6 +101,8 @@ def issue_token(ports: IdentityPorts, row: asyncpg.Record) -> str:
     claims = {"rnv": _verified_now(row), "reg": int(row["created_at"].timestamp()), "tos": bool(row["tos"])}
     if row["expires_at"] is not None:
         claims["rnx"] = int(row["expires_at"].timestamp())
+    if client_id is not None:
+        claims["cid"] = client_id  # issued through a registered third-party client (BJ-7(6))
     if row["province_code"]:
         claims["prov"] = row["province_code"]
     return ports.issuer.issue(str(row["id"]), kind="user", **claims)
@@ -138,7 +140,7 @@ async def register(
     return account_view(row, ports.vault)
 
 
-async def sign_in(ports: IdentityPorts, *, username: str, password: str) -> str:
+async def sign_in(ports: IdentityPorts, *, username: str, password: str, client_id: str | None = None) -> str:
     async with ports.pool.acquire() as conn:
         row = await store.account_by_username(conn, username)
     if row is None:
@@ -153,7 +155,7 @@ async def sign_in(ports: IdentityPorts, *, username: str, password: str) -> str:
         raise Unauthorized("Username or password is wrong.")  # a cancelled account no longer exists
     if row["closed_at"] is not None:
         raise AccountClosed("This account was closed for serious violations.", requirement="PA-13.1")
-    return issue_token(ports, row)
+    return issue_token(ports, row, client_id=client_id)
 
 
 async def me(ports: IdentityPorts, account_id: uuid.UUID) -> dict:

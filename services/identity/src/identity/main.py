@@ -7,11 +7,13 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from kit.bus import Subscription
+from kit.revocation import REVOCATION_TOPIC
 from kit.service import Runtime, ServiceSpec, create_service_app
 
 from identity import agreement, events, grades
 from identity.api import router
 from identity.cancellation import purge_loop
+from identity.clients import reannounce_loop
 from identity.domain import SubjectType
 from identity.handlers import IdentityPorts
 from identity.idcheck import IdentityCheckClient
@@ -69,12 +71,13 @@ def build_app(settings: IdentitySettings | None = None) -> FastAPI:
             staff_auditors=("auditor", "chief_editor"),
             migrations_dir=MIGRATIONS,
             routers=[router],
-            produces=[events.ACCOUNT_TOPIC],
+            produces=[events.ACCOUNT_TOPIC, REVOCATION_TOPIC],
             on_ready=on_ready,
             background=[
                 notify_expired_verifications,
                 good_standing_loop(settings.credit_policy, settings.good_standing_interval_s),
                 purge_loop(settings.purge_interval_s),
+                reannounce_loop(settings.revocation_reannounce_interval_s),
             ],
             subscriptions=[
                 Subscription(

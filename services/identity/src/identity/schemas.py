@@ -29,6 +29,9 @@ class AccountRead(BaseModel):
 class TokenCreate(BaseModel):
     username: str = Field(min_length=1, max_length=64)
     password: str = Field(min_length=1, max_length=256)
+    # A third-party application signing its user in (BJ-7(6)): its registered credentials.
+    client_id: str | None = Field(default=None, max_length=64)
+    client_secret: str | None = Field(default=None, max_length=128)
 
 
 class TokenRead(BaseModel):

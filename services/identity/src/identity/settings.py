@@ -67,6 +67,8 @@ class IdentitySettings(PasswordSettings):
     # PA-9.2: a cancelled account's records are kept this long, then its personal data is purged.
     cancelled_retention_days: float = Field(default=180.0, ge=0)
     purge_interval_s: float = Field(default=3600.0, gt=0)
+    # BJ-7(6): revocations of API clients are announced again this often (a broker may forget).
+    revocation_reannounce_interval_s: float = Field(default=300.0, gt=0)
 
     @field_validator("pii_encryption_key", "pii_lookup_key")
     @classmethod

@@ -1,0 +1,32 @@
+"""Token revocations every service honours at once (auth.revocation.v1): each process reads the topic
+from its beginning in a consumer group of its own and refuses tokens carrying a revoked claim value.
+The issuer announces its revocations again periodically, so a broker that forgot them, or a process
+started later, still learns them."""
+
+from __future__ import annotations
+
+import os
+import socket
+
+import asyncpg
+from qinglang.auth.v1 import revocation_pb2
+
+from kit.auth import TokenVerifier
+from kit.bus import Subscription
+from kit.cloudevents import Event
+
+REVOCATION_TOPIC = "auth.revocation.v1"
+TOKEN_REVOKED = "qinglang.auth.token_revoked.v1"  # noqa: S105 - an event type
+
+
+def revocation_subscription(service: str, verifier: TokenVerifier) -> Subscription:
+    async def on_revoked(conn: asyncpg.Connection, event: Event) -> None:
+        revocation = event.parse(revocation_pb2.TokenRevocation)
+        verifier.revoke(revocation.claim, revocation.value)
+
+    return Subscription(
+        group=f"{service}.revocations.{socket.gethostname()}.{os.getpid()}",
+        topics=(REVOCATION_TOPIC,),
+        handlers={TOKEN_REVOKED: on_revoked},
+        fetch_max_wait_ms=50,
+    )
