@@ -75,7 +75,6 @@ async def create_post(
     check_may_publish(principal)  # MB-7.1, MB-7.2, MB-6.2
     text = check_length(text, settings.post_max_chars)
     author_id = uuid.UUID(principal.subject)
-    check_standing(await store.author_standing(pool, author_id), datetime.now(UTC))  # PA-13.1, MB-9
     post_id, now = uuid.uuid4(), datetime.now(UTC)
     province = str(principal.claim("prov") or "")
     registered_at = datetime.fromtimestamp(principal.claim("reg"), UTC) if principal.claim("reg") else None
@@ -99,6 +98,9 @@ async def create_post(
         ),
     )
     if post is None:
+        # Not inserted: the author may not publish (the statement checked the standing), or this
+        # idempotency key was used before.
+        check_standing(await store.author_standing(pool, author_id), now)  # PA-13.1, PA-9.2, MB-9
         return await store.post_by_idempotency_key(pool, author_id, idempotency_key or ""), False
     return post, True
 

@@ -56,7 +56,6 @@ def build_app(settings: ContentSettings | None = None) -> FastAPI:
                         events.STANDING_CHANGED: on_standing_changed,
                         events.ACCOUNT_CANCELLED: on_account_cancelled,
                     },
-                    fetch_max_wait_ms=settings.decision_fetch_max_wait_ms,
                 ),
             ],
             background=[reannounce_waiting_posts, purge_withdrawn_posts],

@@ -22,12 +22,20 @@ async def insert_post_announced(
     announcement: OutboxRow,
 ) -> asyncpg.Record | None:
     """Insert a pending post and its announcement in one statement (one round trip, one implicit
-    transaction). None, and no announcement, if the author already sent this idempotency key."""
+    transaction), unless the author's standing forbids publishing (PA-13.1, PA-9.2, MB-9). None, and
+    no announcement, if the author already sent this idempotency key or may not publish: the caller
+    tells which."""
     return await conn.fetchrow(
-        f"""WITH inserted AS (
+        f"""WITH blocked AS (
+                SELECT 1 FROM author_standing
+                 WHERE account_id = $2
+                   AND (closed OR suspended_until > $5 OR 'no_posting' = ANY(limits))
+                UNION ALL
+                SELECT 1 FROM cancelled_author WHERE account_id = $2),
+            inserted AS (
                 INSERT INTO post (id, author_id, text, status, idempotency_key, created_at, announced_at,
                                   author_province_code, author_registered_at)
-                VALUES ($1, $2, $3, 'pending', $4, $5, $5, $6, $7)
+                SELECT $1, $2, $3, 'pending', $4, $5, $5, $6, $7 WHERE NOT EXISTS (SELECT 1 FROM blocked)
                 ON CONFLICT DO NOTHING RETURNING *),
             announced AS (
                 INSERT INTO outbox_event {OUTBOX_COLUMNS}
