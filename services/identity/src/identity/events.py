@@ -14,5 +14,8 @@ ACCOUNT_CANCELLED = "qinglang.identity.account.cancelled.v1"
 STANDING_CHANGED = "qinglang.identity.account.standing_changed.v1"
 SUBJECT_BLACKLISTED = "qinglang.identity.account.subject_blacklisted.v1"
 
+COMPLAINT_TOPIC = "reporting.complaint.v1"
+COMPLAINT_RESOLVED = "qinglang.reporting.complaint.resolved.v1"
+
 DECISION_TOPIC = "moderation.decision.v1"
 TRANSMISSION_STOPPED = "qinglang.moderation.decision.transmission_stopped.v1"

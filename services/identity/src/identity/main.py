@@ -20,7 +20,7 @@ from identity.idcheck import IdentityCheckClient
 from identity.realname import notify_expired_verifications
 from identity.settings import IdentitySettings
 from identity.sms import SmsSender
-from identity.standing import good_standing_loop, stop_handler
+from identity.standing import complaint_handler, good_standing_loop, stop_handler
 from identity.tokens import TokenIssuer
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
@@ -84,7 +84,12 @@ def build_app(settings: IdentitySettings | None = None) -> FastAPI:
                     group="identity.decisions",
                     topics=(events.DECISION_TOPIC,),
                     handlers={events.TRANSMISSION_STOPPED: stop_handler(settings.credit_policy)},
-                )
+                ),
+                Subscription(
+                    group="identity.complaints",
+                    topics=(events.COMPLAINT_TOPIC,),
+                    handlers={events.COMPLAINT_RESOLVED: complaint_handler(settings.credit_policy)},
+                ),
             ],
         )
     )

@@ -16,6 +16,7 @@ from kit.problems import Conflict, NotFound
 from kit.service import Runtime
 from qinglang.identity.v1 import standing_pb2
 from qinglang.moderation.v1 import decision_pb2
+from qinglang.reporting.v1 import complaint_pb2
 
 from identity import events, grades
 from identity.credit import CreditPolicy, Limit, SanctionKind
@@ -191,6 +192,31 @@ def stop_handler(policy: CreditPolicy):
         await announce_standing(conn, policy, account_id, cause=cause, basis=basis)
 
     return on_transmission_stopped
+
+
+def complaint_handler(policy: CreditPolicy):
+    async def on_complaint_resolved(conn: asyncpg.Connection, event: Event) -> None:
+        """PA-6.2: an upheld complaint costs the responsible account credit (once per complaint)."""
+        outcome = event.parse(complaint_pb2.ComplaintResolved)
+        if not outcome.upheld or not outcome.account_id:
+            return
+        account_id = uuid.UUID(outcome.account_id)
+        if await conn.fetchval("SELECT 1 FROM account WHERE id = $1", account_id) is None:
+            return
+        basis = list(dict.fromkeys([*outcome.legal_basis, "PA-6.2"]))
+        added = await conn.fetchval(
+            """INSERT INTO credit_entry (account_id, delta, cause, legal_basis, source, created_by)
+               VALUES ($1, $2, 'complaint_upheld', $3, $4, $5) ON CONFLICT (source) DO NOTHING RETURNING id""",
+            account_id,
+            policy.penalties.get("complaint_upheld", -2),
+            basis,
+            f"complaint:{outcome.complaint_id}",
+            outcome.decided_by or "system:reporting",
+        )
+        if added is not None:
+            await announce_standing(conn, policy, account_id, cause="complaint_upheld", basis=basis)
+
+    return on_complaint_resolved
 
 
 async def close_and_blacklist(

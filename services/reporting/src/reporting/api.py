@@ -8,10 +8,10 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Request, Response, status
 from google.protobuf.timestamp_pb2 import Timestamp
-from kit.auth import CurrentPrincipal
+from kit.auth import CurrentPrincipal, Principal, staff_with
 from kit.db import transaction
 from kit.outbox import enqueue
-from kit.problems import NotFound
+from kit.problems import Conflict, InvalidInput, NotFound
 from pydantic import BaseModel, Field
 from qinglang.reporting.v1 import complaint_pb2
 
@@ -19,6 +19,7 @@ from reporting import events
 from reporting.domain import LEGAL_BASIS, ComplaintReason
 
 router = APIRouter(tags=["complaints"])
+ComplaintReviewer = Annotated[Principal, staff_with("reviewer", "senior_reviewer", "chief_editor", requirement="MB-14")]
 
 
 class ComplaintCreate(BaseModel):
@@ -111,4 +112,57 @@ async def read_complaint(complaint_id: uuid.UUID, principal: CurrentPrincipal, r
     row = await request.app.state.runtime.pool.fetchrow("SELECT * FROM complaint WHERE id = $1", complaint_id)
     if row is None or str(row["complainant_id"]) != principal.subject:
         raise NotFound("No such complaint of yours.")
+    return _view(row)
+
+
+class OutcomeCreate(BaseModel):
+    upheld: bool
+    account_id: uuid.UUID | None = Field(default=None, description="the account responsible; required when upheld")
+    note: str = Field(min_length=3, max_length=2000)
+
+
+@router.post("/v1/reporting/staff/complaints/{complaint_id}/outcome", response_model=ComplaintRead)
+async def decide_complaint(
+    complaint_id: uuid.UUID, body: OutcomeCreate, principal: ComplaintReviewer, request: Request
+) -> dict:
+    """A reviewer upholds a complaint against the account responsible (it costs that account credit,
+    PA-6.2) or dismisses it; the complainant sees the outcome (MB-14)."""
+    if body.upheld and body.account_id is None:
+        raise InvalidInput("An upheld complaint names the account responsible (account_id).", requirement="MB-14")
+    async with transaction(request.app.state.runtime.pool) as conn:
+        row = await conn.fetchrow(
+            """UPDATE complaint SET status = $2, upheld = $3, account_id = $4, outcome_note = $5, decided_by = $6,
+                      decided_at = now()
+                WHERE id = $1 AND decided_at IS NULL RETURNING *""",
+            complaint_id,
+            "upheld" if body.upheld else "dismissed",
+            body.upheld,
+            body.account_id,
+            body.note,
+            principal.actor,
+        )
+        if row is None:
+            if await conn.fetchval("SELECT 1 FROM complaint WHERE id = $1", complaint_id) is None:
+                raise NotFound("No such complaint.")
+            raise Conflict("This complaint was decided already.", requirement="MB-14")
+        decided = Timestamp()
+        decided.FromDatetime(row["decided_at"].astimezone(UTC))
+        await enqueue(
+            conn,
+            topic=events.COMPLAINT_TOPIC,
+            ce_type=events.COMPLAINT_RESOLVED,
+            source=events.SOURCE,
+            key=str(row["target_id"]),
+            subject=str(row["id"]),
+            message=complaint_pb2.ComplaintResolved(
+                complaint_id=str(row["id"]),
+                target_id=str(row["target_id"]),
+                upheld=body.upheld,
+                account_id=str(body.account_id or ""),
+                note=body.note,
+                decided_by=principal.actor,
+                decided_at=decided,
+                legal_basis=["MB-14", "PA-6.2"],
+            ),
+        )
     return _view(row)

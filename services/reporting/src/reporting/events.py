@@ -5,3 +5,4 @@ from __future__ import annotations
 COMPLAINT_TOPIC = "reporting.complaint.v1"
 SOURCE = "/qinglang/reporting"
 COMPLAINT_FILED = "qinglang.reporting.complaint.filed.v1"
+COMPLAINT_RESOLVED = "qinglang.reporting.complaint.resolved.v1"

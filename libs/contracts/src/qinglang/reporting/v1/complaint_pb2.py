@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n%qinglang/reporting/v1/complaint.proto\x12\x15qinglang.reporting.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xb9\x01\n\x0e\x43omplaintFiled\x12\x14\n\x0c\x63omplaint_id\x18\x01 \x01(\t\x12\x16\n\x0e\x63omplainant_id\x18\x02 \x01(\t\x12\x13\n\x0btarget_type\x18\x03 \x01(\t\x12\x11\n\ttarget_id\x18\x04 \x01(\t\x12\x0e\n\x06reason\x18\x05 \x01(\t\x12,\n\x08\x66iled_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x13\n\x0blegal_basis\x18\x07 \x03(\tb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n%qinglang/reporting/v1/complaint.proto\x12\x15qinglang.reporting.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xb9\x01\n\x0e\x43omplaintFiled\x12\x14\n\x0c\x63omplaint_id\x18\x01 \x01(\t\x12\x16\n\x0e\x63omplainant_id\x18\x02 \x01(\t\x12\x13\n\x0btarget_type\x18\x03 \x01(\t\x12\x11\n\ttarget_id\x18\x04 \x01(\t\x12\x0e\n\x06reason\x18\x05 \x01(\t\x12,\n\x08\x66iled_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x13\n\x0blegal_basis\x18\x07 \x03(\t\"\xc7\x01\n\x11\x43omplaintResolved\x12\x14\n\x0c\x63omplaint_id\x18\x01 \x01(\t\x12\x11\n\ttarget_id\x18\x02 \x01(\t\x12\x0e\n\x06upheld\x18\x03 \x01(\x08\x12\x12\n\naccount_id\x18\x04 \x01(\t\x12\x0c\n\x04note\x18\x05 \x01(\t\x12\x12\n\ndecided_by\x18\x06 \x01(\t\x12.\n\ndecided_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x13\n\x0blegal_basis\x18\x08 \x03(\tb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -34,4 +34,6 @@ if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_COMPLAINTFILED']._serialized_start=98
   _globals['_COMPLAINTFILED']._serialized_end=283
+  _globals['_COMPLAINTRESOLVED']._serialized_start=286
+  _globals['_COMPLAINTRESOLVED']._serialized_end=485
 # @@protoc_insertion_point(module_scope)

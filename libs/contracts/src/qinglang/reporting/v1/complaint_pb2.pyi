@@ -26,3 +26,23 @@ class ComplaintFiled(_message.Message):
     filed_at: _timestamp_pb2.Timestamp
     legal_basis: _containers.RepeatedScalarFieldContainer[str]
     def __init__(self, complaint_id: _Optional[str] = ..., complainant_id: _Optional[str] = ..., target_type: _Optional[str] = ..., target_id: _Optional[str] = ..., reason: _Optional[str] = ..., filed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., legal_basis: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class ComplaintResolved(_message.Message):
+    __slots__ = ("complaint_id", "target_id", "upheld", "account_id", "note", "decided_by", "decided_at", "legal_basis")
+    COMPLAINT_ID_FIELD_NUMBER: _ClassVar[int]
+    TARGET_ID_FIELD_NUMBER: _ClassVar[int]
+    UPHELD_FIELD_NUMBER: _ClassVar[int]
+    ACCOUNT_ID_FIELD_NUMBER: _ClassVar[int]
+    NOTE_FIELD_NUMBER: _ClassVar[int]
+    DECIDED_BY_FIELD_NUMBER: _ClassVar[int]
+    DECIDED_AT_FIELD_NUMBER: _ClassVar[int]
+    LEGAL_BASIS_FIELD_NUMBER: _ClassVar[int]
+    complaint_id: str
+    target_id: str
+    upheld: bool
+    account_id: str
+    note: str
+    decided_by: str
+    decided_at: _timestamp_pb2.Timestamp
+    legal_basis: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, complaint_id: _Optional[str] = ..., target_id: _Optional[str] = ..., upheld: _Optional[bool] = ..., account_id: _Optional[str] = ..., note: _Optional[str] = ..., decided_by: _Optional[str] = ..., decided_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., legal_basis: _Optional[_Iterable[str]] = ...) -> None: ...
