@@ -16,8 +16,11 @@ from devstack.stack import StackInfo
 from stdnum.cn import ric, uscc
 
 
-def resident_id(region: str = "110105", birth: str = "19900101") -> str:
-    """A valid 18-digit resident ID number (region, birth date, sequence, MOD 11-2 check digit)."""
+def resident_id(region: str = "110105", birth: str | None = None) -> str:
+    """A valid 18-digit resident ID number (region, birth date, sequence, MOD 11-2 check digit). The
+    birth date is random too: a suite verifies hundreds of people, and one subject may verify only a
+    capped number of accounts (BJ-9)."""
+    birth = birth or f"{random.randint(1950, 2005)}{random.randint(1, 12):02d}{random.randint(1, 28):02d}"
     body = f"{region}{birth}{random.randint(100, 999)}"
     return body + ric.calc_check_digit(body + "0")  # the function ignores the last character
 
