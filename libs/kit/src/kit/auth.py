@@ -51,15 +51,15 @@ class TokenVerifier:
         # and checking an EdDSA signature again each time is the costliest part of a request.
         self._verified: dict[str, tuple[float, Principal]] = {}
         self._cache_size = cache_size
-        # (claim, value) pairs whose tokens are refused whatever their expiry (auth.revocation.v1).
-        self.revoked: set[tuple[str, str]] = set()
+        # claim -> values whose tokens are refused whatever their expiry (auth.revocation.v1).
+        self.revoked: dict[str, set[str]] = {}
 
     def revoke(self, claim: str, value: str) -> None:
-        self.revoked.add((claim, value))
+        self.revoked.setdefault(claim, set()).add(value)
 
     def _check_revoked(self, principal: Principal) -> Principal:
-        for claim, value in self.revoked:
-            if principal.claim(claim) == value:
+        for claim, values in self.revoked.items():
+            if principal.claim(claim) in values:
                 raise Forbidden(
                     "The application this token was issued through has had its registration revoked.",
                     requirement="BJ-7(6)",

@@ -14,6 +14,7 @@ from cloudevents.core.bindings.kafka import KafkaMessage, from_binary, to_binary
 from cloudevents.core.formats.json import JSONFormat
 from cloudevents.core.v1.event import CloudEvent
 from google.protobuf.message import Message
+from google.protobuf.timestamp_pb2 import Timestamp
 
 PROTOBUF_CONTENT_TYPE = "application/protobuf"
 TRACEPARENT_HEADER = "traceparent"
@@ -101,3 +102,10 @@ def decode(headers: list[tuple[str, bytes]] | tuple, key: bytes | None, value: b
         traceparent=traceparent.decode() if traceparent else None,
         **where,  # type: ignore[arg-type]
     )
+
+
+def timestamp(moment: datetime) -> Timestamp:
+    """A protobuf Timestamp of an aware datetime, for event messages."""
+    stamp = Timestamp()
+    stamp.FromDatetime(moment)
+    return stamp

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import asyncpg
 from argon2.exceptions import InvalidHashError, VerificationError
-from google.protobuf.timestamp_pb2 import Timestamp
+from kit.cloudevents import timestamp
 from kit.db import transaction
 from kit.outbox import enqueue
 from kit.problems import Conflict, NotFound, Unauthorized
@@ -21,12 +21,6 @@ from identity import events
 from identity.handlers import IdentityPorts
 
 LEGAL_BASIS = ["PA-9.2"]
-
-
-def _ts(moment: datetime) -> Timestamp:
-    stamp = Timestamp()
-    stamp.FromDatetime(moment)
-    return stamp
 
 
 async def cancel(ports: IdentityPorts, account_id: uuid.UUID, *, password: str, retention: timedelta) -> dict:
@@ -59,8 +53,8 @@ async def cancel(ports: IdentityPorts, account_id: uuid.UUID, *, password: str, 
             subject=str(account_id),
             message=account_pb2.AccountCancelled(
                 account_id=str(account_id),
-                cancelled_at=_ts(now),
-                purge_after=_ts(purge_after),
+                cancelled_at=timestamp(now),
+                purge_after=timestamp(purge_after),
                 legal_basis=LEGAL_BASIS,
             ),
         )

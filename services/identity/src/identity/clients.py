@@ -13,7 +13,7 @@ import uuid
 from datetime import datetime
 
 import asyncpg
-from google.protobuf.timestamp_pb2 import Timestamp
+from kit.cloudevents import timestamp
 from kit.db import transaction
 from kit.outbox import enqueue
 from kit.problems import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
@@ -79,8 +79,6 @@ async def authenticate(conn: asyncpg.Connection | asyncpg.Pool, client_id: str, 
 
 
 async def _announce(conn: asyncpg.Connection, client_id: str, reason: str, revoked_at: datetime) -> None:
-    stamp = Timestamp()
-    stamp.FromDatetime(revoked_at)
     await enqueue(
         conn,
         topic=REVOCATION_TOPIC,
@@ -89,7 +87,7 @@ async def _announce(conn: asyncpg.Connection, client_id: str, reason: str, revok
         key=f"cid:{client_id}",
         subject=f"cid:{client_id}",
         message=revocation_pb2.TokenRevocation(
-            claim="cid", value=client_id, reason=reason, legal_basis=LEGAL_BASIS, revoked_at=stamp
+            claim="cid", value=client_id, reason=reason, legal_basis=LEGAL_BASIS, revoked_at=timestamp(revoked_at)
         ),
     )
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from google.protobuf.timestamp_pb2 import Timestamp
+from kit.cloudevents import timestamp
 from kit.db import transaction
 from kit.outbox import enqueue
 from kit.problems import Forbidden, InvalidInput
@@ -15,13 +15,7 @@ from qinglang.identity.v1 import standing_pb2
 from identity import events, grades
 from identity.credit import CreditPolicy
 from identity.handlers import IdentityPorts
-from identity.standing import announce_standing
-
-
-def _ts(moment: datetime) -> Timestamp:
-    stamp = Timestamp()
-    stamp.FromDatetime(moment)
-    return stamp
+from identity.standing import announce_standing, standing_view
 
 
 async def publish_grading_rules(ports: IdentityPorts, rules: grades.GradingRules, *, by: str) -> dict:
@@ -46,7 +40,7 @@ async def publish_grading_rules(ports: IdentityPorts, rules: grades.GradingRules
                 version=version,
                 rules_json=rules.model_dump_json(),
                 published_by=by,
-                published_at=_ts(datetime.now(UTC)),
+                published_at=timestamp(datetime.now(UTC)),
                 legal_basis=["MB-9", "PA-6.2", "PA-7.2"],
             ),
         )
@@ -67,8 +61,12 @@ async def regrade_all(pool, policy: CreditPolicy) -> int:
         async with transaction(pool) as conn:
             for account_id in ids[start : start + 200]:
                 before = await conn.fetchval("SELECT grade FROM account WHERE id = $1", account_id)
-                view = await announce_standing(conn, policy, account_id, cause="grading_rules", basis=["MB-9"])
-                changed += view["grade"] != before
+                view = await standing_view(conn, policy, account_id)
+                if view["grade"] == before:  # nothing to announce: only note the rules it was graded by
+                    await conn.execute("UPDATE account SET grade_rules = $2 WHERE id = $1", account_id, version)
+                    continue
+                await announce_standing(conn, policy, account_id, cause="grading_rules", basis=["MB-9"])
+                changed += 1
     return changed
 
 
@@ -117,7 +115,7 @@ async def declare_operator(
                 business_scope=business_scope,
                 account_ids=[str(a) for a in accounts],
                 province_code=own["province_code"],
-                declared_at=_ts(now),
+                declared_at=timestamp(now),
                 legal_basis=["PA-7.3"],
             ),
         )

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 import asyncpg
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from google.protobuf.timestamp_pb2 import Timestamp
+from kit.cloudevents import timestamp
 from kit.db import transaction
 from kit.outbox import enqueue
 from kit.problems import Conflict, DomainError, Forbidden, NotFound, Unauthorized
@@ -66,12 +66,6 @@ class IdentityPorts:
     real_name_valid: timedelta
     account_caps: dict[SubjectType, int]
     credit: CreditPolicy
-
-
-def _ts(moment: datetime) -> Timestamp:
-    ts = Timestamp()
-    ts.FromDatetime(moment)
-    return ts
 
 
 def account_view(row: asyncpg.Record, vault: PersonalDataVault) -> dict:
@@ -134,7 +128,9 @@ async def register(
             source=events.SOURCE,
             key=str(account_id),
             subject=str(account_id),
-            message=account_pb2.AccountRegistered(account_id=str(account_id), registered_at=_ts(datetime.now(UTC))),
+            message=account_pb2.AccountRegistered(
+                account_id=str(account_id), registered_at=timestamp(datetime.now(UTC))
+            ),
         )
         row = await store.account_by_id(conn, account_id)
     return account_view(row, ports.vault)

@@ -14,7 +14,7 @@ import uuid
 from datetime import UTC, datetime
 
 import asyncpg
-from google.protobuf.timestamp_pb2 import Timestamp
+from kit.cloudevents import timestamp
 from kit.db import transaction
 from kit.outbox import enqueue
 from kit.problems import Conflict, Forbidden, NotFound
@@ -48,12 +48,6 @@ class SubjectBlacklisted(Forbidden):
 class DifferentSubject(Conflict):
     type = "different-subject"
     title = "A renewal must verify the same subject"
-
-
-def _ts(moment: datetime) -> Timestamp:
-    stamp = Timestamp()
-    stamp.FromDatetime(moment)
-    return stamp
 
 
 async def verify_real_name(
@@ -132,9 +126,9 @@ async def verify_real_name(
                 account_id=str(account_id),
                 subject_type=_SUBJECT_TYPES[identity.subject_type],
                 province_code=identity.province_code,
-                verified_at=_ts(now),
+                verified_at=timestamp(now),
                 legal_basis=LEGAL_BASIS + (["MB-7.2"] if current else []),
-                expires_at=_ts(expires),
+                expires_at=timestamp(expires),
                 renewal=current is not None,
             ),
         )
@@ -252,7 +246,9 @@ async def notify_expired_verifications(runtime: Runtime) -> None:
                     key=str(row["account_id"]),
                     subject=str(row["account_id"]),
                     message=account_pb2.RealNameExpired(
-                        account_id=str(row["account_id"]), expired_at=_ts(row["expires_at"]), legal_basis=["MB-7.2"]
+                        account_id=str(row["account_id"]),
+                        expired_at=timestamp(row["expires_at"]),
+                        legal_basis=["MB-7.2"],
                     ),
                 )
         await asyncio.sleep(interval)  # a period, not synchronisation

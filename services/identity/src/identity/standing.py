@@ -8,8 +8,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import asyncpg
-from google.protobuf.timestamp_pb2 import Timestamp
-from kit.cloudevents import Event
+from kit.cloudevents import Event, timestamp
 from kit.db import transaction
 from kit.outbox import enqueue
 from kit.problems import Conflict, NotFound
@@ -24,12 +23,6 @@ from identity.credit import CreditPolicy, Limit, SanctionKind
 RUMOUR_CATEGORY = "bj10.rumour_disturbing_order"
 STOP_CAUSES = ("stop_transmission", "rumour")
 SANCTION_BASIS = ["PA-13.1", "BJ-7(8)"]
-
-
-def _ts(moment: datetime) -> Timestamp:
-    stamp = Timestamp()
-    stamp.FromDatetime(moment)
-    return stamp
 
 
 async def _deltas(conn: asyncpg.Connection, account_ids: list[uuid.UUID]) -> list[int]:
@@ -124,12 +117,12 @@ async def announce_standing(
             credit_score=view["credit_score"],
             credit_level=view["credit_level"],
             limits=view["limits"],
-            suspended_until=_ts(view["suspended_until"]) if view["suspended_until"] else None,
+            suspended_until=timestamp(view["suspended_until"]) if view["suspended_until"] else None,
             closed=view["closed"],
             version=view["version"],
             cause=cause,
             legal_basis=basis,
-            changed_at=_ts(datetime.now(UTC)),
+            changed_at=timestamp(datetime.now(UTC)),
             grade=view["grade"],
             grading_rules_version=view["grading_rules_version"],
         ),
@@ -255,7 +248,7 @@ async def close_and_blacklist(
             province_code=subject["province_code"],
             reason=reason,
             legal_basis=basis,
-            listed_at=_ts(listed["listed_at"]),
+            listed_at=timestamp(listed["listed_at"]),
         ),
     )
 

@@ -21,7 +21,7 @@ from functools import cache
 from pathlib import Path
 
 import asyncpg
-from google.protobuf.timestamp_pb2 import Timestamp
+from kit.cloudevents import timestamp
 from kit.db import transaction
 from kit.outbox import enqueue
 from kit.problems import Conflict, Forbidden, InvalidInput, NotFound
@@ -94,12 +94,6 @@ async def check_display_name(conn: asyncpg.Connection, account_id: uuid.UUID, na
                 "This display name imitates a verified account, a government body or the platform.",
                 requirement="CM",
             )
-
-
-def _ts(moment: datetime) -> Timestamp:
-    stamp = Timestamp()
-    stamp.FromDatetime(moment)
-    return stamp
 
 
 async def apply(
@@ -231,7 +225,7 @@ async def decide(ports: IdentityPorts, application_id: uuid.UUID, *, approve: bo
                     verified_type=row["v_type"],
                     verified_name=row["proof_name"],
                     province_code=province,
-                    approved_at=_ts(now),
+                    approved_at=timestamp(now),
                     legal_basis=MB10,
                     proof_sha256=hashes,
                 ),

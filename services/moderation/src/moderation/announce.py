@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 
 import asyncpg
-from google.protobuf.timestamp_pb2 import Timestamp
+from kit.cloudevents import timestamp
 from kit.outbox import OutboxRow, enqueue_row, outbox_row
 from qinglang.moderation.v1 import decision_pb2, policy_pb2
 
@@ -31,12 +31,6 @@ _RISKS = {
 }
 
 
-def _timestamp(moment: datetime) -> Timestamp:
-    stamp = Timestamp()
-    stamp.FromDatetime(moment)
-    return stamp
-
-
 def _loads(value: object, default: object) -> object:
     if value is None:
         return default
@@ -55,7 +49,7 @@ def decision_message(row: Mapping) -> decision_pb2.DecisionIssued:
         reason=row["reason"],
         matches=[decision_pb2.Match(**m) for m in _loads(row["matches"], [])],
         content_sha256=row["content_sha256"],
-        decided_at=_timestamp(row["decided_at"]),
+        decided_at=timestamp(row["decided_at"]),
         engine_version=row["engine_version"],
         lexicon_version=row["lexicon_version"],
         suggestion=_SUGGESTIONS[row["suggestion"]],
@@ -96,7 +90,7 @@ async def announce_policy(conn: asyncpg.Connection, *, kind: str, version: str, 
             key=kind,
             subject=kind,
             message=policy_pb2.PolicyPublished(
-                kind=kind, version=version, changed_by=by, changed_at=_timestamp(datetime.now(UTC)), legal_basis=basis
+                kind=kind, version=version, changed_by=by, changed_at=timestamp(datetime.now(UTC)), legal_basis=basis
             ),
         ),
     )

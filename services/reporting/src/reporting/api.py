@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Header, Request, Response, status
 from google.protobuf.timestamp_pb2 import Timestamp
 from kit.auth import CurrentPrincipal, Principal, staff_with
+from kit.cloudevents import timestamp
 from kit.db import transaction
 from kit.outbox import enqueue
 from kit.problems import Conflict, InvalidInput, NotFound
@@ -145,8 +146,6 @@ async def decide_complaint(
             if await conn.fetchval("SELECT 1 FROM complaint WHERE id = $1", complaint_id) is None:
                 raise NotFound("No such complaint.")
             raise Conflict("This complaint was decided already.", requirement="MB-14")
-        decided = Timestamp()
-        decided.FromDatetime(row["decided_at"].astimezone(UTC))
         await enqueue(
             conn,
             topic=events.COMPLAINT_TOPIC,
@@ -161,7 +160,7 @@ async def decide_complaint(
                 account_id=str(body.account_id or ""),
                 note=body.note,
                 decided_by=principal.actor,
-                decided_at=decided,
+                decided_at=timestamp(row["decided_at"]),
                 legal_basis=["MB-14", "PA-6.2"],
             ),
         )
