@@ -156,3 +156,18 @@ def confirmed_user(flow: Flow) -> User:
     user = flow.register()
     flow.confirm_phone(user)
     return user
+
+
+def regulator_reports(gw: httpx.Client, headers: dict[str, str]) -> list[dict]:
+    """Every report an office sees, page after page (oldest first, 1,000 a page): a long test run
+    files more than one page."""
+    items: list[dict] = []
+    cursor = None
+    while True:
+        params = {"limit": 1000, **({"cursor": cursor} if cursor else {})}
+        page = gw.get("/v1/regulator/reports", headers=headers, params=params)
+        assert page.status_code == 200, page.text
+        items += page.json()["items"]
+        cursor = page.json()["next_cursor"]
+        if not cursor:
+            return items

@@ -14,7 +14,7 @@ from devstack.cli import create_regulator_office
 from devstack.stack import StackInfo
 from devstack.testing import poll
 from evasion import CLEAN_TEXTS, embed, variants
-from journeys import Flow, Staff, User, find_event
+from journeys import Flow, Staff, User, find_event, regulator_reports
 from moderation.engine.lexicon import read_tsv
 from moderation.settings import SAMPLE_LEXICON
 from qinglang.moderation.v1 import decision_pb2, policy_pb2
@@ -424,11 +424,7 @@ def test_an_illegal_rumour_stops_transmission_and_is_reported(
     ]
     reports = poll(
         lambda: [
-            r
-            for r in httpx.get(
-                f"{platform.gateway_url}/v1/regulator/reports", headers={"Authorization": f"Bearer {key}"}
-            ).json()["items"]
-            if r["post_id"] == post["id"]
+            r for r in regulator_reports(gateway, {"Authorization": f"Bearer {key}"}) if r["post_id"] == post["id"]
         ],
         what="the report to the regulator",
     )

@@ -9,6 +9,7 @@ import httpx
 import pytest
 from devstack.cli import ensure_dev_regulator_key
 from devstack.testing import poll
+from journeys import regulator_reports
 
 CLEAN_TEXT = "今天天气很好，去公园散步。"
 PROHIBITED_TEXT = "欢迎来到在線賭場，注册就送188元"  # traditional 在線賭場 folds to the lexicon's 在线赌场
@@ -21,9 +22,7 @@ def national_key(platform, infra) -> dict[str, str]:
 
 
 def reports_for_post(gw: httpx.Client, key: dict[str, str], post_id: str) -> list[dict]:
-    listing = gw.get("/v1/regulator/reports", headers=key, params={"limit": 1000})
-    assert listing.status_code == 200, listing.text
-    return [r for r in listing.json()["items"] if r["post_id"] == post_id]
+    return [r for r in regulator_reports(gw, key) if r["post_id"] == post_id]
 
 
 @pytest.mark.requirement("MB-7.1")

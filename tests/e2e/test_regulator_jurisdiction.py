@@ -10,7 +10,7 @@ import pytest
 from devstack.cli import create_regulator_office
 from devstack.stack import StackInfo
 from devstack.testing import poll
-from journeys import Flow, resident_id
+from journeys import Flow, regulator_reports, resident_id
 
 
 def create_office(platform: StackInfo, name: str, jurisdiction: str) -> dict:
@@ -31,12 +31,12 @@ def test_provincial_offices_see_their_own_province_only(flow: Flow, gateway: htt
     post = flow.post(user, "代办银行卡，私聊")
 
     def beijing_report() -> dict | None:
-        items = gateway.get("/v1/regulator/reports", headers=as_beijing, params={"limit": 1000}).json()["items"]
+        items = regulator_reports(gateway, as_beijing)
         return next((r for r in items if r["post_id"] == post["id"]), None)
 
     report = poll(beijing_report, what="the report in Beijing's listing")
     assert report["province_code"] == "110000"
-    shanghai_items = gateway.get("/v1/regulator/reports", headers=as_shanghai, params={"limit": 1000}).json()["items"]
+    shanghai_items = regulator_reports(gateway, as_shanghai)
     assert all(r["post_id"] != post["id"] for r in shanghai_items)
     assert gateway.get(f"/v1/regulator/reports/{report['id']}", headers=as_shanghai).status_code == 404
     assert (

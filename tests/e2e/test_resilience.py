@@ -12,7 +12,7 @@ from aiokafka import AIOKafkaProducer
 from devstack.cli import ensure_dev_regulator_key
 from devstack.stack import Stack
 from devstack.testing import make_stack, poll
-from journeys import Flow, find_event
+from journeys import Flow, find_event, regulator_reports
 from qinglang.moderation.v1 import decision_pb2
 
 DECISION_TOPIC = "moderation.decision.v1"
@@ -25,8 +25,7 @@ def national_key(stack: Stack) -> dict[str, str]:
 
 
 def report_count(gw: httpx.Client, key: dict[str, str], post_id: str) -> int:
-    items = gw.get("/v1/regulator/reports", headers=key, params={"limit": 1000}).json()["items"]
-    return sum(1 for r in items if r["post_id"] == post_id)
+    return sum(1 for r in regulator_reports(gw, key) if r["post_id"] == post_id)
 
 
 async def _produce(kafka: str, records: list[tuple[bytes, bytes, list[tuple[str, bytes]]]]) -> None:
@@ -107,7 +106,7 @@ def test_broker_restart_mid_flow_loses_no_post_and_doubles_no_report(restartable
     stopped = [p for p in posts if p["bad"]]
 
     def all_reported() -> bool:
-        items = gw.get("/v1/regulator/reports", headers=key, params={"limit": 1000}).json()["items"]
+        items = regulator_reports(gw, key)
         counts = {p["id"]: sum(1 for r in items if r["post_id"] == p["id"]) for p in stopped}
         assert all(c <= 1 for c in counts.values()), f"a stop-transmission was reported twice: {counts}"
         return all(c == 1 for c in counts.values())
