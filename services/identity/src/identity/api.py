@@ -162,14 +162,15 @@ async def read_my_credit(principal: CurrentPrincipal, ports: Ports) -> dict:
     """Your credit score, level and the limits in force, your active sanctions with their legal basis,
     and every ledger entry with its cause (MB-9, MB-15, PA-6.2, PA-13.1)."""
     account_id = uuid.UUID(principal.subject)
-    async with ports.pool.acquire() as conn:
+    # One snapshot: the score and the ledger it is derived from must agree.
+    async with ports.pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
         view = await standing.standing_view(conn, ports.credit, account_id)
         return _standing_read(view, await standing.ledger(conn, account_id))
 
 
 @router.get("/v1/identity/staff/accounts/{account_id}/standing")
 async def read_standing(account_id: uuid.UUID, principal: AnyStaff, ports: Ports) -> dict:
-    async with ports.pool.acquire() as conn:
+    async with ports.pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
         if await conn.fetchval("SELECT 1 FROM account WHERE id = $1", account_id) is None:
             raise NotFound("No such account.")
         view = await standing.standing_view(conn, ports.credit, account_id)
