@@ -62,7 +62,7 @@ async def test_outbox_relay_publishes_and_the_inbox_makes_redelivery_harmless(bu
     settings, pool, topic = bus
     producer = create_producer(settings)
     await producer.start()
-    relay = OutboxRelay(pool, producer, batch_size=50)
+    relay = OutboxRelay(pool, producer, database_url=settings.database_url, batch_size=50)
     consumer = EventConsumer(
         Subscription(group=f"g-{uuid.uuid4().hex[:6]}", topics=(topic,), handlers={EVENT_TYPE: record_effect}),
         pool,
@@ -179,3 +179,86 @@ async def test_broker_watch_stays_quiet_on_a_healthy_broker_and_recreates_a_lost
         assert await watch_lost.check(admin) is False
     finally:
         await admin.close()
+
+
+async def test_a_database_outage_inside_a_handler_is_retried_never_parked(bus) -> None:
+    """An outage is not a reason to dead-letter: a handler whose connection the server closed (as in
+    a PostgreSQL restart) gets the event again until it succeeds, and nothing is parked."""
+    settings, pool, topic = bus
+    failures = [
+        asyncpg.exceptions.AdminShutdownError("terminating connection due to administrator command"),
+        asyncpg.exceptions.CrashShutdownError("terminating connection because of crash of another server process"),
+        asyncpg.InterfaceError("cannot perform operation: connection is closed"),
+    ]
+
+    async def flaky(conn: asyncpg.Connection, event: Event) -> None:
+        if failures:
+            raise failures.pop(0)
+        await record_effect(conn, event)
+
+    consumer = EventConsumer(
+        Subscription(group=f"g-{uuid.uuid4().hex[:6]}", topics=(topic,), handlers={EVENT_TYPE: flaky}), pool, settings
+    )
+    task = asyncio.create_task(consumer.run())
+    raw = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap_servers, enable_idempotence=False)
+    await raw.start()
+    try:
+        event = encode(
+            ce_id=str(uuid.uuid4()),
+            ce_type=EVENT_TYPE,
+            source="/kit-test",
+            subject=None,
+            time=datetime.now(UTC),
+            data=post_pb2.PostCreated(post_id="through-an-outage").SerializeToString(),
+            key=None,
+            traceparent=None,
+        )
+        await raw.send_and_wait(topic, event.value, headers=list(event.headers.items()))
+        await wait_for(pool, "SELECT count(*) FROM effect WHERE post_id = 'through-an-outage'", 1)
+        assert failures == []
+        assert await pool.fetchval("SELECT count(*) FROM dead_letter_event") == 0
+    finally:
+        await raw.stop()
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+
+async def test_the_relay_listens_again_after_losing_its_connection(bus) -> None:
+    """After the database dropped the relay's LISTEN connection (a restart, a failover), a new row
+    is still published at once, not at the next fallback poll (here an hour away)."""
+    settings, pool, topic = bus
+    producer = create_producer(settings)
+    await producer.start()
+    relay = OutboxRelay(pool, producer, database_url=settings.database_url, poll_interval_s=3600, listen_check_s=0.5)
+    task = asyncio.create_task(relay.run())
+
+    async def publish_one(post_id: str) -> None:
+        async with transaction(pool) as conn:
+            await enqueue(
+                conn,
+                topic=topic,
+                ce_type=EVENT_TYPE,
+                source="/kit-test",
+                key=None,
+                message=post_pb2.PostCreated(post_id=post_id),
+            )
+        await wait_for(pool, "SELECT count(*) FROM outbox_event WHERE published_at IS NULL", 0, timeout_s=10)
+
+    async def listeners() -> list[int]:
+        return [
+            r["pid"]
+            for r in await pool.fetch(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'"
+            )
+        ]
+
+    try:
+        await wait_for(pool, "SELECT count(*) > 0 FROM pg_stat_activity WHERE query LIKE 'LISTEN%'", True, timeout_s=10)
+        await publish_one("before")
+        for pid in await listeners():
+            await pool.execute("SELECT pg_terminate_backend($1)", pid)
+        await publish_one("after the connection was lost")
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        await producer.stop()

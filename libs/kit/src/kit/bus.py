@@ -8,6 +8,7 @@ offset only after that transaction committed.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 from collections.abc import Awaitable, Callable, Iterable
@@ -20,7 +21,7 @@ from aiokafka.errors import KafkaConnectionError, KafkaError, TopicAlreadyExists
 from opentelemetry import trace
 
 from kit.cloudevents import Event, UndecodableEvent, decode
-from kit.db import transaction
+from kit.db import is_transient, transaction
 from kit.metrics import BROKER_STATE_LOST, EVENTS_DEAD_LETTERED, EVENTS_HANDLED
 from kit.settings import KitSettings
 from kit.telemetry import context_from_traceparent
@@ -31,16 +32,6 @@ tracer = trace.get_tracer("kit.bus")
 Handler = Callable[[asyncpg.Connection, Event], Awaitable[None]]
 # Handles several events of one type at once (one statement for all of them, say).
 BatchHandler = Callable[[asyncpg.Connection, list[Event]], Awaitable[None]]
-
-# Errors that mean "try again later", not "this event is bad".
-TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
-    OSError,
-    asyncpg.PostgresConnectionError,
-    asyncpg.CannotConnectNowError,
-    asyncpg.TooManyConnectionsError,
-    asyncpg.DeadlockDetectedError,
-    asyncpg.SerializationError,
-)
 
 
 def create_producer(settings: KitSettings) -> AIOKafkaProducer:
@@ -129,6 +120,7 @@ class EventConsumer:
 
     def request_rewind(self) -> None:
         """Start over from the beginning of every partition (after the broker lost its state)."""
+        self._positions.clear()  # they describe the lost log: not a sign of another loss
         self._rewind.set()
 
     def beyond_log_end(self) -> bool:
@@ -155,8 +147,8 @@ class EventConsumer:
             enable_auto_commit=False,
             auto_offset_reset="earliest",
             fetch_max_wait_ms=self.subscription.fetch_max_wait_ms or self._settings.kafka_fetch_max_wait_ms,
-            session_timeout_ms=6000,
-            heartbeat_interval_ms=1000,
+            session_timeout_ms=self._settings.kafka_session_timeout_ms,
+            heartbeat_interval_ms=self._settings.kafka_heartbeat_interval_ms,
             max_poll_interval_ms=300_000,
         )
 
@@ -197,18 +189,32 @@ class EventConsumer:
                 continue
             await self._handle_batch([record for records in batch.values() for record in records])
             offsets = {tp: records[-1].offset + 1 for tp, records in batch.items()}
+            if self._rewind.is_set():
+                return  # these offsets are of a log the broker lost; start over
             self._positions.update(offsets)
             await self._commit(consumer, offsets)
 
     async def _commit(self, consumer: AIOKafkaConsumer, offsets: dict[TopicPartition, int]) -> None:
-        # Bounded: against a broker that lost the topic, commit() can retry forever.
+        # Bounded: against a broker that lost the topic, commit() can retry forever; and a rewind
+        # (the broker lost its state) abandons it at once: those offsets describe a log that is gone.
+        commit = asyncio.ensure_future(consumer.commit(offsets))
+        rewind = asyncio.ensure_future(self._rewind.wait())
         try:
-            await asyncio.wait_for(consumer.commit(offsets), self._settings.kafka_commit_timeout_s)
+            done, _ = await asyncio.wait(
+                {commit, rewind}, timeout=self._settings.kafka_commit_timeout_s, return_when=asyncio.FIRST_COMPLETED
+            )
+            if commit not in done:
+                raise TimeoutError("offset commit did not finish")
+            commit.result()
         except (TimeoutError, KafkaError) as exc:
             log.warning(
                 "offset commit failed; events may be redelivered (the inbox drops them)",
                 extra={"group": self.subscription.group, "error": repr(exc)},
             )
+        finally:
+            for task in (commit, rewind):
+                task.cancel()
+            await asyncio.gather(commit, rewind, return_exceptions=True)
 
     async def _handle_batch(self, records: list) -> None:
         """Handle a fetched batch in transactions of up to ``events_per_transaction`` events (one
@@ -227,7 +233,8 @@ class EventConsumer:
                     offset=record.offset,
                 )
             except UndecodableEvent as exc:
-                await self._dead_letter(record, None, f"undecodable: {exc}")
+                reason = f"undecodable: {exc}"
+                await self._with_transient_retry(lambda r=record, why=reason: self._dead_letter(r, None, why))
                 continue
             if self.subscription.handles(event.type):  # other types on the topic are not its business
                 work.append(event)
@@ -283,11 +290,14 @@ class EventConsumer:
                 await self.subscription.batch_handlers[ce_type](conn, group)
 
     async def _with_transient_retry(self, attempt: Callable[[], Awaitable[None]]) -> None:
+        """An outage is never a reason to park an event: retry until the database is back."""
         delay = 0.1
         while True:
             try:
                 return await attempt()
-            except TRANSIENT_ERRORS as exc:
+            except Exception as exc:
+                if not is_transient(exc):
+                    raise
                 log.warning(
                     "transient error while handling; retrying",
                     extra={"group": self.subscription.group, "error": repr(exc)},
@@ -303,7 +313,8 @@ class EventConsumer:
                 "handler failed; event parked in dead_letter_event",
                 extra={"group": self.subscription.group, "ce_type": event.type, "ce_id": event.id},
             )
-            await self._dead_letter(record, event, repr(exc))
+            reason = repr(exc)
+            await self._with_transient_retry(lambda: self._dead_letter(record, event, reason))
 
     def _span(self, event: Event):
         return tracer.start_as_current_span(
@@ -356,44 +367,81 @@ class BrokerWatch:
     """Notices a broker that lost its state and puts this process back on its feet.
 
     A memory-only broker (Tansu) that restarts forgets topics and offsets, and running clients
-    do not notice. Two signs, neither of which a healthy Kafka ever shows: a topic we created is
-    gone, or a consumer's position is past its partition's high-water mark. On either, the watch
+    do not notice. Three signs, none of which a healthy Kafka ever shows: this process's own marker
+    topic is gone (only this process creates it, so no other process can have recreated it before
+    we looked: every process notices within one interval), a topic we use is gone, or a consumer's
+    position is past its partition's high-water mark. On any of them, the watch
     recreates the topics and rewinds every consumer to the beginning (the inbox drops what was
     handled); the services' reconcilers re-announce what was lost in flight.
     """
 
-    def __init__(self, settings: KitSettings, topics: Iterable[str], consumers: list[EventConsumer]) -> None:
+    def __init__(
+        self,
+        settings: KitSettings,
+        topics: Iterable[str],
+        consumers: list[EventConsumer],
+        *,
+        on_state_lost: Callable[[], None] | None = None,
+        marker: str | None = None,
+    ) -> None:
         self._settings = settings
         self._topics = sorted(set(topics))
         self._consumers = consumers
+        self._on_state_lost = on_state_lost  # the reconcilers re-announce what was in flight
+        self._marker = marker  # a one-partition topic of this process's own
+        self._marker_made = False
 
     async def run(self) -> None:
         admin: AIOKafkaAdminClient | None = None
-        while True:
-            await asyncio.sleep(self._settings.broker_watch_interval_s)  # a period, not synchronisation
-            try:
-                if admin is None:
-                    admin = AIOKafkaAdminClient(bootstrap_servers=self._settings.kafka_bootstrap_servers)
-                    await admin.start()
-                await self.check(admin)
-            except (KafkaError, KafkaConnectionError, OSError) as exc:
-                log.info("broker watch could not reach the broker", extra={"error": repr(exc)})
-                if admin is not None:
-                    await admin.close()
-                    admin = None
+        try:
+            while True:
+                await asyncio.sleep(self._settings.broker_watch_interval_s)  # a period, not synchronisation
+                try:
+                    if admin is None:
+                        admin = AIOKafkaAdminClient(bootstrap_servers=self._settings.kafka_bootstrap_servers)
+                        await admin.start()
+                    await self.check(admin)
+                except (KafkaError, KafkaConnectionError, OSError) as exc:
+                    log.info("broker watch could not reach the broker", extra={"error": repr(exc)})
+                    if admin is not None:
+                        await admin.close()
+                        admin = None
+        finally:
+            if admin is not None:
+                if self._marker_made:  # leave no marker behind on a clean stop
+                    with contextlib.suppress(Exception):
+                        await asyncio.wait_for(admin.delete_topics([self._marker]), 2)
+                await admin.close()
+
+    async def _marker_lost(self, admin: AIOKafkaAdminClient, existing: set[str]) -> bool:
+        if self._marker is None:
+            return False
+        if self._marker in existing:
+            self._marker_made = True
+            return False
+        lost = self._marker_made
+        try:
+            await admin.create_topics([NewTopic(self._marker, 1, self._settings.kafka_replication_factor)])
+        except TopicAlreadyExistsError:
+            pass
+        self._marker_made = True
+        return lost
 
     async def check(self, admin: AIOKafkaAdminClient) -> bool:
         existing = set(await admin.list_topics())
+        marker_lost = await self._marker_lost(admin, existing)
         missing = [t for t in self._topics if t not in existing]
         truncated = any(c.beyond_log_end() for c in self._consumers)
-        if not missing and not truncated:
+        if not missing and not truncated and not marker_lost:
             return False
         BROKER_STATE_LOST.inc()
         log.warning(
             "broker lost its state: recreating topics and rewinding consumers",
-            extra={"missing_topics": missing, "truncated_log": truncated},
+            extra={"missing_topics": missing, "truncated_log": truncated, "marker_lost": marker_lost},
         )
         await _create_missing(admin, self._settings, self._topics)
         for consumer in self._consumers:
             consumer.request_rewind()
+        if self._on_state_lost is not None:
+            self._on_state_lost()
         return True

@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
+import psycopg
 from yoyo import get_backend, read_migrations
 
 log = logging.getLogger(__name__)
@@ -17,16 +18,69 @@ log = logging.getLogger(__name__)
 KIT_MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-async def create_pool(database_url: str, *, min_size: int = 2, max_size: int = 10) -> asyncpg.Pool:
-    """Open the pool, retrying for a bounded time while the database comes up."""
-    deadline = asyncio.get_running_loop().time() + 30
+# Errors that say "the database is not there right now", not "this work is wrong": an outage, a
+# restart, a crash recovery, a failover to a standby, too many connections, or lost races that a
+# retry wins. Work that meets one is retried (events) or refused with 503 (requests); never parked.
+TRANSIENT_DB_ERRORS: tuple[type[BaseException], ...] = (
+    OSError,  # refused, reset, unreachable
+    TimeoutError,  # connecting, or waiting for a pooled connection
+    asyncpg.PostgresConnectionError,  # class 08, including a connection that does not exist any more
+    asyncpg.InterfaceError,  # "connection is closed" / released under us when the server went away
+    asyncpg.exceptions.OperatorInterventionError,  # class 57: shutting down, crash recovery, starting up
+    asyncpg.exceptions.InsufficientResourcesError,  # class 53: too many connections, disk full
+    asyncpg.exceptions.ReadOnlySQLTransactionError,  # a standby during failover
+    asyncpg.DeadlockDetectedError,
+    asyncpg.SerializationError,
+)
+# A cancelled statement (statement_timeout) is about the work, not the server: not transient.
+_NOT_TRANSIENT: tuple[type[BaseException], ...] = (asyncpg.exceptions.QueryCanceledError,)
+
+
+def is_transient(exc: BaseException) -> bool:
+    """True when ``exc``, or an error it was raised from, means the database is briefly unavailable."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, TRANSIENT_DB_ERRORS) and not isinstance(current, _NOT_TRANSIENT):
+            return True
+        current = current.__cause__ or current.__context__
+    return False
+
+
+async def retry_while_unavailable(what: str, attempt, *, timeout_s: float):
+    """Run ``attempt()`` until it succeeds, retrying with doubling back-off while the database is
+    unavailable, for at most ``timeout_s`` (a service waits for its dependencies at start-up)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout_s
+    delay = 0.2
     while True:
         try:
-            return await asyncpg.create_pool(database_url, min_size=min_size, max_size=max_size, reset=_keep_session)
-        except (OSError, asyncpg.CannotConnectNowError):
-            if asyncio.get_running_loop().time() > deadline:
+            return await attempt()
+        except Exception as exc:
+            if not is_transient(exc) and not _psycopg_unavailable(exc):
                 raise
-            await asyncio.sleep(0.2)
+            if loop.time() + delay > deadline:
+                raise
+            log.warning("database unavailable; retrying", extra={"step": what, "error": repr(exc)})
+            await asyncio.sleep(delay)  # back-off while the database comes up, not synchronisation
+            delay = min(delay * 2, 5.0)
+
+
+def _psycopg_unavailable(exc: BaseException) -> bool:
+    # yoyo applies migrations through psycopg: its connection errors are OperationalError.
+    return isinstance(exc, psycopg.OperationalError)
+
+
+async def create_pool(
+    database_url: str, *, min_size: int = 2, max_size: int = 10, timeout_s: float = 60
+) -> asyncpg.Pool:
+    """Open the pool, retrying for a bounded time while the database comes up."""
+    return await retry_while_unavailable(
+        "open pool",
+        lambda: asyncpg.create_pool(database_url, min_size=min_size, max_size=max_size, reset=_keep_session),
+        timeout_s=timeout_s,
+    )
 
 
 async def _keep_session(_conn: asyncpg.Connection) -> None:
@@ -63,5 +117,9 @@ def apply_migrations(database_url: str, migrations_dir: Path) -> list[str]:
     return applied
 
 
-async def apply_migrations_async(database_url: str, migrations_dir: Path) -> list[str]:
-    return await asyncio.to_thread(apply_migrations, database_url, migrations_dir)
+async def apply_migrations_async(database_url: str, migrations_dir: Path, *, timeout_s: float = 60) -> list[str]:
+    return await retry_while_unavailable(
+        "migrations",
+        lambda: asyncio.to_thread(apply_migrations, database_url, migrations_dir),
+        timeout_s=timeout_s,
+    )

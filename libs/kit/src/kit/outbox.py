@@ -15,6 +15,7 @@ from aiokafka.errors import KafkaError
 from google.protobuf.message import Message
 
 from kit.cloudevents import encode, new_event_id
+from kit.db import is_transient
 from kit.metrics import OUTBOX_PUBLISHED, OUTBOX_SEND_FAILURES
 from kit.telemetry import current_traceparent
 
@@ -129,11 +130,15 @@ class OutboxRelay:
         pool: asyncpg.Pool,
         producer: AIOKafkaProducer,
         *,
+        database_url: str,
         batch_size: int = 500,
         poll_interval_s: float = 1.0,
         rounds_in_flight: int = 4,
+        listen_check_s: float = 5.0,
     ) -> None:
         self._pool = pool
+        self._database_url = database_url  # the listener's own connection, apart from the pool
+        self._listen_check_s = listen_check_s
         self._producer = producer
         self._batch_size = batch_size
         self._poll_interval_s = poll_interval_s
@@ -142,14 +147,15 @@ class OutboxRelay:
         self._rounds: set[asyncio.Task] = set()
 
     async def run(self) -> None:
-        listener = await self._pool.acquire()
-        await listener.add_listener(NOTIFY_CHANNEL, self._on_notify)
+        listener = asyncio.create_task(self._listen(), name="outbox-listen")
         try:
             while True:
                 self._wake.clear()
                 try:
                     sent = await self.publish_batch()
-                except (OSError, asyncpg.PostgresError, KafkaError) as exc:
+                except Exception as exc:
+                    if not (is_transient(exc) or isinstance(exc, (asyncpg.PostgresError, KafkaError))):
+                        raise
                     log.warning("outbox relay round failed; will retry", extra={"error": repr(exc)})
                     sent = 0
                 if sent >= self._batch_size:
@@ -159,11 +165,43 @@ class OutboxRelay:
                 except TimeoutError:
                     pass
         finally:
+            listener.cancel()
             for task in self._rounds:
                 task.cancel()
-            await asyncio.gather(*self._rounds, return_exceptions=True)
-            await listener.remove_listener(NOTIFY_CHANNEL, self._on_notify)
-            await self._pool.release(listener)
+            await asyncio.gather(listener, *self._rounds, return_exceptions=True)
+
+    async def _listen(self) -> None:
+        """Keep one connection LISTENing for new rows, and open a new one whenever it is lost (a
+        database restart, a failover, a dropped socket): without it the relay would fall back to
+        polling for good. A connection is held apart from the pool, and checked now and then, since
+        a socket that vanished silently tells nobody."""
+        delay = 0.2
+        while True:
+            conn: asyncpg.Connection | None = None
+            lost = asyncio.Event()
+            try:
+                conn = await asyncpg.connect(self._database_url, timeout=self._listen_check_s)
+                conn.add_termination_listener(lambda _c, lost=lost: lost.set())
+                await conn.add_listener(NOTIFY_CHANNEL, self._on_notify)
+                self._wake.set()  # rows may have been written while nobody listened
+                delay = 0.2
+                while not lost.is_set():
+                    try:
+                        await asyncio.wait_for(lost.wait(), self._listen_check_s)
+                    except TimeoutError:
+                        await asyncio.wait_for(conn.fetchval("SELECT 1"), self._listen_check_s)
+                log.warning("outbox listener lost its connection; reconnecting")
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                if not is_transient(exc):
+                    raise
+                log.info("outbox listener cannot reach the database; retrying", extra={"error": repr(exc)})
+            finally:
+                if conn is not None and not conn.is_closed():
+                    conn.terminate()
+            await asyncio.sleep(delay)  # back-off before reconnecting, not synchronisation
+            delay = min(delay * 2, 5.0)
 
     def _on_notify(self, *_args: object) -> None:
         self._wake.set()

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import re
+import socket
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -21,7 +24,7 @@ from prometheus_client import make_asgi_app
 
 from kit.auth import TokenVerifier, staff_actions_router
 from kit.bus import BrokerWatch, EventConsumer, Subscription, create_producer, ensure_topics
-from kit.db import apply_migrations_async, create_pool
+from kit.db import apply_migrations_async, create_pool, retry_while_unavailable
 from kit.outbox import OutboxRelay
 from kit.problems import install_problem_handlers
 from kit.revocation import revocation_subscription
@@ -41,6 +44,27 @@ class Runtime:
     consumers: list[EventConsumer] = field(default_factory=list)
     watch: BrokerWatch | None = None
     tasks: list[asyncio.Task] = field(default_factory=list)
+    _broker_reset: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def broker_state_lost(self) -> None:
+        """The broker forgot what it held: wake every reconciler now (each one waits on its own)."""
+        signal, self._broker_reset = self._broker_reset, asyncio.Event()
+        signal.set()
+
+    async def reconcile_periods(self, period_s: float) -> AsyncIterator[float | None]:
+        """A reconciler's clock: yields once every ``period_s``, and at once when the broker lost its
+        state. It yields None for an ordinary period, or the monotonic time of the loss: then
+        everything in flight before that moment must be announced again now, not after its usual
+        grace period, since the broker no longer holds it (the recovery bound, README)."""
+        loop = asyncio.get_running_loop()
+        while True:
+            signal = self._broker_reset
+            try:
+                await asyncio.wait_for(signal.wait(), period_s)
+            except TimeoutError:
+                yield None
+            else:
+                yield loop.time()
 
 
 BackgroundLoop = Callable[[Runtime], Awaitable[None]]
@@ -78,7 +102,7 @@ async def _supervise(name: str, make: Callable[[], Awaitable[None]]) -> None:
 
 
 async def _start_producer(settings: KitSettings) -> AIOKafkaProducer:
-    deadline = asyncio.get_running_loop().time() + 60
+    deadline = asyncio.get_running_loop().time() + settings.startup_dependency_timeout_s
     while True:
         producer = create_producer(settings)
         try:
@@ -92,7 +116,7 @@ async def _start_producer(settings: KitSettings) -> AIOKafkaProducer:
 
 
 async def _ensure_topics_with_retry(settings: KitSettings, topics: set[str]) -> None:
-    deadline = asyncio.get_running_loop().time() + 60
+    deadline = asyncio.get_running_loop().time() + settings.startup_dependency_timeout_s
     while True:
         try:
             await ensure_topics(settings, topics)
@@ -103,6 +127,12 @@ async def _ensure_topics_with_retry(settings: KitSettings, topics: set[str]) -> 
             await asyncio.sleep(0.5)  # back-off while the broker comes up
 
 
+def watch_marker(service: str) -> str:
+    """The broker watch's marker topic of this process (legal Kafka topic characters only)."""
+    host = re.sub(r"[^a-zA-Z0-9._-]", "-", socket.gethostname())
+    return f"_kit.watch.{service}.{host}.{os.getpid()}"
+
+
 def create_service_app(spec: ServiceSpec) -> FastAPI:
     settings = spec.settings
     prefix = f"/v1/{spec.name}"
@@ -111,8 +141,12 @@ def create_service_app(spec: ServiceSpec) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         setup_logging(settings.service_name, settings.log_level)
         setup_tracing(settings.service_name, settings.otel_traces_exporter)
-        await apply_migrations_async(settings.database_url, spec.migrations_dir)
-        pool = await create_pool(settings.database_url, min_size=settings.db_pool_min, max_size=settings.db_pool_max)
+        # Dependencies may come up after us (or be restarting): wait for them, for a bounded time.
+        wait = settings.startup_dependency_timeout_s
+        await apply_migrations_async(settings.database_url, spec.migrations_dir, timeout_s=wait)
+        pool = await create_pool(
+            settings.database_url, min_size=settings.db_pool_min, max_size=settings.db_pool_max, timeout_s=wait
+        )
         # Every service honours token revocations at once (a revoked API client, BJ-7(6)).
         subscriptions = [*spec.subscriptions, revocation_subscription(spec.name, app.state.token_verifier)]
         topics = set(spec.produces) | {t for s in subscriptions for t in s.topics}
@@ -120,10 +154,20 @@ def create_service_app(spec: ServiceSpec) -> FastAPI:
         producer = await _start_producer(settings)
         runtime = Runtime(settings=settings, pool=pool, producer=producer)
         runtime.consumers = [EventConsumer(sub, pool, settings) for sub in subscriptions]
-        runtime.watch = BrokerWatch(settings, topics, runtime.consumers)
+        runtime.watch = BrokerWatch(
+            settings,
+            topics,
+            runtime.consumers,
+            on_state_lost=runtime.broker_state_lost,
+            marker=watch_marker(settings.service_name),
+        )
         app.state.runtime = runtime
         relay = OutboxRelay(
-            pool, producer, batch_size=settings.outbox_batch_size, poll_interval_s=settings.outbox_poll_interval_s
+            pool,
+            producer,
+            database_url=settings.database_url,
+            batch_size=settings.outbox_batch_size,
+            poll_interval_s=settings.outbox_poll_interval_s,
         )
         loops: list[tuple[str, Callable[[], Awaitable[None]]]] = [
             ("outbox-relay", relay.run),
@@ -133,7 +177,7 @@ def create_service_app(spec: ServiceSpec) -> FastAPI:
         loops += [(getattr(b, "__name__", "loop"), (lambda b=b: b(runtime))) for b in spec.background]
         runtime.tasks = [asyncio.create_task(_supervise(name, make), name=name) for name, make in loops]
         if spec.on_ready is not None:
-            await spec.on_ready(runtime, app)
+            await retry_while_unavailable("on_ready", lambda: spec.on_ready(runtime, app), timeout_s=wait)
         log.info("service ready", extra={"port": settings.port})
         try:
             yield

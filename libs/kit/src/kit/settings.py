@@ -23,6 +23,9 @@ class KitSettings(BaseSettings):
     database_url: str = Field(description="PostgreSQL URL of this service's own database")
     db_pool_min: int = 2
     db_pool_max: int = 10
+    # At start-up a process waits this long for its database and broker (they may be starting or
+    # restarting), retrying with back-off, before it gives up and exits for its supervisor to restart.
+    startup_dependency_timeout_s: float = Field(default=120.0, gt=0)
 
     kafka_bootstrap_servers: str = "127.0.0.1:9092"
     kafka_topic_partitions: int = Field(default=4, ge=1)
@@ -31,6 +34,10 @@ class KitSettings(BaseSettings):
     # new data, so latency follows it (p99 ~ half of it); each consumer may override.
     kafka_fetch_max_wait_ms: int = Field(default=200, ge=1)
     kafka_commit_timeout_s: float = 5.0
+    # Consumer group liveness. Kafka refuses sessions shorter than its group.min.session.timeout.ms
+    # (6 s by default); the embedded broker takes 3 s (rebalances and takeovers twice as fast, TANSU.md).
+    kafka_session_timeout_ms: int = Field(default=6000, ge=1000)
+    kafka_heartbeat_interval_ms: int = Field(default=1000, ge=100)
     # A consumer handles a fetched batch in transactions of at most this many events.
     kafka_events_per_transaction: int = Field(default=8, ge=1)
     # How often the broker watch looks for a broker that lost its state.

@@ -222,22 +222,27 @@ async def on_stop(conn: asyncpg.Connection, event: Event) -> None:
 async def reannounce_waiting_posts(runtime: Runtime) -> None:
     """Reconciler: a post still waiting for a decision is announced again, so a broker that lost
     the first announcement (or the decision) loses no post. Moderation answers a repeat with
-    the decision it already made."""
+    the decision it already made. When the broker lost its state, every post announced before
+    the loss goes again at once."""
     settings: ContentSettings = runtime.settings  # type: ignore[assignment]
-    while True:
-        await asyncio.sleep(settings.reconcile_interval_s)  # a period, not synchronisation
-        async with transaction(runtime.pool) as conn:
-            waiting = await store.claim_waiting_posts(conn, older_than_s=settings.reannounce_after_s, limit=500)
-            for post in waiting:
-                row = _announcement(
-                    post_id=post["id"],
-                    author_id=post["author_id"],
-                    text=post["text"],
-                    created_at=post["created_at"],
-                    announcement=post["announcements"],
-                    province=post["author_province_code"],
-                    registered_at=post["author_registered_at"],
-                )
-                await enqueue_row(conn, row)
-        if waiting:
-            log.info("re-announced posts still waiting for a decision", extra={"count": len(waiting)})
+    loop = asyncio.get_running_loop()
+    async for lost_at in runtime.reconcile_periods(settings.reconcile_interval_s):
+        while True:
+            older_than_s = settings.reannounce_after_s if lost_at is None else max(0.0, loop.time() - lost_at)
+            async with transaction(runtime.pool) as conn:
+                waiting = await store.claim_waiting_posts(conn, older_than_s=older_than_s, limit=500)
+                for post in waiting:
+                    row = _announcement(
+                        post_id=post["id"],
+                        author_id=post["author_id"],
+                        text=post["text"],
+                        created_at=post["created_at"],
+                        announcement=post["announcements"],
+                        province=post["author_province_code"],
+                        registered_at=post["author_registered_at"],
+                    )
+                    await enqueue_row(conn, row)
+            if waiting:
+                log.info("re-announced posts still waiting for a decision", extra={"count": len(waiting)})
+            if len(waiting) < 500:
+                break

@@ -146,16 +146,21 @@ def refresh_policy_loop(holder: PolicyHolder) -> Callable[[Runtime], Awaitable[N
 
 async def reannounce_unreported_stops(runtime: Runtime) -> None:
     """Reconciler: a stop-transmission the regulator gateway has not confirmed is announced again;
-    the gateway keeps one report per decision, so a repeat never makes a second one."""
+    the gateway keeps one report per decision, so a repeat never makes a second one. When the
+    broker lost its state, every unconfirmed stop goes again at once."""
     settings: ModerationSettings = runtime.settings  # type: ignore[assignment]
-    while True:
-        await asyncio.sleep(settings.reconcile_interval_s)  # a period, not synchronisation
-        async with transaction(runtime.pool) as conn:
-            rows = await store.claim_unreported(conn, older_than_s=settings.report_confirm_after_s, limit=500)
-            for row in rows:
-                await announce_decision(conn, row)
-        if rows:
-            log.info("re-announced unconfirmed stop-transmissions", extra={"count": len(rows)})
+    loop = asyncio.get_running_loop()
+    async for lost_at in runtime.reconcile_periods(settings.reconcile_interval_s):
+        while True:
+            older_than_s = settings.report_confirm_after_s if lost_at is None else max(0.0, loop.time() - lost_at)
+            async with transaction(runtime.pool) as conn:
+                rows = await store.claim_unreported(conn, older_than_s=older_than_s, limit=500)
+                for row in rows:
+                    await announce_decision(conn, row)
+            if rows:
+                log.info("re-announced unconfirmed stop-transmissions", extra={"count": len(rows)})
+            if len(rows) < 500:
+                break
 
 
 def retro_scan_loop(holder: PolicyHolder) -> Callable[[Runtime], Awaitable[None]]:

@@ -5,12 +5,15 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import psycopg
 
+from devstack.processes import spawn, stop, wait_until
 from devstack.stack import SERVICES, Stack, StackConfig
 
 DEFAULT_RUN_DIR = Path(os.environ.get("QINGLANG_RUN_DIR", ".run"))
@@ -90,17 +93,54 @@ def _office_key_exists(database_url: str, api_key: str) -> bool:
     return row is not None
 
 
+def supervise(run_dir: Path) -> int:
+    """The local platform's supervisor (what `make up` leaves running): starts everything, then
+    starts again whatever exits, until SIGTERM (make down) stops it all."""
+    stack = Stack(StackConfig.from_environment(run_dir))
+    stopping = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+    signal.signal(signal.SIGINT, lambda *_: stopping.set())
+    try:
+        admin_url, kafka = stack.start_infra()
+        stack.supervise()  # PostgreSQL and the broker are supervised while the services start
+        info = stack.start_platform(admin_url, kafka)
+        info.regulator_dev_key = ensure_dev_regulator_key(stack, info.database_urls["regulator-gateway"])
+        ensure_dev_staff(stack, info.database_urls["identity"])
+        stack.mark_ready()
+    except Exception as exc:  # noqa: BLE001 - any failure: stop what we started and say why
+        print(f"start-up failed: {exc}", file=sys.stderr, flush=True)
+        stack.down()
+        return 1
+    print("platform up; supervising", flush=True)
+    while not stopping.wait(1):
+        pass
+    stack.down()
+    return 0
+
+
 def up(run_dir: Path) -> int:
     stack = Stack(StackConfig.from_environment(run_dir))
     print(f"Starting Qinglang from {stack.run_dir} ...", flush=True)
-    try:
-        info = stack.up()
-        info.regulator_dev_key = ensure_dev_regulator_key(stack, info.database_urls["regulator-gateway"])
-        staff = ensure_dev_staff(stack, info.database_urls["identity"])
-    except Exception as exc:  # noqa: BLE001 - any failure: stop what we started and say why
-        print(f"\nstart-up failed: {exc}\nlogs: {stack.log_dir}", file=sys.stderr)
-        stack.down()
+    if stack.running():
+        print(f"a stack is already running from {stack.run_dir}; stop it first (make down)", file=sys.stderr)
         return 1
+    stack.run_dir.mkdir(parents=True, exist_ok=True)
+    stack.state_path.unlink(missing_ok=True)
+    log_dir = stack.run_dir / "logs"
+    supervisor = spawn(
+        "supervisor",
+        [sys.executable, "-m", "devstack", "supervise", "--run-dir", str(stack.run_dir)],
+        log_dir=log_dir,
+        die_with_parent=False,
+    )
+    try:
+        wait_until(lambda: stack.ready(), timeout_s=300, what="the platform", proc=supervisor)
+    except (RuntimeError, TimeoutError) as exc:
+        print(f"\nstart-up failed: {exc}\nlogs: {log_dir}", file=sys.stderr)
+        stop(supervisor)
+        return 1
+    info = stack.info_from_state()
+    staff = json.loads((stack.run_dir / "staff-dev.json").read_text())
     gw = info.gateway_url
     print(f"""
 Qinglang is up.
@@ -126,6 +166,7 @@ Qinglang is up.
   Kafka bootstrap:     {info.kafka_bootstrap_servers}
   Logs:                {stack.log_dir}
 
+A supervisor restarts any process that exits; make status shows each one and its restarts.
 Stop everything with: make down
 """
     )
@@ -141,16 +182,23 @@ def down(run_dir: Path) -> int:
 
 def status(run_dir: Path) -> int:
     stack = Stack(StackConfig(run_dir=run_dir))
-    print("running" if stack.running() else "not running")
+    rows = stack.status()
+    if not rows:
+        print("not running")
+        return 3
+    print(f"{'process':<20} {'state':<9} {'pid':>8} {'restarts':>8}  uptime")
+    for row in rows:
+        uptime = f"{row['uptime_s']:.0f}s" if row["uptime_s"] is not None else "-"
+        print(f"{row['name']:<20} {row['state']:<9} {row['pid']:>8} {row['restarts']:>8}  {uptime}")
     return 0 if stack.running() else 3
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(prog="devstack", description=__doc__)
-    parser.add_argument("command", choices=["up", "down", "status"])
+    parser.add_argument("command", choices=["up", "down", "status", "supervise"])
     parser.add_argument("--run-dir", type=Path, default=DEFAULT_RUN_DIR)
     args = parser.parse_args()
-    return {"up": up, "down": down, "status": status}[args.command](args.run_dir)
+    return {"up": up, "down": down, "status": status, "supervise": supervise}[args.command](args.run_dir)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import json
 import os
@@ -38,6 +39,7 @@ class Managed:
     create_time: float
     log: str
     stop_signal: int = signal.SIGTERM
+    restarts: int = 0  # how often the supervisor started it again after it exited
 
     def process(self) -> psutil.Process | None:
         """The live process, if it is still the one we started (pids get reused)."""
@@ -90,6 +92,18 @@ def stop(managed: Managed, timeout_s: float = 15) -> None:
         proc.wait(5)
     except psutil.NoSuchProcess:
         pass
+
+
+def kill_tree(managed: Managed) -> None:
+    """SIGKILL a process and all its children at once: a crash, as when a container dies."""
+    proc = managed.process()
+    if proc is None:
+        return
+    victims = [proc, *proc.children(recursive=True)]
+    for victim in victims:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            victim.kill()
+    psutil.wait_procs(victims, timeout=10)
 
 
 def wait_until(check: Callable[[], bool], *, timeout_s: float, what: str, proc: Managed | None = None) -> None:

@@ -15,16 +15,19 @@ import signal
 import socket
 import string
 import sys
+import threading
+import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
+import psutil
 import psycopg
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from devstack.processes import Managed, free_port, load_state, save_state, spawn, stop, wait_until
+from devstack.processes import Managed, free_port, kill_tree, load_state, save_state, spawn, stop, wait_until
 
 REPO_ROOT = Path(__file__).resolve().parents[4]
 GATEWAY_TEMPLATES = REPO_ROOT / "deploy" / "gateway"
@@ -113,22 +116,109 @@ class Stack:
         self.managed: dict[str, Managed] = {}
         self.info: StackInfo | None = None
         self._ports: dict[str, int] = {}  # kept so a restarted broker comes back where clients look
+        # How each process was started, so the supervisor can start it again the same way (same
+        # port, same environment). Kept in memory only: the environments hold secrets.
+        self._launch: dict[str, dict] = {}
+        self._lock = threading.RLock()  # the supervisor thread and the caller share `managed`
+        self._supervisor: threading.Thread | None = None
+        self._stop_supervising = threading.Event()
+        self._next_start: dict[str, float] = {}  # back-off: when a crashed process may start again
+        self._backoff: dict[str, float] = {}
+        self._ready = False
+        self._held: set[str] = set()  # stopped on purpose: not started again until resumed
 
     # ---- state -------------------------------------------------------------------------------
     def _save(self) -> None:
-        save_state(
-            self.state_path,
-            {
-                "processes": {n: asdict(m) for n, m in self.managed.items()},
-                "info": asdict(self.info) if self.info else None,
-            },
-        )
+        with self._lock:
+            save_state(
+                self.state_path,
+                {
+                    "processes": {n: asdict(m) for n, m in self.managed.items()},
+                    "info": asdict(self.info) if self.info else None,
+                    "ready": self._ready,
+                    "supervisor": {"pid": os.getpid(), "create_time": psutil.Process().create_time()}
+                    if self._supervisor is not None
+                    else None,
+                },
+            )
 
     def _spawn(self, name: str, argv: list[str], **kwargs: object) -> Managed:
-        managed = spawn(name, argv, log_dir=self.log_dir, die_with_parent=self.config.die_with_parent, **kwargs)  # type: ignore[arg-type]
-        self.managed[name] = managed
+        with self._lock:
+            managed = spawn(name, argv, log_dir=self.log_dir, die_with_parent=self.config.die_with_parent, **kwargs)  # type: ignore[arg-type]
+            self._launch[name] = {"argv": argv, **kwargs}
+            self.managed[name] = managed
+            self._save()
+            return managed
+
+    # ---- supervision ---------------------------------------------------------------------------
+    def supervise(self, interval_s: float = 0.25) -> None:
+        """Start a thread that starts again, the same way, every process that exited (as Kubernetes
+        restarts a container): with doubling back-off per process, counted in ``restarts``."""
+        if self._supervisor is not None:
+            return
+        self._stop_supervising.clear()
+
+        def loop() -> None:
+            while not self._stop_supervising.wait(interval_s):
+                self.supervise_once()
+
+        self._supervisor = threading.Thread(target=loop, name="devstack-supervisor", daemon=True)
+        self._supervisor.start()
         self._save()
-        return managed
+
+    def stop_supervising(self) -> None:
+        if self._supervisor is not None:
+            self._stop_supervising.set()
+            self._supervisor.join(10)
+            self._supervisor = None
+
+    def supervise_once(self) -> list[str]:
+        """Start again each process that exited (when its back-off allows); the names started."""
+        started = []
+        with self._lock:
+            now = time.monotonic()
+            for name, managed in list(self.managed.items()):
+                if managed.process() is not None:
+                    if now - self._next_start.get(name, now) > 30:  # ran a while: forget past crashes
+                        self._backoff.pop(name, None)
+                    continue
+                if now < self._next_start.get(name, 0) or name not in self._launch or name in self._held:
+                    continue
+                delay = self._backoff.get(name, 0.25)
+                self._backoff[name] = min(delay * 2, 10.0)
+                self._next_start[name] = now + delay
+                launch = dict(self._launch[name])
+                argv = launch.pop("argv")
+                try:
+                    fresh = spawn(
+                        name, argv, log_dir=self.log_dir, die_with_parent=self.config.die_with_parent, **launch
+                    )
+                except OSError:
+                    continue
+                fresh.restarts = managed.restarts + 1
+                self.managed[name] = fresh
+                started.append(name)
+            if started:
+                self._save()
+        return started
+
+    def hold(self, name: str) -> None:
+        """Stop one process and keep it stopped (an outage) until ``resume``."""
+        with self._lock:
+            self._held.add(name)
+            managed = self.managed[name]
+        kill_tree(managed)
+
+    def resume(self, name: str) -> None:
+        with self._lock:
+            self._held.discard(name)
+            self._next_start.pop(name, None)
+
+    def kill(self, name: str) -> None:
+        """Crash one process (SIGKILL, with its children): the supervisor starts it again."""
+        with self._lock:
+            managed = self.managed[name]
+        kill_tree(managed)
 
     # ---- PostgreSQL ----------------------------------------------------------------------------
     def start_postgres(self) -> str:
@@ -172,12 +262,10 @@ class Stack:
                 "unix_socket_directories=",
                 "-c",
                 "max_connections=300",
-                "-c",
-                "fsync=off",
-                "-c",
-                "synchronous_commit=off",
-                "-c",
-                "full_page_writes=off",
+                # Durable on every default: fsync, full_page_writes and synchronous_commit stay on,
+                # so a commit the services acknowledged survives a crash of PostgreSQL or of the
+                # machine (a killed postmaster lost 4-34 acknowledged posts with them off).
+                # make bench reports what this costs per commit.
             ],
             user=user,
             stop_signal=signal.SIGINT,
@@ -228,8 +316,9 @@ class Stack:
 
     def restart_broker(self) -> None:
         """Stop the memory-only broker and start it again on the same port: it forgets everything."""
-        stop(self.managed.pop("broker"))
-        self.start_broker()
+        with self._lock:
+            stop(self.managed.pop("broker"))
+            self.start_broker()
 
     # ---- secrets -------------------------------------------------------------------------------
     def dev_secrets(self) -> dict[str, str]:
@@ -261,6 +350,10 @@ class Stack:
             "KAFKA_BOOTSTRAP_SERVERS": kafka,
             "JWKS_URL": f"{urls['identity']}/v1/identity/jwks.json",
             "PYTHONUNBUFFERED": "1",
+            # The embedded broker rebalances a group in half its session timeout: 3 s sessions make
+            # rebalances and the takeover of a killed process's partitions twice as fast (TANSU.md).
+            **({} if self.config.kafka_bootstrap_servers else {"KAFKA_SESSION_TIMEOUT_MS": "3000"}),
+            **({} if self.config.kafka_bootstrap_servers else {"KAFKA_HEARTBEAT_INTERVAL_MS": "500"}),
             **self.config.common_env,
         }
         extra = {
@@ -385,17 +478,59 @@ class Stack:
     def up(self) -> StackInfo:
         return self.start_platform(*self.start_infra())
 
+    def mark_ready(self) -> None:
+        """Everything is up (the supervisor says so for `make up`, which waits for it)."""
+        self._ready = True
+        self._save()
+
+    def ready(self) -> bool:
+        return bool(load_state(self.state_path).get("ready"))
+
+    def info_from_state(self) -> StackInfo:
+        return StackInfo(**load_state(self.state_path)["info"])
+
+    def status(self) -> list[dict]:
+        """Each process this run folder started: its state, pid, restarts and uptime."""
+        state = load_state(self.state_path)
+        rows = []
+        supervisor = state.get("supervisor")
+        entries = list(state.get("processes", {}).values())
+        if supervisor:
+            entries.insert(0, {"name": "supervisor", "log": "", **supervisor})
+        for entry in entries:
+            managed = Managed(**entry)
+            proc = managed.process()
+            rows.append(
+                {
+                    "name": managed.name,
+                    "state": "running" if proc is not None else "exited",
+                    "pid": managed.pid,
+                    "restarts": managed.restarts,
+                    "uptime_s": time.time() - managed.create_time if proc is not None else None,
+                }
+            )
+        return rows
+
     def running(self) -> bool:
         state = load_state(self.state_path)
         return any(Managed(**m).process() is not None for m in state.get("processes", {}).values())
 
     def down(self) -> list[str]:
         """Stop what this run folder started (and nothing else), services first, data last."""
+        self.stop_supervising()
         state = load_state(self.state_path)
+        supervisor = state.get("supervisor")
+        stopped = []
+        if supervisor and supervisor.get("pid") != os.getpid():
+            # `make up`'s supervisor stops what it started; then whatever is left is stopped here.
+            managed_supervisor = Managed(name="supervisor", log="", **supervisor)
+            if managed_supervisor.process() is not None:
+                stop(managed_supervisor, timeout_s=90)
+                stopped.append("supervisor")
+            state = load_state(self.state_path)
         processes = {n: Managed(**m) for n, m in state.get("processes", {}).items()}
         processes.update(self.managed)
         order = ["gateway", *SERVICES, "sms-sink", "idcheck-sim", "broker", "postgres"]
-        stopped = []
         for name in sorted(processes, key=lambda n: order.index(n) if n in order else 0):
             if processes[name].process() is not None:
                 stop(processes[name])

@@ -75,6 +75,7 @@ class Infra:
 def infra(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Infra]:
     stack = make_stack(tmp_path_factory.mktemp("stack"))
     admin_url, kafka = stack.start_infra()
+    stack.supervise()  # as `make up` does: a process that exits is started again
     try:
         yield Infra(stack, admin_url, kafka)
     finally:

@@ -1,0 +1,222 @@
+"""The fault test: nothing acknowledged is ever lost, nothing is doubled.
+
+Under a steady stream of posts through the gateway, the broker is restarted, service processes are
+killed (SIGKILL, with their workers) and PostgreSQL is killed (the postmaster and every backend at
+once, a crash); the stack's supervisor starts each again, as Kubernetes would. Afterwards every post
+the platform acknowledged (201) is there and decided, no decision, report or penalty is doubled or
+orphaned, and the decision latency is back to its baseline within the recovery bound (README).
+"""
+
+from __future__ import annotations
+
+import statistics
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import psycopg
+import pytest
+from devstack.stack import Stack
+from devstack.testing import make_stack, poll
+from journeys import Flow, User
+
+PROHIBITED = "出售枪支，价格私聊"
+CLEAN = "周末一起去爬山吧"
+# After the failed part is back, decisions are as fast as before within this many seconds.
+RECOVERY_BOUND_S = 20.0
+WAITING_FOR_DATABASE = "database unavailable; retrying"  # what a service logs while it waits
+POSTS_PER_S = 20
+
+
+@pytest.fixture(scope="module")
+def faulty(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Stack, Flow]]:
+    # Its own PostgreSQL and broker (nobody else's tests are disturbed), durable as `make up` runs
+    # them, two processes of content and moderation, and the supervisor `make up` leaves running.
+    stack = make_stack(tmp_path_factory.mktemp("faults"), external_ok=False)
+    stack.config.workers = {"content": 2, "moderation": 2}
+    try:
+        info = stack.up()
+        stack.supervise()
+        with httpx.Client(base_url=info.gateway_url, timeout=15) as gw:
+            yield stack, Flow(gw, info)
+    finally:
+        stack.down()
+
+
+class Load(threading.Thread):
+    """Posts at a steady rate and remembers what the platform acknowledged (201)."""
+
+    def __init__(self, gateway_url: str, clean: list[User], offenders: list[User]) -> None:
+        super().__init__(name="load", daemon=True)
+        self._gw = httpx.Client(base_url=gateway_url, timeout=10)
+        self._clean = clean
+        # Each offender posts two prohibited posts at most: a third would suspend the account.
+        self._offenders = iter([u for u in offenders for _ in range(2)])
+        self.acknowledged: list[dict] = []
+        self.answers: Counter[str] = Counter()
+        self._halt = threading.Event()
+        self._lock = threading.Lock()
+
+    def count(self) -> int:
+        with self._lock:
+            return len(self.acknowledged)
+
+    def run(self) -> None:
+        i = 0
+        while not self._halt.is_set():
+            started = time.monotonic()
+            bad = i % 8 == 7
+            author = next(self._offenders, None) if bad else self._clean[i % len(self._clean)]
+            bad = bad and author is not None
+            author = author or self._clean[0]
+            try:
+                answer = self._gw.post("/v1/posts", headers=author.auth, json={"text": PROHIBITED if bad else CLEAN})
+                self.answers[str(answer.status_code)] += 1
+                if answer.status_code == 201:
+                    with self._lock:
+                        self.acknowledged.append({"id": answer.json()["id"], "bad": bad})
+            except httpx.HTTPError as exc:
+                self.answers[type(exc).__name__] += 1
+            i += 1
+            self._halt.wait(max(0.0, 1 / POSTS_PER_S - (time.monotonic() - started)))  # the pace of the stream
+
+    def stop(self) -> None:
+        self._halt.set()
+        self.join(30)
+        self._gw.close()
+
+
+def decision_latency(flow: Flow, author: User) -> float:
+    """Seconds from a clean post's 201 until it is served (published)."""
+    started = time.monotonic()
+    answer = flow.gw.post("/v1/posts", headers=author.auth, json={"text": CLEAN})
+    if answer.status_code != 201:
+        return float("inf")
+    while time.monotonic() - started < 10:
+        if flow.gw.get(f"/v1/posts/{answer.json()['id']}").status_code == 200:
+            return time.monotonic() - started
+        time.sleep(0.02)  # polling interval under a deadline
+    return float("inf")
+
+
+def typical_latency(flow: Flow, author: User) -> float:
+    return statistics.median(decision_latency(flow, author) for _ in range(3))
+
+
+def rows(stack: Stack, service: str, sql: str) -> list[tuple]:
+    with psycopg.connect(stack.info.database_urls[service]) as conn:
+        return conn.execute(sql).fetchall()
+
+
+def test_broker_restart_killed_services_and_a_database_crash_lose_nothing_and_double_nothing(faulty) -> None:
+    stack, flow = faulty
+    clean = [flow.verified_user() for _ in range(3)]
+    offenders = [flow.verified_user() for _ in range(40)]
+    prober = flow.verified_user()
+    baseline = typical_latency(flow, prober)
+    recovered_below = max(2 * baseline, baseline + 0.25)
+
+    load = Load(flow.platform.gateway_url, clean, offenders)
+    load.start()
+    recovery: dict[str, float] = {}
+
+    def fault(name: str, break_it, back) -> None:
+        """Break something mid-stream, wait until it is back, then until decisions are fast again."""
+        mark = load.count()
+        poll(lambda: load.count() >= mark + 40, timeout_s=60, what=f"posts flowing before {name}")
+        break_it()
+        poll(back, timeout_s=60, interval_s=0.1, what=f"{name}: the part is back")
+        since = time.monotonic()
+        poll(
+            lambda: typical_latency(flow, prober) <= recovered_below,
+            timeout_s=RECOVERY_BOUND_S,
+            interval_s=0.1,
+            what=f"{name}: decisions back to baseline ({baseline:.3f} s)",
+        )
+        recovery[name] = time.monotonic() - since
+
+    def accepting() -> bool:
+        try:
+            with psycopg.connect(stack.info.admin_database_url, connect_timeout=1) as conn:
+                return conn.execute("SELECT NOT pg_is_in_recovery()").fetchone()[0]
+        except psycopg.OperationalError:
+            return False
+
+    def services_ready() -> bool:
+        return all(
+            flow.gw.get(f"/v1/{p}/readyz").status_code == 200
+            for p in ("identity", "content", "moderation", "reporting", "regulator")
+        )
+
+    try:
+        fault("broker restart", stack.restart_broker, services_ready)
+        fault("services killed", lambda: [stack.kill(n) for n in ("content", "moderation")], services_ready)
+        fault("PostgreSQL killed", lambda: stack.kill("postgres"), lambda: accepting() and services_ready())
+
+        def start_while_the_database_is_down() -> None:
+            # A service that starts before its database is there waits for it (bounded); it does not
+            # exit. Restarted once by the supervisor (after the kill), never again.
+            log = Path(stack.managed["moderation"].log)
+            waits = log.read_text().count(WAITING_FOR_DATABASE)
+            stack.hold("postgres")
+            restarts = stack.managed["moderation"].restarts
+            stack.kill("moderation")
+            poll(lambda: stack.managed["moderation"].restarts == restarts + 1, what="moderation started again")
+            started = stack.managed["moderation"]
+            poll(lambda: log.read_text().count(WAITING_FOR_DATABASE) >= waits + 3, what="moderation waiting")
+            assert stack.managed["moderation"] is started, "moderation exited while the database was down"
+            stack.resume("postgres")
+
+        fault("a service starting during a database outage", start_while_the_database_is_down, services_ready)
+        assert stack.managed["moderation"].restarts == 2
+        mark = load.count()
+        poll(lambda: load.count() >= mark + 40, timeout_s=60, what="posts flowing after the faults")
+    finally:
+        load.stop()
+
+    posts = load.acknowledged
+    assert len(posts) > 300, load.answers
+
+    # Every acknowledged post is there and decided as its text deserves.
+    undecided = {p["id"]: (451 if p["bad"] else 200) for p in posts}
+
+    def decided() -> bool:
+        for post_id, status in list(undecided.items()):
+            if flow.gw.get(f"/v1/posts/{post_id}").status_code == status:
+                del undecided[post_id]
+        return not undecided
+
+    poll(decided, timeout_s=120, interval_s=0.5, what="every acknowledged post decided")
+
+    acknowledged = {p["id"] for p in posts}
+    stopped = {p["id"] for p in posts if p["bad"]}
+    content = {str(pid): str(did) for pid, did in rows(stack, "content", "SELECT id, decision_id FROM post")}
+    assert acknowledged <= content.keys(), "an acknowledged post is gone"
+    decisions = {
+        str(did): (str(pid), outcome)
+        for did, pid, outcome in rows(
+            stack, "moderation", "SELECT id, post_id, outcome FROM decision WHERE stage = 'publication'"
+        )
+    }
+    # No orphan: content points only at decisions moderation has; one publication decision a post.
+    assert all(content[p] in decisions for p in acknowledged), "content points at a decision moderation lacks"
+    per_post = Counter(pid for pid, _ in decisions.values())
+    assert all(per_post[p] == 1 for p in acknowledged), "a post was decided twice"
+    # Exactly one report per stop, each for a decision that exists.
+    reports = rows(stack, "regulator-gateway", "SELECT decision_id, post_id FROM report")
+    assert all(str(did) in decisions for did, _ in reports), "a report for a decision that does not exist"
+    reported = Counter(str(pid) for _, pid in reports)
+    assert {p: reported[p] for p in stopped} == dict.fromkeys(stopped, 1)
+    assert not (reported.keys() & (acknowledged - stopped)), "a clean post was reported"
+    # Exactly one penalty per stop, each for a decision that exists.
+    penalties = [
+        source.removeprefix("decision:")
+        for (source,) in rows(stack, "identity", "SELECT source FROM credit_entry WHERE source LIKE 'decision:%'")
+    ]
+    assert all(d in decisions for d in penalties), "a penalty for a decision that does not exist"
+    penalised = Counter(decisions[d][0] for d in penalties)
+    assert {p: penalised[p] for p in stopped} == dict.fromkeys(stopped, 1)
+    print(f"baseline {baseline:.3f} s; recovery {recovery}; answers {dict(load.answers)}")
