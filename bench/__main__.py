@@ -10,6 +10,7 @@ Keys (all numbers measured in this run):
   broker.roundtrip_p50_ms / _p99_ms  raw produce -> consume on the same broker, same consumer settings (the floor)
   engine.posts_per_s / engine.raw_posts_per_s / rumour.match_p99_ms / rumour.retro_scan_1m_s /
   moderation.peak_rss_mib         the decision engine's figures and their baselines (see bench/engine.py)
+  durability.* / gateway.posts_per_s_unsafe_commit  what durable commits cost (see bench/durability.py)
   identity.sign_ins_per_s / identity.token_checks_per_s / identity.register_to_first_post_p50_ms /
   _p99_ms                         identity's figures and what bounds them (see bench/identity.py)
 Set BENCH_ENGINE=0 to skip the engine's figures (they add a few minutes: a million stored posts).
@@ -40,7 +41,7 @@ from devstack.processes import free_port, spawn, stop, wait_until
 from devstack.stack import SERVICES, Stack, StackConfig, http_ready, parse_workers
 from journeys import Flow
 
-from bench import engine, identity
+from bench import durability, engine, identity
 
 HERE = Path(__file__).resolve().parent
 WRK_SECONDS = int(os.environ.get("BENCH_WRK_SECONDS", "10"))
@@ -294,6 +295,16 @@ def main() -> int:
         results["gateway.non_2xx"] = posts["non_2xx"]
         results["gateway.wrk_cpu_share"] = round(posts["cpu_share"], 3)
         results["gateway.cpu_share_by_process"] = profile
+
+        # What durability costs: the same wrk run with synchronous_commit off (what the platform
+        # ran on before it was durable), then back on; and commits measured side by side.
+        asyncio.run(durability.set_synchronous_commit(info.admin_database_url, "off"))
+        try:
+            unsafe_posts = run_wrk(info.gateway_url, script=HERE / "post.lua", env={"TOKENS": ",".join(tokens)})
+        finally:
+            asyncio.run(durability.set_synchronous_commit(info.admin_database_url, "on"))
+        results["gateway.posts_per_s_unsafe_commit"] = round(unsafe_posts["ok_per_s"])
+        results.update(asyncio.run(durability.measure(info.database_urls["content"])))
 
         print("measuring identity", file=sys.stderr)
         with httpx.Client(base_url=info.gateway_url, timeout=60) as gw:
