@@ -41,11 +41,14 @@ from identity.schemas import (
 router = APIRouter(tags=["identity"])
 AgreementEditor = Annotated[Principal, staff_with("operator", "chief_editor", requirement="MB-6.2")]
 AppealReviewer = Annotated[Principal, staff_with("senior_reviewer", "chief_editor", requirement="PA-6.2")]
-AnyStaff = Annotated[Principal, staff_with()]
 ChiefEditor = Annotated[Principal, staff_with("chief_editor", requirement="MB-9")]
 ClientRegistrar = Annotated[Principal, staff_with("operator", "chief_editor", requirement="BJ-7(6)")]
 Verifier = Annotated[Principal, staff_with("senior_reviewer", "chief_editor", "operator", requirement="MB-8")]
 PersonalDataReader = Annotated[Principal, staff_with("operator", "chief_editor", requirement="PA-9.1")]
+# Credit and sanctions: the roles that review complaints, appeals and accounts (not auditors).
+StandingReader = Annotated[
+    Principal, staff_with("reviewer", "senior_reviewer", "chief_editor", "operator", requirement="PA-6.2")
+]
 
 
 def _ports(request: Request) -> IdentityPorts:
@@ -169,7 +172,7 @@ async def read_my_credit(principal: CurrentPrincipal, ports: Ports) -> dict:
 
 
 @router.get("/v1/identity/staff/accounts/{account_id}/standing")
-async def read_standing(account_id: uuid.UUID, principal: AnyStaff, ports: Ports) -> dict:
+async def read_standing(account_id: uuid.UUID, principal: StandingReader, ports: Ports) -> dict:
     async with ports.pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
         if await conn.fetchval("SELECT 1 FROM account WHERE id = $1", account_id) is None:
             raise NotFound("No such account.")
@@ -361,7 +364,8 @@ async def register_api_client(body: ApiClientCreate, principal: ClientRegistrar,
 
 
 @router.get("/v1/identity/staff/api-clients")
-async def list_api_clients(principal: AnyStaff, ports: Ports) -> list[dict]:
+async def list_api_clients(principal: ClientRegistrar, ports: Ports) -> list[dict]:
+    """Registered applications (operator or chief editor, BJ-7(6))."""
     return [clients.view(r) for r in await ports.pool.fetch("SELECT * FROM api_client ORDER BY registered_at")]
 
 
