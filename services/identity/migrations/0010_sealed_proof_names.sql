@@ -20,3 +20,7 @@ UPDATE verified_application v
 -- The account shows the chosen name, not the proof name.
 ALTER TABLE account RENAME COLUMN verified_name TO verified_display_name;
 UPDATE account SET verified_display_name = display_name WHERE verified_type = 'individual';
+
+-- No new plaintext, ever: checked on every insert and update from now on (NOT VALID: the rows left by
+-- earlier versions are sealed at start-up, which empties the column and so satisfies it).
+ALTER TABLE verified_application ADD CONSTRAINT proof_name_sealed CHECK (proof_name IS NULL) NOT VALID;

@@ -80,3 +80,6 @@ def test_plaintext_proof_names_are_sealed_and_the_legal_name_no_longer_shown(inf
         [sys.executable, "-m", "identity.cli", "seal-proof-names"], env=env, check=True, capture_output=True, text=True
     )
     assert json.loads(again.stdout)["sealed"] == 0
+    # And no plaintext can be written again.
+    with psycopg.connect(url) as conn, pytest.raises(psycopg.errors.CheckViolation):
+        conn.execute("UPDATE verified_application SET proof_name = '欧阳明' WHERE account_id = %s", (person,))
