@@ -13,6 +13,7 @@ from aiokafka import AIOKafkaConsumer
 from aiokafka.structs import ConsumerRecord
 from devstack.cli import create_staff
 from devstack.stack import StackInfo
+from devstack.testing import poll
 from stdnum.cn import ric, uscc
 
 
@@ -122,6 +123,21 @@ class Flow:
         created = self.gw.post("/v1/posts", headers=user.auth, json={"text": text})
         assert created.status_code == 201, created.text
         return created.json()
+
+    def complain(self, user: User, post_id: str, reason: str = "bj10.rumour", **fields: str) -> dict:
+        """File a complaint about a post. Reporting knows a post moments after content accepted it (from
+        its announcement, MB-14); until then the post is an unknown one."""
+
+        def filed() -> httpx.Response | None:
+            answer = self.gw.post(
+                "/v1/complaints", headers=user.auth, json={"target_id": post_id, "reason": reason, **fields}
+            )
+            unknown = answer.status_code == 422 and answer.json().get("type", "").endswith("/unknown-post")
+            return None if unknown else answer
+
+        answer = poll(filed, what=f"a complaint about post {post_id}")
+        assert answer.status_code == 201, answer.text
+        return answer.json()
 
 
 async def find_event(

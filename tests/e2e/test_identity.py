@@ -270,6 +270,19 @@ def test_a_cancelled_account_goes_at_once_and_its_records_are_purged_after_reten
     user = flow.verified_user()
     post = flow.post(user, "注销之前的一条")
     poll(lambda: flow.gw.get(f"/v1/posts/{post['id']}").status_code == 200, what="the post published")
+    proof = {"filename": "id.png", "content_type": "image/png", "content_base64": "aWQtY2FyZA=="}
+    applied = flow.gw.post(
+        "/v1/accounts/me/verified-applications",
+        headers=user.auth,
+        json={
+            "v_type": "individual",
+            "proof_name": "张三",
+            "proof_number": "110105000000000000",
+            "display_name": "小张",
+            "files": [proof],
+        },
+    )
+    assert applied.status_code == 201, applied.text  # refused (not the verified number): kept, sealed
     wrong = flow.gw.post("/v1/accounts/me/cancellation", headers=user.auth, json={"password": "not the password"})
     assert wrong.status_code == 401
     cancelled = flow.gw.post(
@@ -298,9 +311,15 @@ def test_a_cancelled_account_goes_at_once_and_its_records_are_purged_after_reten
                      FROM account a JOIN real_name_verification r ON r.account_id = a.id WHERE a.id = %s""",
                 (user.id,),
             ).fetchone()
+            proofs = conn.execute(
+                """SELECT v.proof_name_ciphertext, length(f.content_sealed) FROM verified_application v
+                     JOIN proof_file f ON f.application_id = v.id WHERE v.account_id = %s""",
+                (user.id,),
+            ).fetchall()
         with psycopg.connect(platform.database_urls["content"]) as conn:
             post_row = conn.execute("SELECT 1 FROM post WHERE id = %s", (post["id"],)).fetchone()
-        return row[0] is not None and row[1] == 0 and row[2] == 0 and post_row is None
+        proofs_purged = proofs == [(None, 0)]  # the proof name and file of the V application too (MB-7.3)
+        return row[0] is not None and row[1] == 0 and row[2] == 0 and post_row is None and proofs_purged
 
     poll(purged, what="personal data and content purged after retention")
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import uuid
 
 import psycopg
 import pytest
 from aiokafka import AIOKafkaConsumer
+from devstack.testing import poll
 from journeys import Flow, resident_id
 
 TOPICS = [
@@ -43,6 +45,24 @@ async def _all_records(kafka: str) -> list[bytes]:
     return seen
 
 
+def _apply(flow: Flow, user, legal_name: str, number: str, display_name: str) -> dict:
+    applied = flow.gw.post(
+        "/v1/accounts/me/verified-applications",
+        headers=user.auth,
+        json={
+            "v_type": "individual",
+            "proof_name": legal_name,
+            "proof_number": number,
+            "display_name": display_name,
+            "files": [
+                {"filename": "id.png", "content_type": "image/png", "content_base64": base64.b64encode(b"id").decode()}
+            ],
+        },
+    )
+    assert applied.status_code == 201, applied.text
+    return applied.json()
+
+
 @pytest.mark.requirement("MB-7.3")
 def test_mobile_number_legal_name_and_id_number_stay_secret(flow: Flow, infra, platform) -> None:
     user = flow.register()
@@ -55,7 +75,41 @@ def test_mobile_number_legal_name_and_id_number_stay_secret(flow: Flow, infra, p
         json={"subject_type": "individual", "legal_name": legal_name, "id_number": id_number},
     )
     assert verified.status_code == 201, verified.text
+    user.token = verified.json()["access_token"]
     secrets = [user.mobile, user.mobile[3:], id_number, legal_name]
+
+    # A V application carries the legal name as its proof name: refused (wrong number), then approved.
+    shown = "小欧" + uuid.uuid4().hex[:6]
+    refused = _apply(flow, user, legal_name, resident_id(region="310104"), shown)
+    assert refused["status"] == "refused" and legal_name not in str(refused)
+    applied = _apply(flow, user, legal_name, id_number, shown)
+    assert applied["status"] == "submitted" and applied["display_name"] == shown
+    assert legal_name not in str(applied)
+    senior = flow.staff("senior_reviewer")
+    queue = flow.gw.get("/v1/identity/staff/verified-applications", headers=senior.auth)
+    assert queue.status_code == 200 and applied["id"] in queue.text and legal_name not in queue.text
+    decided = flow.gw.post(
+        f"/v1/identity/staff/verified-applications/{applied['id']}/decision",
+        headers=senior.auth,
+        json={"approve": True, "reason": "identity card checked"},
+    )
+    assert decided.status_code == 200 and legal_name not in decided.text
+    assert flow.gw.get(f"/v1/accounts/{user.id}/profile").json()["verified"] == {"type": "individual", "name": shown}
+    # The proof name is read through the audited personal-data route only, by a role that may.
+    operator = flow.staff("operator")
+    audited = flow.gw.get(
+        f"/v1/identity/staff/accounts/{user.id}/personal-data",
+        headers=operator.auth,
+        params={"reason": "MB-7.3 test reads the proof name"},
+    )
+    assert audited.status_code == 200
+    assert [a["proof_name"] for a in audited.json()["verified_applications"]] == [legal_name, legal_name]
+    with psycopg.connect(platform.database_urls["regulator-gateway"]) as conn:
+        filed = poll(
+            lambda: conn.execute("SELECT f.* FROM filing f WHERE account_id = %s", (user.id,)).fetchall(),
+            what="the verified account filed",
+        )
+    assert shown in str(filed)
 
     # Not in any log: services, gateway access log, broker, database.
     for log in infra.stack.log_dir.glob("*.log"):
@@ -70,13 +124,15 @@ def test_mobile_number_legal_name_and_id_number_stay_secret(flow: Flow, infra, p
         for secret in secrets:
             assert secret.encode() not in record, f"{secret!r} leaked into an event"
 
-    # Not in plaintext at rest.
+    # Not in plaintext at rest: the account, its verification, its V applications; the regulator's filing.
     with psycopg.connect(platform.database_urls["identity"]) as conn:
         dump = str(
             conn.execute(
-                "SELECT a.*, r.* FROM account a JOIN real_name_verification r ON r.account_id = a.id WHERE a.id = %s",
+                """SELECT a.*, r.*, v.* FROM account a JOIN real_name_verification r ON r.account_id = a.id
+                     JOIN verified_application v ON v.account_id = a.id WHERE a.id = %s""",
                 (user.id,),
             ).fetchall()
         )
     assert dump and all(secret not in dump for secret in secrets)
-    assert id_number.encode().hex() not in dump
+    assert id_number.encode().hex() not in dump and legal_name.encode().hex() not in dump
+    assert all(secret not in str(filed) for secret in secrets)

@@ -194,16 +194,19 @@ def test_complaint_is_filed_and_readable_by_its_complainant(flow, gateway: httpx
     author = flow.verified_user()
     post = flow.post(author, CLEAN_TEXT)
     reader = flow.register()
-    filed = gateway.post(
-        "/v1/complaints",
-        headers=reader.auth,
-        json={"target_id": post["id"], "reason": "bj10.rumour", "detail": "looks false"},
-    )
-    assert filed.status_code == 201, filed.text
-    complaint = filed.json()
+    complaint = flow.complain(reader, post["id"], detail="looks false")
     assert complaint["status"] == "received" and "MB-14" in complaint["legal_basis"]
     assert gateway.get(f"/v1/complaints/{complaint['id']}", headers=reader.auth).status_code == 200
     assert gateway.get(f"/v1/complaints/{complaint['id']}", headers=author.auth).status_code == 404
+
+
+@pytest.mark.requirement("MB-14")
+def test_a_complaint_about_a_post_never_published_is_refused(flow, gateway: httpx.Client) -> None:
+    reader = flow.register()
+    never = {"target_id": str(uuid.uuid4()), "reason": "spam"}
+    refused = gateway.post("/v1/complaints", headers=reader.auth, json=never)
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["type"].endswith("/unknown-post") and refused.json()["requirement"] == "MB-14"
 
 
 @pytest.mark.requirement("MB-16.1")

@@ -159,26 +159,25 @@ def test_closure_blacklists_the_subject_refuses_it_again_and_tells_the_regulator
 
 @pytest.mark.requirement("PA-6.2")
 @pytest.mark.requirement("MB-14")
-def test_an_upheld_complaint_costs_the_responsible_account_credit(flow: Flow) -> None:
+def test_an_upheld_complaint_costs_the_author_of_the_post_credit(flow: Flow) -> None:
     author, complainant = flow.verified_user(), flow.verified_user()
     post = flow.post(author, f"一条被投诉的微博 {uuid.uuid4().hex[:6]}")
-    filed = [
-        flow.gw.post(
-            "/v1/complaints", headers=complainant.auth, json={"target_id": post["id"], "reason": "bj10.rumour"}
-        ).json()
-        for _ in range(2)
-    ]
+    filed = [flow.complain(complainant, post["id"]) for _ in range(2)]
     reviewer = flow.staff("reviewer")
     path = "/v1/reporting/staff/complaints/{}/outcome"
     assert (
         flow.gw.post(path.format(filed[0]["id"]), headers=author.auth, json={"upheld": False, "note": "x" * 3})
     ).status_code == 403
-    no_account = flow.gw.post(path.format(filed[0]["id"]), headers=reviewer.auth, json={"upheld": True, "note": "yes"})
-    assert no_account.status_code == 422 and no_account.json()["requirement"] == "MB-14"
-    upheld = flow.gw.post(
+    # The reviewer cannot aim the penalty at another account (here: the complainant).
+    elsewhere = flow.gw.post(
         path.format(filed[0]["id"]),
         headers=reviewer.auth,
-        json={"upheld": True, "account_id": author.id, "note": "misleading claim confirmed"},
+        json={"upheld": True, "account_id": complainant.id, "note": "aimed elsewhere"},
+    )
+    assert elsewhere.status_code == 422 and elsewhere.json()["requirement"] == "MB-14"
+    assert elsewhere.json()["type"].endswith("/not-the-author")
+    upheld = flow.gw.post(
+        path.format(filed[0]["id"]), headers=reviewer.auth, json={"upheld": True, "note": "misleading claim confirmed"}
     )
     assert upheld.status_code == 200 and upheld.json()["status"] == "upheld"
     again = flow.gw.post(
@@ -197,3 +196,4 @@ def test_an_upheld_complaint_costs_the_responsible_account_credit(flow: Flow) ->
     )
     [entry] = [e for e in standing["ledger"] if e["cause"] == "complaint_upheld"]
     assert entry["delta"] == -2 and "PA-6.2" in entry["legal_basis"] and entry["created_by"].startswith("staff:")
+    assert not [e for e in credit(flow.gw, complainant)["ledger"] if e["cause"] == "complaint_upheld"]

@@ -81,6 +81,9 @@ def test_a_v_application_is_reviewed_shown_and_filed_by_province(flow: Flow, pla
         what="the verified account filed in Guangdong",
     )
     assert filings[0]["details"]["proof_sha256"] == [hashlib.sha256(PROOF).hexdigest()]
+    # MB-7.3: the name the account shows is filed, the name on the proof is not (an organization shows it).
+    assert filings[0]["details"]["display_name"] == "深圳市青朗科技有限公司"
+    assert "verified_name" not in filings[0]["details"]
     assert "MB-10.1" in filings[0]["legal_basis"] and number not in str(filings)
 
 
@@ -89,7 +92,7 @@ def test_a_proof_that_does_not_match_the_verified_identity_is_refused_with_the_r
     number = credit_code("110108")
     company = enterprise(flow, "北京某某传媒有限公司", number)
     cases = [
-        ({"v_type": "individual"}, "needs a verified individual"),
+        ({"v_type": "individual", "display_name": "某某传媒"}, "needs a verified individual"),
         ({"proof_name": "北京另一家公司"}, "name on the proof"),
         ({"proof_number": credit_code("110108")}, "number on the proof"),
     ]
@@ -151,4 +154,16 @@ def test_names_imitating_government_bodies_or_verified_accounts_are_refused(flow
     copycat = flow.gw.put(
         "/v1/accounts/me/profile", headers=user.auth, json={"display_name": "上海青朗文化傳播有限公司粉丝团"}
     )
+    assert copycat.status_code == 422 and copycat.json()["requirement"] == "CM"
+
+
+@pytest.mark.requirement("MB-7.3")
+@pytest.mark.requirement("CM")
+def test_an_individual_v_account_shows_a_chosen_name_checked_for_impersonation(flow: Flow) -> None:
+    user = flow.verified_user()  # legal name 张三
+    body = {"v_type": "individual", "proof_name": "张三", "proof_number": "unused", "files": [proof()]}
+    path = "/v1/accounts/me/verified-applications"
+    missing = flow.gw.post(path, headers=user.auth, json=body)
+    assert missing.status_code == 422 and missing.json()["requirement"] == "MB-7.3"
+    copycat = flow.gw.post(path, headers=user.auth, json={**body, "display_name": "国务院办公"})
     assert copycat.status_code == 422 and copycat.json()["requirement"] == "CM"

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import httpx
 import jwt
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from kit.problems import Forbidden, Unauthorized
@@ -122,6 +122,14 @@ class TokenVerifier:
 
 
 _bearer = HTTPBearer(auto_error=False)
+# Staff routes name their own scheme, so their OpenAPI document tells them apart (and lists, as the
+# scheme's roles, the staff roles each admits: OpenAPI 3.1 allows role names for any scheme).
+_staff_bearer = HTTPBearer(
+    auto_error=False,
+    scheme_name="StaffToken",
+    description="A staff token (`kind: staff`, from POST /v1/identity/staff/tokens). Each operation lists the "
+    "staff roles it admits; none listed: any staff role.",
+)
 
 
 async def current_principal(
@@ -147,9 +155,13 @@ OptionalPrincipal = Annotated[Principal | None, Depends(optional_principal)]
 
 def staff_with(*roles: str, requirement: str | None = None) -> Any:
     """A dependency admitting a staff token (`kind: staff`) holding one of `roles` (any staff role
-    when none are named). The roles are the services' vocabulary; the kit only checks the claim."""
+    when none are named). The roles are the services' vocabulary; the kit only checks the claim. The
+    route's OpenAPI operation carries the `StaffToken` scheme with the roles it admits."""
 
-    async def admit(principal: CurrentPrincipal, request: Request) -> Principal:
+    async def admit(
+        request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_staff_bearer)]
+    ) -> Principal:
+        principal = await current_principal(request, credentials)
         if principal.claim("kind") != "staff":
             raise Forbidden("Staff only: sign in at /v1/identity/staff/tokens.", requirement=requirement)
         held = set(principal.claim("roles", []))
@@ -162,7 +174,7 @@ def staff_with(*roles: str, requirement: str | None = None) -> Any:
             )
         return principal
 
-    return Depends(admit)
+    return Security(admit, scopes=list(roles))
 
 
 async def record_staff_action(

@@ -41,11 +41,14 @@ from identity.schemas import (
 router = APIRouter(tags=["identity"])
 AgreementEditor = Annotated[Principal, staff_with("operator", "chief_editor", requirement="MB-6.2")]
 AppealReviewer = Annotated[Principal, staff_with("senior_reviewer", "chief_editor", requirement="PA-6.2")]
-AnyStaff = Annotated[Principal, staff_with()]
 ChiefEditor = Annotated[Principal, staff_with("chief_editor", requirement="MB-9")]
 ClientRegistrar = Annotated[Principal, staff_with("operator", "chief_editor", requirement="BJ-7(6)")]
 Verifier = Annotated[Principal, staff_with("senior_reviewer", "chief_editor", "operator", requirement="MB-8")]
 PersonalDataReader = Annotated[Principal, staff_with("operator", "chief_editor", requirement="PA-9.1")]
+# Credit and sanctions: the roles that review complaints, appeals and accounts (not auditors).
+StandingReader = Annotated[
+    Principal, staff_with("reviewer", "senior_reviewer", "chief_editor", "operator", requirement="PA-6.2")
+]
 
 
 def _ports(request: Request) -> IdentityPorts:
@@ -169,7 +172,7 @@ async def read_my_credit(principal: CurrentPrincipal, ports: Ports) -> dict:
 
 
 @router.get("/v1/identity/staff/accounts/{account_id}/standing")
-async def read_standing(account_id: uuid.UUID, principal: AnyStaff, ports: Ports) -> dict:
+async def read_standing(account_id: uuid.UUID, principal: StandingReader, ports: Ports) -> dict:
     async with ports.pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
         if await conn.fetchval("SELECT 1 FROM account WHERE id = $1", account_id) is None:
             raise NotFound("No such account.")
@@ -193,9 +196,9 @@ async def read_personal_data(
     ports: Ports,
     reason: Annotated[str, Query(min_length=10, max_length=500, description="why it is read (recorded)")],
 ) -> dict:
-    """The decrypted personal data of an account (MB-7.3, PA-9.1), for an operator or the chief
-    editor with a stated reason; the read is recorded with who, when and why before anything is
-    decrypted. Nothing of it reaches a log."""
+    """The decrypted personal data of an account (MB-7.3, PA-9.1), with the names on the proofs of its
+    V applications, for an operator or the chief editor with a stated reason; the read is recorded
+    with who, when and why before anything is decrypted. Nothing of it reaches a log."""
     await record_staff_action(request, principal, reason=reason)
     async with ports.pool.acquire() as conn:
         account = await conn.fetchrow("SELECT phone_ciphertext FROM account WHERE id = $1", account_id)
@@ -209,6 +212,8 @@ async def read_personal_data(
         "legal_name": vault.open(real["legal_name_ciphertext"], purpose=handlers.LEGAL_NAME) if real else None,
         "id_number": vault.open(real["id_number_ciphertext"], purpose=handlers.ID_NUMBER) if real else None,
         "subject_type": real["subject_type"] if real else None,
+        # MB-7.3: the names on the proofs of its V applications are read here only, audited.
+        "verified_applications": await verified.proof_names(ports.pool, vault, account_id),
     }
 
 
@@ -237,7 +242,16 @@ class ProofFileIn(BaseModel):
 
 class VerifiedApplicationCreate(BaseModel):
     v_type: verified.VType
-    proof_name: str = Field(min_length=1, max_length=200, description="the name on the proof materials")
+    proof_name: str = Field(
+        min_length=1, max_length=200, description="the name on the proof materials (sealed, never shown, MB-7.3)"
+    )
+    display_name: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=40,
+        description="the name the account shows (checked against impersonation, CM); required of an individual, "
+        "an organization shows its proof name when omitted (MB-7.3)",
+    )
     proof_number: str = Field(min_length=3, max_length=80, description="the ID, credit or registration number on them")
     files: list[ProofFileIn] = Field(min_length=1, max_length=5)
 
@@ -275,12 +289,14 @@ async def apply_for_verification(body: VerifiedApplicationCreate, principal: Cur
         proof_name=body.proof_name,
         proof_number=body.proof_number,
         files=[f.model_dump() for f in body.files],
+        display_name=body.display_name,
     )
 
 
 @router.get("/v1/identity/staff/verified-applications")
-async def verification_queue(principal: AnyStaff, ports: Ports) -> list[dict]:
-    """Applications waiting for review, oldest first."""
+async def verification_queue(principal: Verifier, ports: Ports) -> list[dict]:
+    """Applications waiting for review, oldest first (the roles that decide them): the name each shows,
+    never the name on its proof (MB-7.3; read through the audited personal-data route)."""
     ids = await ports.pool.fetch(
         "SELECT id FROM verified_application WHERE status = 'submitted' ORDER BY submitted_at LIMIT 200"
     )
@@ -348,7 +364,8 @@ async def register_api_client(body: ApiClientCreate, principal: ClientRegistrar,
 
 
 @router.get("/v1/identity/staff/api-clients")
-async def list_api_clients(principal: AnyStaff, ports: Ports) -> list[dict]:
+async def list_api_clients(principal: ClientRegistrar, ports: Ports) -> list[dict]:
+    """Registered applications (operator or chief editor, BJ-7(6))."""
     return [clients.view(r) for r in await ports.pool.fetch("SELECT * FROM api_client ORDER BY registered_at")]
 
 

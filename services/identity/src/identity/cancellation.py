@@ -63,7 +63,8 @@ async def cancel(ports: IdentityPorts, account_id: uuid.UUID, *, password: str, 
 
 async def purge_due(conn: asyncpg.Connection) -> int:
     """Purge the personal data of cancelled accounts past their retention: the mobile number, the real
-    name and identity number, the username. Ledgers, sanctions and the blacklist's keyed hash stay."""
+    name and identity number, the username, the proof names and files of V applications. Ledgers,
+    sanctions and the blacklist's keyed hash stay."""
     rows = await conn.fetch(
         """UPDATE account SET purged_at = now(), phone_ciphertext = ''::bytea, phone_lookup = ''::bytea,
                   username = 'purged-' || id::text, password_hash = ''
@@ -77,6 +78,15 @@ async def purge_due(conn: asyncpg.Connection) -> int:
         await conn.execute(
             """UPDATE real_name_verification SET legal_name_ciphertext = ''::bytea, id_number_ciphertext = ''::bytea,
                       details_ciphertext = NULL WHERE account_id = ANY($1::uuid[])""",
+            ids,
+        )
+        # MB-7.3: the names on V applications' proofs, and the proof files; their SHA-256 stay as the record.
+        await conn.execute(
+            "UPDATE verified_application SET proof_name_ciphertext = NULL WHERE account_id = ANY($1::uuid[])", ids
+        )
+        await conn.execute(
+            """UPDATE proof_file SET content_sealed = ''::bytea
+                WHERE application_id IN (SELECT id FROM verified_application WHERE account_id = ANY($1::uuid[]))""",
             ids,
         )
     return len(ids)

@@ -1,4 +1,5 @@
-"""Operator commands: `python -m identity.cli create-staff --username U --role chief_editor [--role ...]`.
+"""Operator commands: `python -m identity.cli create-staff --username U --role chief_editor [--role ...]`,
+`rewrap-personal-data`, `seal-proof-names`.
 
 Prints the new staff account's id and generated password as JSON; the password is shown only this once.
 """
@@ -15,6 +16,7 @@ from kit.db import apply_migrations_async
 from identity.main import MIGRATIONS
 from identity.settings import IdentitySettings, PasswordSettings
 from identity.staff import StaffRole, create_staff
+from identity.verified import seal_plaintext_proof_names
 
 
 async def _create(username: str, roles: list[StaffRole]) -> dict:
@@ -35,6 +37,7 @@ SEALED_COLUMNS = (
     ("real_name_verification", "account_id", "legal_name_ciphertext", "legal-name"),
     ("real_name_verification", "account_id", "id_number_ciphertext", "id-number"),
     ("real_name_verification", "account_id", "details_ciphertext", "subject-details"),
+    ("verified_application", "id", "proof_name_ciphertext", "proof-name"),
 )
 
 
@@ -61,6 +64,18 @@ async def _rewrap() -> dict:
     return {"rewrapped": moved, "current_key_id": vault.current_key_id}
 
 
+async def _seal_proof_names() -> dict:
+    """MB-7.3: seal the V applications' proof names an earlier version left in plaintext (identity
+    also does this at start-up; the command is for a database no identity process has started on)."""
+    settings = IdentitySettings()
+    await apply_migrations_async(settings.database_url, MIGRATIONS)
+    pool = await asyncpg.create_pool(settings.database_url, min_size=1, max_size=2)
+    try:
+        return {"sealed": await seal_plaintext_proof_names(pool, settings.vault())}
+    finally:
+        await pool.close()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(prog="identity.cli", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -68,9 +83,12 @@ def main() -> int:
     create.add_argument("--username", required=True)
     create.add_argument("--role", action="append", required=True, choices=[r.value for r in StaffRole])
     sub.add_parser("rewrap-personal-data", help="after a key rotation, move personal data to the current key")
+    sub.add_parser("seal-proof-names", help="seal V applications' proof names left in plaintext (MB-7.3)")
     args = parser.parse_args()
     if args.command == "rewrap-personal-data":
         return run_command(_rewrap())
+    if args.command == "seal-proof-names":
+        return run_command(_seal_proof_names())
     return run_command(_create(args.username, [StaffRole(r) for r in args.role]))
 
 

@@ -10,7 +10,7 @@ from kit.bus import Subscription
 from kit.revocation import REVOCATION_TOPIC
 from kit.service import Runtime, ServiceSpec, create_service_app
 
-from identity import agreement, events, grades
+from identity import agreement, events, grades, verified
 from identity.api import router
 from identity.cancellation import purge_loop
 from identity.clients import reannounce_loop
@@ -38,9 +38,11 @@ def build_app(settings: IdentitySettings | None = None) -> FastAPI:
     async def on_ready(runtime: Runtime, app: FastAPI) -> None:
         await agreement.seed_if_empty(runtime.pool)
         await grades.seed_if_empty(runtime.pool)
+        vault = settings.vault()
+        await verified.seal_plaintext_proof_names(runtime.pool, vault)  # MB-7.3, after migration 0010
         app.state.ports = IdentityPorts(
             pool=runtime.pool,
-            vault=settings.vault(),
+            vault=vault,
             hasher=settings.password_hasher(),
             issuer=issuer,
             sms=SmsSender(settings.sms_gateway_url),

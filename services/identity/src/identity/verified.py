@@ -3,10 +3,14 @@
 An application names a type and carries proof materials (stored sealed, with their SHA-256). The
 proof must match the verified identity: the type must suit the kind of subject, and the name and
 number on the proof must be the ones verified (compared after folding, and by keyed hash) —
-otherwise the application is refused at once with the reason. Staff review the rest in a queue; an
-approval shows the verified type and name on the account and is filed with the office of the
-account's province (MB-10.1). A display name that imitates a verified account, a government body or
-the platform is refused to anyone it does not belong to.
+otherwise the application is refused at once with the reason. The name on the proof is personal
+data (an individual's legal name, MB-7.3): it is sealed, and neither shown, announced nor filed. What
+the account shows is the name the applicant chose to show (`display_name`, checked against
+impersonation like any display name; an organization shows its proof name unless it chooses
+another). Staff review the rest in a queue; an approval shows the verified type and the chosen name
+on the account and is filed with the office of the account's province (MB-10.1). A display name
+that imitates a verified account, a government body or the platform is refused to anyone it does
+not belong to.
 """
 
 from __future__ import annotations
@@ -30,9 +34,11 @@ from textfold import Folder
 
 from identity import events
 from identity.handlers import ID_NUMBER, LEGAL_NAME, IdentityPorts
+from identity.pii import PersonalDataVault
 from identity.standing import announce_standing
 
 PROOF = "proof-file"
+PROOF_NAME = "proof-name"
 PROTECTED_NAMES = Path(__file__).parent / "data" / "protected_names.txt"
 MB10 = ["MB-8", "MB-10", "MB-10.1"]
 
@@ -82,12 +88,12 @@ async def check_display_name(conn: asyncpg.Connection, account_id: uuid.UUID, na
     folded = fold(name)
     if len(folded) < 1:
         raise InvalidInput("A display name needs letters or characters.")
-    own = await conn.fetchval("SELECT verified_name FROM account WHERE id = $1", account_id)
+    own = await conn.fetchval("SELECT verified_display_name FROM account WHERE id = $1", account_id)
     own_folded = fold(own) if own else None
     verified = await conn.fetch(
-        "SELECT verified_name FROM account WHERE verified_name IS NOT NULL AND id <> $1", account_id
+        "SELECT verified_display_name FROM account WHERE verified_display_name IS NOT NULL AND id <> $1", account_id
     )
-    protected = set(_listed_names()) | {fold(r["verified_name"]) for r in verified}
+    protected = set(_listed_names()) | {fold(r["verified_display_name"]) for r in verified}
     for candidate in protected:
         if candidate and candidate != own_folded and candidate in folded:
             raise Impersonation(
@@ -96,10 +102,37 @@ async def check_display_name(conn: asyncpg.Connection, account_id: uuid.UUID, na
             )
 
 
+class DisplayNameMissing(InvalidInput):
+    type = "display-name-missing"
+    title = "Choose the name to show"
+
+
+def shown_name(v_type: VType, proof_name: str, display_name: str | None) -> str:
+    """MB-7.3: the name a V account shows. An individual chooses it (its legal name is not shown
+    unless it chooses to); an organization shows its proof name unless it chooses another."""
+    if display_name is not None and display_name.strip():
+        return display_name.strip()
+    if v_type is VType.INDIVIDUAL:
+        raise DisplayNameMissing(
+            "An individual's verified account shows a name of its choosing (display_name), never the legal name "
+            "unasked.",
+            requirement="MB-7.3",
+        )
+    return proof_name.strip()
+
+
 async def apply(
-    ports: IdentityPorts, account_id: uuid.UUID, *, v_type: VType, proof_name: str, proof_number: str, files: list[dict]
+    ports: IdentityPorts,
+    account_id: uuid.UUID,
+    *,
+    v_type: VType,
+    proof_name: str,
+    proof_number: str,
+    files: list[dict],
+    display_name: str | None = None,
 ) -> dict:
     """Submit an application; refused at once, with the reason, when the proof does not match."""
+    shown = shown_name(v_type, proof_name, display_name)
     decoded = []
     for f in files:
         try:
@@ -112,16 +145,19 @@ async def apply(
         if real is None or real["expires_at"] <= datetime.now(UTC):
             raise Forbidden("Verify the account's real name before applying.", requirement="MB-8")
         reason = _mismatch(ports, real, v_type, proof_name, proof_number)
+        if fold(shown) != fold(proof_name):  # the subject's own verified name imitates no one
+            await check_display_name(conn, account_id, shown)
         application_id = uuid.uuid4()
         try:
             await conn.execute(
-                """INSERT INTO verified_application (id, account_id, v_type, proof_name, status, reason, reviewed_by,
-                                                     reviewed_at)
-                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8)""",
+                """INSERT INTO verified_application (id, account_id, v_type, proof_name_ciphertext, display_name,
+                                                     status, reason, reviewed_by, reviewed_at)
+                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)""",
                 application_id,
                 account_id,
                 v_type.value,
-                proof_name.strip(),
+                ports.vault.seal(proof_name.strip(), purpose=PROOF_NAME),  # MB-7.3
+                shown,
                 "refused" if reason else "submitted",
                 reason,
                 "system:proof-check" if reason else None,
@@ -157,6 +193,8 @@ def _mismatch(ports: IdentityPorts, real: asyncpg.Record, v_type: VType, proof_n
 
 
 async def application_view(conn: asyncpg.Connection | asyncpg.Pool, application_id: uuid.UUID) -> dict:
+    """An application as its applicant and the reviewers see it: no proof name (MB-7.3; staff who may
+    read personal data see it through the audited personal-data route)."""
     row = await conn.fetchrow("SELECT * FROM verified_application WHERE id = $1", application_id)
     if row is None:
         raise NotFound("No such application.")
@@ -168,7 +206,7 @@ async def application_view(conn: asyncpg.Connection | asyncpg.Pool, application_
         "id": str(row["id"]),
         "account_id": str(row["account_id"]),
         "v_type": row["v_type"],
-        "proof_name": row["proof_name"],
+        "display_name": row["display_name"],
         "status": row["status"],
         "reason": row["reason"],
         "submitted_at": row["submitted_at"].isoformat(),
@@ -197,10 +235,10 @@ async def decide(ports: IdentityPorts, application_id: uuid.UUID, *, approve: bo
         )
         if approve:
             await conn.execute(
-                "UPDATE account SET verified_type = $2, verified_name = $3, verified_at_v = $4 WHERE id = $1",
+                "UPDATE account SET verified_type = $2, verified_display_name = $3, verified_at_v = $4 WHERE id = $1",
                 row["account_id"],
                 row["v_type"],
-                row["proof_name"],
+                row["display_name"],
                 now,
             )
             province = await conn.fetchval(
@@ -223,7 +261,7 @@ async def decide(ports: IdentityPorts, application_id: uuid.UUID, *, approve: bo
                 message=account_pb2.VerifiedAccountApproved(
                     account_id=str(row["account_id"]),
                     verified_type=row["v_type"],
-                    verified_name=row["proof_name"],
+                    display_name=row["display_name"] or "",  # never the proof name (MB-7.3)
                     province_code=province,
                     approved_at=timestamp(now),
                     legal_basis=MB10,
@@ -235,12 +273,59 @@ async def decide(ports: IdentityPorts, application_id: uuid.UUID, *, approve: bo
 
 async def profile(conn: asyncpg.Connection | asyncpg.Pool, account_id: uuid.UUID) -> dict:
     row = await conn.fetchrow(
-        "SELECT id, display_name, verified_type, verified_name, cancelled_at FROM account WHERE id = $1", account_id
+        "SELECT id, display_name, verified_type, verified_display_name, cancelled_at FROM account WHERE id = $1",
+        account_id,
     )
     if row is None or row["cancelled_at"] is not None:
         raise NotFound("No such account.")
     return {
         "id": str(row["id"]),
         "display_name": row["display_name"],
-        "verified": {"type": row["verified_type"], "name": row["verified_name"]} if row["verified_type"] else None,
+        "verified": {"type": row["verified_type"], "name": row["verified_display_name"]}
+        if row["verified_type"]
+        else None,
     }
+
+
+async def proof_names(
+    conn: asyncpg.Connection | asyncpg.Pool, vault: PersonalDataVault, account_id: uuid.UUID
+) -> list[dict]:
+    """The proof names of an account's applications, opened: only for the audited personal-data route."""
+    rows = await conn.fetch(
+        """SELECT id, v_type, status, display_name, proof_name_ciphertext FROM verified_application
+            WHERE account_id = $1 AND proof_name_ciphertext IS NOT NULL ORDER BY submitted_at""",
+        account_id,
+    )
+    return [
+        {
+            "id": str(r["id"]),
+            "v_type": r["v_type"],
+            "status": r["status"],
+            "display_name": r["display_name"],
+            "proof_name": vault.open(r["proof_name_ciphertext"], purpose=PROOF_NAME),
+        }
+        for r in rows
+    ]
+
+
+async def seal_plaintext_proof_names(pool: asyncpg.Pool, vault: PersonalDataVault, *, batch: int = 500) -> int:
+    """MB-7.3: seal the proof names earlier versions stored in plaintext, and empty the plaintext
+    column; batch by batch, each in its own transaction. Run at start-up (several processes may run
+    it at once: rows locked by one are skipped by the others) and by `identity.cli seal-proof-names`."""
+    sealed = 0
+    while True:
+        async with transaction(pool) as conn:
+            rows = await conn.fetch(
+                """SELECT id, proof_name FROM verified_application WHERE proof_name IS NOT NULL
+                    LIMIT $1 FOR UPDATE SKIP LOCKED""",
+                batch,
+            )
+            await conn.executemany(
+                """UPDATE verified_application
+                      SET proof_name_ciphertext = COALESCE(proof_name_ciphertext, $2), proof_name = NULL
+                    WHERE id = $1""",
+                [(r["id"], vault.seal(r["proof_name"], purpose=PROOF_NAME)) for r in rows],
+            )
+        sealed += len(rows)
+        if len(rows) < batch:
+            return sealed

@@ -36,10 +36,15 @@ from moderation.state import PolicyHolder, rumour_from_row
 
 router = APIRouter(tags=["moderation staff"])
 
-AnyStaff = Annotated[Principal, staff_with()]
+# Policy history: those who propose changes, the chief editor who decides, auditors.
+PolicyReader = Annotated[
+    Principal,
+    staff_with("reviewer", "senior_reviewer", "chief_editor", "operator", "auditor", requirement="MB-6.1"),
+]
 Proposer = Annotated[Principal, staff_with("reviewer", "senior_reviewer", "chief_editor", "operator")]
 ChiefEditor = Annotated[Principal, staff_with("chief_editor", requirement="MB-6.1")]
 RumourKeeper = Annotated[Principal, staff_with("senior_reviewer", "chief_editor", requirement="MB-11")]
+RumourReader = Annotated[Principal, staff_with("reviewer", "senior_reviewer", "chief_editor", requirement="MB-11")]
 EmergencyStaff = Annotated[Principal, staff_with("senior_reviewer", "chief_editor", "operator", requirement="MB-6.1")]
 Reviewer = Annotated[Principal, staff_with("reviewer", "senior_reviewer", "chief_editor", requirement="MB-6.1")]
 
@@ -76,7 +81,7 @@ async def propose_change(body: PolicyChangeCreate, principal: Proposer, request:
 
 @router.get("/v1/moderation/policy-changes", response_model=list[PolicyChangeRead])
 async def list_changes(
-    principal: AnyStaff,
+    principal: PolicyReader,
     request: Request,
     state: Annotated[str | None, Query(alias="status", pattern="^(proposed|approved|rejected)$")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
@@ -85,7 +90,7 @@ async def list_changes(
 
 
 @router.get("/v1/moderation/policy-changes/{change_id}", response_model=PolicyChangeRead)
-async def read_change(change_id: uuid.UUID, principal: AnyStaff, request: Request) -> dict:
+async def read_change(change_id: uuid.UUID, principal: PolicyReader, request: Request) -> dict:
     row = await policy_store.change(_pool(request), change_id)
     if row is None:
         raise NotFound("No such policy change.")
@@ -115,7 +120,7 @@ async def decide_change(change_id: uuid.UUID, body: ChangeDecision, principal: C
 
 @router.get("/v1/moderation/lexicon/entries")
 async def list_entries(
-    principal: AnyStaff,
+    principal: Proposer,
     request: Request,
     category: str | None = None,
     after: Annotated[int, Query(ge=0)] = 0,
@@ -165,12 +170,12 @@ async def register_rumour(body: RumourCreate, principal: RumourKeeper, request: 
 
 
 @router.get("/v1/moderation/rumours", response_model=list[RumourRead])
-async def list_rumours(principal: AnyStaff, request: Request) -> list[dict]:
+async def list_rumours(principal: RumourReader, request: Request) -> list[dict]:
     return [rumour_view(r) for r in await policy_store.all_rumours(_pool(request))]
 
 
 @router.get("/v1/moderation/rumours/{rumour_id}", response_model=RumourRead)
-async def read_rumour(rumour_id: uuid.UUID, principal: AnyStaff, request: Request) -> dict:
+async def read_rumour(rumour_id: uuid.UUID, principal: RumourReader, request: Request) -> dict:
     row = await policy_store.rumour(_pool(request), rumour_id)
     if row is None:
         raise NotFound("No such rumour.")
@@ -204,7 +209,7 @@ async def end_emergency(emergency_id: uuid.UUID, principal: EmergencyStaff, requ
 
 
 @router.get("/v1/moderation/emergencies", response_model=list[EmergencyRead])
-async def list_emergencies(principal: AnyStaff, request: Request) -> list[dict]:
+async def list_emergencies(principal: EmergencyStaff, request: Request) -> list[dict]:
     return [emergency_view(r) for r in await policy_store.active_emergencies(_pool(request))]
 
 

@@ -17,7 +17,7 @@ from moderation.schemas import DecisionRead, LexiconRead, ScanRead, ScanRequest,
 from moderation.state import PolicyHolder
 
 router = APIRouter(tags=["moderation"])
-Staff = Annotated[Principal, staff_with()]
+Scanner = Annotated[Principal, staff_with("reviewer", "senior_reviewer", "chief_editor", requirement="MB-6.1")]
 
 
 def _holder(request: Request) -> PolicyHolder:
@@ -61,7 +61,7 @@ async def read_lexicon(request: Request) -> dict:
 
 
 @router.post("/v1/moderation/scan", response_model=ScanRead)
-async def scan(body: ScanRequest, principal: Staff, request: Request) -> dict:
+async def scan(body: ScanRequest, principal: Scanner, request: Request) -> dict:
     """What the engine would decide on this text for an author in good standing; nothing is stored."""
     policy = await _holder(request).latest(request.app.state.runtime.pool)
     verdict = policy.decide(body.text)

@@ -49,7 +49,8 @@ async def on_verified_account_approved(conn: asyncpg.Connection, event: Event) -
         basis=list(approved.legal_basis),
         details={
             "verified_type": approved.verified_type,
-            "verified_name": approved.verified_name,
+            # MB-7.3: the name the account shows; the name on the proof is never filed in plaintext.
+            "display_name": approved.display_name,
             "approved_at": approved.approved_at.ToDatetime().isoformat() + "Z",
             "proof_sha256": list(approved.proof_sha256),
         },

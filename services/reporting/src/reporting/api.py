@@ -3,20 +3,15 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Request, Response, status
-from google.protobuf.timestamp_pb2 import Timestamp
 from kit.auth import CurrentPrincipal, Principal, staff_with
-from kit.cloudevents import timestamp
-from kit.db import transaction
-from kit.outbox import enqueue
-from kit.problems import Conflict, InvalidInput, NotFound
+from kit.problems import NotFound
 from pydantic import BaseModel, Field
-from qinglang.reporting.v1 import complaint_pb2
 
-from reporting import events
+from reporting import handlers
 from reporting.domain import LEGAL_BASIS, ComplaintReason
 
 router = APIRouter(tags=["complaints"])
@@ -62,47 +57,19 @@ async def file_complaint(
     response: Response,
     idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
 ) -> dict:
-    """Report a post (MB-14). Anyone signed in may; the complaint is stored and announced."""
-    complainant = uuid.UUID(principal.subject)
-    async with transaction(request.app.state.runtime.pool) as conn:
-        row = await conn.fetchrow(
-            """INSERT INTO complaint (id, complainant_id, target_type, target_id, reason, detail, idempotency_key)
-               VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING *""",
-            uuid.uuid4(),
-            complainant,
-            body.target_type,
-            body.target_id,
-            body.reason.value,
-            body.detail,
-            idempotency_key,
-        )
-        if row is None:  # the same idempotency key again: the first complaint stands
-            row = await conn.fetchrow(
-                "SELECT * FROM complaint WHERE complainant_id = $1 AND idempotency_key = $2",
-                complainant,
-                idempotency_key,
-            )
-            response.status_code = status.HTTP_200_OK
-        else:
-            filed = Timestamp()
-            filed.FromDatetime(row["filed_at"].astimezone(UTC))
-            await enqueue(
-                conn,
-                topic=events.COMPLAINT_TOPIC,
-                ce_type=events.COMPLAINT_FILED,
-                source=events.SOURCE,
-                key=str(body.target_id),
-                subject=str(row["id"]),
-                message=complaint_pb2.ComplaintFiled(
-                    complaint_id=str(row["id"]),
-                    complainant_id=str(complainant),
-                    target_type=body.target_type,
-                    target_id=str(body.target_id),
-                    reason=body.reason.value,
-                    filed_at=filed,
-                    legal_basis=LEGAL_BASIS,
-                ),
-            )
+    """Report a post (MB-14). Anyone signed in may; the complaint is stored and announced. A post that was
+    never published is refused (422 `unknown-post`; a post is known here moments after it is accepted)."""
+    row, new = await handlers.file_complaint(
+        request.app.state.runtime.pool,
+        complainant=uuid.UUID(principal.subject),
+        target_type=body.target_type,
+        target_id=body.target_id,
+        reason=body.reason,
+        detail=body.detail,
+        idempotency_key=idempotency_key,
+    )
+    if not new:
+        response.status_code = status.HTTP_200_OK
     response.headers["Location"] = f"/v1/complaints/{row['id']}"
     return _view(row)
 
@@ -118,7 +85,11 @@ async def read_complaint(complaint_id: uuid.UUID, principal: CurrentPrincipal, r
 
 class OutcomeCreate(BaseModel):
     upheld: bool
-    account_id: uuid.UUID | None = Field(default=None, description="the account responsible; required when upheld")
+    account_id: uuid.UUID | None = Field(
+        default=None,
+        description="optional: the author of the post complained about, whom an upheld complaint is against "
+        "whatever is given; another account is refused (422 `not-the-author`, MB-14)",
+    )
     note: str = Field(min_length=3, max_length=2000)
 
 
@@ -126,42 +97,14 @@ class OutcomeCreate(BaseModel):
 async def decide_complaint(
     complaint_id: uuid.UUID, body: OutcomeCreate, principal: ComplaintReviewer, request: Request
 ) -> dict:
-    """A reviewer upholds a complaint against the account responsible (it costs that account credit,
-    PA-6.2) or dismisses it; the complainant sees the outcome (MB-14)."""
-    if body.upheld and body.account_id is None:
-        raise InvalidInput("An upheld complaint names the account responsible (account_id).", requirement="MB-14")
-    async with transaction(request.app.state.runtime.pool) as conn:
-        row = await conn.fetchrow(
-            """UPDATE complaint SET status = $2, upheld = $3, account_id = $4, outcome_note = $5, decided_by = $6,
-                      decided_at = now()
-                WHERE id = $1 AND decided_at IS NULL RETURNING *""",
-            complaint_id,
-            "upheld" if body.upheld else "dismissed",
-            body.upheld,
-            body.account_id,
-            body.note,
-            principal.actor,
-        )
-        if row is None:
-            if await conn.fetchval("SELECT 1 FROM complaint WHERE id = $1", complaint_id) is None:
-                raise NotFound("No such complaint.")
-            raise Conflict("This complaint was decided already.", requirement="MB-14")
-        await enqueue(
-            conn,
-            topic=events.COMPLAINT_TOPIC,
-            ce_type=events.COMPLAINT_RESOLVED,
-            source=events.SOURCE,
-            key=str(row["target_id"]),
-            subject=str(row["id"]),
-            message=complaint_pb2.ComplaintResolved(
-                complaint_id=str(row["id"]),
-                target_id=str(row["target_id"]),
-                upheld=body.upheld,
-                account_id=str(body.account_id or ""),
-                note=body.note,
-                decided_by=principal.actor,
-                decided_at=timestamp(row["decided_at"]),
-                legal_basis=["MB-14", "PA-6.2"],
-            ),
-        )
+    """A reviewer upholds a complaint — against the author of the post complained about, who loses credit
+    (PA-6.2) — or dismisses it; the complainant sees the outcome (MB-14)."""
+    row = await handlers.decide_complaint(
+        request.app.state.runtime.pool,
+        complaint_id,
+        upheld=body.upheld,
+        named=body.account_id,
+        note=body.note,
+        by=principal.actor,
+    )
     return _view(row)

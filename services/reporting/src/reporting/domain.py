@@ -1,8 +1,12 @@
-"""Complaint reasons, free of I/O: the BJ-10 categories plus the platform's own."""
+"""Complaint rules, free of I/O: the reasons (the BJ-10 categories plus the platform's own) and who an
+upheld complaint is against."""
 
 from __future__ import annotations
 
+import uuid
 from enum import StrEnum
+
+from kit.problems import InvalidInput
 
 
 class ComplaintReason(StrEnum):
@@ -25,3 +29,25 @@ class ComplaintReason(StrEnum):
 
 # MB-14 / PA-15.2 / BJ-13: the report entry every complaint is filed under.
 LEGAL_BASIS = ["MB-14", "PA-15.2", "BJ-13"]
+
+
+class UnknownPost(InvalidInput):
+    type = "unknown-post"
+    title = "No such post"
+
+
+class NotTheAuthor(InvalidInput):
+    type = "not-the-author"
+    title = "An upheld complaint is against the author"
+
+
+def responsible_account(*, upheld: bool, author_id: uuid.UUID, named: uuid.UUID | None) -> uuid.UUID | None:
+    """MB-14 / PA-6.2: an upheld complaint is against the author of the post complained about, never an
+    account a reviewer picks; a named account must be that author. A dismissed one is against no one."""
+    if named is not None and named != author_id:
+        raise NotTheAuthor(
+            "An upheld complaint is against the author of the post complained about; account_id names another "
+            "account (leave it out).",
+            requirement="MB-14",
+        )
+    return author_id if upheld else None

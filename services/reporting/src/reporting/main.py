@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import FastAPI
+from kit.bus import Subscription
 from kit.service import ServiceSpec, create_service_app
 
-from reporting import events
+from reporting import events, handlers
 from reporting.api import router
 from reporting.settings import ReportingSettings
 
@@ -26,5 +27,13 @@ def build_app(settings: ReportingSettings | None = None) -> FastAPI:
             migrations_dir=MIGRATIONS,
             routers=[router],
             produces=[events.COMPLAINT_TOPIC],
+            subscriptions=[
+                # MB-14: who wrote each post, so complaints name real posts and outcomes their authors.
+                Subscription(
+                    group="reporting.posts",
+                    topics=(events.POST_TOPIC,),
+                    handlers={events.POST_CREATED: handlers.on_post_created},
+                ),
+            ],
         )
     )

@@ -70,7 +70,7 @@ class AccountCancelled(_message.Message):
     def __init__(self, account_id: _Optional[str] = ..., cancelled_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., purge_after: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., legal_basis: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class VerifiedAccountApproved(_message.Message):
-    __slots__ = ("account_id", "verified_type", "verified_name", "province_code", "approved_at", "legal_basis", "proof_sha256")
+    __slots__ = ("account_id", "verified_type", "verified_name", "province_code", "approved_at", "legal_basis", "proof_sha256", "display_name")
     ACCOUNT_ID_FIELD_NUMBER: _ClassVar[int]
     VERIFIED_TYPE_FIELD_NUMBER: _ClassVar[int]
     VERIFIED_NAME_FIELD_NUMBER: _ClassVar[int]
@@ -78,6 +78,7 @@ class VerifiedAccountApproved(_message.Message):
     APPROVED_AT_FIELD_NUMBER: _ClassVar[int]
     LEGAL_BASIS_FIELD_NUMBER: _ClassVar[int]
     PROOF_SHA256_FIELD_NUMBER: _ClassVar[int]
+    DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
     account_id: str
     verified_type: str
     verified_name: str
@@ -85,4 +86,5 @@ class VerifiedAccountApproved(_message.Message):
     approved_at: _timestamp_pb2.Timestamp
     legal_basis: _containers.RepeatedScalarFieldContainer[str]
     proof_sha256: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, account_id: _Optional[str] = ..., verified_type: _Optional[str] = ..., verified_name: _Optional[str] = ..., province_code: _Optional[str] = ..., approved_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., legal_basis: _Optional[_Iterable[str]] = ..., proof_sha256: _Optional[_Iterable[str]] = ...) -> None: ...
+    display_name: str
+    def __init__(self, account_id: _Optional[str] = ..., verified_type: _Optional[str] = ..., verified_name: _Optional[str] = ..., province_code: _Optional[str] = ..., approved_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., legal_basis: _Optional[_Iterable[str]] = ..., proof_sha256: _Optional[_Iterable[str]] = ..., display_name: _Optional[str] = ...) -> None: ...
