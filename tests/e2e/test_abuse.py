@@ -17,6 +17,7 @@ import re
 import time
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import httpx
@@ -197,6 +198,14 @@ def test_failed_sign_ins_back_off_per_account_without_locking_its_holder_out(str
     started = time.monotonic()
     assert strict.sign_in(user.username, PASSWORD, holder).status_code == 200
     assert time.monotonic() - started >= 1.0  # SIGN_IN_OTHER_ADDRESS_DELAY_S
+
+
+def test_a_burst_of_parallel_guesses_gets_no_more_tries_than_one_after_another(strict: Strict) -> None:
+    user = strict.register(address())
+    guesser = address()
+    with ThreadPoolExecutor(max_workers=12) as pool:  # two identity processes answer them
+        codes = list(pool.map(lambda _: strict.sign_in(user.username, "guess", guesser).status_code, range(12)))
+    assert sorted(codes) == [401] * 3 + [429] * 9, codes  # SIGN_IN_FREE_FAILURES, then the back-off
 
 
 def test_staff_sign_ins_are_limited_too(strict: Strict) -> None:

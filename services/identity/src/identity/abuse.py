@@ -34,6 +34,7 @@ from datetime import UTC, datetime, timedelta
 import asyncpg
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from kit.db import transaction
 from kit.problems import Conflict, DomainError, problem_response
 from kit.service import Runtime
 
@@ -183,11 +184,24 @@ def sign_in_key(scope: str, username: str) -> str:
     return f"{scope}:{username.strip().lower()}"
 
 
+@dataclass(frozen=True)
+class SignInTicket:
+    """An admitted attempt: its failure is counted in advance (so a burst of parallel guesses sees
+    each other), and settled once the password was checked."""
+
+    delay_s: float
+    provisional: list[int]
+
+
 async def admit_sign_in(
     pool: asyncpg.Pool, limits: AbuseLimits, account_key: str, address: str, now: datetime
-) -> float:
-    """Refuse a throttled attempt (429); else the seconds to wait before checking the password."""
-    async with pool.acquire() as conn:
+) -> SignInTicket:
+    """Refuse a throttled attempt (429); else count it as a failure until it is settled, and say how
+    long to wait before checking the password. Locks: the account's key, then the address's (always in
+    this order, so two attempts never wait on each other in a cycle)."""
+    async with transaction(pool) as conn:
+        await store.lock_key(conn, f"sign-in:{account_key}")
+        await store.lock_key(conn, f"sign-in-address:{address}")
         wait = await _longest_wait(
             conn, [("sign_in_failed_address", address, limits.sign_in_failures_per_address)], now
         )
@@ -195,35 +209,46 @@ async def admit_sign_in(
             raise SignInThrottled(
                 f"Too many failed sign-ins from this address; try again in {math.ceil(wait)} s.", retry_after_s=wait
             )
-        since = now - timedelta(seconds=limits.sign_in_window_s)
-        succeeded = await store.recent_events(conn, "sign_in_ok", account_key, since, 1)
-        since = max([since, *succeeded])
-        cap = limits.sign_in_free_failures + 40
-        failures = await store.recent_events(conn, "sign_in_failed", account_key, since, cap)
-        backoff = limits.backoff_s(len(failures))
-        if not backoff:
-            return 0.0
-        wait = (failures[0] + timedelta(seconds=backoff) - now).total_seconds()
-        if wait <= 0:
-            return 0.0
-        if await store.recent_events(conn, "sign_in_failed_pair", f"{account_key}|{address}", since, 1):
-            raise SignInThrottled(
-                f"Too many failed sign-ins for this account; try again in {math.ceil(wait)} s.", retry_after_s=wait
-            )
-        return limits.sign_in_other_address_delay_s
-
-
-async def record_sign_in(pool: asyncpg.Pool, account_key: str, address: str, *, ok: bool, now: datetime) -> None:
-    if ok:
-        await store.record_events(pool, now, ("sign_in_ok", account_key))
-    else:
-        await store.record_events(
-            pool,
+        delay = await _account_backoff(conn, limits, account_key, address, now)
+        provisional = await store.record_events_returning(
+            conn,
             now,
             ("sign_in_failed", account_key),
             ("sign_in_failed_address", address),
             ("sign_in_failed_pair", f"{account_key}|{address}"),
         )
+    return SignInTicket(delay, provisional)
+
+
+async def _account_backoff(
+    conn: asyncpg.Connection, limits: AbuseLimits, account_key: str, address: str, now: datetime
+) -> float:
+    since = now - timedelta(seconds=limits.sign_in_window_s)
+    succeeded = await store.recent_events(conn, "sign_in_ok", account_key, since, 1)
+    since = max([since, *succeeded])
+    failures = await store.recent_events(conn, "sign_in_failed", account_key, since, limits.sign_in_free_failures + 40)
+    backoff = limits.backoff_s(len(failures))
+    wait = (failures[0] + timedelta(seconds=backoff) - now).total_seconds() if backoff else 0.0
+    if wait <= 0:
+        return 0.0
+    if await store.recent_events(conn, "sign_in_failed_pair", f"{account_key}|{address}", since, 1):
+        raise SignInThrottled(
+            f"Too many failed sign-ins for this account; try again in {math.ceil(wait)} s.", retry_after_s=wait
+        )
+    return limits.sign_in_other_address_delay_s
+
+
+async def settle_sign_in(
+    pool: asyncpg.Pool, ticket: SignInTicket, account_key: str, *, outcome: bool | None, now: datetime
+) -> None:
+    """``outcome``: False, a wrong password (the failure stays counted); True, signed in (recorded, the
+    failure withdrawn); None, neither (the password was right but the account may not sign in)."""
+    if outcome is False:
+        return
+    async with transaction(pool) as conn:
+        await store.forget_events(conn, ticket.provisional)
+        if outcome:
+            await store.record_events(conn, now, ("sign_in_ok", account_key))
 
 
 # ---- registrations ------------------------------------------------------------------------------

@@ -163,18 +163,21 @@ async def throttled_sign_in(
     ports: IdentityPorts, *, scope: str, username: str, address: str, attempt: Callable[[], Awaitable[T]]
 ) -> T:
     """Run a password check under the sign-in limits (identity/abuse.py): a throttled attempt is
-    refused before the password is looked at; a wrong password is counted."""
+    refused before the password is looked at; a wrong password stays counted."""
     key = abuse.sign_in_key(scope, username)
-    delay = await abuse.admit_sign_in(ports.pool, ports.limits, key, address, datetime.now(UTC))
-    if delay:
-        await asyncio.sleep(delay)  # the deliberate slow-down during an account's back-off
+    ticket = await abuse.admit_sign_in(ports.pool, ports.limits, key, address, datetime.now(UTC))
+    if ticket.delay_s:
+        await asyncio.sleep(ticket.delay_s)  # the deliberate slow-down during an account's back-off
+    outcome: bool | None = None
     try:
         result = await attempt()
+        outcome = True
+        return result
     except Unauthorized:
-        await abuse.record_sign_in(ports.pool, key, address, ok=False, now=datetime.now(UTC))
+        outcome = False
         raise
-    await abuse.record_sign_in(ports.pool, key, address, ok=True, now=datetime.now(UTC))
-    return result
+    finally:
+        await abuse.settle_sign_in(ports.pool, ticket, key, outcome=outcome, now=datetime.now(UTC))
 
 
 async def active_account(ports: IdentityPorts, principal: Principal) -> uuid.UUID:

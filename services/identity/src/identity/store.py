@@ -146,6 +146,21 @@ async def record_events(conn: asyncpg.Connection | asyncpg.Pool, at: datetime, *
     )
 
 
+async def record_events_returning(conn: asyncpg.Connection, at: datetime, *events: tuple[str, str]) -> list[int]:
+    rows = await conn.fetch(
+        """INSERT INTO throttle_event (kind, key, at)
+           SELECT e.kind, e.key, $3 FROM unnest($1::text[], $2::text[]) AS e(kind, key) RETURNING id""",
+        [kind for kind, _ in events],
+        [key for _, key in events],
+        at,
+    )
+    return [r["id"] for r in rows]
+
+
+async def forget_events(conn: asyncpg.Connection | asyncpg.Pool, ids: list[int]) -> None:
+    await conn.execute("DELETE FROM throttle_event WHERE id = ANY($1::bigint[])", ids)
+
+
 async def forget_events_before(conn: asyncpg.Connection | asyncpg.Pool, before: datetime) -> None:
     await conn.execute("DELETE FROM throttle_event WHERE at < $1", before)
 
