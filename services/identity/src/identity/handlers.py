@@ -255,17 +255,19 @@ async def send_phone_code(ports: IdentityPorts, account_id: uuid.UUID) -> None:
 
 async def confirm_phone_code(ports: IdentityPorts, account_id: uuid.UUID, code: str) -> None:
     async with transaction(ports.pool) as conn:
-        challenge = await store.challenge_for_update(conn, account_id)
-        if challenge is None:
-            raise CodeRejected("No code is pending; ask for one first.")
         phone_lookup = bytes(await conn.fetchval("SELECT phone_lookup FROM account WHERE id = $1", account_id))
         now = datetime.now(UTC)
+        # Locks in the order sending takes them (the number's, then the challenge row): no deadlock.
+        await abuse.check_mobile_cap(conn, ports.limits, phone_lookup, account_id=account_id)  # BJ-9
         # Wrong codes count per number over a window, across resends (MB-7.1: no confirming a number
         # one does not hold by guessing).
         await abuse.admit_code_attempt(conn, ports.limits, phone_lookup.hex(), now)
+        challenge = await store.challenge_for_update(conn, account_id)
+        if challenge is None:
+            raise CodeRejected("No code is pending; ask for one first.")
         if challenge["attempts"] >= ports.otp_max_attempts:
             raise CodeRejected("Too many attempts; ask for a new code.")
-        if challenge["expires_at"] < datetime.now(UTC):
+        if challenge["expires_at"] < now:
             raise CodeRejected("The code has expired; ask for a new one.")
         if not hmac.compare_digest(bytes(challenge["code_hash"]), ports.vault.lookup_hash(code, purpose=OTP)):
             await store.count_attempt(conn, account_id)
@@ -273,7 +275,6 @@ async def confirm_phone_code(ports: IdentityPorts, account_id: uuid.UUID, code: 
             # The failed attempt must count even though we refuse: commit it, then answer.
             raise_after = CodeRejected("The code is wrong.")
         else:
-            await abuse.check_mobile_cap(conn, ports.limits, phone_lookup, account_id=account_id)  # BJ-9
             await store.confirm_phone(conn, account_id)
             raise_after = None
     if raise_after is not None:
