@@ -249,7 +249,11 @@ def main() -> int:
         die_with_parent=True,
         rate_limit_average=1_000_000,
         rate_limit_burst=1_000_000,
-        service_env={"content": {"REANNOUNCE_AFTER_S": "600"}},
+        service_env={
+            "content": {"REANNOUNCE_AFTER_S": "600"},
+            # The bench registers dozens of users from the gateway's one address.
+            "identity": {"REGISTRATIONS_PER_ADDRESS_PER_HOUR": "1000000"},
+        },
         workers=parse_workers(os.environ.get("BENCH_WORKERS", "content=2")),
     )
     stack = Stack(config)

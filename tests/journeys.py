@@ -41,7 +41,10 @@ def organization_code() -> str:
 
 
 def mainland_mobile() -> str:
-    return f"+86139{random.randint(10_000_000, 99_999_999)}"
+    """A random mainland mobile number: one number backs one account (BJ-9), so the suite's hundreds of
+    users draw from several carriers' prefixes to make a collision negligible."""
+    prefix = random.choice(["139", "138", "137", "136", "135", "150", "151", "158", "186", "188"])
+    return f"+86{prefix}{random.randint(10_000_000, 99_999_999)}"
 
 
 @dataclass

@@ -22,6 +22,19 @@ def stopped(gateway: httpx.Client, post_id: str) -> bool:
 
 def credit(gateway: httpx.Client, user: User) -> dict:
     response = gateway.get("/v1/accounts/me/credit", headers=user.auth)
+    if response.status_code == 403 and response.json()["type"].endswith("/token-revoked"):
+        # A suspension ends every session (PA-13.1); a suspended account may sign in again.
+        signed_in = gateway.post("/v1/tokens", json={"username": user.username, "password": "a long enough password"})
+        assert signed_in.status_code == 200, signed_in.text
+        user.token = signed_in.json()["access_token"]
+        response = gateway.get("/v1/accounts/me/credit", headers=user.auth)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def staff_standing(flow: Flow, user: User) -> dict:
+    staff = flow.staff("auditor")
+    response = flow.gw.get(f"/v1/identity/staff/accounts/{user.id}/standing", headers=staff.auth)
     assert response.status_code == 200, response.text
     return response.json()
 
@@ -59,9 +72,22 @@ def test_the_sanctions_ladder_is_enforced_at_once_and_an_appeal_reverses_it(flow
     assert {"no_reposts", "no_comments"} <= set(second["limits"])
     assert post_status(flow, user).status_code == 201  # restricted features, posting still allowed
 
+    before = User(user.id, user.username, user.mobile, user.token)
     third = violate(flow, user, 3)
     assert "suspend_updates" in [s["kind"] for s in third["sanctions"]] and third["suspended_until"]
-    # Content refuses at once, with the token the user already holds.
+    # The suspension ends every session at once, everywhere (PA-13.1): the token held before is refused.
+    ended = poll(
+        lambda: (
+            (r := post_status(flow, before)).status_code == 403 and r.json()["type"].endswith("/token-revoked") and r
+        ),
+        what="the old session ended in content",
+    )
+    assert ended.json()["requirement"] == "PA-13.1"
+    # A suspended account may sign in again, to read and appeal.
+    signed_in = flow.gw.post("/v1/tokens", json={"username": user.username, "password": "a long enough password"})
+    assert signed_in.status_code == 200, signed_in.text
+    user.token = signed_in.json()["access_token"]
+    # Content refuses its posts, with the new token too.
     refused = poll(lambda: (r := post_status(flow, user)).status_code == 403 and r, what="the suspension enforced")
     assert refused.json()["type"].endswith("/updates-suspended") and refused.json()["requirement"] == "PA-13.1"
 
@@ -118,17 +144,17 @@ def test_closure_blacklists_the_subject_refuses_it_again_and_tells_the_regulator
     )
     assert registered.status_code == 201
     poll(lambda: stopped(flow.gw, early["id"]), what="the retro-scan's stop")
-    closed = poll(lambda: (c := credit(flow.gw, user))["closed"] and c, what="the account closed")
+    closed = poll(lambda: (c := staff_standing(flow, user))["closed"] and c, what="the account closed")
     assert "close" in [s["kind"] for s in closed["sanctions"]]
 
-    # Already refused for the suspension; the closure replaces it once content holds the new standing.
+    # The closure ends every session at once, everywhere (PA-13.1), even the one begun after the suspension.
     refused = poll(
-        lambda: (
-            (r := post_status(flow, user)).status_code == 403 and r.json()["type"].endswith("/account-closed") and r
-        ),
+        lambda: (r := post_status(flow, user)).status_code == 403 and r.json()["type"].endswith("/token-revoked") and r,
         what="closure enforced",
     )
     assert refused.json()["requirement"] == "PA-13.1"
+    mine = flow.gw.get("/v1/accounts/me/credit", headers=user.auth)
+    assert mine.status_code == 403 and mine.json()["requirement"] == "PA-13.1"
     sign_in = flow.gw.post("/v1/tokens", json={"username": user.username, "password": "a long enough password"})
     assert sign_in.status_code == 403 and sign_in.json()["requirement"] == "PA-13.1"
 

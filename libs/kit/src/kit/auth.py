@@ -34,6 +34,19 @@ class Principal:
         return f"{self.claim('kind', 'user')}:{self.subject}"
 
 
+class TokenRevoked(Forbidden):
+    type = "token-revoked"
+    title = "Token revoked"
+
+
+@dataclass(frozen=True, slots=True)
+class Revocation:
+    issued_before: float | None  # epoch seconds; None: every token
+    expires_at: float | None  # epoch seconds; None: for good
+    requirement: str | None
+    reason: str
+
+
 class TokenVerifier:
     """Verifies EdDSA-signed JWTs with keys fetched from a JWKS URL, refreshed on an unknown key id."""
 
@@ -51,18 +64,56 @@ class TokenVerifier:
         # and checking an EdDSA signature again each time is the costliest part of a request.
         self._verified: dict[str, tuple[float, Principal]] = {}
         self._cache_size = cache_size
-        # claim -> values whose tokens are refused whatever their expiry (auth.revocation.v1).
-        self.revoked: dict[str, set[str]] = {}
+        # claim -> value -> revocation (auth.revocation.v1): a third-party client's tokens (claim
+        # "cid", all of them) or an account's sessions (claim "sub", the tokens issued before a moment).
+        self.revocations: dict[str, dict[str, Revocation]] = {}
 
-    def revoke(self, claim: str, value: str) -> None:
-        self.revoked.setdefault(claim, set()).add(value)
+    def revoke(
+        self,
+        claim: str,
+        value: str,
+        *,
+        issued_before: float | None = None,
+        expires_at: float | None = None,
+        requirement: str | None = None,
+        reason: str = "",
+    ) -> None:
+        """Refuse tokens carrying ``claim == value``: every one, or (``issued_before``, epoch seconds)
+        those issued before that moment. ``expires_at``: when the revocation may be forgotten (every
+        token it refuses has expired by then). A later revocation of the same value only widens it."""
+        by_value = self.revocations.setdefault(claim, {})
+        known = by_value.get(value)
+        if known is not None:
+            if known.issued_before is None:
+                return  # everything is refused already
+            if issued_before is not None and issued_before <= known.issued_before:
+                return
+        by_value[value] = Revocation(issued_before, expires_at, requirement, reason)
+        self._forget_expired()
+
+    def _forget_expired(self) -> None:
+        now = time.time()
+        for by_value in self.revocations.values():
+            for value in [v for v, r in by_value.items() if r.expires_at is not None and r.expires_at < now]:
+                del by_value[value]
 
     def _check_revoked(self, principal: Principal) -> Principal:
-        for claim, values in self.revoked.items():
-            if principal.claim(claim) in values:
-                raise Forbidden(
-                    "The application this token was issued through has had its registration revoked.",
-                    requirement="BJ-7(6)",
+        for claim, by_value in self.revocations.items():
+            revocation = by_value.get(str(principal.claim(claim)))
+            if revocation is None:
+                continue
+            if revocation.issued_before is None:
+                what = "the application this token was issued through" if claim == "cid" else f"this {claim}"
+                raise TokenRevoked(
+                    f"Every token of {what} was revoked ({revocation.reason or 'no reason given'}).",
+                    requirement=revocation.requirement,
+                    revoked_claim=claim,
+                )
+            if float(principal.claim("iat", 0)) < revocation.issued_before:
+                raise TokenRevoked(
+                    f"This session was ended ({revocation.reason or 'revoked'}); sign in again where the account "
+                    "may still be used.",
+                    requirement=revocation.requirement,
                     revoked_claim=claim,
                 )
         return principal
@@ -84,12 +135,12 @@ class TokenVerifier:
     async def verify(self, token: str) -> Principal:
         cached = self._verified.get(token)
         if cached is not None and cached[0] > time.time():
-            return self._check_revoked(cached[1]) if self.revoked else cached[1]
+            return self._check_revoked(cached[1]) if self.revocations else cached[1]
         principal = await self._verify_signature(token)
         if len(self._verified) >= self._cache_size:
             self._verified.clear()  # simplest bound: start over; the next requests refill it
         self._verified[token] = (float(principal.claims["exp"]), principal)
-        return self._check_revoked(principal) if self.revoked else principal
+        return self._check_revoked(principal) if self.revocations else principal
 
     async def _verify_signature(self, token: str) -> Principal:
         try:

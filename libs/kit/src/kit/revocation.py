@@ -1,7 +1,8 @@
 """Token revocations every service honours at once (auth.revocation.v1): each process reads the topic
-from its beginning in a consumer group of its own and refuses tokens carrying a revoked claim value.
-The issuer announces its revocations again periodically, so a broker that forgot them, or a process
-started later, still learns them."""
+from its beginning in a consumer group of its own and refuses tokens carrying a revoked claim value:
+all of them (a revoked third-party client, claim "cid"), or those issued before a moment (an account
+whose sessions were ended, claim "sub"). The issuer announces its revocations again periodically, so
+a broker that forgot them, or a process started later, still learns them."""
 
 from __future__ import annotations
 
@@ -19,10 +20,26 @@ REVOCATION_TOPIC = "auth.revocation.v1"
 TOKEN_REVOKED = "qinglang.auth.token_revoked.v1"  # noqa: S105 - an event type
 
 
+def apply_revocation(verifier: TokenVerifier, revocation: revocation_pb2.TokenRevocation) -> None:
+    def seconds(field: str) -> float | None:
+        if not revocation.HasField(field):
+            return None
+        stamp = getattr(revocation, field)
+        return stamp.seconds + stamp.nanos / 1e9
+
+    verifier.revoke(
+        revocation.claim,
+        revocation.value,
+        issued_before=seconds("issued_before"),
+        expires_at=seconds("expires_at"),
+        requirement=revocation.legal_basis[0] if revocation.legal_basis else None,
+        reason=revocation.reason,
+    )
+
+
 def revocation_subscription(service: str, verifier: TokenVerifier) -> Subscription:
     async def on_revoked(conn: asyncpg.Connection, event: Event) -> None:
-        revocation = event.parse(revocation_pb2.TokenRevocation)
-        verifier.revoke(revocation.claim, revocation.value)
+        apply_revocation(verifier, event.parse(revocation_pb2.TokenRevocation))
 
     return Subscription(
         group=f"{service}.revocations.{socket.gethostname()}.{os.getpid()}",

@@ -58,14 +58,31 @@ def _ports(request: Request) -> IdentityPorts:
 Ports = Annotated[IdentityPorts, Depends(_ports)]
 
 
+async def _active_account(principal: CurrentPrincipal, ports: Ports) -> uuid.UUID:
+    return await handlers.active_account(ports, principal)
+
+
+# A user's own routes: refused for a cancelled (PA-9.2) or closed (PA-13.1) account, and for a token
+# issued before the account's sessions were ended, even with a token that is otherwise valid.
+ActiveAccount = Annotated[uuid.UUID, Depends(_active_account)]
+
+
+def _address(request: Request) -> str:
+    """The client's address: the gateway's X-Forwarded-For as uvicorn applied it (trusted only from
+    --forwarded-allow-ips, the gateway's address)."""
+    return request.client.host if request.client else "unknown"
+
+
 @router.post("/v1/accounts", status_code=status.HTTP_201_CREATED, response_model=AccountRead)
-async def create_account(body: AccountCreate, ports: Ports) -> dict:
-    """Register an account. Real-name verification (MB-7.1) comes after the mobile number is confirmed."""
+async def create_account(body: AccountCreate, request: Request, ports: Ports) -> dict:
+    """Register an account. Real-name verification (MB-7.1) comes after the mobile number is confirmed.
+    Limited per client address per hour (429); one mobile number backs a capped number of accounts (BJ-9)."""
     return await handlers.register(
         ports,
         username=body.username,
         password=body.password,
         mobile=body.mobile,
+        address=_address(request),
         accepted_agreement_version=body.accepted_agreement_version,
     )
 
@@ -77,9 +94,8 @@ async def read_agreement(ports: Ports) -> dict:
 
 
 @router.post("/v1/accounts/me/agreement", response_model=TokenRead)
-async def accept_agreement(body: AgreementAccept, principal: CurrentPrincipal, ports: Ports) -> dict:
+async def accept_agreement(body: AgreementAccept, account_id: ActiveAccount, ports: Ports) -> dict:
     """Accept the agreement in force (recorded); answers with a fresh token that says so."""
-    account_id = uuid.UUID(principal.subject)
     async with transaction(ports.pool) as conn:
         await agreement.accept(conn, account_id, body.version)
         row = await store.account_by_id(conn, account_id)
@@ -93,42 +109,51 @@ async def publish_agreement(body: AgreementCreate, principal: AgreementEditor, p
 
 
 @router.post("/v1/tokens", response_model=TokenRead)
-async def create_token(body: TokenCreate, ports: Ports) -> dict:
-    """Sign in: exchange username and password for an access token (EdDSA JWT)."""
+async def create_token(body: TokenCreate, request: Request, ports: Ports) -> dict:
+    """Sign in: exchange username and password for an access token (EdDSA JWT). Failed sign-ins are
+    limited per account and per client address (429 with Retry-After; identity/abuse.py)."""
     cid = None
     if body.client_id is not None or body.client_secret is not None:
         client = await clients.authenticate(ports.pool, body.client_id or "", body.client_secret or "")
         cid = str(client["id"])
-    token = await handlers.sign_in(ports, username=body.username, password=body.password, client_id=cid)
+    token = await handlers.throttled_sign_in(
+        ports,
+        scope="user",
+        username=body.username,
+        address=_address(request),
+        attempt=lambda: handlers.sign_in(ports, username=body.username, password=body.password, client_id=cid),
+    )
     return {"access_token": token, "expires_in": ports.issuer.ttl_s}
 
 
 @router.get("/v1/accounts/me", response_model=AccountRead)
-async def read_me(principal: CurrentPrincipal, ports: Ports) -> dict:
-    return await handlers.me(ports, uuid.UUID(principal.subject))
+async def read_me(account_id: ActiveAccount, ports: Ports) -> dict:
+    return await handlers.me(ports, account_id)
 
 
 @router.post("/v1/accounts/me/phone-confirmation", status_code=status.HTTP_202_ACCEPTED)
-async def send_phone_code(principal: CurrentPrincipal, ports: Ports) -> dict:
-    """Send a one-time code by SMS to the account's mobile number."""
-    await handlers.send_phone_code(ports, uuid.UUID(principal.subject))
+async def send_phone_code(account_id: ActiveAccount, ports: Ports) -> dict:
+    """Send a one-time code by SMS to the account's mobile number. Sends are limited per number and per
+    account (a least interval, caps per hour and day: 429 with Retry-After)."""
+    await handlers.send_phone_code(ports, account_id)
     return {"status": "sent"}
 
 
 @router.put("/v1/accounts/me/phone-confirmation", response_model=AccountRead)
-async def confirm_phone(body: PhoneConfirm, principal: CurrentPrincipal, ports: Ports) -> dict:
-    await handlers.confirm_phone_code(ports, uuid.UUID(principal.subject), body.code)
-    return await handlers.me(ports, uuid.UUID(principal.subject))
+async def confirm_phone(body: PhoneConfirm, account_id: ActiveAccount, ports: Ports) -> dict:
+    """Confirm the number with the code; wrong codes are capped per number per hour, across resends."""
+    await handlers.confirm_phone_code(ports, account_id, body.code)
+    return await handlers.me(ports, account_id)
 
 
 @router.post("/v1/accounts/me/real-name", status_code=status.HTTP_201_CREATED, response_model=RealNameRead)
-async def verify_real_name(body: RealNameCreate, principal: CurrentPrincipal, ports: Ports) -> dict:
+async def verify_real_name(body: RealNameCreate, account_id: ActiveAccount, ports: Ports) -> dict:
     """Complete real-name verification (MB-7.1) for an individual, a domestic or a foreign organization;
     the outside identity-check service confirms the name belongs to the number. Also renews an expired
     verification of the same subject (MB-7.2). Answers with a fresh access token."""
     return await realname.verify_real_name(
         ports,
-        uuid.UUID(principal.subject),
+        account_id,
         subject_type=body.subject_type,
         legal_name=body.legal_name,
         id_number=body.id_number,
@@ -139,9 +164,18 @@ async def verify_real_name(body: RealNameCreate, principal: CurrentPrincipal, po
 
 
 @router.post("/v1/identity/staff/tokens", response_model=TokenRead)
-async def create_staff_token(body: TokenCreate, ports: Ports) -> dict:
-    """Staff sign-in (MB-6.1): a token carrying the staff member's roles, separate from user sign-in."""
-    token = await staff.sign_in(ports.pool, ports.hasher, ports.issuer, username=body.username, password=body.password)
+async def create_staff_token(body: TokenCreate, request: Request, ports: Ports) -> dict:
+    """Staff sign-in (MB-6.1): a token carrying the staff member's roles, separate from user sign-in;
+    failed sign-ins limited like users' (429 with Retry-After)."""
+    token = await handlers.throttled_sign_in(
+        ports,
+        scope="staff",
+        username=body.username,
+        address=_address(request),
+        attempt=lambda: staff.sign_in(
+            ports.pool, ports.hasher, ports.issuer, username=body.username, password=body.password
+        ),
+    )
     return {"access_token": token, "expires_in": ports.issuer.ttl_s}
 
 
@@ -161,10 +195,9 @@ def _standing_read(view: dict, entries: list[dict]) -> dict:
 
 
 @router.get("/v1/accounts/me/credit")
-async def read_my_credit(principal: CurrentPrincipal, ports: Ports) -> dict:
+async def read_my_credit(account_id: ActiveAccount, ports: Ports) -> dict:
     """Your credit score, level and the limits in force, your active sanctions with their legal basis,
     and every ledger entry with its cause (MB-9, MB-15, PA-6.2, PA-13.1)."""
-    account_id = uuid.UUID(principal.subject)
     # One snapshot: the score and the ledger it is derived from must agree.
     async with ports.pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
         view = await standing.standing_view(conn, ports.credit, account_id)
@@ -222,12 +255,10 @@ class CancellationCreate(BaseModel):
 
 
 @router.post("/v1/accounts/me/cancellation", status_code=status.HTTP_202_ACCEPTED)
-async def cancel_account(body: CancellationCreate, principal: CurrentPrincipal, ports: Ports) -> dict:
+async def cancel_account(body: CancellationCreate, account_id: ActiveAccount, ports: Ports) -> dict:
     """Cancel your account (PA-9.2): it stops at once and its public content goes; the records the law
     requires are kept until `purge_after`, then your personal data is purged."""
-    return await cancellation.cancel(
-        ports, uuid.UUID(principal.subject), password=body.password, retention=ports.cancelled_retention
-    )
+    return await cancellation.cancel(ports, account_id, password=body.password, retention=ports.cancelled_retention)
 
 
 class ProfileUpdate(BaseModel):
@@ -262,10 +293,9 @@ class ApplicationDecision(BaseModel):
 
 
 @router.put("/v1/accounts/me/profile")
-async def update_profile(body: ProfileUpdate, principal: CurrentPrincipal, ports: Ports) -> dict:
+async def update_profile(body: ProfileUpdate, account_id: ActiveAccount, ports: Ports) -> dict:
     """Set the display name; one that imitates a verified account, a government body or the platform is
     refused (CM)."""
-    account_id = uuid.UUID(principal.subject)
     async with transaction(ports.pool) as conn:
         await verified.check_display_name(conn, account_id, body.display_name)
         await conn.execute("UPDATE account SET display_name = $2 WHERE id = $1", account_id, body.display_name)
@@ -279,12 +309,12 @@ async def read_profile(account_id: uuid.UUID, ports: Ports) -> dict:
 
 
 @router.post("/v1/accounts/me/verified-applications", status_code=status.HTTP_201_CREATED)
-async def apply_for_verification(body: VerifiedApplicationCreate, principal: CurrentPrincipal, ports: Ports) -> dict:
+async def apply_for_verification(body: VerifiedApplicationCreate, account_id: ActiveAccount, ports: Ports) -> dict:
     """Apply for a verified ("V") account (MB-8) with proof materials; the proof must match the verified
     identity, or the application is refused at once with the reason. Staff review the rest."""
     return await verified.apply(
         ports,
-        uuid.UUID(principal.subject),
+        account_id,
         v_type=body.v_type,
         proof_name=body.proof_name,
         proof_number=body.proof_number,
@@ -331,12 +361,12 @@ async def publish_grading_rules(body: grades.GradingRules, principal: ChiefEdito
 
 
 @router.post("/v1/accounts/me/operator-declaration", status_code=status.HTTP_201_CREATED)
-async def declare_operator(body: OperatorDeclarationCreate, principal: CurrentPrincipal, ports: Ports) -> dict:
+async def declare_operator(body: OperatorDeclarationCreate, account_id: ActiveAccount, ports: Ports) -> dict:
     """PA-7.3: an organization operating several public accounts declares registrant, business scope
     and account list; filed with the office of its province."""
     return await filings.declare_operator(
         ports,
-        uuid.UUID(principal.subject),
+        account_id,
         registrant=body.registrant,
         business_scope=body.business_scope,
         accounts=list(dict.fromkeys(body.accounts)),

@@ -17,7 +17,7 @@ from kit.problems import Conflict, NotFound, Unauthorized
 from kit.service import Runtime
 from qinglang.identity.v1 import account_pb2
 
-from identity import events
+from identity import events, sessions
 from identity.handlers import IdentityPorts
 
 LEGAL_BASIS = ["PA-9.2"]
@@ -44,6 +44,15 @@ async def cancel(ports: IdentityPorts, account_id: uuid.UUID, *, password: str, 
         )
         if cancelled is None:
             raise Conflict("This account is cancelled already.", requirement="PA-9.2")
+        # Every session ends at once, everywhere (the account no longer exists for its holder).
+        await sessions.end_sessions(
+            conn,
+            account_id,
+            at=now,
+            token_ttl_s=ports.issuer.ttl_s,
+            reason="account cancelled",
+            legal_basis=LEGAL_BASIS,
+        )
         await enqueue(
             conn,
             topic=events.ACCOUNT_TOPIC,

@@ -21,7 +21,7 @@ from kit.revocation import REVOCATION_TOPIC, TOKEN_REVOKED
 from kit.service import Runtime
 from qinglang.auth.v1 import revocation_pb2
 
-from identity import events
+from identity import events, sessions
 
 # An ICP filing number (京ICP备2021012345号-1) or an ICP licence number (京ICP证123456号).
 _ICP = re.compile(r"^[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼]ICP(备|证)\d{6,10}号(-\d{1,3})?$")
@@ -111,8 +111,8 @@ async def revoke(pool: asyncpg.Pool, client_id: uuid.UUID, *, reason: str, by: s
 
 def reannounce_loop(interval_s: float):
     async def reannounce_revocations(runtime: Runtime) -> None:
-        """Reconciler: every revocation is announced again now and then, for a broker that forgot it
-        and for processes started since."""
+        """Reconciler: every revocation (API clients, ended sessions) is announced again now and then,
+        for a broker that forgot it and for processes started since."""
         while True:
             await asyncio.sleep(interval_s)  # a period, not synchronisation
             async with transaction(runtime.pool) as conn:
@@ -120,5 +120,6 @@ def reannounce_loop(interval_s: float):
                     "SELECT id, revoke_reason, revoked_at FROM api_client WHERE revoked_at IS NOT NULL"
                 ):
                     await _announce(conn, str(row["id"]), row["revoke_reason"], row["revoked_at"])
+                await sessions.reannounce(conn)  # ended sessions still in force (PA-9.2, PA-13.1)
 
     return reannounce_revocations

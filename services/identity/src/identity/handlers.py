@@ -6,19 +6,22 @@ import asyncio
 import hmac
 import secrets
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 
 import asyncpg
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from kit.auth import Principal, TokenRevoked
 from kit.cloudevents import timestamp
 from kit.db import transaction
 from kit.outbox import enqueue
 from kit.problems import Conflict, DomainError, Forbidden, NotFound, Unauthorized
 from qinglang.identity.v1 import account_pb2
 
-from identity import agreement, events, store
+from identity import abuse, agreement, events, store
 from identity.credit import CreditPolicy
 from identity.domain import (
     SubjectType,
@@ -46,6 +49,11 @@ class AccountClosed(Forbidden):
     title = "Account closed"
 
 
+class AccountCancelled(Forbidden):
+    type = "account-cancelled"
+    title = "Account cancelled"
+
+
 class CodeRejected(DomainError):
     status = 422
     type = "code-rejected"
@@ -66,6 +74,7 @@ class IdentityPorts:
     real_name_valid: timedelta
     account_caps: dict[SubjectType, int]
     credit: CreditPolicy
+    limits: abuse.AbuseLimits
 
 
 def account_view(row: asyncpg.Record, vault: PersonalDataVault) -> dict:
@@ -103,19 +112,30 @@ def issue_token(ports: IdentityPorts, row: asyncpg.Record, client_id: str | None
 
 
 async def register(
-    ports: IdentityPorts, *, username: str, password: str, mobile: str, accepted_agreement_version: int | None = None
+    ports: IdentityPorts,
+    *,
+    username: str,
+    password: str,
+    mobile: str,
+    address: str,
+    accepted_agreement_version: int | None = None,
 ) -> dict:
     e164 = normalise_mainland_mobile(mobile)
+    phone_lookup = ports.vault.lookup_hash(e164, purpose=PHONE)
+    async with ports.pool.acquire() as conn:  # before the costly hash; checked again under the lock below
+        await abuse.admit_registration(conn, ports.limits, address, datetime.now(UTC), record=False)
     password_hash = await asyncio.to_thread(ports.hasher.hash, password)
     account_id = uuid.uuid4()
     async with transaction(ports.pool) as conn:
+        await abuse.admit_registration(conn, ports.limits, address, datetime.now(UTC), record=True)
+        await abuse.check_mobile_cap(conn, ports.limits, phone_lookup)  # BJ-9
         created = await store.insert_account(
             conn,
             account_id=account_id,
             username=username,
             password_hash=password_hash,
             phone_ciphertext=ports.vault.seal(e164, purpose=PHONE),
-            phone_lookup=ports.vault.lookup_hash(e164, purpose=PHONE),
+            phone_lookup=phone_lookup,
         )
         if not created:
             raise UsernameTaken(f"The username {username!r} is taken.")
@@ -134,6 +154,53 @@ async def register(
         )
         row = await store.account_by_id(conn, account_id)
     return account_view(row, ports.vault)
+
+
+T = TypeVar("T")
+
+
+async def throttled_sign_in(
+    ports: IdentityPorts, *, scope: str, username: str, address: str, attempt: Callable[[], Awaitable[T]]
+) -> T:
+    """Run a password check under the sign-in limits (identity/abuse.py): a throttled attempt is
+    refused before the password is looked at; a wrong password stays counted."""
+    key = abuse.sign_in_key(scope, username)
+    ticket = await abuse.admit_sign_in(ports.pool, ports.limits, key, address, datetime.now(UTC))
+    if ticket.delay_s:
+        await asyncio.sleep(ticket.delay_s)  # the deliberate slow-down during an account's back-off
+    outcome: bool | None = None
+    try:
+        result = await attempt()
+        outcome = True
+        return result
+    except Unauthorized:
+        outcome = False
+        raise
+    finally:
+        await abuse.settle_sign_in(ports.pool, ticket, key, outcome=outcome, now=datetime.now(UTC))
+
+
+async def active_account(ports: IdentityPorts, principal: Principal) -> uuid.UUID:
+    """The account behind a user's token, refused when cancelled (PA-9.2) or closed (PA-13.1), or when
+    the token was issued before the account's sessions were ended: identity's own routes refuse at
+    once, before the revocation announcement reaches this process."""
+    try:
+        account_id = uuid.UUID(principal.subject)
+    except ValueError as exc:
+        raise NotFound("No such account.") from exc
+    row = await store.account_state(ports.pool, account_id)
+    if row is None:
+        raise NotFound("No such account.")
+    if row["cancelled_at"] is not None:
+        raise AccountCancelled("This account was cancelled.", requirement="PA-9.2")
+    if row["closed_at"] is not None:
+        raise AccountClosed("This account was closed for serious violations.", requirement="PA-13.1")
+    ended = row["issued_before"]
+    if ended is not None and float(principal.claim("iat", 0)) < ended.timestamp():
+        raise TokenRevoked(
+            "This session was ended; sign in again.", requirement=(list(row["legal_basis"]) or [None])[0]
+        )
+    return account_id
 
 
 async def sign_in(ports: IdentityPorts, *, username: str, password: str, client_id: str | None = None) -> str:
@@ -170,6 +237,9 @@ async def send_phone_code(ports: IdentityPorts, account_id: uuid.UUID) -> None:
             raise NotFound("No such account.")
         if row["phone_confirmed_at"] is not None:
             raise Conflict("The mobile number is already confirmed.")
+        await abuse.check_mobile_cap(conn, ports.limits, bytes(row["phone_lookup"]), account_id=account_id)  # BJ-9
+        # Sends limited per number and per account (no SMS bombing; issue 9).
+        await abuse.admit_code_send(conn, ports.limits, account_id, bytes(row["phone_lookup"]).hex(), datetime.now(UTC))
         await store.upsert_challenge(
             conn,
             account_id,
@@ -185,15 +255,23 @@ async def send_phone_code(ports: IdentityPorts, account_id: uuid.UUID) -> None:
 
 async def confirm_phone_code(ports: IdentityPorts, account_id: uuid.UUID, code: str) -> None:
     async with transaction(ports.pool) as conn:
+        phone_lookup = bytes(await conn.fetchval("SELECT phone_lookup FROM account WHERE id = $1", account_id))
+        now = datetime.now(UTC)
+        # Locks in the order sending takes them (the number's, then the challenge row): no deadlock.
+        await abuse.check_mobile_cap(conn, ports.limits, phone_lookup, account_id=account_id)  # BJ-9
+        # Wrong codes count per number over a window, across resends (MB-7.1: no confirming a number
+        # one does not hold by guessing).
+        await abuse.admit_code_attempt(conn, ports.limits, phone_lookup.hex(), now)
         challenge = await store.challenge_for_update(conn, account_id)
         if challenge is None:
             raise CodeRejected("No code is pending; ask for one first.")
         if challenge["attempts"] >= ports.otp_max_attempts:
             raise CodeRejected("Too many attempts; ask for a new code.")
-        if challenge["expires_at"] < datetime.now(UTC):
+        if challenge["expires_at"] < now:
             raise CodeRejected("The code has expired; ask for a new one.")
         if not hmac.compare_digest(bytes(challenge["code_hash"]), ports.vault.lookup_hash(code, purpose=OTP)):
             await store.count_attempt(conn, account_id)
+            await abuse.count_wrong_code(conn, phone_lookup.hex(), now)
             # The failed attempt must count even though we refuse: commit it, then answer.
             raise_after = CodeRejected("The code is wrong.")
         else:

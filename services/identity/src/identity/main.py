@@ -11,6 +11,7 @@ from kit.revocation import REVOCATION_TOPIC
 from kit.service import Runtime, ServiceSpec, create_service_app
 
 from identity import agreement, events, grades, verified
+from identity.abuse import forget_loop, install_retry_after
 from identity.api import router
 from identity.cancellation import purge_loop
 from identity.clients import reannounce_loop
@@ -34,6 +35,8 @@ def build_app(settings: IdentitySettings | None = None) -> FastAPI:
         audience=settings.token_audience,
         ttl_s=settings.token_ttl_s,
     )
+
+    limits = settings.abuse_limits()
 
     async def on_ready(runtime: Runtime, app: FastAPI) -> None:
         await agreement.seed_if_empty(runtime.pool)
@@ -62,6 +65,7 @@ def build_app(settings: IdentitySettings | None = None) -> FastAPI:
                 SubjectType.FOREIGN_ORGANIZATION: settings.accounts_per_foreign_organization,
             },
             credit=settings.credit_policy,
+            limits=limits,
         )
 
     app = create_service_app(
@@ -80,12 +84,13 @@ def build_app(settings: IdentitySettings | None = None) -> FastAPI:
                 good_standing_loop(settings.credit_policy, settings.good_standing_interval_s),
                 purge_loop(settings.purge_interval_s),
                 reannounce_loop(settings.revocation_reannounce_interval_s),
+                forget_loop(limits, settings.purge_interval_s),
             ],
             subscriptions=[
                 Subscription(
                     group="identity.decisions",
                     topics=(events.DECISION_TOPIC,),
-                    handlers={events.TRANSMISSION_STOPPED: stop_handler(settings.credit_policy)},
+                    handlers={events.TRANSMISSION_STOPPED: stop_handler(settings.credit_policy, settings.token_ttl_s)},
                 ),
                 Subscription(
                     group="identity.complaints",
@@ -95,6 +100,7 @@ def build_app(settings: IdentitySettings | None = None) -> FastAPI:
             ],
         )
     )
+    install_retry_after(app)
     # Identity verifies its own tokens with its own key: no HTTP round trip to itself.
     app.state.token_verifier.use_keys(issuer.jwks())
     return app

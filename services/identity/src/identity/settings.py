@@ -6,6 +6,7 @@ from argon2 import PasswordHasher, Type
 from kit.settings import KitSettings
 from pydantic import Field, SecretStr, field_validator
 
+from identity.abuse import DAY, HOUR, AbuseLimits, Cap
 from identity.credit import CreditPolicy
 from identity.pii import PersonalDataVault
 
@@ -69,6 +70,46 @@ class IdentitySettings(PasswordSettings):
     purge_interval_s: float = Field(default=3600.0, gt=0)
     # BJ-7(6): revocations of API clients are announced again this often (a broker may forget).
     revocation_reannounce_interval_s: float = Field(default=300.0, gt=0)
+
+    # Abuse limits (issue 9; identity/abuse.py). One-time codes (MB-7.1): the least time between two
+    # sends to one number or account, sends per number per hour and per day, per account per day,
+    # and wrong codes per number per hour (whatever the code).
+    otp_min_interval_s: float = Field(default=60.0, ge=0)
+    otp_sends_per_number_per_hour: int = Field(default=5, ge=1)
+    otp_sends_per_number_per_day: int = Field(default=10, ge=1)
+    otp_sends_per_account_per_day: int = Field(default=10, ge=1)
+    otp_wrong_per_number_per_hour: int = Field(default=5, ge=1)
+    # Passwords (users and staff): free failures per account before it backs off (base * 2^n seconds,
+    # capped), the window failures are remembered, the delay for another address during a back-off,
+    # and the failures one client address may make per hour.
+    sign_in_free_failures: int = Field(default=5, ge=1)
+    sign_in_backoff_base_s: float = Field(default=1.0, gt=0)
+    sign_in_backoff_max_s: float = Field(default=300.0, gt=0)
+    sign_in_window_s: float = Field(default=3600.0, gt=0)
+    sign_in_other_address_delay_s: float = Field(default=1.0, ge=0)
+    sign_in_failures_per_address_per_hour: int = Field(default=100, ge=1)
+    # Registrations per client address per hour; accounts one confirmed mobile number may back (BJ-9).
+    registrations_per_address_per_hour: int = Field(default=30, ge=1)
+    accounts_per_mobile: int = Field(default=1, ge=1)
+
+    def abuse_limits(self) -> AbuseLimits:
+        return AbuseLimits(
+            code_min_interval_s=self.otp_min_interval_s,
+            code_sends_per_number=(
+                Cap(self.otp_sends_per_number_per_hour, HOUR),
+                Cap(self.otp_sends_per_number_per_day, DAY),
+            ),
+            code_sends_per_account=(Cap(self.otp_sends_per_account_per_day, DAY),),
+            code_wrong_per_number=Cap(self.otp_wrong_per_number_per_hour, HOUR),
+            sign_in_free_failures=self.sign_in_free_failures,
+            sign_in_backoff_base_s=self.sign_in_backoff_base_s,
+            sign_in_backoff_max_s=self.sign_in_backoff_max_s,
+            sign_in_window_s=self.sign_in_window_s,
+            sign_in_other_address_delay_s=self.sign_in_other_address_delay_s,
+            sign_in_failures_per_address=Cap(self.sign_in_failures_per_address_per_hour, HOUR),
+            registrations_per_address=Cap(self.registrations_per_address_per_hour, HOUR),
+            accounts_per_mobile=self.accounts_per_mobile,
+        )
 
     @field_validator("pii_encryption_key", "pii_lookup_key")
     @classmethod

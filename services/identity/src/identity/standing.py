@@ -17,7 +17,7 @@ from qinglang.identity.v1 import standing_pb2
 from qinglang.moderation.v1 import decision_pb2
 from qinglang.reporting.v1 import complaint_pb2
 
-from identity import events, grades
+from identity import events, grades, sessions
 from identity.credit import CreditPolicy, Limit, SanctionKind
 
 RUMOUR_CATEGORY = "bj10.rumour_disturbing_order"
@@ -130,7 +130,7 @@ async def announce_standing(
     return view
 
 
-def stop_handler(policy: CreditPolicy):
+def stop_handler(policy: CreditPolicy, token_ttl_s: int):
     async def on_transmission_stopped(conn: asyncpg.Connection, event: Event) -> None:
         """PA-13.1: a stop of transmission costs credit and climbs the sanctions ladder; the fourth
         (by default) in the window closes the account and blacklists its subject (PA-13.2). A
@@ -181,6 +181,18 @@ def stop_handler(policy: CreditPolicy):
         if step.kind is SanctionKind.CLOSE:
             await close_and_blacklist(
                 conn, account_id, reason=reason, basis=[*basis, "PA-13.2"], by="system:moderation"
+            )
+        if step.kind in (SanctionKind.SUSPEND, SanctionKind.CLOSE):
+            # PA-13.1: every session of the account ends at once, everywhere. A closed account cannot
+            # sign in again; a suspended one can (to read, see its credit, appeal), and content refuses
+            # its posts until the suspension ends.
+            await sessions.end_sessions(
+                conn,
+                account_id,
+                at=now,
+                token_ttl_s=token_ttl_s,
+                reason="account closed" if step.kind is SanctionKind.CLOSE else "updates suspended",
+                legal_basis=["PA-13.1", *(["PA-13.2"] if step.kind is SanctionKind.CLOSE else [])],
             )
         await announce_standing(conn, policy, account_id, cause=cause, basis=basis)
 

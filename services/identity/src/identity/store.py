@@ -56,6 +56,18 @@ async def account_by_id(
     )
 
 
+async def account_state(conn: asyncpg.Connection | asyncpg.Pool, account_id: uuid.UUID) -> asyncpg.Record | None:
+    """Cancelled, closed, and the account's latest ended sessions (PA-9.2, PA-13.1)."""
+    return await conn.fetchrow(
+        """SELECT a.cancelled_at, a.closed_at, s.issued_before, s.legal_basis
+             FROM account a
+             LEFT JOIN LATERAL (SELECT issued_before, legal_basis FROM session_revocation
+                                 WHERE account_id = a.id ORDER BY issued_before DESC LIMIT 1) s ON true
+            WHERE a.id = $1""",
+        account_id,
+    )
+
+
 async def upsert_challenge(
     conn: asyncpg.Connection, account_id: uuid.UUID, code_hash: bytes, expires_at: datetime
 ) -> None:
@@ -103,4 +115,63 @@ async def insert_real_name(
         id_number_lookup,
         province_code,
         legal_basis,
+    )
+
+
+# ---- abuse limits: events counted over time (issue 9) -----------------------------------------------
+
+
+async def lock_key(conn: asyncpg.Connection, name: str) -> None:
+    """Serialise check-then-record on one key across every process, until the transaction ends."""
+    await conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", name)
+
+
+async def recent_events(
+    conn: asyncpg.Connection | asyncpg.Pool, kind: str, key: str, since: datetime, limit: int
+) -> list[datetime]:
+    """When the latest ``limit`` events of ``kind`` on ``key`` after ``since`` happened, newest first."""
+    rows = await conn.fetch(
+        """SELECT at FROM throttle_event WHERE kind = $1 AND key = $2 AND at > $3 ORDER BY at DESC LIMIT $4""",
+        kind,
+        key,
+        since,
+        limit,
+    )
+    return [r["at"] for r in rows]
+
+
+async def record_events(conn: asyncpg.Connection | asyncpg.Pool, at: datetime, *events: tuple[str, str]) -> None:
+    await conn.executemany(
+        "INSERT INTO throttle_event (kind, key, at) VALUES ($1, $2, $3)", [(kind, key, at) for kind, key in events]
+    )
+
+
+async def record_events_returning(conn: asyncpg.Connection, at: datetime, *events: tuple[str, str]) -> list[int]:
+    rows = await conn.fetch(
+        """INSERT INTO throttle_event (kind, key, at)
+           SELECT e.kind, e.key, $3 FROM unnest($1::text[], $2::text[]) AS e(kind, key) RETURNING id""",
+        [kind for kind, _ in events],
+        [key for _, key in events],
+        at,
+    )
+    return [r["id"] for r in rows]
+
+
+async def forget_events(conn: asyncpg.Connection | asyncpg.Pool, ids: list[int]) -> None:
+    await conn.execute("DELETE FROM throttle_event WHERE id = ANY($1::bigint[])", ids)
+
+
+async def forget_events_before(conn: asyncpg.Connection | asyncpg.Pool, before: datetime) -> None:
+    await conn.execute("DELETE FROM throttle_event WHERE at < $1", before)
+
+
+async def active_accounts_on_number(
+    conn: asyncpg.Connection, phone_lookup: bytes, *, other_than: uuid.UUID | None = None
+) -> int:
+    """Accounts not cancelled whose confirmed mobile number this is (BJ-9: no fake users)."""
+    return await conn.fetchval(
+        """SELECT count(*) FROM account WHERE phone_lookup = $1 AND phone_confirmed_at IS NOT NULL
+              AND cancelled_at IS NULL AND id IS DISTINCT FROM $2""",
+        phone_lookup,
+        other_than,
     )

@@ -27,13 +27,15 @@ class TokenIssuer:
         self.ttl_s = ttl_s
 
     def issue(self, subject: str, **claims: Any) -> str:
-        now = int(time.time())
+        now = time.time()
         payload = {
             "iss": self._issuer,
             "aud": self._audience,
             "sub": subject,
-            "iat": now,
-            "exp": now + self.ttl_s,
+            # Milliseconds (RFC 7519 allows a fractional NumericDate): an account's sessions end at a
+            # moment (auth.revocation.v1 "issued_before"); a sign-in in the same second after it counts.
+            "iat": round(now, 3),
+            "exp": int(now) + self.ttl_s,
             **claims,
         }
         return jwt.encode(payload, self._key, algorithm="EdDSA", headers={"kid": self.kid})

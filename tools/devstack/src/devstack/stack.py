@@ -384,6 +384,10 @@ class Stack:
                     "--port",
                     str(ports[name]),
                     "--no-access-log",
+                    # X-Forwarded-For is believed only from the gateway (on loopback): the services
+                    # read the client's address from it (sign-in and registration limits).
+                    "--forwarded-allow-ips",
+                    "127.0.0.1",
                     "--timeout-graceful-shutdown",
                     "5",
                     "--workers",

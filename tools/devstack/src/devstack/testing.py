@@ -24,7 +24,15 @@ T = TypeVar("T")
 # Short reconciler periods so the tests that drop messages finish quickly.
 FAST_RECONCILERS = {
     "content": {"REANNOUNCE_AFTER_S": "2", "RECONCILE_INTERVAL_S": "0.5", "PURGE_INTERVAL_S": "0.5"},
-    "identity": {"EXPIRY_SCAN_INTERVAL_S": "0.5", "IDENTITY_CHECK_BACKOFF_S": "0.05", "PURGE_INTERVAL_S": "0.5"},
+    "identity": {
+        "EXPIRY_SCAN_INTERVAL_S": "0.5",
+        "IDENTITY_CHECK_BACKOFF_S": "0.05",
+        "PURGE_INTERVAL_S": "0.5",
+        # The suite registers and signs in hundreds of users from the gateway's one address; the
+        # per-address limits are tested on a stack of their own (tests/e2e/test_abuse.py).
+        "REGISTRATIONS_PER_ADDRESS_PER_HOUR": "1000000",
+        "SIGN_IN_FAILURES_PER_ADDRESS_PER_HOUR": "1000000",
+    },
     "moderation": {
         "REPORT_CONFIRM_AFTER_S": "2",
         "RECONCILE_INTERVAL_S": "0.5",

@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!qinglang/auth/v1/revocation.proto\x12\x10qinglang.auth.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\x84\x01\n\x0fTokenRevocation\x12\r\n\x05\x63laim\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\x12\x13\n\x0blegal_basis\x18\x04 \x03(\t\x12.\n\nrevoked_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestampb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!qinglang/auth/v1/revocation.proto\x12\x10qinglang.auth.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xe7\x01\n\x0fTokenRevocation\x12\r\n\x05\x63laim\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\x12\x13\n\x0blegal_basis\x18\x04 \x03(\t\x12.\n\nrevoked_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x31\n\rissued_before\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nexpires_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestampb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -33,5 +33,5 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'qinglang.auth.v1.revocation
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_TOKENREVOCATION']._serialized_start=89
-  _globals['_TOKENREVOCATION']._serialized_end=221
+  _globals['_TOKENREVOCATION']._serialized_end=320
 # @@protoc_insertion_point(module_scope)

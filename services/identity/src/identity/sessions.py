@@ -1,0 +1,88 @@
+"""Ending an account's sessions (PA-9.2 cancellation, PA-13.1 suspension and closure): every token of
+the account issued before the moment is refused by every process of every service at once, through
+the token revocations API clients already use (auth.revocation.v1, claim "sub" with "issued_before").
+Identity itself also reads the account's state and its last revocation on each of its own routes,
+so it refuses even before the announcement arrives.
+
+Who may sign in again: a cancelled or closed account cannot (sign-in refuses it); a suspended one
+can, to read, see its credit and appeal, but content refuses its posts until the suspension ends."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+
+import asyncpg
+from kit.cloudevents import timestamp
+from kit.outbox import enqueue
+from kit.revocation import REVOCATION_TOPIC, TOKEN_REVOKED
+from qinglang.auth.v1 import revocation_pb2
+
+from identity import events
+
+# A minute past the token lifetime every token the revocation refuses has expired anyway.
+_MARGIN = timedelta(minutes=1)
+
+
+async def end_sessions(
+    conn: asyncpg.Connection,
+    account_id: uuid.UUID,
+    *,
+    at: datetime,
+    token_ttl_s: int,
+    reason: str,
+    legal_basis: list[str],
+) -> None:
+    """Record and announce, in the caller's transaction, that the account's tokens issued before
+    ``at`` are refused everywhere."""
+    expires_at = at + timedelta(seconds=token_ttl_s) + _MARGIN
+    await conn.execute(
+        """INSERT INTO session_revocation (account_id, issued_before, expires_at, reason, legal_basis)
+           VALUES ($1, $2, $3, $4, $5)""",
+        account_id,
+        at,
+        expires_at,
+        reason,
+        legal_basis,
+    )
+    await _announce(conn, account_id, at, expires_at, reason, legal_basis)
+
+
+async def _announce(
+    conn: asyncpg.Connection,
+    account_id: uuid.UUID,
+    issued_before: datetime,
+    expires_at: datetime,
+    reason: str,
+    legal_basis: list[str],
+) -> None:
+    await enqueue(
+        conn,
+        topic=REVOCATION_TOPIC,
+        ce_type=TOKEN_REVOKED,
+        source=events.SOURCE,
+        key=f"sub:{account_id}",
+        subject=f"sub:{account_id}",
+        message=revocation_pb2.TokenRevocation(
+            claim="sub",
+            value=str(account_id),
+            reason=reason,
+            legal_basis=legal_basis,
+            revoked_at=timestamp(issued_before),
+            issued_before=timestamp(issued_before),
+            expires_at=timestamp(expires_at),
+        ),
+    )
+
+
+async def reannounce(conn: asyncpg.Connection) -> None:
+    """Every account's latest revocation still in force, again (a broker may have forgotten it)."""
+    rows = await conn.fetch(
+        """SELECT DISTINCT ON (account_id) account_id, issued_before, expires_at, reason, legal_basis
+             FROM session_revocation WHERE expires_at > now()
+            ORDER BY account_id, issued_before DESC"""
+    )
+    for row in rows:
+        await _announce(
+            conn, row["account_id"], row["issued_before"], row["expires_at"], row["reason"], list(row["legal_basis"])
+        )
