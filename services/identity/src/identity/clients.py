@@ -4,7 +4,6 @@ registration makes every service refuse those tokens at once (a token revocation
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import hmac
 import re
@@ -112,9 +111,9 @@ async def revoke(pool: asyncpg.Pool, client_id: uuid.UUID, *, reason: str, by: s
 def reannounce_loop(interval_s: float):
     async def reannounce_revocations(runtime: Runtime) -> None:
         """Reconciler: every revocation (API clients, ended sessions) is announced again now and then,
-        for a broker that forgot it and for processes started since."""
-        while True:
-            await asyncio.sleep(interval_s)  # a period, not synchronisation
+        for a broker that forgot it and for processes started since; at once when the broker lost its
+        state (a process started after the loss would otherwise accept revoked tokens meanwhile)."""
+        async for _lost_at in runtime.reconcile_periods(interval_s):
             async with transaction(runtime.pool) as conn:
                 for row in await conn.fetch(
                     "SELECT id, revoke_reason, revoked_at FROM api_client WHERE revoked_at IS NOT NULL"
