@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Request, Response, status
 from kit.auth import CurrentPrincipal, OptionalPrincipal
+from kit.inputs import Text
 
 from content import handlers, store
 from content.schemas import PostCreate, PostRead
@@ -46,7 +47,7 @@ async def create_post(
     principal: CurrentPrincipal,
     request: Request,
     response: Response,
-    idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
+    idempotency_key: Annotated[Text | None, Header(max_length=200)] = None,
 ) -> dict:
     """Publish a post. It waits for moderation (status `pending`): the author sees it at once,
     everyone else once it is published. Send an `Idempotency-Key` to make a retry safe."""

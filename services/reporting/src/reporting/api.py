@@ -11,6 +11,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from kit.auth import CurrentPrincipal, Principal, staff_with
 from kit.cloudevents import timestamp
 from kit.db import transaction
+from kit.inputs import Bool, RequestModel, Text, VisibleText
 from kit.outbox import enqueue
 from kit.problems import Conflict, InvalidInput, NotFound
 from pydantic import BaseModel, Field
@@ -23,11 +24,11 @@ router = APIRouter(tags=["complaints"])
 ComplaintReviewer = Annotated[Principal, staff_with("reviewer", "senior_reviewer", "chief_editor", requirement="MB-14")]
 
 
-class ComplaintCreate(BaseModel):
+class ComplaintCreate(RequestModel):
     target_type: Literal["post"] = "post"
     target_id: uuid.UUID
     reason: ComplaintReason
-    detail: str = Field(default="", max_length=2000)
+    detail: Text = Field(default="", max_length=2000)
 
 
 class ComplaintRead(BaseModel):
@@ -60,7 +61,7 @@ async def file_complaint(
     principal: CurrentPrincipal,
     request: Request,
     response: Response,
-    idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
+    idempotency_key: Annotated[Text | None, Header(max_length=200)] = None,
 ) -> dict:
     """Report a post (MB-14). Anyone signed in may; the complaint is stored and announced."""
     complainant = uuid.UUID(principal.subject)
@@ -116,10 +117,10 @@ async def read_complaint(complaint_id: uuid.UUID, principal: CurrentPrincipal, r
     return _view(row)
 
 
-class OutcomeCreate(BaseModel):
-    upheld: bool
+class OutcomeCreate(RequestModel):
+    upheld: Bool
     account_id: uuid.UUID | None = Field(default=None, description="the account responsible; required when upheld")
-    note: str = Field(min_length=3, max_length=2000)
+    note: VisibleText = Field(min_length=3, max_length=2000)
 
 
 @router.post("/v1/reporting/staff/complaints/{complaint_id}/outcome", response_model=ComplaintRead)
