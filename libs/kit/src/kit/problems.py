@@ -210,9 +210,85 @@ class UnexpectedErrorMiddleware:
                 await response(scope, receive, send)
 
 
+# The problem details body, as the OpenAPI documents it for every refusal a route can answer.
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "title": "Problem",
+    "type": "object",
+    "required": ["type", "title", "status"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "instance": {"type": "string"},
+        "requirement": {"type": "string", "description": "the requirement ID whose rule refused the request"},
+        "errors": {"type": "array", "items": {"type": "object"}},
+        "trace_id": {"type": "string"},
+    },
+    "additionalProperties": True,
+}
+_PROBLEM_DESCRIPTIONS = {
+    400: "The body is not well-formed JSON (problem details)",
+    401: "No valid access token (problem details)",
+    403: "Refused: the token may not do this, or a rule forbids it (problem details naming the requirement)",
+    404: "No such resource, or none visible to the caller (problem details)",
+    409: "The resource's state does not allow it (problem details)",
+    413: "Request body over the gateway's 1 MiB (problem details)",
+    422: "Invalid input: see `errors` (problem details)",
+    429: "Over the gateway's rate limit for this address (problem details)",
+    503: "A service this request needs is unavailable; retry after Retry-After seconds (problem details)",
+}
+
+
+def _problem_statuses(method: str, operation: dict[str, Any]) -> list[int]:
+    statuses = {404, 422, 429, 503}
+    if operation.get("security"):
+        statuses |= {401, 403}
+    if method not in ("get", "head"):  # sign-in routes refuse credentials without a bearer token
+        statuses |= {401, 403, 409, 413}
+    if "requestBody" in operation:
+        statuses.add(400)  # a body that is not JSON at all
+    return sorted(statuses)
+
+
+def document_problems(schema: dict[str, Any]) -> dict[str, Any]:
+    """Add the problem responses each operation can answer to an OpenAPI document (in place): the
+    4xx refusals and the 503 of an outage, as application/problem+json; FastAPI's own 422 entry
+    (a different body and media type) is replaced."""
+    schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+    problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    for item in schema.get("paths", {}).values():
+        for method, operation in item.items():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            responses = operation["responses"]
+            for status in _problem_statuses(method, operation):
+                existing = responses.get(str(status))
+                if existing is not None and status != 422 and "application/problem+json" in existing.get("content", {}):
+                    continue
+                description = (existing or {}).get("description") if status != 422 else None
+                responses[str(status)] = {
+                    "description": description or _PROBLEM_DESCRIPTIONS[status],
+                    "content": problem,
+                    **({"headers": {"Retry-After": {"schema": {"type": "integer"}}}} if status == 503 else {}),
+                }
+            for status, response in responses.items():  # refusals a route documents itself (451, ...)
+                if status[:1] in "45" and "content" not in response:
+                    response["content"] = problem
+    return schema
+
+
+def _documenting_problems(generate: Any) -> Any:
+    def openapi() -> dict[str, Any]:
+        return document_problems(generate())
+
+    return openapi
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     # Innermost of the user middlewares when installed first (create_service_app does).
     app.add_middleware(UnexpectedErrorMiddleware)
+    app.openapi = _documenting_problems(app.openapi)  # type: ignore[method-assign]
     app.add_api_route(
         "/problems/gateway/{status}",
         gateway_problem,

@@ -40,7 +40,10 @@ def _view(post, label=None) -> dict:
     "/v1/posts",
     status_code=status.HTTP_201_CREATED,
     response_model=PostRead,
-    responses={403: {"description": "Real-name verification missing (MB-7.1)"}},
+    responses={
+        200: {"model": PostRead, "description": "The same Idempotency-Key again: the post it created"},
+        403: {"description": "Real-name verification missing (MB-7.1)"},
+    },
 )
 async def create_post(
     body: PostCreate,

@@ -55,7 +55,12 @@ def _view(row) -> dict:
     }
 
 
-@router.post("/v1/complaints", status_code=status.HTTP_201_CREATED, response_model=ComplaintRead)
+@router.post(
+    "/v1/complaints",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ComplaintRead,
+    responses={200: {"model": ComplaintRead, "description": "The same Idempotency-Key again: the complaint it filed"}},
+)
 async def file_complaint(
     body: ComplaintCreate,
     principal: CurrentPrincipal,
