@@ -137,6 +137,7 @@ def test_integers_beyond_64_bits_are_422_problems(flow: Flow, gateway: httpx.Cli
         ),
         ("GET", "/v1/moderation/lexicon/entries", {"headers": chief.auth, "params": {"after": str(huge)}}),
         ("POST", "/v1/accounts/me/agreement", {"headers": user.auth, "json": {"version": huge}}),
+        ("POST", "/v1/accounts/me/agreement", {"headers": user.auth, "json": {"version": 2**40}}),  # an int4 column
         (
             "POST",
             "/v1/moderation/policy-changes",

@@ -64,6 +64,7 @@ BigInt = Annotated[int, Ge(INT64_MIN), Le(INT64_MAX)]
 RowId = Annotated[int, Ge(1), Le(INT64_MAX)]
 # JSON body scalars, taken only as written: `true` is no number, `1` no boolean, `"1"` neither.
 Int = Annotated[StrictInt, Ge(INT64_MIN), Le(INT64_MAX)]
+Int32 = Annotated[StrictInt, Ge(-(2**31)), Le(2**31 - 1)]  # for an `integer` column
 Bool = StrictBool
 Float = Annotated[StrictFloat, Field(allow_inf_nan=False)]  # an integer is a float too; `true` is not
 

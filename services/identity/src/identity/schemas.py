@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from kit.inputs import Int, RequestModel, VisibleText
+from kit.inputs import Int32, RequestModel, VisibleText
 from pydantic import BaseModel, Field
 
 from identity.domain import SubjectType
@@ -12,7 +12,7 @@ class AccountCreate(RequestModel):
     username: str = Field(min_length=3, max_length=32, pattern=r"^[A-Za-z0-9_]+$")
     password: str = Field(min_length=10, max_length=256)
     mobile: str = Field(min_length=5, max_length=20, description="Mainland China mobile number, e.g. +8613800138000")
-    accepted_agreement_version: Int | None = Field(
+    accepted_agreement_version: Int32 | None = Field(
         default=None, ge=1, description="the service agreement version accepted (MB-6.2; GET /v1/identity/agreement)"
     )
 
@@ -91,7 +91,7 @@ class AgreementRead(BaseModel):
 
 
 class AgreementAccept(RequestModel):
-    version: Int = Field(ge=1)
+    version: Int32 = Field(ge=1)
 
 
 class AgreementCreate(RequestModel):
