@@ -2,7 +2,7 @@
 JSON scalars taken as they are written (no `true` read as 1, no `"3"` read as 3).
 
 Every service's request bodies derive from ``RequestModel``; query and path parameters use ``Text``,
-``BigInt`` and ``PageSize``-style bounds so that bad input is a 422 problem before any SQL runs.
+``BigInt`` and ``RowId``, so that bad input is a 422 problem before any SQL runs.
 """
 
 from __future__ import annotations

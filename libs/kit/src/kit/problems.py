@@ -73,14 +73,6 @@ class InvalidInput(DomainError):
     title = "Invalid input"
 
 
-class ServiceUnavailable(DomainError):
-    """Something this service needs (its database, an outside party) cannot be reached right now."""
-
-    status = 503
-    type = "service-unavailable"
-    title = "Service unavailable"
-
-
 def problem_response(
     status: int,
     type_: str,
