@@ -33,7 +33,7 @@ def credit(gateway: httpx.Client, user: User) -> dict:
 
 
 def staff_standing(flow: Flow, user: User) -> dict:
-    staff = flow.staff("auditor")
+    staff = flow.staff("senior_reviewer")
     response = flow.gw.get(f"/v1/identity/staff/accounts/{user.id}/standing", headers=staff.auth)
     assert response.status_code == 200, response.text
     return response.json()

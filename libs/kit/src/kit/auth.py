@@ -13,6 +13,7 @@ import jwt
 from fastapi import APIRouter, Depends, Query, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from kit.inputs import Text
 from kit.problems import Forbidden, Unauthorized
 
 ALGORITHMS = ["EdDSA"]
@@ -192,6 +193,17 @@ async def current_principal(
     return await verifier.verify(credentials.credentials)
 
 
+async def current_user(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+    """The caller of a user route: a user's own token. A staff member's token or an application's
+    own client token names no user account, so it is refused here, before any route reads its subject."""
+    kind = principal.claim("kind", "user")
+    if kind != "user":
+        raise Forbidden(
+            f"This route acts for a signed-in user; a {kind} token cannot use it (sign in at POST /v1/tokens)."
+        )
+    return principal
+
+
 async def optional_principal(
     request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 ) -> Principal | None:
@@ -200,7 +212,10 @@ async def optional_principal(
     return await current_principal(request, credentials)
 
 
-CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+# Any valid token: a user's, a staff member's or an application's (check the kind yourself).
+AnyPrincipal = Annotated[Principal, Depends(current_principal)]
+# A user's token; every user route takes this one.
+CurrentPrincipal = Annotated[Principal, Depends(current_user)]
 OptionalPrincipal = Annotated[Principal | None, Depends(optional_principal)]
 
 
@@ -253,7 +268,7 @@ def staff_actions_router(prefix: str, *roles: str) -> APIRouter:
     @router.get(f"{prefix}/staff-actions")
     async def staff_actions(
         request: Request,
-        actor: str | None = None,
+        actor: Text | None = None,
         limit: Annotated[int, Query(ge=1, le=1000)] = 100,
         principal: Principal = auditor,
     ) -> list[dict]:

@@ -1,8 +1,9 @@
 """RFC 9457 problem details: every error a client sees has this shape.
 
 Services raise ``DomainError`` subclasses; the kit maps them, request validation failures and
-anything unexpected to ``application/problem+json``. An unexpected error is a 500 that names a
-trace id, never a stack trace.
+anything unexpected to ``application/problem+json``. A value the database refuses is a 422, a
+database that cannot be reached a 503 with Retry-After, anything else a 500 that names a trace id,
+never a stack trace, and never a dropped connection.
 """
 
 from __future__ import annotations
@@ -10,11 +11,14 @@ from __future__ import annotations
 import logging
 from typing import Any, ClassVar
 
+import asyncpg
+import asyncpg.exceptions._base
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from opentelemetry import trace
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +74,14 @@ class InvalidInput(DomainError):
 
 
 def problem_response(
-    status: int, type_: str, title: str, detail: str | None, instance: str | None, **extensions: Any
+    status: int,
+    type_: str,
+    title: str,
+    detail: str | None,
+    instance: str | None,
+    *,
+    headers: dict[str, str] | None = None,
+    **extensions: Any,
 ) -> JSONResponse:
     body: dict[str, Any] = {"type": TYPE_BASE + type_, "title": title, "status": status}
     if detail:
@@ -78,8 +89,10 @@ def problem_response(
     if instance:
         body["instance"] = instance
     body.update({k: v for k, v in extensions.items() if v is not None})
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+    headers = dict(headers or {})
+    if status == 401:
+        headers["WWW-Authenticate"] = "Bearer"
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers or None)
 
 
 def _trace_id() -> str | None:
@@ -88,19 +101,192 @@ def _trace_id() -> str | None:
 
 
 _GATEWAY_PROBLEMS = {
+    404: ("Not found", "No API lives at this path; see the services' /v1/<service>/docs."),
     413: ("Content too large", "The request body is larger than the gateway accepts (1 MiB)."),
     429: ("Too many requests", "The gateway limits requests per client; slow down and retry shortly."),
+    502: ("Bad gateway", "The service behind this path did not answer; retry shortly."),
+    503: ("Service unavailable", "The service behind this path is unavailable; retry shortly."),
+    504: ("Gateway timeout", "The service behind this path did not answer in time; retry shortly."),
 }
+# Seconds a client should wait before retrying after a 503 (RFC 9110 Retry-After).
+RETRY_AFTER_S = 2
+
+# The database refused a value (class 22, "data exception": a NUL in text, a number out of range, a
+# malformed literal), or asyncpg could not encode an argument: the caller sent it, so it is a 422.
+_DATA_ERRORS = (asyncpg.exceptions.DataError, asyncpg.exceptions._base.DataError)
+# The database cannot be reached or is going away: a 503 to retry, not a 500 to report.
+_OUTAGE_ERRORS = (
+    asyncpg.PostgresConnectionError,  # class 08: connection does not exist, failure, rejection
+    asyncpg.exceptions.OperatorInterventionError,  # class 57: admin/crash shutdown, cannot connect now
+    asyncpg.exceptions.InsufficientResourcesError,  # class 53: too many connections, out of memory
+    asyncpg.exceptions.ConnectionFailureError,
+    asyncpg.exceptions.ClientCannotConnectError,
+    OSError,  # refused or reset connections; TimeoutError (a pool acquire that timed out) is one
+)
+
+
+def _is_outage(exc: BaseException) -> bool:
+    if isinstance(exc, _OUTAGE_ERRORS):
+        return True
+    # asyncpg says "connection is closed" / "connection was closed in the middle of operation".
+    return isinstance(exc, asyncpg.InterfaceError) and "closed" in str(exc)
 
 
 async def gateway_problem(status: int) -> JSONResponse:
-    """The body of a refusal made by the gateway itself (Traefik's errors middleware asks for it)."""
+    """The body of a refusal made by the gateway itself (Traefik's errors middleware, and its
+    catch-all router for unrouted paths, ask for it)."""
     title, detail = _GATEWAY_PROBLEMS.get(status, ("Gateway error", "The gateway refused the request."))
-    return problem_response(status if 400 <= status < 600 else 502, f"gateway-{status}", title, detail, None)
+    headers = {"Retry-After": str(RETRY_AFTER_S)} if status in (429, 503) else None
+    return problem_response(
+        status if 400 <= status < 600 else 502, f"gateway-{status}", title, detail, None, headers=headers
+    )
+
+
+def unexpected_problem(path: str | None) -> JSONResponse:
+    return problem_response(
+        500,
+        "internal",
+        "Internal error",
+        "Something failed on our side; quote the trace id.",
+        path,
+        trace_id=_trace_id(),
+    )
+
+
+def _outage_problem(path: str) -> JSONResponse:
+    return problem_response(
+        503,
+        "service-unavailable",
+        "Service unavailable",
+        "A service this request needs cannot be reached right now; retry shortly.",
+        path,
+        headers={"Retry-After": str(RETRY_AFTER_S)},
+    )
+
+
+class UnexpectedErrorMiddleware:
+    """The innermost ASGI middleware: an exception no handler took becomes the 500 problem, and
+    stops here. Starlette's own ServerErrorMiddleware re-raises after answering, and uvicorn then
+    drops the keep-alive connection — one the gateway shares among many callers, whose requests it
+    answers 502. Database outages met here (raised outside a route) are a 503 too."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as exc:  # the last stop: answer, log with the trace id, never re-raise
+            path = scope.get("path", "")
+            span = trace.get_current_span()
+            span.record_exception(exc)
+            span.set_status(trace.Status(trace.StatusCode.ERROR))
+            if _is_outage(exc):
+                log.warning("database unreachable", extra={"path": path, "error": type(exc).__name__})
+                response = _outage_problem(path)
+            else:
+                log.exception("unexpected error", extra={"path": path, "trace_id": _trace_id()})
+                response = unexpected_problem(path)
+            if not started:
+                await response(scope, receive, send)
+
+
+# The problem details body, as the OpenAPI documents it for every refusal a route can answer.
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "title": "Problem",
+    "type": "object",
+    "required": ["type", "title", "status"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "instance": {"type": "string"},
+        "requirement": {"type": "string", "description": "the requirement ID whose rule refused the request"},
+        "errors": {"type": "array", "items": {"type": "object"}},
+        "trace_id": {"type": "string"},
+    },
+    "additionalProperties": True,
+}
+_PROBLEM_DESCRIPTIONS = {
+    400: "The body is not well-formed JSON (problem details)",
+    401: "No valid access token (problem details)",
+    403: "Refused: the token may not do this, or a rule forbids it (problem details naming the requirement)",
+    404: "No such resource, or none visible to the caller (problem details)",
+    409: "The resource's state does not allow it (problem details)",
+    413: "Request body over the gateway's 1 MiB (problem details)",
+    422: "Invalid input: see `errors` (problem details)",
+    429: "Over the gateway's rate limit for this address (problem details)",
+    503: "A service this request needs is unavailable; retry after Retry-After seconds (problem details)",
+}
+
+
+def _problem_statuses(method: str, operation: dict[str, Any]) -> list[int]:
+    statuses = {404, 422, 429, 503}
+    if operation.get("security"):
+        statuses |= {401, 403}
+    if method not in ("get", "head"):  # sign-in routes refuse credentials without a bearer token
+        statuses |= {401, 403, 409, 413}
+    if "requestBody" in operation:
+        statuses.add(400)  # a body that is not JSON at all
+    return sorted(statuses)
+
+
+def document_problems(schema: dict[str, Any]) -> dict[str, Any]:
+    """Add the problem responses each operation can answer to an OpenAPI document (in place): the
+    4xx refusals and the 503 of an outage, as application/problem+json; FastAPI's own 422 entry
+    (a different body and media type) is replaced."""
+    schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+    problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    for item in schema.get("paths", {}).values():
+        for method, operation in item.items():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            responses = operation["responses"]
+            for status in _problem_statuses(method, operation):
+                existing = responses.get(str(status))
+                if existing is not None and status != 422 and "application/problem+json" in existing.get("content", {}):
+                    continue
+                description = (existing or {}).get("description") if status != 422 else None
+                responses[str(status)] = {
+                    "description": description or _PROBLEM_DESCRIPTIONS[status],
+                    "content": problem,
+                    **({"headers": {"Retry-After": {"schema": {"type": "integer"}}}} if status == 503 else {}),
+                }
+            for status, response in responses.items():  # refusals a route documents itself (451, ...)
+                if status[:1] in "45" and "content" not in response:
+                    response["content"] = problem
+    return schema
+
+
+def _documenting_problems(generate: Any) -> Any:
+    def openapi() -> dict[str, Any]:
+        return document_problems(generate())
+
+    return openapi
 
 
 def install_problem_handlers(app: FastAPI) -> None:
-    app.add_api_route("/problems/gateway/{status}", gateway_problem, methods=["GET"], include_in_schema=False)
+    # Innermost of the user middlewares when installed first (create_service_app does).
+    app.add_middleware(UnexpectedErrorMiddleware)
+    app.openapi = _documenting_problems(app.openapi)  # type: ignore[method-assign]
+    app.add_api_route(
+        "/problems/gateway/{status}",
+        gateway_problem,
+        methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+        include_in_schema=False,
+    )
 
     @app.exception_handler(DomainError)
     async def _domain(request: Request, exc: DomainError) -> JSONResponse:
@@ -110,6 +296,7 @@ def install_problem_handlers(app: FastAPI) -> None:
             exc.title,
             exc.detail,
             request.url.path,
+            headers={"Retry-After": str(RETRY_AFTER_S)} if exc.status == 503 else None,
             requirement=exc.requirement,
             **exc.extensions,
         )
@@ -138,17 +325,28 @@ def install_problem_handlers(app: FastAPI) -> None:
             titles.get(exc.status_code, "HTTP error"),
             str(exc.detail),
             request.url.path,
+            headers=exc.headers,
         )
 
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        trace_id = _trace_id()
-        log.exception("unexpected error", extra={"path": request.url.path, "trace_id": trace_id})
+    async def _data(request: Request, exc: Exception) -> JSONResponse:
+        # The value is not named: it may be personal data (MB-7.3).
+        log.info("database refused a value", extra={"path": request.url.path, "error": type(exc).__name__})
         return problem_response(
-            500,
-            "internal",
-            "Internal error",
-            "Something failed on our side; quote the trace id.",
+            422,
+            "invalid-input",
+            "Invalid input",
+            "A value in the request cannot be stored (a character text cannot hold, or a number out of range).",
             request.url.path,
-            trace_id=trace_id,
         )
+
+    async def _outage(request: Request, exc: Exception) -> JSONResponse:
+        if not _is_outage(exc):  # an InterfaceError that is a bug, not an outage
+            log.exception("unexpected error", extra={"path": request.url.path, "trace_id": _trace_id()})
+            return unexpected_problem(request.url.path)
+        log.warning("database unreachable", extra={"path": request.url.path, "error": type(exc).__name__})
+        return _outage_problem(request.url.path)
+
+    for data_error in _DATA_ERRORS:
+        app.add_exception_handler(data_error, _data)
+    for outage_error in (*_OUTAGE_ERRORS, asyncpg.InterfaceError):
+        app.add_exception_handler(outage_error, _outage)

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Request, Response, status
 from kit.auth import CurrentPrincipal, OptionalPrincipal
+from kit.inputs import Text
 
 from content import handlers, store
 from content.schemas import PostCreate, PostRead
@@ -39,14 +40,17 @@ def _view(post, label=None) -> dict:
     "/v1/posts",
     status_code=status.HTTP_201_CREATED,
     response_model=PostRead,
-    responses={403: {"description": "Real-name verification missing (MB-7.1)"}},
+    responses={
+        200: {"model": PostRead, "description": "The same Idempotency-Key again: the post it created"},
+        403: {"description": "Real-name verification missing (MB-7.1)"},
+    },
 )
 async def create_post(
     body: PostCreate,
     principal: CurrentPrincipal,
     request: Request,
     response: Response,
-    idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
+    idempotency_key: Annotated[Text | None, Header(max_length=200)] = None,
 ) -> dict:
     """Publish a post. It waits for moderation (status `pending`): the author sees it at once,
     everyone else once it is published. Send an `Idempotency-Key` to make a retry safe."""

@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from kit.inputs import RequestModel, VisibleText
 from pydantic import BaseModel, Field
 
 from content.domain import PostStatus
 
 
-class PostCreate(BaseModel):
-    text: str = Field(min_length=1, max_length=100_000, description="The post's text; see the length limit")
+class PostCreate(RequestModel):
+    text: VisibleText = Field(min_length=1, max_length=100_000, description="The post's text; see the length limit")
 
 
 class RefutationLabel(BaseModel):

@@ -8,8 +8,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, status
 from kit.auth import CurrentPrincipal, Principal, record_staff_action, staff_with
 from kit.db import transaction
+from kit.inputs import Bool, RequestModel, RowId, VisibleText
 from kit.problems import NotFound
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from identity import (
     agreement,
@@ -185,8 +186,8 @@ async def jwks(ports: Ports) -> dict:
     return ports.issuer.jwks()
 
 
-class ReversalCreate(BaseModel):
-    note: str = Field(min_length=3, max_length=2000)
+class ReversalCreate(RequestModel):
+    note: VisibleText = Field(min_length=3, max_length=2000)
 
 
 def _standing_read(view: dict, entries: list[dict]) -> dict:
@@ -214,7 +215,7 @@ async def read_standing(account_id: uuid.UUID, principal: StandingReader, ports:
 
 
 @router.post("/v1/identity/staff/credit-entries/{entry_id}/reversal")
-async def reverse_credit_entry(entry_id: int, body: ReversalCreate, principal: AppealReviewer, ports: Ports) -> dict:
+async def reverse_credit_entry(entry_id: RowId, body: ReversalCreate, principal: AppealReviewer, ports: Ports) -> dict:
     """An appeal upheld (senior reviewer or chief editor): the penalty is reversed by a new entry and
     the sanction it caused is lifted; content enforces the change at once."""
     view = await standing.reverse(ports.pool, ports.credit, entry_id, by=principal.actor, note=body.note)
@@ -227,7 +228,7 @@ async def read_personal_data(
     request: Request,
     principal: PersonalDataReader,
     ports: Ports,
-    reason: Annotated[str, Query(min_length=10, max_length=500, description="why it is read (recorded)")],
+    reason: Annotated[VisibleText, Query(min_length=10, max_length=500, description="why it is read (recorded)")],
 ) -> dict:
     """The decrypted personal data of an account (MB-7.3, PA-9.1), with the names on the proofs of its
     V applications, for an operator or the chief editor with a stated reason; the read is recorded
@@ -250,7 +251,7 @@ async def read_personal_data(
     }
 
 
-class CancellationCreate(BaseModel):
+class CancellationCreate(RequestModel):
     password: str = Field(min_length=1, max_length=256)
 
 
@@ -261,22 +262,22 @@ async def cancel_account(body: CancellationCreate, account_id: ActiveAccount, po
     return await cancellation.cancel(ports, account_id, password=body.password, retention=ports.cancelled_retention)
 
 
-class ProfileUpdate(BaseModel):
-    display_name: str = Field(min_length=1, max_length=40)
+class ProfileUpdate(RequestModel):
+    display_name: VisibleText = Field(min_length=1, max_length=40)
 
 
-class ProofFileIn(BaseModel):
-    filename: str = Field(min_length=1, max_length=200)
+class ProofFileIn(RequestModel):
+    filename: VisibleText = Field(min_length=1, max_length=200)
     content_type: str = Field(pattern=r"^(image/(png|jpeg)|application/pdf)$")
     content_base64: str = Field(min_length=4, max_length=700_000)
 
 
-class VerifiedApplicationCreate(BaseModel):
+class VerifiedApplicationCreate(RequestModel):
     v_type: verified.VType
-    proof_name: str = Field(
+    proof_name: VisibleText = Field(
         min_length=1, max_length=200, description="the name on the proof materials (sealed, never shown, MB-7.3)"
     )
-    display_name: str | None = Field(
+    display_name: VisibleText | None = Field(
         default=None,
         min_length=1,
         max_length=40,
@@ -287,9 +288,9 @@ class VerifiedApplicationCreate(BaseModel):
     files: list[ProofFileIn] = Field(min_length=1, max_length=5)
 
 
-class ApplicationDecision(BaseModel):
-    approve: bool
-    reason: str = Field(min_length=3, max_length=2000)
+class ApplicationDecision(RequestModel):
+    approve: Bool
+    reason: VisibleText = Field(min_length=3, max_length=2000)
 
 
 @router.put("/v1/accounts/me/profile")
@@ -341,9 +342,9 @@ async def decide_application(
     return await verified.decide(ports, application_id, approve=body.approve, reason=body.reason, by=principal.actor)
 
 
-class OperatorDeclarationCreate(BaseModel):
-    registrant: str = Field(min_length=2, max_length=200)
-    business_scope: str = Field(min_length=2, max_length=2000)
+class OperatorDeclarationCreate(RequestModel):
+    registrant: VisibleText = Field(min_length=2, max_length=200)
+    business_scope: VisibleText = Field(min_length=2, max_length=2000)
     accounts: list[uuid.UUID] = Field(min_length=2, max_length=1000)
 
 
@@ -373,18 +374,18 @@ async def declare_operator(body: OperatorDeclarationCreate, account_id: ActiveAc
     )
 
 
-class ApiClientCreate(BaseModel):
-    name: str = Field(min_length=2, max_length=200)
+class ApiClientCreate(RequestModel):
+    name: VisibleText = Field(min_length=2, max_length=200)
     icp_number: str = Field(min_length=8, max_length=40, description="ICP licence or filing number")
 
 
-class ClientTokenCreate(BaseModel):
+class ClientTokenCreate(RequestModel):
     client_id: str = Field(min_length=1, max_length=64)
     client_secret: str = Field(min_length=1, max_length=128)
 
 
-class RevocationCreate(BaseModel):
-    reason: str = Field(min_length=3, max_length=2000)
+class RevocationCreate(RequestModel):
+    reason: VisibleText = Field(min_length=3, max_length=2000)
 
 
 @router.post("/v1/identity/staff/api-clients", status_code=status.HTTP_201_CREATED)

@@ -7,22 +7,23 @@ from __future__ import annotations
 import json
 
 import asyncpg
-from pydantic import BaseModel, Field
+from kit.inputs import Bool, Int, RequestModel, Text, VisibleText
+from pydantic import Field
 
 
-class GradeRule(BaseModel):
-    grade: int = Field(ge=0, le=100)
-    name: str
-    min_credit: int = 0
-    min_followers: int = 0
-    min_reads: int = 0
-    subject_types: list[str] = Field(default_factory=list)  # empty: any
-    verified_types: list[str] = Field(default_factory=list)  # empty: verified or not
-    requires_verified: bool = False
+class GradeRule(RequestModel):
+    grade: Int = Field(ge=0, le=100)
+    name: VisibleText = Field(max_length=200)
+    min_credit: Int = 0
+    min_followers: Int = 0
+    min_reads: Int = 0
+    subject_types: list[Text] = Field(default_factory=list, max_length=20)  # empty: any
+    verified_types: list[Text] = Field(default_factory=list, max_length=20)  # empty: verified or not
+    requires_verified: Bool = False
 
 
-class GradingRules(BaseModel):
-    rules: list[GradeRule] = Field(min_length=1)
+class GradingRules(RequestModel):
+    rules: list[GradeRule] = Field(min_length=1, max_length=100)
 
     def grade_of(self, account: dict) -> int:
         best = 0

@@ -2,16 +2,17 @@ from __future__ import annotations
 
 from typing import Literal
 
+from kit.inputs import Int32, RequestModel, VisibleText
 from pydantic import BaseModel, Field
 
 from identity.domain import SubjectType
 
 
-class AccountCreate(BaseModel):
+class AccountCreate(RequestModel):
     username: str = Field(min_length=3, max_length=32, pattern=r"^[A-Za-z0-9_]+$")
     password: str = Field(min_length=10, max_length=256)
     mobile: str = Field(min_length=5, max_length=20, description="Mainland China mobile number, e.g. +8613800138000")
-    accepted_agreement_version: int | None = Field(
+    accepted_agreement_version: Int32 | None = Field(
         default=None, ge=1, description="the service agreement version accepted (MB-6.2; GET /v1/identity/agreement)"
     )
 
@@ -26,7 +27,7 @@ class AccountRead(BaseModel):
     subject_type: SubjectType | None = None
 
 
-class TokenCreate(BaseModel):
+class TokenCreate(RequestModel):
     username: str = Field(min_length=1, max_length=64)
     password: str = Field(min_length=1, max_length=256)
     # A third-party application signing its user in (BJ-7(6)): its registered credentials.
@@ -40,13 +41,13 @@ class TokenRead(BaseModel):
     expires_in: int
 
 
-class PhoneConfirm(BaseModel):
+class PhoneConfirm(RequestModel):
     code: str = Field(pattern=r"^[0-9]{6}$")
 
 
-class RealNameCreate(BaseModel):
+class RealNameCreate(RequestModel):
     subject_type: SubjectType
-    legal_name: str = Field(min_length=1, max_length=200)
+    legal_name: VisibleText = Field(min_length=1, max_length=200)
     id_number: str = Field(
         min_length=3,
         max_length=64,
@@ -89,10 +90,10 @@ class AgreementRead(BaseModel):
     published_at: str
 
 
-class AgreementAccept(BaseModel):
-    version: int = Field(ge=1)
+class AgreementAccept(RequestModel):
+    version: Int32 = Field(ge=1)
 
 
-class AgreementCreate(BaseModel):
-    title: str = Field(min_length=3, max_length=200)
-    body: str = Field(min_length=10, max_length=100_000)
+class AgreementCreate(RequestModel):
+    title: VisibleText = Field(min_length=3, max_length=200)
+    body: VisibleText = Field(min_length=10, max_length=100_000)

@@ -10,6 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, status
 from kit.auth import Principal, staff_with
 from kit.db import transaction
+from kit.inputs import BigInt, Text
 from kit.problems import Conflict, InvalidInput, NotFound
 
 from moderation import policy_store, store
@@ -122,8 +123,8 @@ async def decide_change(change_id: uuid.UUID, body: ChangeDecision, principal: C
 async def list_entries(
     principal: Proposer,
     request: Request,
-    category: str | None = None,
-    after: Annotated[int, Query(ge=0)] = 0,
+    category: Text | None = None,
+    after: Annotated[BigInt, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
 ) -> list[dict]:
     """Live lexicon entries, by id (page with `after`)."""

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Literal
+from typing import Annotated, Literal
 
+from kit.inputs import Bool, Float, Int, RequestModel, Text, VisibleText
 from pydantic import BaseModel, Field, HttpUrl, field_validator, model_validator
 
 from moderation.engine.categories import BJ10_CATEGORIES
@@ -86,8 +87,8 @@ def decision_view(row) -> dict:
     }
 
 
-class ScanRequest(BaseModel):
-    text: str = Field(min_length=1, max_length=10_000)
+class ScanRequest(RequestModel):
+    text: VisibleText = Field(min_length=1, max_length=10_000)
 
 
 class ScanRead(BaseModel):
@@ -118,8 +119,8 @@ class LexiconRead(BaseModel):
     released_at: str
 
 
-class EntryCreate(BaseModel):
-    term: str = Field(min_length=1, max_length=64)
+class EntryCreate(RequestModel):
+    term: VisibleText = Field(min_length=1, max_length=64)
     category: str
     action: Literal["stop", "review", "label"]
     legal_basis: list[str] = Field(min_length=1, max_length=10)
@@ -138,17 +139,17 @@ class EntryCreate(BaseModel):
         return value
 
 
-class RoutingChange(BaseModel):
-    review_below_credit: int | None = Field(default=None, ge=0, le=1000)
-    new_account_hours: float | None = Field(default=None, ge=0, le=24 * 365)
-    high_reach_followers: int | None = Field(default=None, ge=1)
+class RoutingChange(RequestModel):
+    review_below_credit: Int | None = Field(default=None, ge=0, le=1000)
+    new_account_hours: Float | None = Field(default=None, ge=0, le=24 * 365)
+    high_reach_followers: Int | None = Field(default=None, ge=1)
 
 
-class PolicyChangeCreate(BaseModel):
+class PolicyChangeCreate(RequestModel):
     kind: Literal["lexicon", "routing"]
-    reason: str = Field(min_length=3, max_length=2000)
+    reason: VisibleText = Field(min_length=3, max_length=2000)
     add: list[EntryCreate] = Field(default_factory=list, max_length=200_000)  # bulk imports too
-    remove: list[int] = Field(default_factory=list, max_length=200_000)
+    remove: list[Annotated[Int, Field(ge=1)]] = Field(default_factory=list, max_length=200_000)
     routing: RoutingChange | None = None
 
     @model_validator(mode="after")
@@ -190,19 +191,19 @@ def change_view(row) -> dict:
     }
 
 
-class ChangeDecision(BaseModel):
-    approve: bool
-    note: str = Field(min_length=1, max_length=2000)
+class ChangeDecision(RequestModel):
+    approve: Bool
+    note: VisibleText = Field(min_length=1, max_length=2000)
 
 
-class RumourCreate(BaseModel):
-    canonical_text: str = Field(min_length=8, max_length=2000)
-    refutation_text: str = Field(min_length=4, max_length=2000)
+class RumourCreate(RequestModel):
+    canonical_text: VisibleText = Field(min_length=8, max_length=2000)
+    refutation_text: VisibleText = Field(min_length=4, max_length=2000)
     refutation_url: HttpUrl
-    authority: str = Field(min_length=2, max_length=200)
+    authority: VisibleText = Field(min_length=2, max_length=200)
     action: Literal["label", "stop"] = "label"
     legal_basis: list[str] = Field(default_factory=lambda: ["MB-11", "BJ-7(5)"], min_length=1, max_length=10)
-    reason: str = Field(min_length=3, max_length=2000)
+    reason: VisibleText = Field(min_length=3, max_length=2000)
 
 
 class RumourRead(BaseModel):
@@ -245,10 +246,10 @@ def rumour_view(row) -> dict:
     }
 
 
-class EmergencyCreate(BaseModel):
+class EmergencyCreate(RequestModel):
     scope: Literal["platform", "topic", "region"]
-    value: str = Field(default="", max_length=64, description="the topic, or a GB/T 2260 province code")
-    reason: str = Field(min_length=3, max_length=2000)
+    value: Text = Field(default="", max_length=64, description="the topic, or a GB/T 2260 province code")
+    reason: VisibleText = Field(min_length=3, max_length=2000)
 
     @model_validator(mode="after")
     def _value_fits_scope(self) -> EmergencyCreate:
@@ -301,9 +302,9 @@ class ReviewItemRead(BaseModel):
     rumour_hits: list[dict]
 
 
-class ReviewCreate(BaseModel):
+class ReviewCreate(RequestModel):
     outcome: Literal["approve", "label", "stop_transmission"]
-    reason: str = Field(min_length=3, max_length=2000)
+    reason: VisibleText = Field(min_length=3, max_length=2000)
     category: str | None = None
     legal_basis: list[str] = Field(default_factory=list, max_length=10)
     rumour_id: str | None = Field(default=None, description="the refuted rumour a label attaches")

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
+from kit.inputs import RequestModel, Text
 from kit.problems import InvalidInput
 from pydantic import BaseModel, Field
 
@@ -38,8 +39,8 @@ class ReportPage(BaseModel):
     next_cursor: str | None
 
 
-class AcknowledgementCreate(BaseModel):
-    reference: str | None = Field(default=None, max_length=200, description="The office's own receipt number")
+class AcknowledgementCreate(RequestModel):
+    reference: Text | None = Field(default=None, max_length=200, description="The office's own receipt number")
 
 
 def _cursor(row: dict) -> str:
@@ -60,7 +61,7 @@ async def list_reports(
     request: Request,
     acknowledged: bool | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    cursor: str | None = None,
+    cursor: Text | None = None,
 ) -> dict:
     """Reports of stopped content (MB-12.2) in the office's jurisdiction, oldest first."""
     rows = await handlers.list_reports(

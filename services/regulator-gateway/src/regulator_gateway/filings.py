@@ -12,6 +12,7 @@ from typing import Annotated
 import asyncpg
 from fastapi import APIRouter, Query, Request
 from kit.cloudevents import Event
+from kit.inputs import Text
 from pydantic import BaseModel
 from qinglang.identity.v1 import account_pb2, standing_pb2
 
@@ -126,7 +127,7 @@ class FilingRead(BaseModel):
 async def list_filings(
     office: CurrentOffice,
     request: Request,
-    kind: str | None = None,
+    kind: Text | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[dict]:
     """Filings in the office's jurisdiction, oldest first (`kind`: blacklist, ...)."""

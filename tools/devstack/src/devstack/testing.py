@@ -58,6 +58,10 @@ def poll(check: Callable[[], T | None], *, timeout_s: float = 30, interval_s: fl
 def make_stack(run_dir: Path, *, external_ok: bool = True) -> Stack:
     config = StackConfig.from_environment(run_dir) if external_ok else StackConfig(run_dir=run_dir)
     config.die_with_parent = True
+    # The suite registers hundreds of users from 127.0.0.1 in minutes: lift every class's limit
+    # unless the environment set one (tests/e2e/test_gateway.py proves the defaults bite).
+    if config.rate_limit_average is None:
+        config.rate_limit_average, config.rate_limit_burst = 100_000, 100_000
     # Two moderation processes: policy changes must reach every one of them (tests/e2e).
     config.workers = {"moderation": 2, **config.workers}
     config.common_env = dict(TEST_COMMON_ENV)
