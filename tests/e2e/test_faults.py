@@ -179,6 +179,9 @@ def test_broker_restart_killed_services_and_a_database_crash_lose_nothing_and_do
 
     posts = load.acknowledged
     assert len(posts) > 300, load.answers
+    # While a part was down, a post was acknowledged or refused with 503 (database) or 502 (service
+    # gone) problems, never a 500.
+    assert set(load.answers) <= {"201", "502", "503"}, load.answers
 
     # Every acknowledged post is there and decided as its text deserves.
     undecided = {p["id"]: (451 if p["bad"] else 200) for p in posts}
