@@ -10,7 +10,8 @@ Keys (all numbers measured in this run):
   broker.roundtrip_p50_ms / _p99_ms  raw produce -> consume on the same broker, same consumer settings (the floor)
   engine.posts_per_s / engine.raw_posts_per_s / rumour.match_p99_ms / rumour.retro_scan_1m_s /
   moderation.peak_rss_mib         the decision engine's figures and their baselines (see bench/engine.py)
-  durability.* / gateway.posts_per_s_unsafe_commit  what durable commits cost (see bench/durability.py)
+  durability.* / gateway.posts_per_s_unsafe_commit / _durable_after  what durable commits cost: the
+                                  unsafe wrk run sits between two durable ones (see bench/durability.py)
   identity.sign_ins_per_s / identity.token_checks_per_s / identity.register_to_first_post_p50_ms /
   _p99_ms                         identity's figures and what bounds them (see bench/identity.py)
 Set BENCH_ENGINE=0 to skip the engine's figures (they add a few minutes: a million stored posts).
@@ -308,6 +309,10 @@ def main() -> int:
         finally:
             asyncio.run(durability.set_synchronous_commit(info.admin_database_url, "on"))
         results["gateway.posts_per_s_unsafe_commit"] = round(unsafe_posts["ok_per_s"])
+        # Durable again, after the unsafe run: the broker slows as its topics grow (TANSU.md), so the
+        # fair comparison is the unsafe run against the mean of the durable runs on either side of it.
+        again = run_wrk(info.gateway_url, script=HERE / "post.lua", env={"TOKENS": ",".join(tokens)})
+        results["gateway.posts_per_s_durable_after"] = round(again["ok_per_s"])
         results.update(asyncio.run(durability.measure(info.database_urls["content"])))
 
         print("measuring identity", file=sys.stderr)

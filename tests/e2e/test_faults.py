@@ -117,7 +117,8 @@ def test_broker_restart_killed_services_and_a_database_crash_lose_nothing_and_do
     offenders = [flow.verified_user() for _ in range(40)]
     prober = flow.verified_user()
     baseline = typical_latency(flow, prober)
-    recovered_below = max(2 * baseline, baseline + 0.25)
+    # Loose enough for a noisy machine, tight enough to catch a relay left polling once a second.
+    recovered_below = max(3 * baseline, baseline + 0.5)
 
     load = Load(flow.platform.gateway_url, clean, offenders)
     load.start()

@@ -8,16 +8,50 @@ from __future__ import annotations
 
 import os
 import socket
+from datetime import datetime
 
 import asyncpg
 from qinglang.auth.v1 import revocation_pb2
 
 from kit.auth import TokenVerifier
 from kit.bus import Subscription
-from kit.cloudevents import Event
+from kit.cloudevents import Event, timestamp
+from kit.outbox import enqueue
 
 REVOCATION_TOPIC = "auth.revocation.v1"
 TOKEN_REVOKED = "qinglang.auth.token_revoked.v1"  # noqa: S105 - an event type
+
+
+async def announce_revocation(
+    conn: asyncpg.Connection,
+    *,
+    source: str,
+    claim: str,
+    value: str,
+    reason: str,
+    legal_basis: list[str],
+    revoked_at: datetime,
+    issued_before: datetime | None = None,
+    expires_at: datetime | None = None,
+) -> None:
+    """Announce, in the caller's transaction (outbox), that tokens carrying ``claim`` = ``value`` are
+    revoked: all of them, or those issued before ``issued_before``; forgettable after ``expires_at``."""
+    message = revocation_pb2.TokenRevocation(
+        claim=claim, value=value, reason=reason, legal_basis=legal_basis, revoked_at=timestamp(revoked_at)
+    )
+    if issued_before is not None:
+        message.issued_before.CopyFrom(timestamp(issued_before))
+    if expires_at is not None:
+        message.expires_at.CopyFrom(timestamp(expires_at))
+    await enqueue(
+        conn,
+        topic=REVOCATION_TOPIC,
+        ce_type=TOKEN_REVOKED,
+        source=source,
+        key=f"{claim}:{value}",
+        subject=f"{claim}:{value}",
+        message=message,
+    )
 
 
 def apply_revocation(verifier: TokenVerifier, revocation: revocation_pb2.TokenRevocation) -> None:

@@ -51,20 +51,34 @@ class Runtime:
         signal, self._broker_reset = self._broker_reset, asyncio.Event()
         signal.set()
 
-    async def reconcile_periods(self, period_s: float) -> AsyncIterator[float | None]:
-        """A reconciler's clock: yields once every ``period_s``, and at once when the broker lost its
-        state. It yields None for an ordinary period, or the monotonic time of the loss: then
-        everything in flight before that moment must be announced again now, not after its usual
-        grace period, since the broker no longer holds it (the recovery bound, README)."""
+    async def reconcile_periods(self, period_s: float, *, grace_s: float = 0.0) -> AsyncIterator[ReconcileRound]:
+        """A reconciler's clock: a round once every ``period_s``, and one at once when the broker lost
+        its state. In an ordinary round, work in flight longer than ``grace_s`` goes again; in a round
+        after a loss, everything announced before the loss goes again now, not after its grace period,
+        since the broker no longer holds it (the recovery bound, README)."""
         loop = asyncio.get_running_loop()
         while True:
             signal = self._broker_reset
             try:
                 await asyncio.wait_for(signal.wait(), period_s)
             except TimeoutError:
-                yield None
+                yield ReconcileRound(grace_s=grace_s, lost_at=None)
             else:
-                yield loop.time()
+                yield ReconcileRound(grace_s=grace_s, lost_at=loop.time())
+
+
+@dataclass(frozen=True, slots=True)
+class ReconcileRound:
+    grace_s: float
+    lost_at: float | None  # the event loop's time when the broker's loss was noticed
+
+    @property
+    def older_than_s(self) -> float:
+        """Announce again what was last announced longer ago than this (re-read in each batch: work
+        announced again in this round is younger than the loss, so a batch never takes it twice)."""
+        if self.lost_at is None:
+            return self.grace_s
+        return max(0.0, asyncio.get_running_loop().time() - self.lost_at)
 
 
 BackgroundLoop = Callable[[Runtime], Awaitable[None]]

@@ -225,12 +225,10 @@ async def reannounce_waiting_posts(runtime: Runtime) -> None:
     the decision it already made. When the broker lost its state, every post announced before
     the loss goes again at once."""
     settings: ContentSettings = runtime.settings  # type: ignore[assignment]
-    loop = asyncio.get_running_loop()
-    async for lost_at in runtime.reconcile_periods(settings.reconcile_interval_s):
+    async for round_ in runtime.reconcile_periods(settings.reconcile_interval_s, grace_s=settings.reannounce_after_s):
         while True:
-            older_than_s = settings.reannounce_after_s if lost_at is None else max(0.0, loop.time() - lost_at)
             async with transaction(runtime.pool) as conn:
-                waiting = await store.claim_waiting_posts(conn, older_than_s=older_than_s, limit=500)
+                waiting = await store.claim_waiting_posts(conn, older_than_s=round_.older_than_s, limit=500)
                 for post in waiting:
                     row = _announcement(
                         post_id=post["id"],

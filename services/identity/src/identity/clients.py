@@ -12,13 +12,10 @@ import uuid
 from datetime import datetime
 
 import asyncpg
-from kit.cloudevents import timestamp
 from kit.db import transaction
-from kit.outbox import enqueue
 from kit.problems import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
-from kit.revocation import REVOCATION_TOPIC, TOKEN_REVOKED
+from kit.revocation import announce_revocation
 from kit.service import Runtime
-from qinglang.auth.v1 import revocation_pb2
 
 from identity import events, sessions
 
@@ -78,16 +75,14 @@ async def authenticate(conn: asyncpg.Connection | asyncpg.Pool, client_id: str, 
 
 
 async def _announce(conn: asyncpg.Connection, client_id: str, reason: str, revoked_at: datetime) -> None:
-    await enqueue(
+    await announce_revocation(
         conn,
-        topic=REVOCATION_TOPIC,
-        ce_type=TOKEN_REVOKED,
         source=events.SOURCE,
-        key=f"cid:{client_id}",
-        subject=f"cid:{client_id}",
-        message=revocation_pb2.TokenRevocation(
-            claim="cid", value=client_id, reason=reason, legal_basis=LEGAL_BASIS, revoked_at=timestamp(revoked_at)
-        ),
+        claim="cid",
+        value=client_id,
+        reason=reason,
+        legal_basis=LEGAL_BASIS,
+        revoked_at=revoked_at,
     )
 
 
@@ -113,7 +108,7 @@ def reannounce_loop(interval_s: float):
         """Reconciler: every revocation (API clients, ended sessions) is announced again now and then,
         for a broker that forgot it and for processes started since; at once when the broker lost its
         state (a process started after the loss would otherwise accept revoked tokens meanwhile)."""
-        async for _lost_at in runtime.reconcile_periods(interval_s):
+        async for _round in runtime.reconcile_periods(interval_s):
             async with transaction(runtime.pool) as conn:
                 for row in await conn.fetch(
                     "SELECT id, revoke_reason, revoked_at FROM api_client WHERE revoked_at IS NOT NULL"

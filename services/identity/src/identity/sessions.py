@@ -13,10 +13,7 @@ import uuid
 from datetime import datetime, timedelta
 
 import asyncpg
-from kit.cloudevents import timestamp
-from kit.outbox import enqueue
-from kit.revocation import REVOCATION_TOPIC, TOKEN_REVOKED
-from qinglang.auth.v1 import revocation_pb2
+from kit.revocation import announce_revocation
 
 from identity import events
 
@@ -56,22 +53,16 @@ async def _announce(
     reason: str,
     legal_basis: list[str],
 ) -> None:
-    await enqueue(
+    await announce_revocation(
         conn,
-        topic=REVOCATION_TOPIC,
-        ce_type=TOKEN_REVOKED,
         source=events.SOURCE,
-        key=f"sub:{account_id}",
-        subject=f"sub:{account_id}",
-        message=revocation_pb2.TokenRevocation(
-            claim="sub",
-            value=str(account_id),
-            reason=reason,
-            legal_basis=legal_basis,
-            revoked_at=timestamp(issued_before),
-            issued_before=timestamp(issued_before),
-            expires_at=timestamp(expires_at),
-        ),
+        claim="sub",
+        value=str(account_id),
+        reason=reason,
+        legal_basis=legal_basis,
+        revoked_at=issued_before,
+        issued_before=issued_before,
+        expires_at=expires_at,
     )
 
 

@@ -149,12 +149,12 @@ async def reannounce_unreported_stops(runtime: Runtime) -> None:
     the gateway keeps one report per decision, so a repeat never makes a second one. When the
     broker lost its state, every unconfirmed stop goes again at once."""
     settings: ModerationSettings = runtime.settings  # type: ignore[assignment]
-    loop = asyncio.get_running_loop()
-    async for lost_at in runtime.reconcile_periods(settings.reconcile_interval_s):
+    async for round_ in runtime.reconcile_periods(
+        settings.reconcile_interval_s, grace_s=settings.report_confirm_after_s
+    ):
         while True:
-            older_than_s = settings.report_confirm_after_s if lost_at is None else max(0.0, loop.time() - lost_at)
             async with transaction(runtime.pool) as conn:
-                rows = await store.claim_unreported(conn, older_than_s=older_than_s, limit=500)
+                rows = await store.claim_unreported(conn, older_than_s=round_.older_than_s, limit=500)
                 for row in rows:
                     await announce_decision(conn, row)
             if rows:
