@@ -25,7 +25,7 @@ TRANSIENT_DB_ERRORS: tuple[type[BaseException], ...] = (
     OSError,  # refused, reset, unreachable
     TimeoutError,  # connecting, or waiting for a pooled connection
     asyncpg.PostgresConnectionError,  # class 08, including a connection that does not exist any more
-    asyncpg.InterfaceError,  # "connection is closed" / released under us when the server went away
+    asyncpg.exceptions.ClientCannotConnectError,
     asyncpg.exceptions.OperatorInterventionError,  # class 57: shutting down, crash recovery, starting up
     asyncpg.exceptions.InsufficientResourcesError,  # class 53: too many connections, disk full
     asyncpg.exceptions.ReadOnlySQLTransactionError,  # a standby during failover
@@ -43,6 +43,10 @@ def is_transient(exc: BaseException) -> bool:
     while current is not None and id(current) not in seen:
         seen.add(id(current))
         if isinstance(current, TRANSIENT_DB_ERRORS) and not isinstance(current, _NOT_TRANSIENT):
+            return True
+        # asyncpg says "connection is closed" / "... was closed in the middle of operation" when the
+        # server went away under a pooled connection; other interface errors are bugs, not outages.
+        if isinstance(current, asyncpg.InterfaceError) and "closed" in str(current):
             return True
         current = current.__cause__ or current.__context__
     return False

@@ -20,6 +20,8 @@ from opentelemetry import trace
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from kit.db import TRANSIENT_DB_ERRORS, is_transient
+
 log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
@@ -103,7 +105,13 @@ def _trace_id() -> str | None:
 _GATEWAY_PROBLEMS = {
     404: ("Not found", "No API lives at this path; see the services' /v1/<service>/docs."),
     413: ("Content too large", "The request body is larger than the gateway accepts (1 MiB)."),
-    429: ("Too many requests", "The gateway limits requests per client; slow down and retry shortly."),
+    # Traefik's errors middleware renders every 429 of a route with this page, the gateway's own and a
+    # service's (a sign-in back-off, a code sent too often), and keeps none of the original's headers.
+    429: (
+        "Too many requests",
+        "Requests from this client are limited (the gateway's limit per client, or the service's own limit on "
+        "sign-in attempts, codes or registrations); slow down and retry later.",
+    ),
     502: ("Bad gateway", "The service behind this path did not answer; retry shortly."),
     503: ("Service unavailable", "The service behind this path is unavailable; retry shortly."),
     504: ("Gateway timeout", "The service behind this path did not answer in time; retry shortly."),
@@ -114,22 +122,9 @@ RETRY_AFTER_S = 2
 # The database refused a value (class 22, "data exception": a NUL in text, a number out of range, a
 # malformed literal), or asyncpg could not encode an argument: the caller sent it, so it is a 422.
 _DATA_ERRORS = (asyncpg.exceptions.DataError, asyncpg.exceptions._base.DataError)
-# The database cannot be reached or is going away: a 503 to retry, not a 500 to report.
-_OUTAGE_ERRORS = (
-    asyncpg.PostgresConnectionError,  # class 08: connection does not exist, failure, rejection
-    asyncpg.exceptions.OperatorInterventionError,  # class 57: admin/crash shutdown, cannot connect now
-    asyncpg.exceptions.InsufficientResourcesError,  # class 53: too many connections, out of memory
-    asyncpg.exceptions.ConnectionFailureError,
-    asyncpg.exceptions.ClientCannotConnectError,
-    OSError,  # refused or reset connections; TimeoutError (a pool acquire that timed out) is one
-)
-
-
-def _is_outage(exc: BaseException) -> bool:
-    if isinstance(exc, _OUTAGE_ERRORS):
-        return True
-    # asyncpg says "connection is closed" / "connection was closed in the middle of operation".
-    return isinstance(exc, asyncpg.InterfaceError) and "closed" in str(exc)
+# The database cannot be reached or is going away (kit.db.is_transient, the same test that keeps an
+# outage from dead-lettering events): a 503 to retry, not a 500 to report.
+_is_outage = is_transient
 
 
 async def gateway_problem(status: int) -> JSONResponse:
@@ -348,5 +343,5 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     for data_error in _DATA_ERRORS:
         app.add_exception_handler(data_error, _data)
-    for outage_error in (*_OUTAGE_ERRORS, asyncpg.InterfaceError):
+    for outage_error in (*TRANSIENT_DB_ERRORS, asyncpg.InterfaceError):
         app.add_exception_handler(outage_error, _outage)
