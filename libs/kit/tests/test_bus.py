@@ -15,7 +15,7 @@ from devstack.testing import Infra
 from kit.bus import BrokerWatch, EventConsumer, Subscription, create_producer, ensure_topics
 from kit.cloudevents import Event, encode
 from kit.db import apply_migrations_async, create_pool, transaction
-from kit.outbox import OutboxRelay, enqueue
+from kit.outbox import LISTENER_APPLICATION_NAME, OutboxRelay, enqueue
 from kit.settings import KitSettings
 from prometheus_client import REGISTRY
 from qinglang.content.v1 import post_pb2
@@ -248,7 +248,8 @@ async def test_the_relay_listens_again_after_losing_its_connection(bus) -> None:
         return [
             r["pid"]
             for r in await pool.fetch(
-                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'"
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1",
+                LISTENER_APPLICATION_NAME,
             )
         ]
 

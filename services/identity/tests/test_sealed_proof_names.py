@@ -1,5 +1,5 @@
 """MB-7.3: proof names an earlier version stored in plaintext are sealed, and the plaintext emptied,
-on a real database migrated from before migration 0010."""
+on a real database migrated from before migration 0011."""
 
 from __future__ import annotations
 
@@ -15,9 +15,11 @@ from pathlib import Path
 import psycopg
 import pytest
 from devstack.testing import Infra
+from identity import events
 from identity.main import MIGRATIONS
 from identity.pii import PersonalDataVault
 from kit.db import apply_migrations
+from qinglang.identity.v1 import account_pb2
 
 
 def _key() -> str:
@@ -27,12 +29,12 @@ def _key() -> str:
 @pytest.mark.requirement("MB-7.3")
 def test_plaintext_proof_names_are_sealed_and_the_legal_name_no_longer_shown(infra: Infra, tmp_path: Path) -> None:
     url = infra.fresh_database()
-    before_0010 = tmp_path / "migrations"
-    before_0010.mkdir()
+    before_0011 = tmp_path / "migrations"
+    before_0011.mkdir()
     for migration in sorted(MIGRATIONS.glob("*.sql")):
-        if migration.name < "0010":
-            shutil.copy(migration, before_0010)
-    apply_migrations(url, before_0010)
+        if migration.name < "0011":
+            shutil.copy(migration, before_0011)
+    apply_migrations(url, before_0011)
     person, company = uuid.uuid4(), uuid.uuid4()
     with psycopg.connect(url) as conn:
         for account_id, name, v_type, shown in (
@@ -49,6 +51,16 @@ def test_plaintext_proof_names_are_sealed_and_the_legal_name_no_longer_shown(inf
                 """INSERT INTO verified_application (id, account_id, v_type, proof_name, status)
                    VALUES (%s, %s, %s, %s, 'approved')""",
                 (uuid.uuid4(), account_id, v_type, name),
+            )
+        # Approvals announced by the earlier version carried the legal name: one published, one not yet.
+        announced = account_pb2.VerifiedAccountApproved(
+            account_id=str(person), verified_type="individual", verified_name="欧阳明"
+        ).SerializeToString()
+        for published in (True, False):
+            conn.execute(
+                """INSERT INTO outbox_event (ce_id, ce_type, ce_source, topic, payload, published_at)
+                   VALUES (%s, %s, '/identity', 'identity.account.v1', %s, CASE WHEN %s THEN now() END)""",
+                (uuid.uuid4(), events.VERIFIED_ACCOUNT_APPROVED, announced, published),
             )
     key, lookup = _key(), _key()
     env = {
@@ -80,6 +92,12 @@ def test_plaintext_proof_names_are_sealed_and_the_legal_name_no_longer_shown(inf
         [sys.executable, "-m", "identity.cli", "seal-proof-names"], env=env, check=True, capture_output=True, text=True
     )
     assert json.loads(again.stdout)["sealed"] == 0
+    # Nor does the outbox keep the legal name: the published announcement is gone, the pending one lost it.
+    with psycopg.connect(url) as conn:
+        payloads = conn.execute("SELECT payload, published_at FROM outbox_event").fetchall()
+    assert len(payloads) == 1 and payloads[0][1] is None
+    assert "欧阳明".encode() not in bytes(payloads[0][0])
+    assert account_pb2.VerifiedAccountApproved.FromString(payloads[0][0]).account_id == str(person)
     # And no plaintext can be written again.
     with psycopg.connect(url) as conn, pytest.raises(psycopg.errors.CheckViolation):
         conn.execute("UPDATE verified_application SET proof_name = '欧阳明' WHERE account_id = %s", (person,))

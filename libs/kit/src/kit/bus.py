@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import os
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -363,6 +364,16 @@ class EventConsumer:
             )
 
 
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process: alive
+    return True
+
+
 class BrokerWatch:
     """Notices a broker that lost its state and puts this process back on its feet.
 
@@ -420,12 +431,30 @@ class BrokerWatch:
             self._marker_made = True
             return False
         lost = self._marker_made
+        if not lost:
+            await self._forget_dead_markers(admin, existing)
         try:
             await admin.create_topics([NewTopic(self._marker, 1, self._settings.kafka_replication_factor)])
         except TopicAlreadyExistsError:
             pass
         self._marker_made = True
         return lost
+
+    async def _forget_dead_markers(self, admin: AIOKafkaAdminClient, existing: set[str]) -> None:
+        """Markers of this service's processes on this host that are gone (killed, so they could not
+        delete theirs): delete them, so crashes do not pile marker topics up."""
+        prefix = self._marker.rsplit(".", 1)[0] + "."
+        dead = [
+            topic
+            for topic in existing
+            if topic.startswith(prefix)
+            and topic != self._marker
+            and topic[len(prefix) :].isdigit()
+            and not _process_alive(int(topic[len(prefix) :]))
+        ]
+        if dead:
+            with contextlib.suppress(KafkaError):
+                await admin.delete_topics(dead)
 
     async def check(self, admin: AIOKafkaAdminClient) -> bool:
         existing = set(await admin.list_topics())

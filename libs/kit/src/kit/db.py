@@ -32,12 +32,21 @@ TRANSIENT_DB_ERRORS: tuple[type[BaseException], ...] = (
     asyncpg.DeadlockDetectedError,
     asyncpg.SerializationError,
 )
-# A cancelled statement (statement_timeout) is about the work, not the server: not transient.
-_NOT_TRANSIENT: tuple[type[BaseException], ...] = (asyncpg.exceptions.QueryCanceledError,)
+# A cancelled statement (statement_timeout) is about the work, not the server; a file that is not
+# there is a bug, not an outage: neither is transient.
+_NOT_TRANSIENT: tuple[type[BaseException], ...] = (
+    asyncpg.exceptions.QueryCanceledError,
+    FileNotFoundError,
+    FileExistsError,
+    IsADirectoryError,
+    NotADirectoryError,
+    PermissionError,
+)
 
 
 def is_transient(exc: BaseException) -> bool:
-    """True when ``exc``, or an error it was raised from, means the database is briefly unavailable."""
+    """True when ``exc``, or an error it was explicitly raised from (``raise ... from``, not any error
+    being handled at the time), means the database is briefly unavailable."""
     seen: set[int] = set()
     current: BaseException | None = exc
     while current is not None and id(current) not in seen:
@@ -48,7 +57,7 @@ def is_transient(exc: BaseException) -> bool:
         # server went away under a pooled connection; other interface errors are bugs, not outages.
         if isinstance(current, asyncpg.InterfaceError) and "closed" in str(current):
             return True
-        current = current.__cause__ or current.__context__
+        current = current.__cause__
     return False
 
 

@@ -22,6 +22,7 @@ from kit.telemetry import current_traceparent
 log = logging.getLogger(__name__)
 
 NOTIFY_CHANNEL = "outbox_event"  # the channel kit_0002_outbox_notify.sql notifies
+LISTENER_APPLICATION_NAME = "outbox-relay-listener"  # how the listener shows in pg_stat_activity
 
 
 OUTBOX_COLUMNS = "(ce_id, ce_type, ce_source, ce_subject, topic, partition_key, traceparent, payload)"
@@ -180,7 +181,11 @@ class OutboxRelay:
             conn: asyncpg.Connection | None = None
             lost = asyncio.Event()
             try:
-                conn = await asyncpg.connect(self._database_url, timeout=self._listen_check_s)
+                conn = await asyncpg.connect(
+                    self._database_url,
+                    timeout=self._listen_check_s,
+                    server_settings={"application_name": LISTENER_APPLICATION_NAME},
+                )
                 conn.add_termination_listener(lambda _c, lost=lost: lost.set())
                 await conn.add_listener(NOTIFY_CHANNEL, self._on_notify)
                 self._wake.set()  # rows may have been written while nobody listened
@@ -193,10 +198,11 @@ class OutboxRelay:
                 log.warning("outbox listener lost its connection; reconnecting")
             except asyncio.CancelledError:
                 raise
-            except Exception as exc:
-                if not is_transient(exc):
-                    raise
-                log.info("outbox listener cannot reach the database; retrying", extra={"error": repr(exc)})
+            except Exception as exc:  # never die: without a listener the relay would poll for good
+                if is_transient(exc):
+                    log.info("outbox listener cannot reach the database; retrying", extra={"error": repr(exc)})
+                else:
+                    log.exception("outbox listener failed; retrying")
             finally:
                 if conn is not None and not conn.is_closed():
                     conn.terminate()

@@ -131,7 +131,9 @@ async def gateway_problem(status: int) -> JSONResponse:
     """The body of a refusal made by the gateway itself (Traefik's errors middleware, and its
     catch-all router for unrouted paths, ask for it)."""
     title, detail = _GATEWAY_PROBLEMS.get(status, ("Gateway error", "The gateway refused the request."))
-    headers = {"Retry-After": str(RETRY_AFTER_S)} if status in (429, 503) else None
+    # No Retry-After on 429: the page stands in for a service's own 429 as well (Traefik keeps none of
+    # its headers), whose wait may be minutes; a short one would mislead the client.
+    headers = {"Retry-After": str(RETRY_AFTER_S)} if status == 503 else None
     return problem_response(
         status if 400 <= status < 600 else 502, f"gateway-{status}", title, detail, None, headers=headers
     )

@@ -7,6 +7,7 @@ the kit runs it. Each service process is stateless: run as many as the load need
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import re
@@ -45,26 +46,32 @@ class Runtime:
     watch: BrokerWatch | None = None
     tasks: list[asyncio.Task] = field(default_factory=list)
     _broker_reset: asyncio.Event = field(default_factory=asyncio.Event)
+    _losses: int = 0  # how often the broker lost its state while this process ran
+    _lost_at: float = 0.0  # the event loop's time of the latest loss
 
     def broker_state_lost(self) -> None:
         """The broker forgot what it held: wake every reconciler now (each one waits on its own)."""
+        self._losses += 1
+        self._lost_at = asyncio.get_running_loop().time()
         signal, self._broker_reset = self._broker_reset, asyncio.Event()
         signal.set()
 
     async def reconcile_periods(self, period_s: float, *, grace_s: float = 0.0) -> AsyncIterator[ReconcileRound]:
         """A reconciler's clock: a round once every ``period_s``, and one at once when the broker lost
-        its state. In an ordinary round, work in flight longer than ``grace_s`` goes again; in a round
+        its state (also when that happened while the previous round ran: losses are counted, so none
+        is missed). In an ordinary round, work in flight longer than ``grace_s`` goes again; in a round
         after a loss, everything announced before the loss goes again now, not after its grace period,
         since the broker no longer holds it (the recovery bound, README)."""
-        loop = asyncio.get_running_loop()
+        seen = self._losses
         while True:
-            signal = self._broker_reset
-            try:
-                await asyncio.wait_for(signal.wait(), period_s)
-            except TimeoutError:
-                yield ReconcileRound(grace_s=grace_s, lost_at=None)
+            if self._losses == seen:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._broker_reset.wait(), period_s)
+            if self._losses != seen:
+                seen = self._losses
+                yield ReconcileRound(grace_s=grace_s, lost_at=self._lost_at)
             else:
-                yield ReconcileRound(grace_s=grace_s, lost_at=loop.time())
+                yield ReconcileRound(grace_s=grace_s, lost_at=None)
 
 
 @dataclass(frozen=True, slots=True)

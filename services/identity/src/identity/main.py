@@ -42,7 +42,7 @@ def build_app(settings: IdentitySettings | None = None) -> FastAPI:
         await agreement.seed_if_empty(runtime.pool)
         await grades.seed_if_empty(runtime.pool)
         vault = settings.vault()
-        await verified.seal_plaintext_proof_names(runtime.pool, vault)  # MB-7.3, after migration 0010
+        await verified.seal_plaintext_proof_names(runtime.pool, vault)  # MB-7.3, after migration 0011
         app.state.ports = IdentityPorts(
             pool=runtime.pool,
             vault=vault,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import math
 import time
 from typing import Any
 
@@ -34,7 +35,7 @@ class TokenIssuer:
             "sub": subject,
             # Milliseconds (RFC 7519 allows a fractional NumericDate): an account's sessions end at a
             # moment (auth.revocation.v1 "issued_before"); a sign-in in the same second after it counts.
-            "iat": round(now, 3),
+            "iat": math.floor(now * 1000) / 1000,  # down: never later than the moment it was issued
             "exp": int(now) + self.ttl_s,
             **claims,
         }

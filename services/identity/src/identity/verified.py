@@ -328,4 +328,26 @@ async def seal_plaintext_proof_names(pool: asyncpg.Pool, vault: PersonalDataVaul
             )
         sealed += len(rows)
         if len(rows) < batch:
-            return sealed
+            break
+    async with transaction(pool) as conn:
+        await _scrub_announced_names(conn)
+    return sealed
+
+
+async def _scrub_announced_names(conn: asyncpg.Connection) -> None:
+    """Approvals announced before migration 0011 carried the legal name (`verified_name`) in the outbox's
+    payload: the published ones are deleted (the outbox is not a record; the broker keeps its copy only
+    until its retention), unpublished ones lose the name before they go out."""
+    await conn.execute(
+        "DELETE FROM outbox_event WHERE ce_type = $1 AND published_at IS NOT NULL", events.VERIFIED_ACCOUNT_APPROVED
+    )
+    for row in await conn.fetch(
+        "SELECT id, payload FROM outbox_event WHERE ce_type = $1 AND published_at IS NULL FOR UPDATE SKIP LOCKED",
+        events.VERIFIED_ACCOUNT_APPROVED,
+    ):
+        approved = account_pb2.VerifiedAccountApproved.FromString(bytes(row["payload"]))
+        if approved.verified_name:
+            approved.ClearField("verified_name")
+            await conn.execute(
+                "UPDATE outbox_event SET payload = $2 WHERE id = $1", row["id"], approved.SerializeToString()
+            )

@@ -9,7 +9,6 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Header, Request, Response, status
 from kit.auth import CurrentPrincipal, Principal, staff_with
 from kit.inputs import Bool, RequestModel, Text, VisibleText
-from kit.problems import NotFound
 from pydantic import BaseModel, Field
 
 from reporting import handlers
@@ -83,10 +82,8 @@ async def file_complaint(
 @router.get("/v1/complaints/{complaint_id}", response_model=ComplaintRead)
 async def read_complaint(complaint_id: uuid.UUID, principal: CurrentPrincipal, request: Request) -> dict:
     """The complainant follows their complaint (feedback on acceptance, MB-14)."""
-    row = await request.app.state.runtime.pool.fetchrow("SELECT * FROM complaint WHERE id = $1", complaint_id)
-    if row is None or str(row["complainant_id"]) != principal.subject:
-        raise NotFound("No such complaint of yours.")
-    return _view(row)
+    pool = request.app.state.runtime.pool
+    return _view(await handlers.complaint_of(pool, complaint_id, uuid.UUID(principal.subject)))
 
 
 class OutcomeCreate(RequestModel):

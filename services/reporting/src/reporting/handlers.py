@@ -74,6 +74,14 @@ async def file_complaint(
         return row, True
 
 
+async def complaint_of(pool: asyncpg.Pool, complaint_id: uuid.UUID, complainant: uuid.UUID) -> asyncpg.Record:
+    """A complaint as its complainant follows it (MB-14); anyone else's is not found."""
+    row = await store.complaint(pool, complaint_id)
+    if row is None or row["complainant_id"] != complainant:
+        raise NotFound("No such complaint of yours.")
+    return row
+
+
 async def decide_complaint(
     pool: asyncpg.Pool, complaint_id: uuid.UUID, *, upheld: bool, named: uuid.UUID | None, note: str, by: str
 ) -> asyncpg.Record:

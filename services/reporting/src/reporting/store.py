@@ -53,6 +53,10 @@ async def complaint_by_key(conn: asyncpg.Connection, complainant_id: uuid.UUID, 
     )
 
 
+async def complaint(conn: asyncpg.Connection | asyncpg.Pool, complaint_id: uuid.UUID) -> asyncpg.Record | None:
+    return await conn.fetchrow("SELECT * FROM complaint WHERE id = $1", complaint_id)
+
+
 async def complaint_for_update(conn: asyncpg.Connection, complaint_id: uuid.UUID) -> asyncpg.Record | None:
     return await conn.fetchrow("SELECT * FROM complaint WHERE id = $1 FOR UPDATE", complaint_id)
 

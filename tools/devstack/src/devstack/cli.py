@@ -138,6 +138,7 @@ def up(run_dir: Path) -> int:
     except (RuntimeError, TimeoutError) as exc:
         print(f"\nstart-up failed: {exc}\nlogs: {log_dir}", file=sys.stderr)
         stop(supervisor)
+        stack.down()  # whatever the supervisor had started before it was stopped
         return 1
     info = stack.info_from_state()
     staff = json.loads((stack.run_dir / "staff-dev.json").read_text())
