@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -43,6 +45,38 @@ async def bus(infra: Infra, tmp_path: Path):
         yield settings, pool, topic
     finally:
         await pool.close()
+
+
+def a_test_event(data: bytes = b""):
+    """A CloudEvent of the test type, new id, as the kit would put it on the wire."""
+    return encode(
+        ce_id=str(uuid.uuid4()),
+        ce_type=EVENT_TYPE,
+        source="/kit-test",
+        subject=None,
+        time=datetime.now(UTC),
+        data=data,
+        key=None,
+        traceparent=None,
+    )
+
+
+@asynccontextmanager
+async def consuming(bus, handler) -> AsyncIterator[AIOKafkaProducer]:
+    """A consumer group member running ``handler`` on the bus's topic, and a raw producer to feed it."""
+    settings, pool, topic = bus
+    consumer = EventConsumer(
+        Subscription(group=f"g-{uuid.uuid4().hex[:6]}", topics=(topic,), handlers={EVENT_TYPE: handler}), pool, settings
+    )
+    task = asyncio.create_task(consumer.run())
+    raw = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap_servers, enable_idempotence=False)
+    await raw.start()
+    try:
+        yield raw
+    finally:
+        await raw.stop()
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
 
 
 async def record_effect(conn: asyncpg.Connection, event: Event) -> None:
@@ -128,39 +162,20 @@ async def test_outbox_relay_publishes_and_the_inbox_makes_redelivery_harmless(bu
 
 
 async def test_undecodable_and_failing_events_are_parked_not_lost(bus) -> None:
-    settings, pool, topic = bus
+    _settings, pool, topic = bus
 
     async def broken(conn: asyncpg.Connection, event: Event) -> None:
         raise RuntimeError("a bug in the handler")
 
-    consumer = EventConsumer(
-        Subscription(group=f"g-{uuid.uuid4().hex[:6]}", topics=(topic,), handlers={EVENT_TYPE: broken}), pool, settings
-    )
-    task = asyncio.create_task(consumer.run())
-    raw = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap_servers, enable_idempotence=False)
-    await raw.start()
-    try:
+    async with consuming(bus, broken) as raw:
         await raw.send_and_wait(topic, b"no headers at all")
-        good = encode(
-            ce_id=str(uuid.uuid4()),
-            ce_type=EVENT_TYPE,
-            source="/kit-test",
-            subject=None,
-            time=datetime.now(UTC),
-            data=b"",
-            key=None,
-            traceparent=None,
-        )
+        good = a_test_event()
         await raw.send_and_wait(topic, good.value, headers=list(good.headers.items()))
         await wait_for(pool, "SELECT count(*) FROM dead_letter_event", 2)
         errors = [r["error"] for r in await pool.fetch("SELECT error FROM dead_letter_event ORDER BY id")]
         assert errors[0].startswith("undecodable") and "a bug in the handler" in errors[1]
         # Nothing half-written: the failed handler's inbox row rolled back with it.
         assert await pool.fetchval("SELECT count(*) FROM inbox_event") == 0
-    finally:
-        await raw.stop()
-        task.cancel()
-        await asyncio.gather(task, return_exceptions=True)
 
 
 async def test_broker_watch_stays_quiet_on_a_healthy_broker_and_recreates_a_lost_topic(bus) -> None:
@@ -184,7 +199,7 @@ async def test_broker_watch_stays_quiet_on_a_healthy_broker_and_recreates_a_lost
 async def test_a_database_outage_inside_a_handler_is_retried_never_parked(bus) -> None:
     """An outage is not a reason to dead-letter: a handler whose connection the server closed (as in
     a PostgreSQL restart) gets the event again until it succeeds, and nothing is parked."""
-    settings, pool, topic = bus
+    _settings, pool, topic = bus
     failures = [
         asyncpg.exceptions.AdminShutdownError("terminating connection due to administrator command"),
         asyncpg.exceptions.CrashShutdownError("terminating connection because of crash of another server process"),
@@ -196,31 +211,12 @@ async def test_a_database_outage_inside_a_handler_is_retried_never_parked(bus) -
             raise failures.pop(0)
         await record_effect(conn, event)
 
-    consumer = EventConsumer(
-        Subscription(group=f"g-{uuid.uuid4().hex[:6]}", topics=(topic,), handlers={EVENT_TYPE: flaky}), pool, settings
-    )
-    task = asyncio.create_task(consumer.run())
-    raw = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap_servers, enable_idempotence=False)
-    await raw.start()
-    try:
-        event = encode(
-            ce_id=str(uuid.uuid4()),
-            ce_type=EVENT_TYPE,
-            source="/kit-test",
-            subject=None,
-            time=datetime.now(UTC),
-            data=post_pb2.PostCreated(post_id="through-an-outage").SerializeToString(),
-            key=None,
-            traceparent=None,
-        )
+    async with consuming(bus, flaky) as raw:
+        event = a_test_event(post_pb2.PostCreated(post_id="through-an-outage").SerializeToString())
         await raw.send_and_wait(topic, event.value, headers=list(event.headers.items()))
         await wait_for(pool, "SELECT count(*) FROM effect WHERE post_id = 'through-an-outage'", 1)
         assert failures == []
         assert await pool.fetchval("SELECT count(*) FROM dead_letter_event") == 0
-    finally:
-        await raw.stop()
-        task.cancel()
-        await asyncio.gather(task, return_exceptions=True)
 
 
 async def test_the_relay_listens_again_after_losing_its_connection(bus) -> None:
