@@ -9,6 +9,7 @@ never a stack trace, and never a dropped connection.
 from __future__ import annotations
 
 import logging
+import math
 from typing import Any, ClassVar
 
 import asyncpg
@@ -75,6 +76,19 @@ class InvalidInput(DomainError):
     title = "Invalid input"
 
 
+class TooManyRequests(DomainError):
+    """A limit a service keeps itself (sign-in attempts, codes, registrations): 429 with Retry-After
+    (RFC 9110 10.2.3), in whole seconds, in the header and as ``retry_after_s`` in the body."""
+
+    status = 429
+    type = "too-many-requests"
+    title = "Too many requests"
+
+    def __init__(self, detail: str, *, retry_after_s: float, requirement: str | None = None) -> None:
+        self.retry_after_s = max(1, math.ceil(retry_after_s))
+        super().__init__(detail, requirement=requirement, retry_after_s=self.retry_after_s)
+
+
 def problem_response(
     status: int,
     type_: str,
@@ -122,9 +136,6 @@ RETRY_AFTER_S = 2
 # The database refused a value (class 22, "data exception": a NUL in text, a number out of range, a
 # malformed literal), or asyncpg could not encode an argument: the caller sent it, so it is a 422.
 _DATA_ERRORS = (asyncpg.exceptions.DataError, asyncpg.exceptions._base.DataError)
-# The database cannot be reached or is going away (kit.db.is_transient, the same test that keeps an
-# outage from dead-lettering events): a 503 to retry, not a 500 to report.
-_is_outage = is_transient
 
 
 async def gateway_problem(status: int) -> JSONResponse:
@@ -189,7 +200,7 @@ class UnexpectedErrorMiddleware:
             span = trace.get_current_span()
             span.record_exception(exc)
             span.set_status(trace.Status(trace.StatusCode.ERROR))
-            if _is_outage(exc):
+            if is_transient(exc):
                 log.warning("database unreachable", extra={"path": path, "error": type(exc).__name__})
                 response = _outage_problem(path)
             else:
@@ -274,6 +285,14 @@ def _documenting_problems(generate: Any) -> Any:
     return openapi
 
 
+def _retry_after(exc: DomainError) -> dict[str, str] | None:
+    if isinstance(exc, TooManyRequests):
+        return {"Retry-After": str(exc.retry_after_s)}
+    if exc.status == 503:
+        return {"Retry-After": str(RETRY_AFTER_S)}
+    return None
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     # Innermost of the user middlewares when installed first (create_service_app does).
     app.add_middleware(UnexpectedErrorMiddleware)
@@ -285,6 +304,8 @@ def install_problem_handlers(app: FastAPI) -> None:
         include_in_schema=False,
     )
 
+    # A database that cannot be reached or is going away (kit.db.is_transient, the same test that
+    # keeps an outage from dead-lettering events) is a 503 to retry, not a 500 to report.
     @app.exception_handler(DomainError)
     async def _domain(request: Request, exc: DomainError) -> JSONResponse:
         return problem_response(
@@ -293,7 +314,7 @@ def install_problem_handlers(app: FastAPI) -> None:
             exc.title,
             exc.detail,
             request.url.path,
-            headers={"Retry-After": str(RETRY_AFTER_S)} if exc.status == 503 else None,
+            headers=_retry_after(exc),
             requirement=exc.requirement,
             **exc.extensions,
         )
@@ -337,7 +358,7 @@ def install_problem_handlers(app: FastAPI) -> None:
         )
 
     async def _outage(request: Request, exc: Exception) -> JSONResponse:
-        if not _is_outage(exc):  # an InterfaceError that is a bug, not an outage
+        if not is_transient(exc):  # an InterfaceError that is a bug, not an outage
             log.exception("unexpected error", extra={"path": request.url.path, "trace_id": _trace_id()})
             return unexpected_problem(request.url.path)
         log.warning("database unreachable", extra={"path": request.url.path, "error": type(exc).__name__})

@@ -25,7 +25,7 @@ from prometheus_client import make_asgi_app
 
 from kit.auth import TokenVerifier, staff_actions_router
 from kit.bus import BrokerWatch, EventConsumer, Subscription, create_producer, ensure_topics
-from kit.db import apply_migrations_async, create_pool, retry_while_unavailable
+from kit.db import apply_migrations_async, create_pool, retry_while_unavailable, transaction
 from kit.outbox import OutboxRelay
 from kit.problems import install_problem_handlers
 from kit.revocation import revocation_subscription
@@ -72,6 +72,27 @@ class Runtime:
                 yield ReconcileRound(grace_s=grace_s, lost_at=self._lost_at)
             else:
                 yield ReconcileRound(grace_s=grace_s, lost_at=None)
+
+    async def reannounce_forever(
+        self,
+        *,
+        period_s: float,
+        grace_s: float,
+        announce: Callable[[asyncpg.Connection, float, int], Awaitable[int]],
+        what: str,
+        batch: int = 500,
+    ) -> None:
+        """A reconciler: each round (``reconcile_periods``) ``announce(conn, older_than_s, limit)``
+        claims up to ``limit`` pieces of work in flight longer than ``older_than_s``, announces them
+        again in the same transaction and says how many; a round drains them batch by batch."""
+        async for round_ in self.reconcile_periods(period_s, grace_s=grace_s):
+            while True:
+                async with transaction(self.pool) as conn:
+                    count = await announce(conn, round_.older_than_s, batch)
+                if count:
+                    log.info("re-announced %s", what, extra={"count": count})
+                if count < batch:
+                    break
 
 
 @dataclass(frozen=True, slots=True)

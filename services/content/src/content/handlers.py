@@ -225,22 +225,25 @@ async def reannounce_waiting_posts(runtime: Runtime) -> None:
     the decision it already made. When the broker lost its state, every post announced before
     the loss goes again at once."""
     settings: ContentSettings = runtime.settings  # type: ignore[assignment]
-    async for round_ in runtime.reconcile_periods(settings.reconcile_interval_s, grace_s=settings.reannounce_after_s):
-        while True:
-            async with transaction(runtime.pool) as conn:
-                waiting = await store.claim_waiting_posts(conn, older_than_s=round_.older_than_s, limit=500)
-                for post in waiting:
-                    row = _announcement(
-                        post_id=post["id"],
-                        author_id=post["author_id"],
-                        text=post["text"],
-                        created_at=post["created_at"],
-                        announcement=post["announcements"],
-                        province=post["author_province_code"],
-                        registered_at=post["author_registered_at"],
-                    )
-                    await enqueue_row(conn, row)
-            if waiting:
-                log.info("re-announced posts still waiting for a decision", extra={"count": len(waiting)})
-            if len(waiting) < 500:
-                break
+
+    async def announce_again(conn: asyncpg.Connection, older_than_s: float, limit: int) -> int:
+        waiting = await store.claim_waiting_posts(conn, older_than_s=older_than_s, limit=limit)
+        for post in waiting:
+            row = _announcement(
+                post_id=post["id"],
+                author_id=post["author_id"],
+                text=post["text"],
+                created_at=post["created_at"],
+                announcement=post["announcements"],
+                province=post["author_province_code"],
+                registered_at=post["author_registered_at"],
+            )
+            await enqueue_row(conn, row)
+        return len(waiting)
+
+    await runtime.reannounce_forever(
+        period_s=settings.reconcile_interval_s,
+        grace_s=settings.reannounce_after_s,
+        announce=announce_again,
+        what="posts still waiting for a decision",
+    )

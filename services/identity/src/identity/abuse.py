@@ -2,22 +2,23 @@
 
 Every count lives in PostgreSQL (`throttle_event`), checked and recorded under a transaction-scoped
 advisory lock on the key, so the limits hold across every process of the service. A refusal is a
-429 problem with a Retry-After header saying when the next attempt can succeed.
+429 problem (kit.problems.TooManyRequests) with a Retry-After header saying when the next attempt can
+succeed.
 
-- One-time codes (MB-7.1: the mobile number is confirmed by a one-time code). Sends are limited per
-  number and per account: a minimum interval between two sends, a cap per hour and per day. Wrong
-  codes are counted per number over a window, not per code, so asking for a new code does not buy
-  new guesses.
-- Passwords (user and staff sign-in). Failures are counted per account (its lower-cased username,
-  existing or not) and per client address. An address over its budget of failures is refused. After
-  a few free failures an account backs off exponentially (base * 2^n, capped at a few minutes): while
-  it backs off, addresses that failed on it are refused until it ends, and any other address gets
-  one attempt, answered after a short delay. So a guesser gets one try per address per back-off
-  step, each also charged to that address's budget, and the holder signing in from an address of
-  their own still gets in (slowed by the delay), never locked out for long.
-- Registrations: a cap per client address per hour; and one mobile number backs only a capped number
-  of accounts (BJ-9: no fake users), counted over accounts not cancelled whose number is confirmed,
-  so registering someone else's number (which cannot be confirmed) does not block its holder.
+- One-time codes (MB-7.1: the mobile number is confirmed by a one-time code; nobody's number is
+  bombed). Sends are limited per number and per account: a minimum interval between two sends, a cap
+  per hour and per day. Wrong codes are counted per number over a window, not per code, so asking for
+  a new code does not buy new guesses.
+- Passwords (user and staff sign-in; BJ-7(7): no stolen identities). Failures are counted per account
+  (its lower-cased username, existing or not) and per client address. An address over its budget of
+  failures is refused. After a few free failures an account backs off exponentially (base * 2^n,
+  capped at a few minutes): while it backs off, addresses that failed on it are refused until it
+  ends, and any other address gets one attempt, answered after a short delay. So a guesser gets one
+  try per address per back-off step, each also charged to that address's budget, and the holder
+  signing in from an address of their own still gets in (slowed by the delay), never locked out for long.
+- Registrations (BJ-7(7): no fake users): a cap per client address per hour; and one mobile number
+  backs only a capped number of accounts (BJ-9), counted over accounts not cancelled whose number is
+  confirmed, so registering someone else's number (which cannot be confirmed) does not block its holder.
 
 The client address is `request.client.host` as uvicorn sets it: the gateway's X-Forwarded-For,
 trusted only from the addresses in uvicorn's `--forwarded-allow-ips` (the gateway's).
@@ -32,26 +33,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import asyncpg
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
 from kit.db import transaction
-from kit.problems import Conflict, DomainError, problem_response
+from kit.problems import Conflict, TooManyRequests
 from kit.service import Runtime
 
 from identity import store
 
 HOUR = 3600.0
 DAY = 86400.0
-
-
-class TooManyRequests(DomainError):
-    status = 429
-    type = "too-many-requests"
-    title = "Too many requests"
-
-    def __init__(self, detail: str, *, retry_after_s: float, requirement: str | None = None) -> None:
-        self.retry_after_s = max(1, math.ceil(retry_after_s))
-        super().__init__(detail, requirement=requirement, retry_after_s=self.retry_after_s)
 
 
 class CodeSendLimited(TooManyRequests):
@@ -77,24 +66,6 @@ class RegistrationLimited(TooManyRequests):
 class MobileCapReached(Conflict):
     type = "mobile-cap-reached"
     title = "Mobile number cap reached"
-
-
-def install_retry_after(app: FastAPI) -> None:
-    """429 problems carry Retry-After (RFC 9110 10.2.3) in seconds."""
-
-    @app.exception_handler(TooManyRequests)
-    async def _too_many(request: Request, exc: TooManyRequests) -> JSONResponse:
-        response = problem_response(
-            exc.status,
-            exc.type,
-            exc.title,
-            exc.detail,
-            request.url.path,
-            requirement=exc.requirement,
-            **exc.extensions,
-        )
-        response.headers["Retry-After"] = str(exc.retry_after_s)
-        return response
 
 
 @dataclass(frozen=True)
@@ -207,7 +178,8 @@ async def admit_sign_in(
         )
         if wait is not None:
             raise SignInThrottled(
-                f"Too many failed sign-ins from this address; try again in {math.ceil(wait)} s.", retry_after_s=wait
+                f"Too many failed sign-ins from this address; try again in {math.ceil(wait)} s.",
+                retry_after_s=wait,
             )
         delay = await _account_backoff(conn, limits, account_key, address, now)
         provisional = await store.record_events_returning(
@@ -233,7 +205,8 @@ async def _account_backoff(
         return 0.0
     if await store.recent_events(conn, "sign_in_failed_pair", f"{account_key}|{address}", since, 1):
         raise SignInThrottled(
-            f"Too many failed sign-ins for this account; try again in {math.ceil(wait)} s.", retry_after_s=wait
+            f"Too many failed sign-ins for this account; try again in {math.ceil(wait)} s.",
+            retry_after_s=wait,
         )
     return limits.sign_in_other_address_delay_s
 
@@ -263,7 +236,8 @@ async def admit_registration(
     wait = await _longest_wait(conn, [("registration_address", address, limits.registrations_per_address)], now)
     if wait is not None:
         raise RegistrationLimited(
-            f"Too many registrations from this address; try again in {math.ceil(wait)} s.", retry_after_s=wait
+            f"Too many registrations from this address; try again in {math.ceil(wait)} s.",
+            retry_after_s=wait,
         )
     if record:
         await store.record_events(conn, now, ("registration_address", address))

@@ -255,7 +255,7 @@ async def send_phone_code(ports: IdentityPorts, account_id: uuid.UUID) -> None:
 
 async def confirm_phone_code(ports: IdentityPorts, account_id: uuid.UUID, code: str) -> None:
     async with transaction(ports.pool) as conn:
-        phone_lookup = bytes(await conn.fetchval("SELECT phone_lookup FROM account WHERE id = $1", account_id))
+        phone_lookup = await store.phone_lookup(conn, account_id)
         now = datetime.now(UTC)
         # Locks in the order sending takes them (the number's, then the challenge row): no deadlock.
         await abuse.check_mobile_cap(conn, ports.limits, phone_lookup, account_id=account_id)  # BJ-9

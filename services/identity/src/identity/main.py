@@ -11,7 +11,7 @@ from kit.revocation import REVOCATION_TOPIC
 from kit.service import Runtime, ServiceSpec, create_service_app
 
 from identity import agreement, events, grades, verified
-from identity.abuse import forget_loop, install_retry_after
+from identity.abuse import forget_loop
 from identity.api import router
 from identity.cancellation import purge_loop
 from identity.clients import reannounce_loop
@@ -100,7 +100,6 @@ def build_app(settings: IdentitySettings | None = None) -> FastAPI:
             ],
         )
     )
-    install_retry_after(app)
     # Identity verifies its own tokens with its own key: no HTTP round trip to itself.
     app.state.token_verifier.use_keys(issuer.jwks())
     return app

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 import asyncpg
 from kit.revocation import announce_revocation
 
-from identity import events
+from identity import events, store
 
 # A minute past the token lifetime every token the revocation refuses has expired anyway.
 _MARGIN = timedelta(minutes=1)
@@ -33,14 +33,8 @@ async def end_sessions(
     """Record and announce, in the caller's transaction, that the account's tokens issued before
     ``at`` are refused everywhere."""
     expires_at = at + timedelta(seconds=token_ttl_s) + _MARGIN
-    await conn.execute(
-        """INSERT INTO session_revocation (account_id, issued_before, expires_at, reason, legal_basis)
-           VALUES ($1, $2, $3, $4, $5)""",
-        account_id,
-        at,
-        expires_at,
-        reason,
-        legal_basis,
+    await store.insert_session_revocation(
+        conn, account_id, issued_before=at, expires_at=expires_at, reason=reason, legal_basis=legal_basis
     )
     await _announce(conn, account_id, at, expires_at, reason, legal_basis)
 
@@ -68,12 +62,7 @@ async def _announce(
 
 async def reannounce(conn: asyncpg.Connection) -> None:
     """Every account's latest revocation still in force, again (a broker may have forgotten it)."""
-    rows = await conn.fetch(
-        """SELECT DISTINCT ON (account_id) account_id, issued_before, expires_at, reason, legal_basis
-             FROM session_revocation WHERE expires_at > now()
-            ORDER BY account_id, issued_before DESC"""
-    )
-    for row in rows:
+    for row in await store.session_revocations_in_force(conn):
         await _announce(
             conn, row["account_id"], row["issued_before"], row["expires_at"], row["reason"], list(row["legal_basis"])
         )

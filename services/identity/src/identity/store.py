@@ -175,3 +175,36 @@ async def active_accounts_on_number(
         phone_lookup,
         other_than,
     )
+
+
+async def phone_lookup(conn: asyncpg.Connection, account_id: uuid.UUID) -> bytes:
+    return bytes(await conn.fetchval("SELECT phone_lookup FROM account WHERE id = $1", account_id))
+
+
+async def insert_session_revocation(
+    conn: asyncpg.Connection,
+    account_id: uuid.UUID,
+    *,
+    issued_before: datetime,
+    expires_at: datetime,
+    reason: str,
+    legal_basis: list[str],
+) -> None:
+    await conn.execute(
+        """INSERT INTO session_revocation (account_id, issued_before, expires_at, reason, legal_basis)
+           VALUES ($1, $2, $3, $4, $5)""",
+        account_id,
+        issued_before,
+        expires_at,
+        reason,
+        legal_basis,
+    )
+
+
+async def session_revocations_in_force(conn: asyncpg.Connection) -> list[asyncpg.Record]:
+    """Each account's latest revocation of its sessions that still refuses some unexpired token."""
+    return await conn.fetch(
+        """SELECT DISTINCT ON (account_id) account_id, issued_before, expires_at, reason, legal_basis
+             FROM session_revocation WHERE expires_at > now()
+            ORDER BY account_id, issued_before DESC"""
+    )

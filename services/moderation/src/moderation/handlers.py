@@ -149,18 +149,19 @@ async def reannounce_unreported_stops(runtime: Runtime) -> None:
     the gateway keeps one report per decision, so a repeat never makes a second one. When the
     broker lost its state, every unconfirmed stop goes again at once."""
     settings: ModerationSettings = runtime.settings  # type: ignore[assignment]
-    async for round_ in runtime.reconcile_periods(
-        settings.reconcile_interval_s, grace_s=settings.report_confirm_after_s
-    ):
-        while True:
-            async with transaction(runtime.pool) as conn:
-                rows = await store.claim_unreported(conn, older_than_s=round_.older_than_s, limit=500)
-                for row in rows:
-                    await announce_decision(conn, row)
-            if rows:
-                log.info("re-announced unconfirmed stop-transmissions", extra={"count": len(rows)})
-            if len(rows) < 500:
-                break
+
+    async def announce_again(conn: asyncpg.Connection, older_than_s: float, limit: int) -> int:
+        rows = await store.claim_unreported(conn, older_than_s=older_than_s, limit=limit)
+        for row in rows:
+            await announce_decision(conn, row)
+        return len(rows)
+
+    await runtime.reannounce_forever(
+        period_s=settings.reconcile_interval_s,
+        grace_s=settings.report_confirm_after_s,
+        announce=announce_again,
+        what="unconfirmed stop-transmissions",
+    )
 
 
 def retro_scan_loop(holder: PolicyHolder) -> Callable[[Runtime], Awaitable[None]]:
