@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
+import asyncpg.exceptions._base
 import psycopg
 from yoyo import get_backend, read_migrations
 
@@ -31,6 +32,9 @@ TRANSIENT_DB_ERRORS: tuple[type[BaseException], ...] = (
     asyncpg.exceptions.ReadOnlySQLTransactionError,  # a standby during failover
     asyncpg.DeadlockDetectedError,
     asyncpg.SerializationError,
+    # "cannot switch to state ...; another operation is in progress": a pooled connection whose last
+    # command the server's crash cut off (seen in the fault test); another connection will do.
+    asyncpg.exceptions._base.InternalClientError,
 )
 # A cancelled statement (statement_timeout) is about the work, not the server; a file that is not
 # there is a bug, not an outage: neither is transient.
