@@ -154,7 +154,9 @@ def test_broker_restart_killed_services_and_a_database_crash_lose_nothing_and_do
 
     try:
         fault("broker restart", stack.restart_broker, services_ready)
-        fault("services killed", lambda: [stack.kill(n) for n in ("content", "moderation")], services_ready)
+        fault(
+            "services killed", lambda: [stack.kill(n) for n in ("content", "moderation", "reporting")], services_ready
+        )
         fault("PostgreSQL killed", lambda: stack.kill("postgres"), lambda: accepting() and services_ready())
 
         def start_while_the_database_is_down() -> None:
@@ -223,4 +225,11 @@ def test_broker_restart_killed_services_and_a_database_crash_lose_nothing_and_do
     assert all(d in decisions for d in penalties), "a penalty for a decision that does not exist"
     penalised = Counter(decisions[d][0] for d in penalties)
     assert {p: penalised[p] for p in stopped} == dict.fromkeys(stopped, 1)
+
+    # Reporting's projection of who wrote each post (its consumer of content.post.v1) missed none.
+    def all_authors_known() -> bool:
+        known = {str(pid) for (pid,) in rows(stack, "reporting", "SELECT post_id FROM post_author")}
+        return acknowledged <= known
+
+    poll(all_authors_known, timeout_s=60, interval_s=0.5, what="reporting knows the author of every post")
     print(f"baseline {baseline:.3f} s; recovery {recovery}; answers {dict(load.answers)}")
