@@ -11,6 +11,10 @@ from identity.credit import CreditPolicy
 from identity.pii import PersonalDataVault
 
 
+# MB-16.2: six months at the least; the longest six consecutive months (July to December) have 184 days.
+MIN_RETENTION_DAYS = 184.0
+
+
 class PasswordSettings(KitSettings):
     """What the operator commands need: the database and the password hashing cost."""
 
@@ -65,8 +69,9 @@ class IdentitySettings(PasswordSettings):
     # the sanctions ladder, as JSON (see identity/credit.py for the default, Weibo's published rule).
     credit_policy: CreditPolicy = Field(default_factory=CreditPolicy)
     good_standing_interval_s: float = Field(default=3600.0, gt=0)
-    # PA-9.2: a cancelled account's records are kept this long, then its personal data is purged.
-    cancelled_retention_days: float = Field(default=180.0, ge=0)
+    # PA-9.2: a cancelled account's records are kept this long, then its personal data is purged. MB-16.2:
+    # user logs are kept at least six months, and the longest six months are 184 days.
+    cancelled_retention_days: float = Field(default=MIN_RETENTION_DAYS)
     purge_interval_s: float = Field(default=3600.0, gt=0)
     # BJ-7(6): revocations of API clients are announced again this often (a broker may forget).
     revocation_reannounce_interval_s: float = Field(default=300.0, gt=0)
@@ -110,6 +115,16 @@ class IdentitySettings(PasswordSettings):
             registrations_per_address=Cap(self.registrations_per_address_per_hour, HOUR),
             accounts_per_mobile=self.accounts_per_mobile,
         )
+
+    @field_validator("cancelled_retention_days")
+    @classmethod
+    def _six_months_at_least(cls, value: float) -> float:
+        if value < MIN_RETENTION_DAYS:
+            raise ValueError(
+                f"MB-16.2: a cancelled account's records are kept at least six months ({MIN_RETENTION_DAYS:g} days, "
+                f"the longest six months); {value:g} is too short"
+            )
+        return value
 
     @field_validator("pii_encryption_key", "pii_lookup_key")
     @classmethod
