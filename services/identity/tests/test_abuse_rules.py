@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from identity.abuse import AbuseLimits, Cap
+from identity.abuse.domain import AbuseLimits, Cap
 
 
 def test_a_cap_says_when_the_oldest_counted_event_leaves_the_window() -> None:

@@ -13,15 +13,9 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from identity.domain import (
-    InvalidIdentityNumber,
-    InvalidMobileNumber,
-    SubjectType,
-    mask_mobile,
-    normalise_mainland_mobile,
-    validate_identity,
-)
+from identity.accounts.domain import InvalidMobileNumber, mask_mobile, normalise_mainland_mobile
 from identity.pii import PersonalDataVault
+from identity.realname.domain import InvalidIdentityNumber, SubjectType, validate_identity
 from identity.tokens import TokenIssuer
 from kit.auth import TokenVerifier
 from kit.problems import Unauthorized

@@ -14,9 +14,11 @@ from kit.cli import run_command
 from kit.db import apply_migrations_async
 
 from identity.main import MIGRATIONS
+from identity.ports import PgTx
 from identity.settings import IdentitySettings, PasswordSettings
-from identity.staff import StaffRole, create_staff
-from identity.verified import seal_plaintext_proof_names
+from identity.staff.domain import StaffRole
+from identity.staff.handlers import create_staff
+from identity.verified.handlers import seal_plaintext_proof_names
 
 
 async def _create(username: str, roles: list[StaffRole]) -> dict:
@@ -25,7 +27,7 @@ async def _create(username: str, roles: list[StaffRole]) -> dict:
     hasher = settings.password_hasher()
     conn = await asyncpg.connect(settings.database_url)
     try:
-        staff_id, password = await create_staff(conn, hasher, username=username, roles=roles)
+        staff_id, password = await create_staff(PgTx(conn), hasher, username=username, roles=roles)
     finally:
         await conn.close()
     return {"staff_id": str(staff_id), "username": username, "roles": sorted(roles), "password": password}

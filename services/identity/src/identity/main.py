@@ -1,4 +1,10 @@
-"""Identity service: accounts, mobile confirmation, real names, access tokens."""
+"""Identity service: accounts, mobile confirmation, real names, verified accounts, standing, API clients
+and access tokens. The app factory: wires the ports, the feature routers, the consumers and the loops.
+
+Every feature (accounts, agreement, realname, verified, standing, clients, staff, abuse) keeps one
+plan: api.py (thin routes), schemas.py (HTTP models and row -> response views), handlers.py (one
+function per command or event; owns the transaction), domain.py (pure rules), store.py (all its SQL).
+identity/events.py maps every event identity announces or consumes to and from protobuf."""
 
 from __future__ import annotations
 
@@ -10,19 +16,26 @@ from kit.bus import Subscription
 from kit.revocation import REVOCATION_TOPIC
 from kit.service import Runtime, ServiceSpec, create_service_app
 
-from identity import agreement, events, grades, verified
-from identity.abuse import forget_loop
-from identity.api import router
-from identity.cancellation import purge_loop
-from identity.clients import reannounce_loop
-from identity.domain import SubjectType
-from identity.handlers import IdentityPorts
+from identity import events
+from identity.abuse.handlers import forget_loop
+from identity.accounts.api import router as accounts_router
+from identity.accounts.handlers import purge_loop
+from identity.agreement import handlers as agreement
+from identity.agreement.api import router as agreement_router
+from identity.clients.api import router as clients_router
+from identity.clients.handlers import reannounce_loop
 from identity.idcheck import IdentityCheckClient
-from identity.realname import notify_expired_verifications
+from identity.ports import IdentityPorts, PgDatabase
+from identity.realname.api import router as realname_router
+from identity.realname.domain import SubjectType
+from identity.realname.handlers import notify_expired_verifications
 from identity.settings import IdentitySettings
 from identity.sms import SmsSender
-from identity.standing import complaint_handler, good_standing_loop, stop_handler
+from identity.standing import handlers as standing
+from identity.standing.api import router as standing_router
 from identity.tokens import TokenIssuer
+from identity.verified.api import router as verified_router
+from identity.verified.handlers import seal_plaintext_proof_names
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
@@ -40,11 +53,11 @@ def build_app(settings: IdentitySettings | None = None) -> FastAPI:
 
     async def on_ready(runtime: Runtime, app: FastAPI) -> None:
         await agreement.seed_if_empty(runtime.pool)
-        await grades.seed_if_empty(runtime.pool)
+        await standing.seed_if_empty(runtime.pool)
         vault = settings.vault()
-        await verified.seal_plaintext_proof_names(runtime.pool, vault)  # MB-7.3, after migration 0011
+        await seal_plaintext_proof_names(runtime.pool, vault)  # MB-7.3, after migration 0011
         app.state.ports = IdentityPorts(
-            pool=runtime.pool,
+            db=PgDatabase(runtime.pool),
             vault=vault,
             hasher=settings.password_hasher(),
             issuer=issuer,
@@ -76,26 +89,35 @@ def build_app(settings: IdentitySettings | None = None) -> FastAPI:
             settings=settings,
             staff_auditors=("auditor", "chief_editor"),
             migrations_dir=MIGRATIONS,
-            routers=[router],
+            routers=[
+                accounts_router,
+                agreement_router,
+                realname_router,
+                verified_router,
+                standing_router,
+                clients_router,
+            ],
             produces=[events.ACCOUNT_TOPIC, REVOCATION_TOPIC],
             on_ready=on_ready,
             background=[
                 notify_expired_verifications,
-                good_standing_loop(settings.credit_policy, settings.good_standing_interval_s),
+                standing.good_standing_loop(settings.credit_policy, settings.good_standing_interval_s),
                 purge_loop(settings.purge_interval_s),
-                reannounce_loop(settings.revocation_reannounce_interval_s),
+                reannounce_loop(settings.revocation_reannounce_interval_s, settings.token_ttl_s),
                 forget_loop(limits, settings.purge_interval_s),
             ],
             subscriptions=[
                 Subscription(
                     group="identity.decisions",
                     topics=(events.DECISION_TOPIC,),
-                    handlers={events.TRANSMISSION_STOPPED: stop_handler(settings.credit_policy, settings.token_ttl_s)},
+                    handlers={
+                        events.TRANSMISSION_STOPPED: standing.stop_handler(settings.credit_policy, settings.token_ttl_s)
+                    },
                 ),
                 Subscription(
                     group="identity.complaints",
                     topics=(events.COMPLAINT_TOPIC,),
-                    handlers={events.COMPLAINT_RESOLVED: complaint_handler(settings.credit_policy)},
+                    handlers={events.COMPLAINT_RESOLVED: standing.complaint_handler(settings.credit_policy)},
                 ),
             ],
         )

@@ -21,6 +21,15 @@ import os
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+# What each sealed value is (bound as associated data; the lookup hash's domain separation).
+PHONE = "phone"
+LEGAL_NAME = "legal-name"
+ID_NUMBER = "id-number"
+OTP = "otp"
+SUBJECT_DETAILS = "subject-details"
+PROOF_FILE = "proof-file"
+PROOF_NAME = "proof-name"
+
 _NONCE = 12
 _MAGIC = b"E1"
 _KEY_ID = 8

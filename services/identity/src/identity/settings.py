@@ -6,10 +6,9 @@ from argon2 import PasswordHasher, Type
 from kit.settings import KitSettings
 from pydantic import Field, SecretStr, field_validator
 
-from identity.abuse import DAY, HOUR, AbuseLimits, Cap
-from identity.credit import CreditPolicy
+from identity.abuse.domain import DAY, HOUR, AbuseLimits, Cap
 from identity.pii import PersonalDataVault
-
+from identity.standing.domain import CreditPolicy
 
 # MB-16.2: six months at the least; the longest six consecutive months (July to December) have 184 days.
 MIN_RETENTION_DAYS = 184.0
@@ -66,7 +65,7 @@ class IdentitySettings(PasswordSettings):
     accounts_per_organization: int = Field(default=50, ge=1)
     accounts_per_foreign_organization: int = Field(default=20, ge=1)
     # MB-9 / MB-15 / PA-6.2 / PA-13: credit start, levels and their limits, penalties, restoration and
-    # the sanctions ladder, as JSON (see identity/credit.py for the default, Weibo's published rule).
+    # the sanctions ladder, as JSON (see identity/standing/domain.py for the default, Weibo's published rule).
     credit_policy: CreditPolicy = Field(default_factory=CreditPolicy)
     good_standing_interval_s: float = Field(default=3600.0, gt=0)
     # PA-9.2: a cancelled account's records are kept this long, then its personal data is purged. MB-16.2:
@@ -76,7 +75,7 @@ class IdentitySettings(PasswordSettings):
     # BJ-7(6): revocations of API clients are announced again this often (a broker may forget).
     revocation_reannounce_interval_s: float = Field(default=300.0, gt=0)
 
-    # Abuse limits (issue 9; identity/abuse.py). One-time codes (MB-7.1): the least time between two
+    # Abuse limits (issue 9; identity/abuse). One-time codes (MB-7.1): the least time between two
     # sends to one number or account, sends per number per hour and per day, per account per day,
     # and wrong codes per number per hour (whatever the code).
     otp_min_interval_s: float = Field(default=60.0, ge=0)

@@ -1,13 +1,13 @@
-"""Identity's rules, free of I/O: what a valid identity number and mobile number are."""
+"""Real-name rules, free of I/O: what a valid identity number is (MB-7.1), and the cap on accounts per
+subject (BJ-9, PA-7.3)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
 
-import phonenumbers
 import pycountry
-from kit.problems import DomainError, InvalidInput
+from kit.problems import Conflict, DomainError, Forbidden, InvalidInput
 from stdnum import exceptions as stdnum_errors
 from stdnum import numdb
 from stdnum.cn import ric, uscc
@@ -148,25 +148,38 @@ def _check_registration_region(code: str) -> None:
         raise stdnum_errors.InvalidComponent()
 
 
-class InvalidMobileNumber(InvalidInput):
-    type = "invalid-mobile-number"
-    title = "Invalid mobile number"
+class AccountCapReached(Conflict):
+    type = "account-cap-reached"
+    title = "Account cap reached"
 
 
-def normalise_mainland_mobile(raw: str) -> str:
-    """A mainland China mobile number in E.164 (+86...), as MB-7.1 requires."""
-    try:
-        number = phonenumbers.parse(raw, "CN")
-    except phonenumbers.NumberParseException as exc:
-        raise InvalidMobileNumber("The mobile number cannot be parsed.", requirement="MB-7.1") from exc
-    if (
-        number.country_code != 86
-        or not phonenumbers.is_valid_number(number)
-        or phonenumbers.number_type(number) != phonenumbers.PhoneNumberType.MOBILE
-    ):
-        raise InvalidMobileNumber("A mainland China (+86) mobile number is required.", requirement="MB-7.1")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+class SubjectBlacklisted(Forbidden):
+    type = "subject-blacklisted"
+    title = "Subject blacklisted"
 
 
-def mask_mobile(e164: str) -> str:
-    return e164[:6] + "****" + e164[-4:]
+class DifferentSubject(Conflict):
+    type = "different-subject"
+    title = "A renewal must verify the same subject"
+
+
+LEGAL_BASIS = ["MB-7.1", "PA-6.1", "BJ-9"]
+
+
+def check_account_cap(subject_type: SubjectType, others: int, cap: int) -> None:
+    """BJ-9 / PA-7.3: a subject backs at most ``cap`` accounts; ``others`` counts its other accounts that
+    are not cancelled (a cancelled account frees its slot)."""
+    if others >= cap:
+        raise AccountCapReached(
+            f"This {subject_type.value.replace('_', ' ')} already has {others} accounts; the cap is {cap}.",
+            requirement="BJ-9",
+            legal_basis=["BJ-9", "PA-7.3"],
+        )
+
+
+def check_not_blacklisted(blacklisted: bool) -> None:
+    if blacklisted:
+        raise SubjectBlacklisted(
+            "This subject is blacklisted after serious violations and may not register again.",
+            requirement="PA-13.2",
+        )

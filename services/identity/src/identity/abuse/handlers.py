@@ -32,110 +32,42 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-import asyncpg
-from kit.db import transaction
-from kit.problems import Conflict, TooManyRequests
 from kit.service import Runtime
 
-from identity import store
-
-HOUR = 3600.0
-DAY = 86400.0
-
-
-class CodeSendLimited(TooManyRequests):
-    type = "code-send-limited"
-    title = "Too many codes sent"
-
-
-class CodeAttemptsExhausted(TooManyRequests):
-    type = "code-attempts-exhausted"
-    title = "Too many wrong codes"
-
-
-class SignInThrottled(TooManyRequests):
-    type = "sign-in-throttled"
-    title = "Too many failed sign-ins"
-
-
-class RegistrationLimited(TooManyRequests):
-    type = "registration-limited"
-    title = "Too many registrations"
-
-
-class MobileCapReached(Conflict):
-    type = "mobile-cap-reached"
-    title = "Mobile number cap reached"
-
-
-@dataclass(frozen=True)
-class Cap:
-    """At most ``limit`` events in any ``seconds``-long window."""
-
-    limit: int
-    seconds: float
-
-    def retry_after(self, newest_first: list[datetime], now: datetime) -> float | None:
-        """None when one more event fits; else the seconds until it does."""
-        if len(newest_first) < self.limit:
-            return None
-        return (newest_first[self.limit - 1] + timedelta(seconds=self.seconds) - now).total_seconds()
-
-
-@dataclass(frozen=True)
-class AbuseLimits:
-    code_min_interval_s: float = 60.0
-    code_sends_per_number: tuple[Cap, ...] = (Cap(5, HOUR), Cap(10, DAY))
-    code_sends_per_account: tuple[Cap, ...] = (Cap(10, DAY),)
-    code_wrong_per_number: Cap = Cap(5, HOUR)
-    sign_in_free_failures: int = 5
-    sign_in_backoff_base_s: float = 1.0
-    sign_in_backoff_max_s: float = 300.0
-    sign_in_window_s: float = HOUR
-    sign_in_other_address_delay_s: float = 1.0
-    sign_in_failures_per_address: Cap = Cap(100, HOUR)
-    registrations_per_address: Cap = Cap(30, HOUR)
-    accounts_per_mobile: int = 1
-
-    def backoff_s(self, failures: int) -> float:
-        """How long an account with this many failures in a row waits (0: not backing off)."""
-        if failures < self.sign_in_free_failures:
-            return 0.0
-        step = min(failures - self.sign_in_free_failures, 32)
-        return min(self.sign_in_backoff_base_s * 2**step, self.sign_in_backoff_max_s)
-
-    @property
-    def longest_window_s(self) -> float:
-        caps = [*self.code_sends_per_number, *self.code_sends_per_account, self.code_wrong_per_number]
-        caps += [self.sign_in_failures_per_address, self.registrations_per_address]
-        return max([c.seconds for c in caps] + [self.sign_in_window_s, self.code_min_interval_s])
-
+from identity.abuse.domain import (
+    AbuseLimits,
+    Cap,
+    CodeAttemptsExhausted,
+    CodeSendLimited,
+    MobileCapReached,
+    RegistrationLimited,
+    SignInThrottled,
+)
+from identity.ports import Database, PgDatabase, Tx
 
 # ---- one-time codes ---------------------------------------------------------------------------
 
 
-async def admit_code_send(
-    conn: asyncpg.Connection, limits: AbuseLimits, account_id: uuid.UUID, number_key: str, now: datetime
-) -> None:
+async def admit_code_send(tx: Tx, limits: AbuseLimits, account_id: uuid.UUID, number_key: str, now: datetime) -> None:
     """Refuse a send that breaks a limit; else count it (in the caller's transaction)."""
-    await store.lock_key(conn, f"code:{number_key}")
-    await store.lock_key(conn, f"code-account:{account_id}")
+    await tx.abuse.lock_key(f"code:{number_key}")
+    await tx.abuse.lock_key(f"code-account:{account_id}")
     interval = Cap(1, limits.code_min_interval_s)
     checks = [("code_sent_number", number_key, c) for c in (interval, *limits.code_sends_per_number)]
     checks += [("code_sent_account", str(account_id), c) for c in (interval, *limits.code_sends_per_account)]
-    wait = await _longest_wait(conn, checks, now)
+    wait = await _longest_wait(tx, checks, now)
     if wait is not None:
         raise CodeSendLimited(
             f"Too many codes were sent to this number or account; ask again in {math.ceil(wait)} s.",
             retry_after_s=wait,
         )
-    await store.record_events(conn, now, ("code_sent_number", number_key), ("code_sent_account", str(account_id)))
+    await tx.abuse.record_events(now, ("code_sent_number", number_key), ("code_sent_account", str(account_id)))
 
 
-async def admit_code_attempt(conn: asyncpg.Connection, limits: AbuseLimits, number_key: str, now: datetime) -> None:
+async def admit_code_attempt(tx: Tx, limits: AbuseLimits, number_key: str, now: datetime) -> None:
     """Refuse any further code for a number with too many wrong ones in the window, whatever the code."""
-    await store.lock_key(conn, f"code:{number_key}")
-    wait = await _longest_wait(conn, [("code_wrong_number", number_key, limits.code_wrong_per_number)], now)
+    await tx.abuse.lock_key(f"code:{number_key}")
+    wait = await _longest_wait(tx, [("code_wrong_number", number_key, limits.code_wrong_per_number)], now)
     if wait is not None:
         raise CodeAttemptsExhausted(
             f"Too many wrong codes for this number; try again in {math.ceil(wait)} s.",
@@ -144,8 +76,8 @@ async def admit_code_attempt(conn: asyncpg.Connection, limits: AbuseLimits, numb
         )
 
 
-async def count_wrong_code(conn: asyncpg.Connection, number_key: str, now: datetime) -> None:
-    await store.record_events(conn, now, ("code_wrong_number", number_key))
+async def count_wrong_code(tx: Tx, number_key: str, now: datetime) -> None:
+    await tx.abuse.record_events(now, ("code_wrong_number", number_key))
 
 
 # ---- passwords ----------------------------------------------------------------------------------
@@ -165,25 +97,22 @@ class SignInTicket:
 
 
 async def admit_sign_in(
-    pool: asyncpg.Pool, limits: AbuseLimits, account_key: str, address: str, now: datetime
+    db: Database, limits: AbuseLimits, account_key: str, address: str, now: datetime
 ) -> SignInTicket:
     """Refuse a throttled attempt (429); else count it as a failure until it is settled, and say how
     long to wait before checking the password. Locks: the account's key, then the address's (always in
     this order, so two attempts never wait on each other in a cycle)."""
-    async with transaction(pool) as conn:
-        await store.lock_key(conn, f"sign-in:{account_key}")
-        await store.lock_key(conn, f"sign-in-address:{address}")
-        wait = await _longest_wait(
-            conn, [("sign_in_failed_address", address, limits.sign_in_failures_per_address)], now
-        )
+    async with db.transaction() as tx:
+        await tx.abuse.lock_key(f"sign-in:{account_key}")
+        await tx.abuse.lock_key(f"sign-in-address:{address}")
+        wait = await _longest_wait(tx, [("sign_in_failed_address", address, limits.sign_in_failures_per_address)], now)
         if wait is not None:
             raise SignInThrottled(
                 f"Too many failed sign-ins from this address; try again in {math.ceil(wait)} s.",
                 retry_after_s=wait,
             )
-        delay = await _account_backoff(conn, limits, account_key, address, now)
-        provisional = await store.record_events_returning(
-            conn,
+        delay = await _account_backoff(tx, limits, account_key, address, now)
+        provisional = await tx.abuse.record_events_returning(
             now,
             ("sign_in_failed", account_key),
             ("sign_in_failed_address", address),
@@ -192,18 +121,16 @@ async def admit_sign_in(
     return SignInTicket(delay, provisional)
 
 
-async def _account_backoff(
-    conn: asyncpg.Connection, limits: AbuseLimits, account_key: str, address: str, now: datetime
-) -> float:
+async def _account_backoff(tx: Tx, limits: AbuseLimits, account_key: str, address: str, now: datetime) -> float:
     since = now - timedelta(seconds=limits.sign_in_window_s)
-    succeeded = await store.recent_events(conn, "sign_in_ok", account_key, since, 1)
+    succeeded = await tx.abuse.recent_events("sign_in_ok", account_key, since, 1)
     since = max([since, *succeeded])
-    failures = await store.recent_events(conn, "sign_in_failed", account_key, since, limits.sign_in_free_failures + 40)
+    failures = await tx.abuse.recent_events("sign_in_failed", account_key, since, limits.sign_in_free_failures + 40)
     backoff = limits.backoff_s(len(failures))
     wait = (failures[0] + timedelta(seconds=backoff) - now).total_seconds() if backoff else 0.0
     if wait <= 0:
         return 0.0
-    if await store.recent_events(conn, "sign_in_failed_pair", f"{account_key}|{address}", since, 1):
+    if await tx.abuse.recent_events("sign_in_failed_pair", f"{account_key}|{address}", since, 1):
         raise SignInThrottled(
             f"Too many failed sign-ins for this account; try again in {math.ceil(wait)} s.",
             retry_after_s=wait,
@@ -212,43 +139,41 @@ async def _account_backoff(
 
 
 async def settle_sign_in(
-    pool: asyncpg.Pool, ticket: SignInTicket, account_key: str, *, outcome: bool | None, now: datetime
+    db: Database, ticket: SignInTicket, account_key: str, *, outcome: bool | None, now: datetime
 ) -> None:
     """``outcome``: False, a wrong password (the failure stays counted); True, signed in (recorded, the
     failure withdrawn); None, neither (the password was right but the account may not sign in)."""
     if outcome is False:
         return
-    async with transaction(pool) as conn:
-        await store.forget_events(conn, ticket.provisional)
+    async with db.transaction() as tx:
+        await tx.abuse.forget_events(ticket.provisional)
         if outcome:
-            await store.record_events(conn, now, ("sign_in_ok", account_key))
+            await tx.abuse.record_events(now, ("sign_in_ok", account_key))
 
 
 # ---- registrations ------------------------------------------------------------------------------
 
 
-async def admit_registration(
-    conn: asyncpg.Connection, limits: AbuseLimits, address: str, now: datetime, *, record: bool
-) -> None:
+async def admit_registration(tx: Tx, limits: AbuseLimits, address: str, now: datetime, *, record: bool) -> None:
     """Refuse a registration from an address over its hourly cap; count it when ``record``."""
     if record:
-        await store.lock_key(conn, f"register:{address}")
-    wait = await _longest_wait(conn, [("registration_address", address, limits.registrations_per_address)], now)
+        await tx.abuse.lock_key(f"register:{address}")
+    wait = await _longest_wait(tx, [("registration_address", address, limits.registrations_per_address)], now)
     if wait is not None:
         raise RegistrationLimited(
             f"Too many registrations from this address; try again in {math.ceil(wait)} s.",
             retry_after_s=wait,
         )
     if record:
-        await store.record_events(conn, now, ("registration_address", address))
+        await tx.abuse.record_events(now, ("registration_address", address))
 
 
 async def check_mobile_cap(
-    conn: asyncpg.Connection, limits: AbuseLimits, phone_lookup: bytes, *, account_id: uuid.UUID | None = None
+    tx: Tx, limits: AbuseLimits, phone_lookup: bytes, *, account_id: uuid.UUID | None = None
 ) -> None:
     """BJ-9 (no fake users): one mobile number backs at most `accounts_per_mobile` active accounts."""
-    await store.lock_key(conn, f"mobile:{phone_lookup.hex()}")
-    others = await store.active_accounts_on_number(conn, phone_lookup, other_than=account_id)
+    await tx.abuse.lock_key(f"mobile:{phone_lookup.hex()}")
+    others = await tx.accounts.active_accounts_on_number(phone_lookup, other_than=account_id)
     if others >= limits.accounts_per_mobile:
         raise MobileCapReached(
             f"This mobile number already backs {others} account(s); the cap is {limits.accounts_per_mobile}.",
@@ -256,12 +181,12 @@ async def check_mobile_cap(
         )
 
 
-async def _longest_wait(conn: asyncpg.Connection, checks: list[tuple[str, str, Cap]], now: datetime) -> float | None:
+async def _longest_wait(tx: Tx, checks: list[tuple[str, str, Cap]], now: datetime) -> float | None:
     waits = []
     for kind, key, cap in checks:
         if cap.limit < 1:
             continue
-        times = await store.recent_events(conn, kind, key, now - timedelta(seconds=cap.seconds), cap.limit)
+        times = await tx.abuse.recent_events(kind, key, now - timedelta(seconds=cap.seconds), cap.limit)
         wait = cap.retry_after(times, now)
         if wait is not None and wait > 0:
             waits.append(wait)
@@ -273,7 +198,8 @@ def forget_loop(limits: AbuseLimits, interval_s: float):
         """Counted events older than the longest window count for nothing: delete them."""
         while True:
             horizon = datetime.now(UTC) - timedelta(seconds=limits.longest_window_s + 60)
-            await store.forget_events_before(runtime.pool, horizon)
+            async with PgDatabase(runtime.pool).autocommit() as tx:
+                await tx.abuse.forget_events_before(horizon)
             await asyncio.sleep(interval_s)  # a period, not synchronisation
 
     return forget_old_throttle_events

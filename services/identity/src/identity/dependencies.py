@@ -1,0 +1,49 @@
+"""What identity's routes depend on: the ports, the caller's active account, the client's address, and
+the staff roles each kind of route admits."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import Depends, Request
+from kit.auth import CurrentPrincipal, Principal, staff_with
+
+from identity.accounts import handlers
+from identity.ports import IdentityPorts
+
+
+def _ports(request: Request) -> IdentityPorts:
+    return request.app.state.ports
+
+
+Ports = Annotated[IdentityPorts, Depends(_ports)]
+
+
+async def _active_account(principal: CurrentPrincipal, ports: Ports) -> uuid.UUID:
+    return await handlers.active_account(ports, principal)
+
+
+# A user's own routes: refused for a cancelled (PA-9.2) or closed (PA-13.1) account, and for a token
+# issued before the account's sessions were ended, even with a token that is otherwise valid.
+ActiveAccount = Annotated[uuid.UUID, Depends(_active_account)]
+
+
+def client_address(request: Request) -> str:
+    """The client's address: the gateway's X-Forwarded-For as uvicorn applied it (trusted only from
+    --forwarded-allow-ips, the gateway's address)."""
+    return request.client.host if request.client else "unknown"
+
+
+ClientAddress = Annotated[str, Depends(client_address)]
+
+AgreementEditor = Annotated[Principal, staff_with("operator", "chief_editor", requirement="MB-6.2")]
+AppealReviewer = Annotated[Principal, staff_with("senior_reviewer", "chief_editor", requirement="PA-6.2")]
+ChiefEditor = Annotated[Principal, staff_with("chief_editor", requirement="MB-9")]
+ClientRegistrar = Annotated[Principal, staff_with("operator", "chief_editor", requirement="BJ-7(6)")]
+Verifier = Annotated[Principal, staff_with("senior_reviewer", "chief_editor", "operator", requirement="MB-8")]
+PersonalDataReader = Annotated[Principal, staff_with("operator", "chief_editor", requirement="PA-9.1")]
+# Credit and sanctions: the roles that review complaints, appeals and accounts (not auditors).
+StandingReader = Annotated[
+    Principal, staff_with("reviewer", "senior_reviewer", "chief_editor", "operator", requirement="PA-6.2")
+]

@@ -1,0 +1,130 @@
+"""The ports every handler takes: the database (a unit of work that hands out the stores of one
+transaction) and the outside services. Wired in `main.py`; fast handler tests pass in-memory fakes.
+
+A handler opens ``async with ports.db.transaction() as tx`` and speaks only to ``tx``: its stores
+(``tx.accounts``, ``tx.realname``, ...: all SQL lives in the features' ``store.py``) and its
+announcements (``tx.announce(row)``, rows built by ``identity.events``), all committed together."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+import asyncpg
+from argon2 import PasswordHasher
+from kit.outbox import OutboxRow, enqueue_row
+from kit.revocation import announce_revocation
+
+from identity.abuse.domain import AbuseLimits
+from identity.abuse.store import ThrottleStore
+from identity.accounts.store import AccountStore
+from identity.agreement.store import AgreementStore
+from identity.clients.store import ClientStore
+from identity.events import SOURCE
+from identity.idcheck import IdentityCheckClient
+from identity.pii import PersonalDataVault
+from identity.realname.domain import SubjectType
+from identity.realname.store import RealNameStore
+from identity.sms import SmsSender
+from identity.staff.store import StaffStore
+from identity.standing.domain import CreditPolicy
+from identity.standing.store import StandingStore
+from identity.tokens import TokenIssuer
+from identity.verified.store import VerifiedStore
+
+
+class Tx(Protocol):
+    """One transaction's stores and announcements."""
+
+    accounts: AccountStore
+    abuse: ThrottleStore
+    agreements: AgreementStore
+    realname: RealNameStore
+    verified: VerifiedStore
+    standing: StandingStore
+    clients: ClientStore
+    staff: StaffStore
+
+    async def announce(self, row: OutboxRow) -> None: ...
+
+    async def announce_revocation(
+        self,
+        *,
+        claim: str,
+        value: str,
+        reason: str,
+        legal_basis: list[str],
+        revoked_at: datetime,
+        issued_before: datetime | None = None,
+        expires_at: datetime | None = None,
+    ) -> None: ...
+
+
+class Database(Protocol):
+    def transaction(self) -> AbstractAsyncContextManager[Tx]:
+        """Everything written through the Tx commits together, or nothing does."""
+
+    def snapshot(self) -> AbstractAsyncContextManager[Tx]:
+        """A read-only, repeatable-read view (a score and the ledger it comes from agree)."""
+
+    def autocommit(self) -> AbstractAsyncContextManager[Tx]:
+        """No transaction: each statement commits on its own (a record that must survive a refusal)."""
+
+
+class PgTx:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self.conn = conn
+        self.accounts = AccountStore(conn)
+        self.abuse = ThrottleStore(conn)
+        self.agreements = AgreementStore(conn)
+        self.realname = RealNameStore(conn)
+        self.verified = VerifiedStore(conn)
+        self.standing = StandingStore(conn)
+        self.clients = ClientStore(conn)
+        self.staff = StaffStore(conn)
+
+    async def announce(self, row: OutboxRow) -> None:
+        await enqueue_row(self.conn, row)
+
+    async def announce_revocation(self, **revocation) -> None:
+        await announce_revocation(self.conn, source=SOURCE, **revocation)
+
+
+class PgDatabase:
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self.pool = pool
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[PgTx]:
+        async with self.pool.acquire() as conn, conn.transaction():
+            yield PgTx(conn)
+
+    @asynccontextmanager
+    async def snapshot(self) -> AsyncIterator[PgTx]:
+        async with self.pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
+            yield PgTx(conn)
+
+    @asynccontextmanager
+    async def autocommit(self) -> AsyncIterator[PgTx]:
+        async with self.pool.acquire() as conn:
+            yield PgTx(conn)
+
+
+@dataclass
+class IdentityPorts:
+    db: Database
+    vault: PersonalDataVault
+    hasher: PasswordHasher
+    issuer: TokenIssuer
+    sms: SmsSender
+    idcheck: IdentityCheckClient
+    limits: AbuseLimits
+    credit: CreditPolicy
+    account_caps: dict[SubjectType, int]
+    otp_ttl_s: int = 300
+    otp_max_attempts: int = 5
+    cancelled_retention: timedelta = timedelta(days=184)
+    real_name_valid: timedelta = timedelta(days=365)

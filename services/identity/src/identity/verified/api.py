@@ -1,0 +1,68 @@
+"""Routes of profiles (display names, CM) and verified ("V") accounts (MB-8, MB-10)."""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter, status
+
+from identity.dependencies import ActiveAccount, Ports, Verifier
+from identity.verified import handlers
+from identity.verified.schemas import (
+    ApplicationDecision,
+    ApplicationRead,
+    ProfileRead,
+    ProfileUpdate,
+    VerifiedApplicationCreate,
+)
+
+router = APIRouter(tags=["verified accounts"])
+
+
+@router.put("/v1/accounts/me/profile", response_model=ProfileRead)
+async def update_profile(body: ProfileUpdate, account_id: ActiveAccount, ports: Ports) -> ProfileRead:
+    """Set the display name; one that imitates a verified account, a government body or the platform is
+    refused (CM)."""
+    return ProfileRead.of(await handlers.update_profile(ports, account_id, body.display_name))
+
+
+@router.get("/v1/accounts/{account_id}/profile", response_model=ProfileRead)
+async def read_profile(account_id: uuid.UUID, ports: Ports) -> ProfileRead:
+    """An account's public profile: display name and, for a verified account, its type and verified name."""
+    return ProfileRead.of(await handlers.read_profile(ports, account_id))
+
+
+@router.post(
+    "/v1/accounts/me/verified-applications", status_code=status.HTTP_201_CREATED, response_model=ApplicationRead
+)
+async def apply_for_verification(
+    body: VerifiedApplicationCreate, account_id: ActiveAccount, ports: Ports
+) -> ApplicationRead:
+    """Apply for a verified ("V") account (MB-8) with proof materials; the proof must match the verified
+    identity, or the application is refused at once with the reason. Staff review the rest."""
+    applied = await handlers.apply(
+        ports,
+        account_id,
+        v_type=body.v_type,
+        proof_name=body.proof_name,
+        proof_number=body.proof_number,
+        files=[f.model_dump() for f in body.files],
+        display_name=body.display_name,
+    )
+    return ApplicationRead.of(applied)
+
+
+@router.get("/v1/identity/staff/verified-applications", response_model=list[ApplicationRead])
+async def list_verified_applications(principal: Verifier, ports: Ports) -> list[ApplicationRead]:
+    """Applications waiting for review, oldest first (the roles that decide them): the name each shows,
+    never the name on its proof (MB-7.3; read through the audited personal-data route)."""
+    return [ApplicationRead.of(found) for found in await handlers.waiting(ports)]
+
+
+@router.post("/v1/identity/staff/verified-applications/{application_id}/decision", response_model=ApplicationRead)
+async def decide_application(
+    application_id: uuid.UUID, body: ApplicationDecision, principal: Verifier, ports: Ports
+) -> ApplicationRead:
+    """Approve (shown on the account, filed with the office of its province, MB-10.1) or refuse with a reason."""
+    decided = await handlers.decide(ports, application_id, approve=body.approve, reason=body.reason, by=principal.actor)
+    return ApplicationRead.of(decided)
