@@ -263,17 +263,17 @@ def test_publishing_needs_the_agreement_in_force(flow: Flow) -> None:
 
     # A token saying the old version was accepted is refused at once, everywhere (not when it expires,
     # up to an hour later), naming MB-6.2.
-    def refused(method: str, path: str, **kwargs: object) -> dict | None:
+    def refusal(method: str, path: str, **kwargs: object) -> dict | None:
         answer = flow.gw.request(method, path, headers=user.auth, **kwargs)
         return answer.json() if answer.status_code == 403 else None
 
     by_content = poll(
-        lambda: refused("POST", "/v1/posts", json={"text": "旧的令牌"}),
+        lambda: refusal("POST", "/v1/posts", json={"text": "旧的令牌"}),
         what="content refusing a token of the superseded agreement",
         timeout_s=10,
     )
     assert (by_content["type"].rsplit("/", 1)[-1], by_content["requirement"]) == ("token-revoked", "MB-6.2")
-    by_identity = poll(lambda: refused("GET", "/v1/accounts/me"), what="identity refusing it too", timeout_s=10)
+    by_identity = poll(lambda: refusal("GET", "/v1/accounts/me"), what="identity refusing it too", timeout_s=10)
     assert by_identity["requirement"] == "MB-6.2"
     # Never locked out: signing in again gives a token that says the new version is not accepted yet.
     _sign_in(flow, user)
