@@ -10,13 +10,13 @@ import argparse
 import sys
 
 import asyncpg
+from contracts.staff import StaffRole
 from kit.cli import run_command
 from kit.db import apply_migrations_async
 
 from identity.main import MIGRATIONS
 from identity.ports import PgTx
 from identity.settings import IdentitySettings, PasswordSettings
-from identity.staff.domain import StaffRole
 from identity.staff.handlers import create_staff
 from identity.verified.handlers import seal_plaintext_proof_names
 

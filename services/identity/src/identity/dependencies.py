@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
+from contracts.staff import StaffRole
 from fastapi import Depends, Request
 from kit.auth import CurrentPrincipal, Principal, staff_with
 
@@ -37,13 +38,20 @@ def client_address(request: Request) -> str:
 
 ClientAddress = Annotated[str, Depends(client_address)]
 
-AgreementEditor = Annotated[Principal, staff_with("operator", "chief_editor", requirement="MB-6.2")]
-AppealReviewer = Annotated[Principal, staff_with("senior_reviewer", "chief_editor", requirement="PA-6.2")]
-ChiefEditor = Annotated[Principal, staff_with("chief_editor", requirement="MB-9")]
-ClientRegistrar = Annotated[Principal, staff_with("operator", "chief_editor", requirement="BJ-7(6)")]
-Verifier = Annotated[Principal, staff_with("senior_reviewer", "chief_editor", "operator", requirement="MB-8")]
-PersonalDataReader = Annotated[Principal, staff_with("operator", "chief_editor", requirement="PA-9.1")]
+AgreementEditor = Annotated[Principal, staff_with(StaffRole.OPERATOR, StaffRole.CHIEF_EDITOR, requirement="MB-6.2")]
+AppealReviewer = Annotated[
+    Principal, staff_with(StaffRole.SENIOR_REVIEWER, StaffRole.CHIEF_EDITOR, requirement="PA-6.2")
+]
+ChiefEditor = Annotated[Principal, staff_with(StaffRole.CHIEF_EDITOR, requirement="MB-9")]
+ClientRegistrar = Annotated[Principal, staff_with(StaffRole.OPERATOR, StaffRole.CHIEF_EDITOR, requirement="BJ-7(6)")]
+Verifier = Annotated[
+    Principal, staff_with(StaffRole.SENIOR_REVIEWER, StaffRole.CHIEF_EDITOR, StaffRole.OPERATOR, requirement="MB-8")
+]
+PersonalDataReader = Annotated[Principal, staff_with(StaffRole.OPERATOR, StaffRole.CHIEF_EDITOR, requirement="PA-9.1")]
 # Credit and sanctions: the roles that review complaints, appeals and accounts (not auditors).
 StandingReader = Annotated[
-    Principal, staff_with("reviewer", "senior_reviewer", "chief_editor", "operator", requirement="PA-6.2")
+    Principal,
+    staff_with(
+        StaffRole.REVIEWER, StaffRole.SENIOR_REVIEWER, StaffRole.CHIEF_EDITOR, StaffRole.OPERATOR, requirement="PA-6.2"
+    ),
 ]

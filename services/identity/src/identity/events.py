@@ -1,5 +1,7 @@
-"""Identity's events: its topics and types, and the proto <-> domain mapping (nothing else builds or
-parses a message). Each announcement is an outbox row a handler writes with its state change."""
+"""Identity's events: the proto <-> domain mapping of every event it announces or consumes (nothing
+else builds or parses a message). The topics, types and messages are the contract's (contracts.identity,
+contracts.auth; consumed: contracts.moderation, contracts.reporting); each announcement is an outbox
+row a handler writes with its state change."""
 
 from __future__ import annotations
 
@@ -7,29 +9,18 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from contracts import EventType, auth, identity, moderation, reporting
+from contracts.categories import Bj10Category
+from google.protobuf.message import Message
 from kit.cloudevents import Event, timestamp
-from kit.outbox import OutboxRow, outbox_row
+from kit.outbox import OutboxRow, announcement
 from qinglang.identity.v1 import account_pb2, standing_pb2
-from qinglang.moderation.v1 import decision_pb2
-from qinglang.reporting.v1 import complaint_pb2
 
-ACCOUNT_TOPIC = "identity.account.v1"
-SOURCE = "/qinglang/identity"
-ACCOUNT_REGISTERED = "qinglang.identity.account.registered.v1"
-REAL_NAME_VERIFIED = "qinglang.identity.account.real_name_verified.v1"
-REAL_NAME_EXPIRED = "qinglang.identity.account.real_name_expired.v1"
-VERIFIED_ACCOUNT_APPROVED = "qinglang.identity.account.verified_account_approved.v1"
-GRADING_RULES_PUBLISHED = "qinglang.identity.grading_rules.published.v1"
-OPERATOR_DECLARED = "qinglang.identity.account.operator_declared.v1"
-ACCOUNT_CANCELLED = "qinglang.identity.account.cancelled.v1"
-STANDING_CHANGED = "qinglang.identity.account.standing_changed.v1"
-SUBJECT_BLACKLISTED = "qinglang.identity.account.subject_blacklisted.v1"
-
-COMPLAINT_TOPIC = "reporting.complaint.v1"
-COMPLAINT_RESOLVED = "qinglang.reporting.complaint.resolved.v1"
-
-DECISION_TOPIC = "moderation.decision.v1"
-TRANSMISSION_STOPPED = "qinglang.moderation.decision.transmission_stopped.v1"
+# What identity announces on (ServiceSpec.produces) and what it consumes (its subscriptions).
+PRODUCES = [identity.ACCOUNT_TOPIC, auth.REVOCATION_TOPIC]
+TRANSMISSION_STOPPED = moderation.TRANSMISSION_STOPPED
+COMPLAINT_RESOLVED = reporting.COMPLAINT_RESOLVED
+VERIFIED_ACCOUNT_APPROVED = identity.VERIFIED_ACCOUNT_APPROVED
 
 _SUBJECT_TYPES = {
     "individual": account_pb2.SUBJECT_TYPE_INDIVIDUAL,
@@ -38,15 +29,9 @@ _SUBJECT_TYPES = {
 }
 
 
-def _about(account_id: uuid.UUID, ce_type: str, message) -> OutboxRow:
-    return outbox_row(
-        topic=ACCOUNT_TOPIC,
-        ce_type=ce_type,
-        source=SOURCE,
-        key=str(account_id),
-        subject=str(account_id),
-        message=message,
-    )
+def _about(account_id: uuid.UUID, event_type: EventType, message: Message) -> OutboxRow:
+    """An event about one account: keyed by it, so its events keep their order."""
+    return announcement(event_type, message, key=str(account_id), subject=str(account_id))
 
 
 # ---- announced -----------------------------------------------------------------------------------
@@ -55,7 +40,7 @@ def _about(account_id: uuid.UUID, ce_type: str, message) -> OutboxRow:
 def account_registered(account_id: uuid.UUID, at: datetime) -> OutboxRow:
     return _about(
         account_id,
-        ACCOUNT_REGISTERED,
+        identity.ACCOUNT_REGISTERED,
         account_pb2.AccountRegistered(account_id=str(account_id), registered_at=timestamp(at)),
     )
 
@@ -72,7 +57,7 @@ def real_name_verified(
 ) -> OutboxRow:
     return _about(
         account_id,
-        REAL_NAME_VERIFIED,
+        identity.REAL_NAME_VERIFIED,
         account_pb2.RealNameVerified(
             account_id=str(account_id),
             subject_type=_SUBJECT_TYPES[subject_type],
@@ -88,7 +73,7 @@ def real_name_verified(
 def real_name_expired(account_id: uuid.UUID, expired_at: datetime) -> OutboxRow:
     return _about(
         account_id,
-        REAL_NAME_EXPIRED,
+        identity.REAL_NAME_EXPIRED,
         account_pb2.RealNameExpired(
             account_id=str(account_id), expired_at=timestamp(expired_at), legal_basis=["MB-7.2"]
         ),
@@ -100,7 +85,7 @@ def account_cancelled(
 ) -> OutboxRow:
     return _about(
         account_id,
-        ACCOUNT_CANCELLED,
+        identity.ACCOUNT_CANCELLED,
         account_pb2.AccountCancelled(
             account_id=str(account_id),
             cancelled_at=timestamp(cancelled_at),
@@ -122,7 +107,7 @@ def verified_account_approved(
 ) -> OutboxRow:
     return _about(
         account_id,
-        VERIFIED_ACCOUNT_APPROVED,
+        identity.VERIFIED_ACCOUNT_APPROVED,
         account_pb2.VerifiedAccountApproved(
             account_id=str(account_id),
             verified_type=verified_type,
@@ -150,7 +135,7 @@ def standing_changed(
 ) -> OutboxRow:
     return _about(
         account_id,
-        STANDING_CHANGED,
+        identity.STANDING_CHANGED,
         standing_pb2.AccountStandingChanged(
             account_id=str(account_id),
             credit_score=view["credit_score"],
@@ -179,7 +164,7 @@ def subject_blacklisted(
 ) -> OutboxRow:
     return _about(
         account_id,
-        SUBJECT_BLACKLISTED,
+        identity.SUBJECT_BLACKLISTED,
         standing_pb2.SubjectBlacklisted(
             blacklist_id=str(blacklist_id),
             account_id=str(account_id),
@@ -192,19 +177,17 @@ def subject_blacklisted(
 
 
 def grading_rules_published(version: int, rules_json: str, *, by: str, at: datetime) -> OutboxRow:
-    return outbox_row(
-        topic=ACCOUNT_TOPIC,
-        ce_type=GRADING_RULES_PUBLISHED,
-        source=SOURCE,
-        key="grading-rules",
-        subject=f"grading-rules/{version}",
-        message=standing_pb2.GradingRulesPublished(
+    return announcement(
+        identity.GRADING_RULES_PUBLISHED,
+        standing_pb2.GradingRulesPublished(
             version=version,
             rules_json=rules_json,
             published_by=by,
             published_at=timestamp(at),
             legal_basis=["MB-9", "PA-6.2", "PA-7.2"],
         ),
+        key="grading-rules",
+        subject=f"grading-rules/{version}",
     )
 
 
@@ -220,7 +203,7 @@ def operator_declared(
 ) -> OutboxRow:
     return _about(
         account_id,
-        OPERATOR_DECLARED,
+        identity.OPERATOR_DECLARED,
         standing_pb2.OperatorDeclared(
             declaration_id=str(declaration_id),
             account_id=str(account_id),
@@ -246,10 +229,14 @@ class TransmissionStopped:
     category: str
     legal_basis: list[str]
 
+    @property
+    def rumour(self) -> bool:
+        return self.category == Bj10Category.RUMOUR_DISTURBING_ORDER
+
 
 def transmission_stopped(event: Event) -> TransmissionStopped:
-    """The event type says the decision is a stop; the message says which and why."""
-    decision = event.parse(decision_pb2.DecisionIssued)
+    """The event type says the decision is a stop (never re-checked); the message says which and why."""
+    decision = event.message
     return TransmissionStopped(
         decision.decision_id, uuid.UUID(decision.author_id), decision.category, list(decision.legal_basis)
     )
@@ -265,7 +252,7 @@ class ComplaintResolved:
 
 
 def complaint_resolved(event: Event) -> ComplaintResolved:
-    outcome = event.parse(complaint_pb2.ComplaintResolved)
+    outcome = event.message
     return ComplaintResolved(
         outcome.complaint_id,
         uuid.UUID(outcome.account_id) if outcome.account_id else None,

@@ -13,7 +13,6 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from kit.bus import Subscription
-from kit.revocation import REVOCATION_TOPIC
 from kit.service import Runtime, ServiceSpec, create_service_app
 
 from identity import events
@@ -87,7 +86,6 @@ def build_app(settings: IdentitySettings | None = None) -> FastAPI:
             title="Qinglang identity",
             description="Accounts, mobile confirmation, real-name verification (MB-7.1) and access tokens.",
             settings=settings,
-            staff_auditors=("auditor", "chief_editor"),
             migrations_dir=MIGRATIONS,
             routers=[
                 accounts_router,
@@ -97,7 +95,7 @@ def build_app(settings: IdentitySettings | None = None) -> FastAPI:
                 standing_router,
                 clients_router,
             ],
-            produces=[events.ACCOUNT_TOPIC, REVOCATION_TOPIC],
+            produces=events.PRODUCES,
             on_ready=on_ready,
             background=[
                 notify_expired_verifications,
@@ -109,14 +107,12 @@ def build_app(settings: IdentitySettings | None = None) -> FastAPI:
             subscriptions=[
                 Subscription(
                     group="identity.decisions",
-                    topics=(events.DECISION_TOPIC,),
                     handlers={
                         events.TRANSMISSION_STOPPED: standing.stop_handler(settings.credit_policy, settings.token_ttl_s)
                     },
                 ),
                 Subscription(
                     group="identity.complaints",
-                    topics=(events.COMPLAINT_TOPIC,),
                     handlers={events.COMPLAINT_RESOLVED: standing.complaint_handler(settings.credit_policy)},
                 ),
             ],

@@ -23,7 +23,6 @@ from identity.abuse.store import ThrottleStore
 from identity.accounts.store import AccountStore
 from identity.agreement.store import AgreementStore
 from identity.clients.store import ClientStore
-from identity.events import SOURCE
 from identity.idcheck import IdentityCheckClient
 from identity.pii import PersonalDataVault
 from identity.realname.domain import SubjectType
@@ -90,7 +89,7 @@ class PgTx:
         await enqueue_row(self.conn, row)
 
     async def announce_revocation(self, **revocation) -> None:
-        await announce_revocation(self.conn, source=SOURCE, **revocation)
+        await announce_revocation(self.conn, **revocation)
 
 
 class PgDatabase:

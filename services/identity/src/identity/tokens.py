@@ -10,6 +10,7 @@ import time
 from typing import Any
 
 import jwt
+from contracts.claims import AccessClaims
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from jwt.algorithms import OKPAlgorithm
@@ -40,6 +41,11 @@ class TokenIssuer:
             **claims,
         }
         return jwt.encode(payload, self._key, algorithm="EdDSA", headers={"kid": self.kid})
+
+    def issue_access(self, claims: AccessClaims) -> str:
+        """A token saying what ``claims`` say (the contract's names, contracts.claims)."""
+        payload = claims.to_claims()
+        return self.issue(payload.pop("sub"), **payload)
 
     def jwks(self) -> dict[str, Any]:
         jwk = json.loads(OKPAlgorithm.to_jwk(self._key.public_key()))

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 import phonenumbers
+from contracts.claims import AccessClaims, TokenKind
 from kit.auth import TokenRevoked
 from kit.problems import Conflict, DomainError, Forbidden, InvalidInput, Unauthorized
 
@@ -63,31 +64,23 @@ def real_name_verified(account: Mapping[str, Any], now: datetime) -> bool:
     return account["verified_at"] is not None and account["expires_at"] > now
 
 
-def access_claims(account: Mapping[str, Any], now: datetime, *, client_id: str | None = None) -> dict[str, Any]:
-    """What a user's token says (``account``: an account with its real name and the agreement it accepted).
-
-    rnv: real-name verified (MB-7.1); content refuses publishing without it. rnx: when the verification
-    expires (MB-7.2); content refuses publishing after it, even with a token issued before. prov: the
-    province of registration (GB/T 2260, not personal data on its own): content passes it on with each
-    post, so a regional emergency mode (MB-6.1) applies from the first post. reg: when the account was
-    registered (MB-9: new accounts may be reviewed more strictly). tos: the holder accepted the service
-    agreement in force (MB-6.2); tosv: which version, so a newer one revokes the token at once.
-    cid: issued through a registered third-party client (BJ-7(6))."""
-    accepted = account["accepted_version"]
-    claims: dict[str, Any] = {
-        "rnv": real_name_verified(account, now),
-        "reg": int(account["created_at"].timestamp()),
-        "tos": accepted is not None and accepted == account["version_in_force"],
-    }
-    if claims["tos"]:
-        claims["tosv"] = accepted
-    if account["expires_at"] is not None:
-        claims["rnx"] = int(account["expires_at"].timestamp())
-    if client_id is not None:
-        claims["cid"] = client_id
-    if account["province_code"]:
-        claims["prov"] = account["province_code"]
-    return claims
+def access_claims(account: Mapping[str, Any], now: datetime, *, client_id: str | None = None) -> AccessClaims:
+    """What a user's token says of its holder (``account``: an account with its real name, the agreement
+    version it accepted and the one in force). The meaning of each claim is the contract's
+    (contracts.claims); a token says the agreement was accepted, and which version, only for the
+    version in force (MB-6.2): a newer one revokes it."""
+    accepted = account["accepted_version"] is not None and account["accepted_version"] == account["version_in_force"]
+    return AccessClaims(
+        subject=str(account["id"]),
+        kind=TokenKind.USER,
+        real_name_verified=real_name_verified(account, now),
+        real_name_expires_at=account["expires_at"],
+        accepted_agreement=accepted,
+        agreement_version=account["accepted_version"] if accepted else None,
+        province=account["province_code"] or None,
+        registered_at=account["created_at"],
+        client_id=client_id,
+    )
 
 
 class InvalidMobileNumber(InvalidInput):

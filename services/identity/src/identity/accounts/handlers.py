@@ -38,8 +38,7 @@ REVOCATION_MARGIN = timedelta(minutes=1)
 
 
 def issue_token(ports: IdentityPorts, account: Mapping[str, Any], client_id: str | None = None) -> str:
-    claims = access_claims(account, datetime.now(UTC), client_id=client_id)
-    return ports.issuer.issue(str(account["id"]), kind="user", **claims)
+    return ports.issuer.issue_access(access_claims(account, datetime.now(UTC), client_id=client_id))
 
 
 async def register(

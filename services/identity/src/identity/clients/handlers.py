@@ -10,6 +10,7 @@ import uuid
 from datetime import UTC, datetime
 
 import asyncpg
+from contracts.claims import AccessClaims, TokenKind
 from kit.problems import Conflict, Forbidden, NotFound, Unauthorized
 from kit.service import Runtime
 
@@ -52,7 +53,9 @@ async def authenticate(ports: IdentityPorts, client_id: str, secret: str) -> asy
 async def client_token(ports: IdentityPorts, client_id: str, secret: str) -> str:
     """A registered application's own token (client credentials), carrying its id."""
     client = await authenticate(ports, client_id, secret)
-    return ports.issuer.issue(str(client["id"]), kind="client", cid=str(client["id"]))
+    return ports.issuer.issue_access(
+        AccessClaims(subject=str(client["id"]), kind=TokenKind.CLIENT, client_id=str(client["id"]))
+    )
 
 
 async def _announce(tx: Tx, client_id: str, reason: str, revoked_at: datetime) -> None:

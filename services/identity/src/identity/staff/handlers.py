@@ -7,11 +7,12 @@ import secrets
 import uuid
 
 from argon2 import PasswordHasher
+from contracts.claims import AccessClaims, TokenKind
+from contracts.staff import StaffRole
 from kit.problems import Conflict, Unauthorized
 
 from identity.accounts.handlers import check_password
 from identity.ports import IdentityPorts, Tx
-from identity.staff.domain import StaffRole
 
 
 async def create_staff(
@@ -38,4 +39,7 @@ async def sign_in(ports: IdentityPorts, *, username: str, password: str) -> str:
         await asyncio.to_thread(ports.hasher.hash, password)  # same cost as a wrong password
         raise Unauthorized("Username or password is wrong.")
     await check_password(ports, row["password_hash"], password, "Username or password is wrong.")
-    return ports.issuer.issue(str(row["id"]), kind="staff", roles=list(row["roles"]), name=row["username"])
+    roles = tuple(StaffRole(r) for r in row["roles"])
+    return ports.issuer.issue_access(
+        AccessClaims(subject=str(row["id"]), kind=TokenKind.STAFF, roles=roles, name=row["username"])
+    )

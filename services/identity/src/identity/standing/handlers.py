@@ -30,8 +30,6 @@ from identity.standing.domain import (
     stop_cause,
 )
 
-RUMOUR_CATEGORY = "bj10.rumour_disturbing_order"
-
 
 async def seed_if_empty(pool: asyncpg.Pool) -> None:
     async with PgDatabase(pool).autocommit() as tx:
@@ -92,7 +90,7 @@ async def apply_stop(tx: Tx, policy: CreditPolicy, token_ttl_s: int, stop: event
     account_id = stop.author_id
     if not await tx.accounts.exists(account_id):
         return  # not an account of ours (a post by a deleted test fixture, say): nothing to sanction
-    cause = stop_cause(stop.category == RUMOUR_CATEGORY)
+    cause = stop_cause(stop.rumour)
     source = f"decision:{stop.decision_id}"
     basis = list(dict.fromkeys([*stop.legal_basis, *SANCTION_BASIS]))
     inserted = await tx.standing.add_entry(

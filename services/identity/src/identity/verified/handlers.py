@@ -197,8 +197,8 @@ async def _scrub_announced_names(tx: Tx) -> None:
     """Approvals announced before migration 0011 carried the legal name (`verified_name`) in the outbox's
     payload: the published ones are deleted (the outbox is not a record; the broker keeps its copy only
     until its retention), unpublished ones lose the name before they go out."""
-    await tx.verified.delete_published_outbox(events.VERIFIED_ACCOUNT_APPROVED)
-    for row in await tx.verified.unpublished_outbox(events.VERIFIED_ACCOUNT_APPROVED):
+    await tx.verified.delete_published_outbox(events.VERIFIED_ACCOUNT_APPROVED.name)
+    for row in await tx.verified.unpublished_outbox(events.VERIFIED_ACCOUNT_APPROVED.name):
         scrubbed = events.without_verified_name(bytes(row["payload"]))
         if scrubbed is not None:
             await tx.verified.replace_outbox_payload(row["id"], scrubbed)

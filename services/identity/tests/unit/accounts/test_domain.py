@@ -13,6 +13,7 @@ NOW = datetime(2026, 6, 1, 12, tzinfo=UTC)
 
 def account(**overrides: object) -> dict:
     return {
+        "id": "6f1c1d2e-0000-4000-8000-000000000001",
         "created_at": NOW - timedelta(days=30),
         "verified_at": NOW - timedelta(days=1),
         "expires_at": NOW + timedelta(days=364),
@@ -25,15 +26,16 @@ def account(**overrides: object) -> dict:
 
 @pytest.mark.requirement("MB-6.2")
 def test_a_token_says_the_agreement_was_accepted_only_for_the_version_in_force() -> None:
-    assert access_claims(account(), NOW)["tos"] is True and access_claims(account(), NOW)["tosv"] == 2
-    older = access_claims(account(accepted_version=1), NOW)
+    claims = access_claims(account(), NOW).to_claims()
+    assert claims["tos"] is True and claims["tosv"] == 2
+    older = access_claims(account(accepted_version=1), NOW).to_claims()
     assert older["tos"] is False and "tosv" not in older
-    assert access_claims(account(accepted_version=None), NOW)["tos"] is False
+    assert access_claims(account(accepted_version=None), NOW).to_claims()["tos"] is False
 
 
 @pytest.mark.requirement("MB-7.2")
 def test_an_expired_verification_is_not_verified_but_its_expiry_is_told() -> None:
-    claims = access_claims(account(expires_at=NOW - timedelta(seconds=1)), NOW)
+    claims = access_claims(account(expires_at=NOW - timedelta(seconds=1)), NOW).to_claims()
     assert claims["rnv"] is False and claims["rnx"] == int((NOW - timedelta(seconds=1)).timestamp())
 
 

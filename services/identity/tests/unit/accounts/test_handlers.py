@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from identity import events
+from contracts import identity as contract
 from identity.accounts import handlers
 from identity.accounts.domain import AccountClosed, UsernameTaken
 from identity.agreement.domain import NotTheCurrentAgreement
@@ -22,7 +22,7 @@ async def test_registering_stores_the_mobile_sealed_and_announces_the_account(po
     account = await _register(ports, accepted_agreement_version=1)
     assert ports.vault.open(account["phone_ciphertext"], purpose="phone") == MOBILE
     assert account["accepted_version"] == 1
-    assert [row.ce_type for row in db.state.announced] == [events.ACCOUNT_REGISTERED]
+    assert [row.ce_type for row in db.state.announced] == [contract.ACCOUNT_REGISTERED.name]
     assert db.state.announced[0].key == str(account["id"])
 
 
@@ -79,7 +79,7 @@ async def test_cancelling_ends_every_session_and_keeps_the_records_six_months(po
     assert (row["purge_after"] - row["cancelled_at"]).days >= 184
     assert [r["claim"] for r in db.state.revocations] == ["sub"]
     assert db.state.revocations[0]["issued_before"] == row["cancelled_at"]
-    assert db.state.announced[-1].ce_type == events.ACCOUNT_CANCELLED
+    assert db.state.announced[-1].ce_type == contract.ACCOUNT_CANCELLED.name
     with pytest.raises(Conflict):
         await handlers.cancel(ports, account["id"], password=PASSWORD)
     # A cancelled account no longer exists for sign-in.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from identity import events
+from contracts import identity as contract
 from identity.accounts import handlers as accounts
 from identity.idcheck import CheckResult, IdentityMismatch
 from identity.realname import handlers
@@ -40,7 +40,7 @@ async def test_a_verification_is_announced_and_the_new_token_says_so(ports, db, 
     assert verified["province_code"] == "110000" and verified["renewal"] is False
     assert read_claims(verified["access_token"])["rnv"] is True
     assert read_claims(verified["access_token"])["prov"] == "110000"
-    assert db.state.announced[-1].ce_type == events.REAL_NAME_VERIFIED
+    assert db.state.announced[-1].ce_type == contract.REAL_NAME_VERIFIED.name
 
 
 @pytest.mark.requirement("MB-7.1")
