@@ -55,7 +55,7 @@ def test_a_v_application_is_reviewed_shown_and_filed_by_province(flow: Flow, pla
     assert application["files"][0]["sha256"] == hashlib.sha256(PROOF).hexdigest()
 
     senior = flow.staff("senior_reviewer")
-    queue = flow.gw.get("/v1/identity/staff/verified-applications", headers=senior.auth).json()
+    queue = flow.gw.get("/v1/identity/staff/verified-applications", headers=senior.auth).json()["items"]
     assert application["id"] in [a["id"] for a in queue]
     reviewer = flow.staff("reviewer")
     path = f"/v1/identity/staff/verified-applications/{application['id']}/decision"

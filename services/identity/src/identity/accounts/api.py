@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, status
 from kit.auth import record_staff_action
 from kit.inputs import VisibleText
+from kit.problems import problems
 
 from identity.accounts import handlers
 from identity.accounts.schemas import (
@@ -31,7 +32,7 @@ from identity.staff import handlers as staff
 router = APIRouter(tags=["accounts"])
 
 
-@router.post("/v1/accounts", status_code=status.HTTP_201_CREATED, response_model=AccountRead)
+@router.post("/v1/accounts", status_code=status.HTTP_201_CREATED, response_model=AccountRead, responses=problems(409))
 async def create_account(body: AccountCreate, address: ClientAddress, ports: Ports) -> AccountRead:
     """Register an account. Real-name verification (MB-7.1) comes after the mobile number is confirmed.
     Limited per client address per hour (429); one mobile number backs a capped number of accounts (BJ-9)."""
@@ -46,7 +47,7 @@ async def create_account(body: AccountCreate, address: ClientAddress, ports: Por
     return AccountRead.of(account, ports.vault)
 
 
-@router.post("/v1/tokens", response_model=TokenRead)
+@router.post("/v1/tokens", response_model=TokenRead, responses=problems(401, 403))
 async def create_token(body: TokenCreate, address: ClientAddress, ports: Ports) -> TokenRead:
     """Sign in: exchange username and password for an access token (EdDSA JWT). Failed sign-ins are
     limited per account and per client address (429 with Retry-After; identity/abuse)."""
@@ -64,7 +65,7 @@ async def create_token(body: TokenCreate, address: ClientAddress, ports: Ports) 
     return TokenRead(access_token=token, expires_in=ports.issuer.ttl_s)
 
 
-@router.post("/v1/identity/staff/tokens", response_model=TokenRead)
+@router.post("/v1/identity/staff/tokens", response_model=TokenRead, responses=problems(401))
 async def create_staff_token(body: TokenCreate, address: ClientAddress, ports: Ports) -> TokenRead:
     """Staff sign-in (MB-6.1): a token carrying the staff member's roles, separate from user sign-in;
     failed sign-ins limited like users' (429 with Retry-After)."""
@@ -84,19 +85,24 @@ async def read_jwks(ports: Ports) -> Jwks:
     return Jwks.model_validate(ports.issuer.jwks())
 
 
-@router.get("/v1/accounts/me", response_model=AccountRead)
+@router.get("/v1/accounts/me", response_model=AccountRead, responses=problems(404))
 async def read_my_account(account_id: ActiveAccount, ports: Ports) -> AccountRead:
     return AccountRead.of(await handlers.read_account(ports, account_id), ports.vault)
 
 
-@router.post("/v1/accounts/me/agreement", response_model=TokenRead)
+@router.post("/v1/accounts/me/agreement", response_model=TokenRead, responses=problems(404, 409))
 async def accept_agreement(body: AgreementAccept, account_id: ActiveAccount, ports: Ports) -> TokenRead:
     """Accept the agreement in force (recorded); answers with a fresh token that says so (MB-6.2)."""
     token = await handlers.accept_agreement(ports, account_id, body.version)
     return TokenRead(access_token=token, expires_in=ports.issuer.ttl_s)
 
 
-@router.post("/v1/accounts/me/phone-confirmation", status_code=status.HTTP_202_ACCEPTED, response_model=CodeSent)
+@router.post(
+    "/v1/accounts/me/phone-confirmation",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=CodeSent,
+    responses=problems(404, 409),
+)
 async def send_phone_code(account_id: ActiveAccount, ports: Ports) -> CodeSent:
     """Send a one-time code by SMS to the account's mobile number. Sends are limited per number and per
     account (a least interval, caps per hour and day: 429 with Retry-After)."""
@@ -104,21 +110,28 @@ async def send_phone_code(account_id: ActiveAccount, ports: Ports) -> CodeSent:
     return CodeSent()
 
 
-@router.put("/v1/accounts/me/phone-confirmation", response_model=AccountRead)
+@router.put("/v1/accounts/me/phone-confirmation", response_model=AccountRead, responses=problems(404, 409))
 async def confirm_phone(body: PhoneConfirm, account_id: ActiveAccount, ports: Ports) -> AccountRead:
     """Confirm the number with the code; wrong codes are capped per number per hour, across resends."""
     await handlers.confirm_phone_code(ports, account_id, body.code)
     return AccountRead.of(await handlers.read_account(ports, account_id), ports.vault)
 
 
-@router.post("/v1/accounts/me/cancellation", status_code=status.HTTP_202_ACCEPTED, response_model=CancellationRead)
+@router.post(
+    "/v1/accounts/me/cancellation",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=CancellationRead,
+    responses=problems(404, 409),
+)
 async def cancel_account(body: CancellationCreate, account_id: ActiveAccount, ports: Ports) -> CancellationRead:
     """Cancel your account (PA-9.2): it stops at once and its public content goes; the records the law
     requires are kept until `purge_after` (at least six months, MB-16.2), then your personal data is purged."""
     return CancellationRead(**await handlers.cancel(ports, account_id, password=body.password))
 
 
-@router.get("/v1/identity/staff/accounts/{account_id}/personal-data", response_model=PersonalDataRead)
+@router.get(
+    "/v1/identity/staff/accounts/{account_id}/personal-data", response_model=PersonalDataRead, responses=problems(404)
+)
 async def read_personal_data(
     account_id: uuid.UUID,
     request: Request,

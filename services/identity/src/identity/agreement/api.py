@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, status
+from kit.problems import problems
 
 from identity.agreement import handlers
 from identity.agreement.schemas import AgreementCreate, AgreementRead
@@ -11,7 +12,7 @@ from identity.dependencies import AgreementEditor, Ports
 router = APIRouter(tags=["agreement"])
 
 
-@router.get("/v1/identity/agreement", response_model=AgreementRead)
+@router.get("/v1/identity/agreement", response_model=AgreementRead, responses=problems(404))
 async def read_agreement(ports: Ports) -> AgreementRead:
     """The service agreement and platform rules in force (MB-6.2, PA-5.2)."""
     return AgreementRead.of(await handlers.read_current(ports))

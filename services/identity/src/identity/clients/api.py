@@ -5,6 +5,8 @@ from __future__ import annotations
 import uuid
 
 from fastapi import APIRouter, status
+from kit.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
+from kit.problems import problems
 
 from identity.accounts.schemas import TokenRead
 from identity.clients import handlers
@@ -27,13 +29,18 @@ async def register_api_client(body: ApiClientCreate, principal: ClientRegistrar,
     return ApiClientRegistered(**ApiClientRead.of(row).model_dump(), client_secret=secret)
 
 
-@router.get("/v1/identity/staff/api-clients", response_model=list[ApiClientRead])
-async def list_api_clients(principal: ClientRegistrar, ports: Ports) -> list[ApiClientRead]:
-    """Registered applications (operator or chief editor, BJ-7(6))."""
-    return [ApiClientRead.of(r) for r in await handlers.listed(ports)]
+@router.get("/v1/identity/staff/api-clients", response_model=Page[ApiClientRead])
+async def list_api_clients(
+    principal: ClientRegistrar, ports: Ports, cursor: CursorQuery = None, limit: LimitQuery = DEFAULT_LIMIT
+) -> Page[ApiClientRead]:
+    """Registered applications in the order they were registered (operator or chief editor, BJ-7(6))."""
+    rows, next_cursor = await handlers.listed(ports, cursor=cursor, limit=limit)
+    return Page(items=[ApiClientRead.of(r) for r in rows], next_cursor=next_cursor)
 
 
-@router.post("/v1/identity/staff/api-clients/{client_id}/revocation", response_model=ApiClientRead)
+@router.post(
+    "/v1/identity/staff/api-clients/{client_id}/revocation", response_model=ApiClientRead, responses=problems(404, 409)
+)
 async def revoke_api_client(
     client_id: uuid.UUID, body: RevocationCreate, principal: ClientRegistrar, ports: Ports
 ) -> ApiClientRead:
@@ -41,7 +48,7 @@ async def revoke_api_client(
     return ApiClientRead.of(await handlers.revoke(ports, client_id, reason=body.reason, by=principal.actor))
 
 
-@router.post("/v1/identity/client-tokens", response_model=TokenRead)
+@router.post("/v1/identity/client-tokens", response_model=TokenRead, responses=problems(401, 403))
 async def create_client_token(body: ClientTokenCreate, ports: Ports) -> TokenRead:
     """A registered application's own token (client credentials), carrying its id."""
     token = await handlers.client_token(ports, body.client_id, body.client_secret)

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 import asyncpg
 from contracts.claims import AccessClaims, TokenKind
+from kit.pagination import decode_cursor, page
 from kit.problems import Conflict, Forbidden, NotFound, Unauthorized
 from kit.service import Runtime
 
@@ -18,8 +19,6 @@ from identity.accounts.handlers import reannounce_ended_sessions
 from identity.agreement.handlers import reannounce_revoked_acceptances
 from identity.clients.domain import LEGAL_BASIS, icp_number, secret_hash
 from identity.ports import IdentityPorts, PgDatabase, Tx
-
-LIST_LIMIT = 1000
 
 
 async def register(ports: IdentityPorts, *, name: str, icp_number_raw: str, by: str) -> tuple[asyncpg.Record, str]:
@@ -31,9 +30,13 @@ async def register(ports: IdentityPorts, *, name: str, icp_number_raw: str, by: 
     return row, secret
 
 
-async def listed(ports: IdentityPorts) -> list[asyncpg.Record]:
+async def listed(ports: IdentityPorts, *, cursor: str | None, limit: int) -> tuple[list[asyncpg.Record], str | None]:
+    """Registered clients, in the order they were registered: one page, and the cursor of the next."""
+    after = decode_cursor(cursor, datetime, uuid.UUID) if cursor else None
     async with ports.db.autocommit() as tx:
-        return await tx.clients.page(after=None, limit=LIST_LIMIT)
+        rows = await tx.clients.page(after=after, limit=limit + 1)
+    found = page(rows, limit, lambda r: (r["registered_at"], r["id"]))
+    return found["items"], found["next_cursor"]
 
 
 async def authenticate(ports: IdentityPorts, client_id: str, secret: str) -> asyncpg.Record:

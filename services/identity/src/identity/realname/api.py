@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, status
+from kit.problems import problems
 
 from identity.dependencies import ActiveAccount, Ports
 from identity.realname import handlers
@@ -11,7 +12,12 @@ from identity.realname.schemas import RealNameCreate, RealNameRead
 router = APIRouter(tags=["real name"])
 
 
-@router.post("/v1/accounts/me/real-name", status_code=status.HTTP_201_CREATED, response_model=RealNameRead)
+@router.post(
+    "/v1/accounts/me/real-name",
+    status_code=status.HTTP_201_CREATED,
+    response_model=RealNameRead,
+    responses=problems(404, 409),
+)
 async def verify_real_name(body: RealNameCreate, account_id: ActiveAccount, ports: Ports) -> RealNameRead:
     """Complete real-name verification (MB-7.1) for an individual, a domestic or a foreign organization;
     the outside identity-check service confirms the name belongs to the number. Also renews an expired

@@ -7,6 +7,7 @@ import uuid
 
 from fastapi import APIRouter, status
 from kit.inputs import RowId
+from kit.problems import problems
 
 from identity.dependencies import ActiveAccount, AppealReviewer, ChiefEditor, Ports, StandingReader
 from identity.standing import handlers
@@ -23,20 +24,22 @@ from identity.standing.schemas import (
 router = APIRouter(tags=["standing"])
 
 
-@router.get("/v1/accounts/me/credit", response_model=StandingRead)
+@router.get("/v1/accounts/me/credit", response_model=StandingRead, responses=problems(404))
 async def read_my_credit(account_id: ActiveAccount, ports: Ports) -> StandingRead:
     """Your credit score, level and the limits in force, your active sanctions with their legal basis,
     and every ledger entry with its cause (MB-9, MB-15, PA-6.2, PA-13.1)."""
     return StandingRead.of(*await handlers.read_standing(ports, account_id))
 
 
-@router.get("/v1/identity/staff/accounts/{account_id}/standing", response_model=StandingRead)
+@router.get("/v1/identity/staff/accounts/{account_id}/standing", response_model=StandingRead, responses=problems(404))
 async def read_standing(account_id: uuid.UUID, principal: StandingReader, ports: Ports) -> StandingRead:
     """An account's standing and ledger, for the staff who review complaints, appeals and accounts (PA-6.2)."""
     return StandingRead.of(*await handlers.read_standing(ports, account_id))
 
 
-@router.post("/v1/identity/staff/credit-entries/{entry_id}/reversal", response_model=StandingRead)
+@router.post(
+    "/v1/identity/staff/credit-entries/{entry_id}/reversal", response_model=StandingRead, responses=problems(404, 409)
+)
 async def reverse_credit_entry(
     entry_id: RowId, body: ReversalCreate, principal: AppealReviewer, ports: Ports
 ) -> StandingRead:
@@ -59,7 +62,10 @@ async def publish_grading_rules(body: GradingRules, principal: ChiefEditor, port
 
 
 @router.post(
-    "/v1/accounts/me/operator-declaration", status_code=status.HTTP_201_CREATED, response_model=OperatorDeclarationRead
+    "/v1/accounts/me/operator-declaration",
+    status_code=status.HTTP_201_CREATED,
+    response_model=OperatorDeclarationRead,
+    responses=problems(404),
 )
 async def declare_operator(
     body: OperatorDeclarationCreate, account_id: ActiveAccount, ports: Ports

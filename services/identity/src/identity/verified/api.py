@@ -5,6 +5,8 @@ from __future__ import annotations
 import uuid
 
 from fastapi import APIRouter, status
+from kit.pagination import CursorQuery, LimitQuery, Page
+from kit.problems import problems
 
 from identity.dependencies import ActiveAccount, Ports, Verifier
 from identity.verified import handlers
@@ -19,21 +21,24 @@ from identity.verified.schemas import (
 router = APIRouter(tags=["verified accounts"])
 
 
-@router.put("/v1/accounts/me/profile", response_model=ProfileRead)
+@router.put("/v1/accounts/me/profile", response_model=ProfileRead, responses=problems(404))
 async def update_profile(body: ProfileUpdate, account_id: ActiveAccount, ports: Ports) -> ProfileRead:
     """Set the display name; one that imitates a verified account, a government body or the platform is
     refused (CM)."""
     return ProfileRead.of(await handlers.update_profile(ports, account_id, body.display_name))
 
 
-@router.get("/v1/accounts/{account_id}/profile", response_model=ProfileRead)
+@router.get("/v1/accounts/{account_id}/profile", response_model=ProfileRead, responses=problems(404))
 async def read_profile(account_id: uuid.UUID, ports: Ports) -> ProfileRead:
     """An account's public profile: display name and, for a verified account, its type and verified name."""
     return ProfileRead.of(await handlers.read_profile(ports, account_id))
 
 
 @router.post(
-    "/v1/accounts/me/verified-applications", status_code=status.HTTP_201_CREATED, response_model=ApplicationRead
+    "/v1/accounts/me/verified-applications",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ApplicationRead,
+    responses=problems(404, 409),
 )
 async def apply_for_verification(
     body: VerifiedApplicationCreate, account_id: ActiveAccount, ports: Ports
@@ -52,14 +57,21 @@ async def apply_for_verification(
     return ApplicationRead.of(applied)
 
 
-@router.get("/v1/identity/staff/verified-applications", response_model=list[ApplicationRead])
-async def list_verified_applications(principal: Verifier, ports: Ports) -> list[ApplicationRead]:
+@router.get("/v1/identity/staff/verified-applications", response_model=Page[ApplicationRead])
+async def list_verified_applications(
+    principal: Verifier, ports: Ports, cursor: CursorQuery = None, limit: LimitQuery = 200
+) -> Page[ApplicationRead]:
     """Applications waiting for review, oldest first (the roles that decide them): the name each shows,
     never the name on its proof (MB-7.3; read through the audited personal-data route)."""
-    return [ApplicationRead.of(found) for found in await handlers.waiting(ports)]
+    found, next_cursor = await handlers.waiting(ports, cursor=cursor, limit=limit)
+    return Page(items=[ApplicationRead.of(f) for f in found], next_cursor=next_cursor)
 
 
-@router.post("/v1/identity/staff/verified-applications/{application_id}/decision", response_model=ApplicationRead)
+@router.post(
+    "/v1/identity/staff/verified-applications/{application_id}/decision",
+    response_model=ApplicationRead,
+    responses=problems(404, 409),
+)
 async def decide_application(
     application_id: uuid.UUID, body: ApplicationDecision, principal: Verifier, ports: Ports
 ) -> ApplicationRead:

@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
+from kit.pagination import decode_cursor, page
 from kit.problems import Conflict, Forbidden, InvalidInput, NotFound
 
 from identity import events
@@ -38,8 +39,6 @@ from identity.verified.domain import (
     proof_mismatch,
     shown_name,
 )
-
-QUEUE_LIMIT = 200
 
 
 async def _check_display_name(tx: Tx, account_id: uuid.UUID, name: str) -> None:
@@ -138,11 +137,14 @@ async def application(tx: Tx, application_id: uuid.UUID) -> dict[str, Any]:
     return {"application": row, "files": await tx.verified.files(application_id)}
 
 
-async def waiting(ports: IdentityPorts) -> list[dict[str, Any]]:
-    """Applications waiting for review, oldest first."""
+async def waiting(ports: IdentityPorts, *, cursor: str | None, limit: int) -> tuple[list[dict[str, Any]], str | None]:
+    """Applications waiting for review, oldest first: one page, and the cursor of the next."""
+    after = decode_cursor(cursor, datetime, uuid.UUID) if cursor else None
     async with ports.db.autocommit() as tx:
-        rows = await tx.verified.waiting(after=None, limit=QUEUE_LIMIT)
-        return [{"application": r, "files": await tx.verified.files(r["id"])} for r in rows]
+        rows = await tx.verified.waiting(after=after, limit=limit + 1)
+        found = page(rows, limit, lambda r: (r["submitted_at"], r["id"]))
+        items = [{"application": r, "files": await tx.verified.files(r["id"])} for r in found["items"]]
+    return items, found["next_cursor"]
 
 
 async def decide(ports: IdentityPorts, application_id: uuid.UUID, *, approve: bool, reason: str, by: str) -> dict:
