@@ -23,7 +23,7 @@ from identity.idcheck import CheckAnswer, CheckResult
 from identity.pii import PersonalDataVault
 from identity.ports import IdentityPorts
 from identity.realname.domain import SubjectType
-from identity.standing.domain import CreditPolicy
+from identity.standing.domain import DEFAULT, CreditPolicy
 from identity.tokens import TokenIssuer
 from kit.outbox import OutboxRow
 
@@ -172,6 +172,79 @@ class FakeRealNames:
         self.s.checks.append((account_id, result))
 
 
+class FakeStanding:
+    def __init__(self, state: State) -> None:
+        self.s = state
+
+    async def add_entry(self, account_id: uuid.UUID, **entry: Any) -> int | None:
+        if any(e["source"] == entry["source"] for e in self.s.entries):
+            return None
+        entry_id = next(self.s.ids)
+        self.s.entries.append(
+            {"id": entry_id, "account_id": account_id, "created_at": datetime.now(UTC), "reverses": None, **entry}
+        )
+        return entry_id
+
+    async def deltas(self, account_ids: list[uuid.UUID]) -> list[int]:
+        return [e["delta"] for e in self.s.entries if e["account_id"] in account_ids]
+
+    async def stops_since(self, account_id: uuid.UUID, causes: list[str], since: datetime) -> int:
+        reversed_ids = {e["reverses"] for e in self.s.entries}
+        return sum(
+            1
+            for e in self.s.entries
+            if e["account_id"] == account_id and e["cause"] in causes and e["id"] not in reversed_ids
+        )
+
+    async def add_sanction(self, account_id: uuid.UUID, **sanction: Any) -> None:
+        self.s.sanctions.append({"id": uuid.uuid4(), "account_id": account_id, "lifted_at": None, **sanction})
+
+    async def sanctions_in_force(self, account_id: uuid.UUID, now: datetime) -> list[dict]:
+        return [
+            x
+            for x in self.s.sanctions
+            if x["account_id"] == account_id and (x["ends_at"] is None or x["ends_at"] > now)
+        ]
+
+    async def close(self, account_id: uuid.UUID) -> None:
+        self.s.accounts[account_id]["closed_at"] = self.s.accounts[account_id]["closed_at"] or datetime.now(UTC)
+
+    async def subject_of(self, account_id: uuid.UUID) -> dict | None:
+        return self.s.real_names.get(account_id)
+
+    async def blacklist(self, subject_lookup: bytes, account_id: uuid.UUID, **listing: Any) -> dict | None:
+        if subject_lookup in self.s.blacklist:
+            return None
+        self.s.blacklist.add(subject_lookup)
+        return {"id": uuid.uuid4(), "listed_at": datetime.now(UTC)}
+
+    async def account(self, account_id: uuid.UUID) -> dict:
+        a = self.s.accounts[account_id]
+        return {
+            "closed_at": a["closed_at"],
+            "standing_version": a.get("standing_version", 0),
+            "followers": 0,
+            "reads": 0,
+            "verified_type": None,
+            "grade": a.get("grade"),
+            "subject_type": self.s.real_names.get(account_id, {}).get("subject_type"),
+        }
+
+    async def subject_accounts(self, account_id: uuid.UUID) -> list[uuid.UUID]:
+        return [account_id]
+
+    async def bump_version(self, account_id: uuid.UUID) -> None:
+        a = self.s.accounts[account_id]
+        a["standing_version"] = a.get("standing_version", 0) + 1
+
+    async def set_grade(self, account_id: uuid.UUID, grade: int | None, rules_version: int) -> None:
+        if grade is not None:
+            self.s.accounts[account_id]["grade"] = grade
+
+    async def grading_rules(self) -> tuple[int, dict]:
+        return 1, DEFAULT.model_dump()
+
+
 class State:
     def __init__(self) -> None:
         self.ids = itertools.count(1)
@@ -185,6 +258,8 @@ class State:
         self.blacklist: set[bytes] = set()
         self.checks: list[tuple[uuid.UUID, str]] = []
         self.session_revocations: list[dict] = []
+        self.entries: list[dict] = []
+        self.sanctions: list[dict] = []
         self.announced: list[OutboxRow] = []
         self.revocations: list[dict] = []
 
@@ -195,6 +270,7 @@ class FakeTx:
         self.abuse = FakeThrottle(state)
         self.agreements = FakeAgreements(state)
         self.realname = FakeRealNames(state)
+        self.standing = FakeStanding(state)
         self._state = state
         self.announced: list[OutboxRow] = []
         self.revocations: list[dict] = []

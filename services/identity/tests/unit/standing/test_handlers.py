@@ -1,0 +1,68 @@
+"""identity/standing/handlers.py against the in-memory database (conftest.py): moderation's stops and
+reporting's complaints applied to an account's standing."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from contracts import identity as contract
+from contracts.categories import Bj10Category
+from identity import events
+from identity.accounts import handlers as accounts
+from identity.standing import handlers
+
+
+async def _account(ports) -> uuid.UUID:
+    account = await accounts.register(
+        ports, username="author", password="a long enough password", mobile="+8613800138000", address="x"
+    )
+    return account["id"]
+
+
+def _stop(author: uuid.UUID, n: int, category: str = Bj10Category.STATE_SECURITY) -> events.TransmissionStopped:
+    return events.TransmissionStopped(f"decision-{n}", author, category, ["MB-12.2"])
+
+
+@pytest.mark.requirement("PA-13.1")
+async def test_each_stop_costs_credit_once_and_climbs_the_ladder(ports, db) -> None:
+    author = await _account(ports)
+    async with db.transaction() as tx:
+        await handlers.apply_stop(tx, ports.credit, 3600, _stop(author, 1))
+        await handlers.apply_stop(tx, ports.credit, 3600, _stop(author, 1))  # the same decision again
+    assert [e["delta"] for e in db.state.entries] == [-10]
+    assert [s["kind"] for s in db.state.sanctions] == ["warning"]
+    assert db.state.announced[-1].ce_type == contract.STANDING_CHANGED.name
+    async with db.transaction() as tx:
+        await handlers.apply_stop(tx, ports.credit, 3600, _stop(author, 2))
+        await handlers.apply_stop(tx, ports.credit, 3600, _stop(author, 3))
+    assert [s["kind"] for s in db.state.sanctions] == ["warning", "restrict_features", "suspend_updates"]
+    # PA-13.1: a suspension ends every session of the account at once.
+    assert [(r["claim"], r["value"]) for r in db.state.revocations] == [("sub", str(author))]
+
+
+@pytest.mark.requirement("PA-13.1")
+async def test_a_rumour_costs_the_rumour_penalty(ports, db) -> None:
+    author = await _account(ports)
+    async with db.transaction() as tx:
+        await handlers.apply_stop(tx, ports.credit, 3600, _stop(author, 1, Bj10Category.RUMOUR_DISTURBING_ORDER))
+    assert [(e["cause"], e["delta"]) for e in db.state.entries] == [("rumour", -5)]
+
+
+async def test_a_stop_of_someone_else_s_post_changes_nothing(ports, db) -> None:
+    async with db.transaction() as tx:
+        await handlers.apply_stop(tx, ports.credit, 3600, _stop(uuid.uuid4(), 1))
+    assert db.state.entries == [] and db.state.announced == []
+
+
+@pytest.mark.requirement("PA-6.2")
+async def test_an_upheld_complaint_costs_credit_once(ports, db) -> None:
+    author = await _account(ports)
+    upheld = events.ComplaintResolved("c-1", author, True, ["MB-14"], "staff:1")
+    async with db.transaction() as tx:
+        await handlers.apply_complaint(tx, ports.credit, upheld)
+        await handlers.apply_complaint(tx, ports.credit, upheld)
+        await handlers.apply_complaint(tx, ports.credit, events.ComplaintResolved("c-2", author, False, [], ""))
+    assert [(e["cause"], e["delta"], e["legal_basis"]) for e in db.state.entries] == [
+        ("complaint_upheld", -2, ["MB-14", "PA-6.2"])
+    ]
