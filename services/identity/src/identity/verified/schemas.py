@@ -28,8 +28,10 @@ class ProfileRead(BaseModel):
 
     @classmethod
     def of(cls, row: Mapping[str, Any]) -> ProfileRead:
-        badge = VerifiedBadge(type=row["verified_type"], name=row["verified_display_name"])
-        return cls(id=row["id"], display_name=row["display_name"], verified=badge if row["verified_type"] else None)
+        badge = None
+        if row["verified_type"]:
+            badge = VerifiedBadge(type=row["verified_type"], name=row["verified_display_name"])
+        return cls(id=row["id"], display_name=row["display_name"], verified=badge)
 
 
 class ProofFileIn(RequestModel):
