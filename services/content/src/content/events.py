@@ -1,17 +1,18 @@
-"""Content's topics and event types, and the ones it consumes."""
+"""The contract's events content announces and consumes (declared once, in contracts)."""
 
 from __future__ import annotations
 
-POST_TOPIC = "content.post.v1"
-SOURCE = "/qinglang/content"
-POST_CREATED = "qinglang.content.post.created.v1"
+from contracts.content import POST_CREATED, POST_TOPIC
+from contracts.identity import ACCOUNT_CANCELLED, STANDING_CHANGED
+from contracts.moderation import DECISION_APPROVED, DECISION_HELD, DECISION_LABELLED, TRANSMISSION_STOPPED
 
-ACCOUNT_TOPIC = "identity.account.v1"
-STANDING_CHANGED = "qinglang.identity.account.standing_changed.v1"
-ACCOUNT_CANCELLED = "qinglang.identity.account.cancelled.v1"
-
-DECISION_TOPIC = "moderation.decision.v1"
-DECISION_APPROVED = "qinglang.moderation.decision.approved.v1"
-DECISION_HELD = "qinglang.moderation.decision.held.v1"
-DECISION_LABELLED = "qinglang.moderation.decision.labelled.v1"
-TRANSMISSION_STOPPED = "qinglang.moderation.decision.transmission_stopped.v1"
+__all__ = [
+    "ACCOUNT_CANCELLED",
+    "DECISION_APPROVED",
+    "DECISION_HELD",
+    "DECISION_LABELLED",
+    "POST_CREATED",
+    "POST_TOPIC",
+    "STANDING_CHANGED",
+    "TRANSMISSION_STOPPED",
+]

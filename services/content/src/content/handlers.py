@@ -9,14 +9,14 @@ from datetime import UTC, datetime
 
 import asyncpg
 from google.protobuf.timestamp_pb2 import Timestamp
+from kit import outbox
 from kit.auth import Principal
 from kit.cloudevents import Event
 from kit.db import transaction
-from kit.outbox import OutboxRow, enqueue_row, outbox_row
+from kit.outbox import OutboxRow, enqueue_row
 from kit.problems import NotFound
 from kit.service import Runtime
 from qinglang.content.v1 import post_pb2
-from qinglang.identity.v1 import account_pb2, standing_pb2
 from qinglang.moderation.v1 import decision_pb2
 
 from content import events, store
@@ -50,10 +50,8 @@ def _announcement(
     if registered_at is not None:
         registered = Timestamp()
         registered.FromDatetime(registered_at)
-    return outbox_row(
-        topic=events.POST_TOPIC,
-        ce_type=events.POST_CREATED,
-        source=events.SOURCE,
+    return outbox.announcement(
+        events.POST_CREATED,
         key=str(author_id),
         subject=str(post_id),
         message=post_pb2.PostCreated(
@@ -128,7 +126,7 @@ async def read_post(pool: asyncpg.Pool, post_id: uuid.UUID, viewer: Principal | 
 async def on_approvals(conn: asyncpg.Connection, events: list[Event]) -> None:
     """Publish approved posts. Idempotent on the business key too: a re-announced approval finds
     the post already decided and changes nothing."""
-    decisions = [event.parse(decision_pb2.DecisionIssued) for event in events]
+    decisions = [event.message for event in events]
     await store.publish_if_pending(
         conn,
         [
@@ -141,7 +139,7 @@ async def on_approvals(conn: asyncpg.Connection, events: list[Event]) -> None:
 
 async def on_standing_changed(conn: asyncpg.Connection, event: Event) -> None:
     """Hold the author's latest standing; an older or repeated version changes nothing."""
-    standing = event.parse(standing_pb2.AccountStandingChanged)
+    standing = event.message
     await store.note_standing(
         conn,
         account_id=uuid.UUID(standing.account_id),
@@ -157,7 +155,7 @@ async def on_standing_changed(conn: asyncpg.Connection, event: Event) -> None:
 
 async def on_account_cancelled(conn: asyncpg.Connection, event: Event) -> None:
     """PA-9.2: the account's public content goes at once; deleted after the retention period."""
-    cancelled = event.parse(account_pb2.AccountCancelled)
+    cancelled = event.message
     await store.withdraw_author(
         conn,
         uuid.UUID(cancelled.account_id),
@@ -176,14 +174,14 @@ async def purge_withdrawn_posts(runtime: Runtime) -> None:
 
 async def on_held(conn: asyncpg.Connection, event: Event) -> None:
     """MB-6.1: held for human review; the author still sees it, nobody else does."""
-    decision = event.parse(decision_pb2.DecisionIssued)
+    decision = event.message
     await store.hold_if_pending(conn, uuid.UUID(decision.post_id), uuid.UUID(decision.decision_id))
 
 
 async def on_labelled(conn: asyncpg.Connection, event: Event) -> None:
     """MB-11: the post is served with the refutation of the rumour it spreads. This event is also
     the notice a notifier sends to the users who reposted or commented on the post."""
-    decision = event.parse(decision_pb2.DecisionIssued)
+    decision = event.message
     if decision.outcome != decision_pb2.OUTCOME_LABEL or not decision.HasField("refutation"):
         return
     await store.label(
@@ -198,7 +196,7 @@ async def on_labelled(conn: asyncpg.Connection, event: Event) -> None:
 async def on_stop(conn: asyncpg.Connection, event: Event) -> None:
     """MB-12.2: stop transmission of the post and keep its snapshot. A re-announced stop finds the
     post already stopped and changes nothing."""
-    decision = event.parse(decision_pb2.DecisionIssued)
+    decision = event.message
     post_id, decision_id = uuid.UUID(decision.post_id), uuid.UUID(decision.decision_id)
     if decision.outcome != decision_pb2.OUTCOME_STOP_TRANSMISSION:
         return

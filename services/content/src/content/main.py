@@ -33,14 +33,12 @@ def build_app(settings: ContentSettings | None = None) -> FastAPI:
             title="Qinglang content",
             description="Posts, their visibility, and stop transmission (MB-12.2).",
             settings=settings,
-            staff_auditors=("auditor", "chief_editor"),
             migrations_dir=MIGRATIONS,
             routers=[router],
             produces=[events.POST_TOPIC],
             subscriptions=[
                 Subscription(
                     group="content.decisions",
-                    topics=(events.DECISION_TOPIC,),
                     handlers={
                         events.TRANSMISSION_STOPPED: on_stop,
                         events.DECISION_HELD: on_held,
@@ -51,7 +49,6 @@ def build_app(settings: ContentSettings | None = None) -> FastAPI:
                 ),
                 Subscription(
                     group="content.accounts",
-                    topics=(events.ACCOUNT_TOPIC,),
                     handlers={
                         events.STANDING_CHANGED: on_standing_changed,
                         events.ACCOUNT_CANCELLED: on_account_cancelled,

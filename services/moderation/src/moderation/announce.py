@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import asyncpg
 from kit.cloudevents import timestamp
-from kit.outbox import OutboxRow, enqueue_row, outbox_row
+from kit.outbox import OutboxRow, announcement, enqueue_row
 from qinglang.moderation.v1 import decision_pb2, policy_pb2
 
 from moderation import events
@@ -65,10 +65,8 @@ def decision_message(row: Mapping) -> decision_pb2.DecisionIssued:
 
 
 def decision_announcement(row: Mapping) -> OutboxRow:
-    return outbox_row(
-        topic=events.DECISION_TOPIC,
-        ce_type=_OUTCOMES[row["outcome"]][1],
-        source=events.SOURCE,
+    return announcement(
+        _OUTCOMES[row["outcome"]][1],
         key=str(row["post_id"]),
         subject=str(row["post_id"]),
         message=decision_message(row),
@@ -83,10 +81,8 @@ async def announce_policy(conn: asyncpg.Connection, *, kind: str, version: str, 
     """Tell every moderation process to reload `kind` (MB-6.1: changes reach them without a restart)."""
     await enqueue_row(
         conn,
-        outbox_row(
-            topic=events.POLICY_TOPIC,
-            ce_type=events.POLICY_PUBLISHED,
-            source=events.SOURCE,
+        announcement(
+            events.POLICY_PUBLISHED,
             key=kind,
             subject=kind,
             message=policy_pb2.PolicyPublished(

@@ -1,26 +1,31 @@
-"""Moderation's topics and event types, and the ones it consumes."""
+"""The contract's events moderation announces and consumes (declared once, in contracts)."""
 
 from __future__ import annotations
 
-DECISION_TOPIC = "moderation.decision.v1"
-SOURCE = "/qinglang/moderation"
-# One decision message, one event type per outcome: consumers that care about one outcome only
-# (the regulator gateway: stops) subscribe to its type and never touch the others.
-DECISION_APPROVED = "qinglang.moderation.decision.approved.v1"
-DECISION_HELD = "qinglang.moderation.decision.held.v1"
-DECISION_LABELLED = "qinglang.moderation.decision.labelled.v1"
-TRANSMISSION_STOPPED = "qinglang.moderation.decision.transmission_stopped.v1"
+from contracts.content import POST_CREATED
+from contracts.identity import ACCOUNT_REGISTERED, REAL_NAME_VERIFIED, STANDING_CHANGED
+from contracts.moderation import (
+    DECISION_APPROVED,
+    DECISION_HELD,
+    DECISION_LABELLED,
+    DECISION_TOPIC,
+    POLICY_PUBLISHED,
+    POLICY_TOPIC,
+    TRANSMISSION_STOPPED,
+)
+from contracts.regulator import REPORT_FILED
 
-POLICY_TOPIC = "moderation.policy.v1"
-POLICY_PUBLISHED = "qinglang.moderation.policy.published.v1"
-
-POST_TOPIC = "content.post.v1"
-POST_CREATED = "qinglang.content.post.created.v1"
-
-REPORT_TOPIC = "regulator.report.v1"
-REPORT_FILED = "qinglang.regulator.report.filed.v1"
-
-ACCOUNT_TOPIC = "identity.account.v1"
-ACCOUNT_REGISTERED = "qinglang.identity.account.registered.v1"
-REAL_NAME_VERIFIED = "qinglang.identity.account.real_name_verified.v1"
-STANDING_CHANGED = "qinglang.identity.account.standing_changed.v1"
+__all__ = [
+    "ACCOUNT_REGISTERED",
+    "DECISION_APPROVED",
+    "DECISION_HELD",
+    "DECISION_LABELLED",
+    "DECISION_TOPIC",
+    "POLICY_PUBLISHED",
+    "POLICY_TOPIC",
+    "POST_CREATED",
+    "REAL_NAME_VERIFIED",
+    "REPORT_FILED",
+    "STANDING_CHANGED",
+    "TRANSMISSION_STOPPED",
+]

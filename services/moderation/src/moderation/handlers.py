@@ -14,9 +14,6 @@ from kit.bus import BatchHandler, Handler
 from kit.cloudevents import Event
 from kit.db import transaction
 from kit.service import Runtime
-from qinglang.content.v1 import post_pb2
-from qinglang.identity.v1 import account_pb2, standing_pb2
-from qinglang.regulator.v1 import report_pb2
 
 from moderation import policy_store, store
 from moderation.announce import announce_decision, decision_announcement
@@ -48,7 +45,7 @@ def posts_created_handler(holder: PolicyHolder) -> BatchHandler:
         decided and stored in one round trip. A repeated announcement of a post decided before gets
         the same decision again (the first may have been lost with a broker's memory)."""
         policy = await holder.latest(conn)
-        posts = [event.parse(post_pb2.PostCreated) for event in events]
+        posts = [event.message for event in events]
         standings = await policy_store.standings(conn, [uuid.UUID(p.author_id) for p in posts])
         decided = []
         for post in posts:
@@ -101,25 +98,25 @@ def posts_created_handler(holder: PolicyHolder) -> BatchHandler:
 
 
 async def on_report_filed(conn: asyncpg.Connection, event: Event) -> None:
-    report = event.parse(report_pb2.ReportFiled)
+    report = event.message
     await store.mark_reported(conn, uuid.UUID(report.decision_id))
 
 
 async def on_account_registered(conn: asyncpg.Connection, event: Event) -> None:
-    message = event.parse(account_pb2.AccountRegistered)
+    message = event.message
     await policy_store.note_standing(
         conn, uuid.UUID(message.account_id), registered_at=message.registered_at.ToDatetime().astimezone()
     )
 
 
 async def on_real_name_verified(conn: asyncpg.Connection, event: Event) -> None:
-    message = event.parse(account_pb2.RealNameVerified)
+    message = event.message
     await policy_store.note_standing(conn, uuid.UUID(message.account_id), province_code=message.province_code)
 
 
 async def on_standing_changed(conn: asyncpg.Connection, event: Event) -> None:
     """MB-9: route by the author's credit as identity keeps it."""
-    standing = event.parse(standing_pb2.AccountStandingChanged)
+    standing = event.message
     await policy_store.note_standing(
         conn, uuid.UUID(standing.account_id), credit=standing.credit_score, grade=standing.grade
     )

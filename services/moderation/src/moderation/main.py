@@ -55,25 +55,21 @@ def build_app(settings: ModerationSettings | None = None) -> FastAPI:
             title="Qinglang moderation",
             description=__doc__ or "",
             settings=settings,
-            staff_auditors=("auditor", "chief_editor"),
             migrations_dir=MIGRATIONS,
             routers=[router, admin_router],
             produces=[events.DECISION_TOPIC, events.POLICY_TOPIC],
             subscriptions=[
                 Subscription(
                     group="moderation.posts",
-                    topics=(events.POST_TOPIC,),
                     batch_handlers={events.POST_CREATED: posts_created_handler(holder)},
                     fetch_max_wait_ms=settings.post_fetch_max_wait_ms,
                 ),
                 Subscription(
                     group="moderation.reports",
-                    topics=(events.REPORT_TOPIC,),
                     handlers={events.REPORT_FILED: on_report_filed},
                 ),
                 Subscription(
                     group="moderation.accounts",
-                    topics=(events.ACCOUNT_TOPIC,),
                     handlers={
                         events.ACCOUNT_REGISTERED: on_account_registered,
                         events.REAL_NAME_VERIFIED: on_real_name_verified,
@@ -83,7 +79,6 @@ def build_app(settings: ModerationSettings | None = None) -> FastAPI:
                 # Every process reloads on a policy change: a consumer group of its own.
                 Subscription(
                     group=f"moderation.policy.{socket.gethostname()}.{os.getpid()}",
-                    topics=(events.POLICY_TOPIC,),
                     handlers={events.POLICY_PUBLISHED: policy_published_handler(holder)},
                 ),
             ],

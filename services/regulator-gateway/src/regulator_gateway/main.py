@@ -30,19 +30,16 @@ def build_app(settings: RegulatorGatewaySettings | None = None) -> FastAPI:
             description="The filing API for internet information offices: reports of stopped content (MB-12.2), "
             "each office seeing its own jurisdiction (MB-16.1). Authenticate with the office's API key.",
             settings=settings,
-            staff_auditors=("auditor", "chief_editor"),
             migrations_dir=MIGRATIONS,
             routers=[reports_router, filings_router],
             produces=[report_events.REPORT_TOPIC],
             subscriptions=[
                 Subscription(
                     group="regulator-gateway.decisions",
-                    topics=(report_events.DECISION_TOPIC,),
                     handlers={report_events.TRANSMISSION_STOPPED: reports.on_transmission_stopped},
                 ),
                 Subscription(
                     group="regulator-gateway.accounts",
-                    topics=(report_events.ACCOUNT_TOPIC,),
                     handlers={
                         report_events.REAL_NAME_VERIFIED: reports.on_real_name_verified,
                         filing_events.SUBJECT_BLACKLISTED: filings.on_subject_blacklisted,

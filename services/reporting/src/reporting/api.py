@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
+from contracts.staff import StaffRole
 from fastapi import APIRouter, Depends, Header, Request, Response, status
 from kit.auth import CurrentPrincipal, Principal, staff_with
 from kit.inputs import Text
@@ -15,7 +16,10 @@ from reporting.schemas import ComplaintCreate, ComplaintRead, OutcomeCreate
 from reporting.store import PgDatabase
 
 router = APIRouter(tags=["complaints"])
-ComplaintReviewer = Annotated[Principal, staff_with("reviewer", "senior_reviewer", "chief_editor", requirement="MB-14")]
+ComplaintReviewer = Annotated[
+    Principal,
+    staff_with(StaffRole.REVIEWER, StaffRole.SENIOR_REVIEWER, StaffRole.CHIEF_EDITOR, requirement="MB-14"),
+]
 
 
 def database(request: Request) -> PgDatabase:

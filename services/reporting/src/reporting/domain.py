@@ -8,40 +8,38 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from contracts.categories import Bj10Category
 from kit.problems import Conflict, InvalidInput, NotFound
 
 
-class ComplaintReason(StrEnum):
-    # BJ-10 prohibited-content categories (MB-12), in moderation's codes: a complaint's category
-    # matches a decision's.
-    AGAINST_CONSTITUTION = "bj10.against_constitution"
-    STATE_SECURITY = "bj10.state_security"
-    NATIONAL_HONOUR = "bj10.national_honour"
-    ETHNIC_HATRED = "bj10.ethnic_hatred"
-    RELIGION_CULTS_SUPERSTITION = "bj10.religion_cults_superstition"
-    RUMOUR_DISTURBING_ORDER = "bj10.rumour_disturbing_order"
-    OBSCENITY_GAMBLING_VIOLENCE_TERROR_CRIME = "bj10.obscenity_gambling_violence_terror_crime"
-    INSULT_DEFAMATION = "bj10.insult_defamation"
-    ILLEGAL_ASSEMBLY = "bj10.illegal_assembly"
-    ILLEGAL_ORGANIZATION = "bj10.illegal_organization"
-    OTHER_PROHIBITED = "bj10.other_prohibited"
-    # not prohibited by BJ-10, still worth a look
+class OtherReason(StrEnum):
+    """Not prohibited by BJ-10, still worth a look: reporting's own reasons."""
+
     SPAM = "spam"
     IMPERSONATION = "impersonation"
 
 
-# The codes reporting accepted before it spoke moderation's (migration 0004 rewrote the stored ones).
+# MB-12: a complaint names a BJ-10 category in the contract's codes (the ones moderation decides in, so a
+# complaint's category matches a decision's), or one of reporting's own reasons.
+ComplaintReason = Bj10Category | OtherReason
+
+# The codes reporting accepted before it spoke the contract's (migration 0004 rewrote the stored ones).
 # Accepted for one more release and normalised; they never leave reporting.
-FORMER_REASON_CODES: dict[str, ComplaintReason] = {
-    "bj10.constitution": ComplaintReason.AGAINST_CONSTITUTION,
-    "bj10.rumour": ComplaintReason.RUMOUR_DISTURBING_ORDER,
-    "bj10.religion_cult_superstition": ComplaintReason.RELIGION_CULTS_SUPERSTITION,
+FORMER_REASON_CODES: dict[str, Bj10Category] = {
+    "bj10.constitution": Bj10Category.AGAINST_CONSTITUTION,
+    "bj10.rumour": Bj10Category.RUMOUR_DISTURBING_ORDER,
+    "bj10.religion_cult_superstition": Bj10Category.RELIGION_CULTS_SUPERSTITION,
 }
 
 
 def normalise_reason(code: object) -> object:
     """A former reason code as today's; anything else as given (validation judges it)."""
     return FORMER_REASON_CODES.get(code, code) if isinstance(code, str) else code
+
+
+def reason(code: str) -> ComplaintReason:
+    """A stored reason code as its enum member."""
+    return Bj10Category(code) if code in Bj10Category._value2member_map_ else OtherReason(code)
 
 
 # MB-14 / PA-15.2 / BJ-13: the report entry every complaint is filed under.

@@ -1,26 +1,23 @@
-"""Reporting's events: complaints announced as protobuf messages, and the post announcements it reads
-(who wrote each post). The only module that maps between protobuf and reporting's domain."""
+"""Reporting's events: complaints announced as the contract's messages, and content's post
+announcements read (who wrote each post). The only module that maps between protobuf and reporting's
+domain; every name comes from the contract."""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
 
+from contracts import content, reporting
 from kit.cloudevents import Event, timestamp
-from kit.outbox import OutboxRow, outbox_row
+from kit.outbox import OutboxRow, announcement
 from qinglang.content.v1 import post_pb2
 from qinglang.reporting.v1 import complaint_pb2
 
 from reporting.domain import LEGAL_BASIS, OUTCOME_LEGAL_BASIS, Complaint
 
-COMPLAINT_TOPIC = "reporting.complaint.v1"
-SOURCE = "/qinglang/reporting"
-COMPLAINT_FILED = "qinglang.reporting.complaint.filed.v1"
-COMPLAINT_RESOLVED = "qinglang.reporting.complaint.resolved.v1"
-
-# Consumed: content's post announcements (who wrote each post).
-POST_TOPIC = "content.post.v1"
-POST_CREATED = "qinglang.content.post.created.v1"
+# Announced: complaints filed and resolved. Read: content's new posts (who wrote each).
+PRODUCES = [reporting.COMPLAINT_TOPIC]
+POST_CREATED = content.POST_CREATED
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,17 +27,15 @@ class Authorship:
 
 
 def authorship(event: Event) -> Authorship:
-    """content.post.v1 PostCreated: the post and who wrote it."""
-    created = event.parse(post_pb2.PostCreated)
+    """A new post (content's PostCreated): the post and who wrote it."""
+    created: post_pb2.PostCreated = event.message
     return Authorship(uuid.UUID(created.post_id), uuid.UUID(created.author_id))
 
 
 def complaint_filed(complaint: Complaint) -> OutboxRow:
     """MB-14: a complaint filed, for review (keyed by the post, so a post's complaints keep their order)."""
-    return outbox_row(
-        topic=COMPLAINT_TOPIC,
-        ce_type=COMPLAINT_FILED,
-        source=SOURCE,
+    return announcement(
+        reporting.COMPLAINT_FILED,
         key=str(complaint.target_id),
         subject=str(complaint.id),
         message=complaint_pb2.ComplaintFiled(
@@ -58,10 +53,8 @@ def complaint_filed(complaint: Complaint) -> OutboxRow:
 def complaint_resolved(complaint: Complaint) -> OutboxRow:
     """MB-14 / PA-6.2: a complaint's outcome; an upheld one names the author it is against."""
     assert complaint.decided_at is not None and complaint.upheld is not None
-    return outbox_row(
-        topic=COMPLAINT_TOPIC,
-        ce_type=COMPLAINT_RESOLVED,
-        source=SOURCE,
+    return announcement(
+        reporting.COMPLAINT_RESOLVED,
         key=str(complaint.target_id),
         subject=str(complaint.id),
         message=complaint_pb2.ComplaintResolved(

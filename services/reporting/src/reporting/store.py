@@ -12,7 +12,7 @@ import asyncpg
 from kit.db import transaction
 from kit.outbox import OutboxRow, enqueue_row
 
-from reporting.domain import Complaint, ComplaintReason, ComplaintStatus, Outcome
+from reporting.domain import Complaint, ComplaintReason, ComplaintStatus, Outcome, reason
 
 
 class Store(Protocol):
@@ -50,7 +50,7 @@ def _complaint(row: asyncpg.Record) -> Complaint:
         target_type=row["target_type"],
         target_id=row["target_id"],
         author_id=row["author_id"],
-        reason=ComplaintReason(row["reason"]),
+        reason=reason(row["reason"]),
         detail=row["detail"],
         status=ComplaintStatus(row["status"]),
         filed_at=row["filed_at"],

@@ -8,18 +8,20 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
+from contracts.categories import Bj10Category
 from reporting.domain import (
     AuthorNotKnown,
     Complaint,
     ComplaintDecided,
     ComplaintNotFound,
-    ComplaintReason,
     ComplaintStatus,
     NotTheAuthor,
+    OtherReason,
     UnknownPost,
     check_known_post,
     decide,
     normalise_reason,
+    reason,
     responsible_account,
     visible_to,
 )
@@ -71,10 +73,18 @@ def test_a_complaint_about_a_post_never_announced_is_refused() -> None:
         check_known_post(None)
 
 
+@pytest.mark.requirement("MB-12")
+def test_a_stored_reason_reads_as_the_contracts_category_or_reportings_own() -> None:
+    assert reason("bj10.rumour_disturbing_order") is Bj10Category.RUMOUR_DISTURBING_ORDER
+    assert reason("impersonation") is OtherReason.IMPERSONATION
+    with pytest.raises(ValueError):
+        reason("bj10.rumour")  # migration 0004 left none stored
+
+
 def test_former_reason_codes_are_read_as_moderations() -> None:
-    assert normalise_reason("bj10.rumour") == ComplaintReason.RUMOUR_DISTURBING_ORDER
-    assert normalise_reason("bj10.constitution") == ComplaintReason.AGAINST_CONSTITUTION
-    assert normalise_reason("bj10.religion_cult_superstition") == ComplaintReason.RELIGION_CULTS_SUPERSTITION
+    assert normalise_reason("bj10.rumour") == Bj10Category.RUMOUR_DISTURBING_ORDER
+    assert normalise_reason("bj10.constitution") == Bj10Category.AGAINST_CONSTITUTION
+    assert normalise_reason("bj10.religion_cult_superstition") == Bj10Category.RELIGION_CULTS_SUPERSTITION
     assert normalise_reason("spam") == "spam" and normalise_reason(3) == 3
 
 
@@ -85,7 +95,7 @@ def _complaint(author: uuid.UUID | None) -> Complaint:
         target_type="post",
         target_id=uuid.uuid4(),
         author_id=author,
-        reason=ComplaintReason.RUMOUR_DISTURBING_ORDER,
+        reason=Bj10Category.RUMOUR_DISTURBING_ORDER,
         detail="",
         status=ComplaintStatus.RECEIVED,
         filed_at=datetime.now(UTC),

@@ -10,11 +10,13 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
+from contracts import reporting
+from contracts.categories import Bj10Category
 from kit.outbox import OutboxRow
 from kit.problems import Conflict
 from qinglang.reporting.v1 import complaint_pb2
 from reporting import events, handlers
-from reporting.domain import Complaint, ComplaintNotFound, ComplaintReason, ComplaintStatus, Outcome, UnknownPost
+from reporting.domain import Complaint, ComplaintNotFound, ComplaintStatus, Outcome, UnknownPost
 
 
 class FakeStore:
@@ -109,7 +111,7 @@ def _filing(post: uuid.UUID, complainant: uuid.UUID, key: str | None = None) -> 
         complainant=complainant,
         target_type="post",
         target_id=post,
-        reason=ComplaintReason.RUMOUR_DISTURBING_ORDER,
+        reason=Bj10Category.RUMOUR_DISTURBING_ORDER,
         detail="looks false",
         idempotency_key=key,
     )
@@ -125,8 +127,8 @@ async def test_a_complaint_is_stored_and_announced_once_per_idempotency_key(db: 
     assert again == filed and not new_again
     [row] = db.store.announced
     assert (row.topic, row.ce_type, row.key, row.subject) == (
-        events.COMPLAINT_TOPIC,
-        events.COMPLAINT_FILED,
+        reporting.COMPLAINT_TOPIC.name,
+        reporting.COMPLAINT_FILED.name,
         str(post),
         str(filed.id),
     )
@@ -159,7 +161,7 @@ async def test_an_upheld_complaint_is_resolved_against_the_author_once(db: FakeD
     decided = await handlers.decide_complaint(db, decide)
     assert decided.status == ComplaintStatus.UPHELD and decided.account_id == author
     resolved = db.store.announced[-1]
-    assert resolved.ce_type == events.COMPLAINT_RESOLVED
+    assert resolved.ce_type == reporting.COMPLAINT_RESOLVED.name
     message = complaint_pb2.ComplaintResolved.FromString(resolved.payload)
     assert message.upheld and message.account_id == str(author) and list(message.legal_basis) == ["MB-14", "PA-6.2"]
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from contracts.categories import Bj10Category
 from pydantic import ValidationError
-from reporting.domain import ComplaintReason
+from reporting.domain import ComplaintReason, OtherReason
 from reporting.schemas import ComplaintCreate
 
 
@@ -15,11 +16,11 @@ from reporting.schemas import ComplaintCreate
 @pytest.mark.parametrize(
     ("sent", "stored"),
     [
-        ("bj10.rumour", ComplaintReason.RUMOUR_DISTURBING_ORDER),
-        ("bj10.constitution", ComplaintReason.AGAINST_CONSTITUTION),
-        ("bj10.religion_cult_superstition", ComplaintReason.RELIGION_CULTS_SUPERSTITION),
-        ("bj10.rumour_disturbing_order", ComplaintReason.RUMOUR_DISTURBING_ORDER),
-        ("spam", ComplaintReason.SPAM),
+        ("bj10.rumour", Bj10Category.RUMOUR_DISTURBING_ORDER),
+        ("bj10.constitution", Bj10Category.AGAINST_CONSTITUTION),
+        ("bj10.religion_cult_superstition", Bj10Category.RELIGION_CULTS_SUPERSTITION),
+        ("bj10.rumour_disturbing_order", Bj10Category.RUMOUR_DISTURBING_ORDER),
+        ("spam", OtherReason.SPAM),
     ],
 )
 def test_a_reason_is_read_in_moderations_codes(sent: str, stored: ComplaintReason) -> None:

@@ -6,16 +6,17 @@ from __future__ import annotations
 import json
 import uuid
 
+from contracts import identity
 from kit.cloudevents import Event
 from qinglang.identity.v1 import account_pb2, standing_pb2
 
 from regulator_gateway.filings.domain import FilingKind, NewFiling
 
-ACCOUNT_TOPIC = "identity.account.v1"
-SUBJECT_BLACKLISTED = "qinglang.identity.account.subject_blacklisted.v1"
-OPERATOR_DECLARED = "qinglang.identity.account.operator_declared.v1"
-GRADING_RULES_PUBLISHED = "qinglang.identity.grading_rules.published.v1"
-VERIFIED_ACCOUNT_APPROVED = "qinglang.identity.account.verified_account_approved.v1"
+# Read: identity's announcements that are filed.
+SUBJECT_BLACKLISTED = identity.SUBJECT_BLACKLISTED
+VERIFIED_ACCOUNT_APPROVED = identity.VERIFIED_ACCOUNT_APPROVED
+OPERATOR_DECLARED = identity.OPERATOR_DECLARED
+GRADING_RULES_PUBLISHED = identity.GRADING_RULES_PUBLISHED
 
 
 def _filing(event: Event, kind: FilingKind, account_id: str, province: str, basis, details: dict) -> NewFiling:
@@ -31,7 +32,7 @@ def _filing(event: Event, kind: FilingKind, account_id: str, province: str, basi
 
 def blacklisting(event: Event) -> NewFiling:
     """PA-13.2: a subject blacklisted, filed with the office of its province."""
-    listed = event.parse(standing_pb2.SubjectBlacklisted)
+    listed: standing_pb2.SubjectBlacklisted = event.message
     details = {
         "blacklist_id": listed.blacklist_id,
         "reason": listed.reason,
@@ -42,7 +43,7 @@ def blacklisting(event: Event) -> NewFiling:
 
 def verified_account(event: Event) -> NewFiling:
     """MB-10.1: a verified account, filed with the office of its registration place."""
-    approved = event.parse(account_pb2.VerifiedAccountApproved)
+    approved: account_pb2.VerifiedAccountApproved = event.message
     details = {
         "verified_type": approved.verified_type,
         # MB-7.3: the name the account shows; the name on the proof is never filed in plaintext.
@@ -62,7 +63,7 @@ def verified_account(event: Event) -> NewFiling:
 
 def operator(event: Event) -> NewFiling:
     """PA-7.3: an operator of many public accounts, filed with the office of its province."""
-    declared = event.parse(standing_pb2.OperatorDeclared)
+    declared: standing_pb2.OperatorDeclared = event.message
     details = {
         "registrant": declared.registrant,
         "business_scope": declared.business_scope,
@@ -80,6 +81,6 @@ def operator(event: Event) -> NewFiling:
 
 def grading_rules(event: Event) -> NewFiling:
     """MB-9: the grading rules, filed nationally."""
-    published = event.parse(standing_pb2.GradingRulesPublished)
+    published: standing_pb2.GradingRulesPublished = event.message
     details = {"version": published.version, "rules": json.loads(published.rules_json)}
     return _filing(event, FilingKind.GRADING_RULES, "", "", published.legal_basis, details)

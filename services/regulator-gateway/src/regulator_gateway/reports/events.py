@@ -1,35 +1,31 @@
 """Reports' events: moderation's stop-transmissions and identity's verifications read, reports
-announced. The only module of reports that maps between protobuf and the domain."""
+announced. The only module of reports that maps between protobuf and the domain; every name comes
+from the contract."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import UTC
 
+from contracts import identity, moderation, regulator
 from kit.cloudevents import Event, timestamp
-from kit.outbox import OutboxRow, outbox_row
+from kit.outbox import OutboxRow, announcement
 from qinglang.identity.v1 import account_pb2
 from qinglang.moderation.v1 import decision_pb2
 from qinglang.regulator.v1 import report_pb2
 
 from regulator_gateway.reports.domain import Jurisdiction, Report, StoppedPost
 
-REPORT_TOPIC = "regulator.report.v1"
-SOURCE = "/qinglang/regulator-gateway"
-REPORT_FILED = "qinglang.regulator.report.filed.v1"
-
-DECISION_TOPIC = "moderation.decision.v1"
-TRANSMISSION_STOPPED = "qinglang.moderation.decision.transmission_stopped.v1"
-
-ACCOUNT_TOPIC = "identity.account.v1"
-REAL_NAME_VERIFIED = "qinglang.identity.account.real_name_verified.v1"
+# Announced: reports filed. Read: moderation's stops (its type says the outcome) and identity's
+# verifications (an account's province).
+REPORT_TOPIC = regulator.REPORT_TOPIC
+TRANSMISSION_STOPPED = moderation.TRANSMISSION_STOPPED
+REAL_NAME_VERIFIED = identity.REAL_NAME_VERIFIED
 
 
-def stopped_post(event: Event) -> StoppedPost | None:
-    """A stop-transmission decision (None: a decision of another outcome)."""
-    decision = event.parse(decision_pb2.DecisionIssued)
-    if decision.outcome != decision_pb2.OUTCOME_STOP_TRANSMISSION:
-        return None
+def stopped_post(event: Event) -> StoppedPost:
+    """A stop-transmission decision (MB-12.2): the post, its author and why."""
+    decision: decision_pb2.DecisionIssued = event.message
     return StoppedPost(
         decision_id=uuid.UUID(decision.decision_id),
         post_id=uuid.UUID(decision.post_id),
@@ -44,16 +40,14 @@ def stopped_post(event: Event) -> StoppedPost | None:
 
 def jurisdiction(event: Event) -> Jurisdiction:
     """identity's RealNameVerified: the account's province of registration."""
-    verified = event.parse(account_pb2.RealNameVerified)
+    verified: account_pb2.RealNameVerified = event.message
     return Jurisdiction(uuid.UUID(verified.account_id), verified.province_code)
 
 
 def report_filed(report: Report) -> OutboxRow:
     """MB-12.2: the report of a stop is held for the regulator (moderation's proof it was reported)."""
-    return outbox_row(
-        topic=REPORT_TOPIC,
-        ce_type=REPORT_FILED,
-        source=SOURCE,
+    return announcement(
+        regulator.REPORT_FILED,
         key=str(report.decision_id),
         subject=str(report.id),
         message=report_pb2.ReportFiled(

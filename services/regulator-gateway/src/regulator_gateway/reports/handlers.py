@@ -17,9 +17,7 @@ from regulator_gateway.reports.store import PgReportStore, ReportStore
 
 
 async def on_transmission_stopped(conn: asyncpg.Connection, event: Event) -> None:
-    stopped = events.stopped_post(event)
-    if stopped is not None:
-        await file_report(PgReportStore(conn), stopped)
+    await file_report(PgReportStore(conn), events.stopped_post(event))
 
 
 async def file_report(store: ReportStore, stopped: StoppedPost) -> Report:

@@ -23,6 +23,7 @@ def event(message) -> Event:
         data=message.SerializeToString(),
         key=None,
         traceparent=None,
+        message=message,
     )
 
 

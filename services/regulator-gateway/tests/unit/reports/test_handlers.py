@@ -10,10 +10,11 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from contracts import regulator
 from kit.outbox import OutboxRow
 from qinglang.regulator.v1 import report_pb2
 from regulator_gateway.offices.domain import NATIONAL, Office
-from regulator_gateway.reports import events, handlers
+from regulator_gateway.reports import handlers
 from regulator_gateway.reports.domain import (
     AlreadyAcknowledged,
     Jurisdiction,
@@ -127,7 +128,12 @@ async def test_a_stop_becomes_one_report_announced_again_when_the_decision_repea
     assert again == report and len(db.store.rows) == 1
     assert [r.subject for r in db.store.announced] == [str(report.id), str(report.id)]  # confirmed to moderation
     row = db.store.announced[0]
-    assert (row.topic, row.ce_type, row.key) == (events.REPORT_TOPIC, events.REPORT_FILED, str(stopped.decision_id))
+    assert (row.topic, row.ce_type, row.source, row.key) == (
+        regulator.REPORT_TOPIC.name,
+        regulator.REPORT_FILED.name,
+        "/qinglang/regulator-gateway",
+        str(stopped.decision_id),
+    )
     filed = report_pb2.ReportFiled.FromString(row.payload)
     assert (filed.report_id, filed.decision_id, filed.post_id) == (
         str(report.id),
