@@ -10,6 +10,7 @@ from contracts.staff import StaffRole
 from fastapi import APIRouter, Depends, Header, Request, Response, status
 from kit.auth import CurrentPrincipal, Principal, staff_with
 from kit.inputs import Text
+from kit.problems import problems
 
 from reporting import handlers
 from reporting.schemas import ComplaintCreate, ComplaintRead, OutcomeCreate
@@ -61,13 +62,21 @@ async def file_complaint(
     return ComplaintRead.of(complaint)
 
 
-@router.get("/v1/complaints/{complaint_id}", response_model=ComplaintRead)
+@router.get(
+    "/v1/complaints/{complaint_id}",
+    response_model=ComplaintRead,
+    responses=problems(404, s404="No such complaint of the caller's"),
+)
 async def read_complaint(complaint_id: uuid.UUID, principal: CurrentPrincipal, db: Db) -> ComplaintRead:
     """The complainant follows their complaint (feedback on acceptance, MB-14)."""
     return ComplaintRead.of(await handlers.complaint_of(db, complaint_id, uuid.UUID(principal.subject)))
 
 
-@router.post("/v1/reporting/staff/complaints/{complaint_id}/outcome", response_model=ComplaintRead)
+@router.post(
+    "/v1/reporting/staff/complaints/{complaint_id}/outcome",
+    response_model=ComplaintRead,
+    responses=problems(404, 409, s409="Decided already, or the post's author is not known yet"),
+)
 async def decide_complaint(
     complaint_id: uuid.UUID, body: OutcomeCreate, principal: ComplaintReviewer, db: Db
 ) -> ComplaintRead:

@@ -3,17 +3,19 @@
 
 from __future__ import annotations
 
+import uuid
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from kit.inputs import Text
+from kit.pagination import CursorQuery, Page, decode_cursor, page
 
 from regulator_gateway.database import Database, PgDatabase
 from regulator_gateway.filings import handlers
-from regulator_gateway.filings.schemas import FilingPage, FilingRead
+from regulator_gateway.filings.schemas import FilingRead
 from regulator_gateway.filings.store import FilingStore, PgFilingStore
 from regulator_gateway.offices.api import CurrentOffice
-from regulator_gateway.paging import cursor_after, parse_cursor
 
 router = APIRouter(tags=["regulator"])
 
@@ -25,18 +27,17 @@ def filings_database(request: Request) -> Database[FilingStore]:
 Filings = Annotated[Database[FilingStore], Depends(filings_database)]
 
 
-@router.get("/v1/regulator/filings", response_model=FilingPage)
+@router.get("/v1/regulator/filings", response_model=Page[FilingRead])
 async def list_filings(
     office: CurrentOffice,
     db: Filings,
     kind: Text | None = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    cursor: Text | None = None,
-) -> FilingPage:
-    """Filings in the office's jurisdiction, oldest first (`kind`: blacklist, ...), a page at a time:
-    pass `next_cursor` as `cursor` for the next page."""
-    filings = await handlers.list_filings(db, office, kind=kind, after=parse_cursor(cursor), limit=limit)
-    last = filings[-1] if len(filings) == limit else None
-    return FilingPage(
-        items=[FilingRead.of(f) for f in filings], next_cursor=cursor_after(last.filed_at, last.id) if last else None
-    )
+    limit: Annotated[int, Query(ge=1, le=1000, description="Items per page at most")] = 100,
+    cursor: CursorQuery = None,
+) -> Page[FilingRead]:
+    """Filings in the office's jurisdiction, oldest first (`kind`: blacklist, verified_account,
+    multi_account_operator, grading_rules), a page at a time (MB-16.1)."""
+    after = decode_cursor(cursor, datetime, uuid.UUID) if cursor else None
+    filings = await handlers.list_filings(db, office, kind=kind, after=after, limit=limit + 1)
+    listed = page(filings, limit, lambda f: (f.filed_at, f.id))
+    return Page[FilingRead](items=[FilingRead.of(f) for f in listed["items"]], next_cursor=listed["next_cursor"])

@@ -30,8 +30,3 @@ class FilingRead(BaseModel):
             details=filing.details,
             filed_at=filing.filed_at,
         )
-
-
-class FilingPage(BaseModel):
-    items: list[FilingRead]
-    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last one")

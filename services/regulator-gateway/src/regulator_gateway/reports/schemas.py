@@ -44,10 +44,5 @@ class ReportRead(BaseModel):
         )
 
 
-class ReportPage(BaseModel):
-    items: list[ReportRead]
-    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last one")
-
-
 class AcknowledgementCreate(RequestModel):
     reference: Text | None = Field(default=None, max_length=200, description="The office's own receipt number")
