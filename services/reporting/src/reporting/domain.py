@@ -39,7 +39,10 @@ def normalise_reason(code: object) -> object:
 
 def reason(code: str) -> ComplaintReason:
     """A stored reason code as its enum member."""
-    return Bj10Category(code) if code in Bj10Category._value2member_map_ else OtherReason(code)
+    try:
+        return Bj10Category(code)
+    except ValueError:
+        return OtherReason(code)
 
 
 # MB-14 / PA-15.2 / BJ-13: the report entry every complaint is filed under.
