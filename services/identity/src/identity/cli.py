@@ -15,7 +15,8 @@ from kit.cli import run_command
 from kit.db import apply_migrations_async
 
 from identity.main import MIGRATIONS
-from identity.ports import PgTx
+from identity.personal_data.handlers import rewrap
+from identity.ports import PgDatabase, PgTx
 from identity.settings import IdentitySettings, PasswordSettings
 from identity.staff.handlers import create_staff
 from identity.verified.handlers import seal_plaintext_proof_names
@@ -33,36 +34,15 @@ async def _create(username: str, roles: list[StaffRole]) -> dict:
     return {"staff_id": str(staff_id), "username": username, "roles": sorted(roles), "password": password}
 
 
-# Every sealed column, with the purpose it was sealed for.
-SEALED_COLUMNS = (
-    ("account", "id", "phone_ciphertext", "phone"),
-    ("real_name_verification", "account_id", "legal_name_ciphertext", "legal-name"),
-    ("real_name_verification", "account_id", "id_number_ciphertext", "id-number"),
-    ("real_name_verification", "account_id", "details_ciphertext", "subject-details"),
-    ("verified_application", "id", "proof_name_ciphertext", "proof-name"),
-)
-
-
 async def _rewrap() -> dict:
-    """After a key rotation: move every sealed value to the current key (data keys re-wrapped,
-    data untouched), in batches, each in its own transaction."""
+    """After a key rotation: move every sealed value to the current key (MB-7.3)."""
     settings = IdentitySettings()
     vault = settings.vault()
-    conn = await asyncpg.connect(settings.database_url)
-    moved = 0
+    pool = await asyncpg.create_pool(settings.database_url, min_size=1, max_size=2)
     try:
-        for table, key, column, purpose in SEALED_COLUMNS:
-            rows = await conn.fetch(f"SELECT {key} AS k, {column} AS v FROM {table} WHERE {column} IS NOT NULL")  # noqa: S608
-            stale = [(r["k"], r["v"]) for r in rows if not vault.sealed_with_current_key(r["v"])]
-            for start in range(0, len(stale), 500):
-                async with conn.transaction():
-                    await conn.executemany(
-                        f"UPDATE {table} SET {column} = $2 WHERE {key} = $1",  # noqa: S608 - fixed names
-                        [(k, vault.rewrap(v, purpose=purpose)) for k, v in stale[start : start + 500]],
-                    )
-            moved += len(stale)
+        moved = await rewrap(PgDatabase(pool), vault)
     finally:
-        await conn.close()
+        await pool.close()
     return {"rewrapped": moved, "current_key_id": vault.current_key_id}
 
 

@@ -1,7 +1,8 @@
 """Identity service: accounts, mobile confirmation, real names, verified accounts, standing, API clients
 and access tokens. The app factory: wires the ports, the feature routers, the consumers and the loops.
 
-Every feature (accounts, agreement, realname, verified, standing, clients, staff, abuse) keeps one
+Every feature (accounts, agreement, realname, verified, standing, clients, staff, personal_data,
+abuse) keeps one
 plan: api.py (thin routes), schemas.py (HTTP models and row -> response views), handlers.py (one
 function per command or event; owns the transaction), domain.py (pure rules), store.py (all its SQL).
 identity/events.py maps every event identity announces or consumes to and from protobuf."""
@@ -24,6 +25,7 @@ from identity.agreement.api import router as agreement_router
 from identity.clients.api import router as clients_router
 from identity.clients.handlers import reannounce_loop
 from identity.idcheck import IdentityCheckClient
+from identity.personal_data.api import router as personal_data_router
 from identity.ports import IdentityPorts, PgDatabase
 from identity.realname.api import router as realname_router
 from identity.realname.domain import SubjectType
@@ -94,6 +96,7 @@ def build_app(settings: IdentitySettings | None = None) -> FastAPI:
                 verified_router,
                 standing_router,
                 clients_router,
+                personal_data_router,
             ],
             produces=events.PRODUCES,
             on_ready=on_ready,

@@ -24,6 +24,7 @@ from identity.accounts.store import AccountStore
 from identity.agreement.store import AgreementStore
 from identity.clients.store import ClientStore
 from identity.idcheck import IdentityCheckClient
+from identity.personal_data.store import PersonalDataStore
 from identity.pii import PersonalDataVault
 from identity.realname.domain import SubjectType
 from identity.realname.store import RealNameStore
@@ -46,6 +47,7 @@ class Tx(Protocol):
     standing: StandingStore
     clients: ClientStore
     staff: StaffStore
+    personal_data: PersonalDataStore
 
     async def announce(self, row: OutboxRow) -> None: ...
 
@@ -84,6 +86,7 @@ class PgTx:
         self.standing = StandingStore(conn)
         self.clients = ClientStore(conn)
         self.staff = StaffStore(conn)
+        self.personal_data = PersonalDataStore(conn)
 
     async def announce(self, row: OutboxRow) -> None:
         await enqueue_row(self.conn, row)

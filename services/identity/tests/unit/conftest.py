@@ -245,6 +245,26 @@ class FakeStanding:
         return 1, DEFAULT.model_dump()
 
 
+class FakePersonalData:
+    def __init__(self, state: State) -> None:
+        self.s = state
+
+    async def of_account(self, account_id: uuid.UUID) -> dict | None:
+        account = self.s.accounts.get(account_id)
+        if account is None:
+            return None
+        real = self.s.real_names.get(account_id, {})
+        return {
+            "phone_ciphertext": account["phone_ciphertext"],
+            "legal_name_ciphertext": real.get("legal_name_ciphertext"),
+            "id_number_ciphertext": real.get("id_number_ciphertext"),
+            "subject_type": real.get("subject_type"),
+        }
+
+    async def proof_names(self, account_id: uuid.UUID) -> list[dict]:
+        return []
+
+
 class State:
     def __init__(self) -> None:
         self.ids = itertools.count(1)
@@ -271,6 +291,7 @@ class FakeTx:
         self.agreements = FakeAgreements(state)
         self.realname = FakeRealNames(state)
         self.standing = FakeStanding(state)
+        self.personal_data = FakePersonalData(state)
         self._state = state
         self.announced: list[OutboxRow] = []
         self.revocations: list[dict] = []

@@ -3,12 +3,7 @@ authorise, call a handler, shape the answer."""
 
 from __future__ import annotations
 
-import uuid
-from typing import Annotated
-
-from fastapi import APIRouter, Query, Request, status
-from kit.auth import record_staff_action
-from kit.inputs import VisibleText
+from fastapi import APIRouter, status
 from kit.problems import problems
 
 from identity.accounts import handlers
@@ -19,14 +14,13 @@ from identity.accounts.schemas import (
     CancellationRead,
     CodeSent,
     Jwks,
-    PersonalDataRead,
     PhoneConfirm,
     TokenCreate,
     TokenRead,
 )
 from identity.agreement.schemas import AgreementAccept
 from identity.clients import handlers as clients
-from identity.dependencies import ActiveAccount, ClientAddress, PersonalDataReader, Ports
+from identity.dependencies import ActiveAccount, ClientAddress, Ports
 from identity.staff import handlers as staff
 
 router = APIRouter(tags=["accounts"])
@@ -127,20 +121,3 @@ async def cancel_account(body: CancellationCreate, account_id: ActiveAccount, po
     """Cancel your account (PA-9.2): it stops at once and its public content goes; the records the law
     requires are kept until `purge_after` (at least six months, MB-16.2), then your personal data is purged."""
     return CancellationRead(**await handlers.cancel(ports, account_id, password=body.password))
-
-
-@router.get(
-    "/v1/identity/staff/accounts/{account_id}/personal-data", response_model=PersonalDataRead, responses=problems(404)
-)
-async def read_personal_data(
-    account_id: uuid.UUID,
-    request: Request,
-    principal: PersonalDataReader,
-    ports: Ports,
-    reason: Annotated[VisibleText, Query(min_length=10, max_length=500, description="why it is read (recorded)")],
-) -> PersonalDataRead:
-    """The decrypted personal data of an account (MB-7.3, PA-9.1), with the names on the proofs of its
-    V applications, for an operator or the chief editor with a stated reason; the read is recorded
-    with who, when and why before anything is decrypted. Nothing of it reaches a log."""
-    await record_staff_action(request, principal, reason=reason)
-    return PersonalDataRead(**await handlers.personal_data(ports, account_id))

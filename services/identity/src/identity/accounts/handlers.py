@@ -28,7 +28,7 @@ from identity.accounts.domain import (
     normalise_mainland_mobile,
 )
 from identity.agreement import handlers as agreement
-from identity.pii import ID_NUMBER, LEGAL_NAME, OTP, PHONE, PROOF_NAME
+from identity.pii import OTP, PHONE
 from identity.ports import IdentityPorts, PgDatabase, Tx
 
 T = TypeVar("T")
@@ -276,36 +276,6 @@ def purge_loop(interval_s: float):
             await asyncio.sleep(interval_s)  # a period, not synchronisation
 
     return purge_cancelled_accounts
-
-
-async def personal_data(ports: IdentityPorts, account_id: uuid.UUID) -> dict[str, Any]:
-    """The decrypted personal data of an account and the names on its V applications' proofs (MB-7.3,
-    PA-9.1): only for the audited staff route, which recorded the read before calling this."""
-    async with ports.db.autocommit() as tx:
-        row = await tx.accounts.personal_data(account_id)
-        if row is None:
-            raise NotFound("No such account.")
-        proofs = await tx.verified.proof_names(account_id)
-    vault = ports.vault
-    real = row["legal_name_ciphertext"] is not None
-    return {
-        "account_id": account_id,
-        "mobile": vault.open(row["phone_ciphertext"], purpose=PHONE),
-        "legal_name": vault.open(row["legal_name_ciphertext"], purpose=LEGAL_NAME) if real else None,
-        "id_number": vault.open(row["id_number_ciphertext"], purpose=ID_NUMBER) if real else None,
-        "subject_type": row["subject_type"],
-        # MB-7.3: the names on the proofs of its V applications are read here only, audited.
-        "verified_applications": [
-            {
-                "id": p["id"],
-                "v_type": p["v_type"],
-                "status": p["status"],
-                "display_name": p["display_name"],
-                "proof_name": vault.open(p["proof_name_ciphertext"], purpose=PROOF_NAME),
-            }
-            for p in proofs
-        ],
-    }
 
 
 async def accept_agreement(ports: IdentityPorts, account_id: uuid.UUID, version: int) -> str:

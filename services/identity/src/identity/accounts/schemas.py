@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -82,20 +81,3 @@ class CancellationRead(BaseModel):
     cancelled_at: str
     purge_after: str  # PA-9.2: the records are kept until then (at least six months, MB-16.2)
     legal_basis: list[str]
-
-
-class ProofNameRead(BaseModel):
-    id: uuid.UUID
-    v_type: str
-    status: str
-    display_name: str | None
-    proof_name: str
-
-
-class PersonalDataRead(BaseModel):
-    account_id: uuid.UUID
-    mobile: str
-    legal_name: str | None
-    id_number: str | None
-    subject_type: SubjectType | None
-    verified_applications: list[ProofNameRead]

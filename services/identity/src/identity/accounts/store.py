@@ -178,11 +178,3 @@ class AccountStore:
             "SELECT id, display_name, verified_type, verified_display_name, cancelled_at FROM account WHERE id = $1",
             account_id,
         )
-
-    async def personal_data(self, account_id: uuid.UUID) -> asyncpg.Record | None:
-        """The sealed mobile number and real name of an account (None: no such account)."""
-        return await self.conn.fetchrow(
-            """SELECT a.phone_ciphertext, r.legal_name_ciphertext, r.id_number_ciphertext, r.subject_type
-                 FROM account a LEFT JOIN real_name_verification r ON r.account_id = a.id WHERE a.id = $1""",
-            account_id,
-        )

@@ -116,14 +116,6 @@ class VerifiedStore:
             "SELECT province_code FROM real_name_verification WHERE account_id = $1", account_id
         )
 
-    async def proof_names(self, account_id: uuid.UUID) -> list[asyncpg.Record]:
-        """The sealed proof names of an account's applications: only for the audited personal-data route."""
-        return await self.conn.fetch(
-            """SELECT id, v_type, status, display_name, proof_name_ciphertext FROM verified_application
-                WHERE account_id = $1 AND proof_name_ciphertext IS NOT NULL ORDER BY submitted_at""",
-            account_id,
-        )
-
     # ---- sealing the proof names earlier versions stored in plaintext (MB-7.3) ----
 
     async def plaintext_proof_names(self, batch: int) -> list[asyncpg.Record]:
