@@ -50,3 +50,41 @@ def test_visibility_by_status() -> None:
     assert not visible_to(PostStatus.PENDING, "author", "someone")
     assert not visible_to(PostStatus.PENDING, "author", None)
     assert not visible_to(PostStatus.STOPPED, "author", "author")
+
+
+@pytest.mark.requirement("PA-13.1")
+def test_standing_refuses_closed_suspended_cancelled_and_no_posting() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from content.domain import (
+        AccountCancelled,
+        AccountClosed,
+        CreditTooLow,
+        Standing,
+        UpdatesSuspended,
+        check_standing,
+    )
+
+    now = datetime.now(UTC)
+    check_standing(None, now)
+    check_standing(Standing(suspended_until=now - timedelta(seconds=1)), now)
+    for standing, refusal in [
+        (Standing(cancelled_at=now), AccountCancelled),
+        (Standing(closed=True), AccountClosed),
+        (Standing(suspended_until=now + timedelta(hours=1)), UpdatesSuspended),
+        (Standing(limits=("no_posting",), credit_level="D"), CreditTooLow),
+    ]:
+        with pytest.raises(refusal):
+            check_standing(standing, now)
+
+
+def test_the_same_request_hashes_the_same_and_another_is_refused() -> None:
+    from content.domain import IdempotencyKeyReused, check_same_request, request_sha256
+
+    first = request_sha256(text="你好")
+    assert request_sha256(text="你好") == first != request_sha256(text="再见")
+    check_same_request(first, first)
+    check_same_request(None, first)  # a key stored before the hash was kept replays
+    with pytest.raises(IdempotencyKeyReused) as refused:
+        check_same_request(first, request_sha256(text="再见"))
+    assert refused.value.status == 422 and refused.value.type == "idempotency-key-reused"
