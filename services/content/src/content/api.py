@@ -6,6 +6,7 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Request, Response, status
+from fastapi.routing import APIRoute
 from kit.auth import CurrentPrincipal, OptionalPrincipal
 from kit.inputs import Text
 
@@ -13,7 +14,13 @@ from content import handlers
 from content.schemas import PostCreate, PostRead, post_read
 from content.store import Database
 
-router = APIRouter(tags=["posts"])
+
+def _operation_id(route: APIRoute) -> str:
+    """Stable operation ids: the route function's name (`create_post`)."""
+    return route.name
+
+
+router = APIRouter(tags=["posts"], generate_unique_id_function=_operation_id)
 
 
 def _database(request: Request) -> Database:

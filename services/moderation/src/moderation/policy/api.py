@@ -1,0 +1,193 @@
+"""Staff routes for the policy (MB-6.1): changes with the chief editor's approval, the lexicon in force,
+the rumour registry (MB-11) and emergency modes (应急处置). Every action is recorded with who took it."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import asdict
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+from kit.auth import Principal, staff_with
+from kit.inputs import BigInt, Text
+
+from moderation.dependencies import Db, Holder, operation_id
+from moderation.engine.decide import ENGINE_VERSION
+from moderation.policy import handlers
+from moderation.policy.schemas import (
+    ChangeDecision,
+    EmergencyCreate,
+    EmergencyRead,
+    EntryRead,
+    LexiconRead,
+    PolicyChangeCreate,
+    PolicyChangeRead,
+    RumourCreate,
+    RumourRead,
+    change_read,
+    emergency_read,
+    entry_read,
+    rumour_read,
+)
+
+router = APIRouter(tags=["moderation staff"], generate_unique_id_function=operation_id)
+
+# Policy history: those who propose changes, the chief editor who decides, auditors.
+PolicyReader = Annotated[
+    Principal,
+    staff_with("reviewer", "senior_reviewer", "chief_editor", "operator", "auditor", requirement="MB-6.1"),
+]
+Proposer = Annotated[Principal, staff_with("reviewer", "senior_reviewer", "chief_editor", "operator")]
+ChiefEditor = Annotated[Principal, staff_with("chief_editor", requirement="MB-6.1")]
+RumourKeeper = Annotated[Principal, staff_with("senior_reviewer", "chief_editor", requirement="MB-11")]
+RumourReader = Annotated[Principal, staff_with("reviewer", "senior_reviewer", "chief_editor", requirement="MB-11")]
+EmergencyStaff = Annotated[Principal, staff_with("senior_reviewer", "chief_editor", "operator", requirement="MB-6.1")]
+
+
+@router.get("/v1/moderation/lexicon", response_model=LexiconRead, tags=["moderation"])
+async def read_lexicon(db: Db, holder: Holder) -> LexiconRead:
+    """The lexicon release and routing rules in force, as this process holds them."""
+    policy = await holder.latest(db.pool)
+    info = await db.reader().policy.release_info()
+    return LexiconRead(
+        version=policy.lexicon.version,
+        release=info["release"],
+        engine_version=ENGINE_VERSION,
+        entries=len(policy.lexicon.entries),
+        routing={**asdict(policy.rules), "version": policy.rules.version},
+        released_by=info["released_by"],
+        released_at=info["released_at"].isoformat(),
+    )
+
+
+# --- policy changes ---------------------------------------------------------------------------
+
+
+@router.post(
+    "/v1/moderation/policy-changes",
+    status_code=status.HTTP_201_CREATED,
+    response_model=PolicyChangeRead,
+    responses={422: {"description": "Invalid input, or entries to remove that are not live"}},
+)
+async def propose_policy_change(body: PolicyChangeCreate, principal: Proposer, db: Db) -> PolicyChangeRead:
+    """Propose a lexicon or routing-rule change. Nothing changes until the chief editor approves (MB-6.1)."""
+    changes = (
+        {"add": [e.model_dump() for e in body.add], "remove": body.remove}
+        if body.kind == "lexicon"
+        else {"routing": body.routing.model_dump(exclude_none=True) if body.routing else {}}
+    )
+    row = await handlers.propose_change(
+        db, kind=body.kind, changes=changes, removes=body.remove, reason=body.reason, by=principal.actor
+    )
+    return change_read(row)
+
+
+@router.get("/v1/moderation/policy-changes", response_model=list[PolicyChangeRead])
+async def list_policy_changes(
+    principal: PolicyReader,
+    db: Db,
+    state: Annotated[str | None, Query(alias="status", pattern="^(proposed|approved|rejected)$")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> list[PolicyChangeRead]:
+    return [change_read(r) for r in await db.reader().policy.changes(state, limit)]
+
+
+@router.get(
+    "/v1/moderation/policy-changes/{change_id}",
+    response_model=PolicyChangeRead,
+    responses={404: {"description": "No such policy change"}},
+)
+async def read_policy_change(change_id: uuid.UUID, principal: PolicyReader, db: Db) -> PolicyChangeRead:
+    return change_read(await handlers.read_change(db, change_id))
+
+
+@router.post(
+    "/v1/moderation/policy-changes/{change_id}/decision",
+    response_model=PolicyChangeRead,
+    responses={404: {"description": "No such policy change"}, 409: {"description": "Decided already (MB-6.1)"}},
+)
+async def decide_policy_change(
+    change_id: uuid.UUID, body: ChangeDecision, principal: ChiefEditor, db: Db, holder: Holder
+) -> PolicyChangeRead:
+    """The chief editor approves or rejects a proposed change (MB-6.1). An approved change is the
+    next release and reaches every moderation process at once (an event)."""
+    row = await handlers.decide_change(db, holder, change_id, approve=body.approve, note=body.note, by=principal.actor)
+    return change_read(row)
+
+
+@router.get("/v1/moderation/lexicon/entries", response_model=list[EntryRead])
+async def list_lexicon_entries(
+    principal: Proposer,
+    db: Db,
+    category: Text | None = None,
+    after: Annotated[BigInt, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+) -> list[EntryRead]:
+    """Live lexicon entries, by id (page with `after`)."""
+    rows = await db.reader().policy.entries_page(category=category, after=after, limit=limit)
+    return [entry_read(r) for r in rows]
+
+
+# --- rumours (MB-11) --------------------------------------------------------------------------
+
+
+@router.post(
+    "/v1/moderation/rumours",
+    status_code=status.HTTP_201_CREATED,
+    response_model=RumourRead,
+    responses={422: {"description": "Invalid input, or a canonical text with nothing to match (MB-11)"}},
+)
+async def register_rumour(body: RumourCreate, principal: RumourKeeper, db: Db, holder: Holder) -> RumourRead:
+    """Register a refuted rumour: new posts spreading it are labelled (or stopped), and the posts
+    published before it are searched in the background (see `scan_status`)."""
+    row = await handlers.register_rumour(
+        db,
+        holder,
+        canonical_text=body.canonical_text,
+        refutation_text=body.refutation_text,
+        refutation_url=str(body.refutation_url),
+        authority=body.authority,
+        action=body.action,
+        legal_basis=body.legal_basis,
+        reason=body.reason,
+        by=principal.actor,
+    )
+    return rumour_read(row)
+
+
+@router.get("/v1/moderation/rumours", response_model=list[RumourRead])
+async def list_rumours(principal: RumourReader, db: Db) -> list[RumourRead]:
+    return [rumour_read(r) for r in await db.reader().policy.all_rumours()]
+
+
+@router.get(
+    "/v1/moderation/rumours/{rumour_id}", response_model=RumourRead, responses={404: {"description": "No such rumour"}}
+)
+async def read_rumour(rumour_id: uuid.UUID, principal: RumourReader, db: Db) -> RumourRead:
+    return rumour_read(await handlers.read_rumour(db, rumour_id))
+
+
+# --- emergency modes (MB-6.1 应急处置) ----------------------------------------------------------
+
+
+@router.post("/v1/moderation/emergencies", status_code=status.HTTP_201_CREATED, response_model=EmergencyRead)
+async def start_emergency(body: EmergencyCreate, principal: EmergencyStaff, db: Db, holder: Holder) -> EmergencyRead:
+    """Hold every new post in scope (the platform, a topic, a province) for review until ended."""
+    row = await handlers.start_emergency(
+        db, holder, scope=body.scope, value=body.value, reason=body.reason, by=principal.actor
+    )
+    return emergency_read(row)
+
+
+@router.post(
+    "/v1/moderation/emergencies/{emergency_id}/end",
+    response_model=EmergencyRead,
+    responses={404: {"description": "No such emergency mode in force"}},
+)
+async def end_emergency(emergency_id: uuid.UUID, principal: EmergencyStaff, db: Db, holder: Holder) -> EmergencyRead:
+    return emergency_read(await handlers.end_emergency(db, holder, emergency_id, by=principal.actor))
+
+
+@router.get("/v1/moderation/emergencies", response_model=list[EmergencyRead])
+async def list_emergencies(principal: EmergencyStaff, db: Db) -> list[EmergencyRead]:
+    return [emergency_read(r) for r in await db.reader().policy.active_emergencies()]
