@@ -13,16 +13,23 @@ import asyncpg
 import pytest
 from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient
+from contracts import EventType, Topic
 from devstack.testing import Infra
 from kit.bus import BrokerWatch, EventConsumer, Subscription, create_producer, ensure_topics
 from kit.cloudevents import Event, encode
 from kit.db import apply_migrations_async, create_pool, transaction
-from kit.outbox import LISTENER_APPLICATION_NAME, OutboxRelay, enqueue
+from kit.outbox import LISTENER_APPLICATION_NAME, OutboxRelay, announce
 from kit.settings import KitSettings
 from prometheus_client import REGISTRY
+from qinglang.auth.v1 import revocation_pb2
 from qinglang.content.v1 import post_pb2
 
 EVENT_TYPE = "qinglang.test.thing.happened.v1"
+
+
+def thing_on(topic: str) -> EventType[post_pb2.PostCreated]:
+    """The test's event type, on a topic of the test's own (not in the platform's catalogue)."""
+    return EventType(EVENT_TYPE, Topic(topic, owner="kit-test"), post_pb2.PostCreated)
 
 
 @pytest.fixture
@@ -66,7 +73,7 @@ async def consuming(bus, handler) -> AsyncIterator[AIOKafkaProducer]:
     """A consumer group member running ``handler`` on the bus's topic, and a raw producer to feed it."""
     settings, pool, topic = bus
     consumer = EventConsumer(
-        Subscription(group=f"g-{uuid.uuid4().hex[:6]}", topics=(topic,), handlers={EVENT_TYPE: handler}), pool, settings
+        Subscription(group=f"g-{uuid.uuid4().hex[:6]}", handlers={thing_on(topic): handler}), pool, settings
     )
     task = asyncio.create_task(consumer.run())
     raw = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap_servers, enable_idempotence=False)
@@ -80,7 +87,7 @@ async def consuming(bus, handler) -> AsyncIterator[AIOKafkaProducer]:
 
 
 async def record_effect(conn: asyncpg.Connection, event: Event) -> None:
-    thing = event.parse(post_pb2.PostCreated)
+    thing = event.message
     await conn.execute("INSERT INTO effect (ce_id, post_id) VALUES ($1, $2)", event.id, thing.post_id)
 
 
@@ -98,7 +105,7 @@ async def test_outbox_relay_publishes_and_the_inbox_makes_redelivery_harmless(bu
     await producer.start()
     relay = OutboxRelay(pool, producer, database_url=settings.database_url, batch_size=50)
     consumer = EventConsumer(
-        Subscription(group=f"g-{uuid.uuid4().hex[:6]}", topics=(topic,), handlers={EVENT_TYPE: record_effect}),
+        Subscription(group=f"g-{uuid.uuid4().hex[:6]}", handlers={thing_on(topic): record_effect}),
         pool,
         settings,
     )
@@ -106,14 +113,7 @@ async def test_outbox_relay_publishes_and_the_inbox_makes_redelivery_harmless(bu
     try:
         async with transaction(pool) as conn:
             for i in range(20):
-                await enqueue(
-                    conn,
-                    topic=topic,
-                    ce_type=EVENT_TYPE,
-                    source="/kit-test",
-                    key=f"k{i % 3}",
-                    message=post_pb2.PostCreated(post_id=f"p{i}"),
-                )
+                await announce(conn, thing_on(topic), post_pb2.PostCreated(post_id=f"p{i}"), key=f"k{i % 3}")
         await wait_for(pool, "SELECT count(*) FROM effect", 20)
         assert await pool.fetchval("SELECT count(*) FROM outbox_event WHERE published_at IS NULL") == 0
 
@@ -178,6 +178,71 @@ async def test_undecodable_and_failing_events_are_parked_not_lost(bus) -> None:
         assert await pool.fetchval("SELECT count(*) FROM inbox_event") == 0
 
 
+async def test_a_body_that_is_not_the_types_message_is_parked_before_any_handler_runs(bus) -> None:
+    _settings, pool, topic = bus
+    ran: list[str] = []
+
+    async def handler(conn: asyncpg.Connection, event: Event) -> None:
+        ran.append(event.id)
+
+    async with consuming(bus, handler) as raw:
+        garbled = a_test_event(b"\xff\xff\xff not a protobuf")
+        await raw.send_and_wait(topic, garbled.value, headers=list(garbled.headers.items()))
+        await wait_for(pool, "SELECT count(*) FROM dead_letter_event", 1)
+        error = await pool.fetchval("SELECT error FROM dead_letter_event")
+        assert error.startswith("not a PostCreated") and ran == []
+
+
+async def test_an_event_of_a_type_nobody_here_handles_is_counted_not_dropped_in_silence(bus, caplog) -> None:
+    _settings, pool, topic = bus
+    unknown = "qinglang.test.nobody.knows.v1"
+    async with consuming(bus, record_effect) as raw:
+        stranger = encode(
+            ce_id=str(uuid.uuid4()),
+            ce_type=unknown,
+            source="/kit-test",
+            subject=None,
+            time=datetime.now(UTC),
+            data=b"",
+            key=None,
+            traceparent=None,
+        )
+        for _ in range(3):
+            await raw.send_and_wait(topic, stranger.value, headers=list(stranger.headers.items()))
+        known = a_test_event(post_pb2.PostCreated(post_id="after the strangers").SerializeToString())
+        await raw.send_and_wait(topic, known.value, headers=list(known.headers.items()))
+        await wait_for(pool, "SELECT count(*) FROM effect", 1)
+    skipped = [
+        s
+        for metric in REGISTRY.collect()
+        if metric.name == "qinglang_events_skipped"
+        for s in metric.samples
+        if s.name.endswith("_total") and s.labels["ce_type"] == unknown
+    ]
+    assert [(s.labels["reason"], s.value) for s in skipped] == [("unknown", 3.0)]
+    warned = [r for r in caplog.records if r.levelname == "WARNING" and getattr(r, "ce_type", None) == unknown]
+    assert len(warned) == 1  # logged once per type, counted every time
+
+
+def test_a_subscription_takes_its_topics_from_the_types_it_handles() -> None:
+    first, second = thing_on("kit-test.a.v1"), thing_on("kit-test.b.v1")
+
+    async def handler(conn: asyncpg.Connection, event: Event) -> None:
+        return None
+
+    subscription = Subscription(group="g", handlers={first: handler}, batch_handlers={second: handler})
+    assert subscription.topics == ("kit-test.a.v1", "kit-test.b.v1")
+    with pytest.raises(ValueError, match="at least one"):
+        Subscription(group="g")
+
+
+async def test_announce_refuses_a_message_its_type_does_not_carry(bus) -> None:
+    _settings, pool, topic = bus
+    async with transaction(pool) as conn:
+        with pytest.raises(TypeError, match="carries PostCreated"):
+            await announce(conn, thing_on(topic), revocation_pb2.TokenRevocation(claim="cid", value="x"), key=None)
+
+
 async def test_broker_watch_stays_quiet_on_a_healthy_broker_and_recreates_a_lost_topic(bus) -> None:
     settings, _pool, topic = bus
     lost = f"kit-test.lost.{uuid.uuid4().hex[:8]}.v1"
@@ -230,14 +295,7 @@ async def test_the_relay_listens_again_after_losing_its_connection(bus) -> None:
 
     async def publish_one(post_id: str) -> None:
         async with transaction(pool) as conn:
-            await enqueue(
-                conn,
-                topic=topic,
-                ce_type=EVENT_TYPE,
-                source="/kit-test",
-                key=None,
-                message=post_pb2.PostCreated(post_id=post_id),
-            )
+            await announce(conn, thing_on(topic), post_pb2.PostCreated(post_id=post_id), key=None)
         await wait_for(pool, "SELECT count(*) FROM outbox_event WHERE published_at IS NULL", 0, timeout_s=10)
 
     async def listeners() -> list[int]:

@@ -37,7 +37,7 @@ def test_binary_mode_round_trip_keeps_every_attribute_and_the_body() -> None:
     assert (event.id, event.type, event.source, event.subject, event.key) == ("e1", "t.v1", "/s", "p1", "a1")
     assert event.traceparent == traceparent
     assert event.time == datetime(2026, 1, 2, tzinfo=UTC)
-    assert event.parse(post_pb2.PostCreated) == body
+    assert post_pb2.PostCreated.FromString(event.data) == body
     assert (event.topic, event.offset) == ("t", 7)
 
 

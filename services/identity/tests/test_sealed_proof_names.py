@@ -56,11 +56,12 @@ def test_plaintext_proof_names_are_sealed_and_the_legal_name_no_longer_shown(inf
         announced = account_pb2.VerifiedAccountApproved(
             account_id=str(person), verified_type="individual", verified_name="欧阳明"
         ).SerializeToString()
+        approved = events.VERIFIED_ACCOUNT_APPROVED
         for published in (True, False):
             conn.execute(
                 """INSERT INTO outbox_event (ce_id, ce_type, ce_source, topic, payload, published_at)
-                   VALUES (%s, %s, '/identity', 'identity.account.v1', %s, CASE WHEN %s THEN now() END)""",
-                (uuid.uuid4(), events.VERIFIED_ACCOUNT_APPROVED, announced, published),
+                   VALUES (%s, %s, '/identity', %s, %s, CASE WHEN %s THEN now() END)""",
+                (uuid.uuid4(), approved.name, approved.topic.name, announced, published),
             )
     key, lookup = _key(), _key()
     env = {

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 import httpx
 import jwt
+from contracts.claims import AccessClaims
 from fastapi import APIRouter, Depends, Query, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
@@ -28,6 +29,11 @@ class Principal:
 
     def claim(self, name: str, default: Any = None) -> Any:
         return self.claims.get(name, default)
+
+    @property
+    def access(self) -> AccessClaims:
+        """The claims as the contract types them (contracts.claims)."""
+        return AccessClaims.from_claims(self.claims)
 
     @property
     def actor(self) -> str:

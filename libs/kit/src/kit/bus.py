@@ -13,17 +13,19 @@ import json
 import logging
 import os
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaConnectionError, KafkaError, TopicAlreadyExistsError
+from contracts import CATALOGUE, EventType
+from google.protobuf.message import DecodeError
 from opentelemetry import trace
 
 from kit.cloudevents import Event, UndecodableEvent, decode
 from kit.db import is_transient, transaction
-from kit.metrics import BROKER_STATE_LOST, EVENTS_DEAD_LETTERED, EVENTS_HANDLED
+from kit.metrics import BROKER_STATE_LOST, EVENTS_DEAD_LETTERED, EVENTS_HANDLED, EVENTS_SKIPPED
 from kit.settings import KitSettings
 from kit.telemetry import context_from_traceparent
 
@@ -79,16 +81,35 @@ async def _create_missing(admin: AIOKafkaAdminClient, settings: KitSettings, top
 
 @dataclass(frozen=True, slots=True)
 class Subscription:
-    """What one consumer group reads and how it handles each event type."""
+    """What one consumer group reads and how it handles each event type.
+
+    Keys are the contract's ``EventType``s: the topics to read follow from them, and each handler
+    gets ``event.message`` already parsed as the type's message. Events of other types on those topics
+    are counted (``qinglang_events_skipped_total``) and logged, never dropped in silence.
+    """
 
     group: str
-    topics: tuple[str, ...]
-    handlers: dict[str, Handler] = field(default_factory=dict)
+    handlers: dict[EventType, Handler] = field(default_factory=dict)
+    batch_handlers: dict[EventType, BatchHandler] = field(default_factory=dict)
     fetch_max_wait_ms: int | None = None  # None: the settings' default
-    batch_handlers: dict[str, BatchHandler] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        both = set(self.handlers) & set(self.batch_handlers)
+        if both:
+            raise ValueError(f"{self.group}: handled both one by one and in batches: {sorted(map(str, both))}")
+        if not self.handlers and not self.batch_handlers:
+            raise ValueError(f"{self.group}: a subscription handles at least one event type")
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        return tuple(sorted({t.topic.name for t in (*self.handlers, *self.batch_handlers)}))
+
+    @property
+    def types(self) -> dict[str, EventType]:
+        return {t.name: t for t in (*self.handlers, *self.batch_handlers)}
 
     def handles(self, ce_type: str) -> bool:
-        return ce_type in self.handlers or ce_type in self.batch_handlers
+        return ce_type in self.types
 
 
 class _RewindOnAssign(ConsumerRebalanceListener):
@@ -118,6 +139,10 @@ class EventConsumer:
         self._consumer: AIOKafkaConsumer | None = None
         self._rewind = asyncio.Event()
         self._positions: dict[TopicPartition, int] = {}
+        self._types = subscription.types
+        self._handlers = {t.name: h for t, h in subscription.handlers.items()}
+        self._batch_handlers = {t.name: h for t, h in subscription.batch_handlers.items()}
+        self._skipped: set[str] = set()  # types logged as skipped once already
 
     def request_rewind(self) -> None:
         """Start over from the beginning of every partition (after the broker lost its state)."""
@@ -237,11 +262,32 @@ class EventConsumer:
                 reason = f"undecodable: {exc}"
                 await self._with_transient_retry(lambda r=record, why=reason: self._dead_letter(r, None, why))
                 continue
-            if self.subscription.handles(event.type):  # other types on the topic are not its business
-                work.append(event)
+            event_type = self._types.get(event.type)
+            if event_type is None:
+                self._skip(event)
+                continue
+            try:
+                work.append(replace(event, message=event_type.parse(event.data)))
+            except DecodeError as exc:
+                reason = f"not a {event_type.message.__name__}: {exc}"
+                await self._with_transient_retry(lambda r=record, e=event, why=reason: self._dead_letter(r, e, why))
         size = self._settings.kafka_events_per_transaction
         for start in range(0, len(work), size):
             await self._handle_chunk(records, work[start : start + size])
+
+    def _skip(self, event: Event) -> None:
+        """Another type on a topic this group reads: counted always, logged once per type; a type the
+        contract does not know (a newer producer, or a typo) is a warning."""
+        reason = "not_subscribed" if CATALOGUE.known(event.type) else "unknown"
+        EVENTS_SKIPPED.labels(self.subscription.group, event.type, reason).inc()
+        if event.type in self._skipped:
+            return
+        self._skipped.add(event.type)
+        extra = {"group": self.subscription.group, "ce_type": event.type, "topic": event.topic}
+        if reason == "unknown":
+            log.warning("event of a type the contract does not know: skipped (counted)", extra=extra)
+        else:
+            log.info("events of a type this group does not handle: skipped (counted)", extra=extra)
 
     async def _handle_chunk(self, records: list, work: list[Event]) -> None:
         if len(work) > 1:
@@ -281,14 +327,14 @@ class EventConsumer:
         events in one call, in the order they came."""
         batches: dict[str, list[Event]] = {}
         for event in events:
-            if event.type in self.subscription.batch_handlers:
+            if event.type in self._batch_handlers:
                 batches.setdefault(event.type, []).append(event)
             else:
                 with self._span(event):
-                    await self.subscription.handlers[event.type](conn, event)
+                    await self._handlers[event.type](conn, event)
         for ce_type, group in batches.items():
             with self._span(group[0]):
-                await self.subscription.batch_handlers[ce_type](conn, group)
+                await self._batch_handlers[ce_type](conn, group)
 
     async def _with_transient_retry(self, attempt: Callable[[], Awaitable[None]]) -> None:
         """An outage is never a reason to park an event: retry until the database is back."""

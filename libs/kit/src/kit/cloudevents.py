@@ -37,11 +37,8 @@ class Event:
     topic: str = ""
     partition: int = -1
     offset: int = -1
-
-    def parse(self, message_type: type[Message]) -> Message:
-        message = message_type()
-        message.ParseFromString(self.data)
-        return message
+    # The typed message, parsed by the consumer with the subscribed contracts.EventType.
+    message: Message | None = None
 
 
 def new_event_id() -> uuid.UUID:

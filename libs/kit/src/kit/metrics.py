@@ -13,3 +13,9 @@ OUTBOX_SEND_FAILURES = Counter("qinglang_outbox_send_failures_total", "Outbox se
 BROKER_STATE_LOST = Counter(
     "qinglang_broker_state_lost_total", "Times the broker watch found a broker that lost its state"
 )
+EVENTS_SKIPPED = Counter(
+    "qinglang_events_skipped_total",
+    "Events a consumer group read and did not handle: a type of the topic it does not subscribe to "
+    "(reason=not_subscribed) or a type the contract does not know (reason=unknown)",
+    ["group", "ce_type", "reason"],
+)

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 import asyncpg
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
+from contracts import EventType
 from google.protobuf.message import Message
 
 from kit.cloudevents import encode, new_event_id
@@ -80,6 +81,42 @@ def outbox_row(
         current_traceparent(),
         message.SerializeToString(),
     )
+
+
+def announcement(
+    event_type: EventType,
+    message: Message,
+    *,
+    key: str | None,
+    subject: str | None = None,
+    ce_id: uuid.UUID | None = None,
+) -> OutboxRow:
+    """The outbox row announcing ``message`` as ``event_type`` (its topic and its owner's source come
+    from the contract), for a statement that writes its own state change and this row together."""
+    if not isinstance(message, event_type.message):
+        raise TypeError(f"{event_type.name} carries {event_type.message.__name__}, not {type(message).__name__}")
+    return outbox_row(
+        topic=event_type.topic.name,
+        ce_type=event_type.name,
+        source=event_type.topic.source,
+        message=message,
+        key=key,
+        subject=subject,
+        ce_id=ce_id,
+    )
+
+
+async def announce(
+    conn: asyncpg.Connection,
+    event_type: EventType,
+    message: Message,
+    *,
+    key: str | None,
+    subject: str | None = None,
+    ce_id: uuid.UUID | None = None,
+) -> uuid.UUID:
+    """Announce ``message`` as ``event_type`` through the outbox, inside the caller's open transaction."""
+    return await enqueue_row(conn, announcement(event_type, message, key=key, subject=subject, ce_id=ce_id))
 
 
 async def enqueue(

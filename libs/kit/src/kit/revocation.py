@@ -11,21 +11,20 @@ import socket
 from datetime import datetime
 
 import asyncpg
+from contracts import auth
 from qinglang.auth.v1 import revocation_pb2
 
 from kit.auth import TokenVerifier
 from kit.bus import Subscription
 from kit.cloudevents import Event, timestamp
-from kit.outbox import enqueue
+from kit.outbox import announce
 
-REVOCATION_TOPIC = "auth.revocation.v1"
-TOKEN_REVOKED = "qinglang.auth.token_revoked.v1"  # noqa: S105 - an event type
+REVOCATION_TOPIC = auth.REVOCATION_TOPIC  # identity announces on it (ServiceSpec.produces)
 
 
 async def announce_revocation(
     conn: asyncpg.Connection,
     *,
-    source: str,
     claim: str,
     value: str,
     reason: str,
@@ -43,15 +42,7 @@ async def announce_revocation(
         message.issued_before.CopyFrom(timestamp(issued_before))
     if expires_at is not None:
         message.expires_at.CopyFrom(timestamp(expires_at))
-    await enqueue(
-        conn,
-        topic=REVOCATION_TOPIC,
-        ce_type=TOKEN_REVOKED,
-        source=source,
-        key=f"{claim}:{value}",
-        subject=f"{claim}:{value}",
-        message=message,
-    )
+    await announce(conn, auth.TOKEN_REVOKED, message, key=f"{claim}:{value}", subject=f"{claim}:{value}")
 
 
 def apply_revocation(verifier: TokenVerifier, revocation: revocation_pb2.TokenRevocation) -> None:
@@ -73,12 +64,11 @@ def apply_revocation(verifier: TokenVerifier, revocation: revocation_pb2.TokenRe
 
 def revocation_subscription(service: str, verifier: TokenVerifier) -> Subscription:
     async def on_revoked(conn: asyncpg.Connection, event: Event) -> None:
-        apply_revocation(verifier, event.parse(revocation_pb2.TokenRevocation))
+        apply_revocation(verifier, event.message)
 
     return Subscription(
         group=f"{service}.revocations.{socket.gethostname()}.{os.getpid()}",
-        topics=(REVOCATION_TOPIC,),
-        handlers={TOKEN_REVOKED: on_revoked},
+        handlers={auth.TOKEN_REVOKED: on_revoked},
         # Idle almost always: a long wait keeps the broker's fetch load low; a revocation still
         # reaches every process within about half a second.
         fetch_max_wait_ms=500,

@@ -20,6 +20,8 @@ from pathlib import Path
 import asyncpg
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
+from contracts import Topic
+from contracts.staff import STAFF_AUDITORS
 from fastapi import APIRouter, FastAPI, Request, Response
 from prometheus_client import make_asgi_app
 
@@ -119,12 +121,12 @@ class ServiceSpec:
     settings: KitSettings
     migrations_dir: Path
     routers: Sequence[APIRouter] = ()
-    produces: Sequence[str] = ()
+    produces: Sequence[Topic] = ()  # the contract's topics this service announces on
     subscriptions: Sequence[Subscription] = ()
     background: Sequence[BackgroundLoop] = ()
     on_ready: Callable[[Runtime, FastAPI], Awaitable[None]] | None = None
     # Roles that may read this service's record of staff actions (`{prefix}/staff-actions`).
-    staff_auditors: Sequence[str] = ()
+    staff_auditors: Sequence[str] = STAFF_AUDITORS
     description: str = ""
 
 
@@ -191,7 +193,7 @@ def create_service_app(spec: ServiceSpec) -> FastAPI:
         )
         # Every service honours token revocations at once (a revoked API client, BJ-7(6)).
         subscriptions = [*spec.subscriptions, revocation_subscription(spec.name, app.state.token_verifier)]
-        topics = set(spec.produces) | {t for s in subscriptions for t in s.topics}
+        topics = {t.name for t in spec.produces} | {t for s in subscriptions for t in s.topics}
         await _ensure_topics_with_retry(settings, topics)
         producer = await _start_producer(settings)
         runtime = Runtime(settings=settings, pool=pool, producer=producer)
@@ -242,6 +244,7 @@ def create_service_app(spec: ServiceSpec) -> FastAPI:
         # (Traefik's). Per-operation spans cost more than they tell on this hot path.
         telemetry={"operation_spans": False, "metrics": False, "logs": False, "exclude": _untraced},
     )
+    app.state.spec = spec  # what it announces and reads: the contract test walks every service's
     app.state.token_verifier = TokenVerifier(
         settings.jwks_url, issuer=settings.token_issuer, audience=settings.token_audience
     )

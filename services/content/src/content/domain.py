@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from kit.auth import Principal
+from contracts.claims import AccessClaims
 from kit.problems import DomainError, Forbidden, InvalidInput
 
 
@@ -173,22 +172,23 @@ def check_standing(standing: Standing | None, now: datetime) -> None:
         )
 
 
-def check_may_publish(principal: Principal) -> None:
+def check_may_publish(claims: AccessClaims, now: datetime) -> None:
+    """What the bearer's token says about publishing (contracts.claims)."""
     # MB-7.2: a verification expires; the token says when, so an older token stops working at once.
-    expires = principal.claim("rnx")
-    if expires is not None and expires <= time.time():
+    expires = claims.real_name_expires_at
+    if expires is not None and expires <= now:
         raise RealNameExpired(
             "Your real-name verification has expired; renew it (POST /v1/accounts/me/real-name) to publish.",
             requirement="MB-7.2",
         )
     # MB-7.1 / PA-6.1 / BJ-9: back-end real name before publishing; reading stays open.
-    if principal.claim("rnv") is not True:
+    if not claims.real_name_verified:
         raise RealNameRequired(
             "Complete real-name verification before publishing (POST /v1/accounts/me/real-name).",
             requirement="MB-7.1",
         )
     # MB-6.2 / PA-5.2: the service agreement in force, accepted.
-    if principal.claim("tos") is not True:
+    if not claims.accepted_agreement:
         raise AgreementRequired(
             "Accept the service agreement in force before publishing (GET /v1/identity/agreement, then "
             "POST /v1/accounts/me/agreement).",

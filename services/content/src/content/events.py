@@ -1,42 +1,26 @@
-"""Content's events: protobuf <-> domain values. The only module that knows a topic, an event type or a
-protobuf message."""
+"""Content's events: protobuf <-> domain values. The only module that builds or reads a protobuf message;
+topics and event types are the contract's (contracts.content, .moderation, .identity)."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import UTC
 
-from kit.cloudevents import Event, timestamp
-from kit.outbox import OutboxRow, outbox_row
+from contracts import content
+from kit.cloudevents import timestamp
+from kit.outbox import OutboxRow, announcement
 from qinglang.content.v1 import post_pb2
 from qinglang.identity.v1 import account_pb2, standing_pb2
 from qinglang.moderation.v1 import decision_pb2
 
 from content.domain import Cancellation, Decision, NewPost, Refutation, StandingChanged
 
-POST_TOPIC = "content.post.v1"
-SOURCE = "/qinglang/content"
-POST_CREATED = "qinglang.content.post.created.v1"
-
-ACCOUNT_TOPIC = "identity.account.v1"
-STANDING_CHANGED = "qinglang.identity.account.standing_changed.v1"
-ACCOUNT_CANCELLED = "qinglang.identity.account.cancelled.v1"
-
-DECISION_TOPIC = "moderation.decision.v1"
-DECISION_APPROVED = "qinglang.moderation.decision.approved.v1"
-DECISION_HELD = "qinglang.moderation.decision.held.v1"
-DECISION_LABELLED = "qinglang.moderation.decision.labelled.v1"
-TRANSMISSION_STOPPED = "qinglang.moderation.decision.transmission_stopped.v1"
-
-
 # --- announced --------------------------------------------------------------------------------
 
 
 def post_created(post: NewPost) -> OutboxRow:
-    return outbox_row(
-        topic=POST_TOPIC,
-        ce_type=POST_CREATED,
-        source=SOURCE,
+    return announcement(
+        content.POST_CREATED,
         key=str(post.author_id),
         subject=str(post.id),
         message=post_pb2.PostCreated(
@@ -54,8 +38,7 @@ def post_created(post: NewPost) -> OutboxRow:
 # --- consumed ---------------------------------------------------------------------------------
 
 
-def decision(event: Event) -> Decision:
-    message = event.parse(decision_pb2.DecisionIssued)
+def decision(message: decision_pb2.DecisionIssued) -> Decision:
     refutation = None
     if message.HasField("refutation"):
         r = message.refutation
@@ -71,8 +54,7 @@ def decision(event: Event) -> Decision:
     )
 
 
-def standing_changed(event: Event) -> StandingChanged:
-    message = event.parse(standing_pb2.AccountStandingChanged)
+def standing_changed(message: standing_pb2.AccountStandingChanged) -> StandingChanged:
     return StandingChanged(
         account_id=uuid.UUID(message.account_id),
         version=message.version,
@@ -83,8 +65,7 @@ def standing_changed(event: Event) -> StandingChanged:
     )
 
 
-def account_cancelled(event: Event) -> Cancellation:
-    message = event.parse(account_pb2.AccountCancelled)
+def account_cancelled(message: account_pb2.AccountCancelled) -> Cancellation:
     return Cancellation(
         account_id=uuid.UUID(message.account_id),
         cancelled_at=message.cancelled_at.ToDatetime(tzinfo=UTC),

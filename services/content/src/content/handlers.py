@@ -53,17 +53,17 @@ async def create_post(
 ) -> Created:
     """Accept a post for moderation. Without an Idempotency-Key every request is a new post; with
     one, the same request again gets the first post, another request under it a 422."""
-    check_may_publish(principal)  # MB-7.1, MB-7.2, MB-6.2
-    text = check_length(text, settings.post_max_chars)
+    claims = principal.access
     now = datetime.now(UTC)
-    registered = principal.claim("reg")
+    check_may_publish(claims, now)  # MB-7.1, MB-7.2, MB-6.2
+    text = check_length(text, settings.post_max_chars)
     post = NewPost(
         id=uuid.uuid4(),
-        author_id=uuid.UUID(principal.subject),
+        author_id=uuid.UUID(claims.subject),
         text=text,
         created_at=now,
-        province_code=str(principal.claim("prov") or ""),
-        registered_at=datetime.fromtimestamp(registered, UTC) if registered else None,
+        province_code=claims.province or "",
+        registered_at=claims.registered_at,
     )
     fingerprint = request_sha256(text=text) if idempotency_key is not None else None
     async with db.connection() as store:

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
+from contracts import content, identity, moderation
 from fastapi import FastAPI
 from kit.bus import Subscription
 from kit.cloudevents import Event
@@ -21,40 +22,39 @@ MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
 
 def _on(
-    parse: Callable[[Event], Any], handle: Callable[[PostStore, Any], Awaitable[None]]
+    parse: Callable[[Any], Any], handle: Callable[[PostStore, Any], Awaitable[None]]
 ) -> Callable[[asyncpg.Connection, Event], Awaitable[None]]:
-    """A kit handler: decode the event (events.py), then handle it in the consumer's transaction."""
+    """A kit handler: map the event's message to domain values (events.py), then handle them in the
+    consumer's transaction."""
 
     async def handler(conn: asyncpg.Connection, event: Event) -> None:
-        await handle(PostStore(conn), parse(event))
+        await handle(PostStore(conn), parse(event.message))
 
     handler.__name__ = handle.__name__
     return handler
 
 
 async def _on_approvals(conn: asyncpg.Connection, batch: list[Event]) -> None:
-    await handlers.publish_approved(PostStore(conn), [events.decision(e) for e in batch])
+    await handlers.publish_approved(PostStore(conn), [events.decision(e.message) for e in batch])
 
 
 def subscriptions(settings: ContentSettings) -> list[Subscription]:
     return [
         Subscription(
             group="content.decisions",
-            topics=(events.DECISION_TOPIC,),
             handlers={
-                events.TRANSMISSION_STOPPED: _on(events.decision, handlers.stop_transmission),
-                events.DECISION_HELD: _on(events.decision, handlers.hold),
-                events.DECISION_LABELLED: _on(events.decision, handlers.publish_labelled),
+                moderation.TRANSMISSION_STOPPED: _on(events.decision, handlers.stop_transmission),
+                moderation.DECISION_HELD: _on(events.decision, handlers.hold),
+                moderation.DECISION_LABELLED: _on(events.decision, handlers.publish_labelled),
             },
-            batch_handlers={events.DECISION_APPROVED: _on_approvals},
+            batch_handlers={moderation.DECISION_APPROVED: _on_approvals},
             fetch_max_wait_ms=settings.decision_fetch_max_wait_ms,
         ),
         Subscription(
             group="content.accounts",
-            topics=(events.ACCOUNT_TOPIC,),
             handlers={
-                events.STANDING_CHANGED: _on(events.standing_changed, handlers.note_standing),
-                events.ACCOUNT_CANCELLED: _on(events.account_cancelled, handlers.withdraw_author),
+                identity.STANDING_CHANGED: _on(events.standing_changed, handlers.note_standing),
+                identity.ACCOUNT_CANCELLED: _on(events.account_cancelled, handlers.withdraw_author),
             },
         ),
     ]
@@ -68,10 +68,9 @@ def build_app(settings: ContentSettings | None = None) -> FastAPI:
             title="Qinglang content",
             description="Posts, their visibility, and stop transmission (MB-12.2).",
             settings=settings,
-            staff_auditors=("auditor", "chief_editor"),
             migrations_dir=MIGRATIONS,
             routers=[router],
-            produces=[events.POST_TOPIC],
+            produces=[content.POST_TOPIC],
             subscriptions=subscriptions(settings),
             background=[handlers.reannounce_waiting_posts, handlers.purge_withdrawn_posts],
         )

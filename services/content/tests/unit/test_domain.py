@@ -2,36 +2,40 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from content.domain import PostStatus, PostTooLong, RealNameRequired, check_length, check_may_publish, visible_to
 from kit.auth import Principal
 from kit.problems import Forbidden, InvalidInput
+
+NOW = datetime.now(UTC)
 
 
 @pytest.mark.requirement("MB-7.1")
 @pytest.mark.parametrize("claims", [{}, {"rnv": False}, {"rnv": "true"}])
 def test_publishing_without_verified_real_name_is_refused(claims: dict) -> None:
     with pytest.raises(RealNameRequired) as refused:
-        check_may_publish(Principal("a", claims))
+        check_may_publish(Principal("a", {"sub": "a", **claims}).access, NOW)
     assert refused.value.requirement == "MB-7.1"
     assert refused.value.status == 403
 
 
 def test_verified_account_may_publish() -> None:
-    check_may_publish(Principal("a", {"rnv": True, "tos": True}))
+    check_may_publish(Principal("a", {"sub": "a", "rnv": True, "tos": True}).access, NOW)
 
 
 @pytest.mark.requirement("MB-6.2")
 def test_publishing_needs_the_agreement_accepted() -> None:
     with pytest.raises(Forbidden) as refused:
-        check_may_publish(Principal("a", {"rnv": True, "tos": False}))
+        check_may_publish(Principal("a", {"sub": "a", "rnv": True, "tos": False}).access, NOW)
     assert refused.value.requirement == "MB-6.2"
 
 
 @pytest.mark.requirement("MB-7.2")
 def test_an_expired_real_name_cannot_publish() -> None:
     with pytest.raises(Forbidden) as refused:
-        check_may_publish(Principal("a", {"rnv": True, "tos": True, "rnx": 1}))
+        check_may_publish(Principal("a", {"sub": "a", "rnv": True, "tos": True, "rnx": 1}).access, NOW)
     assert refused.value.requirement == "MB-7.2"
 
 

@@ -24,7 +24,8 @@ SETTINGS = SimpleNamespace(post_max_chars=2000)
 
 
 def author() -> Principal:
-    return Principal(str(uuid.uuid4()), {"rnv": True, "tos": True, "prov": "110000"})
+    subject = str(uuid.uuid4())
+    return Principal(subject, {"sub": subject, "rnv": True, "tos": True, "prov": "110000"})
 
 
 async def post(db, principal: Principal, text: str = "今天天气很好", key: str | None = None):

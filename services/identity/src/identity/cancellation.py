@@ -12,7 +12,7 @@ import asyncpg
 from argon2.exceptions import InvalidHashError, VerificationError
 from kit.cloudevents import timestamp
 from kit.db import transaction
-from kit.outbox import enqueue
+from kit.outbox import announce
 from kit.problems import Conflict, NotFound, Unauthorized
 from kit.service import Runtime
 from qinglang.identity.v1 import account_pb2
@@ -53,11 +53,9 @@ async def cancel(ports: IdentityPorts, account_id: uuid.UUID, *, password: str, 
             reason="account cancelled",
             legal_basis=LEGAL_BASIS,
         )
-        await enqueue(
+        await announce(
             conn,
-            topic=events.ACCOUNT_TOPIC,
-            ce_type=events.ACCOUNT_CANCELLED,
-            source=events.SOURCE,
+            events.ACCOUNT_CANCELLED,
             key=str(account_id),
             subject=str(account_id),
             message=account_pb2.AccountCancelled(

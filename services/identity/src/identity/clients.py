@@ -17,7 +17,7 @@ from kit.problems import Conflict, Forbidden, InvalidInput, NotFound, Unauthoriz
 from kit.revocation import announce_revocation
 from kit.service import Runtime
 
-from identity import events, sessions
+from identity import sessions
 
 # An ICP filing number (京ICP备2021012345号-1) or an ICP licence number (京ICP证123456号).
 _ICP = re.compile(r"^[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼]ICP(备|证)\d{6,10}号(-\d{1,3})?$")
@@ -77,7 +77,6 @@ async def authenticate(conn: asyncpg.Connection | asyncpg.Pool, client_id: str, 
 async def _announce(conn: asyncpg.Connection, client_id: str, reason: str, revoked_at: datetime) -> None:
     await announce_revocation(
         conn,
-        source=events.SOURCE,
         claim="cid",
         value=client_id,
         reason=reason,

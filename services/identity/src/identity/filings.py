@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from kit.cloudevents import timestamp
 from kit.db import transaction
-from kit.outbox import enqueue
+from kit.outbox import announce
 from kit.problems import Forbidden, InvalidInput
 from qinglang.identity.v1 import standing_pb2
 
@@ -29,11 +29,9 @@ async def publish_grading_rules(ports: IdentityPorts, rules: grades.GradingRules
             rules.model_dump_json(),
             by,
         )
-        await enqueue(
+        await announce(
             conn,
-            topic=events.ACCOUNT_TOPIC,
-            ce_type=events.GRADING_RULES_PUBLISHED,
-            source=events.SOURCE,
+            events.GRADING_RULES_PUBLISHED,
             key="grading-rules",
             subject=f"grading-rules/{version}",
             message=standing_pb2.GradingRulesPublished(
@@ -101,11 +99,9 @@ async def declare_operator(
             accounts,
             now,
         )
-        await enqueue(
+        await announce(
             conn,
-            topic=events.ACCOUNT_TOPIC,
-            ce_type=events.OPERATOR_DECLARED,
-            source=events.SOURCE,
+            events.OPERATOR_DECLARED,
             key=str(account_id),
             subject=str(account_id),
             message=standing_pb2.OperatorDeclared(

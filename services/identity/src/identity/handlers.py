@@ -17,7 +17,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from kit.auth import Principal, TokenRevoked
 from kit.cloudevents import timestamp
 from kit.db import transaction
-from kit.outbox import enqueue
+from kit.outbox import announce
 from kit.problems import Conflict, DomainError, Forbidden, NotFound, Unauthorized
 from qinglang.identity.v1 import account_pb2
 
@@ -141,11 +141,9 @@ async def register(
             raise UsernameTaken(f"The username {username!r} is taken.")
         if accepted_agreement_version is not None:
             await agreement.accept(conn, account_id, accepted_agreement_version)  # MB-6.2
-        await enqueue(
+        await announce(
             conn,
-            topic=events.ACCOUNT_TOPIC,
-            ce_type=events.ACCOUNT_REGISTERED,
-            source=events.SOURCE,
+            events.ACCOUNT_REGISTERED,
             key=str(account_id),
             subject=str(account_id),
             message=account_pb2.AccountRegistered(

@@ -7,7 +7,6 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from kit.bus import Subscription
-from kit.revocation import REVOCATION_TOPIC
 from kit.service import Runtime, ServiceSpec, create_service_app
 
 from identity import agreement, events, grades, verified
@@ -74,10 +73,9 @@ def build_app(settings: IdentitySettings | None = None) -> FastAPI:
             title="Qinglang identity",
             description="Accounts, mobile confirmation, real-name verification (MB-7.1) and access tokens.",
             settings=settings,
-            staff_auditors=("auditor", "chief_editor"),
             migrations_dir=MIGRATIONS,
             routers=[router],
-            produces=[events.ACCOUNT_TOPIC, REVOCATION_TOPIC],
+            produces=[events.ACCOUNT_TOPIC, events.REVOCATION_TOPIC],
             on_ready=on_ready,
             background=[
                 notify_expired_verifications,
@@ -89,12 +87,10 @@ def build_app(settings: IdentitySettings | None = None) -> FastAPI:
             subscriptions=[
                 Subscription(
                     group="identity.decisions",
-                    topics=(events.DECISION_TOPIC,),
                     handlers={events.TRANSMISSION_STOPPED: stop_handler(settings.credit_policy, settings.token_ttl_s)},
                 ),
                 Subscription(
                     group="identity.complaints",
-                    topics=(events.COMPLAINT_TOPIC,),
                     handlers={events.COMPLAINT_RESOLVED: complaint_handler(settings.credit_policy)},
                 ),
             ],

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 import asyncpg
 from kit.cloudevents import timestamp
 from kit.db import transaction
-from kit.outbox import enqueue
+from kit.outbox import announce
 from kit.problems import Conflict, Forbidden, NotFound
 from kit.service import Runtime
 from qinglang.identity.v1 import account_pb2
@@ -115,11 +115,9 @@ async def verify_real_name(
                 now,
                 expires,
             )
-        await enqueue(
+        await announce(
             conn,
-            topic=events.ACCOUNT_TOPIC,
-            ce_type=events.REAL_NAME_VERIFIED,
-            source=events.SOURCE,
+            events.REAL_NAME_VERIFIED,
             key=str(account_id),
             subject=str(account_id),
             message=account_pb2.RealNameVerified(
@@ -238,11 +236,9 @@ async def notify_expired_verifications(runtime: Runtime) -> None:
                 RETURNING account_id, expires_at"""
             )
             for row in expired:
-                await enqueue(
+                await announce(
                     conn,
-                    topic=events.ACCOUNT_TOPIC,
-                    ce_type=events.REAL_NAME_EXPIRED,
-                    source=events.SOURCE,
+                    events.REAL_NAME_EXPIRED,
                     key=str(row["account_id"]),
                     subject=str(row["account_id"]),
                     message=account_pb2.RealNameExpired(

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 import asyncpg
 from kit.revocation import announce_revocation
 
-from identity import events, store
+from identity import store
 
 # A minute past the token lifetime every token the revocation refuses has expired anyway.
 _MARGIN = timedelta(minutes=1)
@@ -49,7 +49,6 @@ async def _announce(
 ) -> None:
     await announce_revocation(
         conn,
-        source=events.SOURCE,
         claim="sub",
         value=str(account_id),
         reason=reason,

@@ -10,12 +10,11 @@ from datetime import UTC, datetime, timedelta
 import asyncpg
 from kit.cloudevents import Event, timestamp
 from kit.db import transaction
-from kit.outbox import enqueue
+from kit.outbox import announce
 from kit.problems import Conflict, NotFound
 from kit.service import Runtime
 from qinglang.identity.v1 import standing_pb2
 from qinglang.moderation.v1 import decision_pb2
-from qinglang.reporting.v1 import complaint_pb2
 
 from identity import events, grades, sessions
 from identity.credit import CreditPolicy, Limit, SanctionKind
@@ -105,11 +104,9 @@ async def announce_standing(
         view["grade"],
         view["grading_rules_version"],
     )
-    await enqueue(
+    await announce(
         conn,
-        topic=events.ACCOUNT_TOPIC,
-        ce_type=events.STANDING_CHANGED,
-        source=events.SOURCE,
+        events.STANDING_CHANGED,
         key=str(account_id),
         subject=str(account_id),
         message=standing_pb2.AccountStandingChanged(
@@ -135,7 +132,7 @@ def stop_handler(policy: CreditPolicy, token_ttl_s: int):
         """PA-13.1: a stop of transmission costs credit and climbs the sanctions ladder; the fourth
         (by default) in the window closes the account and blacklists its subject (PA-13.2). A
         repeated decision changes nothing (the entry's source is unique)."""
-        decision = event.parse(decision_pb2.DecisionIssued)
+        decision = event.message
         if decision.outcome != decision_pb2.OUTCOME_STOP_TRANSMISSION:
             return
         account_id = uuid.UUID(decision.author_id)
@@ -202,7 +199,7 @@ def stop_handler(policy: CreditPolicy, token_ttl_s: int):
 def complaint_handler(policy: CreditPolicy):
     async def on_complaint_resolved(conn: asyncpg.Connection, event: Event) -> None:
         """PA-6.2: an upheld complaint costs the responsible account credit (once per complaint)."""
-        outcome = event.parse(complaint_pb2.ComplaintResolved)
+        outcome = event.message
         if not outcome.upheld or not outcome.account_id:
             return
         account_id = uuid.UUID(outcome.account_id)
@@ -247,11 +244,9 @@ async def close_and_blacklist(
     )
     if listed is None:
         return
-    await enqueue(
+    await announce(
         conn,
-        topic=events.ACCOUNT_TOPIC,
-        ce_type=events.SUBJECT_BLACKLISTED,
-        source=events.SOURCE,
+        events.SUBJECT_BLACKLISTED,
         key=str(account_id),
         subject=str(account_id),
         message=standing_pb2.SubjectBlacklisted(

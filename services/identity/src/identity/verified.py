@@ -27,7 +27,7 @@ from pathlib import Path
 import asyncpg
 from kit.cloudevents import timestamp
 from kit.db import transaction
-from kit.outbox import enqueue
+from kit.outbox import announce
 from kit.problems import Conflict, Forbidden, InvalidInput, NotFound
 from qinglang.identity.v1 import account_pb2
 from textfold import Folder
@@ -251,11 +251,9 @@ async def decide(ports: IdentityPorts, application_id: uuid.UUID, *, approve: bo
                 )
             ]
             await announce_standing(conn, ports.credit, row["account_id"], cause="verified", basis=MB10)
-            await enqueue(
+            await announce(
                 conn,
-                topic=events.ACCOUNT_TOPIC,
-                ce_type=events.VERIFIED_ACCOUNT_APPROVED,
-                source=events.SOURCE,
+                events.VERIFIED_ACCOUNT_APPROVED,
                 key=str(row["account_id"]),
                 subject=str(row["account_id"]),
                 message=account_pb2.VerifiedAccountApproved(
@@ -339,11 +337,12 @@ async def _scrub_announced_names(conn: asyncpg.Connection) -> None:
     payload: the published ones are deleted (the outbox is not a record; the broker keeps its copy only
     until its retention), unpublished ones lose the name before they go out."""
     await conn.execute(
-        "DELETE FROM outbox_event WHERE ce_type = $1 AND published_at IS NOT NULL", events.VERIFIED_ACCOUNT_APPROVED
+        "DELETE FROM outbox_event WHERE ce_type = $1 AND published_at IS NOT NULL",
+        events.VERIFIED_ACCOUNT_APPROVED.name,
     )
     for row in await conn.fetch(
         "SELECT id, payload FROM outbox_event WHERE ce_type = $1 AND published_at IS NULL FOR UPDATE SKIP LOCKED",
-        events.VERIFIED_ACCOUNT_APPROVED,
+        events.VERIFIED_ACCOUNT_APPROVED.name,
     ):
         approved = account_pb2.VerifiedAccountApproved.FromString(bytes(row["payload"]))
         if approved.verified_name:

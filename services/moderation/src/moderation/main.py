@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
+from contracts import content, identity, regulator
+from contracts.moderation import DECISION_TOPIC, POLICY_PUBLISHED, POLICY_TOPIC
 from fastapi import FastAPI
 from kit.bus import BatchHandler, Subscription
 from kit.cloudevents import Event
@@ -28,7 +30,6 @@ from moderation.decisions import events as decision_events
 from moderation.decisions import handlers as decisions
 from moderation.decisions.api import router as decisions_router
 from moderation.engine.decide import RoutingRules
-from moderation.policy import events as policy_events
 from moderation.policy import handlers as policy
 from moderation.policy.api import router as policy_router
 from moderation.policy.holder import PolicyHolder
@@ -39,12 +40,13 @@ MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
 
 def _on(
-    parse: Callable[[Event], Any], handle: Callable[[Stores, Any], Awaitable[None]]
+    parse: Callable[[Any], Any], handle: Callable[[Stores, Any], Awaitable[None]]
 ) -> Callable[[asyncpg.Connection, Event], Awaitable[None]]:
-    """A kit handler: decode the event (an events.py), then handle it in the consumer's transaction."""
+    """A kit handler: map the event's message to domain values (an events.py), then handle them in the
+    consumer's transaction."""
 
     async def handler(conn: asyncpg.Connection, event: Event) -> None:
-        await handle(Stores(conn), parse(event))
+        await handle(Stores(conn), parse(event.message))
 
     handler.__name__ = handle.__name__
     return handler
@@ -53,7 +55,7 @@ def _on(
 def _posts_created(holder: PolicyHolder) -> BatchHandler:
     async def on_posts_created(conn: asyncpg.Connection, batch: list[Event]) -> None:
         policy_now = await holder.latest(conn)  # no post decided on a policy older than the last change
-        posts = [decision_events.new_post(e) for e in batch]
+        posts = [decision_events.new_post(e.message) for e in batch]
         await decisions.decide_posts(Stores(conn), policy_now, holder.folder, posts)
 
     return on_posts_created
@@ -72,29 +74,25 @@ def subscriptions(settings: ModerationSettings, holder: PolicyHolder) -> list[Su
     return [
         Subscription(
             group="moderation.posts",
-            topics=(decision_events.POST_TOPIC,),
-            batch_handlers={decision_events.POST_CREATED: _posts_created(holder)},
+            batch_handlers={content.POST_CREATED: _posts_created(holder)},
             fetch_max_wait_ms=settings.post_fetch_max_wait_ms,
         ),
         Subscription(
             group="moderation.reports",
-            topics=(decision_events.REPORT_TOPIC,),
-            handlers={decision_events.REPORT_FILED: _on(decision_events.reported_decision, decisions.confirm_reported)},
+            handlers={regulator.REPORT_FILED: _on(decision_events.reported_decision, decisions.confirm_reported)},
         ),
         Subscription(
             group="moderation.accounts",
-            topics=(author_events.ACCOUNT_TOPIC,),
             handlers={
-                author_events.ACCOUNT_REGISTERED: _on(author_events.registered, authors.note_author),
-                author_events.REAL_NAME_VERIFIED: _on(author_events.real_name_verified, authors.note_author),
-                author_events.STANDING_CHANGED: _on(author_events.standing_changed, authors.note_author),
+                identity.ACCOUNT_REGISTERED: _on(author_events.registered, authors.note_author),
+                identity.REAL_NAME_VERIFIED: _on(author_events.real_name_verified, authors.note_author),
+                identity.STANDING_CHANGED: _on(author_events.standing_changed, authors.note_author),
             },
         ),
         # Every process reloads on a policy change: a consumer group of its own.
         Subscription(
             group=f"moderation.policy.{socket.gethostname()}.{os.getpid()}",
-            topics=(policy_events.POLICY_TOPIC,),
-            handlers={policy_events.POLICY_PUBLISHED: _policy_published(holder)},
+            handlers={POLICY_PUBLISHED: _policy_published(holder)},
         ),
     ]
 
@@ -121,10 +119,9 @@ def build_app(settings: ModerationSettings | None = None) -> FastAPI:
             title="Qinglang moderation",
             description=(__doc__ or "").split("\n\n")[0],
             settings=settings,
-            staff_auditors=("auditor", "chief_editor"),
             migrations_dir=MIGRATIONS,
             routers=[decisions_router, policy_router, reviews_router],
-            produces=[decision_events.DECISION_TOPIC, policy_events.POLICY_TOPIC],
+            produces=[DECISION_TOPIC, POLICY_TOPIC],
             subscriptions=subscriptions(settings, holder),
             background=[
                 decisions.reannounce_unreported_stops,

@@ -1,17 +1,24 @@
-"""The regulator gateway's topics and event types, and the ones it consumes."""
+"""The contract's events the regulator gateway announces and consumes (declared once, in contracts)."""
 
 from __future__ import annotations
 
-REPORT_TOPIC = "regulator.report.v1"
-SOURCE = "/qinglang/regulator-gateway"
-REPORT_FILED = "qinglang.regulator.report.filed.v1"
+from contracts.identity import (
+    GRADING_RULES_PUBLISHED,
+    OPERATOR_DECLARED,
+    REAL_NAME_VERIFIED,
+    SUBJECT_BLACKLISTED,
+    VERIFIED_ACCOUNT_APPROVED,
+)
+from contracts.moderation import TRANSMISSION_STOPPED
+from contracts.regulator import REPORT_FILED, REPORT_TOPIC
 
-DECISION_TOPIC = "moderation.decision.v1"
-TRANSMISSION_STOPPED = "qinglang.moderation.decision.transmission_stopped.v1"
-
-ACCOUNT_TOPIC = "identity.account.v1"
-REAL_NAME_VERIFIED = "qinglang.identity.account.real_name_verified.v1"
-SUBJECT_BLACKLISTED = "qinglang.identity.account.subject_blacklisted.v1"
-OPERATOR_DECLARED = "qinglang.identity.account.operator_declared.v1"
-GRADING_RULES_PUBLISHED = "qinglang.identity.grading_rules.published.v1"
-VERIFIED_ACCOUNT_APPROVED = "qinglang.identity.account.verified_account_approved.v1"
+__all__ = [
+    "GRADING_RULES_PUBLISHED",
+    "OPERATOR_DECLARED",
+    "REAL_NAME_VERIFIED",
+    "REPORT_FILED",
+    "REPORT_TOPIC",
+    "SUBJECT_BLACKLISTED",
+    "TRANSMISSION_STOPPED",
+    "VERIFIED_ACCOUNT_APPROVED",
+]

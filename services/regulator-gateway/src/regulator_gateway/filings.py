@@ -14,7 +14,6 @@ from fastapi import APIRouter, Query, Request
 from kit.cloudevents import Event
 from kit.inputs import Text
 from pydantic import BaseModel
-from qinglang.identity.v1 import account_pb2, standing_pb2
 
 from regulator_gateway.offices import NATIONAL, CurrentOffice
 
@@ -22,7 +21,7 @@ router = APIRouter(tags=["regulator"])
 
 
 async def on_subject_blacklisted(conn: asyncpg.Connection, event: Event) -> None:
-    listed = event.parse(standing_pb2.SubjectBlacklisted)
+    listed = event.message
     await _file(
         conn,
         event,
@@ -40,7 +39,7 @@ async def on_subject_blacklisted(conn: asyncpg.Connection, event: Event) -> None
 
 async def on_verified_account_approved(conn: asyncpg.Connection, event: Event) -> None:
     """MB-10.1: a verified account is filed with the office of its registration place."""
-    approved = event.parse(account_pb2.VerifiedAccountApproved)
+    approved = event.message
     await _file(
         conn,
         event,
@@ -60,7 +59,7 @@ async def on_verified_account_approved(conn: asyncpg.Connection, event: Event) -
 
 async def on_operator_declared(conn: asyncpg.Connection, event: Event) -> None:
     """PA-7.3: an operator of many public accounts, filed with the office of its province."""
-    declared = event.parse(standing_pb2.OperatorDeclared)
+    declared = event.message
     await _file(
         conn,
         event,
@@ -78,7 +77,7 @@ async def on_operator_declared(conn: asyncpg.Connection, event: Event) -> None:
 
 async def on_grading_rules_published(conn: asyncpg.Connection, event: Event) -> None:
     """MB-9: the grading rules, filed nationally."""
-    published = event.parse(standing_pb2.GradingRulesPublished)
+    published = event.message
     await _file(
         conn,
         event,

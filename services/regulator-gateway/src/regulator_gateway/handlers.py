@@ -9,9 +9,8 @@ import asyncpg
 from google.protobuf.timestamp_pb2 import Timestamp
 from kit.cloudevents import Event
 from kit.db import transaction
-from kit.outbox import enqueue
+from kit.outbox import announce
 from kit.problems import Conflict, NotFound
-from qinglang.identity.v1 import account_pb2
 from qinglang.moderation.v1 import decision_pb2
 from qinglang.regulator.v1 import report_pb2
 
@@ -22,7 +21,7 @@ from regulator_gateway.offices import Office
 async def on_decision(conn: asyncpg.Connection, event: Event) -> None:
     """MB-12.2: every stop-transmission becomes exactly one report. A repeated decision finds the
     report already there and only confirms it again to moderation."""
-    decision = event.parse(decision_pb2.DecisionIssued)
+    decision = event.message
     if decision.outcome != decision_pb2.OUTCOME_STOP_TRANSMISSION:
         return
     account_id = uuid.UUID(decision.author_id)
@@ -49,11 +48,9 @@ async def on_decision(conn: asyncpg.Connection, event: Event) -> None:
         )
     filed = Timestamp()
     filed.FromDatetime(report["filed_at"])
-    await enqueue(
+    await announce(
         conn,
-        topic=events.REPORT_TOPIC,
-        ce_type=events.REPORT_FILED,
-        source=events.SOURCE,
+        events.REPORT_FILED,
         key=decision.decision_id,
         subject=str(report["id"]),
         message=report_pb2.ReportFiled(
@@ -64,7 +61,7 @@ async def on_decision(conn: asyncpg.Connection, event: Event) -> None:
 
 async def on_real_name_verified(conn: asyncpg.Connection, event: Event) -> None:
     """Learn an account's province of registration, so its reports reach the right office."""
-    verified = event.parse(account_pb2.RealNameVerified)
+    verified = event.message
     account_id = uuid.UUID(verified.account_id)
     await conn.execute(
         """INSERT INTO account_jurisdiction (account_id, province_code) VALUES ($1, $2)

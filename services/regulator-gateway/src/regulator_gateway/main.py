@@ -32,19 +32,16 @@ def build_app(settings: RegulatorGatewaySettings | None = None) -> FastAPI:
             description="The filing API for internet information offices: reports of stopped content (MB-12.2), "
             "each office seeing its own jurisdiction (MB-16.1). Authenticate with the office's API key.",
             settings=settings,
-            staff_auditors=("auditor", "chief_editor"),
             migrations_dir=MIGRATIONS,
             routers=[router, filings_router],
             produces=[events.REPORT_TOPIC],
             subscriptions=[
                 Subscription(
                     group="regulator-gateway.decisions",
-                    topics=(events.DECISION_TOPIC,),
                     handlers={events.TRANSMISSION_STOPPED: on_decision},
                 ),
                 Subscription(
                     group="regulator-gateway.accounts",
-                    topics=(events.ACCOUNT_TOPIC,),
                     handlers={
                         events.REAL_NAME_VERIFIED: on_real_name_verified,
                         events.SUBJECT_BLACKLISTED: on_subject_blacklisted,

@@ -1,12 +1,8 @@
-"""Reporting's topics and event types."""
+"""The contract's events reporting announces and consumes (declared once, in contracts)."""
 
 from __future__ import annotations
 
-COMPLAINT_TOPIC = "reporting.complaint.v1"
-SOURCE = "/qinglang/reporting"
-COMPLAINT_FILED = "qinglang.reporting.complaint.filed.v1"
-COMPLAINT_RESOLVED = "qinglang.reporting.complaint.resolved.v1"
+from contracts.content import POST_CREATED
+from contracts.reporting import COMPLAINT_FILED, COMPLAINT_RESOLVED, COMPLAINT_TOPIC
 
-# Consumed: content's post announcements (who wrote each post).
-POST_TOPIC = "content.post.v1"
-POST_CREATED = "qinglang.content.post.created.v1"
+__all__ = ["COMPLAINT_FILED", "COMPLAINT_RESOLVED", "COMPLAINT_TOPIC", "POST_CREATED"]

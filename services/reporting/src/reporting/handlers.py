@@ -9,9 +9,8 @@ import asyncpg
 from google.protobuf.timestamp_pb2 import Timestamp
 from kit.cloudevents import Event, timestamp
 from kit.db import transaction
-from kit.outbox import enqueue
+from kit.outbox import announce
 from kit.problems import Conflict, NotFound
-from qinglang.content.v1 import post_pb2
 from qinglang.reporting.v1 import complaint_pb2
 
 from reporting import events, store
@@ -20,7 +19,7 @@ from reporting.domain import LEGAL_BASIS, ComplaintReason, UnknownPost, responsi
 
 async def on_post_created(conn: asyncpg.Connection, event: Event) -> None:
     """content.post.v1: remember who wrote the post (the projection complaints are checked against)."""
-    created = event.parse(post_pb2.PostCreated)
+    created = event.message
     await store.record_post_author(conn, uuid.UUID(created.post_id), uuid.UUID(created.author_id))
 
 
@@ -54,11 +53,9 @@ async def file_complaint(
             return await store.complaint_by_key(conn, complainant, idempotency_key), False
         filed = Timestamp()
         filed.FromDatetime(row["filed_at"].astimezone(UTC))
-        await enqueue(
+        await announce(
             conn,
-            topic=events.COMPLAINT_TOPIC,
-            ce_type=events.COMPLAINT_FILED,
-            source=events.SOURCE,
+            events.COMPLAINT_FILED,
             key=str(target_id),
             subject=str(row["id"]),
             message=complaint_pb2.ComplaintFiled(
@@ -97,11 +94,9 @@ async def decide_complaint(
             raise Conflict("The author of the post complained about is not known yet.", requirement="MB-14")
         account_id = responsible_account(upheld=upheld, author_id=author, named=named)
         row = await store.record_outcome(conn, complaint_id, upheld=upheld, account_id=account_id, note=note, by=by)
-        await enqueue(
+        await announce(
             conn,
-            topic=events.COMPLAINT_TOPIC,
-            ce_type=events.COMPLAINT_RESOLVED,
-            source=events.SOURCE,
+            events.COMPLAINT_RESOLVED,
             key=str(row["target_id"]),
             subject=str(row["id"]),
             message=complaint_pb2.ComplaintResolved(

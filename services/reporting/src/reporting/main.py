@@ -23,7 +23,6 @@ def build_app(settings: ReportingSettings | None = None) -> FastAPI:
             title="Qinglang reporting",
             description="Complaints from the public about posts (MB-14 / PA-15.2 / BJ-13).",
             settings=settings,
-            staff_auditors=("auditor", "chief_editor"),
             migrations_dir=MIGRATIONS,
             routers=[router],
             produces=[events.COMPLAINT_TOPIC],
@@ -31,7 +30,6 @@ def build_app(settings: ReportingSettings | None = None) -> FastAPI:
                 # MB-14: who wrote each post, so complaints name real posts and outcomes their authors.
                 Subscription(
                     group="reporting.posts",
-                    topics=(events.POST_TOPIC,),
                     handlers={events.POST_CREATED: handlers.on_post_created},
                 ),
             ],

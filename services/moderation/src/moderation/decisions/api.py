@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
+from contracts.staff import StaffRole
 from fastapi import APIRouter
 from kit.auth import AnyPrincipal, Principal, staff_with
 
@@ -14,7 +15,9 @@ from moderation.decisions.schemas import DecisionRead, ScanRead, ScanRequest, de
 from moderation.dependencies import Db, Holder, operation_id
 
 router = APIRouter(tags=["moderation"], generate_unique_id_function=operation_id)
-Scanner = Annotated[Principal, staff_with("reviewer", "senior_reviewer", "chief_editor", requirement="MB-6.1")]
+Scanner = Annotated[
+    Principal, staff_with(StaffRole.REVIEWER, StaffRole.SENIOR_REVIEWER, StaffRole.CHIEF_EDITOR, requirement="MB-6.1")
+]
 NOT_FOUND = {404: {"description": "No decision on such a post of the caller's (yet)"}}
 
 

@@ -8,6 +8,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from contracts.claims import TokenKind
 from kit.auth import Principal
 from kit.problems import NotFound
 
@@ -122,6 +123,6 @@ def new_decision(
 def check_may_read_decisions(decisions: list, principal: Principal) -> None:
     """MB-12.2: a post's author reads the statement of reasons, and staff do; nobody else learns
     that a post was decided at all."""
-    is_staff = principal.claim("kind") == "staff"
+    is_staff = principal.access.kind is TokenKind.STAFF
     if not decisions or not (is_staff or str(decisions[0]["author_id"]) == principal.subject):
         raise NotFound("No decision on such a post of yours (yet).")

@@ -1,5 +1,5 @@
-"""Decisions as events, and the events moderation decides on: protobuf <-> domain values. The only
-place a decision's topic, event types or protobuf messages are known."""
+"""Decisions as events, and the events moderation decides on: protobuf <-> domain values. Topics and
+event types are the contract's (contracts.moderation, .content, .regulator)."""
 
 from __future__ import annotations
 
@@ -8,34 +8,21 @@ import uuid
 from collections.abc import Mapping
 from datetime import UTC
 
-from kit.cloudevents import Event, timestamp
-from kit.outbox import OutboxRow, outbox_row
+from contracts.moderation import DECISION_TYPES
+from kit.cloudevents import timestamp
+from kit.outbox import OutboxRow, announcement
 from qinglang.content.v1 import post_pb2
 from qinglang.moderation.v1 import decision_pb2
 from qinglang.regulator.v1 import report_pb2
 
 from moderation.decisions.domain import NewPost
-
-DECISION_TOPIC = "moderation.decision.v1"
-SOURCE = "/qinglang/moderation"
-# One decision message, one event type per outcome: consumers that care about one outcome only
-# (the regulator gateway: stops) subscribe to its type and never touch the others.
-DECISION_APPROVED = "qinglang.moderation.decision.approved.v1"
-DECISION_HELD = "qinglang.moderation.decision.held.v1"
-DECISION_LABELLED = "qinglang.moderation.decision.labelled.v1"
-TRANSMISSION_STOPPED = "qinglang.moderation.decision.transmission_stopped.v1"
-
-POST_TOPIC = "content.post.v1"
-POST_CREATED = "qinglang.content.post.created.v1"
-
-REPORT_TOPIC = "regulator.report.v1"
-REPORT_FILED = "qinglang.regulator.report.filed.v1"
+from moderation.engine.decide import Outcome
 
 _OUTCOMES = {
-    "approve": (decision_pb2.OUTCOME_APPROVE, DECISION_APPROVED),
-    "hold_for_review": (decision_pb2.OUTCOME_HOLD_FOR_REVIEW, DECISION_HELD),
-    "label": (decision_pb2.OUTCOME_LABEL, DECISION_LABELLED),
-    "stop_transmission": (decision_pb2.OUTCOME_STOP_TRANSMISSION, TRANSMISSION_STOPPED),
+    Outcome.APPROVE: decision_pb2.OUTCOME_APPROVE,
+    Outcome.HOLD_FOR_REVIEW: decision_pb2.OUTCOME_HOLD_FOR_REVIEW,
+    Outcome.LABEL: decision_pb2.OUTCOME_LABEL,
+    Outcome.STOP_TRANSMISSION: decision_pb2.OUTCOME_STOP_TRANSMISSION,
 }
 _SUGGESTIONS = {
     "pass": decision_pb2.SUGGESTION_PASS,
@@ -61,7 +48,7 @@ def decision_message(row: Mapping) -> decision_pb2.DecisionIssued:
         decision_id=str(row["id"]),
         post_id=str(row["post_id"]),
         author_id=str(row["author_id"]),
-        outcome=_OUTCOMES[row["outcome"]][0],
+        outcome=_OUTCOMES[Outcome(row["outcome"])],
         category=row["category"],
         legal_basis=list(row["legal_basis"]),
         reason=row["reason"],
@@ -83,18 +70,12 @@ def decision_message(row: Mapping) -> decision_pb2.DecisionIssued:
 
 
 def decision_announcement(row: Mapping) -> OutboxRow:
-    return outbox_row(
-        topic=DECISION_TOPIC,
-        ce_type=_OUTCOMES[row["outcome"]][1],
-        source=SOURCE,
-        key=str(row["post_id"]),
-        subject=str(row["post_id"]),
-        message=decision_message(row),
-    )
+    """A decision announced as the event type of its outcome (the contract's DECISION_TYPES)."""
+    message = decision_message(row)
+    return announcement(DECISION_TYPES[message.outcome], message, key=str(row["post_id"]), subject=str(row["post_id"]))
 
 
-def new_post(event: Event) -> NewPost:
-    post = event.parse(post_pb2.PostCreated)
+def new_post(post: post_pb2.PostCreated) -> NewPost:
     return NewPost(
         post_id=uuid.UUID(post.post_id),
         author_id=uuid.UUID(post.author_id),
@@ -107,6 +88,6 @@ def new_post(event: Event) -> NewPost:
     )
 
 
-def reported_decision(event: Event) -> uuid.UUID:
+def reported_decision(report: report_pb2.ReportFiled) -> uuid.UUID:
     """The decision a regulator report was filed for (the stop is confirmed as reported)."""
-    return uuid.UUID(event.parse(report_pb2.ReportFiled).decision_id)
+    return uuid.UUID(report.decision_id)

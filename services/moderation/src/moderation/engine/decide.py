@@ -22,11 +22,13 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from contracts.categories import Bj10Category
+
 from moderation.engine.lexicon import Action, Channel, Hit, Lexicon
 from moderation.engine.rumours import Rumour, RumourAction, RumourHit, RumourIndex
 
 ENGINE_VERSION = "qinglang-engine/2"
-RUMOUR_CATEGORY = "bj10.rumour_disturbing_order"
+RUMOUR_CATEGORY = Bj10Category.RUMOUR_DISTURBING_ORDER
 
 
 class Outcome(StrEnum):

@@ -7,6 +7,7 @@ import uuid
 from dataclasses import asdict
 from typing import Annotated
 
+from contracts.staff import StaffRole
 from fastapi import APIRouter, Query, status
 from kit.auth import Principal, staff_with
 from kit.inputs import BigInt, Text
@@ -35,13 +36,26 @@ router = APIRouter(tags=["moderation staff"], generate_unique_id_function=operat
 # Policy history: those who propose changes, the chief editor who decides, auditors.
 PolicyReader = Annotated[
     Principal,
-    staff_with("reviewer", "senior_reviewer", "chief_editor", "operator", "auditor", requirement="MB-6.1"),
+    staff_with(
+        StaffRole.REVIEWER,
+        StaffRole.SENIOR_REVIEWER,
+        StaffRole.CHIEF_EDITOR,
+        StaffRole.OPERATOR,
+        StaffRole.AUDITOR,
+        requirement="MB-6.1",
+    ),
 ]
-Proposer = Annotated[Principal, staff_with("reviewer", "senior_reviewer", "chief_editor", "operator")]
-ChiefEditor = Annotated[Principal, staff_with("chief_editor", requirement="MB-6.1")]
-RumourKeeper = Annotated[Principal, staff_with("senior_reviewer", "chief_editor", requirement="MB-11")]
-RumourReader = Annotated[Principal, staff_with("reviewer", "senior_reviewer", "chief_editor", requirement="MB-11")]
-EmergencyStaff = Annotated[Principal, staff_with("senior_reviewer", "chief_editor", "operator", requirement="MB-6.1")]
+Proposer = Annotated[
+    Principal, staff_with(StaffRole.REVIEWER, StaffRole.SENIOR_REVIEWER, StaffRole.CHIEF_EDITOR, StaffRole.OPERATOR)
+]
+ChiefEditor = Annotated[Principal, staff_with(StaffRole.CHIEF_EDITOR, requirement="MB-6.1")]
+RumourKeeper = Annotated[Principal, staff_with(StaffRole.SENIOR_REVIEWER, StaffRole.CHIEF_EDITOR, requirement="MB-11")]
+RumourReader = Annotated[
+    Principal, staff_with(StaffRole.REVIEWER, StaffRole.SENIOR_REVIEWER, StaffRole.CHIEF_EDITOR, requirement="MB-11")
+]
+EmergencyStaff = Annotated[
+    Principal, staff_with(StaffRole.SENIOR_REVIEWER, StaffRole.CHIEF_EDITOR, StaffRole.OPERATOR, requirement="MB-6.1")
+]
 
 
 @router.get("/v1/moderation/lexicon", response_model=LexiconRead, tags=["moderation"])
@@ -72,7 +86,7 @@ async def read_lexicon(db: Db, holder: Holder) -> LexiconRead:
 async def propose_policy_change(body: PolicyChangeCreate, principal: Proposer, db: Db) -> PolicyChangeRead:
     """Propose a lexicon or routing-rule change. Nothing changes until the chief editor approves (MB-6.1)."""
     changes = (
-        {"add": [e.model_dump() for e in body.add], "remove": body.remove}
+        {"add": [e.model_dump(mode="json") for e in body.add], "remove": body.remove}
         if body.kind == "lexicon"
         else {"routing": body.routing.model_dump(exclude_none=True) if body.routing else {}}
     )

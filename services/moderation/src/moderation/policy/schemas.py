@@ -8,18 +8,11 @@ import re
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
+from contracts.categories import Bj10Category
 from kit.inputs import Bool, Float, Int, RequestModel, Text, VisibleText
 from pydantic import BaseModel, Field, HttpUrl, field_validator, model_validator
 
-from moderation.engine.categories import BJ10_CATEGORIES
-
 REQUIREMENT_ID = r"^[A-Z]{2,3}(-[0-9A-Za-z().]+)*$"
-
-
-def bj10_category(value: str) -> str:
-    if value not in BJ10_CATEGORIES:
-        raise ValueError(f"not a BJ-10 category code; one of: {', '.join(BJ10_CATEGORIES)}")
-    return value
 
 
 class RoutingRead(BaseModel):
@@ -63,14 +56,9 @@ def entry_read(row: Mapping[str, Any]) -> EntryRead:
 
 class EntryCreate(RequestModel):
     term: VisibleText = Field(min_length=1, max_length=64)
-    category: str
+    category: Bj10Category
     action: Literal["stop", "review", "label"]
     legal_basis: list[str] = Field(min_length=1, max_length=10)
-
-    @field_validator("category")
-    @classmethod
-    def _known_category(cls, value: str) -> str:
-        return bj10_category(value)
 
     @field_validator("legal_basis")
     @classmethod

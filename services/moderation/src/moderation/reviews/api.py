@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
+from contracts.staff import StaffRole
 from fastapi import APIRouter, Query, status
 from kit.auth import Principal, staff_with
 from kit.problems import InvalidInput
@@ -16,7 +17,9 @@ from moderation.reviews import handlers
 from moderation.reviews.schemas import ReviewCreate, ReviewItemRead, review_item_read
 
 router = APIRouter(tags=["moderation staff"], generate_unique_id_function=operation_id)
-Reviewer = Annotated[Principal, staff_with("reviewer", "senior_reviewer", "chief_editor", requirement="MB-6.1")]
+Reviewer = Annotated[
+    Principal, staff_with(StaffRole.REVIEWER, StaffRole.SENIOR_REVIEWER, StaffRole.CHIEF_EDITOR, requirement="MB-6.1")
+]
 
 
 @router.get("/v1/moderation/reviews", response_model=list[ReviewItemRead])
@@ -48,10 +51,10 @@ async def review_held_post(
         decision_id,
         outcome=Outcome(body.outcome),
         reason=body.reason,
-        category=body.category,
+        category=str(body.category) if body.category else None,
         legal_basis=body.legal_basis,
         rumour_id=_uuid(body.rumour_id) if body.outcome == "label" else None,
-        role="chief_editor" if "chief_editor" in principal.claim("roles", []) else "reviewer",
+        role=StaffRole.CHIEF_EDITOR if StaffRole.CHIEF_EDITOR in principal.access.roles else StaffRole.REVIEWER,
         by=principal.actor,
     )
     return decision_read(row)

@@ -6,11 +6,11 @@ import json
 from collections.abc import Mapping
 from typing import Any, Literal
 
+from contracts.categories import Bj10Category
 from kit.inputs import RequestModel, VisibleText
 from pydantic import BaseModel, Field, model_validator
 
 from moderation.decisions.schemas import MatchRead, RumourHitRead
-from moderation.policy.schemas import bj10_category
 
 
 class ReviewItemRead(BaseModel):
@@ -50,7 +50,7 @@ def review_item_read(row: Mapping[str, Any]) -> ReviewItemRead:
 class ReviewCreate(RequestModel):
     outcome: Literal["approve", "label", "stop_transmission"]
     reason: VisibleText = Field(min_length=3, max_length=2000)
-    category: str | None = None
+    category: Bj10Category | None = None
     legal_basis: list[str] = Field(default_factory=list, max_length=10)
     rumour_id: str | None = Field(default=None, description="the refuted rumour a label attaches")
 
@@ -59,7 +59,6 @@ class ReviewCreate(RequestModel):
         if self.outcome == "stop_transmission":
             if self.category is None:
                 raise ValueError("a stop of transmission names its BJ-10 category")
-            bj10_category(self.category)
         if self.outcome == "label" and not self.rumour_id:
             raise ValueError("a label names the rumour whose refutation it attaches")
         return self

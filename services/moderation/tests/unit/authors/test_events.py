@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
-from kit.cloudevents import Event, timestamp
+from kit.cloudevents import timestamp
 from moderation.authors import events, handlers
 from qinglang.identity.v1 import account_pb2
 
@@ -30,25 +30,12 @@ def shanghai_time() -> Iterator[None]:
         time.tzset()
 
 
-def event(message) -> Event:
-    return Event(
-        id=str(uuid.uuid4()),
-        type="t",
-        source="s",
-        subject=None,
-        time=None,
-        data=message.SerializeToString(),
-        key=None,
-        traceparent=None,
-    )
-
-
 @pytest.mark.requirement("MB-9")
 async def test_a_registration_time_is_utc_on_a_server_in_another_time_zone(shanghai_time, stores) -> None:
     """It was converted with astimezone() from a naive UTC time: eight hours off in Shanghai."""
     registered = datetime(2026, 3, 1, 10, 0, tzinfo=UTC)
     account = uuid.uuid4()
     message = account_pb2.AccountRegistered(account_id=str(account), registered_at=timestamp(registered))
-    await handlers.note_author(stores, events.registered(event(message)))
+    await handlers.note_author(stores, events.registered(message))
     assert stores.authors.facts[account]["registered_at"] == registered
     assert stores.authors.facts[account]["registered_at"].utcoffset().total_seconds() == 0

@@ -6,6 +6,7 @@ import uuid
 from datetime import UTC, datetime
 
 import pytest
+from contracts.categories import Bj10Category
 from kit.problems import Conflict, InvalidInput, NotFound
 from moderation.decisions import handlers as decisions
 from moderation.decisions.domain import NewPost
@@ -49,7 +50,12 @@ async def test_an_approval_supersedes_the_held_decision_and_publishes(db, stores
 async def test_a_stop_carries_the_stop_basis(db, stores, policy, holder) -> None:
     held = await held_post(stores, policy, holder)
     decision = await review(
-        db, holder, held, Outcome.STOP_TRANSMISSION, category="bj10.rumour_disturbing_order", legal_basis=["BJ-7(5)"]
+        db,
+        holder,
+        held,
+        Outcome.STOP_TRANSMISSION,
+        category=Bj10Category.RUMOUR_DISTURBING_ORDER,
+        legal_basis=["BJ-7(5)"],
     )
     assert decision["legal_basis"] == ["BJ-7(5)", "MB-12", "BJ-10", "MB-12.2"]
     assert decision["post_id"] not in stores.decisions.published_texts

@@ -1,0 +1,39 @@
+"""Identity announces accounts' lives on ``identity.account.v1`` (key: the account id)."""
+
+from __future__ import annotations
+
+from qinglang.identity.v1 import account_pb2, standing_pb2
+
+from contracts.catalogue import CATALOGUE
+
+OWNER = "identity"
+
+ACCOUNT_TOPIC = CATALOGUE.topic("identity.account.v1", owner=OWNER)
+
+ACCOUNT_REGISTERED = CATALOGUE.event(
+    "qinglang.identity.account.registered.v1", ACCOUNT_TOPIC, account_pb2.AccountRegistered
+)
+REAL_NAME_VERIFIED = CATALOGUE.event(
+    "qinglang.identity.account.real_name_verified.v1", ACCOUNT_TOPIC, account_pb2.RealNameVerified
+)
+REAL_NAME_EXPIRED = CATALOGUE.event(
+    "qinglang.identity.account.real_name_expired.v1", ACCOUNT_TOPIC, account_pb2.RealNameExpired
+)
+VERIFIED_ACCOUNT_APPROVED = CATALOGUE.event(
+    "qinglang.identity.account.verified_account_approved.v1", ACCOUNT_TOPIC, account_pb2.VerifiedAccountApproved
+)
+ACCOUNT_CANCELLED = CATALOGUE.event(
+    "qinglang.identity.account.cancelled.v1", ACCOUNT_TOPIC, account_pb2.AccountCancelled
+)
+STANDING_CHANGED = CATALOGUE.event(
+    "qinglang.identity.account.standing_changed.v1", ACCOUNT_TOPIC, standing_pb2.AccountStandingChanged
+)
+OPERATOR_DECLARED = CATALOGUE.event(
+    "qinglang.identity.account.operator_declared.v1", ACCOUNT_TOPIC, standing_pb2.OperatorDeclared
+)
+SUBJECT_BLACKLISTED = CATALOGUE.event(
+    "qinglang.identity.account.subject_blacklisted.v1", ACCOUNT_TOPIC, standing_pb2.SubjectBlacklisted
+)
+GRADING_RULES_PUBLISHED = CATALOGUE.event(
+    "qinglang.identity.grading_rules.published.v1", ACCOUNT_TOPIC, standing_pb2.GradingRulesPublished
+)

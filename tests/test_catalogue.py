@@ -1,0 +1,93 @@
+"""The event contract owns its vocabulary: every topic and event type is declared once in
+``contracts``, announced only by its owner, handled by some service, and spelled in no service."""
+
+from __future__ import annotations
+
+import base64
+import importlib
+import re
+import secrets
+from pathlib import Path
+
+import pytest
+from contracts import CATALOGUE, EventType, auth, identity, reporting
+from contracts.categories import Bj10Category
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from devstack.stack import SERVICES
+from kit.service import ServiceSpec
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# Announced for a reader outside the platform, or for a consumer an open issue adds; each with why.
+WITHOUT_A_CONSUMER_YET: dict[EventType, str] = {
+    identity.REAL_NAME_EXPIRED: "MB-7.2: content refuses expired verifications from the token (rnx) already",
+    reporting.COMPLAINT_FILED: "MB-14: the staff complaint queue (a later issue) reads it",
+}
+
+
+def _specs(monkeypatch: pytest.MonkeyPatch) -> dict[str, ServiceSpec]:
+    """Every service's declaration, built as the platform builds it (no connection is opened)."""
+    key = Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    for name, value in {
+        "DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none",
+        "KAFKA_BOOTSTRAP_SERVERS": "127.0.0.1:1",
+        "JWKS_URL": "http://127.0.0.1:1/jwks.json",
+        "TOKEN_SIGNING_KEY": base64.b64encode(key).decode(),
+        "PII_ENCRYPTION_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
+        "PII_LOOKUP_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
+        "ENVIRONMENT": "development",
+    }.items():
+        monkeypatch.setenv(name, value)
+    specs = {}
+    for service, (factory, _db) in SERVICES.items():
+        monkeypatch.setenv("SERVICE_NAME", service)
+        module, function = factory.split(":")
+        specs[service] = getattr(importlib.import_module(module), function)().state.spec
+    return specs
+
+
+def test_each_topic_is_announced_by_its_owner_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    specs = _specs(monkeypatch)
+    for service, spec in specs.items():
+        for topic in spec.produces:
+            assert CATALOGUE.topics[topic.name] is topic
+            assert topic.owner == service, f"{service} announces on {topic.name}, owned by {topic.owner}"
+    announced = {t.name for spec in specs.values() for t in spec.produces}
+    assert announced == set(CATALOGUE.topics), "a declared topic nobody announces on, or the reverse"
+
+
+def test_every_event_type_is_handled_somewhere_or_says_why_not(monkeypatch: pytest.MonkeyPatch) -> None:
+    handled = {t for spec in _specs(monkeypatch).values() for s in spec.subscriptions for t in s.types.values()}
+    handled.add(auth.TOKEN_REVOKED)  # every process's kit reads it (kit.revocation)
+    for event_type in handled:
+        assert CATALOGUE.types[event_type.name] is event_type, f"{event_type.name} is not the contract's"
+    unhandled = set(CATALOGUE.types.values()) - handled
+    assert unhandled == set(WITHOUT_A_CONSUMER_YET), sorted(t.name for t in unhandled ^ set(WITHOUT_A_CONSUMER_YET))
+
+
+def _service_sources() -> list[Path]:
+    return [p for p in (ROOT / "services").rglob("*.py") if "/tests/" not in str(p)] + [
+        p for p in (ROOT / "libs" / "kit" / "src").rglob("*.py")
+    ]
+
+
+@pytest.mark.parametrize(
+    "vocabulary",
+    ["topic", "event type", "BJ-10 category"],
+)
+def test_no_service_spells_the_contracts_vocabulary(vocabulary: str) -> None:
+    names = {
+        "topic": set(CATALOGUE.topics),
+        "event type": set(CATALOGUE.types),
+        "BJ-10 category": {c.value for c in Bj10Category},
+    }[vocabulary]
+    spelled = [
+        f"{path.relative_to(ROOT)}: {name}"
+        for path in _service_sources()
+        for name in names
+        if re.search(rf"[\"']{re.escape(name)}[\"']", path.read_text())
+    ]
+    assert not spelled, f"spell these through contracts: {spelled}"
