@@ -121,10 +121,19 @@ class PolicyStore:
         lock = " FOR UPDATE" if for_update else ""
         return await self.conn.fetchrow(f"SELECT * FROM policy_change WHERE id = $1{lock}", change_id)  # noqa: S608
 
-    async def changes(self, status: str | None, limit: int) -> list[asyncpg.Record]:
+    async def changes(
+        self, status: str | None, *, before: tuple[datetime, uuid.UUID] | None, limit: int
+    ) -> list[asyncpg.Record]:
+        """Newest first, before the keyset cursor (proposed_at, id)."""
+        before_at, before_id = before or (None, None)
         return await self.conn.fetch(
-            "SELECT * FROM policy_change WHERE ($1::text IS NULL OR status = $1) ORDER BY proposed_at DESC LIMIT $2",
+            """SELECT * FROM policy_change
+                WHERE ($1::text IS NULL OR status = $1)
+                  AND ($2::timestamptz IS NULL OR (proposed_at, id) < ($2, $3::uuid))
+                ORDER BY proposed_at DESC, id DESC LIMIT $4""",
             status,
+            before_at,
+            before_id,
             limit,
         )
 
@@ -178,6 +187,10 @@ class PolicyStore:
             note,
         )
 
+    async def rumours_page(self, *, after: int, limit: int) -> list[asyncpg.Record]:
+        """In order of registration, after the cursor (seq)."""
+        return await self.conn.fetch("SELECT * FROM rumour WHERE seq > $1 ORDER BY seq LIMIT $2", after, limit)
+
     async def all_rumours(self) -> list[asyncpg.Record]:
         return await self.conn.fetch("SELECT * FROM rumour ORDER BY seq")
 
@@ -215,6 +228,12 @@ class PolicyStore:
             post_id,
             author_id,
             created_at,
+        )
+
+    async def emergencies_page(self, *, after: int, limit: int) -> list[asyncpg.Record]:
+        """Emergency modes in force, in the order they started, after the cursor (seq)."""
+        return await self.conn.fetch(
+            "SELECT * FROM emergency_mode WHERE ended_at IS NULL AND seq > $1 ORDER BY seq LIMIT $2", after, limit
         )
 
     async def active_emergencies(self) -> list[asyncpg.Record]:

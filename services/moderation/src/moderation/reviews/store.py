@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 import asyncpg
 
@@ -22,11 +23,19 @@ class ReviewStore:
                 rows,
             )
 
-    async def open_review_items(self, limit: int) -> list[asyncpg.Record]:
+    async def open_review_items(
+        self, *, after: tuple[datetime, uuid.UUID] | None, limit: int
+    ) -> list[asyncpg.Record]:
+        """Held posts waiting for a reviewer, oldest first, after the keyset cursor (held_at, decision_id)."""
+        after_at, after_id = after or (None, None)
         return await self.conn.fetch(
             """SELECT r.*, d.rule, d.reason, d.risk, d.suggestion, d.category, d.matches, d.rumour_hits
                  FROM review_item r JOIN decision d ON d.id = r.decision_id
-                WHERE r.resolved_at IS NULL ORDER BY r.held_at LIMIT $1""",
+                WHERE r.resolved_at IS NULL
+                  AND ($1::timestamptz IS NULL OR (r.held_at, r.decision_id) > ($1, $2::uuid))
+                ORDER BY r.held_at, r.decision_id LIMIT $3""",
+            after_at,
+            after_id,
             limit,
         )
 
