@@ -26,8 +26,8 @@ WITHOUT_A_CONSUMER_YET: dict[EventType, str] = {
 }
 
 
-def _specs(monkeypatch: pytest.MonkeyPatch) -> dict[str, ServiceSpec]:
-    """Every service's declaration, built as the platform builds it (no connection is opened)."""
+def service_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Settings every service can be built with (nothing is connected to until it starts)."""
     key = Ed25519PrivateKey.generate().private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
@@ -41,6 +41,11 @@ def _specs(monkeypatch: pytest.MonkeyPatch) -> dict[str, ServiceSpec]:
         "ENVIRONMENT": "development",
     }.items():
         monkeypatch.setenv(name, value)
+
+
+def _specs(monkeypatch: pytest.MonkeyPatch) -> dict[str, ServiceSpec]:
+    """Every service's declaration, built as the platform builds it (no connection is opened)."""
+    service_environment(monkeypatch)
     specs = {}
     for service, (factory, _db) in SERVICES.items():
         monkeypatch.setenv("SERVICE_NAME", service)

@@ -52,6 +52,15 @@ class NotFound(DomainError):
     title = "Not found"
 
 
+# One problem type per meaning: a path nothing serves is "not found" like a resource that is not there.
+_HTTP_PROBLEMS = {
+    400: ("bad-request", "Bad request"),
+    404: (NotFound.type, NotFound.title),
+    405: ("method-not-allowed", "Method not allowed"),
+    413: ("content-too-large", "Content too large"),
+}
+
+
 class Conflict(DomainError):
     status = 409
     type = "conflict"
@@ -145,9 +154,8 @@ async def gateway_problem(status: int) -> JSONResponse:
     # No Retry-After on 429: the page stands in for a service's own 429 as well (Traefik keeps none of
     # its headers), whose wait may be minutes; a short one would mislead the client.
     headers = {"Retry-After": str(RETRY_AFTER_S)} if status == 503 else None
-    return problem_response(
-        status if 400 <= status < 600 else 502, f"gateway-{status}", title, detail, None, headers=headers
-    )
+    kind = NotFound.type if status == 404 else f"gateway-{status}"
+    return problem_response(status if 400 <= status < 600 else 502, kind, title, detail, None, headers=headers)
 
 
 def unexpected_problem(path: str | None) -> JSONResponse:
@@ -233,6 +241,7 @@ _PROBLEM_DESCRIPTIONS = {
     403: "Refused: the token may not do this, or a rule forbids it (problem details naming the requirement)",
     404: "No such resource, or none visible to the caller (problem details)",
     409: "The resource's state does not allow it (problem details)",
+    451: "Unavailable for legal reasons: the content was stopped (problem details naming the requirement)",
     413: "Request body over the gateway's 1 MiB (problem details)",
     422: "Invalid input: see `errors` (problem details)",
     429: "Over the gateway's rate limit for this address (problem details)",
@@ -241,14 +250,25 @@ _PROBLEM_DESCRIPTIONS = {
 
 
 def _problem_statuses(method: str, operation: dict[str, Any]) -> list[int]:
-    statuses = {404, 422, 429, 503}
+    """The refusals any operation can answer, from what it declares: input (422), the gateway's limit
+    (429), an outage (503); credentials (401, 403) when it is secured; a body that is not JSON (400) or
+    too large (413) when it takes one. Anything else (404, 409, 451, ...) a route declares itself with
+    ``problems(...)``: the documentation lists what the route really answers."""
+    statuses = {422, 429, 503}
     if operation.get("security"):
         statuses |= {401, 403}
-    if method not in ("get", "head"):  # sign-in routes refuse credentials without a bearer token
-        statuses |= {401, 403, 409, 413}
     if "requestBody" in operation:
-        statuses.add(400)  # a body that is not JSON at all
+        statuses |= {400, 413}
     return sorted(statuses)
+
+
+def problems(*statuses: int, **descriptions: str) -> dict[int | str, dict[str, Any]]:
+    """The problem statuses a route answers beyond the baseline, for its ``responses=``:
+    ``@router.get(..., responses=problems(404, 409))``; a description may be given as ``s404="..."``."""
+    return {
+        status: {"description": descriptions.get(f"s{status}") or _PROBLEM_DESCRIPTIONS.get(status, "Refused")}
+        for status in statuses
+    }
 
 
 def document_problems(schema: dict[str, Any]) -> dict[str, Any]:
@@ -336,11 +356,11 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        titles = {404: "Not found", 405: "Method not allowed", 400: "Bad request", 413: "Content too large"}
+        kind, title = _HTTP_PROBLEMS.get(exc.status_code, (f"http-{exc.status_code}", "HTTP error"))
         return problem_response(
             exc.status_code,
-            f"http-{exc.status_code}",
-            titles.get(exc.status_code, "HTTP error"),
+            kind,
+            title,
             str(exc.detail),
             request.url.path,
             headers=exc.headers,

@@ -15,6 +15,7 @@ import socket
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 
 import asyncpg
@@ -23,13 +24,16 @@ from aiokafka.errors import KafkaError
 from contracts import Topic
 from contracts.staff import STAFF_AUDITORS
 from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
+from fastapi.routing import APIRoute
 from prometheus_client import make_asgi_app
 
 from kit.auth import TokenVerifier, staff_actions_router
 from kit.bus import BrokerWatch, EventConsumer, Subscription, create_producer, ensure_topics
 from kit.db import apply_migrations_async, create_pool, retry_while_unavailable, transaction
 from kit.outbox import OutboxRelay
-from kit.problems import install_problem_handlers
+from kit.problems import NotFound, install_problem_handlers
 from kit.revocation import revocation_subscription
 from kit.settings import KitSettings
 from kit.telemetry import setup_logging, setup_tracing
@@ -237,8 +241,11 @@ def create_service_app(spec: ServiceSpec) -> FastAPI:
         description=spec.description,
         version="1.0.0",
         lifespan=lifespan,
-        docs_url=f"{prefix}/docs",
+        docs_url=None,  # served below with the assets from a package, not a CDN
         redoc_url=None,
+        # Stable operation ids: the route function's name (`create_post`), not one generated from path
+        # and method; clients generated from the OpenAPI keep their method names.
+        generate_unique_id_function=_operation_id,
         openapi_url=f"{prefix}/openapi.json",
         # FastAPI's own OpenTelemetry: one span per request, continuing the caller's traceparent
         # (Traefik's). Per-operation spans cost more than they tell on this hot path.
@@ -249,6 +256,7 @@ def create_service_app(spec: ServiceSpec) -> FastAPI:
         settings.jwks_url, issuer=settings.token_issuer, audience=settings.token_audience
     )
     install_problem_handlers(app)
+    app.include_router(docs_router(prefix, spec.title))
     app.include_router(health_router(prefix))
     if spec.staff_auditors:
         app.include_router(staff_actions_router(prefix, *spec.staff_auditors))
@@ -256,6 +264,47 @@ def create_service_app(spec: ServiceSpec) -> FastAPI:
         app.include_router(router)
     app.mount("/metrics", make_asgi_app())
     return app
+
+
+def _operation_id(route: APIRoute) -> str:
+    return route.name
+
+
+# Swagger UI's files come with a package (fastapi-swagger ships a current build): the docs page works
+# where a CDN cannot be reached (many networks in China, any offline machine).
+_SWAGGER_ASSETS = resources.files("fastapi_swagger.resources")
+_SWAGGER_FILES = {
+    "swagger-ui-bundle.js": "text/javascript",
+    "swagger-ui.css": "text/css",
+    "favicon-32x32.png": "image/png",
+}
+
+
+def docs_router(prefix: str, title: str) -> APIRouter:
+    router = APIRouter(include_in_schema=False)
+
+    async def api_docs(request: Request) -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=f"{prefix}/openapi.json",
+            title=f"{title} - API",
+            swagger_js_url=f"{prefix}/docs/assets/swagger-ui-bundle.js",
+            swagger_css_url=f"{prefix}/docs/assets/swagger-ui.css",
+            swagger_favicon_url=f"{prefix}/docs/assets/favicon-32x32.png",
+        )
+
+    async def api_docs_asset(name: str) -> Response:
+        media_type = _SWAGGER_FILES.get(name)
+        if media_type is None:
+            raise NotFound("No such file of the API docs.")
+        return Response(
+            (_SWAGGER_ASSETS / name).read_bytes(),
+            media_type=media_type,
+            headers={"Cache-Control": "public, max-age=86400"},
+        )
+
+    router.add_api_route(f"{prefix}/docs", api_docs, methods=["GET"])
+    router.add_api_route(f"{prefix}/docs/assets/{{name}}", api_docs_asset, methods=["GET"])
+    return router
 
 
 def _untraced(scope: dict) -> bool:
@@ -270,9 +319,9 @@ def health_router(prefix: str) -> APIRouter:
         return {"status": "ok"}
 
     for path in ("/healthz", f"{prefix}/healthz"):
-        router.add_api_route(path, healthz, methods=["GET"], include_in_schema=path.startswith(prefix))
-    router.add_api_route("/readyz", _readyz, methods=["GET"], include_in_schema=False)
-    router.add_api_route(f"{prefix}/readyz", _readyz, methods=["GET"])
+        router.add_api_route(path, healthz, methods=["GET"], include_in_schema=path.startswith(prefix), name="liveness")
+    router.add_api_route("/readyz", _readyz, methods=["GET"], include_in_schema=False, name="readiness")
+    router.add_api_route(f"{prefix}/readyz", _readyz, methods=["GET"], name="readiness")
     return router
 
 

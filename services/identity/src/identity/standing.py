@@ -8,6 +8,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import asyncpg
+from contracts.categories import Bj10Category
 from kit.cloudevents import Event, timestamp
 from kit.db import transaction
 from kit.outbox import announce
@@ -19,7 +20,7 @@ from qinglang.moderation.v1 import decision_pb2
 from identity import events, grades, sessions
 from identity.credit import CreditPolicy, Limit, SanctionKind
 
-RUMOUR_CATEGORY = "bj10.rumour_disturbing_order"
+RUMOUR_CATEGORY = Bj10Category.RUMOUR_DISTURBING_ORDER
 STOP_CAUSES = ("stop_transmission", "rumour")
 SANCTION_BASIS = ["PA-13.1", "BJ-7(8)"]
 
