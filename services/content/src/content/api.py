@@ -6,21 +6,15 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Request, Response, status
-from fastapi.routing import APIRoute
 from kit.auth import CurrentPrincipal, OptionalPrincipal
 from kit.inputs import Text
+from kit.problems import problems
 
 from content import handlers
 from content.schemas import PostCreate, PostRead, post_read
 from content.store import Database
 
-
-def _operation_id(route: APIRoute) -> str:
-    """Stable operation ids: the route function's name (`create_post`)."""
-    return route.name
-
-
-router = APIRouter(tags=["posts"], generate_unique_id_function=_operation_id)
+router = APIRouter(tags=["posts"])
 
 
 def _database(request: Request) -> Database:
@@ -36,8 +30,10 @@ Db = Annotated[Database, Depends(_database)]
     response_model=PostRead,
     responses={
         200: {"model": PostRead, "description": "The same Idempotency-Key and request again: the post it created"},
-        403: {"description": "Real-name verification, the agreement or the author's standing forbids it (MB-7.1)"},
-        422: {"description": "Invalid input, or an Idempotency-Key used before for another request"},
+        **problems(
+            403,
+            s403="Real-name verification, the agreement or the author's standing forbids it (MB-7.1, PA-13.1)",
+        ),
     },
 )
 async def create_post(
@@ -63,10 +59,12 @@ async def create_post(
 @router.get(
     "/v1/posts/{post_id}",
     response_model=PostRead,
-    responses={
-        404: {"description": "No such post, or one under review by someone else"},
-        451: {"description": "Transmission stopped (MB-12.2), with the legal basis"},
-    },
+    responses=problems(
+        404,
+        451,
+        s404="No such post, or one under review that is not the caller's",
+        s451="Transmission stopped (MB-12.2), with the legal basis",
+    ),
 )
 async def read_post(post_id: uuid.UUID, viewer: OptionalPrincipal, db: Db) -> PostRead:
     post, label = await handlers.read_post(db, post_id, viewer)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Request
-from fastapi.routing import APIRoute
 
 from moderation.database import Database
 from moderation.policy.holder import PolicyHolder
@@ -21,8 +20,3 @@ def _holder(request: Request) -> PolicyHolder:
 
 Db = Annotated[Database, Depends(_database)]
 Holder = Annotated[PolicyHolder, Depends(_holder)]
-
-
-def operation_id(route: APIRoute) -> str:
-    """Stable operation ids: the route function's name (`list_rumours`), unique in this service."""
-    return route.name

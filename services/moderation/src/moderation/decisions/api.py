@@ -9,16 +9,18 @@ from typing import Annotated
 from contracts.staff import StaffRole
 from fastapi import APIRouter
 from kit.auth import AnyPrincipal, Principal, staff_with
+from kit.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
+from kit.problems import problems
 
 from moderation.decisions import handlers
 from moderation.decisions.schemas import DecisionRead, ScanRead, ScanRequest, decision_read, scan_read
-from moderation.dependencies import Db, Holder, operation_id
+from moderation.dependencies import Db, Holder
 
-router = APIRouter(tags=["moderation"], generate_unique_id_function=operation_id)
+router = APIRouter(tags=["moderation"])
 Scanner = Annotated[
     Principal, staff_with(StaffRole.REVIEWER, StaffRole.SENIOR_REVIEWER, StaffRole.CHIEF_EDITOR, requirement="MB-6.1")
 ]
-NOT_FOUND = {404: {"description": "No decision on such a post of the caller's (yet)"}}
+NOT_FOUND = problems(404, s404="No decision on such a post of the caller's (yet)")
 
 
 @router.get("/v1/moderation/posts/{post_id}/decision", response_model=DecisionRead, responses=NOT_FOUND)
@@ -27,10 +29,17 @@ async def read_decision(post_id: uuid.UUID, principal: AnyPrincipal, db: Db) -> 
     return decision_read((await handlers.decisions_on_post(db, post_id, principal))[-1])
 
 
-@router.get("/v1/moderation/posts/{post_id}/decisions", response_model=list[DecisionRead], responses=NOT_FOUND)
-async def list_decisions(post_id: uuid.UUID, principal: AnyPrincipal, db: Db) -> list[DecisionRead]:
+@router.get("/v1/moderation/posts/{post_id}/decisions", response_model=Page[DecisionRead], responses=NOT_FOUND)
+async def list_decisions(
+    post_id: uuid.UUID,
+    principal: AnyPrincipal,
+    db: Db,
+    cursor: CursorQuery = None,
+    limit: LimitQuery = DEFAULT_LIMIT,
+) -> Page[DecisionRead]:
     """Every decision on a post, oldest first: publication, review, rumours found later."""
-    return [decision_read(r) for r in await handlers.decisions_on_post(db, post_id, principal)]
+    rows, next_cursor = await handlers.decisions_page(db, post_id, principal, cursor=cursor, limit=limit)
+    return Page[DecisionRead](items=[decision_read(r) for r in rows], next_cursor=next_cursor)
 
 
 @router.post("/v1/moderation/scan", response_model=ScanRead)

@@ -7,9 +7,11 @@ import asyncio
 import logging
 import uuid
 from dataclasses import replace
+from datetime import datetime
 
 import asyncpg
 from kit.auth import Principal
+from kit.pagination import decode_cursor, page
 from kit.service import Runtime
 from textfold import Folder
 
@@ -71,6 +73,18 @@ async def decisions_on_post(db: Database, post_id: uuid.UUID, principal: Princip
     decisions = await db.reader().decisions.decisions_for_post(post_id)
     check_may_read_decisions(decisions, principal)
     return decisions
+
+
+async def decisions_page(
+    db: Database, post_id: uuid.UUID, principal: Principal, *, cursor: str | None, limit: int
+) -> tuple[list[asyncpg.Record], str | None]:
+    """A post's decisions, oldest first (a post has a handful: publication, review, rumours found later)."""
+    decisions = await decisions_on_post(db, post_id, principal)
+    if cursor:
+        after = decode_cursor(cursor, datetime, uuid.UUID)
+        decisions = [d for d in decisions if (d["decided_at"], d["id"]) > after]
+    shown = page(decisions, limit, lambda d: (d["decided_at"], d["id"]))
+    return shown["items"], shown["next_cursor"]
 
 
 async def confirm_reported(stores: Stores, decision_id: uuid.UUID) -> None:

@@ -24,8 +24,6 @@ from typing import Any
 
 from contracts.categories import Bj10Category
 
-from contracts.categories import Bj10Category
-
 from moderation.engine.lexicon import Action, Channel, Hit, Lexicon
 from moderation.engine.rumours import Rumour, RumourAction, RumourHit, RumourIndex
 

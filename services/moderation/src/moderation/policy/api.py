@@ -7,12 +7,14 @@ import uuid
 from dataclasses import asdict
 from typing import Annotated
 
+from contracts.categories import Bj10Category
 from contracts.staff import StaffRole
 from fastapi import APIRouter, Query, status
 from kit.auth import Principal, staff_with
-from kit.inputs import BigInt, Text
+from kit.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
+from kit.problems import problems
 
-from moderation.dependencies import Db, Holder, operation_id
+from moderation.dependencies import Db, Holder
 from moderation.engine.decide import ENGINE_VERSION
 from moderation.policy import handlers
 from moderation.policy.schemas import (
@@ -31,7 +33,7 @@ from moderation.policy.schemas import (
     rumour_read,
 )
 
-router = APIRouter(tags=["moderation staff"], generate_unique_id_function=operation_id)
+router = APIRouter(tags=["moderation staff"])
 
 # Policy history: those who propose changes, the chief editor who decides, auditors.
 PolicyReader = Annotated[
@@ -81,7 +83,6 @@ async def read_lexicon(db: Db, holder: Holder) -> LexiconRead:
     "/v1/moderation/policy-changes",
     status_code=status.HTTP_201_CREATED,
     response_model=PolicyChangeRead,
-    responses={422: {"description": "Invalid input, or entries to remove that are not live"}},
 )
 async def propose_policy_change(body: PolicyChangeCreate, principal: Proposer, db: Db) -> PolicyChangeRead:
     """Propose a lexicon or routing-rule change. Nothing changes until the chief editor approves (MB-6.1)."""
@@ -96,20 +97,23 @@ async def propose_policy_change(body: PolicyChangeCreate, principal: Proposer, d
     return change_read(row)
 
 
-@router.get("/v1/moderation/policy-changes", response_model=list[PolicyChangeRead])
+@router.get("/v1/moderation/policy-changes", response_model=Page[PolicyChangeRead])
 async def list_policy_changes(
     principal: PolicyReader,
     db: Db,
     state: Annotated[str | None, Query(alias="status", pattern="^(proposed|approved|rejected)$")] = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
-) -> list[PolicyChangeRead]:
-    return [change_read(r) for r in await db.reader().policy.changes(state, limit)]
+    cursor: CursorQuery = None,
+    limit: LimitQuery = DEFAULT_LIMIT,
+) -> Page[PolicyChangeRead]:
+    """Policy changes, newest first: the policy's history (MB-6.1)."""
+    rows, next_cursor = await handlers.list_changes(db, status=state, cursor=cursor, limit=limit)
+    return Page[PolicyChangeRead](items=[change_read(r) for r in rows], next_cursor=next_cursor)
 
 
 @router.get(
     "/v1/moderation/policy-changes/{change_id}",
     response_model=PolicyChangeRead,
-    responses={404: {"description": "No such policy change"}},
+    responses=problems(404, s404="No such policy change"),
 )
 async def read_policy_change(change_id: uuid.UUID, principal: PolicyReader, db: Db) -> PolicyChangeRead:
     return change_read(await handlers.read_change(db, change_id))
@@ -118,7 +122,7 @@ async def read_policy_change(change_id: uuid.UUID, principal: PolicyReader, db: 
 @router.post(
     "/v1/moderation/policy-changes/{change_id}/decision",
     response_model=PolicyChangeRead,
-    responses={404: {"description": "No such policy change"}, 409: {"description": "Decided already (MB-6.1)"}},
+    responses=problems(404, 409, s404="No such policy change", s409="Decided already (MB-6.1)"),
 )
 async def decide_policy_change(
     change_id: uuid.UUID, body: ChangeDecision, principal: ChiefEditor, db: Db, holder: Holder
@@ -129,17 +133,17 @@ async def decide_policy_change(
     return change_read(row)
 
 
-@router.get("/v1/moderation/lexicon/entries", response_model=list[EntryRead])
+@router.get("/v1/moderation/lexicon/entries", response_model=Page[EntryRead])
 async def list_lexicon_entries(
     principal: Proposer,
     db: Db,
-    category: Text | None = None,
-    after: Annotated[BigInt, Query(ge=0)] = 0,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
-) -> list[EntryRead]:
-    """Live lexicon entries, by id (page with `after`)."""
-    rows = await db.reader().policy.entries_page(category=category, after=after, limit=limit)
-    return [entry_read(r) for r in rows]
+    category: Bj10Category | None = None,
+    cursor: CursorQuery = None,
+    limit: LimitQuery = DEFAULT_LIMIT,
+) -> Page[EntryRead]:
+    """Live lexicon entries, by id."""
+    rows, next_cursor = await handlers.list_entries(db, category=category, cursor=cursor, limit=limit)
+    return Page[EntryRead](items=[entry_read(r) for r in rows], next_cursor=next_cursor)
 
 
 # --- rumours (MB-11) --------------------------------------------------------------------------
@@ -149,7 +153,6 @@ async def list_lexicon_entries(
     "/v1/moderation/rumours",
     status_code=status.HTTP_201_CREATED,
     response_model=RumourRead,
-    responses={422: {"description": "Invalid input, or a canonical text with nothing to match (MB-11)"}},
 )
 async def register_rumour(body: RumourCreate, principal: RumourKeeper, db: Db, holder: Holder) -> RumourRead:
     """Register a refuted rumour: new posts spreading it are labelled (or stopped), and the posts
@@ -169,13 +172,17 @@ async def register_rumour(body: RumourCreate, principal: RumourKeeper, db: Db, h
     return rumour_read(row)
 
 
-@router.get("/v1/moderation/rumours", response_model=list[RumourRead])
-async def list_rumours(principal: RumourReader, db: Db) -> list[RumourRead]:
-    return [rumour_read(r) for r in await db.reader().policy.all_rumours()]
+@router.get("/v1/moderation/rumours", response_model=Page[RumourRead])
+async def list_rumours(
+    principal: RumourReader, db: Db, cursor: CursorQuery = None, limit: LimitQuery = DEFAULT_LIMIT
+) -> Page[RumourRead]:
+    """Refuted rumours, in the order they were registered, with their retro-scans' progress (MB-11)."""
+    rows, next_cursor = await handlers.list_rumours(db, cursor=cursor, limit=limit)
+    return Page[RumourRead](items=[rumour_read(r) for r in rows], next_cursor=next_cursor)
 
 
 @router.get(
-    "/v1/moderation/rumours/{rumour_id}", response_model=RumourRead, responses={404: {"description": "No such rumour"}}
+    "/v1/moderation/rumours/{rumour_id}", response_model=RumourRead, responses=problems(404, s404="No such rumour")
 )
 async def read_rumour(rumour_id: uuid.UUID, principal: RumourReader, db: Db) -> RumourRead:
     return rumour_read(await handlers.read_rumour(db, rumour_id))
@@ -196,12 +203,16 @@ async def start_emergency(body: EmergencyCreate, principal: EmergencyStaff, db: 
 @router.post(
     "/v1/moderation/emergencies/{emergency_id}/end",
     response_model=EmergencyRead,
-    responses={404: {"description": "No such emergency mode in force"}},
+    responses=problems(404, s404="No such emergency mode in force"),
 )
 async def end_emergency(emergency_id: uuid.UUID, principal: EmergencyStaff, db: Db, holder: Holder) -> EmergencyRead:
     return emergency_read(await handlers.end_emergency(db, holder, emergency_id, by=principal.actor))
 
 
-@router.get("/v1/moderation/emergencies", response_model=list[EmergencyRead])
-async def list_emergencies(principal: EmergencyStaff, db: Db) -> list[EmergencyRead]:
-    return [emergency_read(r) for r in await db.reader().policy.active_emergencies()]
+@router.get("/v1/moderation/emergencies", response_model=Page[EmergencyRead])
+async def list_emergencies(
+    principal: EmergencyStaff, db: Db, cursor: CursorQuery = None, limit: LimitQuery = DEFAULT_LIMIT
+) -> Page[EmergencyRead]:
+    """The emergency modes in force, in the order they started."""
+    rows, next_cursor = await handlers.list_emergencies(db, cursor=cursor, limit=limit)
+    return Page[EmergencyRead](items=[emergency_read(r) for r in rows], next_cursor=next_cursor)

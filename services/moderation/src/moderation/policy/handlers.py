@@ -7,9 +7,11 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Any
 
 import asyncpg
+from kit.pagination import decode_cursor, page
 from kit.problems import Conflict, InvalidInput, NotFound
 from kit.service import Runtime
 
@@ -17,6 +19,12 @@ from moderation.database import Database, Stores
 from moderation.engine.rumours import rumour_legal_basis, stored_form
 from moderation.policy import events
 from moderation.policy.holder import PolicyHolder
+
+
+def _page(rows: list, limit: int, keys: Callable) -> tuple[list, str | None]:
+    shown = page(rows, limit, keys)
+    return shown["items"], shown["next_cursor"]
+
 
 # --- policy changes ------------------------------------------------------------------------------
 
@@ -31,6 +39,24 @@ async def propose_change(
             if missing:
                 raise InvalidInput(f"No live lexicon entries with ids {sorted(missing)}.")
         return await stores.policy.insert_change(kind=kind, changes=changes, reason=reason, proposed_by=by)
+
+
+async def list_changes(
+    db: Database, *, status: str | None, cursor: str | None, limit: int
+) -> tuple[list[asyncpg.Record], str | None]:
+    """Newest first (MB-6.1: the policy's history), one page."""
+    before = decode_cursor(cursor, datetime, uuid.UUID) if cursor else None
+    rows = await db.reader().policy.changes(status, before=before, limit=limit + 1)
+    return _page(rows, limit, lambda r: (r["proposed_at"], r["id"]))
+
+
+async def list_entries(
+    db: Database, *, category: str | None, cursor: str | None, limit: int
+) -> tuple[list[asyncpg.Record], str | None]:
+    """Live lexicon entries, by id."""
+    (after,) = decode_cursor(cursor, int) if cursor else (0,)
+    rows = await db.reader().policy.entries_page(category=category, after=after, limit=limit + 1)
+    return _page(rows, limit, lambda r: (r["id"],))
 
 
 async def read_change(db: Database, change_id: uuid.UUID) -> asyncpg.Record:
@@ -101,6 +127,13 @@ async def register_rumour(
     return row
 
 
+async def list_rumours(db: Database, *, cursor: str | None, limit: int) -> tuple[list[asyncpg.Record], str | None]:
+    """In the order they were registered."""
+    (after,) = decode_cursor(cursor, int) if cursor else (0,)
+    rows = await db.reader().policy.rumours_page(after=after, limit=limit + 1)
+    return _page(rows, limit, lambda r: (r["seq"],))
+
+
 async def read_rumour(db: Database, rumour_id: uuid.UUID) -> asyncpg.Record:
     row = await db.reader().policy.rumour(rumour_id)
     if row is None:
@@ -122,6 +155,13 @@ async def start_emergency(
         )
     await holder.refresh(db.pool)
     return row
+
+
+async def list_emergencies(db: Database, *, cursor: str | None, limit: int) -> tuple[list[asyncpg.Record], str | None]:
+    """The emergency modes in force, in the order they started."""
+    (after,) = decode_cursor(cursor, int) if cursor else (0,)
+    rows = await db.reader().policy.emergencies_page(after=after, limit=limit + 1)
+    return _page(rows, limit, lambda r: (r["seq"],))
 
 
 async def end_emergency(db: Database, holder: PolicyHolder, emergency_id: uuid.UUID, *, by: str) -> asyncpg.Record:

@@ -6,39 +6,37 @@ import uuid
 from typing import Annotated
 
 from contracts.staff import StaffRole
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, status
 from kit.auth import Principal, staff_with
-from kit.problems import InvalidInput
+from kit.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
+from kit.problems import InvalidInput, problems
 
 from moderation.decisions.schemas import DecisionRead, decision_read
-from moderation.dependencies import Db, Holder, operation_id
+from moderation.dependencies import Db, Holder
 from moderation.engine.decide import Outcome
 from moderation.reviews import handlers
 from moderation.reviews.schemas import ReviewCreate, ReviewItemRead, review_item_read
 
-router = APIRouter(tags=["moderation staff"], generate_unique_id_function=operation_id)
+router = APIRouter(tags=["moderation staff"])
 Reviewer = Annotated[
     Principal, staff_with(StaffRole.REVIEWER, StaffRole.SENIOR_REVIEWER, StaffRole.CHIEF_EDITOR, requirement="MB-6.1")
 ]
 
 
-@router.get("/v1/moderation/reviews", response_model=list[ReviewItemRead])
+@router.get("/v1/moderation/reviews", response_model=Page[ReviewItemRead])
 async def list_review_items(
-    principal: Reviewer, db: Db, limit: Annotated[int, Query(ge=1, le=500)] = 100
-) -> list[ReviewItemRead]:
+    principal: Reviewer, db: Db, cursor: CursorQuery = None, limit: LimitQuery = DEFAULT_LIMIT
+) -> Page[ReviewItemRead]:
     """Held posts waiting for a reviewer, oldest first, with why they were held."""
-    return [review_item_read(r) for r in await db.reader().reviews.open_review_items(limit)]
+    rows, next_cursor = await handlers.review_queue(db, cursor=cursor, limit=limit)
+    return Page[ReviewItemRead](items=[review_item_read(r) for r in rows], next_cursor=next_cursor)
 
 
 @router.post(
     "/v1/moderation/reviews/{decision_id}",
     status_code=status.HTTP_201_CREATED,
     response_model=DecisionRead,
-    responses={
-        404: {"description": "No held post with that decision"},
-        409: {"description": "Reviewed already (MB-6.1)"},
-        422: {"description": "Invalid input, or no such rumour to label with (MB-11)"},
-    },
+    responses=problems(404, 409, s404="No held post with that decision", s409="Reviewed already (MB-6.1)"),
 )
 async def review_held_post(
     decision_id: uuid.UUID, body: ReviewCreate, principal: Reviewer, db: Db, holder: Holder

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 import asyncpg
+from kit.pagination import decode_cursor, page
 from kit.problems import Conflict, InvalidInput, NotFound
 
 from moderation.database import Database
@@ -14,6 +16,14 @@ from moderation.engine.decide import Outcome
 from moderation.engine.rumours import stored_form
 from moderation.policy.holder import PolicyHolder
 from moderation.policy.store import rumour_from_row
+
+
+async def review_queue(db: Database, *, cursor: str | None, limit: int) -> tuple[list[asyncpg.Record], str | None]:
+    """Held posts waiting for a reviewer, oldest first, with why they were held."""
+    after = decode_cursor(cursor, datetime, uuid.UUID) if cursor else None
+    rows = await db.reader().reviews.open_review_items(after=after, limit=limit + 1)
+    shown = page(rows, limit, lambda r: (r["held_at"], r["decision_id"]))
+    return shown["items"], shown["next_cursor"]
 
 
 async def review(

@@ -23,9 +23,7 @@ class ReviewStore:
                 rows,
             )
 
-    async def open_review_items(
-        self, *, after: tuple[datetime, uuid.UUID] | None, limit: int
-    ) -> list[asyncpg.Record]:
+    async def open_review_items(self, *, after: tuple[datetime, uuid.UUID] | None, limit: int) -> list[asyncpg.Record]:
         """Held posts waiting for a reviewer, oldest first, after the keyset cursor (held_at, decision_id)."""
         after_at, after_id = after or (None, None)
         return await self.conn.fetch(
