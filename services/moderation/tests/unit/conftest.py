@@ -46,6 +46,11 @@ class FakeDecisions:
     async def decision(self, decision_id: uuid.UUID) -> dict | None:
         return self.rows.get(decision_id)
 
+    async def decisions_for_post(self, post_id: uuid.UUID) -> list[dict]:
+        return sorted(
+            (d for d in self.rows.values() if d["post_id"] == post_id), key=lambda d: (d["decided_at"], d["id"])
+        )
+
     async def mark_announced(self, decision_id: uuid.UUID) -> None:
         pass
 

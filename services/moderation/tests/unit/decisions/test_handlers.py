@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from moderation.decisions import handlers
 from moderation.decisions.domain import NewPost
+from moderation.engine.decide import Outcome
 
 TRUSTED = datetime.now(UTC) - timedelta(days=30)
 
@@ -64,3 +65,34 @@ async def test_a_filed_report_confirms_the_stop(stores) -> None:
     decision_id = uuid.uuid4()
     await handlers.confirm_reported(stores, decision_id)
     assert stores.decisions.reported == {decision_id}
+
+
+@pytest.mark.requirement("MB-12.2")
+async def test_a_posts_decisions_are_its_authors_and_staffs_page_by_page(db, stores, policy, holder) -> None:
+    from kit.auth import Principal
+    from kit.problems import NotFound
+    from moderation.reviews import handlers as reviews
+
+    post = new_post("内部消息称明天放假", registered_at=TRUSTED)
+    await handlers.decide_posts(stores, policy, holder.folder, [post])
+    (held,) = stores.reviews.items
+    await reviews.review(
+        db,
+        holder,
+        held,
+        outcome=Outcome.APPROVE,
+        reason="ok",
+        category=None,
+        legal_basis=[],
+        rumour_id=None,
+        role="reviewer",
+        by="staff:r1",
+    )
+    author = Principal(str(post.author_id), {"sub": str(post.author_id)})
+    first, cursor = await handlers.decisions_page(db, post.post_id, author, cursor=None, limit=1)
+    second, end = await handlers.decisions_page(db, post.post_id, author, cursor=cursor, limit=1)
+    assert [d["stage"] for d in (*first, *second)] == ["publication", "review"] and end is None
+    staff = Principal("s1", {"sub": "s1", "kind": "staff"})
+    assert len((await handlers.decisions_page(db, post.post_id, staff, cursor=None, limit=50))[0]) == 2
+    with pytest.raises(NotFound):
+        await handlers.decisions_page(db, post.post_id, Principal("x", {"sub": "x"}), cursor=None, limit=50)
