@@ -23,7 +23,6 @@ from qinglang.moderation.v1 import decision_pb2, policy_pb2
 STOP_TERMS = [term for term, _, action, _ in read_tsv(SAMPLE_LEXICON) if action == "stop"]
 
 
-@pytest.fixture(scope="module")
 def every_item(gateway: httpx.Client, path: str, headers: dict[str, str]) -> Iterator[dict]:
     """Every item of a list, page after page (the kit's one cursor style)."""
     cursor = None
@@ -37,6 +36,7 @@ def every_item(gateway: httpx.Client, path: str, headers: dict[str, str]) -> Ite
             return
 
 
+@pytest.fixture(scope="module")
 def chief(flow: Flow) -> Staff:
     return flow.staff("chief_editor")
 
