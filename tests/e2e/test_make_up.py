@@ -47,6 +47,14 @@ def test_make_up_supervises_what_it_starts_and_make_down_stops_it(tmp_path: Path
         assert expected <= processes.keys()
         assert all(state == "running" and restarts == 0 for state, restarts in processes.values())
 
+        # A second `make up` says the platform already runs, and leaves it running, untouched.
+        pids = {name: m["pid"] for name, m in json.loads((run_dir / "stack.json").read_text())["processes"].items()}
+        again = devstack("up", run_dir)
+        assert again.returncode == 1 and "already running" in again.stderr
+        assert {n: m["pid"] for n, m in json.loads((run_dir / "stack.json").read_text())["processes"].items()} == pids
+        assert status(run_dir) == processes
+        assert httpx.get(f"{gateway}/v1/identity/readyz").status_code == 200
+
         content = psutil.Process(json.loads((run_dir / "stack.json").read_text())["processes"]["content"]["pid"])
         for proc in [content, *content.children(recursive=True)]:
             proc.send_signal(signal.SIGKILL)  # a crash

@@ -10,7 +10,8 @@ from typing import Annotated, Any
 
 import httpx
 import jwt
-from contracts.claims import AccessClaims
+from contracts.claims import AccessClaims, TokenKind
+from contracts.staff import StaffRole
 from fastapi import APIRouter, Depends, Query, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
@@ -202,8 +203,8 @@ async def current_principal(
 async def current_user(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
     """The caller of a user route: a user's own token. A staff member's token or an application's
     own client token names no user account, so it is refused here, before any route reads its subject."""
-    kind = principal.claim("kind", "user")
-    if kind != "user":
+    kind = principal.access.kind
+    if kind is not TokenKind.USER:
         raise Forbidden(
             f"This route acts for a signed-in user; a {kind} token cannot use it (sign in at POST /v1/tokens)."
         )
@@ -225,19 +226,20 @@ CurrentPrincipal = Annotated[Principal, Depends(current_user)]
 OptionalPrincipal = Annotated[Principal | None, Depends(optional_principal)]
 
 
-def staff_with(*roles: str, requirement: str | None = None) -> Any:
+def staff_with(*roles: StaffRole, requirement: str | None = None) -> Any:
     """A dependency admitting a staff token (`kind: staff`) holding one of `roles` (any staff role
-    when none are named). The roles are the services' vocabulary; the kit only checks the claim. The
-    route's OpenAPI operation carries the `StaffToken` scheme with the roles it admits."""
+    when none are named; the roles are the contract's, contracts.staff). The route's OpenAPI operation
+    carries the `StaffToken` scheme with the roles it admits."""
 
     async def admit(
         request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_staff_bearer)]
     ) -> Principal:
         principal = await current_principal(request, credentials)
-        if principal.claim("kind") != "staff":
+        access = principal.access
+        if access.kind is not TokenKind.STAFF:
             raise Forbidden("Staff only: sign in at /v1/identity/staff/tokens.", requirement=requirement)
-        held = set(principal.claim("roles", []))
-        allowed = not roles or bool(held & set(roles))
+        held = {str(r) for r in access.roles}
+        allowed = not roles or bool(held & {str(r) for r in roles})
         await record_staff_action(request, principal, allowed=allowed)
         if not allowed:
             raise Forbidden(
@@ -246,7 +248,7 @@ def staff_with(*roles: str, requirement: str | None = None) -> Any:
             )
         return principal
 
-    return Security(admit, scopes=list(roles))
+    return Security(admit, scopes=[str(r) for r in roles])
 
 
 async def record_staff_action(

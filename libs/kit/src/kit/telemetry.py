@@ -6,6 +6,7 @@ import logging
 import sys
 
 from opentelemetry import context, trace
+from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter
@@ -33,15 +34,19 @@ def setup_logging(service_name: str, level: str = "INFO") -> None:
     logging.getLogger("aiokafka").setLevel(max(logging.WARNING, root.level))
 
 
-def setup_tracing(service_name: str, exporter: str = "none") -> None:
+def tracer_provider(service_name: str, exporter: str = "none") -> TracerProvider:
+    """Spans of this process, exported as ``exporter`` says: none, console, or otlp (OTLP over HTTP to
+    ``OTEL_EXPORTER_OTLP_ENDPOINT`` / ``OTEL_EXPORTER_OTLP_TRACES_ENDPOINT``, the SDK's own settings)."""
     provider = TracerProvider(resource=Resource.create({"service.name": service_name}))
     if exporter == "console":
         provider.add_span_processor(BatchSpanProcessor(ConsoleSpanExporter()))
     elif exporter == "otlp":
-        from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
-
         provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
-    trace.set_tracer_provider(provider)
+    return provider
+
+
+def setup_tracing(service_name: str, exporter: str = "none") -> None:
+    trace.set_tracer_provider(tracer_provider(service_name, exporter))
 
 
 def current_traceparent() -> str | None:
