@@ -45,5 +45,4 @@ async def list_decisions(
 @router.post("/v1/moderation/scan", response_model=ScanRead)
 async def preview_verdict(body: ScanRequest, principal: Scanner, db: Db, holder: Holder) -> ScanRead:
     """What the engine would decide on this text for an author in good standing; nothing is stored."""
-    policy = await holder.latest(db.pool)
-    return scan_read(policy.decide(body.text))
+    return scan_read(await handlers.preview(db, holder, body.text))

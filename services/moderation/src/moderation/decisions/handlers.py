@@ -18,7 +18,7 @@ from textfold import Folder
 from moderation.database import Database, Stores
 from moderation.decisions import events
 from moderation.decisions.domain import NewPost, check_may_read_decisions, new_decision
-from moderation.engine.decide import Outcome, Policy, Standing
+from moderation.engine.decide import Outcome, Policy, Standing, Verdict
 from moderation.engine.rumours import RumourHit, RumourProbe, stored_form
 from moderation.policy.holder import PolicyHolder
 from moderation.policy.store import rumour_from_row
@@ -85,6 +85,12 @@ async def decisions_page(
         decisions = [d for d in decisions if (d["decided_at"], d["id"]) > after]
     shown = page(decisions, limit, lambda d: (d["decided_at"], d["id"]))
     return shown["items"], shown["next_cursor"]
+
+
+async def preview(db: Database, holder: PolicyHolder, text: str) -> Verdict:
+    """What the engine would decide on this text for an author in good standing; nothing is stored."""
+    policy = await holder.latest(db.pool)
+    return policy.decide(text)
 
 
 async def confirm_reported(stores: Stores, decision_id: uuid.UUID) -> None:

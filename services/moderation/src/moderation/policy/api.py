@@ -4,7 +4,6 @@ the rumour registry (MB-11) and emergency modes (应急处置). Every action is 
 from __future__ import annotations
 
 import uuid
-from dataclasses import asdict
 from typing import Annotated
 
 from contracts.categories import Bj10Category
@@ -15,7 +14,6 @@ from kit.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
 from kit.problems import problems
 
 from moderation.dependencies import Db, Holder
-from moderation.engine.decide import ENGINE_VERSION
 from moderation.policy import handlers
 from moderation.policy.schemas import (
     ChangeDecision,
@@ -30,6 +28,7 @@ from moderation.policy.schemas import (
     change_read,
     emergency_read,
     entry_read,
+    lexicon_read,
     rumour_read,
 )
 
@@ -63,17 +62,7 @@ EmergencyStaff = Annotated[
 @router.get("/v1/moderation/lexicon", response_model=LexiconRead, tags=["moderation"])
 async def read_lexicon(db: Db, holder: Holder) -> LexiconRead:
     """The lexicon release and routing rules in force, as this process holds them."""
-    policy = await holder.latest(db.pool)
-    info = await db.reader().policy.release_info()
-    return LexiconRead(
-        version=policy.lexicon.version,
-        release=info["release"],
-        engine_version=ENGINE_VERSION,
-        entries=len(policy.lexicon.entries),
-        routing={**asdict(policy.rules), "version": policy.rules.version},
-        released_by=info["released_by"],
-        released_at=info["released_at"].isoformat(),
-    )
+    return lexicon_read(*await handlers.lexicon_in_force(db, holder))
 
 
 # --- policy changes ---------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from kit.problems import Conflict, InvalidInput, NotFound
 from kit.service import Runtime
 
 from moderation.database import Database, Stores
+from moderation.engine.decide import Policy
 from moderation.engine.rumours import rumour_legal_basis, stored_form
 from moderation.policy import events
 from moderation.policy.holder import PolicyHolder
@@ -24,6 +25,12 @@ from moderation.policy.holder import PolicyHolder
 def _page(rows: list, limit: int, keys: Callable) -> tuple[list, str | None]:
     shown = page(rows, limit, keys)
     return shown["items"], shown["next_cursor"]
+
+
+async def lexicon_in_force(db: Database, holder: PolicyHolder) -> tuple[Policy, asyncpg.Record]:
+    """The policy as committed (this process catches up first) and the release it comes from."""
+    policy = await holder.latest(db.pool)
+    return policy, await db.reader().policy.release_info()
 
 
 # --- policy changes ------------------------------------------------------------------------------

@@ -6,11 +6,14 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
+from dataclasses import asdict
 from typing import Annotated, Any, Literal
 
 from contracts.categories import Bj10Category
 from kit.inputs import Bool, Float, Int, RequestModel, Text, VisibleText
 from pydantic import BaseModel, Field, HttpUrl, field_validator, model_validator
+
+from moderation.engine.decide import ENGINE_VERSION, Policy
 
 REQUIREMENT_ID = r"^[A-Z]{2,3}(-[0-9A-Za-z().]+)*$"
 
@@ -32,6 +35,18 @@ class LexiconRead(BaseModel):
     routing: RoutingRead
     released_by: str
     released_at: str
+
+
+def lexicon_read(policy: Policy, release: Mapping[str, Any]) -> LexiconRead:
+    return LexiconRead(
+        version=policy.lexicon.version,
+        release=release["release"],
+        engine_version=ENGINE_VERSION,
+        entries=len(policy.lexicon.entries),
+        routing=RoutingRead(**asdict(policy.rules), version=policy.rules.version),
+        released_by=release["released_by"],
+        released_at=release["released_at"].isoformat(),
+    )
 
 
 class EntryRead(BaseModel):
