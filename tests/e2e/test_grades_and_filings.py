@@ -16,7 +16,7 @@ def national(platform: StackInfo) -> dict[str, str]:
 
 
 def filings(flow: Flow, key: dict[str, str], kind: str) -> list[dict]:
-    return flow.gw.get("/v1/regulator/filings", headers=key, params={"kind": kind, "limit": 1000}).json()
+    return flow.gw.get("/v1/regulator/filings", headers=key, params={"kind": kind, "limit": 1000}).json()["items"]
 
 
 @pytest.mark.requirement("MB-9")

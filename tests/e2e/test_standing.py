@@ -174,7 +174,7 @@ def test_closure_blacklists_the_subject_refuses_it_again_and_tells_the_regulator
                 "/v1/regulator/filings",
                 headers={"Authorization": f"Bearer {beijing['api_key']}"},
                 params={"kind": "blacklist"},
-            ).json()
+            ).json()["items"]
             if f["account_id"] == user.id
         ],
         what="the blacklist filing in Beijing",

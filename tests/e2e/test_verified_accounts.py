@@ -75,7 +75,7 @@ def test_a_v_application_is_reviewed_shown_and_filed_by_province(flow: Flow, pla
                 "/v1/regulator/filings",
                 headers={"Authorization": f"Bearer {guangdong['api_key']}"},
                 params={"kind": "verified_account"},
-            ).json()
+            ).json()["items"]
             if f["account_id"] == company.id
         ],
         what="the verified account filed in Guangdong",

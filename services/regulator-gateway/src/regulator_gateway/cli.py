@@ -12,20 +12,21 @@ import asyncpg
 from kit.cli import run_command
 from kit.db import apply_migrations_async
 
+from regulator_gateway.database import PgDatabase
 from regulator_gateway.main import MIGRATIONS
-from regulator_gateway.offices import create_office
+from regulator_gateway.offices.handlers import create_office
+from regulator_gateway.offices.store import PgOfficeStore
 from regulator_gateway.settings import RegulatorGatewaySettings
 
 
 async def _create(name: str, jurisdiction: str) -> dict:
     settings = RegulatorGatewaySettings()
     await apply_migrations_async(settings.database_url, MIGRATIONS)
-    conn = await asyncpg.connect(settings.database_url)
+    pool = await asyncpg.create_pool(settings.database_url, min_size=1, max_size=1)
     try:
-        async with conn.transaction():
-            office, api_key = await create_office(conn, name=name, jurisdiction=jurisdiction)
+        office, api_key = await create_office(PgDatabase(pool, PgOfficeStore), name=name, jurisdiction=jurisdiction)
     finally:
-        await conn.close()
+        await pool.close()
     return {"office_id": str(office.id), "name": office.name, "jurisdiction": office.jurisdiction, "api_key": api_key}
 
 

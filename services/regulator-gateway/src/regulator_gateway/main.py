@@ -1,4 +1,6 @@
-"""Regulator gateway: one report per stop-transmission, served to regulators by jurisdiction."""
+"""Regulator gateway: one report per stop-transmission, and the filings identity announces, served to
+regulator offices by jurisdiction. One subpackage per feature (offices, reports, filings), each with
+the house plan: api → handlers → domain, store, events."""
 
 from __future__ import annotations
 
@@ -8,16 +10,12 @@ from fastapi import FastAPI
 from kit.bus import Subscription
 from kit.service import ServiceSpec, create_service_app
 
-from regulator_gateway import events
-from regulator_gateway.api import router
-from regulator_gateway.filings import (
-    on_grading_rules_published,
-    on_operator_declared,
-    on_subject_blacklisted,
-    on_verified_account_approved,
-)
-from regulator_gateway.filings import router as filings_router
-from regulator_gateway.handlers import on_decision, on_real_name_verified
+from regulator_gateway.filings import events as filing_events
+from regulator_gateway.filings import handlers as filings
+from regulator_gateway.filings.api import router as filings_router
+from regulator_gateway.reports import events as report_events
+from regulator_gateway.reports import handlers as reports
+from regulator_gateway.reports.api import router as reports_router
 from regulator_gateway.settings import RegulatorGatewaySettings
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
@@ -33,21 +31,21 @@ def build_app(settings: RegulatorGatewaySettings | None = None) -> FastAPI:
             "each office seeing its own jurisdiction (MB-16.1). Authenticate with the office's API key.",
             settings=settings,
             migrations_dir=MIGRATIONS,
-            routers=[router, filings_router],
-            produces=[events.REPORT_TOPIC],
+            routers=[reports_router, filings_router],
+            produces=[report_events.REPORT_TOPIC],
             subscriptions=[
                 Subscription(
                     group="regulator-gateway.decisions",
-                    handlers={events.TRANSMISSION_STOPPED: on_decision},
+                    handlers={report_events.TRANSMISSION_STOPPED: reports.on_transmission_stopped},
                 ),
                 Subscription(
                     group="regulator-gateway.accounts",
                     handlers={
-                        events.REAL_NAME_VERIFIED: on_real_name_verified,
-                        events.SUBJECT_BLACKLISTED: on_subject_blacklisted,
-                        events.VERIFIED_ACCOUNT_APPROVED: on_verified_account_approved,
-                        events.OPERATOR_DECLARED: on_operator_declared,
-                        events.GRADING_RULES_PUBLISHED: on_grading_rules_published,
+                        report_events.REAL_NAME_VERIFIED: reports.on_real_name_verified,
+                        filing_events.SUBJECT_BLACKLISTED: filings.on_subject_blacklisted,
+                        filing_events.VERIFIED_ACCOUNT_APPROVED: filings.on_verified_account_approved,
+                        filing_events.OPERATOR_DECLARED: filings.on_operator_declared,
+                        filing_events.GRADING_RULES_PUBLISHED: filings.on_grading_rules_published,
                     },
                 ),
             ],

@@ -25,7 +25,7 @@ def build_app(settings: ReportingSettings | None = None) -> FastAPI:
             settings=settings,
             migrations_dir=MIGRATIONS,
             routers=[router],
-            produces=[events.COMPLAINT_TOPIC],
+            produces=events.PRODUCES,
             subscriptions=[
                 # MB-14: who wrote each post, so complaints name real posts and outcomes their authors.
                 Subscription(

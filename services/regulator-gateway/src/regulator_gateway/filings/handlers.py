@@ -1,0 +1,50 @@
+"""Filings' events and queries, one function each: an announcement becomes one filing; an office
+lists its jurisdiction's (MB-16.1)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+import asyncpg
+from kit.cloudevents import Event
+
+from regulator_gateway.database import Database
+from regulator_gateway.filings import domain, events
+from regulator_gateway.filings.domain import Filing, NewFiling
+from regulator_gateway.filings.store import FilingStore, PgFilingStore
+from regulator_gateway.offices.domain import Office
+
+
+async def on_subject_blacklisted(conn: asyncpg.Connection, event: Event) -> None:
+    await file(PgFilingStore(conn), events.blacklisting(event))
+
+
+async def on_verified_account_approved(conn: asyncpg.Connection, event: Event) -> None:
+    await file(PgFilingStore(conn), events.verified_account(event))
+
+
+async def on_operator_declared(conn: asyncpg.Connection, event: Event) -> None:
+    await file(PgFilingStore(conn), events.operator(event))
+
+
+async def on_grading_rules_published(conn: asyncpg.Connection, event: Event) -> None:
+    await file(PgFilingStore(conn), events.grading_rules(event))
+
+
+async def file(store: FilingStore, filing: NewFiling) -> None:
+    """One filing per announcement: the same announcement again files nothing."""
+    await store.file(filing)
+
+
+async def list_filings(
+    db: Database[FilingStore],
+    office: Office,
+    *,
+    kind: str | None,
+    after: tuple[datetime, uuid.UUID] | None,
+    limit: int,
+) -> list[Filing]:
+    """Filings in the office's jurisdiction, oldest first, after the cursor (MB-16.1)."""
+    async with db.transaction() as store:
+        return await store.filings(domain.query_for(office, kind=kind, after=after, limit=limit))

@@ -1,0 +1,62 @@
+"""SQL of filings."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Protocol
+
+import asyncpg
+
+from regulator_gateway.filings.domain import Filing, FilingQuery, NewFiling
+
+
+class FilingStore(Protocol):
+    async def file(self, filing: NewFiling) -> None: ...
+    async def filings(self, query: FilingQuery) -> list[Filing]: ...
+
+
+class PgFilingStore:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self.conn = conn
+
+    async def file(self, filing: NewFiling) -> None:
+        """The filing, once per announcing event."""
+        await self.conn.execute(
+            """INSERT INTO filing (id, event_id, kind, account_id, province_code, legal_basis, details)
+               VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (event_id) DO NOTHING""",
+            uuid.uuid4(),
+            filing.event_id,
+            filing.kind.value,
+            filing.account_id,
+            filing.province_code,
+            filing.legal_basis,
+            json.dumps(filing.details),
+        )
+
+    async def filings(self, query: FilingQuery) -> list[Filing]:
+        """Keyset pages in (filed_at, id) order."""
+        rows = await self.conn.fetch(
+            """SELECT * FROM filing
+                WHERE ($1::text IS NULL OR province_code = $1)
+                  AND ($2::text IS NULL OR kind = $2)
+                  AND ($3::timestamptz IS NULL OR (filed_at, id) > ($3, $4))
+                ORDER BY filed_at, id LIMIT $5""",
+            query.province_code,
+            query.kind,
+            query.after[0] if query.after else None,
+            query.after[1] if query.after else None,
+            query.limit,
+        )
+        return [
+            Filing(
+                id=r["id"],
+                kind=r["kind"],
+                account_id=r["account_id"],
+                province_code=r["province_code"],
+                legal_basis=list(r["legal_basis"]),
+                details=json.loads(r["details"]),
+                filed_at=r["filed_at"],
+            )
+            for r in rows
+        ]

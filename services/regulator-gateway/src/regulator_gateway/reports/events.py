@@ -1,0 +1,59 @@
+"""Reports' events: moderation's stop-transmissions and identity's verifications read, reports
+announced. The only module of reports that maps between protobuf and the domain; every name comes
+from the contract."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC
+
+from contracts import identity, moderation, regulator
+from kit.cloudevents import Event, timestamp
+from kit.outbox import OutboxRow, announcement
+from qinglang.identity.v1 import account_pb2
+from qinglang.moderation.v1 import decision_pb2
+from qinglang.regulator.v1 import report_pb2
+
+from regulator_gateway.reports.domain import Jurisdiction, Report, StoppedPost
+
+# Announced: reports filed. Read: moderation's stops (its type says the outcome) and identity's
+# verifications (an account's province).
+REPORT_TOPIC = regulator.REPORT_TOPIC
+TRANSMISSION_STOPPED = moderation.TRANSMISSION_STOPPED
+REAL_NAME_VERIFIED = identity.REAL_NAME_VERIFIED
+
+
+def stopped_post(event: Event) -> StoppedPost:
+    """A stop-transmission decision (MB-12.2): the post, its author and why."""
+    decision: decision_pb2.DecisionIssued = event.message
+    return StoppedPost(
+        decision_id=uuid.UUID(decision.decision_id),
+        post_id=uuid.UUID(decision.post_id),
+        account_id=uuid.UUID(decision.author_id),
+        category=decision.category,
+        legal_basis=list(decision.legal_basis),
+        reason=decision.reason,
+        decided_at=decision.decided_at.ToDatetime(tzinfo=UTC),
+        content_sha256=decision.content_sha256,
+    )
+
+
+def jurisdiction(event: Event) -> Jurisdiction:
+    """identity's RealNameVerified: the account's province of registration."""
+    verified: account_pb2.RealNameVerified = event.message
+    return Jurisdiction(uuid.UUID(verified.account_id), verified.province_code)
+
+
+def report_filed(report: Report) -> OutboxRow:
+    """MB-12.2: the report of a stop is held for the regulator (moderation's proof it was reported)."""
+    return announcement(
+        regulator.REPORT_FILED,
+        key=str(report.decision_id),
+        subject=str(report.id),
+        message=report_pb2.ReportFiled(
+            report_id=str(report.id),
+            decision_id=str(report.decision_id),
+            post_id=str(report.post_id),
+            filed_at=timestamp(report.filed_at),
+        ),
+    )

@@ -1,0 +1,66 @@
+"""Reports' commands and events, one function each, owning its transaction: a stop-transmission
+becomes a report (MB-12.2), an office lists, reads and acknowledges its jurisdiction's (MB-16.1)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+import asyncpg
+from kit.cloudevents import Event
+
+from regulator_gateway.database import Database
+from regulator_gateway.offices.domain import Office
+from regulator_gateway.reports import domain, events
+from regulator_gateway.reports.domain import Jurisdiction, Report, StoppedPost
+from regulator_gateway.reports.store import PgReportStore, ReportStore
+
+
+async def on_transmission_stopped(conn: asyncpg.Connection, event: Event) -> None:
+    await file_report(PgReportStore(conn), events.stopped_post(event))
+
+
+async def file_report(store: ReportStore, stopped: StoppedPost) -> Report:
+    """MB-12.2: every stop-transmission becomes exactly one report. A repeated decision finds the
+    report already there and only confirms it again to moderation."""
+    report = await store.file_report(stopped)
+    await store.announce(events.report_filed(report))
+    return report
+
+
+async def on_real_name_verified(conn: asyncpg.Connection, event: Event) -> None:
+    await learn_jurisdiction(PgReportStore(conn), events.jurisdiction(event))
+
+
+async def learn_jurisdiction(store: ReportStore, jurisdiction: Jurisdiction) -> None:
+    """Learn an account's province of registration, so its reports reach the right office (MB-16.1)."""
+    await store.learn_jurisdiction(jurisdiction)
+
+
+async def list_reports(
+    db: Database[ReportStore],
+    office: Office,
+    *,
+    acknowledged: bool | None,
+    after: tuple[datetime, uuid.UUID] | None,
+    limit: int,
+) -> list[Report]:
+    """Reports of stopped content (MB-12.2) in the office's jurisdiction, oldest first."""
+    async with db.transaction() as store:
+        return await store.reports(domain.query_for(office, acknowledged=acknowledged, after=after, limit=limit))
+
+
+async def read_report(db: Database[ReportStore], office: Office, report_id: uuid.UUID) -> Report:
+    async with db.transaction() as store:
+        return domain.visible_to(office, await store.report(report_id))
+
+
+async def acknowledge_report(
+    db: Database[ReportStore], office: Office, report_id: uuid.UUID, reference: str | None
+) -> Report:
+    """Record the regulator's receipt. Repeating the same acknowledgement is harmless."""
+    async with db.transaction() as store:
+        report = domain.visible_to(office, await store.report(report_id, for_update=True))
+        if not domain.needs_acknowledgement(office, report, reference):
+            return report
+        return await store.acknowledge(report_id, office.id, reference)

@@ -1,0 +1,116 @@
+"""SQL of reports and of the accounts' jurisdictions they are filed by, and the outbox rows that
+announce reports."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Protocol
+
+import asyncpg
+from kit.outbox import OutboxRow, enqueue_row
+
+from regulator_gateway.reports.domain import Jurisdiction, Report, ReportQuery, StoppedPost
+
+
+class ReportStore(Protocol):
+    async def file_report(self, stopped: StoppedPost) -> Report: ...
+    async def learn_jurisdiction(self, jurisdiction: Jurisdiction) -> None: ...
+    async def report(self, report_id: uuid.UUID, *, for_update: bool = False) -> Report | None: ...
+    async def reports(self, query: ReportQuery) -> list[Report]: ...
+    async def acknowledge(self, report_id: uuid.UUID, office_id: uuid.UUID, reference: str | None) -> Report: ...
+    async def announce(self, row: OutboxRow) -> None: ...
+
+
+def _report(row: asyncpg.Record) -> Report:
+    return Report(
+        id=row["id"],
+        decision_id=row["decision_id"],
+        post_id=row["post_id"],
+        account_id=row["account_id"],
+        category=row["category"],
+        legal_basis=list(row["legal_basis"]),
+        reason=row["reason"],
+        decided_at=row["decided_at"],
+        content_sha256=row["content_sha256"],
+        province_code=row["province_code"],
+        filed_at=row["filed_at"],
+        acknowledged_at=row["acknowledged_at"],
+        acknowledged_by=row["acknowledged_by"],
+        ack_reference=row["ack_reference"],
+    )
+
+
+class PgReportStore:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self.conn = conn
+
+    async def file_report(self, stopped: StoppedPost) -> Report:
+        """MB-12.2: the decision's one report (never two), in the author's province when known."""
+        row = await self.conn.fetchrow(
+            """INSERT INTO report (id, decision_id, post_id, account_id, category, legal_basis, reason, decided_at,
+                                   content_sha256, province_code)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,
+                       (SELECT province_code FROM account_jurisdiction WHERE account_id = $4))
+               ON CONFLICT (decision_id) DO NOTHING
+               RETURNING *""",
+            uuid.uuid4(),
+            stopped.decision_id,
+            stopped.post_id,
+            stopped.account_id,
+            stopped.category,
+            stopped.legal_basis,
+            stopped.reason,
+            stopped.decided_at,
+            stopped.content_sha256,
+        )
+        if row is None:
+            row = await self.conn.fetchrow("SELECT * FROM report WHERE decision_id = $1", stopped.decision_id)
+        return _report(row)
+
+    async def learn_jurisdiction(self, jurisdiction: Jurisdiction) -> None:
+        """The account's province; its reports filed before it was known move to that province."""
+        await self.conn.execute(
+            """INSERT INTO account_jurisdiction (account_id, province_code) VALUES ($1, $2)
+               ON CONFLICT (account_id) DO UPDATE SET province_code = excluded.province_code""",
+            jurisdiction.account_id,
+            jurisdiction.province_code,
+        )
+        await self.conn.execute(
+            "UPDATE report SET province_code = $2 WHERE account_id = $1 AND province_code IS NULL",
+            jurisdiction.account_id,
+            jurisdiction.province_code,
+        )
+
+    async def report(self, report_id: uuid.UUID, *, for_update: bool = False) -> Report | None:
+        lock = " FOR UPDATE" if for_update else ""
+        row = await self.conn.fetchrow(f"SELECT * FROM report WHERE id = $1{lock}", report_id)  # noqa: S608 - fixed clause
+        return _report(row) if row else None
+
+    async def reports(self, query: ReportQuery) -> list[Report]:
+        """Keyset pages in (filed_at, id) order."""
+        rows = await self.conn.fetch(
+            """SELECT * FROM report
+                WHERE ($1::text IS NULL OR province_code = $1)
+                  AND ($2::boolean IS NULL OR (acknowledged_at IS NOT NULL) = $2)
+                  AND ($3::timestamptz IS NULL OR (filed_at, id) > ($3, $4))
+                ORDER BY filed_at, id LIMIT $5""",
+            query.province_code,
+            query.acknowledged,
+            query.after[0] if query.after else None,
+            query.after[1] if query.after else None,
+            query.limit,
+        )
+        return [_report(r) for r in rows]
+
+    async def acknowledge(self, report_id: uuid.UUID, office_id: uuid.UUID, reference: str | None) -> Report:
+        row = await self.conn.fetchrow(
+            """UPDATE report SET acknowledged_at = now(), acknowledged_by = $2, ack_reference = $3
+               WHERE id = $1 RETURNING *""",
+            report_id,
+            office_id,
+            reference,
+        )
+        return _report(row)
+
+    async def announce(self, row: OutboxRow) -> None:
+        await enqueue_row(self.conn, row)
