@@ -177,16 +177,24 @@ def confirmed_user(flow: Flow) -> User:
     return user
 
 
-def regulator_reports(gw: httpx.Client, headers: dict[str, str]) -> list[dict]:
-    """Every report an office sees, page after page (oldest first, 1,000 a page): a long test run
-    files more than one page."""
+def every_page(gw: httpx.Client, path: str, headers: dict[str, str], **params: object) -> list[dict]:
+    """Every item of a list, following its cursor page after page (the one pagination style)."""
     items: list[dict] = []
     cursor = None
     while True:
-        params = {"limit": 1000, **({"cursor": cursor} if cursor else {})}
-        page = gw.get("/v1/regulator/reports", headers=headers, params=params)
+        page = gw.get(path, headers=headers, params={**params, **({"cursor": cursor} if cursor else {})})
         assert page.status_code == 200, page.text
         items += page.json()["items"]
         cursor = page.json()["next_cursor"]
         if not cursor:
             return items
+
+
+def regulator_reports(gw: httpx.Client, headers: dict[str, str]) -> list[dict]:
+    """Every report an office sees (oldest first, 1,000 a page): a long test run files more than one page."""
+    return every_page(gw, "/v1/regulator/reports", headers, limit=1000)
+
+
+def regulator_filings(gw: httpx.Client, headers: dict[str, str], kind: str) -> list[dict]:
+    """Every filing of a kind an office sees, page after page."""
+    return every_page(gw, "/v1/regulator/filings", headers, kind=kind, limit=1000)

@@ -7,7 +7,7 @@ import pytest
 from devstack.cli import create_regulator_office
 from devstack.stack import StackInfo
 from devstack.testing import poll
-from journeys import Flow, User, confirmed_user, credit_code
+from journeys import Flow, User, confirmed_user, credit_code, regulator_filings
 
 
 def national(platform: StackInfo) -> dict[str, str]:
@@ -16,7 +16,7 @@ def national(platform: StackInfo) -> dict[str, str]:
 
 
 def filings(flow: Flow, key: dict[str, str], kind: str) -> list[dict]:
-    return flow.gw.get("/v1/regulator/filings", headers=key, params={"kind": kind, "limit": 1000}).json()["items"]
+    return regulator_filings(flow.gw, key, kind)
 
 
 @pytest.mark.requirement("MB-9")

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 from aiokafka.partitioner import DefaultPartitioner
+from contracts.moderation import DECISION_LABELLED, POLICY_TOPIC
 from devstack.cli import create_regulator_office
 from devstack.stack import StackInfo
 from devstack.testing import poll
@@ -20,6 +21,19 @@ from moderation.settings import SAMPLE_LEXICON
 from qinglang.moderation.v1 import decision_pb2, policy_pb2
 
 STOP_TERMS = [term for term, _, action, _ in read_tsv(SAMPLE_LEXICON) if action == "stop"]
+
+
+def every_item(gateway: httpx.Client, path: str, headers: dict[str, str]) -> Iterator[dict]:
+    """Every item of a list, page after page (the kit's one cursor style)."""
+    cursor = None
+    while True:
+        answer = gateway.get(path, headers=headers, params={"cursor": cursor} if cursor else None)
+        assert answer.status_code == 200, answer.text
+        page = answer.json()
+        yield from page["items"]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            return
 
 
 @pytest.fixture(scope="module")
@@ -164,7 +178,7 @@ def test_a_lexicon_change_needs_the_chief_editor_and_then_applies_everywhere(
     assert approved.json()["release"] == before["release"] + 1
     assert _decide(gateway, chief, change["id"]).status_code == 409  # decided once
     # Announced to every moderation process...
-    record = asyncio.run(find_event(platform.kafka_bootstrap_servers, "moderation.policy.v1", "lexicon"))
+    record = asyncio.run(find_event(platform.kafka_bootstrap_servers, POLICY_TOPIC.name, "lexicon"))
     published = policy_pb2.PolicyPublished.FromString(record.value)
     assert published.kind == "lexicon" and "MB-6.1" in published.legal_basis
     # ...and in force: the term, even written in traditional characters with separators, stops a post.
@@ -261,8 +275,7 @@ def test_a_new_account_is_held_for_review_and_a_reviewer_publishes_it(
     assert status_of(gateway, post["id"]) == "hidden"  # the author's alone until reviewed
     held = gateway.get(f"/v1/moderation/posts/{post['id']}/decision", headers=newcomer.auth).json()
     assert (held["outcome"], held["suggestion"], held["rule"]) == ("hold_for_review", "review", "standing.new_account")
-    queue = gateway.get("/v1/moderation/reviews", headers=reviewer.auth).json()
-    item = next(i for i in queue if i["post_id"] == post["id"])
+    item = next(i for i in every_item(gateway, "/v1/moderation/reviews", reviewer.auth) if i["post_id"] == post["id"])
     assert item["text"] == "大家好，我是新来的" and item["rule"] == "standing.new_account"
     reviewed = gateway.post(
         f"/v1/moderation/reviews/{item['decision_id']}",
@@ -382,7 +395,7 @@ def test_a_rumour_registered_later_is_found_in_published_posts_and_labelled(
             label["rumour_id"] == rumour_id and label["authority"] == "市水务集团" and "MB-11" in label["legal_basis"]
         )
     assert labelled(other["id"]) is None
-    decisions = gateway.get(f"/v1/moderation/posts/{paraphrase['id']}/decisions", headers=second.auth).json()
+    decisions = list(every_item(gateway, f"/v1/moderation/posts/{paraphrase['id']}/decisions", second.auth))
     assert [d["stage"] for d in decisions] == ["publication", "retro_scan"]
     assert decisions[-1]["outcome"] == "label" and decisions[-1]["refutation"]["rumour_id"] == rumour_id
 
@@ -390,9 +403,9 @@ def test_a_rumour_registered_later_is_found_in_published_posts_and_labelled(
     record = asyncio.run(
         find_event(
             platform.kafka_bootstrap_servers,
-            "moderation.decision.v1",
+            DECISION_LABELLED.topic.name,
             paraphrase["id"],
-            ce_type="qinglang.moderation.decision.labelled.v1",
+            ce_type=DECISION_LABELLED.name,
         )
     )
     seen = decision_pb2.DecisionIssued.FromString(record.value)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
@@ -187,6 +188,28 @@ def test_idempotency_key_makes_a_retried_post_one_post(flow, gateway: httpx.Clie
     second = gateway.post("/v1/posts", headers=headers, json={"text": CLEAN_TEXT})
     assert (first.status_code, second.status_code) == (201, 200)
     assert first.json()["id"] == second.json()["id"]
+
+
+def test_an_idempotency_key_reused_for_another_body_is_a_422(flow, gateway: httpx.Client) -> None:
+    user = flow.verified_user()
+    headers = {**user.auth, "Idempotency-Key": str(uuid.uuid4())}
+    first = gateway.post("/v1/posts", headers=headers, json={"text": CLEAN_TEXT})
+    other = gateway.post("/v1/posts", headers=headers, json={"text": CLEAN_TEXT + "再说一句。"})
+    assert (first.status_code, other.status_code) == (201, 422), other.text
+    assert other.json()["type"].endswith("/idempotency-key-reused")
+    assert other.headers["content-type"].startswith("application/problem+json")
+
+
+def test_concurrent_posts_without_an_idempotency_key_are_each_a_post(flow, gateway: httpx.Client) -> None:
+    user = flow.verified_user()
+
+    def send(i: int) -> httpx.Response:
+        return gateway.post("/v1/posts", headers=user.auth, json={"text": f"{CLEAN_TEXT} {i}"})
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(send, range(16)))
+    assert [a.status_code for a in answers] == [201] * 16, [a.text for a in answers if a.status_code != 201]
+    assert len({a.json()["id"] for a in answers}) == 16
 
 
 @pytest.mark.requirement("MB-14")

@@ -11,7 +11,7 @@ import pytest
 from devstack.cli import create_regulator_office
 from devstack.stack import StackInfo
 from devstack.testing import poll
-from journeys import Flow, User, resident_id
+from journeys import Flow, User, regulator_filings, resident_id
 
 PROHIBITED = "网络赌博，私聊"  # a sample-lexicon stop term
 
@@ -170,11 +170,7 @@ def test_closure_blacklists_the_subject_refuses_it_again_and_tells_the_regulator
     filings = poll(
         lambda: [
             f
-            for f in flow.gw.get(
-                "/v1/regulator/filings",
-                headers={"Authorization": f"Bearer {beijing['api_key']}"},
-                params={"kind": "blacklist"},
-            ).json()["items"]
+            for f in regulator_filings(flow.gw, {"Authorization": f"Bearer {beijing['api_key']}"}, "blacklist")
             if f["account_id"] == user.id
         ],
         what="the blacklist filing in Beijing",

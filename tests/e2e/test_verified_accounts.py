@@ -9,7 +9,7 @@ import pytest
 from devstack.cli import create_regulator_office
 from devstack.stack import StackInfo
 from devstack.testing import poll
-from journeys import Flow, User, confirmed_user, credit_code
+from journeys import Flow, User, confirmed_user, credit_code, regulator_filings
 
 PROOF = b"%PDF-1.4 business licence scan (test)"
 
@@ -71,11 +71,7 @@ def test_a_v_application_is_reviewed_shown_and_filed_by_province(flow: Flow, pla
     filings = poll(
         lambda: [
             f
-            for f in flow.gw.get(
-                "/v1/regulator/filings",
-                headers={"Authorization": f"Bearer {guangdong['api_key']}"},
-                params={"kind": "verified_account"},
-            ).json()["items"]
+            for f in regulator_filings(flow.gw, {"Authorization": f"Bearer {guangdong['api_key']}"}, "verified_account")
             if f["account_id"] == company.id
         ],
         what="the verified account filed in Guangdong",

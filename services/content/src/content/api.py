@@ -1,39 +1,27 @@
-"""HTTP routes of content."""
+"""HTTP routes of content: parse, authorise, call the handler, map the result."""
 
 from __future__ import annotations
 
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Request, Response, status
+from fastapi import APIRouter, Depends, Header, Request, Response, status
 from kit.auth import CurrentPrincipal, OptionalPrincipal
 from kit.inputs import Text
+from kit.problems import problems
 
-from content import handlers, store
-from content.schemas import PostCreate, PostRead
+from content import handlers
+from content.schemas import PostCreate, PostRead, post_read
+from content.store import Database
 
 router = APIRouter(tags=["posts"])
 
 
-def _view(post, label=None) -> dict:
-    return {
-        "label": {
-            "rumour_id": str(label["rumour_id"]),
-            "refutation_text": label["refutation_text"],
-            "refutation_url": label["refutation_url"],
-            "authority": label["authority"],
-            "legal_basis": list(label["legal_basis"]),
-            "labelled_at": label["labelled_at"],
-        }
-        if label
-        else None,
-        "id": str(post["id"]),
-        "author_id": str(post["author_id"]),
-        "text": post["text"],
-        "status": post["status"],
-        "created_at": post["created_at"],
-        "decided_at": post["decided_at"],
-    }
+def _database(request: Request) -> Database:
+    return Database(request.app.state.runtime.pool)
+
+
+Db = Annotated[Database, Depends(_database)]
 
 
 @router.post(
@@ -41,8 +29,11 @@ def _view(post, label=None) -> dict:
     status_code=status.HTTP_201_CREATED,
     response_model=PostRead,
     responses={
-        200: {"model": PostRead, "description": "The same Idempotency-Key again: the post it created"},
-        403: {"description": "Real-name verification missing (MB-7.1)"},
+        200: {"model": PostRead, "description": "The same Idempotency-Key and request again: the post it created"},
+        **problems(
+            403,
+            s403="Real-name verification, the agreement or the author's standing forbids it (MB-7.1, PA-13.1)",
+        ),
     },
 )
 async def create_post(
@@ -50,29 +41,31 @@ async def create_post(
     principal: CurrentPrincipal,
     request: Request,
     response: Response,
+    db: Db,
     idempotency_key: Annotated[Text | None, Header(max_length=200)] = None,
-) -> dict:
+) -> PostRead:
     """Publish a post. It waits for moderation (status `pending`): the author sees it at once,
-    everyone else once it is published. Send an `Idempotency-Key` to make a retry safe."""
-    post, created = await handlers.create_post(
-        request.app.state.runtime.pool,
-        request.app.state.settings,
-        principal,
-        text=body.text,
-        idempotency_key=idempotency_key,
+    everyone else once it is published. Send an `Idempotency-Key` to make a retry safe: the same
+    key with the same body answers the first post (200), with another body a 422."""
+    created = await handlers.create_post(
+        db, request.app.state.settings, principal, text=body.text, idempotency_key=idempotency_key
     )
-    response.headers["Location"] = f"/v1/posts/{post['id']}"
-    if not created:
+    response.headers["Location"] = f"/v1/posts/{created.post['id']}"
+    if not created.created:
         response.status_code = status.HTTP_200_OK
-    return _view(post)
+    return post_read(created.post)
 
 
 @router.get(
     "/v1/posts/{post_id}",
     response_model=PostRead,
-    responses={451: {"description": "Transmission stopped (MB-12.2), with the legal basis"}},
+    responses=problems(
+        404,
+        451,
+        s404="No such post, or one under review that is not the caller's",
+        s451="Transmission stopped (MB-12.2), with the legal basis",
+    ),
 )
-async def read_post(post_id: uuid.UUID, viewer: OptionalPrincipal, request: Request) -> dict:
-    pool = request.app.state.runtime.pool
-    post = await handlers.read_post(pool, post_id, viewer)
-    return _view(post, await store.label_of(pool, post_id) if post["status"] == "published" else None)
+async def read_post(post_id: uuid.UUID, viewer: OptionalPrincipal, db: Db) -> PostRead:
+    post, label = await handlers.read_post(db, post_id, viewer)
+    return post_read(post, label)

@@ -1,13 +1,16 @@
-"""Content's rules, free of I/O: who may publish, who may see a post in which state."""
+"""Content's rules, free of I/O: who may publish, who may see a post in which state, and the facts
+content acts on (moderation's decisions, identity's standing), as plain values."""
 
 from __future__ import annotations
 
 import hashlib
-import time
+import json
+import uuid
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from kit.auth import Principal
+from contracts.claims import AccessClaims
 from kit.problems import DomainError, Forbidden, InvalidInput
 
 
@@ -19,14 +22,96 @@ class PostStatus(StrEnum):
     WITHDRAWN = "withdrawn"  # its account was cancelled (PA-9.2): served to nobody, deleted after retention
 
 
+# --- what content acts on ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class NewPost:
+    """A post as accepted, before moderation: what is stored and announced."""
+
+    id: uuid.UUID
+    author_id: uuid.UUID
+    text: str
+    created_at: datetime
+    province_code: str = ""  # the author's province of registration, from the token
+    registered_at: datetime | None = None
+    announcement: int = 1  # 1 when first announced; more when the reconciler announces it again
+
+
+@dataclass(frozen=True, slots=True)
+class Refutation:
+    """MB-11: the refutation of the rumour a post spreads, served with it."""
+
+    rumour_id: uuid.UUID
+    text: str
+    url: str
+    authority: str
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """Moderation's decision on a post; what it means (publish, hold, label, stop) is its event type."""
+
+    decision_id: uuid.UUID
+    post_id: uuid.UUID
+    category: str = ""
+    legal_basis: tuple[str, ...] = ()
+    reason: str = ""
+    decided_at: datetime | None = None
+    refutation: Refutation | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """What identity said of an author (MB-9, PA-13.1, PA-9.2); absent until it said something."""
+
+    closed: bool = False
+    suspended_until: datetime | None = None
+    limits: tuple[str, ...] = ()
+    credit_level: str = ""
+    cancelled_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StandingChanged:
+    account_id: uuid.UUID
+    version: int
+    credit_level: str
+    limits: tuple[str, ...] = field(default_factory=tuple)
+    suspended_until: datetime | None = None
+    closed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Cancellation:
+    """PA-9.2: an account was cancelled; its posts go at once and are deleted after retention."""
+
+    account_id: uuid.UUID
+    cancelled_at: datetime
+    purge_after: datetime
+
+
+# --- refusals -----------------------------------------------------------------------------------
+
+
 class RealNameRequired(Forbidden):
     type = "real-name-required"
     title = "Real-name verification required"
 
 
+class RealNameExpired(Forbidden):
+    type = "real-name-expired"
+    title = "Real-name verification expired"
+
+
 class PostTooLong(InvalidInput):
     type = "post-too-long"
     title = "Post too long"
+
+
+class IdempotencyKeyReused(InvalidInput):
+    type = "idempotency-key-reused"
+    title = "Idempotency-Key reused for another request"
 
 
 class UnavailableForLegalReasons(DomainError):
@@ -62,48 +147,48 @@ class CreditTooLow(Forbidden):
     title = "Credit too low to publish"
 
 
-def check_standing(standing, now: datetime) -> None:
-    """PA-13.1 / MB-9: identity's sanctions and credit limits, enforced as soon as they are announced."""
+# --- rules --------------------------------------------------------------------------------------
+
+
+def check_standing(standing: Standing | None, now: datetime) -> None:
+    """PA-13.1 / MB-9 / PA-9.2: identity's sanctions and credit limits, enforced as soon as they are
+    announced. The one place this rule lives."""
     if standing is None:
         return
-    if standing["cancelled_at"] is not None:
+    if standing.cancelled_at is not None:
         raise AccountCancelled("This account was cancelled.", requirement="PA-9.2")
-    if standing["closed"]:
+    if standing.closed:
         raise AccountClosed("This account was closed for serious violations.", requirement="PA-13.1")
-    if standing["suspended_until"] is not None and standing["suspended_until"] > now:
+    if standing.suspended_until is not None and standing.suspended_until > now:
         raise UpdatesSuspended(
-            f"Updates are suspended until {standing['suspended_until'].isoformat()}.",
+            f"Updates are suspended until {standing.suspended_until.isoformat()}.",
             requirement="PA-13.1",
-            suspended_until=standing["suspended_until"].isoformat(),
+            suspended_until=standing.suspended_until.isoformat(),
         )
-    if "no_posting" in standing["limits"]:
+    if "no_posting" in standing.limits:
         raise CreditTooLow(
-            f"Your credit level ({standing['credit_level']}) does not allow publishing (GET /v1/accounts/me/credit).",
+            f"Your credit level ({standing.credit_level}) does not allow publishing (GET /v1/accounts/me/credit).",
             requirement="MB-9",
         )
 
 
-class RealNameExpired(Forbidden):
-    type = "real-name-expired"
-    title = "Real-name verification expired"
-
-
-def check_may_publish(principal: Principal) -> None:
+def check_may_publish(claims: AccessClaims, now: datetime) -> None:
+    """What the bearer's token says about publishing (contracts.claims)."""
     # MB-7.2: a verification expires; the token says when, so an older token stops working at once.
-    expires = principal.claim("rnx")
-    if expires is not None and expires <= time.time():
+    expires = claims.real_name_expires_at
+    if expires is not None and expires <= now:
         raise RealNameExpired(
             "Your real-name verification has expired; renew it (POST /v1/accounts/me/real-name) to publish.",
             requirement="MB-7.2",
         )
     # MB-7.1 / PA-6.1 / BJ-9: back-end real name before publishing; reading stays open.
-    if principal.claim("rnv") is not True:
+    if not claims.real_name_verified:
         raise RealNameRequired(
             "Complete real-name verification before publishing (POST /v1/accounts/me/real-name).",
             requirement="MB-7.1",
         )
     # MB-6.2 / PA-5.2: the service agreement in force, accepted.
-    if principal.claim("tos") is not True:
+    if not claims.accepted_agreement:
         raise AgreementRequired(
             "Accept the service agreement in force before publishing (GET /v1/identity/agreement, then "
             "POST /v1/accounts/me/agreement).",
@@ -118,6 +203,21 @@ def check_length(text: str, max_chars: int) -> str:
     if len(stripped) > max_chars:
         raise PostTooLong(f"A post has at most {max_chars} characters; this one has {len(stripped)}.")
     return stripped
+
+
+def request_sha256(**request: object) -> str:
+    """The hash of a request in canonical form (sorted keys, no whitespace), kept with its Idempotency-Key."""
+    canonical = json.dumps(request, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def check_same_request(stored_sha256: str | None, sha256: str) -> None:
+    """An Idempotency-Key replays the first result only for the same request (a key stored before
+    the hash was kept replays as it did)."""
+    if stored_sha256 is not None and stored_sha256 != sha256:
+        raise IdempotencyKeyReused(
+            "This Idempotency-Key was already used for a different request; use a new key for a new post."
+        )
 
 
 def visible_to(status: PostStatus, author_id: str, viewer_id: str | None) -> bool:

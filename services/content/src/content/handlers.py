@@ -1,220 +1,169 @@
-"""Content's commands and event handlers; each write owns its transaction (rows + outbox)."""
+"""Content's commands and event handlers. Each takes plain values (domain.py) and a store port, and
+owns its transaction: a post and its announcement are written together, a decision is applied with
+its inbox record (the kit's consumer opens that transaction)."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import asyncpg
-from google.protobuf.timestamp_pb2 import Timestamp
-from kit import outbox
 from kit.auth import Principal
-from kit.cloudevents import Event
-from kit.db import transaction
-from kit.outbox import OutboxRow, enqueue_row
 from kit.problems import NotFound
 from kit.service import Runtime
-from qinglang.content.v1 import post_pb2
-from qinglang.moderation.v1 import decision_pb2
 
-from content import events, store
+from content import events
 from content.domain import (
+    Cancellation,
+    Decision,
+    NewPost,
     PostStatus,
+    StandingChanged,
     UnavailableForLegalReasons,
     check_length,
     check_may_publish,
+    check_same_request,
     check_standing,
+    request_sha256,
     snapshot_sha256,
     visible_to,
 )
 from content.settings import ContentSettings
+from content.store import Database, PostStore
 
 log = logging.getLogger(__name__)
 
 
-def _announcement(
-    *,
-    post_id: uuid.UUID,
-    author_id: uuid.UUID,
-    text: str,
-    created_at: datetime,
-    announcement: int,
-    province: str,
-    registered_at: datetime | None,
-) -> OutboxRow:
-    created = Timestamp()
-    created.FromDatetime(created_at)
-    registered = None
-    if registered_at is not None:
-        registered = Timestamp()
-        registered.FromDatetime(registered_at)
-    return outbox.announcement(
-        events.POST_CREATED,
-        key=str(author_id),
-        subject=str(post_id),
-        message=post_pb2.PostCreated(
-            post_id=str(post_id),
-            author_id=str(author_id),
-            text=text,
-            created_at=created,
-            announcement=announcement,
-            author_province_code=province,
-            author_registered_at=registered,
-        ),
-    )
+@dataclass(frozen=True, slots=True)
+class Created:
+    post: asyncpg.Record
+    created: bool  # False: the same Idempotency-Key and request again, answered with the first post
 
 
 async def create_post(
-    pool: asyncpg.Pool, settings: ContentSettings, principal: Principal, *, text: str, idempotency_key: str | None
-) -> tuple[asyncpg.Record, bool]:
-    """Accept a post for moderation; returns (post, created). A repeated idempotency key returns the first."""
-    check_may_publish(principal)  # MB-7.1, MB-7.2, MB-6.2
+    db: Database,
+    settings: ContentSettings,
+    principal: Principal,
+    *,
+    text: str,
+    idempotency_key: str | None,
+) -> Created:
+    """Accept a post for moderation. Without an Idempotency-Key every request is a new post; with
+    one, the same request again gets the first post, another request under it a 422."""
+    claims = principal.access
+    now = datetime.now(UTC)
+    check_may_publish(claims, now)  # MB-7.1, MB-7.2, MB-6.2
     text = check_length(text, settings.post_max_chars)
-    author_id = uuid.UUID(principal.subject)
-    post_id, now = uuid.uuid4(), datetime.now(UTC)
-    province = str(principal.claim("prov") or "")
-    registered_at = datetime.fromtimestamp(principal.claim("reg"), UTC) if principal.claim("reg") else None
-    post = await store.insert_post_announced(
-        pool,
-        post_id=post_id,
-        author_id=author_id,
+    post = NewPost(
+        id=uuid.uuid4(),
+        author_id=uuid.UUID(claims.subject),
         text=text,
-        idempotency_key=idempotency_key,
         created_at=now,
-        province_code=province,
-        registered_at=registered_at,
-        announcement=_announcement(
-            post_id=post_id,
-            author_id=author_id,
-            text=text,
-            created_at=now,
-            announcement=1,
-            province=province,
-            registered_at=registered_at,
-        ),
+        province_code=claims.province or "",
+        registered_at=claims.registered_at,
     )
-    if post is None:
-        # Not inserted: the author may not publish (the statement checked the standing), or this
-        # idempotency key was used before.
-        check_standing(await store.author_standing(pool, author_id), now)  # PA-13.1, PA-9.2, MB-9
-        return await store.post_by_idempotency_key(pool, author_id, idempotency_key or ""), False
-    return post, True
-
-
-async def read_post(pool: asyncpg.Pool, post_id: uuid.UUID, viewer: Principal | None) -> asyncpg.Record:
-    post = await store.post_by_id(pool, post_id)
-    if post is None:
-        raise NotFound("No such post.")
-    status = PostStatus(post["status"])
-    if status is PostStatus.STOPPED:
-        # MB-12.2: transmission stopped on every read path; the snapshot stays in transmission_stop.
-        record = await store.stop_record(pool, post_id)
-        raise UnavailableForLegalReasons(
-            "Transmission of this post was stopped under the regulations.",
-            requirement="MB-12.2",
-            legal_basis=list(record["legal_basis"]) if record else ["MB-12.2"],
-            category=record["category"] if record else None,
-            decided_at=record["decided_at"].isoformat() if record else None,
+    fingerprint = request_sha256(text=text) if idempotency_key is not None else None
+    async with db.connection() as store:
+        check_standing(await store.author_standing(post.author_id), now)  # PA-13.1, PA-9.2, MB-9
+        row = await store.insert_post_announced(
+            post, idempotency_key=idempotency_key, request_sha256=fingerprint, announcement=events.post_created(post)
         )
-    if not visible_to(status, str(post["author_id"]), viewer.subject if viewer else None):
-        raise NotFound("No such post.")  # a post under review is the author's alone
-    return post
+        if row is not None:
+            return Created(row, True)
+        # Only a key sent before (maybe at the same moment) keeps a post from being inserted.
+        assert idempotency_key is not None and fingerprint is not None
+        earlier = await store.post_by_idempotency_key(post.author_id, idempotency_key)
+    assert earlier is not None, "a conflicting idempotency key names a stored post"
+    check_same_request(earlier["request_sha256"], fingerprint)
+    return Created(earlier, False)
 
 
-async def on_approvals(conn: asyncpg.Connection, events: list[Event]) -> None:
+async def read_post(
+    db: Database, post_id: uuid.UUID, viewer: Principal | None
+) -> tuple[asyncpg.Record, asyncpg.Record | None]:
+    """The post as this viewer may see it, with its label (MB-11) when published."""
+    async with db.connection() as store:
+        post = await store.post_by_id(post_id)
+        if post is None:
+            raise NotFound("No such post.")
+        status = PostStatus(post["status"])
+        if status is PostStatus.STOPPED:
+            # MB-12.2: transmission stopped on every read path; the snapshot stays in transmission_stop,
+            # written in the same transaction as the status, with the decision's own legal basis.
+            record = await store.stop_record(post_id)
+            raise UnavailableForLegalReasons(
+                "Transmission of this post was stopped under the regulations.",
+                requirement="MB-12.2",
+                legal_basis=list(record["legal_basis"]),
+                category=record["category"],
+                decided_at=record["decided_at"].isoformat(),
+            )
+        if not visible_to(status, str(post["author_id"]), viewer.subject if viewer else None):
+            raise NotFound("No such post.")  # a post under review is the author's alone
+        label = await store.label_of(post_id) if status is PostStatus.PUBLISHED else None
+    return post, label
+
+
+# --- moderation's decisions: the event type says what each means -------------------------------
+
+
+async def publish_approved(store: PostStore, decisions: list[Decision]) -> None:
     """Publish approved posts. Idempotent on the business key too: a re-announced approval finds
     the post already decided and changes nothing."""
-    decisions = [event.message for event in events]
-    await store.publish_if_pending(
-        conn,
-        [
-            (uuid.UUID(d.post_id), uuid.UUID(d.decision_id))
-            for d in decisions
-            if d.outcome == decision_pb2.OUTCOME_APPROVE
-        ],
-    )
+    await store.publish_if_pending(decisions)
 
 
-async def on_standing_changed(conn: asyncpg.Connection, event: Event) -> None:
+async def hold(store: PostStore, decision: Decision) -> None:
+    """MB-6.1: held for human review; the author still sees it, nobody else does."""
+    await store.hold_if_pending(decision)
+
+
+async def publish_labelled(store: PostStore, decision: Decision) -> None:
+    """MB-11: published with the refutation of the rumour it spreads, when there is one (a label
+    term publishes without). This event is also the notice a notifier sends to the users who
+    reposted or commented on the post. A stopped post stays stopped."""
+    await store.publish_if_pending([decision])
+    if decision.refutation is not None:
+        await store.attach_label(decision)
+
+
+async def stop_transmission(store: PostStore, decision: Decision) -> None:
+    """MB-12.2: stop transmission of the post and keep its snapshot, with the decision's legal
+    basis. A re-announced stop finds the post already stopped and changes nothing."""
+    post = await store.post_by_id(decision.post_id, for_update=True)
+    if post is None:
+        log.warning("stop-transmission for an unknown post", extra={"post_id": str(decision.post_id)})
+        return
+    if post["status"] != PostStatus.STOPPED:  # MB-12.2: stops a published post too
+        await store.stop_transmission(post, decision, snapshot_sha256(post["text"]))
+
+
+# --- identity's facts ---------------------------------------------------------------------------
+
+
+async def note_standing(store: PostStore, standing: StandingChanged) -> None:
     """Hold the author's latest standing; an older or repeated version changes nothing."""
-    standing = event.message
-    await store.note_standing(
-        conn,
-        account_id=uuid.UUID(standing.account_id),
-        version=standing.version,
-        credit_level=standing.credit_level,
-        limits=list(standing.limits),
-        suspended_until=standing.suspended_until.ToDatetime(tzinfo=UTC)
-        if standing.HasField("suspended_until")
-        else None,
-        closed=standing.closed,
-    )
+    await store.note_standing(standing)
 
 
-async def on_account_cancelled(conn: asyncpg.Connection, event: Event) -> None:
+async def withdraw_author(store: PostStore, cancellation: Cancellation) -> None:
     """PA-9.2: the account's public content goes at once; deleted after the retention period."""
-    cancelled = event.message
-    await store.withdraw_author(
-        conn,
-        uuid.UUID(cancelled.account_id),
-        cancelled.cancelled_at.ToDatetime(tzinfo=UTC),
-        cancelled.purge_after.ToDatetime(tzinfo=UTC),
-    )
+    await store.withdraw_author(cancellation)
+
+
+# --- background -----------------------------------------------------------------------------------
 
 
 async def purge_withdrawn_posts(runtime: Runtime) -> None:
     settings: ContentSettings = runtime.settings  # type: ignore[assignment]
+    db = Database(runtime.pool)
     while True:
-        async with transaction(runtime.pool) as conn:
-            await store.purge_withdrawn(conn)
+        async with db.transaction() as store:
+            await store.purge_withdrawn()
         await asyncio.sleep(settings.purge_interval_s)  # a period, not synchronisation
-
-
-async def on_held(conn: asyncpg.Connection, event: Event) -> None:
-    """MB-6.1: held for human review; the author still sees it, nobody else does."""
-    decision = event.message
-    await store.hold_if_pending(conn, uuid.UUID(decision.post_id), uuid.UUID(decision.decision_id))
-
-
-async def on_labelled(conn: asyncpg.Connection, event: Event) -> None:
-    """MB-11: the post is served with the refutation of the rumour it spreads. This event is also
-    the notice a notifier sends to the users who reposted or commented on the post."""
-    decision = event.message
-    if decision.outcome != decision_pb2.OUTCOME_LABEL or not decision.HasField("refutation"):
-        return
-    await store.label(
-        conn,
-        uuid.UUID(decision.post_id),
-        uuid.UUID(decision.decision_id),
-        decision.refutation,
-        list(decision.legal_basis),
-    )
-
-
-async def on_stop(conn: asyncpg.Connection, event: Event) -> None:
-    """MB-12.2: stop transmission of the post and keep its snapshot. A re-announced stop finds the
-    post already stopped and changes nothing."""
-    decision = event.message
-    post_id, decision_id = uuid.UUID(decision.post_id), uuid.UUID(decision.decision_id)
-    if decision.outcome != decision_pb2.OUTCOME_STOP_TRANSMISSION:
-        return
-    post = await store.post_by_id(conn, post_id, for_update=True)
-    if post is None:
-        log.warning("stop-transmission for an unknown post", extra={"post_id": decision.post_id})
-        return
-    if post["status"] != PostStatus.STOPPED:  # MB-12.2: stops a published post too
-        await store.stop_transmission(
-            conn,
-            post=post,
-            decision_id=decision_id,
-            category=decision.category,
-            legal_basis=list(decision.legal_basis) or ["MB-12.2"],
-            reason=decision.reason,
-            snapshot_sha256=snapshot_sha256(post["text"]),
-            decided_at=decision.decided_at.ToDatetime(tzinfo=UTC),
-        )
 
 
 async def reannounce_waiting_posts(runtime: Runtime) -> None:
@@ -225,18 +174,10 @@ async def reannounce_waiting_posts(runtime: Runtime) -> None:
     settings: ContentSettings = runtime.settings  # type: ignore[assignment]
 
     async def announce_again(conn: asyncpg.Connection, older_than_s: float, limit: int) -> int:
-        waiting = await store.claim_waiting_posts(conn, older_than_s=older_than_s, limit=limit)
+        store = PostStore(conn)
+        waiting = await store.claim_waiting_posts(older_than_s=older_than_s, limit=limit)
         for post in waiting:
-            row = _announcement(
-                post_id=post["id"],
-                author_id=post["author_id"],
-                text=post["text"],
-                created_at=post["created_at"],
-                announcement=post["announcements"],
-                province=post["author_province_code"],
-                registered_at=post["author_registered_at"],
-            )
-            await enqueue_row(conn, row)
+            await store.announce(events.post_created(post))
         return len(waiting)
 
     await runtime.reannounce_forever(

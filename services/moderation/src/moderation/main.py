@@ -1,37 +1,100 @@
 """Moderation service: decides every post (MB-6.1) with the decision engine: lexicons (MB-12, BJ-10),
 refuted rumours (MB-11), authors' standing (MB-9) and emergency modes; staff change policy with the
-chief editor's approval and review what is held."""
+chief editor's approval and review what is held.
+
+Each feature (decisions, policy, reviews, authors) keeps the same plan: api.py (thin routes),
+schemas.py (HTTP bodies and views), handlers.py (one function per command or event, owning its
+transaction), store.py (SQL), events.py (protobuf <-> domain); engine/ is the pure decision rule."""
 
 from __future__ import annotations
 
 import os
 import socket
+from collections.abc import Awaitable, Callable
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
+import asyncpg
+from contracts import content, identity, regulator
+from contracts.moderation import DECISION_TOPIC, POLICY_PUBLISHED, POLICY_TOPIC
 from fastapi import FastAPI
-from kit.bus import Subscription
+from kit.bus import BatchHandler, Subscription
+from kit.cloudevents import Event
 from kit.service import Runtime, ServiceSpec, create_service_app
 
-from moderation import events, policy_store
-from moderation.admin import router as admin_router
-from moderation.api import router
+from moderation.authors import events as author_events
+from moderation.authors import handlers as authors
+from moderation.database import Database, Stores
+from moderation.decisions import events as decision_events
+from moderation.decisions import handlers as decisions
+from moderation.decisions.api import router as decisions_router
 from moderation.engine.decide import RoutingRules
-from moderation.handlers import (
-    on_account_registered,
-    on_real_name_verified,
-    on_report_filed,
-    on_standing_changed,
-    policy_published_handler,
-    posts_created_handler,
-    reannounce_unreported_stops,
-    refresh_policy_loop,
-    retro_scan_loop,
-)
+from moderation.policy import handlers as policy
+from moderation.policy.api import router as policy_router
+from moderation.policy.holder import PolicyHolder
+from moderation.reviews.api import router as reviews_router
 from moderation.settings import ModerationSettings
-from moderation.state import PolicyHolder
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
+
+
+def _on(
+    parse: Callable[[Any], Any], handle: Callable[[Stores, Any], Awaitable[None]]
+) -> Callable[[asyncpg.Connection, Event], Awaitable[None]]:
+    """A kit handler: map the event's message to domain values (an events.py), then handle them in the
+    consumer's transaction."""
+
+    async def handler(conn: asyncpg.Connection, event: Event) -> None:
+        await handle(Stores(conn), parse(event.message))
+
+    handler.__name__ = handle.__name__
+    return handler
+
+
+def _posts_created(holder: PolicyHolder) -> BatchHandler:
+    async def on_posts_created(conn: asyncpg.Connection, batch: list[Event]) -> None:
+        policy_now = await holder.latest(conn)  # no post decided on a policy older than the last change
+        posts = [decision_events.new_post(e.message) for e in batch]
+        await decisions.decide_posts(Stores(conn), policy_now, holder.folder, posts)
+
+    return on_posts_created
+
+
+def _policy_published(holder: PolicyHolder) -> Callable[[asyncpg.Connection, Event], Awaitable[None]]:
+    reload_policy = policy.policy_published(holder)
+
+    async def on_policy_published(conn: asyncpg.Connection, event: Event) -> None:
+        await reload_policy(Stores(conn))
+
+    return on_policy_published
+
+
+def subscriptions(settings: ModerationSettings, holder: PolicyHolder) -> list[Subscription]:
+    return [
+        Subscription(
+            group="moderation.posts",
+            batch_handlers={content.POST_CREATED: _posts_created(holder)},
+            fetch_max_wait_ms=settings.post_fetch_max_wait_ms,
+        ),
+        Subscription(
+            group="moderation.reports",
+            handlers={regulator.REPORT_FILED: _on(decision_events.reported_decision, decisions.confirm_reported)},
+        ),
+        Subscription(
+            group="moderation.accounts",
+            handlers={
+                identity.ACCOUNT_REGISTERED: _on(author_events.registered, authors.note_author),
+                identity.REAL_NAME_VERIFIED: _on(author_events.real_name_verified, authors.note_author),
+                identity.STANDING_CHANGED: _on(author_events.standing_changed, authors.note_author),
+            },
+        ),
+        # Every process reloads on a policy change: a consumer group of its own.
+        Subscription(
+            group=f"moderation.policy.{socket.gethostname()}.{os.getpid()}",
+            handlers={POLICY_PUBLISHED: _policy_published(holder)},
+        ),
+    ]
 
 
 def build_app(settings: ModerationSettings | None = None) -> FastAPI:
@@ -46,43 +109,25 @@ def build_app(settings: ModerationSettings | None = None) -> FastAPI:
     )
 
     async def on_ready(runtime: Runtime, app: FastAPI) -> None:
-        await policy_store.seed_if_empty(runtime.pool, settings.lexicon_seed_path, seed_routing)
+        async with Database(runtime.pool).transaction() as stores:
+            await stores.policy.seed_if_empty(settings.lexicon_seed_path, seed_routing)
         await holder.current(runtime.pool)
 
     app = create_service_app(
         ServiceSpec(
             name="moderation",
             title="Qinglang moderation",
-            description=__doc__ or "",
+            description=(__doc__ or "").split("\n\n")[0],
             settings=settings,
             migrations_dir=MIGRATIONS,
-            routers=[router, admin_router],
-            produces=[events.DECISION_TOPIC, events.POLICY_TOPIC],
-            subscriptions=[
-                Subscription(
-                    group="moderation.posts",
-                    batch_handlers={events.POST_CREATED: posts_created_handler(holder)},
-                    fetch_max_wait_ms=settings.post_fetch_max_wait_ms,
-                ),
-                Subscription(
-                    group="moderation.reports",
-                    handlers={events.REPORT_FILED: on_report_filed},
-                ),
-                Subscription(
-                    group="moderation.accounts",
-                    handlers={
-                        events.ACCOUNT_REGISTERED: on_account_registered,
-                        events.REAL_NAME_VERIFIED: on_real_name_verified,
-                        events.STANDING_CHANGED: on_standing_changed,
-                    },
-                ),
-                # Every process reloads on a policy change: a consumer group of its own.
-                Subscription(
-                    group=f"moderation.policy.{socket.gethostname()}.{os.getpid()}",
-                    handlers={events.POLICY_PUBLISHED: policy_published_handler(holder)},
-                ),
+            routers=[decisions_router, policy_router, reviews_router],
+            produces=[DECISION_TOPIC, POLICY_TOPIC],
+            subscriptions=subscriptions(settings, holder),
+            background=[
+                decisions.reannounce_unreported_stops,
+                policy.refresh_policy_loop(holder),
+                decisions.retro_scan_loop(holder),
             ],
-            background=[reannounce_unreported_stops, refresh_policy_loop(holder), retro_scan_loop(holder)],
             on_ready=on_ready,
         )
     )

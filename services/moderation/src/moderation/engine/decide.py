@@ -16,14 +16,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from contracts.categories import Bj10Category
 
 from moderation.engine.lexicon import Action, Channel, Hit, Lexicon
-from moderation.engine.rumours import RumourAction, RumourHit, RumourIndex
+from moderation.engine.rumours import Rumour, RumourAction, RumourHit, RumourIndex
 
 ENGINE_VERSION = "qinglang-engine/2"
 RUMOUR_CATEGORY = Bj10Category.RUMOUR_DISTURBING_ORDER
@@ -34,6 +36,16 @@ class Outcome(StrEnum):
     HOLD_FOR_REVIEW = "hold_for_review"
     LABEL = "label"
     STOP_TRANSMISSION = "stop_transmission"
+
+    @property
+    def publishes(self) -> bool:
+        """The post is served (and searched by later rumours' retro-scans, MB-11)."""
+        return self in (Outcome.APPROVE, Outcome.LABEL)
+
+
+def _basis(*ids: str) -> list[str]:
+    """A legal basis: requirement IDs in the order they were named, each once."""
+    return list(dict.fromkeys(ids))
 
 
 class Suggestion(StrEnum):
@@ -159,7 +171,7 @@ class Policy:
                 risk,
                 rule,
                 category,
-                list(dict.fromkeys(basis)),
+                _basis(*basis),
                 reason,
                 rumour_id=rumour_id,
                 **versions,
@@ -273,7 +285,7 @@ class Policy:
             Risk.HIGH if stop else Risk.MEDIUM,
             "rumour.retro_stop" if stop else "rumour.retro_label",
             RUMOUR_CATEGORY,
-            list(dict.fromkeys([*rumour.legal_basis, "MB-11", *(["BJ-10", "MB-12.2"] if stop else [])])),
+            _basis(*rumour.legal_basis, "MB-11", *(["BJ-10", "MB-12.2"] if stop else [])),
             f"Found by the search for rumour {rumour.id} (refuted by {rumour.authority}) in posts published before it.",
             rumour_hits=[hit],
             content_sha256=content_sha256,
@@ -282,6 +294,55 @@ class Policy:
             rules_version=self.rules.version,
             rumour_id=rumour.id,
         )
+
+    def review_verdict(
+        self,
+        held: Mapping[str, Any],
+        outcome: Outcome,
+        *,
+        role: str,
+        reason: str,
+        category: str = "",
+        legal_basis: list[str] | None = None,
+        rumour: Rumour | None = None,
+    ) -> Verdict:
+        """A reviewer's verdict on a held post (MB-6.1): publish, publish with a rumour's refutation
+        (MB-11), or stop transmission (MB-12.2). `held` is the held decision: the post's hash and the
+        versions it was held with stay on the reviewer's."""
+        basis = legal_basis or []
+        versions = {
+            "content_sha256": held["content_sha256"],
+            "lexicon_version": held["lexicon_version"],
+            "rumour_version": self.rumours.version,
+            "rules_version": held["rules_version"],
+        }
+        rule = f"review.{role}"
+        if outcome is Outcome.STOP_TRANSMISSION:
+            return Verdict(
+                outcome,
+                Suggestion.BLOCK,
+                Risk.HIGH,
+                rule,
+                category,
+                _basis(*basis, "MB-12", "BJ-10", "MB-12.2"),
+                reason,
+                **versions,
+            )
+        if outcome is Outcome.LABEL:
+            assert rumour is not None, "a label attaches a rumour's refutation"
+            return Verdict(
+                outcome,
+                Suggestion.PASS,
+                Risk.MEDIUM,
+                rule,
+                RUMOUR_CATEGORY,
+                _basis(*rumour.legal_basis, "MB-11", *basis),
+                reason,
+                rumour_hits=[RumourHit(rumour, 1.0)],
+                rumour_id=rumour.id,
+                **versions,
+            )
+        return Verdict(outcome, Suggestion.PASS, Risk.LOW, rule, "", _basis(*basis, "MB-6.1"), reason, **versions)
 
     def _standing_rule(self, standing: Standing, now: datetime) -> tuple[str, str] | None:
         rules = self.rules

@@ -25,6 +25,7 @@ from enum import StrEnum
 from pathlib import Path
 
 import ahocorasick_rs
+from contracts.categories import Bj10Category
 
 # pypinyin's phrase dictionary costs ~150 MB per process; the per-character readings (with every
 # reading of a heteronym) are enough here. Set before pypinyin is first imported.
@@ -55,7 +56,7 @@ class Channel(StrEnum):
 class Entry:
     id: str
     term: str
-    category: str  # a BJ-10 category code
+    category: str  # a BJ-10 category code (contracts.categories.Bj10Category)
     action: Action
     legal_basis: tuple[str, ...]
 
@@ -263,5 +264,12 @@ def read_tsv(path: Path) -> list[tuple[str, str, str, list[str]]]:
         if len(fields) != 4:
             raise ValueError(f"{path}:{line_no}: expected 4 tab-separated fields")
         term, category, action, basis = (f.strip() for f in fields)
-        rows.append((term, category, Action(action).value, [b.strip() for b in basis.split(",") if b.strip()]))
+        rows.append(
+            (
+                term,
+                Bj10Category(category).value,
+                Action(action).value,
+                [b.strip() for b in basis.split(",") if b.strip()],
+            )
+        )
     return rows

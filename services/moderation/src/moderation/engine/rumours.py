@@ -39,6 +39,11 @@ class Rumour:
     legal_basis: tuple[str, ...]
 
 
+def rumour_legal_basis(named: list[str]) -> list[str]:
+    """MB-11: a registered rumour's legal basis always includes MB-11, after those its registrar named."""
+    return list(dict.fromkeys([*named, "MB-11"]))
+
+
 @dataclass(frozen=True, slots=True)
 class RumourHit:
     rumour: Rumour

@@ -16,10 +16,10 @@ from dataclasses import replace
 import asyncpg
 from textfold import Folder
 
-from moderation import policy_store
-from moderation.engine.decide import Emergency, EmergencyScope, Policy, RoutingRules
+from moderation.engine.decide import Policy, RoutingRules
 from moderation.engine.lexicon import Lexicon
-from moderation.engine.rumours import Rumour, RumourAction, RumourIndex, Thresholds
+from moderation.engine.rumours import RumourIndex, Thresholds
+from moderation.policy.store import PolicyStore, emergency_from_row, rumour_from_row
 from moderation.settings import ModerationSettings
 
 log = logging.getLogger(__name__)
@@ -32,18 +32,6 @@ def thresholds(settings: ModerationSettings) -> Thresholds:
         containment=settings.rumour_containment,
         shingle=settings.rumour_shingle_chars,
         num_perm=settings.rumour_num_perm,
-    )
-
-
-def rumour_from_row(row: asyncpg.Record) -> Rumour:
-    return Rumour(
-        id=str(row["id"]),
-        canonical_text=row["canonical_text"],
-        refutation_text=row["refutation_text"],
-        refutation_url=row["refutation_url"],
-        authority=row["authority"],
-        action=RumourAction(row["action"]),
-        legal_basis=tuple(row["legal_basis"]),
     )
 
 
@@ -77,7 +65,8 @@ class PolicyHolder:
     async def refresh(self, pool: asyncpg.Pool | asyncpg.Connection) -> list[str]:
         """Rebuild whatever changed in the database since the last load; the kinds rebuilt."""
         async with self._lock:
-            versions = await policy_store.versions(pool)
+            store = PolicyStore(pool)
+            versions = await store.versions()
             changed = [kind for kind, version in versions.items() if self._versions.get(kind) != version]
             if not changed:
                 return []
@@ -85,20 +74,17 @@ class PolicyHolder:
             lexicon, rumours = (policy.lexicon, policy.rumours) if policy else (None, None)
             rules, emergencies = (policy.rules, policy.emergencies) if policy else (RoutingRules(), [])
             if "lexicon" in changed or lexicon is None:
-                rows = await policy_store.live_entries(pool)
+                rows = await store.live_entries()
                 release = versions["lexicon"]
                 lexicon = await asyncio.to_thread(lambda: Lexicon.from_rows(rows, folder=self.folder, release=release))
-                rules = RoutingRules(**await policy_store.routing(pool))
+                rules = RoutingRules(**await store.routing())
             if "rumours" in changed or rumours is None:
-                rows = [rumour_from_row(r) for r in await policy_store.all_rumours(pool)]
+                rows = [rumour_from_row(r) for r in await store.all_rumours()]
                 rumours = await asyncio.to_thread(
                     lambda: RumourIndex(rows, versions["rumours"], folder=self.folder, thresholds=self.thresholds)
                 )
             if "emergencies" in changed:
-                emergencies = [
-                    Emergency(str(r["id"]), EmergencyScope(r["scope"]), r["value"])
-                    for r in await policy_store.active_emergencies(pool)
-                ]
+                emergencies = [emergency_from_row(r) for r in await store.active_emergencies()]
             self._policy = (
                 Policy(lexicon, rumours, rules, emergencies)
                 if policy is None

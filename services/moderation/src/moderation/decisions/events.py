@@ -1,23 +1,28 @@
-"""Decisions and policy changes as events (protobuf in CloudEvents, through the outbox)."""
+"""Decisions as events, and the events moderation decides on: protobuf <-> domain values. Topics and
+event types are the contract's (contracts.moderation, .content, .regulator)."""
 
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC
 
-import asyncpg
+from contracts.moderation import DECISION_TYPES
 from kit.cloudevents import timestamp
-from kit.outbox import OutboxRow, announcement, enqueue_row
-from qinglang.moderation.v1 import decision_pb2, policy_pb2
+from kit.outbox import OutboxRow, announcement
+from qinglang.content.v1 import post_pb2
+from qinglang.moderation.v1 import decision_pb2
+from qinglang.regulator.v1 import report_pb2
 
-from moderation import events
+from moderation.decisions.domain import NewPost
+from moderation.engine.decide import Outcome
 
 _OUTCOMES = {
-    "approve": (decision_pb2.OUTCOME_APPROVE, events.DECISION_APPROVED),
-    "hold_for_review": (decision_pb2.OUTCOME_HOLD_FOR_REVIEW, events.DECISION_HELD),
-    "label": (decision_pb2.OUTCOME_LABEL, events.DECISION_LABELLED),
-    "stop_transmission": (decision_pb2.OUTCOME_STOP_TRANSMISSION, events.TRANSMISSION_STOPPED),
+    Outcome.APPROVE: decision_pb2.OUTCOME_APPROVE,
+    Outcome.HOLD_FOR_REVIEW: decision_pb2.OUTCOME_HOLD_FOR_REVIEW,
+    Outcome.LABEL: decision_pb2.OUTCOME_LABEL,
+    Outcome.STOP_TRANSMISSION: decision_pb2.OUTCOME_STOP_TRANSMISSION,
 }
 _SUGGESTIONS = {
     "pass": decision_pb2.SUGGESTION_PASS,
@@ -43,7 +48,7 @@ def decision_message(row: Mapping) -> decision_pb2.DecisionIssued:
         decision_id=str(row["id"]),
         post_id=str(row["post_id"]),
         author_id=str(row["author_id"]),
-        outcome=_OUTCOMES[row["outcome"]][0],
+        outcome=_OUTCOMES[Outcome(row["outcome"])],
         category=row["category"],
         legal_basis=list(row["legal_basis"]),
         reason=row["reason"],
@@ -65,28 +70,24 @@ def decision_message(row: Mapping) -> decision_pb2.DecisionIssued:
 
 
 def decision_announcement(row: Mapping) -> OutboxRow:
-    return announcement(
-        _OUTCOMES[row["outcome"]][1],
-        key=str(row["post_id"]),
-        subject=str(row["post_id"]),
-        message=decision_message(row),
+    """A decision announced as the event type of its outcome (the contract's DECISION_TYPES)."""
+    message = decision_message(row)
+    return announcement(DECISION_TYPES[message.outcome], message, key=str(row["post_id"]), subject=str(row["post_id"]))
+
+
+def new_post(post: post_pb2.PostCreated) -> NewPost:
+    return NewPost(
+        post_id=uuid.UUID(post.post_id),
+        author_id=uuid.UUID(post.author_id),
+        text=post.text,
+        created_at=post.created_at.ToDatetime(tzinfo=UTC),
+        province_code=post.author_province_code,
+        registered_at=post.author_registered_at.ToDatetime(tzinfo=UTC)
+        if post.HasField("author_registered_at")
+        else None,
     )
 
 
-async def announce_decision(conn: asyncpg.Connection, row: Mapping) -> None:
-    await enqueue_row(conn, decision_announcement(row))
-
-
-async def announce_policy(conn: asyncpg.Connection, *, kind: str, version: str, by: str, basis: list[str]) -> None:
-    """Tell every moderation process to reload `kind` (MB-6.1: changes reach them without a restart)."""
-    await enqueue_row(
-        conn,
-        announcement(
-            events.POLICY_PUBLISHED,
-            key=kind,
-            subject=kind,
-            message=policy_pb2.PolicyPublished(
-                kind=kind, version=version, changed_by=by, changed_at=timestamp(datetime.now(UTC)), legal_basis=basis
-            ),
-        ),
-    )
+def reported_decision(report: report_pb2.ReportFiled) -> uuid.UUID:
+    """The decision a regulator report was filed for (the stop is confirmed as reported)."""
+    return uuid.UUID(report.decision_id)

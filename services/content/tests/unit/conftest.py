@@ -1,0 +1,135 @@
+"""An in-memory fake of content's store port, for fast handler tests (no database, no broker)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+
+import pytest
+from content.domain import Cancellation, Decision, NewPost, Standing, StandingChanged
+from kit.outbox import OutboxRow
+
+
+class FakeStore:
+    def __init__(self) -> None:
+        self.posts: dict[uuid.UUID, dict] = {}
+        self.outbox: list[OutboxRow] = []
+        self.labels: dict[uuid.UUID, dict] = {}
+        self.stops: dict[uuid.UUID, dict] = {}
+        self.standings: dict[uuid.UUID, Standing] = {}
+        self.key_lookups: list[str] = []
+
+    async def insert_post_announced(self, post: NewPost, *, idempotency_key, request_sha256, announcement):
+        if idempotency_key is not None and any(
+            p["author_id"] == post.author_id and p["idempotency_key"] == idempotency_key for p in self.posts.values()
+        ):
+            return None
+        row = {
+            "id": post.id,
+            "author_id": post.author_id,
+            "text": post.text,
+            "status": "pending",
+            "idempotency_key": idempotency_key,
+            "request_sha256": request_sha256,
+            "created_at": post.created_at,
+            "decided_at": None,
+            "decision_id": None,
+        }
+        self.posts[post.id] = row
+        self.outbox.append(announcement)
+        return row
+
+    async def post_by_idempotency_key(self, author_id: uuid.UUID, key: str):
+        self.key_lookups.append(key)
+        return next(
+            (p for p in self.posts.values() if p["author_id"] == author_id and p["idempotency_key"] == key), None
+        )
+
+    async def post_by_id(self, post_id: uuid.UUID, *, for_update: bool = False):
+        return self.posts.get(post_id)
+
+    async def stop_record(self, post_id: uuid.UUID):
+        return self.stops.get(post_id)
+
+    async def label_of(self, post_id: uuid.UUID):
+        return self.labels.get(post_id)
+
+    async def publish_if_pending(self, decisions: list[Decision]) -> None:
+        for d in decisions:
+            post = self.posts.get(d.post_id)
+            if post and post["status"] in ("pending", "held"):
+                post.update(status="published", decided_at=datetime.now(UTC), decision_id=d.decision_id)
+
+    async def hold_if_pending(self, decision: Decision) -> None:
+        post = self.posts.get(decision.post_id)
+        if post and post["status"] == "pending":
+            post.update(status="held", decision_id=decision.decision_id)
+
+    async def attach_label(self, decision: Decision) -> None:
+        post = self.posts.get(decision.post_id)
+        if post and post["status"] == "published" and decision.post_id not in self.labels:
+            r = decision.refutation
+            self.labels[decision.post_id] = {
+                "rumour_id": r.rumour_id,
+                "refutation_text": r.text,
+                "refutation_url": r.url,
+                "authority": r.authority,
+                "legal_basis": list(decision.legal_basis),
+                "labelled_at": datetime.now(UTC),
+            }
+
+    async def stop_transmission(self, post, decision: Decision, snapshot_sha256: str) -> None:
+        post.update(status="stopped", decided_at=datetime.now(UTC), decision_id=decision.decision_id)
+        self.stops.setdefault(
+            post["id"],
+            {
+                "category": decision.category,
+                "legal_basis": list(decision.legal_basis),
+                "reason": decision.reason,
+                "snapshot_text": post["text"],
+                "snapshot_sha256": snapshot_sha256,
+                "decided_at": decision.decided_at,
+            },
+        )
+
+    async def author_standing(self, author_id: uuid.UUID) -> Standing | None:
+        return self.standings.get(author_id)
+
+    async def note_standing(self, standing: StandingChanged) -> None:
+        self.standings[standing.account_id] = Standing(
+            closed=standing.closed,
+            suspended_until=standing.suspended_until,
+            limits=standing.limits,
+            credit_level=standing.credit_level,
+        )
+
+    async def withdraw_author(self, cancellation: Cancellation) -> None:
+        self.standings[cancellation.account_id] = Standing(cancelled_at=cancellation.cancelled_at)
+        for post in self.posts.values():
+            if post["author_id"] == cancellation.account_id and post["status"] in ("pending", "held", "published"):
+                post["status"] = "withdrawn"
+
+
+class FakeDatabase:
+    def __init__(self, store: FakeStore) -> None:
+        self.store = store
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[FakeStore]:
+        yield self.store
+
+    @asynccontextmanager
+    async def connection(self) -> AsyncIterator[FakeStore]:
+        yield self.store
+
+
+@pytest.fixture
+def store() -> FakeStore:
+    return FakeStore()
+
+
+@pytest.fixture
+def db(store: FakeStore) -> FakeDatabase:
+    return FakeDatabase(store)

@@ -1,0 +1,29 @@
+"""What identity tells moderation about an author (MB-9): each fact names only what it knows."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorFacts:
+    account_id: uuid.UUID
+    registered_at: datetime | None = None  # aware, UTC
+    province_code: str | None = None
+    credit: int | None = None
+    grade: int | None = None
+
+    def known(self) -> dict[str, object]:
+        """The facts this event states (the others stay as they were)."""
+        return {
+            name: value
+            for name, value in (
+                ("registered_at", self.registered_at),
+                ("province_code", self.province_code),
+                ("credit", self.credit),
+                ("grade", self.grade),
+            )
+            if value is not None
+        }

@@ -1,0 +1,23 @@
+"""Identity's account messages (contracts.identity), as the facts moderation keeps about authors (MB-9)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC
+
+from qinglang.identity.v1 import account_pb2, standing_pb2
+
+from moderation.authors.domain import AuthorFacts
+
+
+def registered(message: account_pb2.AccountRegistered) -> AuthorFacts:
+    # A protobuf Timestamp is UTC: read it as such, whatever the server's time zone.
+    return AuthorFacts(uuid.UUID(message.account_id), registered_at=message.registered_at.ToDatetime(tzinfo=UTC))
+
+
+def real_name_verified(message: account_pb2.RealNameVerified) -> AuthorFacts:
+    return AuthorFacts(uuid.UUID(message.account_id), province_code=message.province_code)
+
+
+def standing_changed(message: standing_pb2.AccountStandingChanged) -> AuthorFacts:
+    return AuthorFacts(uuid.UUID(message.account_id), credit=message.credit_score, grade=message.grade)

@@ -1,0 +1,22 @@
+"""What routes get from the running process: the database port and the policy holder."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from moderation.database import Database
+from moderation.policy.holder import PolicyHolder
+
+
+def _database(request: Request) -> Database:
+    return Database(request.app.state.runtime.pool)
+
+
+def _holder(request: Request) -> PolicyHolder:
+    return request.app.state.policy
+
+
+Db = Annotated[Database, Depends(_database)]
+Holder = Annotated[PolicyHolder, Depends(_holder)]

@@ -1,0 +1,207 @@
+"""Staff routes for the policy (MB-6.1): changes with the chief editor's approval, the lexicon in force,
+the rumour registry (MB-11) and emergency modes (应急处置). Every action is recorded with who took it."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from contracts.categories import Bj10Category
+from contracts.staff import StaffRole
+from fastapi import APIRouter, Query, status
+from kit.auth import Principal, staff_with
+from kit.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
+from kit.problems import problems
+
+from moderation.dependencies import Db, Holder
+from moderation.policy import handlers
+from moderation.policy.schemas import (
+    ChangeDecision,
+    EmergencyCreate,
+    EmergencyRead,
+    EntryRead,
+    LexiconRead,
+    PolicyChangeCreate,
+    PolicyChangeRead,
+    RumourCreate,
+    RumourRead,
+    change_read,
+    emergency_read,
+    entry_read,
+    lexicon_read,
+    rumour_read,
+)
+
+router = APIRouter(tags=["moderation staff"])
+
+# Policy history: those who propose changes, the chief editor who decides, auditors.
+PolicyReader = Annotated[
+    Principal,
+    staff_with(
+        StaffRole.REVIEWER,
+        StaffRole.SENIOR_REVIEWER,
+        StaffRole.CHIEF_EDITOR,
+        StaffRole.OPERATOR,
+        StaffRole.AUDITOR,
+        requirement="MB-6.1",
+    ),
+]
+Proposer = Annotated[
+    Principal, staff_with(StaffRole.REVIEWER, StaffRole.SENIOR_REVIEWER, StaffRole.CHIEF_EDITOR, StaffRole.OPERATOR)
+]
+ChiefEditor = Annotated[Principal, staff_with(StaffRole.CHIEF_EDITOR, requirement="MB-6.1")]
+RumourKeeper = Annotated[Principal, staff_with(StaffRole.SENIOR_REVIEWER, StaffRole.CHIEF_EDITOR, requirement="MB-11")]
+RumourReader = Annotated[
+    Principal, staff_with(StaffRole.REVIEWER, StaffRole.SENIOR_REVIEWER, StaffRole.CHIEF_EDITOR, requirement="MB-11")
+]
+EmergencyStaff = Annotated[
+    Principal, staff_with(StaffRole.SENIOR_REVIEWER, StaffRole.CHIEF_EDITOR, StaffRole.OPERATOR, requirement="MB-6.1")
+]
+
+
+@router.get("/v1/moderation/lexicon", response_model=LexiconRead, tags=["moderation"])
+async def read_lexicon(db: Db, holder: Holder) -> LexiconRead:
+    """The lexicon release and routing rules in force, as this process holds them."""
+    return lexicon_read(*await handlers.lexicon_in_force(db, holder))
+
+
+# --- policy changes ---------------------------------------------------------------------------
+
+
+@router.post(
+    "/v1/moderation/policy-changes",
+    status_code=status.HTTP_201_CREATED,
+    response_model=PolicyChangeRead,
+)
+async def propose_policy_change(body: PolicyChangeCreate, principal: Proposer, db: Db) -> PolicyChangeRead:
+    """Propose a lexicon or routing-rule change. Nothing changes until the chief editor approves (MB-6.1)."""
+    changes = (
+        {"add": [e.model_dump(mode="json") for e in body.add], "remove": body.remove}
+        if body.kind == "lexicon"
+        else {"routing": body.routing.model_dump(exclude_none=True) if body.routing else {}}
+    )
+    row = await handlers.propose_change(
+        db, kind=body.kind, changes=changes, removes=body.remove, reason=body.reason, by=principal.actor
+    )
+    return change_read(row)
+
+
+@router.get("/v1/moderation/policy-changes", response_model=Page[PolicyChangeRead])
+async def list_policy_changes(
+    principal: PolicyReader,
+    db: Db,
+    state: Annotated[str | None, Query(alias="status", pattern="^(proposed|approved|rejected)$")] = None,
+    cursor: CursorQuery = None,
+    limit: LimitQuery = DEFAULT_LIMIT,
+) -> Page[PolicyChangeRead]:
+    """Policy changes, newest first: the policy's history (MB-6.1)."""
+    rows, next_cursor = await handlers.list_changes(db, status=state, cursor=cursor, limit=limit)
+    return Page[PolicyChangeRead](items=[change_read(r) for r in rows], next_cursor=next_cursor)
+
+
+@router.get(
+    "/v1/moderation/policy-changes/{change_id}",
+    response_model=PolicyChangeRead,
+    responses=problems(404, s404="No such policy change"),
+)
+async def read_policy_change(change_id: uuid.UUID, principal: PolicyReader, db: Db) -> PolicyChangeRead:
+    return change_read(await handlers.read_change(db, change_id))
+
+
+@router.post(
+    "/v1/moderation/policy-changes/{change_id}/decision",
+    response_model=PolicyChangeRead,
+    responses=problems(404, 409, s404="No such policy change", s409="Decided already (MB-6.1)"),
+)
+async def decide_policy_change(
+    change_id: uuid.UUID, body: ChangeDecision, principal: ChiefEditor, db: Db, holder: Holder
+) -> PolicyChangeRead:
+    """The chief editor approves or rejects a proposed change (MB-6.1). An approved change is the
+    next release and reaches every moderation process at once (an event)."""
+    row = await handlers.decide_change(db, holder, change_id, approve=body.approve, note=body.note, by=principal.actor)
+    return change_read(row)
+
+
+@router.get("/v1/moderation/lexicon/entries", response_model=Page[EntryRead])
+async def list_lexicon_entries(
+    principal: Proposer,
+    db: Db,
+    category: Bj10Category | None = None,
+    cursor: CursorQuery = None,
+    limit: LimitQuery = DEFAULT_LIMIT,
+) -> Page[EntryRead]:
+    """Live lexicon entries, by id."""
+    rows, next_cursor = await handlers.list_entries(db, category=category, cursor=cursor, limit=limit)
+    return Page[EntryRead](items=[entry_read(r) for r in rows], next_cursor=next_cursor)
+
+
+# --- rumours (MB-11) --------------------------------------------------------------------------
+
+
+@router.post(
+    "/v1/moderation/rumours",
+    status_code=status.HTTP_201_CREATED,
+    response_model=RumourRead,
+)
+async def register_rumour(body: RumourCreate, principal: RumourKeeper, db: Db, holder: Holder) -> RumourRead:
+    """Register a refuted rumour: new posts spreading it are labelled (or stopped), and the posts
+    published before it are searched in the background (see `scan_status`)."""
+    row = await handlers.register_rumour(
+        db,
+        holder,
+        canonical_text=body.canonical_text,
+        refutation_text=body.refutation_text,
+        refutation_url=str(body.refutation_url),
+        authority=body.authority,
+        action=body.action,
+        legal_basis=body.legal_basis,
+        reason=body.reason,
+        by=principal.actor,
+    )
+    return rumour_read(row)
+
+
+@router.get("/v1/moderation/rumours", response_model=Page[RumourRead])
+async def list_rumours(
+    principal: RumourReader, db: Db, cursor: CursorQuery = None, limit: LimitQuery = DEFAULT_LIMIT
+) -> Page[RumourRead]:
+    """Refuted rumours, in the order they were registered, with their retro-scans' progress (MB-11)."""
+    rows, next_cursor = await handlers.list_rumours(db, cursor=cursor, limit=limit)
+    return Page[RumourRead](items=[rumour_read(r) for r in rows], next_cursor=next_cursor)
+
+
+@router.get(
+    "/v1/moderation/rumours/{rumour_id}", response_model=RumourRead, responses=problems(404, s404="No such rumour")
+)
+async def read_rumour(rumour_id: uuid.UUID, principal: RumourReader, db: Db) -> RumourRead:
+    return rumour_read(await handlers.read_rumour(db, rumour_id))
+
+
+# --- emergency modes (MB-6.1 应急处置) ----------------------------------------------------------
+
+
+@router.post("/v1/moderation/emergencies", status_code=status.HTTP_201_CREATED, response_model=EmergencyRead)
+async def start_emergency(body: EmergencyCreate, principal: EmergencyStaff, db: Db, holder: Holder) -> EmergencyRead:
+    """Hold every new post in scope (the platform, a topic, a province) for review until ended."""
+    row = await handlers.start_emergency(
+        db, holder, scope=body.scope, value=body.value, reason=body.reason, by=principal.actor
+    )
+    return emergency_read(row)
+
+
+@router.post(
+    "/v1/moderation/emergencies/{emergency_id}/end",
+    response_model=EmergencyRead,
+    responses=problems(404, s404="No such emergency mode in force"),
+)
+async def end_emergency(emergency_id: uuid.UUID, principal: EmergencyStaff, db: Db, holder: Holder) -> EmergencyRead:
+    return emergency_read(await handlers.end_emergency(db, holder, emergency_id, by=principal.actor))
+
+
+@router.get("/v1/moderation/emergencies", response_model=Page[EmergencyRead])
+async def list_emergencies(
+    principal: EmergencyStaff, db: Db, cursor: CursorQuery = None, limit: LimitQuery = DEFAULT_LIMIT
+) -> Page[EmergencyRead]:
+    """The emergency modes in force, in the order they started."""
+    rows, next_cursor = await handlers.list_emergencies(db, cursor=cursor, limit=limit)
+    return Page[EmergencyRead](items=[emergency_read(r) for r in rows], next_cursor=next_cursor)

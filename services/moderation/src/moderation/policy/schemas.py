@@ -1,0 +1,258 @@
+"""HTTP bodies of the policy staff keep (MB-6.1): lexicon and routing-rule changes, the lexicon in force,
+refuted rumours (MB-11) and emergency modes, and the views of stored rows as those bodies."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import asdict
+from typing import Annotated, Any, Literal
+
+from contracts.categories import Bj10Category
+from kit.inputs import Bool, Float, Int, RequestModel, Text, VisibleText
+from pydantic import BaseModel, Field, HttpUrl, field_validator, model_validator
+
+from moderation.engine.decide import ENGINE_VERSION, Policy
+
+REQUIREMENT_ID = r"^[A-Z]{2,3}(-[0-9A-Za-z().]+)*$"
+
+
+class RoutingRead(BaseModel):
+    """MB-9: how an author's standing changes review, as released."""
+
+    review_below_credit: int
+    new_account_hours: float
+    high_reach_followers: int
+    version: str
+
+
+class LexiconRead(BaseModel):
+    version: str
+    release: int
+    engine_version: str
+    entries: int
+    routing: RoutingRead
+    released_by: str
+    released_at: str
+
+
+def lexicon_read(policy: Policy, release: Mapping[str, Any]) -> LexiconRead:
+    return LexiconRead(
+        version=policy.lexicon.version,
+        release=release["release"],
+        engine_version=ENGINE_VERSION,
+        entries=len(policy.lexicon.entries),
+        routing=RoutingRead(**asdict(policy.rules), version=policy.rules.version),
+        released_by=release["released_by"],
+        released_at=release["released_at"].isoformat(),
+    )
+
+
+class EntryRead(BaseModel):
+    id: int
+    term: str
+    category: str
+    action: str
+    legal_basis: list[str]
+    added_in: int
+
+
+def entry_read(row: Mapping[str, Any]) -> EntryRead:
+    return EntryRead(
+        id=row["id"],
+        term=row["term"],
+        category=row["category"],
+        action=row["action"],
+        legal_basis=list(row["legal_basis"]),
+        added_in=row["added_in"],
+    )
+
+
+class EntryCreate(RequestModel):
+    term: VisibleText = Field(min_length=1, max_length=64)
+    category: Bj10Category
+    action: Literal["stop", "review", "label"]
+    legal_basis: list[str] = Field(min_length=1, max_length=10)
+
+    @field_validator("legal_basis")
+    @classmethod
+    def _ids(cls, value: list[str]) -> list[str]:
+        bad = [v for v in value if not re.match(REQUIREMENT_ID, v)]
+        if bad:
+            raise ValueError(f"not requirement IDs (such as MB-12.2): {bad}")
+        return value
+
+
+class RoutingChange(RequestModel):
+    review_below_credit: Int | None = Field(default=None, ge=0, le=1000)
+    new_account_hours: Float | None = Field(default=None, ge=0, le=24 * 365)
+    high_reach_followers: Int | None = Field(default=None, ge=1)
+
+
+class PolicyChangeCreate(RequestModel):
+    kind: Literal["lexicon", "routing"]
+    reason: VisibleText = Field(min_length=3, max_length=2000)
+    add: list[EntryCreate] = Field(default_factory=list, max_length=200_000)  # bulk imports too
+    remove: list[Annotated[Int, Field(ge=1)]] = Field(default_factory=list, max_length=200_000)
+    routing: RoutingChange | None = None
+
+    @model_validator(mode="after")
+    def _says_something(self) -> PolicyChangeCreate:
+        if self.kind == "lexicon" and not (self.add or self.remove):
+            raise ValueError("a lexicon change adds or removes at least one entry")
+        if self.kind == "routing" and not (self.routing and self.routing.model_dump(exclude_none=True)):
+            raise ValueError("a routing change sets at least one rule")
+        return self
+
+
+class ProposedEntry(BaseModel):
+    term: str
+    category: str
+    action: str
+    legal_basis: list[str]
+
+
+class ProposedRouting(BaseModel):
+    review_below_credit: int | None = None
+    new_account_hours: float | None = None
+    high_reach_followers: int | None = None
+
+
+class ProposedChanges(BaseModel):
+    """What a change adds and removes (a lexicon change) or sets (a routing change)."""
+
+    add: list[ProposedEntry] = []
+    remove: list[int] = []
+    routing: ProposedRouting | None = None
+
+
+class PolicyChangeRead(BaseModel):
+    id: str
+    kind: str
+    changes: ProposedChanges
+    reason: str
+    proposed_by: str
+    proposed_at: str
+    status: str
+    decided_by: str | None
+    decided_at: str | None
+    decision_note: str | None
+    release: int | None
+
+
+def change_read(row: Mapping[str, Any]) -> PolicyChangeRead:
+    return PolicyChangeRead.model_validate(
+        {
+            "id": str(row["id"]),
+            "kind": row["kind"],
+            "changes": json.loads(row["changes"]),
+            "reason": row["reason"],
+            "proposed_by": row["proposed_by"],
+            "proposed_at": row["proposed_at"].isoformat(),
+            "status": row["status"],
+            "decided_by": row["decided_by"],
+            "decided_at": row["decided_at"].isoformat() if row["decided_at"] else None,
+            "decision_note": row["decision_note"],
+            "release": row["release"],
+        }
+    )
+
+
+class ChangeDecision(RequestModel):
+    approve: Bool
+    note: VisibleText = Field(min_length=1, max_length=2000)
+
+
+class RumourCreate(RequestModel):
+    canonical_text: VisibleText = Field(min_length=8, max_length=2000)
+    refutation_text: VisibleText = Field(min_length=4, max_length=2000)
+    refutation_url: HttpUrl
+    authority: VisibleText = Field(min_length=2, max_length=200)
+    action: Literal["label", "stop"] = "label"
+    legal_basis: list[str] = Field(default_factory=lambda: ["MB-11", "BJ-7(5)"], min_length=1, max_length=10)
+    reason: VisibleText = Field(min_length=3, max_length=2000)
+
+
+class RumourRead(BaseModel):
+    id: str
+    canonical_text: str
+    refutation_text: str
+    refutation_url: str
+    authority: str
+    action: str
+    legal_basis: list[str]
+    reason: str
+    registered_by: str
+    registered_at: str
+    scan_status: str
+    scanned_posts: int
+    matched_posts: int
+    scan_finished_at: str | None
+    source_post_id: str | None
+    source_created_at: str | None
+
+
+def rumour_read(row: Mapping[str, Any]) -> RumourRead:
+    return RumourRead.model_validate(
+        {
+            "id": str(row["id"]),
+            "canonical_text": row["canonical_text"],
+            "refutation_text": row["refutation_text"],
+            "refutation_url": row["refutation_url"],
+            "authority": row["authority"],
+            "action": row["action"],
+            "legal_basis": list(row["legal_basis"]),
+            "reason": row["reason"],
+            "registered_by": row["registered_by"],
+            "registered_at": row["registered_at"].isoformat(),
+            "scan_status": row["scan_status"],
+            "scanned_posts": row["scanned_posts"],
+            "matched_posts": row["matched_posts"],
+            "scan_finished_at": row["scan_finished_at"].isoformat() if row["scan_finished_at"] else None,
+            "source_post_id": str(row["source_post_id"]) if row["source_post_id"] else None,
+            "source_created_at": row["source_created_at"].isoformat() if row["source_created_at"] else None,
+        }
+    )
+
+
+class EmergencyCreate(RequestModel):
+    scope: Literal["platform", "topic", "region"]
+    value: Text = Field(default="", max_length=64, description="the topic, or a GB/T 2260 province code")
+    reason: VisibleText = Field(min_length=3, max_length=2000)
+
+    @model_validator(mode="after")
+    def _value_fits_scope(self) -> EmergencyCreate:
+        if self.scope == "platform" and self.value:
+            raise ValueError("a platform-wide emergency takes no value")
+        if self.scope == "topic" and len(self.value.strip()) < 2:
+            raise ValueError("a topic emergency names the topic (two characters or more)")
+        if self.scope == "region" and not re.fullmatch(r"[1-8][0-9]0000", self.value):
+            raise ValueError("a region emergency names a province code such as 110000")
+        return self
+
+
+class EmergencyRead(BaseModel):
+    id: str
+    scope: str
+    value: str
+    reason: str
+    started_by: str
+    started_at: str
+    ended_by: str | None
+    ended_at: str | None
+
+
+def emergency_read(row: Mapping[str, Any]) -> EmergencyRead:
+    return EmergencyRead.model_validate(
+        {
+            "id": str(row["id"]),
+            "scope": row["scope"],
+            "value": row["value"],
+            "reason": row["reason"],
+            "started_by": row["started_by"],
+            "started_at": row["started_at"].isoformat(),
+            "ended_by": row["ended_by"],
+            "ended_at": row["ended_at"].isoformat() if row["ended_at"] else None,
+        }
+    )

@@ -1,0 +1,279 @@
+"""asyncpg SQL for moderation's policy: lexicon releases, routing rules, policy changes, rumours and
+emergency modes."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import datetime
+from pathlib import Path
+
+import asyncpg
+
+from moderation.engine.decide import Emergency, EmergencyScope
+from moderation.engine.lexicon import read_tsv
+from moderation.engine.rumours import Rumour, RumourAction
+
+SEED = "system:seed"
+_RELEASE_LOCK = 7_100_001  # pg_advisory_xact_lock key: one release at a time
+
+
+def rumour_from_row(row: asyncpg.Record) -> Rumour:
+    return Rumour(
+        id=str(row["id"]),
+        canonical_text=row["canonical_text"],
+        refutation_text=row["refutation_text"],
+        refutation_url=row["refutation_url"],
+        authority=row["authority"],
+        action=RumourAction(row["action"]),
+        legal_basis=tuple(row["legal_basis"]),
+    )
+
+
+def emergency_from_row(row: asyncpg.Record) -> Emergency:
+    return Emergency(str(row["id"]), EmergencyScope(row["scope"]), row["value"])
+
+
+class PolicyStore:
+    """Lexicon releases, routing rules, policy changes, rumours and emergency modes."""
+
+    def __init__(self, conn: asyncpg.Connection | asyncpg.Pool) -> None:
+        self.conn = conn
+
+    async def versions(self) -> dict[str, str]:
+        """One version string per part of the policy; a part is rebuilt when its string changes."""
+        row = await self.conn.fetchrow(
+            """SELECT (SELECT coalesce(max(release), 0) FROM policy_release) AS lexicon,
+                      (SELECT coalesce(max(seq), 0) FROM rumour) AS rumours,
+                      (SELECT coalesce(max(seq), 0) || '.' || count(ended_at) FROM emergency_mode) AS emergencies"""
+        )
+        return {"lexicon": str(row["lexicon"]), "rumours": str(row["rumours"]), "emergencies": row["emergencies"]}
+
+    async def seed_if_empty(self, lexicon_path: Path, routing: dict) -> None:
+        """A new database starts from the sample lexicon and the configured routing rules (release 1),
+        recorded as a change like any other."""
+        # in the caller's transaction (pg_advisory_xact_lock)
+        await self.conn.execute("SELECT pg_advisory_xact_lock($1)", _RELEASE_LOCK)
+        if await self.conn.fetchval("SELECT count(*) FROM policy_release"):
+            return
+        rows = read_tsv(lexicon_path)
+        change_id = uuid.uuid4()
+        await self.conn.execute(
+            """INSERT INTO policy_change (id, kind, changes, reason, proposed_by, status, decided_by, decided_at,
+                                          decision_note, release)
+               VALUES ($1, 'lexicon', $2, $3, $4, 'approved', $4, now(), 'seed', 1)""",
+            change_id,
+            json.dumps(
+                {"add": [dict(zip(("term", "category", "action", "legal_basis"), r, strict=True)) for r in rows]}
+            ),
+            f"initial lexicon from {lexicon_path.name}",
+            SEED,
+        )
+        await self.conn.executemany(
+            "INSERT INTO lexicon_entry (term, category, action, legal_basis, added_in) VALUES ($1, $2, $3, $4, 1)",
+            rows,
+        )
+        await self.conn.execute(
+            "INSERT INTO policy_release (release, change_id, routing, released_by) VALUES (1, $1, $2, $3)",
+            change_id,
+            json.dumps(routing),
+            SEED,
+        )
+
+    async def live_entries(self) -> list[tuple]:
+        rows = await self.conn.fetch(
+            "SELECT id, term, category, action, legal_basis FROM lexicon_entry WHERE removed_in IS NULL ORDER BY id"
+        )
+        return [tuple(r) for r in rows]
+
+    async def routing(self) -> dict:
+        raw = await self.conn.fetchval("SELECT routing FROM policy_release ORDER BY release DESC LIMIT 1")
+        return json.loads(raw) if raw else {}
+
+    async def release_info(self) -> asyncpg.Record | None:
+        return await self.conn.fetchrow(
+            """SELECT r.release, r.released_by, r.released_at, r.routing, r.change_id,
+                      (SELECT count(*) FROM lexicon_entry WHERE removed_in IS NULL) AS entries
+                 FROM policy_release r ORDER BY release DESC LIMIT 1"""
+        )
+
+    async def entries_page(self, *, category: str | None, after: int, limit: int) -> list[asyncpg.Record]:
+        return await self.conn.fetch(
+            """SELECT * FROM lexicon_entry WHERE removed_in IS NULL AND ($1::text IS NULL OR category = $1) AND id > $2
+               ORDER BY id LIMIT $3""",
+            category,
+            after,
+            limit,
+        )
+
+    async def insert_change(self, *, kind: str, changes: dict, reason: str, proposed_by: str) -> asyncpg.Record:
+        return await self.conn.fetchrow(
+            """INSERT INTO policy_change (id, kind, changes, reason, proposed_by) VALUES ($1, $2, $3, $4, $5)
+               RETURNING *""",
+            uuid.uuid4(),
+            kind,
+            json.dumps(changes),
+            reason,
+            proposed_by,
+        )
+
+    async def change(self, change_id: uuid.UUID, *, for_update: bool = False):
+        lock = " FOR UPDATE" if for_update else ""
+        return await self.conn.fetchrow(f"SELECT * FROM policy_change WHERE id = $1{lock}", change_id)  # noqa: S608
+
+    async def changes(
+        self, status: str | None, *, before: tuple[datetime, uuid.UUID] | None, limit: int
+    ) -> list[asyncpg.Record]:
+        """Newest first, before the keyset cursor (proposed_at, id)."""
+        before_at, before_id = before or (None, None)
+        return await self.conn.fetch(
+            """SELECT * FROM policy_change
+                WHERE ($1::text IS NULL OR status = $1)
+                  AND ($2::timestamptz IS NULL OR (proposed_at, id) < ($2, $3::uuid))
+                ORDER BY proposed_at DESC, id DESC LIMIT $4""",
+            status,
+            before_at,
+            before_id,
+            limit,
+        )
+
+    async def live_entry_ids(self, ids: list[int]) -> set[int]:
+        rows = await self.conn.fetch(
+            "SELECT id FROM lexicon_entry WHERE id = ANY($1::bigint[]) AND removed_in IS NULL", ids
+        )
+        return {r["id"] for r in rows}
+
+    async def release(self, change_row: asyncpg.Record, *, approved_by: str, note: str) -> int:
+        """Apply an approved change as the next release, in the caller's transaction; its number."""
+        await self.conn.execute("SELECT pg_advisory_xact_lock($1)", _RELEASE_LOCK)
+        number = await self.conn.fetchval("SELECT coalesce(max(release), 0) + 1 FROM policy_release")
+        body = json.loads(change_row["changes"])
+        routing_now = await self.routing()
+        if change_row["kind"] == "lexicon":
+            await self.conn.execute(
+                "UPDATE lexicon_entry SET removed_in = $1 WHERE id = ANY($2::bigint[]) AND removed_in IS NULL",
+                number,
+                body.get("remove", []),
+            )
+            await self.conn.executemany(
+                "INSERT INTO lexicon_entry (term, category, action, legal_basis, added_in) VALUES ($1, $2, $3, $4, $5)",
+                [(e["term"], e["category"], e["action"], e["legal_basis"], number) for e in body.get("add", [])],
+            )
+        else:
+            routing_now = {**routing_now, **body["routing"]}
+        await self.conn.execute(
+            "INSERT INTO policy_release (release, change_id, routing, released_by) VALUES ($1, $2, $3, $4)",
+            number,
+            change_row["id"],
+            json.dumps(routing_now),
+            approved_by,
+        )
+        await self.conn.execute(
+            """UPDATE policy_change SET status = 'approved', decided_by = $2, decided_at = now(), decision_note = $3,
+                      release = $4 WHERE id = $1""",
+            change_row["id"],
+            approved_by,
+            note,
+            number,
+        )
+        return number
+
+    async def reject(self, change_id: uuid.UUID, *, rejected_by: str, note: str) -> None:
+        await self.conn.execute(
+            """UPDATE policy_change SET status = 'rejected', decided_by = $2, decided_at = now(), decision_note = $3
+                WHERE id = $1""",
+            change_id,
+            rejected_by,
+            note,
+        )
+
+    async def rumours_page(self, *, after: int, limit: int) -> list[asyncpg.Record]:
+        """In order of registration, after the cursor (seq)."""
+        return await self.conn.fetch("SELECT * FROM rumour WHERE seq > $1 ORDER BY seq LIMIT $2", after, limit)
+
+    async def all_rumours(self) -> list[asyncpg.Record]:
+        return await self.conn.fetch("SELECT * FROM rumour ORDER BY seq")
+
+    async def insert_rumour(self, **fields: object) -> asyncpg.Record:
+        columns = ", ".join(fields)
+        placeholders = ", ".join(f"${i}" for i in range(1, len(fields) + 1))
+        return await self.conn.fetchrow(
+            f"INSERT INTO rumour ({columns}) VALUES ({placeholders}) RETURNING *",  # noqa: S608 - fixed names
+            *fields.values(),
+        )
+
+    async def rumour(self, rumour_id: uuid.UUID) -> asyncpg.Record | None:
+        return await self.conn.fetchrow("SELECT * FROM rumour WHERE id = $1", rumour_id)
+
+    async def claim_rumour_scan(self, *, stale_after_s: float) -> asyncpg.Record | None:
+        """The next rumour whose retro-scan is pending, or running but abandoned (its process died)."""
+        return await self.conn.fetchrow(
+            """UPDATE rumour SET scan_status = 'running', scan_heartbeat_at = now()
+                WHERE id = (SELECT id FROM rumour
+                             WHERE scan_status = 'pending'
+                                OR (scan_status = 'running' AND scan_heartbeat_at < now() - make_interval(secs => $1))
+                             ORDER BY registered_at LIMIT 1 FOR UPDATE SKIP LOCKED)
+            RETURNING *""",
+            stale_after_s,
+        )
+
+    async def trace_source(
+        self, rumour_id: uuid.UUID, post_id: uuid.UUID, author_id: uuid.UUID, created_at: datetime
+    ) -> None:
+        """MB-11: keep the earliest post found spreading the rumour as its traced source."""
+        await self.conn.execute(
+            """UPDATE rumour SET source_post_id = $2, source_author_id = $3, source_created_at = $4
+                WHERE id = $1 AND (source_created_at IS NULL OR source_created_at > $4)""",
+            rumour_id,
+            post_id,
+            author_id,
+            created_at,
+        )
+
+    async def emergencies_page(self, *, after: int, limit: int) -> list[asyncpg.Record]:
+        """Emergency modes in force, in the order they started, after the cursor (seq)."""
+        return await self.conn.fetch(
+            "SELECT * FROM emergency_mode WHERE ended_at IS NULL AND seq > $1 ORDER BY seq LIMIT $2", after, limit
+        )
+
+    async def active_emergencies(self) -> list[asyncpg.Record]:
+        return await self.conn.fetch("SELECT * FROM emergency_mode WHERE ended_at IS NULL ORDER BY started_at")
+
+    async def start_emergency(self, *, scope: str, value: str, reason: str, by: str):
+        return await self.conn.fetchrow(
+            """INSERT INTO emergency_mode (id, scope, value, reason, started_by) VALUES ($1, $2, $3, $4, $5)
+               RETURNING *""",
+            uuid.uuid4(),
+            scope,
+            value,
+            reason,
+            by,
+        )
+
+    async def end_emergency(self, emergency_id: uuid.UUID, *, by: str) -> asyncpg.Record | None:
+        return await self.conn.fetchrow(
+            """UPDATE emergency_mode SET ended_by = $2, ended_at = now() WHERE id = $1 AND ended_at IS NULL
+               RETURNING *""",
+            emergency_id,
+            by,
+        )
+
+    async def advance_scan(
+        self, rumour_id: uuid.UUID, *, after_at: datetime, after_post: uuid.UUID, scanned: int, matched: int
+    ) -> None:
+        """MB-11: the retro-scan's cursor moves in the same transaction as the decisions it made."""
+        await self.conn.execute(
+            """UPDATE rumour SET scan_after_at = $2, scan_after_post = $3, scan_heartbeat_at = now(),
+                      scanned_posts = scanned_posts + $4, matched_posts = matched_posts + $5
+                WHERE id = $1""",
+            rumour_id,
+            after_at,
+            after_post,
+            scanned,
+            matched,
+        )
+
+    async def finish_scan(self, rumour_id: uuid.UUID) -> asyncpg.Record:
+        return await self.conn.fetchrow(
+            "UPDATE rumour SET scan_status = 'done', scan_finished_at = now() WHERE id = $1 RETURNING *", rumour_id
+        )

@@ -1,0 +1,41 @@
+"""Identity's account events as facts about authors (MB-9)."""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+from kit.cloudevents import timestamp
+from moderation.authors import events, handlers
+from qinglang.identity.v1 import account_pb2
+
+
+@pytest.fixture
+def shanghai_time() -> Iterator[None]:
+    """The server's local time zone is Asia/Shanghai (UTC+8) for the test, restored after."""
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = "Asia/Shanghai"
+    time.tzset()
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["TZ"]
+        else:
+            os.environ["TZ"] = before
+        time.tzset()
+
+
+@pytest.mark.requirement("MB-9")
+async def test_a_registration_time_is_utc_on_a_server_in_another_time_zone(shanghai_time, stores) -> None:
+    """It was converted with astimezone() from a naive UTC time: eight hours off in Shanghai."""
+    registered = datetime(2026, 3, 1, 10, 0, tzinfo=UTC)
+    account = uuid.uuid4()
+    message = account_pb2.AccountRegistered(account_id=str(account), registered_at=timestamp(registered))
+    await handlers.note_author(stores, events.registered(message))
+    assert stores.authors.facts[account]["registered_at"] == registered
+    assert stores.authors.facts[account]["registered_at"].utcoffset().total_seconds() == 0

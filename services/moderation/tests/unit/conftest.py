@@ -1,0 +1,192 @@
+"""In-memory fakes of moderation's store ports, for fast handler tests (no database, no broker)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+
+import pytest
+from kit.outbox import OutboxRow
+from moderation.authors.domain import AuthorFacts
+from moderation.engine.decide import Policy, Standing
+from moderation.engine.lexicon import Lexicon, read_tsv
+from moderation.engine.rumours import RumourIndex
+from moderation.settings import SAMPLE_LEXICON
+
+
+class FakeDecisions:
+    def __init__(self) -> None:
+        self.rows: dict[uuid.UUID, dict] = {}
+        self.published_texts: dict[uuid.UUID, tuple] = {}
+        self.reported: set[uuid.UUID] = set()
+
+    def _publication(self, post_id: uuid.UUID) -> dict | None:
+        return next((d for d in self.rows.values() if d["post_id"] == post_id and d["stage"] == "publication"), None)
+
+    async def insert_decisions_announced(self, decisions: list[tuple[dict, OutboxRow]]) -> None:
+        for decision, announcement in decisions:
+            if self._publication(decision["post_id"]) is None:
+                self.rows[decision["id"]] = decision
+                self.stores.outbox.append(announcement)
+
+    async def insert_review_announced(self, decision: dict, announcement: OutboxRow) -> bool:
+        if any(d["supersedes"] == decision["supersedes"] for d in self.rows.values()):
+            return False
+        self.rows[decision["id"]] = decision
+        self.stores.outbox.append(announcement)
+        return True
+
+    async def decided_before(self, decisions: list[dict]) -> list[dict]:
+        ids = {d["id"] for d in decisions}
+        stored = [self._publication(d["post_id"]) for d in decisions]
+        return [d for d in stored if d is not None and d["id"] not in ids]
+
+    async def decision(self, decision_id: uuid.UUID) -> dict | None:
+        return self.rows.get(decision_id)
+
+    async def decisions_for_post(self, post_id: uuid.UUID) -> list[dict]:
+        return sorted(
+            (d for d in self.rows.values() if d["post_id"] == post_id), key=lambda d: (d["decided_at"], d["id"])
+        )
+
+    async def mark_announced(self, decision_id: uuid.UUID) -> None:
+        pass
+
+    async def mark_reported(self, decision_id: uuid.UUID) -> None:
+        self.reported.add(decision_id)
+
+    async def insert_published_texts(self, rows: list[tuple]) -> None:
+        for row in rows:
+            self.published_texts.setdefault(row[0], row)
+
+
+class FakeReviews:
+    def __init__(self) -> None:
+        self.items: dict[uuid.UUID, dict] = {}
+
+    async def insert_review_items(self, rows: list[tuple]) -> None:
+        for decision_id, post_id, author_id, text, created_at in rows:
+            self.items.setdefault(
+                decision_id,
+                {
+                    "decision_id": decision_id,
+                    "post_id": post_id,
+                    "author_id": author_id,
+                    "text": text,
+                    "created_at": created_at,
+                    "resolved_at": None,
+                    "resolved_by": None,
+                },
+            )
+
+    async def review_item_for_update(self, decision_id: uuid.UUID) -> dict | None:
+        return self.items.get(decision_id)
+
+    async def resolve_review_item(self, decision_id: uuid.UUID, *, by: str, resolution: uuid.UUID) -> None:
+        self.items[decision_id].update(resolved_by=by, resolved_at=datetime.now(UTC), resolution=resolution)
+
+
+class FakePolicy:
+    def __init__(self) -> None:
+        self.changes: dict[uuid.UUID, dict] = {}
+        self.releases: list[int] = [1]
+        self.rumours: dict[uuid.UUID, dict] = {}
+        self.sources: dict[uuid.UUID, uuid.UUID] = {}
+
+    async def change(self, change_id: uuid.UUID, *, for_update: bool = False) -> dict | None:
+        return self.changes.get(change_id)
+
+    async def release(self, change_row: dict, *, approved_by: str, note: str) -> int:
+        self.releases.append(self.releases[-1] + 1)
+        change_row.update(status="approved", decided_by=approved_by, decision_note=note, release=self.releases[-1])
+        return self.releases[-1]
+
+    async def reject(self, change_id: uuid.UUID, *, rejected_by: str, note: str) -> None:
+        self.changes[change_id].update(status="rejected", decided_by=rejected_by, decision_note=note)
+
+    async def rumour(self, rumour_id: uuid.UUID) -> dict | None:
+        return self.rumours.get(rumour_id)
+
+    async def trace_source(self, rumour_id, post_id, author_id, created_at) -> None:
+        self.sources.setdefault(rumour_id, post_id)
+
+
+class FakeAuthors:
+    def __init__(self) -> None:
+        self.facts: dict[uuid.UUID, dict] = {}
+
+    async def standings(self, author_ids: list[uuid.UUID]) -> dict[uuid.UUID, Standing]:
+        return {a: Standing(**self.facts[a]) for a in author_ids if a in self.facts}
+
+    async def note(self, facts: AuthorFacts) -> None:
+        self.facts.setdefault(facts.account_id, {}).update(facts.known())
+
+
+class FakeStores:
+    def __init__(self) -> None:
+        self.conn = None
+        self.outbox: list[OutboxRow] = []
+        self.decisions = FakeDecisions()
+        self.decisions.stores = self
+        self.reviews = FakeReviews()
+        self.policy = FakePolicy()
+        self.authors = FakeAuthors()
+
+    async def announce(self, row: OutboxRow) -> None:
+        self.outbox.append(row)
+
+
+class FakeDatabase:
+    pool = None
+
+    def __init__(self, stores: FakeStores) -> None:
+        self.stores = stores
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[FakeStores]:
+        yield self.stores
+
+    def reader(self) -> FakeStores:
+        return self.stores
+
+
+class FakeHolder:
+    """The policy in force, without a database."""
+
+    def __init__(self, policy: Policy) -> None:
+        self.policy = policy
+        self.folder = policy.lexicon.folder
+        self.refreshed = 0
+
+    async def current(self, pool: object) -> Policy:
+        return self.policy
+
+    async def latest(self, conn: object) -> Policy:
+        return self.policy
+
+    async def refresh(self, pool: object) -> list[str]:
+        self.refreshed += 1
+        return []
+
+
+@pytest.fixture(scope="session")
+def policy() -> Policy:
+    lexicon = Lexicon.from_rows((f"sample-{i}", *row) for i, row in enumerate(read_tsv(SAMPLE_LEXICON)))
+    return Policy(lexicon, RumourIndex([], "0", folder=lexicon.folder))
+
+
+@pytest.fixture
+def stores() -> FakeStores:
+    return FakeStores()
+
+
+@pytest.fixture
+def db(stores: FakeStores) -> FakeDatabase:
+    return FakeDatabase(stores)
+
+
+@pytest.fixture
+def holder(policy: Policy) -> FakeHolder:
+    return FakeHolder(policy)
