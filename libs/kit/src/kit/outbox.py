@@ -61,7 +61,7 @@ class OutboxRow:
         return ", ".join(f"${i}" for i in range(first, first + 8))
 
 
-def outbox_row(
+def _outbox_row(
     *,
     topic: str,
     ce_type: str,
@@ -95,7 +95,7 @@ def announcement(
     from the contract), for a statement that writes its own state change and this row together."""
     if not isinstance(message, event_type.message):
         raise TypeError(f"{event_type.name} carries {event_type.message.__name__}, not {type(message).__name__}")
-    return outbox_row(
+    return _outbox_row(
         topic=event_type.topic.name,
         ce_type=event_type.name,
         source=event_type.topic.source,
@@ -117,28 +117,6 @@ async def announce(
 ) -> uuid.UUID:
     """Announce ``message`` as ``event_type`` through the outbox, inside the caller's open transaction."""
     return await enqueue_row(conn, announcement(event_type, message, key=key, subject=subject, ce_id=ce_id))
-
-
-async def enqueue(
-    conn: asyncpg.Connection,
-    *,
-    topic: str,
-    ce_type: str,
-    source: str,
-    message: Message,
-    key: str | None,
-    subject: str | None = None,
-    ce_id: uuid.UUID | None = None,
-) -> uuid.UUID:
-    """Write one event to the outbox inside the caller's open transaction.
-
-    A service may instead write the row in the same statement as its state change (a CTE with
-    ``OUTBOX_COLUMNS`` and ``OutboxRow.placeholders``): one round trip, still one transaction.
-    """
-    row = outbox_row(
-        topic=topic, ce_type=ce_type, source=source, message=message, key=key, subject=subject, ce_id=ce_id
-    )
-    return await enqueue_row(conn, row)
 
 
 async def enqueue_row(conn: asyncpg.Connection, row: OutboxRow) -> uuid.UUID:

@@ -4,20 +4,16 @@ connection (in the caller's transaction where there is one); `Database` hands on
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 
 import asyncpg
-from kit.db import transaction
-from kit.outbox import OUTBOX_COLUMNS, OutboxRow, enqueue_row
+from kit.outbox import OUTBOX_COLUMNS, OutboxRow
+from kit.unit import Database as KitDatabase
+from kit.unit import Unit
 
 from content.domain import Cancellation, Decision, NewPost, Standing, StandingChanged
 
 
-class PostStore:
-    def __init__(self, conn: asyncpg.Connection) -> None:
-        self.conn = conn
-
+class PostStore(Unit):
     async def insert_post_announced(
         self, post: NewPost, *, idempotency_key: str | None, request_sha256: str | None, announcement: OutboxRow
     ) -> asyncpg.Record | None:
@@ -137,9 +133,6 @@ class PostStore:
             for r in rows
         ]
 
-    async def announce(self, row: OutboxRow) -> None:
-        await enqueue_row(self.conn, row)
-
     async def author_standing(self, author_id: uuid.UUID) -> Standing | None:
         """What identity said of the author (standing, cancellation); None when it said nothing yet."""
         row = await self.conn.fetchrow(
@@ -207,19 +200,8 @@ class PostStore:
         return len(ids)
 
 
-class Database:
-    """Content's database port: a store on one connection, in a transaction or not."""
+class Database(KitDatabase[PostStore]):
+    """Content's database port (kit.unit): the post store on one connection, in a transaction or not."""
 
     def __init__(self, pool: asyncpg.Pool) -> None:
-        self.pool = pool
-
-    @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[PostStore]:
-        async with transaction(self.pool) as conn:
-            yield PostStore(conn)
-
-    @asynccontextmanager
-    async def connection(self) -> AsyncIterator[PostStore]:
-        """One connection, each statement its own transaction (a post and its announcement are one)."""
-        async with self.pool.acquire() as conn:
-            yield PostStore(conn)
+        super().__init__(pool, PostStore)

@@ -7,16 +7,17 @@ announcements (``tx.announce(row)``, rows built by ``identity.events``), all com
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
 import asyncpg
 from argon2 import PasswordHasher
-from kit.outbox import OutboxRow, enqueue_row
+from kit.outbox import OutboxRow
 from kit.revocation import announce_revocation
+from kit.unit import Database as KitDatabase
+from kit.unit import Unit
 
 from identity.abuse.domain import AbuseLimits
 from identity.abuse.store import ThrottleStore
@@ -65,19 +66,21 @@ class Tx(Protocol):
 
 
 class Database(Protocol):
+    """kit.unit.Database of identity's units (``PgDatabase``), or a fake in the fast tests."""
+
     def transaction(self) -> AbstractAsyncContextManager[Tx]:
         """Everything written through the Tx commits together, or nothing does."""
 
     def snapshot(self) -> AbstractAsyncContextManager[Tx]:
         """A read-only, repeatable-read view (a score and the ledger it comes from agree)."""
 
-    def autocommit(self) -> AbstractAsyncContextManager[Tx]:
+    def connection(self) -> AbstractAsyncContextManager[Tx]:
         """No transaction: each statement commits on its own (a record that must survive a refusal)."""
 
 
-class PgTx:
-    def __init__(self, conn: asyncpg.Connection) -> None:
-        self.conn = conn
+class PgTx(Unit):
+    def __init__(self, conn: asyncpg.Connection | asyncpg.Pool) -> None:
+        super().__init__(conn)
         self.accounts = AccountStore(conn)
         self.abuse = ThrottleStore(conn)
         self.agreements = AgreementStore(conn)
@@ -88,31 +91,12 @@ class PgTx:
         self.staff = StaffStore(conn)
         self.personal_data = PersonalDataStore(conn)
 
-    async def announce(self, row: OutboxRow) -> None:
-        await enqueue_row(self.conn, row)
-
     async def announce_revocation(self, **revocation) -> None:
         await announce_revocation(self.conn, **revocation)
 
 
-class PgDatabase:
-    def __init__(self, pool: asyncpg.Pool) -> None:
-        self.pool = pool
-
-    @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[PgTx]:
-        async with self.pool.acquire() as conn, conn.transaction():
-            yield PgTx(conn)
-
-    @asynccontextmanager
-    async def snapshot(self) -> AsyncIterator[PgTx]:
-        async with self.pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
-            yield PgTx(conn)
-
-    @asynccontextmanager
-    async def autocommit(self) -> AsyncIterator[PgTx]:
-        async with self.pool.acquire() as conn:
-            yield PgTx(conn)
+def PgDatabase(pool: asyncpg.Pool) -> KitDatabase[PgTx]:
+    return KitDatabase(pool, PgTx)
 
 
 @dataclass

@@ -318,7 +318,7 @@ class FakeDatabase:
         self.state.revocations += tx.revocations
 
     snapshot = transaction
-    autocommit = transaction
+    connection = transaction
 
 
 class FakeIdentityCheck:

@@ -3,14 +3,11 @@ connection of each transaction (fakes stand in for it in the fast handler tests)
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from typing import Generic, Protocol, TypeVar
+from contextlib import AbstractAsyncContextManager
+from typing import Protocol, TypeVar
 
-import asyncpg
-from kit.db import transaction
+from kit.unit import Database as PgDatabase
 
-S = TypeVar("S")
 S_co = TypeVar("S_co", covariant=True)
 
 
@@ -18,12 +15,4 @@ class Database(Protocol[S_co]):
     def transaction(self) -> AbstractAsyncContextManager[S_co]: ...
 
 
-class PgDatabase(Generic[S]):
-    def __init__(self, pool: asyncpg.Pool, store: Callable[[asyncpg.Connection], S]) -> None:
-        self.pool = pool
-        self.store = store
-
-    @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[S]:
-        async with transaction(self.pool) as conn:
-            yield self.store(conn)
+__all__ = ["Database", "PgDatabase"]  # PgDatabase: kit.unit's, over a feature's store (a kit Unit)

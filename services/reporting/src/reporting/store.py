@@ -4,13 +4,13 @@ announce complaints. ``Store`` is the port the handlers use; ``PgStore`` its asy
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from contextlib import AbstractAsyncContextManager
 from typing import Protocol
 
 import asyncpg
-from kit.db import transaction
-from kit.outbox import OutboxRow, enqueue_row
+from kit.outbox import OutboxRow
+from kit.unit import Database as KitDatabase
+from kit.unit import Unit
 
 from reporting.domain import Complaint, ComplaintReason, ComplaintStatus, Outcome, reason
 
@@ -62,10 +62,7 @@ def _complaint(row: asyncpg.Record) -> Complaint:
     )
 
 
-class PgStore:
-    def __init__(self, conn: asyncpg.Connection) -> None:
-        self.conn = conn
-
+class PgStore(Unit):
     async def record_post_author(self, post_id: uuid.UUID, author_id: uuid.UUID) -> None:
         """A post announced (again: content re-announces a post that waits): its author, once."""
         await self.conn.execute(
@@ -129,15 +126,7 @@ class PgStore:
         )
         return _complaint(row)
 
-    async def announce(self, row: OutboxRow) -> None:
-        await enqueue_row(self.conn, row)
 
-
-class PgDatabase:
+class PgDatabase(KitDatabase[PgStore]):
     def __init__(self, pool: asyncpg.Pool) -> None:
-        self.pool = pool
-
-    @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[PgStore]:
-        async with transaction(self.pool) as conn:
-            yield PgStore(conn)
+        super().__init__(pool, PgStore)

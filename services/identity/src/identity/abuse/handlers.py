@@ -198,7 +198,7 @@ def forget_loop(limits: AbuseLimits, interval_s: float):
         """Counted events older than the longest window count for nothing: delete them."""
         while True:
             horizon = datetime.now(UTC) - timedelta(seconds=limits.longest_window_s + 60)
-            async with PgDatabase(runtime.pool).autocommit() as tx:
+            async with PgDatabase(runtime.pool).connection() as tx:
                 await tx.abuse.forget_events_before(horizon)
             await asyncio.sleep(interval_s)  # a period, not synchronisation
 

@@ -52,7 +52,7 @@ async def register(
 ) -> Mapping[str, Any]:
     e164 = normalise_mainland_mobile(mobile)
     phone_lookup = ports.vault.lookup_hash(e164, purpose=PHONE)
-    async with ports.db.autocommit() as tx:  # before the costly hash; checked again under the lock below
+    async with ports.db.connection() as tx:  # before the costly hash; checked again under the lock below
         await abuse.admit_registration(tx, ports.limits, address, datetime.now(UTC), record=False)
     password_hash = await asyncio.to_thread(ports.hasher.hash, password)
     account_id = uuid.uuid4()
@@ -96,7 +96,7 @@ async def throttled_sign_in(
 
 
 async def sign_in(ports: IdentityPorts, *, username: str, password: str, client_id: str | None = None) -> str:
-    async with ports.db.autocommit() as tx:
+    async with ports.db.connection() as tx:
         account = await tx.accounts.by_username(username)
     if account is None:
         # Same cost and answer as a wrong password: no account enumeration by timing.
@@ -122,7 +122,7 @@ async def active_account(ports: IdentityPorts, principal: Principal) -> uuid.UUI
         account_id = uuid.UUID(principal.subject)
     except ValueError as exc:
         raise NotFound("No such account.") from exc
-    async with ports.db.autocommit() as tx:
+    async with ports.db.connection() as tx:
         state = await tx.accounts.state(account_id)
     if state is None:
         raise NotFound("No such account.")
@@ -131,7 +131,7 @@ async def active_account(ports: IdentityPorts, principal: Principal) -> uuid.UUI
 
 
 async def read_account(ports: IdentityPorts, account_id: uuid.UUID) -> Mapping[str, Any]:
-    async with ports.db.autocommit() as tx:
+    async with ports.db.connection() as tx:
         account = await tx.accounts.by_id(account_id)
     if account is None or account["cancelled_at"] is not None:
         raise NotFound("No such account.")  # a cancelled account is gone for its holder (PA-9.2)
@@ -240,7 +240,7 @@ async def reannounce_ended_sessions(tx: Tx) -> None:
 
 
 async def cancel(ports: IdentityPorts, account_id: uuid.UUID, *, password: str) -> dict[str, Any]:
-    async with ports.db.autocommit() as tx:
+    async with ports.db.connection() as tx:
         account = await tx.accounts.by_id(account_id)
     if account is None:
         raise NotFound("No such account.")

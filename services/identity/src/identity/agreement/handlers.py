@@ -22,7 +22,7 @@ REVOCATION_MARGIN = timedelta(minutes=1)
 
 async def seed_if_empty(pool: asyncpg.Pool) -> None:
     text = SEED.read_text(encoding="utf-8")
-    async with PgDatabase(pool).autocommit() as tx:
+    async with PgDatabase(pool).connection() as tx:
         await tx.agreements.seed(title=text.splitlines()[0].lstrip("# ").strip(), body=text, sha256=sha256(text))
 
 
@@ -34,7 +34,7 @@ async def current(tx: Tx) -> asyncpg.Record:
 
 
 async def read_current(ports: IdentityPorts) -> asyncpg.Record:
-    async with ports.db.autocommit() as tx:
+    async with ports.db.connection() as tx:
         return await current(tx)
 
 

@@ -25,7 +25,7 @@ async def register(ports: IdentityPorts, *, name: str, icp_number_raw: str, by: 
     """The registration and its secret (shown once)."""
     icp = icp_number(icp_number_raw)
     secret = secrets.token_urlsafe(32)
-    async with ports.db.autocommit() as tx:
+    async with ports.db.connection() as tx:
         row = await tx.clients.register(uuid.uuid4(), name=name, icp_number=icp, secret_hash=secret_hash(secret), by=by)
     return row, secret
 
@@ -33,7 +33,7 @@ async def register(ports: IdentityPorts, *, name: str, icp_number_raw: str, by: 
 async def listed(ports: IdentityPorts, *, cursor: str | None, limit: int) -> tuple[list[asyncpg.Record], str | None]:
     """Registered clients, in the order they were registered: one page, and the cursor of the next."""
     after = decode_cursor(cursor, datetime, uuid.UUID) if cursor else None
-    async with ports.db.autocommit() as tx:
+    async with ports.db.connection() as tx:
         rows = await tx.clients.page(after=after, limit=limit + 1)
     found = page(rows, limit, lambda r: (r["registered_at"], r["id"]))
     return found["items"], found["next_cursor"]
@@ -44,7 +44,7 @@ async def authenticate(ports: IdentityPorts, client_id: str, secret: str) -> asy
         key = uuid.UUID(client_id)
     except ValueError as exc:
         raise Unauthorized("Unknown client or wrong secret.") from exc
-    async with ports.db.autocommit() as tx:
+    async with ports.db.connection() as tx:
         row = await tx.clients.get(key)
     if row is None or not hmac.compare_digest(bytes(row["secret_hash"]), secret_hash(secret)):
         raise Unauthorized("Unknown client or wrong secret.")

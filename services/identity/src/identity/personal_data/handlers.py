@@ -18,7 +18,7 @@ BATCH = 500
 async def read(ports: IdentityPorts, account_id: uuid.UUID) -> dict[str, Any]:
     """The decrypted personal data of an account and the names on its V applications' proofs: only for
     the audited staff route, which recorded the read before calling this."""
-    async with ports.db.autocommit() as tx:
+    async with ports.db.connection() as tx:
         row = await tx.personal_data.of_account(account_id)
         if row is None:
             raise NotFound("No such account.")
@@ -50,7 +50,7 @@ async def rewrap(db: Database, vault: PersonalDataVault) -> int:
     untouched), in batches, each in its own transaction. How many values moved."""
     moved = 0
     for table, key, column, purpose in SEALED_COLUMNS:
-        async with db.autocommit() as tx:
+        async with db.connection() as tx:
             values = await tx.personal_data.sealed_values(table, key, column)
         stale = [(k, v) for k, v in values if not vault.sealed_with_current_key(v)]
         for start in range(0, len(stale), BATCH):

@@ -55,7 +55,7 @@ async def verify_real_name(
     )
     lookup = ports.vault.lookup_hash(identity.number, purpose=ID_NUMBER)
     name = legal_name.strip()
-    async with ports.db.autocommit() as tx:
+    async with ports.db.connection() as tx:
         # Before the outside call: a refusal that needs none costs none.
         existing = await _preconditions(tx, ports, account_id, identity, lookup)
     answer = await _ask(ports, account_id, identity, name, country=country, office_certificate=office_certificate)
@@ -187,7 +187,7 @@ async def _ask(
 async def _record_check(
     ports: IdentityPorts, account_id: uuid.UUID, subject_type: SubjectType, result: str, ref: str
 ) -> None:
-    async with ports.db.autocommit() as tx:
+    async with ports.db.connection() as tx:
         await tx.realname.record_check(account_id, subject_type.value, result, ref)
 
 

@@ -33,7 +33,7 @@ async def create_staff(
 
 
 async def sign_in(ports: IdentityPorts, *, username: str, password: str) -> str:
-    async with ports.db.autocommit() as tx:
+    async with ports.db.connection() as tx:
         row = await tx.staff.active_by_username(username)
     if row is None:
         await asyncio.to_thread(ports.hasher.hash, password)  # same cost as a wrong password

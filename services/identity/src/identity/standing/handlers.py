@@ -32,7 +32,7 @@ from identity.standing.domain import (
 
 
 async def seed_if_empty(pool: asyncpg.Pool) -> None:
-    async with PgDatabase(pool).autocommit() as tx:
+    async with PgDatabase(pool).connection() as tx:
         await tx.standing.seed_grading_rules(DEFAULT.model_dump_json())
 
 
@@ -244,7 +244,7 @@ def good_standing_loop(policy: CreditPolicy, interval_s: float):
 
 
 async def read_grading_rules(ports: IdentityPorts) -> tuple[int, GradingRules]:
-    async with ports.db.autocommit() as tx:
+    async with ports.db.connection() as tx:
         return await grading_rules(tx)
 
 
@@ -259,7 +259,7 @@ async def publish_grading_rules(ports: IdentityPorts, rules: GradingRules, *, by
 
 
 async def regrade_all(db: Database, policy: CreditPolicy) -> int:
-    async with db.autocommit() as tx:
+    async with db.connection() as tx:
         version, _ = await grading_rules(tx)
         ids = await tx.standing.accounts_to_regrade(version)
     changed = 0

@@ -59,7 +59,7 @@ async def update_profile(ports: IdentityPorts, account_id: uuid.UUID, display_na
 
 
 async def read_profile(ports: IdentityPorts, account_id: uuid.UUID) -> asyncpg.Record:
-    async with ports.db.autocommit() as tx:
+    async with ports.db.connection() as tx:
         return await _profile(tx, account_id)
 
 
@@ -140,7 +140,7 @@ async def application(tx: Tx, application_id: uuid.UUID) -> dict[str, Any]:
 async def waiting(ports: IdentityPorts, *, cursor: str | None, limit: int) -> tuple[list[dict[str, Any]], str | None]:
     """Applications waiting for review, oldest first: one page, and the cursor of the next."""
     after = decode_cursor(cursor, datetime, uuid.UUID) if cursor else None
-    async with ports.db.autocommit() as tx:
+    async with ports.db.connection() as tx:
         rows = await tx.verified.waiting(after=after, limit=limit + 1)
         found = page(rows, limit, lambda r: (r["submitted_at"], r["id"]))
         items = [{"application": r, "files": await tx.verified.files(r["id"])} for r in found["items"]]

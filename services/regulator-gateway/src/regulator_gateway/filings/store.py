@@ -6,7 +6,7 @@ import json
 import uuid
 from typing import Protocol
 
-import asyncpg
+from kit.unit import Unit
 
 from regulator_gateway.filings.domain import Filing, FilingQuery, NewFiling
 
@@ -16,10 +16,7 @@ class FilingStore(Protocol):
     async def filings(self, query: FilingQuery) -> list[Filing]: ...
 
 
-class PgFilingStore:
-    def __init__(self, conn: asyncpg.Connection) -> None:
-        self.conn = conn
-
+class PgFilingStore(Unit):
     async def file(self, filing: NewFiling) -> None:
         """The filing, once per announcing event."""
         await self.conn.execute(

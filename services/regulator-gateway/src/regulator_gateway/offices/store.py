@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-import asyncpg
+from kit.unit import Unit
 
 from regulator_gateway.offices.domain import Office
 
@@ -15,10 +15,7 @@ class OfficeStore(Protocol):
     async def record_access(self, office: Office, method: str, path: str) -> None: ...
 
 
-class PgOfficeStore:
-    def __init__(self, conn: asyncpg.Connection) -> None:
-        self.conn = conn
-
+class PgOfficeStore(Unit):
     async def insert_office(self, office: Office, key_hash: bytes) -> None:
         await self.conn.execute(
             "INSERT INTO regulator_office (id, name, jurisdiction, key_hash) VALUES ($1, $2, $3, $4)",

@@ -7,7 +7,8 @@ import uuid
 from typing import Protocol
 
 import asyncpg
-from kit.outbox import OutboxRow, enqueue_row
+from kit.outbox import OutboxRow
+from kit.unit import Unit
 
 from regulator_gateway.reports.domain import Jurisdiction, Report, ReportQuery, StoppedPost
 
@@ -40,10 +41,7 @@ def _report(row: asyncpg.Record) -> Report:
     )
 
 
-class PgReportStore:
-    def __init__(self, conn: asyncpg.Connection) -> None:
-        self.conn = conn
-
+class PgReportStore(Unit):
     async def file_report(self, stopped: StoppedPost) -> Report:
         """MB-12.2: the decision's one report (never two), in the author's province when known."""
         row = await self.conn.fetchrow(
@@ -111,6 +109,3 @@ class PgReportStore:
             reference,
         )
         return _report(row)
-
-    async def announce(self, row: OutboxRow) -> None:
-        await enqueue_row(self.conn, row)
