@@ -17,7 +17,9 @@ def _gateway_problem(answer: httpx.Response, status: int) -> dict:
     assert answer.status_code == status, (answer.request.url, answer.status_code, answer.text)
     assert answer.headers["content-type"] == "application/problem+json"
     problem = answer.json()
-    assert problem["type"].endswith(f"/gateway-{status}") and problem["status"] == status
+    # One problem type per meaning: a path no service owns is "not found", like a resource that is not there.
+    kind = "not-found" if status == 404 else f"gateway-{status}"
+    assert problem["type"].endswith(f"/{kind}") and problem["status"] == status
     return problem
 
 

@@ -15,6 +15,7 @@ from devstack.cli import ensure_dev_regulator_key
 from devstack.stack import StackInfo
 from devstack.testing import Infra
 from journeys import Flow, User
+from kit.pagination import encode_cursor
 
 PNG = base64.b64encode(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64).decode()
 CLEAN_TEXT = "今天天气很好，出去走走"
@@ -135,7 +136,8 @@ def test_integers_beyond_64_bits_are_422_problems(flow: Flow, gateway: httpx.Cli
             f"/v1/identity/staff/credit-entries/{-huge}/reversal",
             {"headers": senior.auth, "json": {"note": "申诉成立"}},
         ),
-        ("GET", "/v1/moderation/lexicon/entries", {"headers": chief.auth, "params": {"after": str(huge)}}),
+        ("GET", "/v1/moderation/lexicon/entries", {"headers": chief.auth, "params": {"cursor": encode_cursor(huge)}}),
+        ("GET", "/v1/moderation/lexicon/entries", {"headers": chief.auth, "params": {"limit": str(huge)}}),
         ("POST", "/v1/accounts/me/agreement", {"headers": user.auth, "json": {"version": huge}}),
         ("POST", "/v1/accounts/me/agreement", {"headers": user.auth, "json": {"version": 2**40}}),  # an int4 column
         (

@@ -14,7 +14,18 @@ def test_a_cursor_carries_the_keyset_of_the_last_item() -> None:
     assert decode_cursor(encode_cursor(moment, row, 7), datetime, uuid.UUID, int) == (moment, row, 7)
 
 
-@pytest.mark.parametrize("cursor", ["", "not base64!", "bm90IGpzb24=", encode_cursor("text"), encode_cursor(1, 2)])
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "",
+        "not base64!",
+        "bm90IGpzb24=",
+        encode_cursor("text"),
+        encode_cursor(1, 2),
+        encode_cursor(2**70),
+        encode_cursor(True),
+    ],
+)
 def test_a_cursor_this_api_did_not_give_out_is_refused(cursor: str) -> None:
     with pytest.raises(InvalidCursor):
         decode_cursor(cursor, int)

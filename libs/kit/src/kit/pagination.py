@@ -19,7 +19,7 @@ from typing import Annotated, Any, Generic, TypeVar
 from fastapi import Query
 from pydantic import BaseModel, Field
 
-from kit.inputs import Text
+from kit.inputs import INT64_MAX, INT64_MIN, Text
 from kit.problems import InvalidInput
 
 T = TypeVar("T")
@@ -75,9 +75,15 @@ def decode_cursor(cursor: str, *types: type) -> tuple[Any, ...]:
         values = tuple(_typed(v) for v in json.loads(base64.urlsafe_b64decode(cursor.encode())))
     except (ValueError, TypeError, binascii.Error, UnicodeError) as exc:
         raise InvalidCursor("The cursor is not one this API gave out.") from exc
-    if len(values) != len(types) or not all(isinstance(v, t) for v, t in zip(values, types, strict=True)):
+    if len(values) != len(types) or not all(_fits(v, t) for v, t in zip(values, types, strict=True)):
         raise InvalidCursor("The cursor is not one this API gave out.")
     return values
+
+
+def _fits(value: Any, kind: type) -> bool:
+    if kind is int:  # a bigint column's range: a larger number was never given out
+        return isinstance(value, int) and not isinstance(value, bool) and INT64_MIN <= value <= INT64_MAX
+    return isinstance(value, kind)
 
 
 def page(items: Sequence[T], limit: int, keys: Callable[[T], tuple[Any, ...]]) -> dict[str, Any]:
