@@ -4,6 +4,7 @@ stable operation ids, one problem schema for every error, the API docs served wi
 from __future__ import annotations
 
 import importlib
+import inspect
 import re
 from collections import Counter
 
@@ -11,6 +12,7 @@ import httpx
 import pytest
 from devstack.stack import SERVICES
 from fastapi import FastAPI
+from fastapi.routing import APIRoute
 from test_catalogue import service_environment
 
 
@@ -67,3 +69,34 @@ async def test_the_api_docs_page_needs_no_cdn(apps: dict[str, FastAPI], service:
             served = await client.get(asset)
             assert served.status_code == 200 and len(served.content) > 100, asset
         assert (await client.get(f"{prefix}/docs/assets/../openapi.json")).status_code == 404
+
+
+def _api_routes(routes: list) -> list[APIRoute]:
+    """Every operation, also those of included routers (which this FastAPI keeps nested)."""
+    found = []
+    for route in routes:
+        if isinstance(route, APIRoute):
+            found.append(route)
+        elif hasattr(route, "original_router"):
+            found += _api_routes(route.original_router.routes)
+    return found
+
+
+def _dependencies(dependant) -> list:
+    found = []
+    for sub in dependant.dependencies:
+        found += [sub.call, *_dependencies(sub)]
+    return found
+
+
+@pytest.mark.parametrize("service", list(SERVICES))
+def test_no_route_runs_a_dependency_in_a_thread(apps: dict[str, FastAPI], service: str) -> None:
+    """A plain `def` dependency runs in the thread pool on every request (a hand-off per call that
+    costs more than the work): every dependency and route of the services is a coroutine."""
+    blocking = []
+    for route in _api_routes(apps[service].routes):
+        for call in [route.endpoint, *_dependencies(route.dependant)]:
+            target = call if inspect.isfunction(call) or inspect.ismethod(call) else getattr(call, "__call__", call)  # noqa: B004
+            if not inspect.iscoroutinefunction(target):
+                blocking.append(f"{route.path}: {getattr(call, '__qualname__', call)}")
+    assert blocking == []

@@ -27,14 +27,15 @@ class Principal:
 
     subject: str
     claims: dict[str, Any] = field(default_factory=dict)
+    # The claims as the contract types them (contracts.claims): read once, when the token is verified
+    # (the verifier caches the principal per token, so a request pays nothing for it).
+    access: AccessClaims = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "access", AccessClaims.from_claims({"sub": self.subject, **self.claims}))
 
     def claim(self, name: str, default: Any = None) -> Any:
         return self.claims.get(name, default)
-
-    @property
-    def access(self) -> AccessClaims:
-        """The claims as the contract types them (contracts.claims)."""
-        return AccessClaims.from_claims(self.claims)
 
     @property
     def actor(self) -> str:
@@ -177,7 +178,10 @@ class TokenVerifier:
             raise Unauthorized("The access token has expired; sign in again.") from exc
         except jwt.PyJWTError as exc:
             raise Unauthorized("The access token is not valid.") from exc
-        return Principal(subject=claims["sub"], claims=claims)
+        try:
+            return Principal(subject=str(claims["sub"]), claims=claims)
+        except (TypeError, ValueError, OverflowError) as exc:  # signed, yet not the contract's claims
+            raise Unauthorized("The access token's claims are not ones this platform issues.") from exc
 
 
 _bearer = HTTPBearer(auto_error=False)

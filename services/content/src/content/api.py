@@ -17,7 +17,7 @@ from content.store import Database
 router = APIRouter(tags=["posts"])
 
 
-def _database(request: Request) -> Database:
+async def _database(request: Request) -> Database:
     return Database(request.app.state.runtime.pool)
 
 

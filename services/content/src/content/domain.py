@@ -7,11 +7,11 @@ import hashlib
 import json
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 
 from contracts.claims import AccessClaims
-from kit.problems import DomainError, Forbidden, InvalidInput
+from kit.problems import Conflict, DomainError, Forbidden, InvalidInput
 
 
 class PostStatus(StrEnum):
@@ -81,6 +81,11 @@ class StandingChanged:
     suspended_until: datetime | None = None
     closed: bool = False
 
+    def standing(self) -> Standing:
+        return Standing(
+            closed=self.closed, suspended_until=self.suspended_until, limits=self.limits, credit_level=self.credit_level
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Cancellation:
@@ -89,6 +94,9 @@ class Cancellation:
     account_id: uuid.UUID
     cancelled_at: datetime
     purge_after: datetime
+
+    def standing(self) -> Standing:
+        return Standing(cancelled_at=self.cancelled_at)
 
 
 # --- refusals -----------------------------------------------------------------------------------
@@ -142,6 +150,11 @@ class UpdatesSuspended(Forbidden):
     title = "Updates suspended"
 
 
+class StandingChanging(Conflict):
+    type = "standing-changing"
+    title = "Standing changing"
+
+
 class CreditTooLow(Forbidden):
     type = "credit-too-low"
     title = "Credit too low to publish"
@@ -150,10 +163,23 @@ class CreditTooLow(Forbidden):
 # --- rules --------------------------------------------------------------------------------------
 
 
+# Publishing barred for good (a closed or cancelled account, a credit level without posting).
+FOR_GOOD = datetime(9999, 12, 31, tzinfo=UTC)
+
+
+def publishing_barred_until(standing: Standing) -> datetime | None:
+    """PA-13.1 / MB-9 / PA-9.2: until when the author may not publish (None: free to). The one place
+    this rule lives: content stores the answer with the author's standing when identity's news arrives,
+    and the statement inserting a post enforces it (no window between a check and the insert)."""
+    if standing.cancelled_at is not None or standing.closed or "no_posting" in standing.limits:
+        return FOR_GOOD
+    return standing.suspended_until
+
+
 def check_standing(standing: Standing | None, now: datetime) -> None:
-    """PA-13.1 / MB-9 / PA-9.2: identity's sanctions and credit limits, enforced as soon as they are
-    announced. The one place this rule lives."""
-    if standing is None:
+    """Why the author may not publish now (a refusal naming the rule), or nothing."""
+    barred_until = publishing_barred_until(standing) if standing is not None else None
+    if standing is None or barred_until is None or barred_until <= now:
         return
     if standing.cancelled_at is not None:
         raise AccountCancelled("This account was cancelled.", requirement="PA-9.2")
@@ -165,11 +191,10 @@ def check_standing(standing: Standing | None, now: datetime) -> None:
             requirement="PA-13.1",
             suspended_until=standing.suspended_until.isoformat(),
         )
-    if "no_posting" in standing.limits:
-        raise CreditTooLow(
-            f"Your credit level ({standing.credit_level}) does not allow publishing (GET /v1/accounts/me/credit).",
-            requirement="MB-9",
-        )
+    raise CreditTooLow(  # the only bar left: a credit level without posting
+        f"Your credit level ({standing.credit_level}) does not allow publishing (GET /v1/accounts/me/credit).",
+        requirement="MB-9",
+    )
 
 
 def check_may_publish(claims: AccessClaims, now: datetime) -> None:

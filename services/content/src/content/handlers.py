@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 import asyncpg
@@ -22,11 +22,13 @@ from content.domain import (
     NewPost,
     PostStatus,
     StandingChanged,
+    StandingChanging,
     UnavailableForLegalReasons,
     check_length,
     check_may_publish,
     check_same_request,
     check_standing,
+    publishing_barred_until,
     request_sha256,
     snapshot_sha256,
     visible_to,
@@ -67,18 +69,26 @@ async def create_post(
     )
     fingerprint = request_sha256(text=text) if idempotency_key is not None else None
     async with db.connection() as store:
-        check_standing(await store.author_standing(post.author_id), now)  # PA-13.1, PA-9.2, MB-9
-        row = await store.insert_post_announced(
-            post, idempotency_key=idempotency_key, request_sha256=fingerprint, announcement=events.post_created(post)
-        )
-        if row is not None:
-            return Created(row, True)
-        # Only a key sent before (maybe at the same moment) keeps a post from being inserted.
-        assert idempotency_key is not None and fingerprint is not None
-        earlier = await store.post_by_idempotency_key(post.author_id, idempotency_key)
-    assert earlier is not None, "a conflicting idempotency key names a stored post"
-    check_same_request(earlier["request_sha256"], fingerprint)
-    return Created(earlier, False)
+        for _ in range(2):  # a second time only when a bar was lifted between the insert and the read
+            # One statement: the post and its announcement, unless the key was sent before or the author
+            # is barred (the bar the domain set when identity's news came: publishing_barred_until).
+            row = await store.insert_post_announced(
+                post,
+                idempotency_key=idempotency_key,
+                request_sha256=fingerprint,
+                announcement=events.post_created(post),
+            )
+            if row is not None:
+                return Created(row, True)
+            if idempotency_key is not None and fingerprint is not None:
+                earlier = await store.post_by_idempotency_key(post.author_id, idempotency_key)
+                if earlier is not None:
+                    check_same_request(earlier["request_sha256"], fingerprint)
+                    return Created(earlier, False)
+            check_standing(await store.author_standing(post.author_id), now)  # PA-13.1, PA-9.2, MB-9: why
+            now = datetime.now(UTC)
+            post = replace(post, created_at=now)
+    raise StandingChanging("The author's standing is changing right now; retry the post.", requirement="PA-13.1")
 
 
 async def read_post(
@@ -145,13 +155,15 @@ async def stop_transmission(store: PostStore, decision: Decision) -> None:
 
 
 async def note_standing(store: PostStore, standing: StandingChanged) -> None:
-    """Hold the author's latest standing; an older or repeated version changes nothing."""
-    await store.note_standing(standing)
+    """Hold the author's latest standing and the publishing bar it means (PA-13.1, MB-9); an older or
+    repeated version changes nothing."""
+    await store.note_standing(standing, barred_until=publishing_barred_until(standing.standing()))
 
 
 async def withdraw_author(store: PostStore, cancellation: Cancellation) -> None:
-    """PA-9.2: the account's public content goes at once; deleted after the retention period."""
-    await store.withdraw_author(cancellation)
+    """PA-9.2: the account's public content goes at once; deleted after the retention period; it
+    publishes no more."""
+    await store.withdraw_author(cancellation, barred_until=publishing_barred_until(cancellation.standing()))
 
 
 # --- background -----------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ connection (in the caller's transaction where there is one); `Database` hands on
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 import asyncpg
 from kit.outbox import OUTBOX_COLUMNS, OutboxRow
@@ -18,12 +19,16 @@ class PostStore(Unit):
         self, post: NewPost, *, idempotency_key: str | None, request_sha256: str | None, announcement: OutboxRow
     ) -> asyncpg.Record | None:
         """Insert a pending post and its announcement in one statement (one round trip, one implicit
-        transaction). None, and no announcement, when the author already sent this idempotency key."""
+        transaction). None, and no announcement, when the author already sent this idempotency key or
+        is barred from publishing at the post's moment (the bar content's domain set, see
+        ``note_standing``)."""
         return await self.conn.fetchrow(
             f"""WITH inserted AS (
                     INSERT INTO post (id, author_id, text, status, idempotency_key, request_sha256, created_at,
                                       announced_at, author_province_code, author_registered_at)
-                    VALUES ($1, $2, $3, 'pending', $4, $5, $6, $6, $7, $8)
+                    SELECT $1, $2, $3, 'pending', $4, $5, $6, $6, $7, $8
+                     WHERE NOT EXISTS (SELECT 1 FROM author_standing
+                                        WHERE account_id = $2 AND publishing_barred_until > $6)
                     ON CONFLICT DO NOTHING RETURNING *),
                 announced AS (
                     INSERT INTO outbox_event {OUTBOX_COLUMNS}
@@ -153,30 +158,43 @@ class PostStore(Unit):
             cancelled_at=row["cancelled_at"],
         )
 
-    async def note_standing(self, standing: StandingChanged) -> None:
-        """Hold the author's latest standing; an older or repeated version changes nothing."""
+    async def note_standing(self, standing: StandingChanged, *, barred_until: datetime | None) -> None:
+        """Hold the author's latest standing and the publishing bar it means; an older or repeated
+        version changes nothing, and a cancelled account's standing is final."""
         await self.conn.execute(
-            """INSERT INTO author_standing (account_id, version, credit_level, limits, suspended_until, closed)
-               VALUES ($1, $2, $3, $4, $5, $6)
+            """INSERT INTO author_standing (account_id, version, credit_level, limits, suspended_until, closed,
+                                            publishing_barred_until)
+               VALUES ($1, $2, $3, $4, $5, $6, $7)
                ON CONFLICT (account_id) DO UPDATE SET version = EXCLUDED.version,
                       credit_level = EXCLUDED.credit_level, limits = EXCLUDED.limits,
-                      suspended_until = EXCLUDED.suspended_until, closed = EXCLUDED.closed, updated_at = now()
-                WHERE author_standing.version < EXCLUDED.version""",
+                      suspended_until = EXCLUDED.suspended_until, closed = EXCLUDED.closed,
+                      publishing_barred_until = EXCLUDED.publishing_barred_until, updated_at = now()
+                WHERE author_standing.version < EXCLUDED.version
+                  AND NOT EXISTS (SELECT 1 FROM cancelled_author c WHERE c.account_id = EXCLUDED.account_id)""",
             standing.account_id,
             standing.version,
             standing.credit_level,
             list(standing.limits),
             standing.suspended_until,
             standing.closed,
+            barred_until,
         )
 
-    async def withdraw_author(self, cancellation: Cancellation) -> None:
+    async def withdraw_author(self, cancellation: Cancellation, *, barred_until: datetime | None) -> None:
         await self.conn.execute(
             """INSERT INTO cancelled_author (account_id, cancelled_at, purge_after) VALUES ($1, $2, $3)
                ON CONFLICT DO NOTHING""",
             cancellation.account_id,
             cancellation.cancelled_at,
             cancellation.purge_after,
+        )
+        await self.conn.execute(
+            """INSERT INTO author_standing (account_id, version, credit_level, limits, closed, publishing_barred_until)
+               VALUES ($1, 0, '', '{}', false, $2)
+               ON CONFLICT (account_id) DO UPDATE SET publishing_barred_until = EXCLUDED.publishing_barred_until,
+                      updated_at = now()""",
+            cancellation.account_id,
+            barred_until,
         )
         await self.conn.execute(
             """UPDATE post SET status = 'withdrawn', purge_after = $2

@@ -20,8 +20,12 @@ class FakeStore:
         self.stops: dict[uuid.UUID, dict] = {}
         self.standings: dict[uuid.UUID, Standing] = {}
         self.key_lookups: list[str] = []
+        self.bars: dict[uuid.UUID, datetime] = {}
 
     async def insert_post_announced(self, post: NewPost, *, idempotency_key, request_sha256, announcement):
+        barred = self.bars.get(post.author_id)
+        if barred is not None and barred > post.created_at:
+            return None
         if idempotency_key is not None and any(
             p["author_id"] == post.author_id and p["idempotency_key"] == idempotency_key for p in self.posts.values()
         ):
@@ -97,7 +101,10 @@ class FakeStore:
     async def author_standing(self, author_id: uuid.UUID) -> Standing | None:
         return self.standings.get(author_id)
 
-    async def note_standing(self, standing: StandingChanged) -> None:
+    async def note_standing(self, standing: StandingChanged, *, barred_until) -> None:
+        if standing.account_id in self.bars and self.standings[standing.account_id].cancelled_at is not None:
+            return  # a cancelled account's standing is final
+        self.bars[standing.account_id] = barred_until
         self.standings[standing.account_id] = Standing(
             closed=standing.closed,
             suspended_until=standing.suspended_until,
@@ -105,8 +112,9 @@ class FakeStore:
             credit_level=standing.credit_level,
         )
 
-    async def withdraw_author(self, cancellation: Cancellation) -> None:
+    async def withdraw_author(self, cancellation: Cancellation, *, barred_until) -> None:
         self.standings[cancellation.account_id] = Standing(cancelled_at=cancellation.cancelled_at)
+        self.bars[cancellation.account_id] = barred_until
         for post in self.posts.values():
             if post["author_id"] == cancellation.account_id and post["status"] in ("pending", "held", "published"):
                 post["status"] = "withdrawn"

@@ -9,11 +9,12 @@ from types import SimpleNamespace
 import pytest
 from content import handlers
 from content.domain import (
+    AccountCancelled,
     Cancellation,
     Decision,
     IdempotencyKeyReused,
     Refutation,
-    Standing,
+    StandingChanged,
     UnavailableForLegalReasons,
     UpdatesSuspended,
 )
@@ -70,10 +71,33 @@ async def test_the_same_key_with_another_body_is_a_422(db) -> None:
 @pytest.mark.requirement("PA-13.1")
 async def test_a_suspended_author_may_not_post(db, store) -> None:
     principal = author()
-    store.standings[uuid.UUID(principal.subject)] = Standing(suspended_until=datetime.now(UTC) + timedelta(days=1))
+    suspension = StandingChanged(
+        uuid.UUID(principal.subject), version=1, credit_level="B", suspended_until=datetime.now(UTC) + timedelta(days=1)
+    )
+    await handlers.note_standing(store, suspension)
     with pytest.raises(UpdatesSuspended):
         await post(db, principal)
     assert store.posts == {} and store.outbox == []
+
+
+@pytest.mark.requirement("PA-13.1")
+async def test_a_suspension_that_ended_bars_nothing(db, store) -> None:
+    principal = author()
+    ended = StandingChanged(
+        uuid.UUID(principal.subject), version=1, credit_level="B", suspended_until=datetime.now(UTC) - timedelta(1)
+    )
+    await handlers.note_standing(store, ended)
+    assert (await post(db, principal)).created
+
+
+@pytest.mark.requirement("PA-9.2")
+async def test_a_cancelled_authors_later_standing_does_not_lift_the_bar(db, store) -> None:
+    principal = author()
+    now = datetime.now(UTC)
+    await handlers.withdraw_author(store, Cancellation(uuid.UUID(principal.subject), now, now + timedelta(days=200)))
+    await handlers.note_standing(store, StandingChanged(uuid.UUID(principal.subject), version=2, credit_level="A"))
+    with pytest.raises(AccountCancelled):
+        await post(db, principal)
 
 
 async def test_approval_publishes_and_a_repeat_changes_nothing(db, store) -> None:

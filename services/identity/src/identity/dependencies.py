@@ -14,7 +14,7 @@ from identity.accounts import handlers
 from identity.ports import IdentityPorts
 
 
-def _ports(request: Request) -> IdentityPorts:
+async def _ports(request: Request) -> IdentityPorts:
     return request.app.state.ports
 
 
@@ -30,7 +30,7 @@ async def _active_account(principal: CurrentPrincipal, ports: Ports) -> uuid.UUI
 ActiveAccount = Annotated[uuid.UUID, Depends(_active_account)]
 
 
-def client_address(request: Request) -> str:
+async def client_address(request: Request) -> str:
     """The client's address: the gateway's X-Forwarded-For as uvicorn applied it (trusted only from
     --forwarded-allow-ips, the gateway's address)."""
     return request.client.host if request.client else "unknown"

@@ -10,11 +10,11 @@ from moderation.database import Database
 from moderation.policy.holder import PolicyHolder
 
 
-def _database(request: Request) -> Database:
+async def _database(request: Request) -> Database:
     return Database(request.app.state.runtime.pool)
 
 
-def _holder(request: Request) -> PolicyHolder:
+async def _holder(request: Request) -> PolicyHolder:
     return request.app.state.policy
 
 

@@ -23,7 +23,7 @@ ComplaintReviewer = Annotated[
 ]
 
 
-def database(request: Request) -> PgDatabase:
+async def database(request: Request) -> PgDatabase:
     return PgDatabase(request.app.state.runtime.pool)
 
 

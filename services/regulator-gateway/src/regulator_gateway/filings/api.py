@@ -20,7 +20,7 @@ from regulator_gateway.offices.api import CurrentOffice
 router = APIRouter(tags=["regulator"])
 
 
-def filings_database(request: Request) -> Database[FilingStore]:
+async def filings_database(request: Request) -> Database[FilingStore]:
     return PgDatabase(request.app.state.runtime.pool, PgFilingStore)
 
 

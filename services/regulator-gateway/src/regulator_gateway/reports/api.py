@@ -21,7 +21,7 @@ from regulator_gateway.reports.store import PgReportStore, ReportStore
 router = APIRouter(tags=["regulator"])
 
 
-def reports_database(request: Request) -> Database[ReportStore]:
+async def reports_database(request: Request) -> Database[ReportStore]:
     return PgDatabase(request.app.state.runtime.pool, PgReportStore)
 
 
