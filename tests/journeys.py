@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import httpx
 from aiokafka import AIOKafkaConsumer
 from aiokafka.structs import ConsumerRecord
+from contracts.categories import Bj10Category
 from devstack.cli import create_staff
 from devstack.stack import StackInfo
 from devstack.testing import poll
@@ -127,7 +128,9 @@ class Flow:
         assert created.status_code == 201, created.text
         return created.json()
 
-    def complain(self, user: User, post_id: str, reason: str = "bj10.rumour", **fields: str) -> dict:
+    def complain(
+        self, user: User, post_id: str, reason: str = Bj10Category.RUMOUR_DISTURBING_ORDER, **fields: str
+    ) -> dict:
         """File a complaint about a post. Reporting knows a post moments after content accepted it (from
         its announcement, MB-14); until then the post is an unknown one."""
 

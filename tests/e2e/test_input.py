@@ -11,6 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
+from contracts.categories import Bj10Category
 from devstack.cli import ensure_dev_regulator_key
 from devstack.stack import StackInfo
 from devstack.testing import Infra
@@ -54,7 +55,14 @@ def _unstorable_requests(people: dict) -> list[tuple[str, str, dict]]:
         (
             "POST",
             "/v1/complaints",
-            {"headers": user.auth, "json": {"target_id": people["post"]["id"], "reason": "bj10.rumour", "detail": nul}},
+            {
+                "headers": user.auth,
+                "json": {
+                    "target_id": people["post"]["id"],
+                    "reason": Bj10Category.RUMOUR_DISTURBING_ORDER,
+                    "detail": nul,
+                },
+            },
         ),
         ("PUT", "/v1/accounts/me/profile", {"headers": user.auth, "json": {"display_name": nul}}),
         (
@@ -173,7 +181,11 @@ def test_staff_and_application_tokens_on_user_routes_are_403_problems(flow: Flow
             ("GET", "/v1/accounts/me", None),
             ("PUT", "/v1/accounts/me/profile", {"display_name": "某人"}),
             ("POST", "/v1/posts", {"text": CLEAN_TEXT}),
-            ("POST", "/v1/complaints", {"target_id": str(uuid.uuid4()), "reason": "bj10.rumour"}),
+            (
+                "POST",
+                "/v1/complaints",
+                {"target_id": str(uuid.uuid4()), "reason": Bj10Category.RUMOUR_DISTURBING_ORDER},
+            ),
         ]:
             problem = _problem(gateway.request(method, path, headers=headers, json=body), 403)
             assert "user" in problem["detail"]

@@ -14,12 +14,13 @@ four methods.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import asyncpg
 
+from kit.cloudevents import Event
 from kit.db import transaction
 from kit.outbox import OutboxRow, enqueue_row
 
@@ -67,3 +68,22 @@ class Database(Generic[U]):
     def reader(self) -> U:
         """Single statements straight on the pool (reads): no connection held between them."""
         return self._unit(self.pool)
+
+
+T = TypeVar("T")
+
+
+def on_event(
+    unit: Callable[[asyncpg.Connection], U],
+    parse: Callable[[Any], T],
+    handle: Callable[[U, T], Awaitable[None]],
+) -> Callable[[asyncpg.Connection, Event], Awaitable[None]]:
+    """A subscription's handler from the house's parts: the event's message mapped to domain values by
+    the service's events module (``parse``), then ``handle``d with the service's unit on the consumer's
+    connection (inside its transaction, with the inbox row)."""
+
+    async def handler(conn: asyncpg.Connection, event: Event) -> None:
+        await handle(unit(conn), parse(event.message))
+
+    handler.__name__ = getattr(handle, "__name__", "handler")
+    return handler

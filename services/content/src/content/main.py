@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
 
 import asyncpg
 from contracts import content, identity, moderation
@@ -12,6 +10,7 @@ from fastapi import FastAPI
 from kit.bus import Subscription
 from kit.cloudevents import Event
 from kit.service import ServiceSpec, create_service_app
+from kit.unit import on_event
 
 from content import events, handlers
 from content.api import router
@@ -19,19 +18,6 @@ from content.settings import ContentSettings
 from content.store import Database, PostStore
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
-
-
-def _on(
-    parse: Callable[[Any], Any], handle: Callable[[PostStore, Any], Awaitable[None]]
-) -> Callable[[asyncpg.Connection, Event], Awaitable[None]]:
-    """A kit handler: map the event's message to domain values (events.py), then handle them in the
-    consumer's transaction."""
-
-    async def handler(conn: asyncpg.Connection, event: Event) -> None:
-        await handle(PostStore(conn), parse(event.message))
-
-    handler.__name__ = handle.__name__
-    return handler
 
 
 async def _on_approvals(conn: asyncpg.Connection, batch: list[Event]) -> None:
@@ -43,9 +29,9 @@ def subscriptions(settings: ContentSettings) -> list[Subscription]:
         Subscription(
             group="content.decisions",
             handlers={
-                moderation.TRANSMISSION_STOPPED: _on(events.decision, handlers.stop_transmission),
-                moderation.DECISION_HELD: _on(events.decision, handlers.hold),
-                moderation.DECISION_LABELLED: _on(events.decision, handlers.publish_labelled),
+                moderation.TRANSMISSION_STOPPED: on_event(PostStore, events.decision, handlers.stop_transmission),
+                moderation.DECISION_HELD: on_event(PostStore, events.decision, handlers.hold),
+                moderation.DECISION_LABELLED: on_event(PostStore, events.decision, handlers.publish_labelled),
             },
             batch_handlers={moderation.DECISION_APPROVED: _on_approvals},
             fetch_max_wait_ms=settings.decision_fetch_max_wait_ms,
@@ -53,8 +39,8 @@ def subscriptions(settings: ContentSettings) -> list[Subscription]:
         Subscription(
             group="content.accounts",
             handlers={
-                identity.STANDING_CHANGED: _on(events.standing_changed, handlers.note_standing),
-                identity.ACCOUNT_CANCELLED: _on(events.account_cancelled, handlers.withdraw_author),
+                identity.STANDING_CHANGED: on_event(PostStore, events.standing_changed, handlers.note_standing),
+                identity.ACCOUNT_CANCELLED: on_event(PostStore, events.account_cancelled, handlers.withdraw_author),
             },
         ),
     ]

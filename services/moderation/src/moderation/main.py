@@ -13,7 +13,6 @@ import socket
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
 
 import asyncpg
 from contracts import content, identity, regulator
@@ -22,6 +21,7 @@ from fastapi import FastAPI
 from kit.bus import BatchHandler, Subscription
 from kit.cloudevents import Event
 from kit.service import Runtime, ServiceSpec, create_service_app
+from kit.unit import on_event
 
 from moderation.authors import events as author_events
 from moderation.authors import handlers as authors
@@ -37,19 +37,6 @@ from moderation.reviews.api import router as reviews_router
 from moderation.settings import ModerationSettings
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
-
-
-def _on(
-    parse: Callable[[Any], Any], handle: Callable[[Stores, Any], Awaitable[None]]
-) -> Callable[[asyncpg.Connection, Event], Awaitable[None]]:
-    """A kit handler: map the event's message to domain values (an events.py), then handle them in the
-    consumer's transaction."""
-
-    async def handler(conn: asyncpg.Connection, event: Event) -> None:
-        await handle(Stores(conn), parse(event.message))
-
-    handler.__name__ = handle.__name__
-    return handler
 
 
 def _posts_created(holder: PolicyHolder) -> BatchHandler:
@@ -79,14 +66,16 @@ def subscriptions(settings: ModerationSettings, holder: PolicyHolder) -> list[Su
         ),
         Subscription(
             group="moderation.reports",
-            handlers={regulator.REPORT_FILED: _on(decision_events.reported_decision, decisions.confirm_reported)},
+            handlers={
+                regulator.REPORT_FILED: on_event(Stores, decision_events.reported_decision, decisions.confirm_reported)
+            },
         ),
         Subscription(
             group="moderation.accounts",
             handlers={
-                identity.ACCOUNT_REGISTERED: _on(author_events.registered, authors.note_author),
-                identity.REAL_NAME_VERIFIED: _on(author_events.real_name_verified, authors.note_author),
-                identity.STANDING_CHANGED: _on(author_events.standing_changed, authors.note_author),
+                identity.ACCOUNT_REGISTERED: on_event(Stores, author_events.registered, authors.note_author),
+                identity.REAL_NAME_VERIFIED: on_event(Stores, author_events.real_name_verified, authors.note_author),
+                identity.STANDING_CHANGED: on_event(Stores, author_events.standing_changed, authors.note_author),
             },
         ),
         # Every process reloads on a policy change: a consumer group of its own.
