@@ -96,3 +96,11 @@ def test_no_service_spells_the_contracts_vocabulary(vocabulary: str) -> None:
         if re.search(rf"[\"']{re.escape(name)}[\"']", path.read_text())
     ]
     assert not spelled, f"spell these through contracts: {spelled}"
+
+
+def test_each_bj10_category_names_its_item_of_the_regulation() -> None:
+    # BJ-10 lists eleven kinds of prohibited content; the enum keeps the regulation's order.
+    assert len(Bj10Category) == 11 and len({c.value for c in Bj10Category}) == 11
+    assert Bj10Category.AGAINST_CONSTITUTION.requirement == "BJ-10(1)"
+    assert Bj10Category.RUMOUR_DISTURBING_ORDER.requirement == "BJ-10(6)"
+    assert Bj10Category.OTHER_PROHIBITED.requirement == "BJ-10(11)"

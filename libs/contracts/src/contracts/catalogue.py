@@ -69,8 +69,5 @@ class Catalogue:
     def known(self, type_name: str) -> bool:
         return type_name in self.types
 
-    def on_topic(self, topic: Topic) -> list[EventType]:
-        return [t for t in self.types.values() if t.topic == topic]
-
 
 CATALOGUE = Catalogue()

@@ -17,8 +17,6 @@ OWNER = "moderation"
 DECISION_TOPIC = CATALOGUE.topic("moderation.decision.v1", owner=OWNER)
 POLICY_TOPIC = CATALOGUE.topic("moderation.policy.v1", owner=OWNER)
 
-Outcome = decision_pb2.Outcome  # OUTCOME_APPROVE, OUTCOME_STOP_TRANSMISSION, OUTCOME_HOLD_FOR_REVIEW, OUTCOME_LABEL
-
 DECISION_APPROVED = CATALOGUE.event(
     "qinglang.moderation.decision.approved.v1", DECISION_TOPIC, decision_pb2.DecisionIssued
 )

@@ -17,6 +17,5 @@ class StaffRole(StrEnum):
     AUDITOR = "auditor"
 
 
-STAFF_ACTION_TABLE = "staff_action"
 # Who may read a service's staff audit.
 STAFF_AUDITORS: tuple[StaffRole, ...] = (StaffRole.AUDITOR, StaffRole.CHIEF_EDITOR)

@@ -40,7 +40,7 @@ class Principal:
     @property
     def actor(self) -> str:
         """How records name who acted: `staff:<id>` or `user:<id>`."""
-        return f"{self.claim('kind', 'user')}:{self.subject}"
+        return f"{self.access.kind}:{self.subject}"
 
 
 class TokenRevoked(Forbidden):

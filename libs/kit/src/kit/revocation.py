@@ -19,8 +19,6 @@ from kit.bus import Subscription
 from kit.cloudevents import Event, timestamp
 from kit.outbox import announce
 
-REVOCATION_TOPIC = auth.REVOCATION_TOPIC  # identity announces on it (ServiceSpec.produces)
-
 
 async def announce_revocation(
     conn: asyncpg.Connection,

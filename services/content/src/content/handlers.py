@@ -91,12 +91,10 @@ async def create_post(
     raise StandingChanging("The author's standing is changing right now; retry the post.", requirement="PA-13.1")
 
 
-async def read_post(
-    db: Database, post_id: uuid.UUID, viewer: Principal | None
-) -> tuple[asyncpg.Record, asyncpg.Record | None]:
+async def read_post(db: Database, post_id: uuid.UUID, viewer: Principal | None) -> tuple[asyncpg.Record, dict | None]:
     """The post as this viewer may see it, with its label (MB-11) when published."""
     async with db.connection() as store:
-        post = await store.post_by_id(post_id)
+        post, label = await store.post_with_label(post_id)
         if post is None:
             raise NotFound("No such post.")
         status = PostStatus(post["status"])
@@ -113,8 +111,7 @@ async def read_post(
             )
         if not visible_to(status, str(post["author_id"]), viewer.subject if viewer else None):
             raise NotFound("No such post.")  # a post under review is the author's alone
-        label = await store.label_of(post_id) if status is PostStatus.PUBLISHED else None
-    return post, label
+    return post, label if status is PostStatus.PUBLISHED else None
 
 
 # --- moderation's decisions: the event type says what each means -------------------------------

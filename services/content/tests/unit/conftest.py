@@ -57,8 +57,8 @@ class FakeStore:
     async def stop_record(self, post_id: uuid.UUID):
         return self.stops.get(post_id)
 
-    async def label_of(self, post_id: uuid.UUID):
-        return self.labels.get(post_id)
+    async def post_with_label(self, post_id: uuid.UUID):
+        return self.posts.get(post_id), self.labels.get(post_id)
 
     async def publish_if_pending(self, decisions: list[Decision]) -> None:
         for d in decisions:
