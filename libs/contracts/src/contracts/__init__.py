@@ -6,7 +6,8 @@ outcomes and the access-token claims are declared here once and imported everywh
 spells another's names. One module per owning service:
 
 - ``contracts.identity``   ``identity.account.v1``  accounts, real names, standing, filings' inputs
-- ``contracts.content``    ``content.post.v1``      posts announced for moderation
+- ``contracts.content``    ``content.post.v1``      posts, reposts and comments announced for moderation;
+  ``content.social.v1``    what was published, follows, follower counts
 - ``contracts.moderation`` ``moderation.decision.v1``, ``moderation.policy.v1``
 - ``contracts.reporting``  ``reporting.complaint.v1``
 - ``contracts.regulator``  ``regulator.report.v1``

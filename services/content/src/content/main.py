@@ -1,4 +1,9 @@
-"""Content service: posts and their visibility; applies moderation's decisions."""
+"""Content service: the microblog (MB-2): posts, reposts, comments, media, and their visibility; applies
+moderation's decisions on every read path (MB-12.2).
+
+Each feature keeps the same plan: api.py (thin routes), schemas.py (HTTP bodies and views), handlers.py
+(one function per command or event, owning its transaction), domain.py (pure rules), store.py (SQL),
+events.py (protobuf <-> domain). `database.py` puts every feature's store on one connection."""
 
 from __future__ import annotations
 
@@ -12,10 +17,11 @@ from kit.cloudevents import Event
 from kit.service import ServiceSpec, create_service_app
 from kit.unit import on_event
 
-from content import events, handlers
-from content.api import router
+from content.database import Database
+from content.posts import events, handlers
+from content.posts.api import router
+from content.posts.store import PostStore
 from content.settings import ContentSettings
-from content.store import Database, PostStore
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
@@ -56,7 +62,7 @@ def build_app(settings: ContentSettings | None = None) -> FastAPI:
             settings=settings,
             migrations_dir=MIGRATIONS,
             routers=[router],
-            produces=[content.POST_TOPIC],
+            produces=[content.POST_TOPIC, content.SOCIAL_TOPIC],
             subscriptions=subscriptions(settings),
             background=[handlers.reannounce_waiting_posts, handlers.purge_withdrawn_posts],
         )

@@ -8,7 +8,17 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
 import pytest
-from content.domain import Cancellation, Decision, NewPost, Standing, StandingChanged
+from content.posts.domain import (
+    Cancellation,
+    Decision,
+    NewPost,
+    PostKind,
+    PostStatus,
+    Published,
+    Standing,
+    StandingChanged,
+    visible_to,
+)
 from kit.outbox import OutboxRow
 
 
@@ -21,8 +31,14 @@ class FakeStore:
         self.standings: dict[uuid.UUID, Standing] = {}
         self.key_lookups: list[str] = []
         self.bars: dict[uuid.UUID, datetime] = {}
+        self.hidden: dict[uuid.UUID, datetime | None] = {}
 
-    async def insert_post_announced(self, post: NewPost, *, idempotency_key, request_sha256, announcement):
+    async def media_of(self, owner_id, media_ids):
+        return ()
+
+    async def insert_post_announced(
+        self, post: NewPost, *, idempotency_key, request_sha256, announcement, owner_state="shown"
+    ):
         barred = self.bars.get(post.author_id)
         if barred is not None and barred > post.created_at:
             return None
@@ -40,6 +56,10 @@ class FakeStore:
             "created_at": post.created_at,
             "decided_at": None,
             "decision_id": None,
+            "kind": str(post.kind),
+            "parent_id": post.parent_id,
+            "root_id": post.root_id,
+            "owner_state": owner_state,
         }
         self.posts[post.id] = row
         self.outbox.append(announcement)
@@ -60,11 +80,57 @@ class FakeStore:
     async def post_with_label(self, post_id: uuid.UUID):
         return self.posts.get(post_id), self.labels.get(post_id)
 
-    async def publish_if_pending(self, decisions: list[Decision]) -> None:
+    async def publish_if_pending(self, decisions: list[Decision]) -> list[Published]:
+        published = []
         for d in decisions:
             post = self.posts.get(d.post_id)
             if post and post["status"] in ("pending", "held"):
                 post.update(status="published", decided_at=datetime.now(UTC), decision_id=d.decision_id)
+                published.append(
+                    Published(
+                        post["id"],
+                        post["author_id"],
+                        PostKind(post["kind"]),
+                        None,
+                        None,
+                        None,
+                        post["created_at"],
+                        post["decided_at"],
+                    )
+                )
+        return published
+
+    async def announce(self, row: OutboxRow) -> None:
+        self.outbox.append(row)
+
+    async def views(self, ids, viewer):
+        """The read model's rule (domain.visible_to) over the fake's rows; the SQL is proven on PostgreSQL."""
+        rows = []
+        for post_id in ids:
+            post = self.posts.get(post_id)
+            if post is None:
+                continue
+            stop = self.stops.get(post_id) or {}
+            label = self.labels.get(post_id) or {}
+            hidden = self.hidden.get(post["author_id"])
+            rows.append(
+                {
+                    **post,
+                    "visible": visible_to(
+                        PostStatus(post["status"]),
+                        str(post["author_id"]),
+                        str(viewer) if viewer else None,
+                        author_hidden=hidden is not None and hidden > datetime.now(UTC),
+                        owner_state=post["owner_state"],
+                    ),
+                    **{f"label_{k}": v for k, v in label.items()},
+                    "stop_legal_basis": stop.get("legal_basis"),
+                    "stop_category": stop.get("category"),
+                    "stop_decided_at": stop.get("decided_at"),
+                    "media": [],
+                }
+            )
+        return rows
 
     async def hold_if_pending(self, decision: Decision) -> None:
         post = self.posts.get(decision.post_id)
@@ -101,10 +167,11 @@ class FakeStore:
     async def author_standing(self, author_id: uuid.UUID) -> Standing | None:
         return self.standings.get(author_id)
 
-    async def note_standing(self, standing: StandingChanged, *, barred_until) -> None:
+    async def note_standing(self, standing: StandingChanged, *, barred_until, hidden_until) -> None:
         if standing.account_id in self.bars and self.standings[standing.account_id].cancelled_at is not None:
             return  # a cancelled account's standing is final
         self.bars[standing.account_id] = barred_until
+        self.hidden[standing.account_id] = hidden_until
         self.standings[standing.account_id] = Standing(
             closed=standing.closed,
             suspended_until=standing.suspended_until,
@@ -112,12 +179,18 @@ class FakeStore:
             credit_level=standing.credit_level,
         )
 
-    async def withdraw_author(self, cancellation: Cancellation, *, barred_until) -> None:
+    async def withdraw_author(self, cancellation: Cancellation, *, barred_until, hidden_until) -> None:
         self.standings[cancellation.account_id] = Standing(cancelled_at=cancellation.cancelled_at)
         self.bars[cancellation.account_id] = barred_until
+        self.hidden[cancellation.account_id] = hidden_until
         for post in self.posts.values():
             if post["author_id"] == cancellation.account_id and post["status"] in ("pending", "held", "published"):
                 post["status"] = "withdrawn"
+
+
+class FakeStores:
+    def __init__(self, store: FakeStore) -> None:
+        self.posts = store
 
 
 class FakeDatabase:
@@ -125,12 +198,12 @@ class FakeDatabase:
         self.store = store
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[FakeStore]:
-        yield self.store
+    async def transaction(self) -> AsyncIterator[FakeStores]:
+        yield FakeStores(self.store)
 
     @asynccontextmanager
-    async def connection(self) -> AsyncIterator[FakeStore]:
-        yield self.store
+    async def connection(self) -> AsyncIterator[FakeStores]:
+        yield FakeStores(self.store)
 
 
 @pytest.fixture

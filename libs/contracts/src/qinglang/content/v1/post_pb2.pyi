@@ -1,15 +1,40 @@
 import datetime
 
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
-from collections.abc import Mapping as _Mapping
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
 from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
+class PostKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    POST_KIND_UNSPECIFIED: _ClassVar[PostKind]
+    POST_KIND_POST: _ClassVar[PostKind]
+    POST_KIND_REPOST: _ClassVar[PostKind]
+    POST_KIND_COMMENT: _ClassVar[PostKind]
+POST_KIND_UNSPECIFIED: PostKind
+POST_KIND_POST: PostKind
+POST_KIND_REPOST: PostKind
+POST_KIND_COMMENT: PostKind
+
+class Media(_message.Message):
+    __slots__ = ("sha256", "content_type", "size", "storage_key")
+    SHA256_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_TYPE_FIELD_NUMBER: _ClassVar[int]
+    SIZE_FIELD_NUMBER: _ClassVar[int]
+    STORAGE_KEY_FIELD_NUMBER: _ClassVar[int]
+    sha256: str
+    content_type: str
+    size: int
+    storage_key: str
+    def __init__(self, sha256: _Optional[str] = ..., content_type: _Optional[str] = ..., size: _Optional[int] = ..., storage_key: _Optional[str] = ...) -> None: ...
+
 class PostCreated(_message.Message):
-    __slots__ = ("post_id", "author_id", "text", "created_at", "announcement", "author_province_code", "author_registered_at")
+    __slots__ = ("post_id", "author_id", "text", "created_at", "announcement", "author_province_code", "author_registered_at", "kind", "parent_id", "root_id", "media")
     POST_ID_FIELD_NUMBER: _ClassVar[int]
     AUTHOR_ID_FIELD_NUMBER: _ClassVar[int]
     TEXT_FIELD_NUMBER: _ClassVar[int]
@@ -17,6 +42,10 @@ class PostCreated(_message.Message):
     ANNOUNCEMENT_FIELD_NUMBER: _ClassVar[int]
     AUTHOR_PROVINCE_CODE_FIELD_NUMBER: _ClassVar[int]
     AUTHOR_REGISTERED_AT_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    PARENT_ID_FIELD_NUMBER: _ClassVar[int]
+    ROOT_ID_FIELD_NUMBER: _ClassVar[int]
+    MEDIA_FIELD_NUMBER: _ClassVar[int]
     post_id: str
     author_id: str
     text: str
@@ -24,4 +53,8 @@ class PostCreated(_message.Message):
     announcement: int
     author_province_code: str
     author_registered_at: _timestamp_pb2.Timestamp
-    def __init__(self, post_id: _Optional[str] = ..., author_id: _Optional[str] = ..., text: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., announcement: _Optional[int] = ..., author_province_code: _Optional[str] = ..., author_registered_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    kind: PostKind
+    parent_id: str
+    root_id: str
+    media: _containers.RepeatedCompositeFieldContainer[Media]
+    def __init__(self, post_id: _Optional[str] = ..., author_id: _Optional[str] = ..., text: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., announcement: _Optional[int] = ..., author_province_code: _Optional[str] = ..., author_registered_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., kind: _Optional[_Union[PostKind, str]] = ..., parent_id: _Optional[str] = ..., root_id: _Optional[str] = ..., media: _Optional[_Iterable[_Union[Media, _Mapping]]] = ...) -> None: ...

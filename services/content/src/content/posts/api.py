@@ -10,9 +10,9 @@ from kit.auth import CurrentPrincipal, OptionalPrincipal
 from kit.inputs import Text
 from kit.problems import problems
 
-from content import handlers
-from content.schemas import PostCreate, PostRead, post_read
-from content.store import Database
+from content.database import Database
+from content.posts import handlers
+from content.posts.schemas import PostCreate, PostRead, post_read
 
 router = APIRouter(tags=["posts"])
 
@@ -33,6 +33,7 @@ Db = Annotated[Database, Depends(_database)]
         **problems(
             403,
             s403="Real-name verification, the agreement or the author's standing forbids it (MB-7.1, PA-13.1)",
+            s422="Too long, no text, media that are not the caller's, or an Idempotency-Key reused",
         ),
     },
 )
@@ -48,7 +49,12 @@ async def create_post(
     everyone else once it is published. Send an `Idempotency-Key` to make a retry safe: the same
     key with the same body answers the first post (200), with another body a 422."""
     created = await handlers.create_post(
-        db, request.app.state.settings, principal, text=body.text, idempotency_key=idempotency_key
+        db,
+        request.app.state.settings,
+        principal,
+        text=body.text,
+        idempotency_key=idempotency_key,
+        media_ids=body.media_ids,
     )
     response.headers["Location"] = f"/v1/posts/{created.post['id']}"
     if not created.created:
@@ -61,11 +67,26 @@ async def create_post(
     response_model=PostRead,
     responses=problems(
         404,
+        410,
         451,
-        s404="No such post, or one under review that is not the caller's",
+        s404="No such post, or one under review that is not the caller's, or its author's content is hidden",
+        s410="Its author deleted it",
         s451="Transmission stopped (MB-12.2), with the legal basis",
     ),
 )
 async def read_post(post_id: uuid.UUID, viewer: OptionalPrincipal, db: Db) -> PostRead:
-    post, label = await handlers.read_post(db, post_id, viewer)
-    return post_read(post, label)
+    """A post, repost or comment as shown everywhere: its label (MB-11), its public counts, the caller's
+    like and, for a repost, its original (or a placeholder naming why it is not shown, MB-12.2)."""
+    return await handlers.read_post(db, post_id, viewer)
+
+
+@router.delete(
+    "/v1/posts/{post_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problems(404, s404="No such post of the caller's"),
+)
+async def delete_post(post_id: uuid.UUID, principal: CurrentPrincipal, request: Request, db: Db) -> Response:
+    """Delete one of your posts, reposts or comments: it leaves every read path at once. The platform
+    keeps it as a record for the retention period (MB-16.2); deleting it again changes nothing."""
+    await handlers.delete_post(db, request.app.state.settings, principal, post_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

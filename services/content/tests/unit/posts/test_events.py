@@ -5,8 +5,8 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from content import events
-from content.domain import NewPost
+from content.posts import events
+from content.posts.domain import NewPost
 from contracts import content
 from kit.cloudevents import timestamp
 from qinglang.content.v1 import post_pb2

@@ -8,18 +8,22 @@ import asyncio
 import logging
 import uuid
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import asyncpg
 from kit.auth import Principal
 from kit.problems import NotFound
 from kit.service import Runtime
 
-from content import events
-from content.domain import (
+from content.database import Database, Stores
+from content.posts import events
+from content.posts.domain import (
     Cancellation,
     Decision,
+    MediaRef,
     NewPost,
+    PostDeleted,
+    PostKind,
     PostStatus,
     StandingChanged,
     StandingChanging,
@@ -28,13 +32,14 @@ from content.domain import (
     check_may_publish,
     check_same_request,
     check_standing,
+    hidden_until,
     publishing_barred_until,
     request_sha256,
     snapshot_sha256,
-    visible_to,
 )
+from content.posts.schemas import PostRead, Unavailable, post_read, unavailable
+from content.posts.store import PostStore
 from content.settings import ContentSettings
-from content.store import Database, PostStore
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +50,18 @@ class Created:
     created: bool  # False: the same Idempotency-Key and request again, answered with the first post
 
 
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """What a client sends to publish: a post, or (built by content.interactions) a repost or comment."""
+
+    text: str
+    kind: PostKind = PostKind.POST
+    parent_id: uuid.UUID | None = None
+    root_id: uuid.UUID | None = None
+    media: tuple[MediaRef, ...] = ()
+    owner_state: str = "shown"  # "awaiting": held for the thread owner's approval (PA-12.2)
+
+
 async def create_post(
     db: Database,
     settings: ContentSettings,
@@ -52,23 +69,47 @@ async def create_post(
     *,
     text: str,
     idempotency_key: str | None,
+    media_ids: list[uuid.UUID] | tuple[uuid.UUID, ...] = (),
 ) -> Created:
-    """Accept a post for moderation. Without an Idempotency-Key every request is a new post; with
-    one, the same request again gets the first post, another request under it a 422."""
+    """Accept a post for moderation."""
+    check_may_publish(principal.access, datetime.now(UTC))  # MB-7.1, MB-7.2, MB-6.2
+    text = check_length(text, settings.post_max_chars)
+    async with db.connection() as stores:
+        media = await stores.posts.media_of(uuid.UUID(principal.access.subject), list(media_ids))
+    return await accept(db, principal, Draft(text=text, media=media), idempotency_key=idempotency_key)
+
+
+async def accept(db: Database, principal: Principal, draft: Draft, *, idempotency_key: str | None) -> Created:
+    """Accept a post, repost or comment for moderation (MB-6.1: every kind is checked like a post).
+    Without an Idempotency-Key every request is a new one; with one, the same request again gets the
+    first, another request under it a 422. The caller checked what the kind needs."""
     claims = principal.access
     now = datetime.now(UTC)
     check_may_publish(claims, now)  # MB-7.1, MB-7.2, MB-6.2
-    text = check_length(text, settings.post_max_chars)
     post = NewPost(
         id=uuid.uuid4(),
         author_id=uuid.UUID(claims.subject),
-        text=text,
+        text=draft.text,
         created_at=now,
         province_code=claims.province or "",
         registered_at=claims.registered_at,
+        kind=draft.kind,
+        parent_id=draft.parent_id,
+        root_id=draft.root_id,
+        media=draft.media,
     )
-    fingerprint = request_sha256(text=text) if idempotency_key is not None else None
-    async with db.connection() as store:
+    fingerprint = (
+        request_sha256(
+            text=draft.text,
+            kind=str(draft.kind),
+            parent=str(draft.parent_id or ""),
+            media=[str(m.media_id) for m in draft.media],
+        )
+        if idempotency_key is not None
+        else None
+    )
+    async with db.connection() as stores:
+        store = stores.posts
         for _ in range(2):  # a second time only when a bar was lifted between the insert and the read
             # One statement: the post and its announcement, unless the key was sent before or the author
             # is barred (the bar the domain set when identity's news came: publishing_barred_until).
@@ -77,6 +118,7 @@ async def create_post(
                 idempotency_key=idempotency_key,
                 request_sha256=fingerprint,
                 announcement=events.post_created(post),
+                owner_state=draft.owner_state,
             )
             if row is not None:
                 return Created(row, True)
@@ -91,36 +133,67 @@ async def create_post(
     raise StandingChanging("The author's standing is changing right now; retry the post.", requirement="PA-13.1")
 
 
-async def read_post(db: Database, post_id: uuid.UUID, viewer: Principal | None) -> tuple[asyncpg.Record, dict | None]:
-    """The post as this viewer may see it, with its label (MB-11) when published."""
-    async with db.connection() as store:
-        post, label = await store.post_with_label(post_id)
-        if post is None:
+async def views(stores: Stores, ids: list[uuid.UUID], viewer: uuid.UUID | None) -> list[PostRead]:
+    """The posts this viewer may see, as shown on every read path, in the order asked (MB-12.2: what
+    they may not see is left out). A repost carries its original, or what stands in for it."""
+    rows = [r for r in await stores.posts.views(ids, viewer) if r["visible"]]
+    originals = {r["root_id"] for r in rows if r["kind"] == PostKind.REPOST and r["root_id"] is not None}
+    shown: dict[uuid.UUID, PostRead | Unavailable] = {}
+    if originals:
+        for o in await stores.posts.views(list(originals), viewer):
+            shown[o["id"]] = post_read(o) if o["visible"] else unavailable(o["id"], o)
+    return [
+        post_read(r, shown.get(r["root_id"]) or unavailable(r["root_id"], None))
+        if r["kind"] == PostKind.REPOST and r["root_id"] is not None
+        else post_read(r)
+        for r in rows
+    ]
+
+
+async def read_post(db: Database, post_id: uuid.UUID, viewer: Principal | None) -> PostRead:
+    """The post as this viewer may see it, with its label (MB-11), counts and, for a repost, its original."""
+    viewer_id = uuid.UUID(viewer.subject) if viewer else None
+    async with db.connection() as stores:
+        rows = await stores.posts.views([post_id], viewer_id)
+        if not rows:
             raise NotFound("No such post.")
-        status = PostStatus(post["status"])
-        if status is PostStatus.STOPPED:
+        row = rows[0]
+        if row["status"] == PostStatus.STOPPED:
             # MB-12.2: transmission stopped on every read path; the snapshot stays in transmission_stop,
             # written in the same transaction as the status, with the decision's own legal basis.
-            record = await store.stop_record(post_id)
             raise UnavailableForLegalReasons(
                 "Transmission of this post was stopped under the regulations.",
                 requirement="MB-12.2",
-                legal_basis=list(record["legal_basis"]),
-                category=record["category"],
-                decided_at=record["decided_at"].isoformat(),
+                legal_basis=list(row["stop_legal_basis"]),
+                category=row["stop_category"],
+                decided_at=row["stop_decided_at"].isoformat(),
             )
-        if not visible_to(status, str(post["author_id"]), viewer.subject if viewer else None):
-            raise NotFound("No such post.")  # a post under review is the author's alone
-    return post, label if status is PostStatus.PUBLISHED else None
+        if row["status"] == PostStatus.DELETED:
+            raise PostDeleted("Its author deleted this post.")
+        if not row["visible"]:
+            raise NotFound("No such post.")  # under review and not the viewer's, or its author hidden
+        return (await views(stores, [post_id], viewer_id))[0]
+
+
+async def delete_post(db: Database, settings: ContentSettings, principal: Principal, post_id: uuid.UUID) -> None:
+    """The author deletes their own post, repost or comment: it leaves every read path at once (each
+    checks the status); the row stays as the record for the retention period (MB-16.2). Deleting again
+    is a no-op; a stopped post stays stopped."""
+    purge_after = datetime.now(UTC) + timedelta(days=settings.deleted_retention_days)
+    async with db.transaction() as stores:
+        before = await stores.posts.delete_post(post_id, uuid.UUID(principal.subject), purge_after)
+    if before is None:
+        raise NotFound("No such post of yours.")
 
 
 # --- moderation's decisions: the event type says what each means -------------------------------
 
 
 async def publish_approved(store: PostStore, decisions: list[Decision]) -> None:
-    """Publish approved posts. Idempotent on the business key too: a re-announced approval finds
-    the post already decided and changes nothing."""
-    await store.publish_if_pending(decisions)
+    """Publish approved posts, and announce each (fan-out into timelines, notifications). Idempotent on
+    the business key too: a re-announced approval finds the post already decided and changes nothing."""
+    for published in await store.publish_if_pending(decisions):
+        await store.announce(events.post_published(published))
 
 
 async def hold(store: PostStore, decision: Decision) -> None:
@@ -132,7 +205,8 @@ async def publish_labelled(store: PostStore, decision: Decision) -> None:
     """MB-11: published with the refutation of the rumour it spreads, when there is one (a label
     term publishes without). This event is also the notice a notifier sends to the users who
     reposted or commented on the post. A stopped post stays stopped."""
-    await store.publish_if_pending([decision])
+    for published in await store.publish_if_pending([decision]):
+        await store.announce(events.post_published(published))
     if decision.refutation is not None:
         await store.attach_label(decision)
 
@@ -154,13 +228,21 @@ async def stop_transmission(store: PostStore, decision: Decision) -> None:
 async def note_standing(store: PostStore, standing: StandingChanged) -> None:
     """Hold the author's latest standing and the publishing bar it means (PA-13.1, MB-9); an older or
     repeated version changes nothing."""
-    await store.note_standing(standing, barred_until=publishing_barred_until(standing.standing()))
+    await store.note_standing(
+        standing,
+        barred_until=publishing_barred_until(standing.standing()),
+        hidden_until=hidden_until(standing.standing()),
+    )
 
 
 async def withdraw_author(store: PostStore, cancellation: Cancellation) -> None:
     """PA-9.2: the account's public content goes at once; deleted after the retention period; it
     publishes no more."""
-    await store.withdraw_author(cancellation, barred_until=publishing_barred_until(cancellation.standing()))
+    await store.withdraw_author(
+        cancellation,
+        barred_until=publishing_barred_until(cancellation.standing()),
+        hidden_until=hidden_until(cancellation.standing()),
+    )
 
 
 # --- background -----------------------------------------------------------------------------------
@@ -170,8 +252,8 @@ async def purge_withdrawn_posts(runtime: Runtime) -> None:
     settings: ContentSettings = runtime.settings  # type: ignore[assignment]
     db = Database(runtime.pool)
     while True:
-        async with db.transaction() as store:
-            await store.purge_withdrawn()
+        async with db.transaction() as stores:
+            await stores.posts.purge_withdrawn()
         await asyncio.sleep(settings.purge_interval_s)  # a period, not synchronisation
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from content.domain import PostStatus, PostTooLong, RealNameRequired, check_length, check_may_publish, visible_to
+from content.posts.domain import PostStatus, PostTooLong, RealNameRequired, check_length, check_may_publish, visible_to
 from kit.auth import Principal
 from kit.problems import Forbidden, InvalidInput
 
@@ -60,7 +60,7 @@ def test_visibility_by_status() -> None:
 def test_standing_refuses_closed_suspended_cancelled_and_no_posting() -> None:
     from datetime import UTC, datetime, timedelta
 
-    from content.domain import (
+    from content.posts.domain import (
         AccountCancelled,
         AccountClosed,
         CreditTooLow,
@@ -83,7 +83,7 @@ def test_standing_refuses_closed_suspended_cancelled_and_no_posting() -> None:
 
 
 def test_the_same_request_hashes_the_same_and_another_is_refused() -> None:
-    from content.domain import IdempotencyKeyReused, check_same_request, request_sha256
+    from content.posts.domain import IdempotencyKeyReused, check_same_request, request_sha256
 
     first = request_sha256(text="你好")
     assert request_sha256(text="你好") == first != request_sha256(text="再见")

@@ -20,6 +20,27 @@ class PostStatus(StrEnum):
     PUBLISHED = "published"
     STOPPED = "stopped"  # transmission stopped (MB-12.2): served to nobody, kept as a record
     WITHDRAWN = "withdrawn"  # its account was cancelled (PA-9.2): served to nobody, deleted after retention
+    DELETED = "deleted"  # its author deleted it: served to nobody, kept as a record until retention ends (MB-16.2)
+
+
+class PostKind(StrEnum):
+    """MB-2: an original post, a repost (转发) keeping its chain, or a comment (跟帖). Moderation checks
+    every kind exactly like a post (MB-6.1)."""
+
+    POST = "post"
+    REPOST = "repost"
+    COMMENT = "comment"
+
+
+@dataclass(frozen=True, slots=True)
+class MediaRef:
+    """A media attachment by reference (MB-2): the bytes live in the object store under storage_key."""
+
+    media_id: uuid.UUID
+    content_type: str
+    size: int
+    sha256: str
+    storage_key: str
 
 
 # --- what content acts on ---------------------------------------------------------------------
@@ -36,6 +57,24 @@ class NewPost:
     province_code: str = ""  # the author's province of registration, from the token
     registered_at: datetime | None = None
     announcement: int = 1  # 1 when first announced; more when the reconciler announces it again
+    kind: PostKind = PostKind.POST
+    parent_id: uuid.UUID | None = None  # what a repost reposts or a comment answers
+    root_id: uuid.UUID | None = None  # a repost's original post; a comment's thread (the post or repost)
+    media: tuple[MediaRef, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Published:
+    """A post, repost or comment moderation published: fanned out and told to the parent's author."""
+
+    post_id: uuid.UUID
+    author_id: uuid.UUID
+    kind: PostKind
+    parent_id: uuid.UUID | None
+    root_id: uuid.UUID | None
+    parent_author_id: uuid.UUID | None
+    created_at: datetime
+    published_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +215,15 @@ def publishing_barred_until(standing: Standing) -> datetime | None:
     return standing.suspended_until
 
 
+def hidden_until(standing: Standing) -> datetime | None:
+    """PA-13.1 / PA-9.2: until when the author's content is served to nobody but the author (None: it
+    is served). A suspension hides it until the suspension ends; a closure or a cancellation for good.
+    A credit level without posting bars new posts but hides nothing already published."""
+    if standing.cancelled_at is not None or standing.closed:
+        return FOR_GOOD
+    return standing.suspended_until
+
+
 def check_standing(standing: Standing | None, now: datetime) -> None:
     """Why the author may not publish now (a refusal naming the rule), or nothing."""
     barred_until = publishing_barred_until(standing) if standing is not None else None
@@ -245,12 +293,27 @@ def check_same_request(stored_sha256: str | None, sha256: str) -> None:
         )
 
 
-def visible_to(status: PostStatus, author_id: str, viewer_id: str | None) -> bool:
-    if status is PostStatus.PUBLISHED:
+class PostDeleted(DomainError):
+    status = 410
+    type = "post-deleted"
+    title = "Post deleted"
+
+
+def visible_to(
+    status: PostStatus,
+    author_id: str,
+    viewer_id: str | None,
+    *,
+    author_hidden: bool = False,
+    owner_state: str = "shown",
+) -> bool:
+    """Who may see a post in which state (MB-12.2, MB-6.1, PA-13.1, PA-12): everyone sees a published
+    post of an author in good standing that its thread's owner has not hidden or not yet approved; the
+    author sees their own under review, held, or hidden by a sanction. Nobody sees a stopped, withdrawn
+    or deleted one. The stores' SQL (content.posts.store.visible_sql) is this rule on every list."""
+    if status in (PostStatus.PENDING, PostStatus.HELD, PostStatus.PUBLISHED) and viewer_id == author_id:
         return True
-    if status in (PostStatus.PENDING, PostStatus.HELD):
-        return viewer_id == author_id
-    return False
+    return status is PostStatus.PUBLISHED and not author_hidden and owner_state == "shown"
 
 
 def snapshot_sha256(text: str) -> str:

@@ -9,11 +9,17 @@ from datetime import UTC
 from contracts import content
 from kit.cloudevents import timestamp
 from kit.outbox import OutboxRow, announcement
-from qinglang.content.v1 import post_pb2
+from qinglang.content.v1 import post_pb2, social_pb2
 from qinglang.identity.v1 import account_pb2, standing_pb2
 from qinglang.moderation.v1 import decision_pb2
 
-from content.domain import Cancellation, Decision, NewPost, Refutation, StandingChanged
+from content.posts.domain import Cancellation, Decision, NewPost, PostKind, Published, Refutation, StandingChanged
+
+KINDS = {
+    PostKind.POST: post_pb2.POST_KIND_POST,
+    PostKind.REPOST: post_pb2.POST_KIND_REPOST,
+    PostKind.COMMENT: post_pb2.POST_KIND_COMMENT,
+}
 
 # --- announced --------------------------------------------------------------------------------
 
@@ -31,7 +37,45 @@ def post_created(post: NewPost) -> OutboxRow:
             announcement=post.announcement,
             author_province_code=post.province_code,
             author_registered_at=timestamp(post.registered_at) if post.registered_at else None,
+            kind=KINDS[post.kind],
+            parent_id=str(post.parent_id) if post.parent_id else "",
+            root_id=str(post.root_id) if post.root_id else "",
+            media=[
+                post_pb2.Media(sha256=m.sha256, content_type=m.content_type, size=m.size, storage_key=m.storage_key)
+                for m in post.media
+            ],
         ),
+    )
+
+
+def post_published(post: Published) -> OutboxRow:
+    return announcement(
+        content.POST_PUBLISHED,
+        key=str(post.author_id),
+        subject=str(post.post_id),
+        message=social_pb2.PostPublished(
+            post_id=str(post.post_id),
+            author_id=str(post.author_id),
+            kind=KINDS[post.kind],
+            parent_id=str(post.parent_id) if post.parent_id else "",
+            root_id=str(post.root_id) if post.root_id else "",
+            parent_author_id=str(post.parent_author_id) if post.parent_author_id else "",
+            created_at=timestamp(post.created_at),
+            published_at=timestamp(post.published_at),
+        ),
+    )
+
+
+def published(message: social_pb2.PostPublished) -> Published:
+    return Published(
+        post_id=uuid.UUID(message.post_id),
+        author_id=uuid.UUID(message.author_id),
+        kind={v: k for k, v in KINDS.items()}.get(message.kind, PostKind.POST),
+        parent_id=uuid.UUID(message.parent_id) if message.parent_id else None,
+        root_id=uuid.UUID(message.root_id) if message.root_id else None,
+        parent_author_id=uuid.UUID(message.parent_author_id) if message.parent_author_id else None,
+        created_at=message.created_at.ToDatetime(tzinfo=UTC),
+        published_at=message.published_at.ToDatetime(tzinfo=UTC),
     )
 
 

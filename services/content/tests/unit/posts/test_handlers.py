@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
-from content import handlers
-from content.domain import (
+from content.posts import handlers
+from content.posts.domain import (
     AccountCancelled,
     Cancellation,
     Decision,
@@ -115,8 +115,8 @@ async def test_a_held_post_is_the_authors_alone(db, store) -> None:
     created = (await post(db, principal)).post
     await handlers.hold(store, decided(created))
     assert created["status"] == "held"
-    seen, _ = await handlers.read_post(db, created["id"], principal)
-    assert seen["id"] == created["id"]
+    seen = await handlers.read_post(db, created["id"], principal)
+    assert seen.id == str(created["id"]) and seen.status == "held"
     with pytest.raises(NotFound):
         await handlers.read_post(db, created["id"], None)
 
@@ -126,8 +126,8 @@ async def test_a_labelled_decision_publishes_with_its_refutation(db, store) -> N
     created = (await post(db, author())).post
     refutation = Refutation(uuid.uuid4(), "不实", "https://example.gov.cn/piyao", "市水务集团")
     await handlers.publish_labelled(store, decided(created, legal_basis=("MB-11",), refutation=refutation))
-    _, label = await handlers.read_post(db, created["id"], None)
-    assert label["authority"] == "市水务集团" and label["legal_basis"] == ["MB-11"]
+    label = (await handlers.read_post(db, created["id"], None)).label
+    assert label.authority == "市水务集团" and label.legal_basis == ["MB-11"]
 
 
 async def test_a_label_without_a_refutation_still_publishes(db, store) -> None:

@@ -1,0 +1,21 @@
+"""Content's database port (kit.unit): every feature's store on one connection, in a transaction or not.
+Handlers take a `Database` (or the `Stores` of an open transaction)."""
+
+from __future__ import annotations
+
+import asyncpg
+from kit.unit import Database as KitDatabase
+from kit.unit import Unit
+
+from content.posts.store import PostStore
+
+
+class Stores(Unit):
+    def __init__(self, conn: asyncpg.Connection | asyncpg.Pool) -> None:
+        super().__init__(conn)
+        self.posts = PostStore(conn)
+
+
+class Database(KitDatabase[Stores]):
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        super().__init__(pool, Stores)

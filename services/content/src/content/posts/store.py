@@ -1,0 +1,398 @@
+"""asyncpg SQL for content's own tables: the only module that speaks SQL. A `PostStore` works on one
+connection (in the caller's transaction where there is one); `Database` hands one out."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+import asyncpg
+from kit.outbox import OUTBOX_COLUMNS, OutboxRow
+from kit.problems import InvalidInput
+from kit.unit import Unit
+
+from content.posts.domain import (
+    Cancellation,
+    Decision,
+    MediaRef,
+    NewPost,
+    PostKind,
+    Published,
+    Standing,
+    StandingChanged,
+)
+
+_LABEL_COLUMNS = ("rumour_id", "refutation_text", "refutation_url", "authority", "legal_basis", "labelled_at")
+
+
+# --- the read rule, as SQL: every list in content filters with these (content.posts.domain.visible_to) ---
+
+
+def author_shown_sql(author: str) -> str:
+    """SQL: the author's content is served (not hidden by a suspension, closure or cancellation, PA-13.1,
+    PA-9.2)."""
+    return f"""NOT EXISTS (SELECT 1 FROM author_standing hs
+                            WHERE hs.account_id = {author} AND hs.hidden_until > now())"""  # noqa: S608
+
+
+def public_sql(p: str) -> str:
+    """SQL: post alias ``p`` may be shown to anyone (MB-12.2, MB-6.1, PA-12, PA-13.1): published, not
+    hidden or awaiting approval under its thread, its author in good standing. Counts use this."""
+    return f"({p}.status = 'published' AND {p}.owner_state = 'shown' AND {author_shown_sql(p + '.author_id')})"
+
+
+def visible_sql(p: str, viewer: str) -> str:
+    """SQL: post alias ``p`` may be shown to the viewer (a uuid parameter, NULL for anonymous): what
+    anyone may see, and the viewer's own under review, held, or hidden by a sanction."""
+    return f"""({public_sql(p)} OR ({p}.author_id = {viewer}
+                AND {p}.status IN ('pending', 'held', 'published')))"""
+
+
+# One round trip for everything a view of posts needs: the post, whether this viewer may see it, its
+# label (MB-11), the record of a stop (MB-12.2, for the 451 placeholder), its public counts, the
+# viewer's like and its media. Counts count only what anyone may see (public_sql).
+_VIEWS = f"""
+SELECT p.*, {visible_sql("p", "$2::uuid")} AS visible, {author_shown_sql("p.author_id")} AS author_shown,
+       l.rumour_id AS label_rumour_id, l.refutation_text AS label_refutation_text,
+       l.refutation_url AS label_refutation_url, l.authority AS label_authority,
+       l.legal_basis AS label_legal_basis, l.labelled_at AS label_labelled_at,
+       ts.legal_basis AS stop_legal_basis, ts.category AS stop_category, ts.decided_at AS stop_decided_at,
+       CASE WHEN p.kind = 'post'
+            THEN (SELECT count(*) FROM post c WHERE c.root_id = p.id AND c.kind = 'repost' AND {public_sql("c")})
+            ELSE (SELECT count(*) FROM post c WHERE c.parent_id = p.id AND c.kind = 'repost' AND {public_sql("c")})
+       END AS reposts,
+       CASE WHEN p.kind = 'comment'
+            THEN (SELECT count(*) FROM post c WHERE c.parent_id = p.id AND c.kind = 'comment' AND {public_sql("c")})
+            ELSE (SELECT count(*) FROM post c WHERE c.root_id = p.id AND c.kind = 'comment' AND {public_sql("c")})
+       END AS comments,
+       (SELECT count(*) FROM post_like k WHERE k.post_id = p.id) AS likes,
+       EXISTS (SELECT 1 FROM post_like k WHERE k.post_id = p.id AND k.account_id = $2::uuid) AS liked,
+       (SELECT coalesce(json_agg(json_build_object('media_id', m.media_id, 'content_type', m.content_type,
+                                                   'size', m.size, 'sha256', m.sha256, 'storage_key', m.storage_key)
+                                 ORDER BY m.position), '[]'::json)
+          FROM post_media m WHERE m.post_id = p.id) AS media
+  FROM unnest($1::uuid[]) WITH ORDINALITY AS wanted(id, n)
+  JOIN post p ON p.id = wanted.id
+  LEFT JOIN post_label l ON l.post_id = p.id
+  LEFT JOIN transmission_stop ts ON ts.post_id = p.id
+ ORDER BY wanted.n"""  # noqa: S608 - fixed SQL, values are parameters
+
+
+class PostStore(Unit):
+    async def insert_post_announced(
+        self,
+        post: NewPost,
+        *,
+        idempotency_key: str | None,
+        request_sha256: str | None,
+        announcement: OutboxRow,
+        owner_state: str = "shown",
+    ) -> asyncpg.Record | None:
+        """Insert a pending post and its announcement in one statement (one round trip, one implicit
+        transaction). None, and no announcement, when the author already sent this idempotency key or
+        is barred from publishing at the post's moment (the bar content's domain set, see
+        ``note_standing``)."""
+        return await self.conn.fetchrow(
+            f"""WITH inserted AS (
+                    INSERT INTO post (id, author_id, text, status, idempotency_key, request_sha256, created_at,
+                                      announced_at, author_province_code, author_registered_at, kind, parent_id,
+                                      root_id, owner_state)
+                    SELECT $1, $2, $3, 'pending', $4, $5, $6, $6, $7, $8, $9, $10, $11, $12
+                     WHERE NOT EXISTS (SELECT 1 FROM author_standing
+                                        WHERE account_id = $2 AND publishing_barred_until > $6)
+                    ON CONFLICT DO NOTHING RETURNING *),
+                media AS (
+                    INSERT INTO post_media (post_id, position, media_id, content_type, size, sha256, storage_key)
+                    SELECT inserted.id, m.position, m.media_id, m.content_type, m.size, m.sha256, m.storage_key
+                      FROM inserted, unnest($13::uuid[], $14::text[], $15::bigint[], $16::text[], $17::text[])
+                           WITH ORDINALITY AS m(media_id, content_type, size, sha256, storage_key, position)),
+                announced AS (
+                    INSERT INTO outbox_event {OUTBOX_COLUMNS}
+                    SELECT {OutboxRow.placeholders(18)} FROM inserted)
+                SELECT * FROM inserted""",  # noqa: S608 - fixed SQL, values are parameters
+            post.id,
+            post.author_id,
+            post.text,
+            idempotency_key,
+            request_sha256,
+            post.created_at,
+            post.province_code,
+            post.registered_at,
+            str(post.kind),
+            post.parent_id,
+            post.root_id,
+            owner_state,
+            [m.media_id for m in post.media],
+            [m.content_type for m in post.media],
+            [m.size for m in post.media],
+            [m.sha256 for m in post.media],
+            [m.storage_key for m in post.media],
+            *announcement.params(),
+        )
+
+    async def media_of(self, owner_id: uuid.UUID, media_ids: list[uuid.UUID]) -> tuple[MediaRef, ...]:
+        """The owner's uploaded media, in the order asked; an id that is not theirs is refused."""
+        if not media_ids:
+            return ()
+        rows = {
+            r["id"]: r
+            for r in await self.conn.fetch(
+                "SELECT * FROM media WHERE id = ANY($1::uuid[]) AND owner_id = $2", media_ids, owner_id
+            )
+        }
+        missing = [str(m) for m in media_ids if m not in rows]
+        if missing:
+            raise InvalidInput(f"No such media of yours: {', '.join(missing)} (upload with POST /v1/media).")
+        if len(set(media_ids)) != len(media_ids):
+            raise InvalidInput("A medium is attached at most once.")
+        return tuple(
+            MediaRef(m, rows[m]["content_type"], rows[m]["size"], rows[m]["sha256"], rows[m]["storage_key"])
+            for m in media_ids
+        )
+
+    async def post_by_idempotency_key(self, author_id: uuid.UUID, key: str) -> asyncpg.Record | None:
+        return await self.conn.fetchrow(
+            "SELECT * FROM post WHERE author_id = $1 AND idempotency_key = $2", author_id, key
+        )
+
+    async def post_by_id(self, post_id: uuid.UUID, *, for_update: bool = False) -> asyncpg.Record | None:
+        lock = " FOR UPDATE" if for_update else ""
+        return await self.conn.fetchrow(f"SELECT * FROM post WHERE id = $1{lock}", post_id)  # noqa: S608
+
+    async def stop_record(self, post_id: uuid.UUID) -> asyncpg.Record | None:
+        return await self.conn.fetchrow("SELECT * FROM transmission_stop WHERE post_id = $1", post_id)
+
+    async def post_with_label(self, post_id: uuid.UUID) -> tuple[asyncpg.Record | None, dict | None]:
+        """A post and its rumour label (MB-11), if it has one, in one round trip (the read path)."""
+        row = await self.conn.fetchrow(
+            """SELECT p.*, l.rumour_id AS label_rumour_id, l.refutation_text AS label_refutation_text,
+                      l.refutation_url AS label_refutation_url, l.authority AS label_authority,
+                      l.legal_basis AS label_legal_basis, l.labelled_at AS label_labelled_at
+                 FROM post p LEFT JOIN post_label l ON l.post_id = p.id
+                WHERE p.id = $1""",
+            post_id,
+        )
+        if row is None or row["label_rumour_id"] is None:
+            return row, None
+        return row, {name: row[f"label_{name}"] for name in _LABEL_COLUMNS}
+
+    async def publish_if_pending(self, decisions: list[Decision]) -> list[Published]:
+        """Publish the posts still waiting for their decision or a reviewer, in one statement; a
+        published, stopped, deleted (or unknown) post is left alone. What was published now."""
+        rows = await self.conn.fetch(
+            """UPDATE post p SET status = 'published', decided_at = now(), decision_id = d.decision_id
+                 FROM unnest($1::uuid[], $2::uuid[]) AS d(post_id, decision_id)
+                WHERE p.id = d.post_id AND p.status IN ('pending', 'held')
+            RETURNING p.id, p.author_id, p.kind, p.parent_id, p.root_id, p.created_at, p.decided_at,
+                      (SELECT pp.author_id FROM post pp WHERE pp.id = p.parent_id) AS parent_author_id""",
+            [d.post_id for d in decisions],
+            [d.decision_id for d in decisions],
+        )
+        return [
+            Published(
+                post_id=r["id"],
+                author_id=r["author_id"],
+                kind=PostKind(r["kind"]),
+                parent_id=r["parent_id"],
+                root_id=r["root_id"],
+                parent_author_id=r["parent_author_id"],
+                created_at=r["created_at"],
+                published_at=r["decided_at"],
+            )
+            for r in rows
+        ]
+
+    async def views(self, ids: list[uuid.UUID], viewer: uuid.UUID | None) -> list[asyncpg.Record]:
+        """Everything a view of these posts needs, in their order (missing ones left out); see _VIEWS."""
+        if not ids:
+            return []
+        return await self.conn.fetch(_VIEWS, ids, viewer)
+
+    async def delete_post(self, post_id: uuid.UUID, author_id: uuid.UUID, purge_after: datetime) -> str | None:
+        """The author deletes their own post, repost or comment (MB-16.2: the row stays as the record until
+        purge_after). Its status before, or None when it is not theirs or not there."""
+        return await self.conn.fetchval(
+            """WITH before AS (SELECT id, status FROM post WHERE id = $1 AND author_id = $2 FOR UPDATE)
+               UPDATE post p SET status = CASE WHEN b.status IN ('pending', 'held', 'published') THEN 'deleted'
+                                               ELSE p.status END,
+                                 deleted_at = coalesce(p.deleted_at, now()),
+                                 purge_after = CASE WHEN b.status IN ('pending', 'held', 'published') THEN $3
+                                                    ELSE p.purge_after END
+                 FROM before b WHERE p.id = b.id
+            RETURNING b.status""",
+            post_id,
+            author_id,
+            purge_after,
+        )
+
+    async def hold_if_pending(self, decision: Decision) -> None:
+        await self.conn.execute(
+            "UPDATE post SET status = 'held', decision_id = $2 WHERE id = $1 AND status = 'pending'",
+            decision.post_id,
+            decision.decision_id,
+        )
+
+    async def attach_label(self, decision: Decision) -> None:
+        """The first refutation attached to a published post stays."""
+        refutation = decision.refutation
+        assert refutation is not None
+        await self.conn.execute(
+            """INSERT INTO post_label (post_id, decision_id, rumour_id, refutation_text, refutation_url, authority,
+                                       legal_basis)
+               SELECT $1, $2, $3, $4, $5, $6, $7 FROM post WHERE id = $1 AND status = 'published'
+               ON CONFLICT (post_id) DO NOTHING""",
+            decision.post_id,
+            decision.decision_id,
+            refutation.rumour_id,
+            refutation.text,
+            refutation.url,
+            refutation.authority,
+            list(decision.legal_basis),
+        )
+
+    async def stop_transmission(self, post: asyncpg.Record, decision: Decision, snapshot_sha256: str) -> None:
+        await self.conn.execute(
+            "UPDATE post SET status = 'stopped', decided_at = now(), decision_id = $2 WHERE id = $1",
+            post["id"],
+            decision.decision_id,
+        )
+        await self.conn.execute(
+            """INSERT INTO transmission_stop (post_id, decision_id, category, legal_basis, reason, snapshot_text,
+                                              snapshot_sha256, decided_at)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (post_id) DO NOTHING""",
+            post["id"],
+            decision.decision_id,
+            decision.category,
+            list(decision.legal_basis),
+            decision.reason,
+            post["text"],
+            snapshot_sha256,
+            decision.decided_at,
+        )
+
+    async def claim_waiting_posts(self, *, older_than_s: float, limit: int) -> list[NewPost]:
+        """Pending posts whose last announcement is older than the threshold, marked re-announced."""
+        rows = await self.conn.fetch(
+            """UPDATE post SET announced_at = now(), announcements = announcements + 1
+                WHERE id IN (SELECT id FROM post
+                              WHERE status = 'pending' AND announced_at < now() - make_interval(secs => $1)
+                              ORDER BY announced_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+            RETURNING *, (SELECT coalesce(array_agg(m.media_id ORDER BY m.position), '{}') FROM post_media m
+                           WHERE m.post_id = post.id) AS media_ids""",
+            older_than_s,
+            limit,
+        )
+        media = (
+            {
+                r["media_id"]: MediaRef(r["media_id"], r["content_type"], r["size"], r["sha256"], r["storage_key"])
+                for r in await self.conn.fetch(
+                    "SELECT * FROM post_media WHERE post_id = ANY($1::uuid[])",
+                    [r["id"] for r in rows if r["media_ids"]],
+                )
+            }
+            if any(r["media_ids"] for r in rows)
+            else {}
+        )
+        return [
+            NewPost(
+                id=r["id"],
+                author_id=r["author_id"],
+                text=r["text"],
+                created_at=r["created_at"],
+                province_code=r["author_province_code"],
+                registered_at=r["author_registered_at"],
+                announcement=r["announcements"],
+                kind=PostKind(r["kind"]),
+                parent_id=r["parent_id"],
+                root_id=r["root_id"],
+                media=tuple(media[m] for m in r["media_ids"] if m in media),
+            )
+            for r in rows
+        ]
+
+    async def author_standing(self, author_id: uuid.UUID) -> Standing | None:
+        """What identity said of the author (standing, cancellation); None when it said nothing yet."""
+        row = await self.conn.fetchrow(
+            """SELECT s.closed, s.suspended_until, s.limits, s.credit_level, c.cancelled_at
+                 FROM (SELECT $1::uuid AS id) a
+                 LEFT JOIN author_standing s ON s.account_id = a.id
+                 LEFT JOIN cancelled_author c ON c.account_id = a.id
+                WHERE s.account_id IS NOT NULL OR c.account_id IS NOT NULL""",
+            author_id,
+        )
+        if row is None:
+            return None
+        return Standing(
+            closed=bool(row["closed"]),
+            suspended_until=row["suspended_until"],
+            limits=tuple(row["limits"] or ()),
+            credit_level=row["credit_level"] or "",
+            cancelled_at=row["cancelled_at"],
+        )
+
+    async def note_standing(
+        self, standing: StandingChanged, *, barred_until: datetime | None, hidden_until: datetime | None
+    ) -> None:
+        """Hold the author's latest standing and the publishing bar it means; an older or repeated
+        version changes nothing, and a cancelled account's standing is final."""
+        await self.conn.execute(
+            """INSERT INTO author_standing (account_id, version, credit_level, limits, suspended_until, closed,
+                                            publishing_barred_until, hidden_until)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+               ON CONFLICT (account_id) DO UPDATE SET version = EXCLUDED.version,
+                      credit_level = EXCLUDED.credit_level, limits = EXCLUDED.limits,
+                      suspended_until = EXCLUDED.suspended_until, closed = EXCLUDED.closed,
+                      publishing_barred_until = EXCLUDED.publishing_barred_until,
+                      hidden_until = EXCLUDED.hidden_until, updated_at = now()
+                WHERE author_standing.version < EXCLUDED.version
+                  AND NOT EXISTS (SELECT 1 FROM cancelled_author c WHERE c.account_id = EXCLUDED.account_id)""",
+            standing.account_id,
+            standing.version,
+            standing.credit_level,
+            list(standing.limits),
+            standing.suspended_until,
+            standing.closed,
+            barred_until,
+            hidden_until,
+        )
+
+    async def withdraw_author(
+        self, cancellation: Cancellation, *, barred_until: datetime | None, hidden_until: datetime | None
+    ) -> None:
+        await self.conn.execute(
+            """INSERT INTO cancelled_author (account_id, cancelled_at, purge_after) VALUES ($1, $2, $3)
+               ON CONFLICT DO NOTHING""",
+            cancellation.account_id,
+            cancellation.cancelled_at,
+            cancellation.purge_after,
+        )
+        await self.conn.execute(
+            """INSERT INTO author_standing (account_id, version, credit_level, limits, closed, publishing_barred_until,
+                                            hidden_until)
+               VALUES ($1, 0, '', '{}', false, $2, $3)
+               ON CONFLICT (account_id) DO UPDATE SET publishing_barred_until = EXCLUDED.publishing_barred_until,
+                      hidden_until = EXCLUDED.hidden_until, updated_at = now()""",
+            cancellation.account_id,
+            barred_until,
+            hidden_until,
+        )
+        await self.conn.execute(
+            """UPDATE post SET status = 'withdrawn', purge_after = $2
+                WHERE author_id = $1 AND status IN ('pending', 'held', 'published')""",
+            cancellation.account_id,
+            cancellation.purge_after,
+        )
+
+    async def purge_withdrawn(self) -> int:
+        """Delete withdrawn and deleted posts past their retention (their labels, media and likes with them)."""
+        ids = [
+            r["id"]
+            for r in await self.conn.fetch(
+                """SELECT id FROM post WHERE status IN ('withdrawn', 'deleted') AND purge_after <= now()
+                   LIMIT 1000 FOR UPDATE SKIP LOCKED"""
+            )
+        ]
+        if ids:
+            await self.conn.execute("DELETE FROM post_label WHERE post_id = ANY($1::uuid[])", ids)
+            await self.conn.execute("DELETE FROM post WHERE id = ANY($1::uuid[])", ids)
+        return len(ids)
