@@ -8,12 +8,14 @@ from kit.unit import Database as KitDatabase
 from kit.unit import Unit
 
 from content.posts.store import PostStore
+from content.social.store import SocialStore
 
 
 class Stores(Unit):
     def __init__(self, conn: asyncpg.Connection | asyncpg.Pool) -> None:
         super().__init__(conn)
         self.posts = PostStore(conn)
+        self.social = SocialStore(conn)
 
 
 class Database(KitDatabase[Stores]):
