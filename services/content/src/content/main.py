@@ -1,5 +1,5 @@
-"""Content service: the microblog (MB-2): posts, reposts, comments, media, and their visibility; applies
-moderation's decisions on every read path (MB-12.2).
+"""Content service: the microblog (MB-2): posts, reposts, comments, media, follows and blocks, and their
+visibility; applies moderation's decisions on every read path (MB-12.2).
 
 Each feature keeps the same plan: api.py (thin routes), schemas.py (HTTP bodies and views), handlers.py
 (one function per command or event, owning its transaction), domain.py (pure rules), store.py (SQL),
@@ -17,11 +17,13 @@ from kit.cloudevents import Event
 from kit.service import ServiceSpec, create_service_app
 from kit.unit import on_event
 
-from content.database import Database
+from content.database import Database, Stores
 from content.posts import events, handlers
 from content.posts.api import router
 from content.posts.store import PostStore
 from content.settings import ContentSettings
+from content.social import handlers as social
+from content.social.api import router as social_router
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
@@ -46,7 +48,7 @@ def subscriptions(settings: ContentSettings) -> list[Subscription]:
             group="content.accounts",
             handlers={
                 identity.STANDING_CHANGED: on_event(PostStore, events.standing_changed, handlers.note_standing),
-                identity.ACCOUNT_CANCELLED: on_event(PostStore, events.account_cancelled, handlers.withdraw_author),
+                identity.ACCOUNT_CANCELLED: on_event(Stores, events.account_cancelled, social.account_cancelled),
             },
         ),
     ]
@@ -61,7 +63,7 @@ def build_app(settings: ContentSettings | None = None) -> FastAPI:
             description="Posts, their visibility, and stop transmission (MB-12.2).",
             settings=settings,
             migrations_dir=MIGRATIONS,
-            routers=[router],
+            routers=[router, social_router],
             produces=[content.POST_TOPIC, content.SOCIAL_TOPIC],
             subscriptions=subscriptions(settings),
             background=[handlers.reannounce_waiting_posts, handlers.purge_withdrawn_posts],
