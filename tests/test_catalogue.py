@@ -25,7 +25,6 @@ WITHOUT_A_CONSUMER_YET: dict[EventType, str] = {
     reporting.COMPLAINT_FILED: "MB-14: the staff complaint queue (a later issue) reads it",
     content.POST_PUBLISHED: "MB-2: the timelines' fan-out reads it (being built)",
     content.FOLLOW_STARTED: "MB-2: the notifier reads it (being built)",
-    content.FOLLOWER_COUNT_CHANGED: "MB-9: identity's grades and moderation's routing read it (being built)",
 }
 
 
