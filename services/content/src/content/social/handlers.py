@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Iterable
 from datetime import datetime
 
+from contracts.claims import TokenKind
 from kit.auth import Principal
 from kit.pagination import decode_cursor, page
 
@@ -83,7 +84,8 @@ async def unblock(db: Database, principal: Principal, blocked_id: uuid.UUID) -> 
 
 
 async def relationship(db: Database, account_id: uuid.UUID, viewer: Principal | None) -> RelationshipRead:
-    viewer_id = uuid.UUID(viewer.subject) if viewer else None
+    # Only a user stands in a relationship: a staff member's or a client's token reads as anonymous.
+    viewer_id = uuid.UUID(viewer.subject) if viewer and viewer.access.kind is TokenKind.USER else None
     async with db.connection() as stores:
         check_account_shown(await stores.posts.author_standing(account_id))
         return relationship_read(account_id, await stores.social.relationship(account_id, viewer_id))
