@@ -29,8 +29,8 @@ from content.social.schemas import RelationshipRead, block_read, follow_read, re
 
 async def _announce_counts(stores: Stores, *, added: Iterable[Edge] = (), removed: Iterable[Edge] = ()) -> None:
     """Move the counts of every account at either end (their rows locked) and announce each."""
-    for count in await stores.social.adjust_counts(count_changes(added, removed)):
-        await stores.announce(events.follower_count_changed(count))
+    counts = await stores.social.adjust_counts(count_changes(added, removed))
+    await stores.announce_all([events.follower_count_changed(count) for count in counts])
 
 
 async def follow(db: Database, principal: Principal, followee_id: uuid.UUID) -> bool:
