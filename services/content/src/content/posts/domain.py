@@ -119,6 +119,9 @@ class StandingChanged:
     limits: tuple[str, ...] = field(default_factory=tuple)
     suspended_until: datetime | None = None
     closed: bool = False
+    credit_score: int = 0
+    cause: str = ""  # what changed it, in identity's words ("stop_transmission", "good_standing", ...)
+    legal_basis: tuple[str, ...] = ()
 
     def standing(self) -> Standing:
         return Standing(
