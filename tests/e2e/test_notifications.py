@@ -46,6 +46,7 @@ def published(gateway: httpx.Client, post_id: str, user: User) -> bool:
 
 
 @pytest.mark.requirement("MB-12.2")
+@pytest.mark.requirement("PA-6.2")
 def test_your_stopped_post_tells_you_with_the_legal_basis(flow: Flow, gateway: httpx.Client) -> None:
     user = flow.verified_user()
     post = flow.post(user, PROHIBITED_TEXT)
@@ -54,14 +55,31 @@ def test_your_stopped_post_tells_you_with_the_legal_basis(flow: Flow, gateway: h
     assert "MB-12.2" in reasons["legal_basis"] and "BJ-10" in reasons["legal_basis"]
     assert reasons["category"] == "bj10.obscenity_gambling_violence_terror_crime" and reasons["reason"]
     assert notice["post"] is None  # the statement of reasons, never the stopped content
-    assert notice["read_at"] is None and unread(gateway, user) >= 1
+    assert notice["read_at"] is None
 
-    marked = gateway.post("/v1/notifications/read", headers=user.auth, json={"up_to": notice["id"]})
+    # The stop costs credit (identity's ledger): the holder is told that too, with their standing now.
+    credit = poll(
+        lambda: next(
+            (
+                n
+                for n in notifications(gateway, user)
+                if n["standing"] and n["standing"]["cause"] == "stop_transmission"
+            ),
+            None,
+        ),
+        what="the credit penalty told",
+    )
+    assert credit["kind"] in ("credit_changed", "sanctioned") and credit["standing"]["credit_score"] < 120
+    assert unread(gateway, user) == 2
+
+    marked = gateway.post("/v1/notifications/read", headers=user.auth, json={"ids": [notice["id"]]})
     assert marked.status_code == 200, marked.text
-    assert marked.json()["unread"] == 0 and unread(gateway, user) == 0
-    assert notifications(gateway, user, unread_only=True) == []
-    (read,) = [n for n in notifications(gateway, user) if n["id"] == notice["id"]]
-    assert read["read_at"] is not None
+    assert marked.json() == {"marked": 1, "unread": 1}
+    assert [n["id"] for n in notifications(gateway, user, unread_only=True)] == [credit["id"]]
+    newest = notifications(gateway, user)[0]
+    everything = gateway.post("/v1/notifications/read", headers=user.auth, json={"up_to": newest["id"]})
+    assert everything.status_code == 200 and everything.json()["unread"] == 0 and unread(gateway, user) == 0
+    assert all(n["read_at"] is not None for n in notifications(gateway, user))
 
 
 @pytest.mark.requirement("MB-2")
