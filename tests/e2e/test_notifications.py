@@ -3,11 +3,13 @@ MB-12.2), each told once, every item shown only while the reader may see it."""
 
 from __future__ import annotations
 
+import uuid
+
 import httpx
 import pytest
 from devstack.stack import StackInfo
 from devstack.testing import poll
-from journeys import Flow, User, expire_real_name
+from journeys import Flow, User, expire_real_name, register_rumour
 
 CLEAN_TEXT = "今天天气很好，去公园散步。"
 PROHIBITED_TEXT = "欢迎来到在線賭場，注册就送188元"  # the lexicon stops it (MB-12.2)
@@ -112,6 +114,31 @@ def test_a_follow_tells_the_followee(flow: Flow, gateway: httpx.Client) -> None:
     again = gateway.put(f"/v1/accounts/{followee.id}/follow", headers=follower.auth)
     assert again.status_code in (200, 201), again.text
     assert [n["actor_id"] for n in notifications(gateway, followee) if n["kind"] == "followed"] == [follower.id]
+
+
+@pytest.mark.requirement("MB-11")
+def test_a_refutation_tells_the_author_and_those_who_reposted_or_commented(flow: Flow, gateway: httpx.Client) -> None:
+    marker = uuid.uuid4().hex[:6]
+    rumour = f"网传{marker}区明天起全城停电七十二小时，请大家提前储备蜡烛和食物"
+    author, reposter, commenter = flow.verified_user(), flow.verified_user(), flow.verified_user()
+    post = flow.post(author, rumour)["id"]
+    poll(lambda: published(gateway, post, author), what="the post published")
+    repost = gateway.post(f"/v1/posts/{post}/reposts", headers=reposter.auth, json={"text": "转发"})
+    comment = gateway.post(f"/v1/posts/{post}/comments", headers=commenter.auth, json={"text": "真的吗"})
+    assert (repost.status_code, comment.status_code) == (201, 201), (repost.text, comment.text)
+    told(gateway, author, "reposted", actor_id=reposter.id)
+    told(gateway, author, "commented", actor_id=commenter.id)
+
+    refutation = f"经核实，{marker}区供电正常，没有停电计划，该消息不实。"
+    registered = register_rumour(gateway, flow.staff("chief_editor"), rumour, refutation, "区供电公司", "label")
+    assert registered.status_code == 201, registered.text
+    own = told(gateway, author, "labelled", post_id=post)
+    assert own["refutation"]["text"] == refutation and "MB-11" in own["reasons"]["legal_basis"]
+    for user in (reposter, commenter):
+        notice = told(gateway, user, "refuted", post_id=post)
+        assert notice["refutation"]["authority"] == "区供电公司" and notice["refutation"]["rumour_id"]
+        assert "MB-11" in notice["reasons"]["legal_basis"]
+    assert [n for n in notifications(gateway, author) if n["kind"] == "refuted"] == []  # told as the author
 
 
 @pytest.mark.requirement("MB-7.2")
