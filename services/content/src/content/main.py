@@ -17,7 +17,11 @@ from kit.cloudevents import Event
 from kit.service import ServiceSpec, create_service_app
 from kit.unit import on_event
 
-from content.database import Database
+from content.database import Database, Stores
+from content.interactions import events as interaction_events
+from content.interactions import handlers as interactions
+from content.interactions.api import router as interactions_router
+from content.interactions.api import staff_router as interactions_staff_router
 from content.posts import events, handlers
 from content.posts.api import router
 from content.posts.store import PostStore
@@ -47,6 +51,9 @@ def subscriptions(settings: ContentSettings) -> list[Subscription]:
             handlers={
                 identity.STANDING_CHANGED: on_event(PostStore, events.standing_changed, handlers.note_standing),
                 identity.ACCOUNT_CANCELLED: on_event(PostStore, events.account_cancelled, handlers.withdraw_author),
+                identity.VERIFIED_ACCOUNT_APPROVED: on_event(
+                    Stores, interaction_events.verified_account, interactions.note_verified_account
+                ),
             },
         ),
     ]
@@ -61,7 +68,7 @@ def build_app(settings: ContentSettings | None = None) -> FastAPI:
             description="Posts, their visibility, and stop transmission (MB-12.2).",
             settings=settings,
             migrations_dir=MIGRATIONS,
-            routers=[router],
+            routers=[router, interactions_router, interactions_staff_router],
             produces=[content.POST_TOPIC, content.SOCIAL_TOPIC],
             subscriptions=subscriptions(settings),
             background=[handlers.reannounce_waiting_posts, handlers.purge_withdrawn_posts],

@@ -106,6 +106,7 @@ def standing_changed(message: standing_pb2.AccountStandingChanged) -> StandingCh
         limits=tuple(message.limits),
         suspended_until=message.suspended_until.ToDatetime(tzinfo=UTC) if message.HasField("suspended_until") else None,
         closed=message.closed,
+        legal_basis=tuple(message.legal_basis),
     )
 
 
