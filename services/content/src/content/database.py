@@ -8,6 +8,7 @@ from kit.unit import Database as KitDatabase
 from kit.unit import Unit
 
 from content.interactions.store import InteractionStore
+from content.notifications.store import NotificationStore
 from content.posts.store import PostStore
 from content.social.store import SocialStore
 
@@ -18,6 +19,7 @@ class Stores(Unit):
         self.posts = PostStore(conn)
         self.social = SocialStore(conn)
         self.interactions = InteractionStore(conn)
+        self.notifications = NotificationStore(conn)
 
 
 class Database(KitDatabase[Stores]):

@@ -22,6 +22,9 @@ from content.interactions import events as interaction_events
 from content.interactions import handlers as interactions
 from content.interactions.api import router as interactions_router
 from content.interactions.api import staff_router as interactions_staff_router
+from content.notifications import events as notification_events
+from content.notifications import handlers as notify
+from content.notifications.api import router as notifications_router
 from content.posts import events, handlers
 from content.posts.api import router
 from content.posts.store import PostStore
@@ -56,6 +59,21 @@ def subscriptions(settings: ContentSettings) -> list[Subscription]:
                 ),
             },
         ),
+        # The notifier: its own group, so telling people never slows the decision path down.
+        Subscription(
+            group="content.notifier",
+            handlers={
+                content.POST_PUBLISHED: on_event(Stores, events.published, notify.on_published),
+                content.FOLLOW_STARTED: on_event(Stores, notification_events.followed, notify.on_followed),
+                moderation.DECISION_HELD: on_event(Stores, events.decision, notify.on_held),
+                moderation.TRANSMISSION_STOPPED: on_event(Stores, events.decision, notify.on_stopped),
+                moderation.DECISION_LABELLED: on_event(Stores, events.decision, notify.on_labelled),
+                identity.STANDING_CHANGED: on_event(Stores, events.standing_changed, notify.on_standing),
+                identity.REAL_NAME_EXPIRED: on_event(
+                    Stores, notification_events.real_name_expired, notify.on_real_name_expired
+                ),
+            },
+        ),
     ]
 
 
@@ -68,7 +86,7 @@ def build_app(settings: ContentSettings | None = None) -> FastAPI:
             description="Posts, their visibility, and stop transmission (MB-12.2).",
             settings=settings,
             migrations_dir=MIGRATIONS,
-            routers=[router, interactions_router, interactions_staff_router],
+            routers=[router, notifications_router, interactions_router, interactions_staff_router],
             produces=[content.POST_TOPIC, content.SOCIAL_TOPIC],
             subscriptions=subscriptions(settings),
             background=[handlers.reannounce_waiting_posts, handlers.purge_withdrawn_posts],
