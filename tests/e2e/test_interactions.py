@@ -68,7 +68,10 @@ def test_a_repost_and_a_comment_are_published_by_moderation_with_their_chain_and
     assert gateway.put(f"/v1/posts/{post}/like", headers=commenter.auth).status_code == 204
     shown = gateway.get(f"/v1/posts/{post}", headers=commenter.auth).json()
     assert shown["counts"] == {"reposts": 1, "comments": 0, "likes": 1} and shown["liked"] is True
-    assert gateway.get(f"/v1/posts/{repost_id}").json()["counts"]["comments"] == 1
+    poll(lambda: published(gateway, reply.json()["id"]), what="the reply published")
+    assert gateway.get(f"/v1/posts/{repost_id}").json()["counts"]["comments"] == 2  # the thread, replies too
+    assert gateway.get(f"/v1/posts/{comment_id}").json()["counts"]["comments"] == 1
+    assert comment_ids(gateway, repost_id) == [comment_id]  # top level only
 
     refused = gateway.post(f"/v1/posts/{comment_id}/reposts", headers=author.auth, json={"text": "转评论"})
     assert refused.status_code == 422 and refused.json()["requirement"] == "MB-2"
