@@ -228,6 +228,11 @@ def regulator_reports(gw: httpx.Client, headers: dict[str, str]) -> list[dict]:
     return every_page(gw, "/v1/regulator/reports", headers, limit=1000)
 
 
+def reports_for_post(gw: httpx.Client, key: dict[str, str], post_id: str) -> list[dict]:
+    """The regulator's reports about one post, repost or comment (MB-12.2)."""
+    return [r for r in regulator_reports(gw, key) if r["post_id"] == post_id]
+
+
 def regulator_filings(gw: httpx.Client, headers: dict[str, str], kind: str) -> list[dict]:
     """Every filing of a kind an office sees, page after page."""
     return every_page(gw, "/v1/regulator/filings", headers, kind=kind, limit=1000)

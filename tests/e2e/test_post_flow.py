@@ -8,22 +8,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
-from devstack.cli import ensure_dev_regulator_key
 from devstack.testing import poll
-from journeys import regulator_reports
+from journeys import reports_for_post
 
 CLEAN_TEXT = "今天天气很好，去公园散步。"
 PROHIBITED_TEXT = "欢迎来到在線賭場，注册就送188元"  # traditional 在線賭場 folds to the lexicon's 在线赌场
-
-
-@pytest.fixture(scope="session")
-def national_key(platform, infra) -> dict[str, str]:
-    key = ensure_dev_regulator_key(infra.stack, platform.database_urls["regulator-gateway"])
-    return {"Authorization": f"Bearer {key}"}
-
-
-def reports_for_post(gw: httpx.Client, key: dict[str, str], post_id: str) -> list[dict]:
-    return [r for r in regulator_reports(gw, key) if r["post_id"] == post_id]
 
 
 @pytest.mark.requirement("MB-7.1")

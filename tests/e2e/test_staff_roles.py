@@ -36,6 +36,9 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("GET", "/v1/identity/staff-actions"): AUDIT,
     # content
     ("GET", "/v1/content/staff-actions"): AUDIT,
+    ("POST", "/v1/content/staff/feature-restrictions"): {SENIOR, CHIEF, OPERATOR},  # PA-12.2
+    ("GET", "/v1/content/staff/feature-restrictions"): {REVIEWER, SENIOR, CHIEF, OPERATOR, AUDITOR},
+    ("POST", "/v1/content/staff/feature-restrictions/{restriction_id}/lift"): {SENIOR, CHIEF, OPERATOR},
     # moderation
     ("POST", "/v1/moderation/scan"): REVIEWERS,
     ("POST", "/v1/moderation/policy-changes"): {REVIEWER, SENIOR, CHIEF, OPERATOR},

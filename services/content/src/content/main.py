@@ -18,6 +18,10 @@ from kit.service import ServiceSpec, create_service_app
 from kit.unit import on_event
 
 from content.database import Database, Stores
+from content.interactions import events as interaction_events
+from content.interactions import handlers as interactions
+from content.interactions.api import router as interactions_router
+from content.interactions.api import staff_router as interactions_staff_router
 from content.notifications import events as notification_events
 from content.notifications import handlers as notify
 from content.notifications.api import router as notifications_router
@@ -52,6 +56,9 @@ def subscriptions(settings: ContentSettings) -> list[Subscription]:
             handlers={
                 identity.STANDING_CHANGED: on_event(PostStore, events.standing_changed, handlers.note_standing),
                 identity.ACCOUNT_CANCELLED: on_event(Stores, events.account_cancelled, social.account_cancelled),
+                identity.VERIFIED_ACCOUNT_APPROVED: on_event(
+                    Stores, interaction_events.verified_account, interactions.note_verified_account
+                ),
             },
         ),
         # The notifier: its own group, so telling people never slows the decision path down.
@@ -81,7 +88,7 @@ def build_app(settings: ContentSettings | None = None) -> FastAPI:
             description="Posts, their visibility, and stop transmission (MB-12.2).",
             settings=settings,
             migrations_dir=MIGRATIONS,
-            routers=[router, social_router, notifications_router],
+            routers=[router, social_router, notifications_router, interactions_router, interactions_staff_router],
             produces=[content.POST_TOPIC, content.SOCIAL_TOPIC],
             subscriptions=subscriptions(settings),
             background=[handlers.reannounce_waiting_posts, handlers.purge_withdrawn_posts],

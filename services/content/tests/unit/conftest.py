@@ -170,7 +170,11 @@ class FakeStore:
     async def author_standing(self, author_id: uuid.UUID) -> Standing | None:
         return self.standings.get(author_id)
 
-    async def note_standing(self, standing: StandingChanged, *, barred_until, hidden_until) -> None:
+    async def limit_basis(self, account_id: uuid.UUID) -> dict[str, str]:
+        held = self.standings.get(account_id)
+        return dict(held.limit_basis) if held is not None else {}
+
+    async def note_standing(self, standing: StandingChanged, *, barred_until, hidden_until, limit_basis=None) -> None:
         if standing.account_id in self.bars and self.standings[standing.account_id].cancelled_at is not None:
             return  # a cancelled account's standing is final
         self.bars[standing.account_id] = barred_until
@@ -180,6 +184,7 @@ class FakeStore:
             suspended_until=standing.suspended_until,
             limits=standing.limits,
             credit_level=standing.credit_level,
+            limit_basis=limit_basis or {},
         )
 
     async def withdraw_author(self, cancellation: Cancellation, *, barred_until, hidden_until) -> None:

@@ -22,6 +22,8 @@ async def _database(request: Request) -> Database:
 
 
 Db = Annotated[Database, Depends(_database)]
+# Send one to make a retry safe: the same key with the same body answers the first result (200).
+IdempotencyKey = Annotated[Text | None, Header(max_length=200)]
 
 
 @router.post(
@@ -43,7 +45,7 @@ async def create_post(
     request: Request,
     response: Response,
     db: Db,
-    idempotency_key: Annotated[Text | None, Header(max_length=200)] = None,
+    idempotency_key: IdempotencyKey = None,
 ) -> PostRead:
     """Publish a post. It waits for moderation (status `pending`): the author sees it at once,
     everyone else once it is published. Send an `Idempotency-Key` to make a retry safe: the same
@@ -56,6 +58,12 @@ async def create_post(
         idempotency_key=idempotency_key,
         media_ids=body.media_ids,
     )
+    return created_response(response, created)
+
+
+def created_response(response: Response, created: handlers.Created) -> PostRead:
+    """A post, repost or comment just accepted (201, its Location), or the one an Idempotency-Key
+    already created (200)."""
     response.headers["Location"] = f"/v1/posts/{created.post['id']}"
     if not created.created:
         response.status_code = status.HTTP_200_OK

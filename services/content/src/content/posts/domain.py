@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -109,6 +110,11 @@ class Standing:
     limits: tuple[str, ...] = ()
     credit_level: str = ""
     cancelled_at: datetime | None = None
+    # Each limit's source: "PA-6.2" (the credit level's) or "PA-13.1" (a sanction's); see limit_basis.
+    limit_basis: Mapping[str, str] = field(default_factory=dict)
+
+    def limit_requirement(self, limit: str) -> str:
+        return self.limit_basis.get(limit, CREDIT_LIMIT)
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,6 +224,20 @@ def publishing_barred_until(standing: Standing) -> datetime | None:
     return standing.suspended_until
 
 
+# Where a limit comes from: the credit level (PA-6.2) or a sanction (PA-13.1, "7 days without reposts and
+# comments"). Identity announces the limits in force as one set, with the legal basis of the change.
+CREDIT_LIMIT = "PA-6.2"
+SANCTION_LIMIT = "PA-13.1"
+
+
+def limit_basis(limits: tuple[str, ...], legal_basis: tuple[str, ...], before: Mapping[str, str]) -> dict[str, str]:
+    """The source of each limit in force: a limit already in force keeps the one it came with; a new one
+    came with a sanction when the change that brought it names PA-13.1 (identity's sanctions ladder),
+    otherwise with the credit level (PA-6.2). Refusals name it."""
+    new = SANCTION_LIMIT if SANCTION_LIMIT in legal_basis else CREDIT_LIMIT
+    return {limit: before.get(limit, new) for limit in limits}
+
+
 def hidden_until(standing: Standing) -> datetime | None:
     """PA-13.1 / PA-9.2: until when the author's content is served to nobody but the author (None: it
     is served). A suspension hides it until the suspension ends; a closure or a cancellation for good.
@@ -309,14 +329,19 @@ def visible_to(
     *,
     author_hidden: bool = False,
     owner_state: str = "shown",
+    manages_thread: bool = False,
 ) -> bool:
     """Who may see a post in which state (MB-12.2, MB-6.1, PA-13.1, PA-12): everyone sees a published
     post of an author in good standing that its thread's owner has not hidden or not yet approved; the
-    author sees their own under review, held, or hidden by a sanction. Nobody sees a stopped, withdrawn
-    or deleted one. The stores' SQL (content.posts.store.visible_sql) is this rule on every list."""
+    author sees their own under review, held, or hidden by a sanction; the thread's owner and their
+    delegates see its published comments they hid or have not approved yet (MB-10.2). Nobody sees a
+    stopped, withdrawn or deleted one. The stores' SQL (content.posts.store.visible_sql) is this rule on
+    every list."""
     if status in (PostStatus.PENDING, PostStatus.HELD, PostStatus.PUBLISHED) and viewer_id == author_id:
         return True
-    return status is PostStatus.PUBLISHED and not author_hidden and owner_state == "shown"
+    if status is not PostStatus.PUBLISHED or author_hidden:
+        return False
+    return owner_state == "shown" or manages_thread
 
 
 def snapshot_sha256(text: str) -> str:

@@ -33,6 +33,7 @@ from content.posts.domain import (
     check_same_request,
     check_standing,
     hidden_until,
+    limit_basis,
     publishing_barred_until,
     request_sha256,
     snapshot_sha256,
@@ -154,25 +155,32 @@ async def read_post(db: Database, post_id: uuid.UUID, viewer: Principal | None) 
     """The post as this viewer may see it, with its label (MB-11), counts and, for a repost, its original."""
     viewer_id = uuid.UUID(viewer.subject) if viewer else None
     async with db.connection() as stores:
-        rows = await stores.posts.views([post_id], viewer_id)
-        if not rows:
-            raise NotFound("No such post.")
-        row = rows[0]
-        if row["status"] == PostStatus.STOPPED:
-            # MB-12.2: transmission stopped on every read path; the snapshot stays in transmission_stop,
-            # written in the same transaction as the status, with the decision's own legal basis.
-            raise UnavailableForLegalReasons(
-                "Transmission of this post was stopped under the regulations.",
-                requirement="MB-12.2",
-                legal_basis=list(row["stop_legal_basis"]),
-                category=row["stop_category"],
-                decided_at=row["stop_decided_at"].isoformat(),
-            )
-        if row["status"] == PostStatus.DELETED:
-            raise PostDeleted("Its author deleted this post.")
-        if not row["visible"]:
-            raise NotFound("No such post.")  # under review and not the viewer's, or its author hidden
+        await visible_row(stores, post_id, viewer_id)
         return (await views(stores, [post_id], viewer_id))[0]
+
+
+async def visible_row(stores: Stores, post_id: uuid.UUID, viewer_id: uuid.UUID | None) -> asyncpg.Record:
+    """The stored post, when this viewer may see it; otherwise the refusal every read path gives (404,
+    410 deleted, 451 stopped with its legal basis). Lists under a post and reactions to it ask this first."""
+    rows = await stores.posts.views([post_id], viewer_id)
+    if not rows:
+        raise NotFound("No such post.")
+    row = rows[0]
+    if row["status"] == PostStatus.STOPPED:
+        # MB-12.2: transmission stopped on every read path; the snapshot stays in transmission_stop,
+        # written in the same transaction as the status, with the decision's own legal basis.
+        raise UnavailableForLegalReasons(
+            "Transmission of this post was stopped under the regulations.",
+            requirement="MB-12.2",
+            legal_basis=list(row["stop_legal_basis"]),
+            category=row["stop_category"],
+            decided_at=row["stop_decided_at"].isoformat(),
+        )
+    if row["status"] == PostStatus.DELETED:
+        raise PostDeleted("Its author deleted this post.")
+    if not row["visible"]:
+        raise NotFound("No such post.")  # under review and not the viewer's, or its author hidden
+    return row
 
 
 async def delete_post(db: Database, settings: ContentSettings, principal: Principal, post_id: uuid.UUID) -> None:
@@ -230,6 +238,7 @@ async def note_standing(store: PostStore, standing: StandingChanged) -> None:
         standing,
         barred_until=publishing_barred_until(standing.standing()),
         hidden_until=hidden_until(standing.standing()),
+        limit_basis=limit_basis(standing.limits, standing.legal_basis, await store.limit_basis(standing.account_id)),
     )
 
 

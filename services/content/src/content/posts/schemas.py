@@ -72,6 +72,11 @@ class PostRead(BaseModel):
     decided_at: datetime | None = None
     parent_id: str | None = None
     root_id: str | None = None
+    owner_state: str = Field(
+        default="shown",
+        description="A comment under the thread owner's management (MB-10.2): shown, awaiting approval, or hidden "
+        "(only its author and the thread's managers see the last two)",
+    )
     label: RefutationLabel | None = None
     media: list[MediaView] = Field(default_factory=list)
     counts: Counts = Field(default_factory=Counts)
@@ -124,6 +129,7 @@ def post_read(
         decided_at=row["decided_at"],
         parent_id=str(row["parent_id"]) if row.get("parent_id") else None,
         root_id=str(row["root_id"]) if row.get("root_id") else None,
+        owner_state=row.get("owner_state") or "shown",
         label=_label(row),
         media=_media(row, media_url),
         counts=Counts(reposts=row.get("reposts") or 0, comments=row.get("comments") or 0, likes=row.get("likes") or 0),

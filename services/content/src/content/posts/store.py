@@ -3,6 +3,7 @@ connection (in the caller's transaction where there is one); `Database` hands on
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import datetime
 
@@ -41,11 +42,23 @@ def public_sql(p: str) -> str:
     return f"({p}.status = 'published' AND {p}.owner_state = 'shown' AND {author_shown_sql(p + '.author_id')})"
 
 
+def manages_thread_sql(root: str, viewer: str) -> str:
+    """SQL: the viewer manages the comments of thread ``root`` (a post id): they wrote the post, or its
+    author named them a delegate (MB-10.2, PA-12)."""
+    return f"""EXISTS (SELECT 1 FROM post r WHERE r.id = {root}
+                       AND (r.author_id = {viewer} OR EXISTS (SELECT 1 FROM comment_delegate d
+                                                              WHERE d.owner_id = r.author_id
+                                                                AND d.delegate_id = {viewer})))"""  # noqa: S608
+
+
 def visible_sql(p: str, viewer: str) -> str:
     """SQL: post alias ``p`` may be shown to the viewer (a uuid parameter, NULL for anonymous): what
-    anyone may see, and the viewer's own under review, held, or hidden by a sanction."""
+    anyone may see; the viewer's own under review, held, or hidden by a sanction; and, to the thread's
+    owner and delegates, its published comments hidden or awaiting approval (MB-10.2)."""
     return f"""({public_sql(p)} OR ({p}.author_id = {viewer}
-                AND {p}.status IN ('pending', 'held', 'published')))"""
+                AND {p}.status IN ('pending', 'held', 'published'))
+             OR ({p}.kind = 'comment' AND {p}.status = 'published' AND {p}.owner_state <> 'shown'
+                 AND {author_shown_sql(p + ".author_id")} AND {manages_thread_sql(p + ".root_id", viewer)}))"""
 
 
 # One round trip for everything a view of posts needs: the post, whether this viewer may see it, its
@@ -313,7 +326,7 @@ class PostStore(Unit):
     async def author_standing(self, author_id: uuid.UUID) -> Standing | None:
         """What identity said of the author (standing, cancellation); None when it said nothing yet."""
         row = await self.conn.fetchrow(
-            """SELECT s.closed, s.suspended_until, s.limits, s.credit_level, c.cancelled_at
+            """SELECT s.closed, s.suspended_until, s.limits, s.credit_level, s.limit_basis, c.cancelled_at
                  FROM (SELECT $1::uuid AS id) a
                  LEFT JOIN author_standing s ON s.account_id = a.id
                  LEFT JOIN cancelled_author c ON c.account_id = a.id
@@ -328,19 +341,34 @@ class PostStore(Unit):
             limits=tuple(row["limits"] or ()),
             credit_level=row["credit_level"] or "",
             cancelled_at=row["cancelled_at"],
+            limit_basis=json.loads(row["limit_basis"]) if row["limit_basis"] else {},
         )
 
+    async def limit_basis(self, account_id: uuid.UUID) -> dict[str, str]:
+        """The source of each limit in force (PA-6.2 or PA-13.1), as last noted; locked until the caller's
+        transaction ends (the next standing is noted from it)."""
+        held = await self.conn.fetchval(
+            "SELECT limit_basis FROM author_standing WHERE account_id = $1 FOR UPDATE", account_id
+        )
+        return json.loads(held) if held else {}
+
     async def note_standing(
-        self, standing: StandingChanged, *, barred_until: datetime | None, hidden_until: datetime | None
+        self,
+        standing: StandingChanged,
+        *,
+        barred_until: datetime | None,
+        hidden_until: datetime | None,
+        limit_basis: dict[str, str] | None = None,
     ) -> None:
         """Hold the author's latest standing and the publishing bar it means; an older or repeated
         version changes nothing, and a cancelled account's standing is final."""
         await self.conn.execute(
             """INSERT INTO author_standing (account_id, version, credit_level, limits, suspended_until, closed,
-                                            publishing_barred_until, hidden_until)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                                            publishing_barred_until, hidden_until, limit_basis)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb)
                ON CONFLICT (account_id) DO UPDATE SET version = EXCLUDED.version,
                       credit_level = EXCLUDED.credit_level, limits = EXCLUDED.limits,
+                      limit_basis = EXCLUDED.limit_basis,
                       suspended_until = EXCLUDED.suspended_until, closed = EXCLUDED.closed,
                       publishing_barred_until = EXCLUDED.publishing_barred_until,
                       hidden_until = EXCLUDED.hidden_until, updated_at = now()
@@ -354,6 +382,7 @@ class PostStore(Unit):
             standing.closed,
             barred_until,
             hidden_until,
+            json.dumps(limit_basis or {}),
         )
 
     async def withdraw_author(
