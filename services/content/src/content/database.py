@@ -7,7 +7,9 @@ import asyncpg
 from kit.unit import Database as KitDatabase
 from kit.unit import Unit
 
+from content.media.store import MediaStore
 from content.posts.store import PostStore
+from content.search.store import SearchStore
 from content.social.store import SocialStore
 
 
@@ -16,6 +18,8 @@ class Stores(Unit):
         super().__init__(conn)
         self.posts = PostStore(conn)
         self.social = SocialStore(conn)
+        self.media = MediaStore(conn)
+        self.search = SearchStore(conn)
 
 
 class Database(KitDatabase[Stores]):

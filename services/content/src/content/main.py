@@ -18,9 +18,12 @@ from kit.service import ServiceSpec, create_service_app
 from kit.unit import on_event
 
 from content.database import Database
+from content.media.api import router as media_router
+from content.media.storage import storage_from_settings
 from content.posts import events, handlers
 from content.posts.api import router
 from content.posts.store import PostStore
+from content.search.api import router as search_router
 from content.settings import ContentSettings
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
@@ -61,13 +64,14 @@ def build_app(settings: ContentSettings | None = None) -> FastAPI:
             description="Posts, their visibility, and stop transmission (MB-12.2).",
             settings=settings,
             migrations_dir=MIGRATIONS,
-            routers=[router],
+            routers=[router, search_router, media_router],
             produces=[content.POST_TOPIC, content.SOCIAL_TOPIC],
             subscriptions=subscriptions(settings),
             background=[handlers.reannounce_waiting_posts, handlers.purge_withdrawn_posts],
         )
     )
     app.state.settings = settings
+    app.state.media_storage = storage_from_settings(settings)
     return app
 
 
