@@ -14,6 +14,7 @@ Keys (all numbers measured in this run):
                                   unsafe wrk run sits between two durable ones (see bench/durability.py)
   identity.sign_ins_per_s / identity.token_checks_per_s / identity.register_to_first_post_p50_ms /
   _p99_ms                         identity's figures and what bounds them (see bench/identity.py)
+  cascade.stop_p99_ms / cascade.observed_p99_ms  stop decided -> gone from every read path (bench/cascade.py)
 Set BENCH_ENGINE=0 to skip the engine's figures (they add a few minutes: a million stored posts).
 """
 
@@ -42,7 +43,7 @@ from devstack.processes import free_port, spawn, stop, wait_until
 from devstack.stack import SERVICES, Stack, StackConfig, http_ready, parse_workers
 from journeys import Flow
 
-from bench import durability, engine, identity
+from bench import cascade, durability, engine, identity
 
 HERE = Path(__file__).resolve().parent
 WRK_SECONDS = int(os.environ.get("BENCH_WRK_SECONDS", "10"))
@@ -318,6 +319,9 @@ def main() -> int:
         print("measuring identity", file=sys.stderr)
         with httpx.Client(base_url=info.gateway_url, timeout=60) as gw:
             results.update(identity.run(info, Flow(gw, info)))
+        print("measuring the stop cascade", file=sys.stderr)
+        with httpx.Client(base_url=info.gateway_url, timeout=60) as gw:
+            results.update(cascade.run(info, Flow(gw, info)))
         if os.environ.get("BENCH_ENGINE", "1") != "0":
             print("measuring the decision engine", file=sys.stderr)
             with httpx.Client(base_url=info.gateway_url, timeout=60) as gw:

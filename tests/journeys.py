@@ -193,6 +193,25 @@ def every_page(gw: httpx.Client, path: str, headers: dict[str, str], **params: o
             return items
 
 
+def register_rumour(
+    gateway: httpx.Client, staff: Staff, text: str, refutation: str, authority: str, action: str
+) -> httpx.Response:
+    """A refuted rumour registered by staff (MB-11): "label" attaches the refutation, "stop" stops
+    transmission of posts spreading it, those published already included (the retro-scan)."""
+    return gateway.post(
+        "/v1/moderation/rumours",
+        headers=staff.auth,
+        json={
+            "canonical_text": text,
+            "refutation_text": refutation,
+            "refutation_url": f"https://example.gov.cn/piyao/{uuid.uuid4().hex[:8]}",
+            "authority": authority,
+            "action": action,
+            "reason": "refuted by the competent authority",
+        },
+    )
+
+
 def regulator_reports(gw: httpx.Client, headers: dict[str, str]) -> list[dict]:
     """Every report an office sees (oldest first, 1,000 a page): a long test run files more than one page."""
     return every_page(gw, "/v1/regulator/reports", headers, limit=1000)

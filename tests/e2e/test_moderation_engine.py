@@ -15,7 +15,7 @@ from devstack.cli import create_regulator_office
 from devstack.stack import StackInfo
 from devstack.testing import poll
 from evasion import CLEAN_TEXTS, embed, variants
-from journeys import Flow, Staff, User, find_event, regulator_reports
+from journeys import Flow, Staff, User, find_event, register_rumour, regulator_reports
 from moderation.engine.lexicon import read_tsv
 from moderation.settings import SAMPLE_LEXICON
 from qinglang.moderation.v1 import decision_pb2, policy_pb2
@@ -336,23 +336,6 @@ def test_a_region_emergency_holds_authors_of_that_province(gateway: httpx.Client
         json={"scope": "region", "value": "beijing", "reason": "x" * 3},
     )
     assert refused.status_code == 422
-
-
-def register_rumour(
-    gateway: httpx.Client, staff: Staff, text: str, refutation: str, authority: str, action: str
-) -> httpx.Response:
-    return gateway.post(
-        "/v1/moderation/rumours",
-        headers=staff.auth,
-        json={
-            "canonical_text": text,
-            "refutation_text": refutation,
-            "refutation_url": f"https://example.gov.cn/piyao/{uuid.uuid4().hex[:8]}",
-            "authority": authority,
-            "action": action,
-            "reason": "refuted by the competent authority",
-        },
-    )
 
 
 RUMOUR_TEXT = "紧急通知：明天起全市自来水停止供应三天，请大家赶快囤水！"

@@ -49,3 +49,17 @@ async def test_a_units_rows_and_announcements_commit_together_or_not_at_all(db: 
         assert await view.count() == 2
         with pytest.raises(Exception, match="read-only"):
             await view.add("refused in a read-only snapshot")
+
+
+async def test_announce_all_writes_every_row_in_order_with_the_transaction(db: Database[Things]) -> None:
+    rows = [announcement(THING, post_pb2.PostCreated(post_id=f"p{i}"), key="k") for i in range(5)]
+    with pytest.raises(RuntimeError):
+        async with db.transaction() as tx:
+            await tx.announce_all(rows)
+            raise RuntimeError("rolled back")
+    assert await db.reader().count() == 0
+    async with db.transaction() as tx:
+        await tx.announce_all(rows)
+        await tx.announce_all([])
+    ids = await db.reader().conn.fetch("SELECT ce_id FROM outbox_event ORDER BY id")
+    assert [r["ce_id"] for r in ids] == [r.ce_id for r in rows]

@@ -130,6 +130,17 @@ async def enqueue_row(conn: asyncpg.Connection, row: OutboxRow) -> uuid.UUID:
     return row.ce_id
 
 
+async def enqueue_rows(conn: asyncpg.Connection, rows: list[OutboxRow]) -> None:
+    """Write several prepared events to the outbox in one pipelined round trip, in the caller's open
+    transaction (in this order: the relay publishes by id)."""
+    assert conn.is_in_transaction(), "the outbox rows must share the state change's transaction"
+    if rows:
+        await conn.executemany(
+            f"INSERT INTO outbox_event {OUTBOX_COLUMNS} VALUES ({OutboxRow.placeholders(1)})",  # noqa: S608
+            [row.params() for row in rows],
+        )
+
+
 class OutboxRelay:
     """Publishes unpublished outbox rows in id order; several processes may run one each.
 

@@ -22,7 +22,7 @@ import asyncpg
 
 from kit.cloudevents import Event
 from kit.db import transaction
-from kit.outbox import OutboxRow, enqueue_row
+from kit.outbox import OutboxRow, enqueue_row, enqueue_rows
 
 
 class Unit:
@@ -34,6 +34,10 @@ class Unit:
     async def announce(self, row: OutboxRow) -> None:
         """An event, in the caller's transaction (the transactional outbox)."""
         await enqueue_row(self.conn, row)
+
+    async def announce_all(self, rows: list[OutboxRow]) -> None:
+        """Several events, in the caller's transaction, in one round trip."""
+        await enqueue_rows(self.conn, rows)
 
 
 U = TypeVar("U", bound=Unit)

@@ -103,6 +103,9 @@ class FakeStore:
     async def announce(self, row: OutboxRow) -> None:
         self.outbox.append(row)
 
+    async def announce_all(self, rows: list[OutboxRow]) -> None:
+        self.outbox.extend(rows)
+
     async def views(self, ids, viewer):
         """The read model's rule (domain.visible_to) over the fake's rows; the SQL is proven on PostgreSQL."""
         rows = []

@@ -192,8 +192,7 @@ async def delete_post(db: Database, settings: ContentSettings, principal: Princi
 async def publish_approved(store: PostStore, decisions: list[Decision]) -> None:
     """Publish approved posts, and announce each (fan-out into timelines, notifications). Idempotent on
     the business key too: a re-announced approval finds the post already decided and changes nothing."""
-    for published in await store.publish_if_pending(decisions):
-        await store.announce(events.post_published(published))
+    await store.announce_all([events.post_published(p) for p in await store.publish_if_pending(decisions)])
 
 
 async def hold(store: PostStore, decision: Decision) -> None:
@@ -205,8 +204,7 @@ async def publish_labelled(store: PostStore, decision: Decision) -> None:
     """MB-11: published with the refutation of the rumour it spreads, when there is one (a label
     term publishes without). This event is also the notice a notifier sends to the users who
     reposted or commented on the post. A stopped post stays stopped."""
-    for published in await store.publish_if_pending([decision]):
-        await store.announce(events.post_published(published))
+    await store.announce_all([events.post_published(p) for p in await store.publish_if_pending([decision])])
     if decision.refutation is not None:
         await store.attach_label(decision)
 
