@@ -8,6 +8,7 @@ from kit.unit import Database as KitDatabase
 from kit.unit import Unit
 
 from content.media.store import MediaStore
+from content.notifications.store import NotificationStore
 from content.posts.store import PostStore
 from content.search.store import SearchStore
 from content.social.store import SocialStore
@@ -18,6 +19,7 @@ class Stores(Unit):
         super().__init__(conn)
         self.posts = PostStore(conn)
         self.social = SocialStore(conn)
+        self.notifications = NotificationStore(conn)
         self.media = MediaStore(conn)
         self.search = SearchStore(conn)
 

@@ -1,5 +1,5 @@
-"""Content service: the microblog (MB-2): posts, reposts, comments, media, and their visibility; applies
-moderation's decisions on every read path (MB-12.2).
+"""Content service: the microblog (MB-2): posts, reposts, comments, media, follows and blocks, and their
+visibility; applies moderation's decisions on every read path (MB-12.2).
 
 Each feature keeps the same plan: api.py (thin routes), schemas.py (HTTP bodies and views), handlers.py
 (one function per command or event, owning its transaction), domain.py (pure rules), store.py (SQL),
@@ -17,14 +17,19 @@ from kit.cloudevents import Event
 from kit.service import ServiceSpec, create_service_app
 from kit.unit import on_event
 
-from content.database import Database
+from content.database import Database, Stores
 from content.media.api import router as media_router
 from content.media.storage import storage_from_settings
+from content.notifications import events as notification_events
+from content.notifications import handlers as notify
+from content.notifications.api import router as notifications_router
 from content.posts import events, handlers
 from content.posts.api import router
 from content.posts.store import PostStore
 from content.search.api import router as search_router
 from content.settings import ContentSettings
+from content.social import handlers as social
+from content.social.api import router as social_router
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
@@ -49,7 +54,22 @@ def subscriptions(settings: ContentSettings) -> list[Subscription]:
             group="content.accounts",
             handlers={
                 identity.STANDING_CHANGED: on_event(PostStore, events.standing_changed, handlers.note_standing),
-                identity.ACCOUNT_CANCELLED: on_event(PostStore, events.account_cancelled, handlers.withdraw_author),
+                identity.ACCOUNT_CANCELLED: on_event(Stores, events.account_cancelled, social.account_cancelled),
+            },
+        ),
+        # The notifier: its own group, so telling people never slows the decision path down.
+        Subscription(
+            group="content.notifier",
+            handlers={
+                content.POST_PUBLISHED: on_event(Stores, events.published, notify.on_published),
+                content.FOLLOW_STARTED: on_event(Stores, notification_events.followed, notify.on_followed),
+                moderation.DECISION_HELD: on_event(Stores, events.decision, notify.on_held),
+                moderation.TRANSMISSION_STOPPED: on_event(Stores, events.decision, notify.on_stopped),
+                moderation.DECISION_LABELLED: on_event(Stores, events.decision, notify.on_labelled),
+                identity.STANDING_CHANGED: on_event(Stores, events.standing_changed, notify.on_standing),
+                identity.REAL_NAME_EXPIRED: on_event(
+                    Stores, notification_events.real_name_expired, notify.on_real_name_expired
+                ),
             },
         ),
     ]
@@ -64,7 +84,7 @@ def build_app(settings: ContentSettings | None = None) -> FastAPI:
             description="Posts, their visibility, and stop transmission (MB-12.2).",
             settings=settings,
             migrations_dir=MIGRATIONS,
-            routers=[router, search_router, media_router],
+            routers=[router, social_router, notifications_router, search_router, media_router],
             produces=[content.POST_TOPIC, content.SOCIAL_TOPIC],
             subscriptions=subscriptions(settings),
             background=[handlers.reannounce_waiting_posts, handlers.purge_withdrawn_posts],
