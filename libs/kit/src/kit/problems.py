@@ -127,7 +127,10 @@ def _trace_id() -> str | None:
 
 _GATEWAY_PROBLEMS = {
     404: ("Not found", "No API lives at this path; see the services' /v1/<service>/docs."),
-    413: ("Content too large", "The request body is larger than the gateway accepts (1 MiB)."),
+    413: (
+        "Content too large",
+        "The request body is larger than the gateway accepts (1 MiB; a media upload: the media size limit).",
+    ),
     # Traefik's errors middleware renders every 429 of a route with this page, the gateway's own and a
     # service's (a sign-in back-off, a code sent too often), and keeps none of the original's headers.
     429: (

@@ -8,8 +8,10 @@ from kit.unit import Database as KitDatabase
 from kit.unit import Unit
 
 from content.interactions.store import InteractionStore
+from content.media.store import MediaStore
 from content.notifications.store import NotificationStore
 from content.posts.store import PostStore
+from content.search.store import SearchStore
 from content.social.store import SocialStore
 
 
@@ -20,6 +22,8 @@ class Stores(Unit):
         self.social = SocialStore(conn)
         self.interactions = InteractionStore(conn)
         self.notifications = NotificationStore(conn)
+        self.media = MediaStore(conn)
+        self.search = SearchStore(conn)
 
 
 class Database(KitDatabase[Stores]):

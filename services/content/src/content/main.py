@@ -22,12 +22,15 @@ from content.interactions import events as interaction_events
 from content.interactions import handlers as interactions
 from content.interactions.api import router as interactions_router
 from content.interactions.api import staff_router as interactions_staff_router
+from content.media.api import router as media_router
+from content.media.storage import storage_from_settings
 from content.notifications import events as notification_events
 from content.notifications import handlers as notify
 from content.notifications.api import router as notifications_router
 from content.posts import events, handlers
 from content.posts.api import router
 from content.posts.store import PostStore
+from content.search.api import router as search_router
 from content.settings import ContentSettings
 from content.social import handlers as social
 from content.social.api import router as social_router
@@ -88,13 +91,22 @@ def build_app(settings: ContentSettings | None = None) -> FastAPI:
             description="Posts, their visibility, and stop transmission (MB-12.2).",
             settings=settings,
             migrations_dir=MIGRATIONS,
-            routers=[router, social_router, notifications_router, interactions_router, interactions_staff_router],
+            routers=[
+                router,
+                social_router,
+                notifications_router,
+                interactions_router,
+                interactions_staff_router,
+                search_router,
+                media_router,
+            ],
             produces=[content.POST_TOPIC, content.SOCIAL_TOPIC],
             subscriptions=subscriptions(settings),
             background=[handlers.reannounce_waiting_posts, handlers.purge_withdrawn_posts],
         )
     )
     app.state.settings = settings
+    app.state.media_storage = storage_from_settings(settings)
     return app
 
 

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Literal
+
 from kit.settings import KitSettings
-from pydantic import Field
+from pydantic import Field, SecretStr, model_validator
 
 
 class ContentSettings(KitSettings):
@@ -16,3 +19,30 @@ class ContentSettings(KitSettings):
     purge_interval_s: float = Field(default=3600.0, gt=0)
     # Decisions are on the user-visible path: a short fetch wait keeps latency low.
     decision_fetch_max_wait_ms: int = Field(default=10, ge=1)
+
+    # --- media (MB-2), content.media --------------------------------------------------------------
+    # The largest medium taken, in bytes. The gateway's media route takes bodies this large (devstack
+    # passes one value to both: tools/devstack MEDIA_MAX_BYTES; deploy/gateway/dynamic.yml).
+    media_max_bytes: int = Field(default=20 * 2**20, ge=1)
+    # Abuse limits: what one account may upload in a (Beijing) day.
+    media_uploads_per_day: int = Field(default=200, ge=1)
+    media_bytes_per_day: int = Field(default=2 * 2**30, ge=1)
+    # Where the bytes live: "local" files under media_dir (development), or an S3-compatible bucket.
+    media_storage: Literal["local", "s3"] = "local"
+    media_dir: Path = Path(".run/media")
+    media_s3_bucket: str = ""
+    media_s3_endpoint: str = Field(default="", description="empty: AWS; else the S3-compatible server's URL")
+    media_s3_region: str = "us-east-1"
+    media_s3_access_key_id: str = ""
+    media_s3_secret_access_key: SecretStr | None = None
+    media_s3_allow_http: bool = False
+    media_s3_virtual_hosted_style: bool = False
+
+    @model_validator(mode="after")
+    def _media_storage_usable(self) -> ContentSettings:
+        if self.media_storage == "s3" and not self.media_s3_bucket:
+            raise ValueError("media_storage=s3 needs MEDIA_S3_BUCKET")
+        if self.is_production and self.media_storage == "local":
+            # Every replica must serve every medium: production keeps them in an object store.
+            raise ValueError("production keeps media in an S3-compatible store (MEDIA_STORAGE=s3)")
+        return self

@@ -53,6 +53,9 @@ DEFAULT_RATE_LIMITS: dict[str, tuple[int, int]] = {
     "staff": (30, 60),
     "regulator": (20, 50),
 }
+# The largest medium content takes (its MEDIA_MAX_BYTES) and the gateway's body limit on the media
+# upload route (deploy/gateway/dynamic.yml): one value for both; every other route takes 1 MiB.
+MEDIA_MAX_BYTES = 20 * 2**20
 
 
 @dataclass
@@ -69,6 +72,7 @@ class StackConfig:
     rate_limit_average: int | None = None
     rate_limit_burst: int | None = None
     rate_limits: dict[str, tuple[int | None, int | None]] = field(default_factory=dict)
+    media_max_bytes: int = MEDIA_MAX_BYTES
 
     @classmethod
     def from_environment(cls, run_dir: Path, **kwargs: object) -> StackConfig:
@@ -395,6 +399,8 @@ class Stack:
             # A development platform lets a fresh account publish at once (production: held for
             # review during its first 24 hours, MB-9); the chief editor can change it like any rule.
             "moderation": {"ROUTING_NEW_ACCOUNT_HOURS": "0"},
+            # Media bytes in files under the run folder (production: an S3-compatible store).
+            "content": {"MEDIA_DIR": str(self.run_dir / "media"), "MEDIA_MAX_BYTES": str(self.config.media_max_bytes)},
         }
         for name, (app, _db) in SERVICES.items():
             env = {
@@ -469,6 +475,7 @@ class Stack:
             },
             "IDENTITY_URL": urls["identity"],
             "CONTENT_URL": urls["content"],
+            "MEDIA_MAX_BYTES": str(self.config.media_max_bytes),
             "MODERATION_URL": urls["moderation"],
             "REPORTING_URL": urls["reporting"],
             "REGULATOR_URL": urls["regulator-gateway"],
