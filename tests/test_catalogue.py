@@ -23,8 +23,6 @@ ROOT = Path(__file__).resolve().parents[1]
 WITHOUT_A_CONSUMER_YET: dict[EventType, str] = {
     identity.REAL_NAME_EXPIRED: "MB-7.2: content refuses expired verifications from the token (rnx) already",
     reporting.COMPLAINT_FILED: "MB-14: the staff complaint queue (a later issue) reads it",
-    content.POST_PUBLISHED: "MB-2: the timelines' fan-out reads it (being built)",
-    content.FOLLOW_STARTED: "MB-2: the notifier reads it (being built)",
     content.FOLLOWER_COUNT_CHANGED: "MB-9: identity's grades and moderation's routing read it (being built)",
 }
 

@@ -9,6 +9,7 @@ from kit.unit import Unit
 
 from content.posts.store import PostStore
 from content.social.store import SocialStore
+from content.timelines.store import TimelineStore
 
 
 class Stores(Unit):
@@ -16,6 +17,7 @@ class Stores(Unit):
         super().__init__(conn)
         self.posts = PostStore(conn)
         self.social = SocialStore(conn)
+        self.timelines = TimelineStore(conn)
 
 
 class Database(KitDatabase[Stores]):

@@ -7,6 +7,7 @@ events.py (protobuf <-> domain). `database.py` puts every feature's store on one
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import asyncpg
@@ -17,11 +18,14 @@ from kit.cloudevents import Event
 from kit.service import ServiceSpec, create_service_app
 from kit.unit import on_event
 
-from content.database import Database
+from content.database import Database, Stores
 from content.posts import events, handlers
 from content.posts.api import router
 from content.posts.store import PostStore
 from content.settings import ContentSettings
+from content.timelines import events as timeline_events
+from content.timelines import handlers as timelines
+from content.timelines.api import router as timelines_router
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
@@ -49,6 +53,18 @@ def subscriptions(settings: ContentSettings) -> list[Subscription]:
                 identity.ACCOUNT_CANCELLED: on_event(PostStore, events.account_cancelled, handlers.withdraw_author),
             },
         ),
+        # MB-2: fan-out on write into home timelines, and the backfill of a new follow.
+        Subscription(
+            group="content.fanout",
+            handlers={
+                content.POST_PUBLISHED: on_event(
+                    Stores, events.published, partial(timelines.fan_out, settings=settings)
+                ),
+                content.FOLLOW_STARTED: on_event(
+                    Stores, timeline_events.follow_started, partial(timelines.backfill, settings=settings)
+                ),
+            },
+        ),
     ]
 
 
@@ -61,10 +77,10 @@ def build_app(settings: ContentSettings | None = None) -> FastAPI:
             description="Posts, their visibility, and stop transmission (MB-12.2).",
             settings=settings,
             migrations_dir=MIGRATIONS,
-            routers=[router],
+            routers=[router, timelines_router],
             produces=[content.POST_TOPIC, content.SOCIAL_TOPIC],
             subscriptions=subscriptions(settings),
-            background=[handlers.reannounce_waiting_posts, handlers.purge_withdrawn_posts],
+            background=[handlers.reannounce_waiting_posts, handlers.purge_withdrawn_posts, timelines.trim_timelines],
         )
     )
     app.state.settings = settings
