@@ -32,14 +32,17 @@ def _authored(author: str) -> str:
 # The home timeline: three streams, each newest first, each already filtered by the read rule and cut
 # at the page's size, merged and cut again (an item of the page is within the first $2 of every stream
 # it is in, so nothing is missed; UNION drops a post present in two streams):
-#   1. the fanned-out entries of accounts the reader still follows (an unfollow acts at once);
+#   1. the fanned-out entries of accounts the reader still follows (an unfollow acts at once). The
+#      follow is checked per entry by a scalar subquery, not EXISTS: the planner would make EXISTS a join,
+#      misjudge how many entries are followed (all, nearly) and read the owner's every entry before the
+#      LIMIT; this way the key is walked newest first and stops at the page (EXPLAIN ANALYZE: ~0.5 ms);
 #   2. the reader's own posts and reposts (never fanned out to themselves);
 #   3. the posts of the large accounts they follow (content.timelines.domain.merged_at_read: $5).
 _HOME = f"""
 WITH entries AS (
     SELECT p.id, p.created_at FROM timeline_entry e JOIN post p ON p.id = e.post_id
      WHERE e.owner_id = $1 AND {_BEFORE.format(t="e.created_at", i="e.post_id")}
-       AND EXISTS (SELECT 1 FROM follow f WHERE f.follower_id = $1 AND f.followee_id = e.author_id)
+       AND (SELECT true FROM follow f WHERE f.follower_id = $1 AND f.followee_id = e.author_id)
        AND {visible_sql("p", "$1")}
      ORDER BY e.created_at DESC, e.post_id DESC LIMIT $2
 ), own AS ({_authored("$1")}
