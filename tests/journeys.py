@@ -9,6 +9,7 @@ import uuid
 from dataclasses import dataclass
 
 import httpx
+import psycopg
 from aiokafka import AIOKafkaConsumer
 from aiokafka.structs import ConsumerRecord
 from contracts.categories import Bj10Category
@@ -171,6 +172,16 @@ async def find_event(
                             return record
     finally:
         await consumer.stop()
+
+
+def expire_real_name(platform: StackInfo, user: User) -> None:
+    """Move the user's verification expiry into the past (the passage of a year, for the test); identity's
+    scan then announces it expired (MB-7.2)."""
+    with psycopg.connect(platform.database_urls["identity"]) as conn:
+        conn.execute(
+            "UPDATE real_name_verification SET expires_at = now() - interval '1 second' WHERE account_id = %s",
+            (user.id,),
+        )
 
 
 def confirmed_user(flow: Flow) -> User:

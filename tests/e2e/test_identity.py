@@ -11,7 +11,16 @@ import psycopg
 import pytest
 from devstack.stack import StackInfo
 from devstack.testing import poll
-from journeys import Flow, User, confirmed_user, credit_code, find_event, organization_code, resident_id
+from journeys import (
+    Flow,
+    User,
+    confirmed_user,
+    credit_code,
+    expire_real_name,
+    find_event,
+    organization_code,
+    resident_id,
+)
 from qinglang.identity.v1 import account_pb2
 
 
@@ -138,15 +147,6 @@ def test_an_unavailable_check_is_retried_then_refused_with_nothing_written(flow:
     assert flow.gw.get("/v1/accounts/me", headers=other.auth).json()["real_name_verified"] is False
 
 
-def _expire(platform: StackInfo, user: User) -> None:
-    """Move the verification's expiry into the past (the passage of a year, for the test)."""
-    with psycopg.connect(platform.database_urls["identity"]) as conn:
-        conn.execute(
-            "UPDATE real_name_verification SET expires_at = now() - interval '1 second' WHERE account_id = %s",
-            (user.id,),
-        )
-
-
 def _sign_in(flow: Flow, user: User) -> None:
     token = flow.gw.post("/v1/tokens", json={"username": user.username, "password": "a long enough password"})
     user.token = token.json()["access_token"]
@@ -160,7 +160,7 @@ def test_an_expired_verification_stops_publishing_until_renewed(flow: Flow, plat
     user.token = verified.json()["access_token"]
     assert flow.gw.post("/v1/posts", headers=user.auth, json={"text": "还在有效期内"}).status_code == 201
 
-    _expire(platform, user)
+    expire_real_name(platform, user)
     _sign_in(flow, user)
     refused = flow.gw.post("/v1/posts", headers=user.auth, json={"text": "过期了"})
     assert refused.status_code == 403

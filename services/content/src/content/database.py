@@ -7,6 +7,7 @@ import asyncpg
 from kit.unit import Database as KitDatabase
 from kit.unit import Unit
 
+from content.notifications.store import NotificationStore
 from content.posts.store import PostStore
 from content.social.store import SocialStore
 from content.timelines.store import TimelineStore
@@ -17,6 +18,7 @@ class Stores(Unit):
         super().__init__(conn)
         self.posts = PostStore(conn)
         self.social = SocialStore(conn)
+        self.notifications = NotificationStore(conn)
         self.timelines = TimelineStore(conn)
 
 

@@ -19,11 +19,13 @@ from kit.service import ServiceSpec, create_service_app
 from kit.unit import on_event
 
 from content.database import Database, Stores
+from content.notifications import events as notification_events
+from content.notifications import handlers as notify
+from content.notifications.api import router as notifications_router
 from content.posts import events, handlers
 from content.posts.api import router
 from content.posts.store import PostStore
 from content.settings import ContentSettings
-from content.timelines import events as timeline_events
 from content.timelines import handlers as timelines
 from content.timelines.api import router as timelines_router
 
@@ -61,7 +63,22 @@ def subscriptions(settings: ContentSettings) -> list[Subscription]:
                     Stores, events.published, partial(timelines.fan_out, settings=settings)
                 ),
                 content.FOLLOW_STARTED: on_event(
-                    Stores, timeline_events.follow_started, partial(timelines.backfill, settings=settings)
+                    Stores, notification_events.followed, partial(timelines.backfill, settings=settings)
+                ),
+            },
+        ),
+        # The notifier: its own group, so telling people never slows the decision path down.
+        Subscription(
+            group="content.notifier",
+            handlers={
+                content.POST_PUBLISHED: on_event(Stores, events.published, notify.on_published),
+                content.FOLLOW_STARTED: on_event(Stores, notification_events.followed, notify.on_followed),
+                moderation.DECISION_HELD: on_event(Stores, events.decision, notify.on_held),
+                moderation.TRANSMISSION_STOPPED: on_event(Stores, events.decision, notify.on_stopped),
+                moderation.DECISION_LABELLED: on_event(Stores, events.decision, notify.on_labelled),
+                identity.STANDING_CHANGED: on_event(Stores, events.standing_changed, notify.on_standing),
+                identity.REAL_NAME_EXPIRED: on_event(
+                    Stores, notification_events.real_name_expired, notify.on_real_name_expired
                 ),
             },
         ),
@@ -77,7 +94,7 @@ def build_app(settings: ContentSettings | None = None) -> FastAPI:
             description="Posts, their visibility, and stop transmission (MB-12.2).",
             settings=settings,
             migrations_dir=MIGRATIONS,
-            routers=[router, timelines_router],
+            routers=[router, timelines_router, notifications_router],
             produces=[content.POST_TOPIC, content.SOCIAL_TOPIC],
             subscriptions=subscriptions(settings),
             background=[handlers.reannounce_waiting_posts, handlers.purge_withdrawn_posts, timelines.trim_timelines],

@@ -10,11 +10,11 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from content.notifications.domain import Followed
 from content.posts import handlers as posts
 from content.posts.domain import Decision, PostKind, Published, StandingChanged
 from content.posts.handlers import Draft
 from content.timelines import handlers
-from content.timelines.domain import FollowStarted
 from kit.auth import Principal
 from kit.pagination import InvalidCursor
 
@@ -80,7 +80,7 @@ class Fanout:
     async def followed(self, follower: Principal, followee: Principal) -> None:
         async with self.db.transaction() as stores:
             await handlers.backfill(
-                stores, FollowStarted(uid(follower), uid(followee), datetime.now(UTC)), settings=self.settings
+                stores, Followed(uid(follower), uid(followee), datetime.now(UTC)), settings=self.settings
             )
 
 

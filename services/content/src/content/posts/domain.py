@@ -116,9 +116,12 @@ class StandingChanged:
     account_id: uuid.UUID
     version: int
     credit_level: str
+    credit_score: int = 0
+    cause: str = ""  # what changed it, in identity's words ("stop_transmission", "good_standing", ...)
     limits: tuple[str, ...] = field(default_factory=tuple)
     suspended_until: datetime | None = None
     closed: bool = False
+    legal_basis: tuple[str, ...] = ()  # why identity changed it (a sanction names PA-13.1)
 
     def standing(self) -> Standing:
         return Standing(

@@ -103,9 +103,12 @@ def standing_changed(message: standing_pb2.AccountStandingChanged) -> StandingCh
         account_id=uuid.UUID(message.account_id),
         version=message.version,
         credit_level=message.credit_level,
+        credit_score=message.credit_score,
+        cause=message.cause,
         limits=tuple(message.limits),
         suspended_until=message.suspended_until.ToDatetime(tzinfo=UTC) if message.HasField("suspended_until") else None,
         closed=message.closed,
+        legal_basis=tuple(message.legal_basis),
     )
 
 

@@ -3,24 +3,10 @@ a home timeline is read."""
 
 from __future__ import annotations
 
-import uuid
-from dataclasses import dataclass
-from datetime import datetime
-
 from content.posts.domain import PostKind
 
 # What an account's own timeline and a home timeline show: posts and reposts, never comments.
 TIMELINE_KINDS = (PostKind.POST, PostKind.REPOST)
-
-
-@dataclass(frozen=True, slots=True)
-class FollowStarted:
-    """An account followed another (MB-2): the followee's recent posts are backfilled into the
-    follower's home timeline."""
-
-    follower_id: uuid.UUID
-    followee_id: uuid.UUID
-    followed_at: datetime
 
 
 def on_timelines(kind: PostKind) -> bool:

@@ -12,11 +12,12 @@ from kit.pagination import decode_cursor, page
 from kit.service import Runtime
 
 from content.database import Database, Stores
+from content.notifications.domain import Followed
 from content.posts.domain import Published
 from content.posts.handlers import views
 from content.posts.schemas import PostRead
 from content.settings import ContentSettings
-from content.timelines.domain import FollowStarted, fans_out
+from content.timelines.domain import fans_out
 
 # --- reads ----------------------------------------------------------------------------------------
 
@@ -64,7 +65,7 @@ async def fan_out(stores: Stores, published: Published, *, settings: ContentSett
         await stores.timelines.fan_out(published.post_id)
 
 
-async def backfill(stores: Stores, followed: FollowStarted, *, settings: ContentSettings) -> None:
+async def backfill(stores: Stores, followed: Followed, *, settings: ContentSettings) -> None:
     """A new follow brings the followee's recent posts into the follower's home timeline (idempotent;
     nothing when the follow was already undone)."""
     await stores.timelines.backfill(followed.follower_id, followed.followee_id, settings.timeline_backfill)
