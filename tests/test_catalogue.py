@@ -10,7 +10,7 @@ import secrets
 from pathlib import Path
 
 import pytest
-from contracts import CATALOGUE, EventType, auth, content, reporting
+from contracts import CATALOGUE, EventType, auth, reporting
 from contracts.categories import Bj10Category
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -22,7 +22,6 @@ ROOT = Path(__file__).resolve().parents[1]
 # Announced for a reader outside the platform, or for a consumer an open issue adds; each with why.
 WITHOUT_A_CONSUMER_YET: dict[EventType, str] = {
     reporting.COMPLAINT_FILED: "MB-14: the staff complaint queue (a later issue) reads it",
-    content.FOLLOWER_COUNT_CHANGED: "MB-9: identity's grades and moderation's routing read it (being built)",
 }
 
 

@@ -1,5 +1,5 @@
-"""Content service: the microblog (MB-2): posts, reposts, comments, media, and their visibility; applies
-moderation's decisions on every read path (MB-12.2).
+"""Content service: the microblog (MB-2): posts, reposts, comments, media, follows and blocks, and their
+visibility; applies moderation's decisions on every read path (MB-12.2).
 
 Each feature keeps the same plan: api.py (thin routes), schemas.py (HTTP bodies and views), handlers.py
 (one function per command or event, owning its transaction), domain.py (pure rules), store.py (SQL),
@@ -26,6 +26,8 @@ from content.posts import events, handlers
 from content.posts.api import router
 from content.posts.store import PostStore
 from content.settings import ContentSettings
+from content.social import handlers as social
+from content.social.api import router as social_router
 from content.timelines import handlers as timelines
 from content.timelines.api import router as timelines_router
 
@@ -52,7 +54,7 @@ def subscriptions(settings: ContentSettings) -> list[Subscription]:
             group="content.accounts",
             handlers={
                 identity.STANDING_CHANGED: on_event(PostStore, events.standing_changed, handlers.note_standing),
-                identity.ACCOUNT_CANCELLED: on_event(PostStore, events.account_cancelled, handlers.withdraw_author),
+                identity.ACCOUNT_CANCELLED: on_event(Stores, events.account_cancelled, social.account_cancelled),
             },
         ),
         # MB-2: fan-out on write into home timelines, and the backfill of a new follow.
@@ -94,7 +96,7 @@ def build_app(settings: ContentSettings | None = None) -> FastAPI:
             description="Posts, their visibility, and stop transmission (MB-12.2).",
             settings=settings,
             migrations_dir=MIGRATIONS,
-            routers=[router, timelines_router, notifications_router],
+            routers=[router, social_router, timelines_router, notifications_router],
             produces=[content.POST_TOPIC, content.SOCIAL_TOPIC],
             subscriptions=subscriptions(settings),
             background=[handlers.reannounce_waiting_posts, handlers.purge_withdrawn_posts, timelines.trim_timelines],

@@ -1,7 +1,7 @@
 """Identity's events: the proto <-> domain mapping of every event it announces or consumes (nothing
 else builds or parses a message). The topics, types and messages are the contract's (contracts.identity,
-contracts.auth; consumed: contracts.moderation, contracts.reporting); each announcement is an outbox
-row a handler writes with its state change."""
+contracts.auth; consumed: contracts.moderation, contracts.reporting, contracts.content); each announcement
+is an outbox row a handler writes with its state change."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from contracts import EventType, auth, identity, moderation, reporting
+from contracts import EventType, auth, content, identity, moderation, reporting
 from contracts.categories import Bj10Category
 from google.protobuf.message import Message
 from kit.cloudevents import Event, timestamp
@@ -20,6 +20,7 @@ from qinglang.identity.v1 import account_pb2, standing_pb2
 PRODUCES = [identity.ACCOUNT_TOPIC, auth.REVOCATION_TOPIC]
 TRANSMISSION_STOPPED = moderation.TRANSMISSION_STOPPED
 COMPLAINT_RESOLVED = reporting.COMPLAINT_RESOLVED
+FOLLOWER_COUNT_CHANGED = content.FOLLOWER_COUNT_CHANGED
 VERIFIED_ACCOUNT_APPROVED = identity.VERIFIED_ACCOUNT_APPROVED
 
 _SUBJECT_TYPES = {
@@ -260,3 +261,17 @@ def complaint_resolved(event: Event) -> ComplaintResolved:
         list(outcome.legal_basis),
         outcome.decided_by,
     )
+
+
+@dataclass(frozen=True)
+class FollowerCountChanged:
+    """Content's count of an account's followers (MB-9), ordered by its version."""
+
+    account_id: uuid.UUID
+    followers: int
+    version: int
+
+
+def follower_count_changed(event: Event) -> FollowerCountChanged:
+    count = event.message
+    return FollowerCountChanged(uuid.UUID(count.account_id), count.followers, count.version)

@@ -118,6 +118,10 @@ def build_app(settings: IdentitySettings | None = None) -> FastAPI:
                     group="identity.complaints",
                     handlers={events.COMPLAINT_RESOLVED: standing.complaint_handler(settings.credit_policy)},
                 ),
+                Subscription(
+                    group="identity.follows",
+                    handlers={events.FOLLOWER_COUNT_CHANGED: standing.follower_count_handler(settings.credit_policy)},
+                ),
             ],
         )
     )

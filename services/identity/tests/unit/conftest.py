@@ -223,7 +223,7 @@ class FakeStanding:
         return {
             "closed_at": a["closed_at"],
             "standing_version": a.get("standing_version", 0),
-            "followers": 0,
+            "followers": a.get("followers", 0),
             "reads": 0,
             "verified_type": None,
             "grade": a.get("grade"),
@@ -232,6 +232,13 @@ class FakeStanding:
 
     async def subject_accounts(self, account_id: uuid.UUID) -> list[uuid.UUID]:
         return [account_id]
+
+    async def note_followers(self, account_id: uuid.UUID, followers: int, version: int) -> bool:
+        a = self.s.accounts.get(account_id)
+        if a is None or a.get("followers_version", 0) >= version:
+            return False
+        a.update(followers=followers, followers_version=version)
+        return True
 
     async def bump_version(self, account_id: uuid.UUID) -> None:
         a = self.s.accounts[account_id]
@@ -242,7 +249,7 @@ class FakeStanding:
             self.s.accounts[account_id]["grade"] = grade
 
     async def grading_rules(self) -> tuple[int, dict]:
-        return 1, DEFAULT.model_dump()
+        return 1, self.s.grading_rules.model_dump()
 
 
 class FakePersonalData:
@@ -282,6 +289,7 @@ class State:
         self.sanctions: list[dict] = []
         self.announced: list[OutboxRow] = []
         self.revocations: list[dict] = []
+        self.grading_rules = DEFAULT
 
 
 class FakeTx:

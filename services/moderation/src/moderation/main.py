@@ -78,6 +78,14 @@ def subscriptions(settings: ModerationSettings, holder: PolicyHolder) -> list[Su
                 identity.STANDING_CHANGED: on_event(Stores, author_events.standing_changed, authors.note_author),
             },
         ),
+        Subscription(
+            group="moderation.follows",
+            handlers={
+                content.FOLLOWER_COUNT_CHANGED: on_event(
+                    Stores, author_events.follower_count_changed, authors.note_followers
+                )
+            },
+        ),
         # Every process reloads on a policy change: a consumer group of its own.
         Subscription(
             group=f"moderation.policy.{socket.gethostname()}.{os.getpid()}",

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 from kit.outbox import OutboxRow
-from moderation.authors.domain import AuthorFacts
+from moderation.authors.domain import AuthorFacts, FollowerCount
 from moderation.engine.decide import Policy, Standing
 from moderation.engine.lexicon import Lexicon, read_tsv
 from moderation.engine.rumours import RumourIndex
@@ -116,12 +116,19 @@ class FakePolicy:
 class FakeAuthors:
     def __init__(self) -> None:
         self.facts: dict[uuid.UUID, dict] = {}
+        self.followers_versions: dict[uuid.UUID, int] = {}
 
     async def standings(self, author_ids: list[uuid.UUID]) -> dict[uuid.UUID, Standing]:
         return {a: Standing(**self.facts[a]) for a in author_ids if a in self.facts}
 
     async def note(self, facts: AuthorFacts) -> None:
         self.facts.setdefault(facts.account_id, {}).update(facts.known())
+
+    async def note_followers(self, count: FollowerCount) -> None:
+        facts = self.facts.setdefault(count.account_id, {})
+        if self.followers_versions.get(count.account_id, -1) < count.version:
+            self.followers_versions[count.account_id] = count.version
+            facts["followers"] = count.followers
 
 
 class FakeStores:

@@ -201,6 +201,7 @@ def standing(
         "suspended_until": suspended_until,
         "closed": account["closed_at"] is not None,
         "version": account["standing_version"],
+        "followers": account["followers"],
         "grade": rules.grade_of({**dict(account), "credit": score}),
         "grading_rules_version": rules_version,
         "sanctions": sanctions,

@@ -162,6 +162,23 @@ async def apply_complaint(tx: Tx, policy: CreditPolicy, outcome: events.Complain
         await announce_standing(tx, policy, outcome.account_id, cause="complaint_upheld", basis=basis)
 
 
+def follower_count_handler(policy: CreditPolicy):
+    async def on_follower_count_changed(conn: asyncpg.Connection, event: Event) -> None:
+        await apply_follower_count(PgTx(conn), policy, events.follower_count_changed(event))
+
+    return on_follower_count_changed
+
+
+async def apply_follower_count(tx: Tx, policy: CreditPolicy, count: events.FollowerCountChanged) -> None:
+    """MB-9: the grade uses the real number of followers, as content counts them. Only a newer version
+    is taken; when the grade it gives differs, the standing is announced as for any other cause."""
+    if not await tx.standing.note_followers(count.account_id, count.followers, count.version):
+        return
+    before = (await tx.standing.account(count.account_id))["grade"]
+    if (await standing_of(tx, policy, count.account_id))["grade"] != before:
+        await announce_standing(tx, policy, count.account_id, cause="followers", basis=["MB-9"])
+
+
 async def close_and_blacklist(tx: Tx, account_id: uuid.UUID, *, reason: str, basis: list[str], by: str) -> None:
     """PA-13.2: close the account, blacklist the subject behind it (re-registration refused), tell the
     regulator of its province (an event the regulator gateway files)."""

@@ -48,6 +48,7 @@ class StandingRead(BaseModel):
     suspended_until: str | None
     closed: bool
     version: int
+    followers: int = Field(description="Followers as content counts them; the grade uses them (MB-9)")
     grade: int
     grading_rules_version: int
     sanctions: list[SanctionRead]

@@ -162,6 +162,20 @@ class StandingStore:
         )
         return [r["account_id"] for r in rows]
 
+    async def note_followers(self, account_id: uuid.UUID, followers: int, version: int) -> bool:
+        """MB-9: take the follower count content announced when its version is newer than the one held
+        (a cancelled account keeps its last); whether it was taken."""
+        return (
+            await self.conn.fetchval(
+                """UPDATE account SET followers = $2, followers_version = $3
+                WHERE id = $1 AND followers_version < $3 AND cancelled_at IS NULL RETURNING true""",
+                account_id,
+                followers,
+                version,
+            )
+            is not None
+        )
+
     async def bump_version(self, account_id: uuid.UUID) -> None:
         await self.conn.execute("UPDATE account SET standing_version = standing_version + 1 WHERE id = $1", account_id)
 

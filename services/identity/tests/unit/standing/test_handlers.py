@@ -11,6 +11,8 @@ from contracts.categories import Bj10Category
 from identity import events
 from identity.accounts import handlers as accounts
 from identity.standing import handlers
+from identity.standing.domain import GradeRule, GradingRules
+from qinglang.identity.v1 import standing_pb2
 
 
 async def _account(ports) -> uuid.UUID:
@@ -66,3 +68,42 @@ async def test_an_upheld_complaint_costs_credit_once(ports, db) -> None:
     assert [(e["cause"], e["delta"], e["legal_basis"]) for e in db.state.entries] == [
         ("complaint_upheld", -2, ["MB-14", "PA-6.2"])
     ]
+
+
+@pytest.mark.requirement("MB-9")
+async def test_the_follower_count_is_taken_when_newer_and_a_grade_it_changes_is_announced(ports, db) -> None:
+    db.state.grading_rules = GradingRules(
+        rules=[GradeRule(grade=1, name="ordinary"), GradeRule(grade=7, name="followed", min_followers=2)]
+    )
+    author = await _account(ports)
+
+    async def count(followers: int, version: int) -> None:
+        async with db.transaction() as tx:
+            changed = events.FollowerCountChanged(author, followers, version)
+            await handlers.apply_follower_count(tx, ports.credit, changed)
+
+    def grades() -> list[tuple[int, int]]:
+        changed = [
+            standing_pb2.AccountStandingChanged.FromString(r.payload)
+            for r in db.state.announced
+            if r.ce_type == contract.STANDING_CHANGED.name
+        ]
+        return [(m.grade, m.version) for m in changed]
+
+    await count(2, 1)
+    assert db.state.accounts[author]["followers"] == 2 and grades() == [(7, 1)]
+    await count(0, 1)  # the same version again
+    await count(0, 0)  # an older one, late
+    assert db.state.accounts[author]["followers"] == 2 and grades() == [(7, 1)]
+    await count(1, 3)
+    assert grades() == [(7, 1), (1, 2)]
+    changed = standing_pb2.AccountStandingChanged.FromString(db.state.announced[-1].payload)
+    assert (changed.cause, list(changed.legal_basis)) == ("followers", ["MB-9"])
+    await count(0, 4)  # the grade stays: only the count is taken
+    assert db.state.accounts[author]["followers"] == 0 and grades() == [(7, 1), (1, 2)]
+
+
+async def test_a_follower_count_of_an_account_identity_does_not_know_changes_nothing(ports, db) -> None:
+    async with db.transaction() as tx:
+        await handlers.apply_follower_count(tx, ports.credit, events.FollowerCountChanged(uuid.uuid4(), 5, 1))
+    assert db.state.announced == []

@@ -1,4 +1,4 @@
-"""What identity tells moderation about an author (MB-9): each fact names only what it knows."""
+"""What identity and content tell moderation about an author (MB-9): each fact names only what it knows."""
 
 from __future__ import annotations
 
@@ -27,3 +27,13 @@ class AuthorFacts:
             )
             if value is not None
         }
+
+
+@dataclass(frozen=True, slots=True)
+class FollowerCount:
+    """What content counts of an author's followers (MB-9, MB-6.1: high-reach routing), ordered by
+    its version: an older one is stale."""
+
+    account_id: uuid.UUID
+    followers: int
+    version: int

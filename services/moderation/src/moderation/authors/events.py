@@ -1,13 +1,15 @@
-"""Identity's account messages (contracts.identity), as the facts moderation keeps about authors (MB-9)."""
+"""Identity's account messages (contracts.identity) and content's follower counts (contracts.content), as
+the facts moderation keeps about authors (MB-9)."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import UTC
 
+from qinglang.content.v1 import social_pb2
 from qinglang.identity.v1 import account_pb2, standing_pb2
 
-from moderation.authors.domain import AuthorFacts
+from moderation.authors.domain import AuthorFacts, FollowerCount
 
 
 def registered(message: account_pb2.AccountRegistered) -> AuthorFacts:
@@ -21,3 +23,7 @@ def real_name_verified(message: account_pb2.RealNameVerified) -> AuthorFacts:
 
 def standing_changed(message: standing_pb2.AccountStandingChanged) -> AuthorFacts:
     return AuthorFacts(uuid.UUID(message.account_id), credit=message.credit_score, grade=message.grade)
+
+
+def follower_count_changed(message: social_pb2.FollowerCountChanged) -> FollowerCount:
+    return FollowerCount(uuid.UUID(message.account_id), followers=message.followers, version=message.version)

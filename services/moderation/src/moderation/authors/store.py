@@ -1,4 +1,4 @@
-"""asyncpg SQL for what moderation knows of authors (MB-9), from identity's events."""
+"""asyncpg SQL for what moderation knows of authors (MB-9), from identity's and content's events."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import uuid
 
 import asyncpg
 
-from moderation.authors.domain import AuthorFacts
+from moderation.authors.domain import AuthorFacts, FollowerCount
 from moderation.engine.decide import Standing
 
 
@@ -44,4 +44,18 @@ class AuthorStore:
                 ON CONFLICT (account_id) DO UPDATE SET {sets}, updated_at = now()""",  # noqa: S608 - fixed names
             facts.account_id,
             *fields.values(),
+        )
+
+    async def note_followers(self, count: FollowerCount) -> None:
+        """Take the follower count when its version is newer than the one held (or none is)."""
+        await self.conn.execute(
+            """INSERT INTO author_standing (account_id, followers, followers_version) VALUES ($1, $2, $3)
+               ON CONFLICT (account_id) DO UPDATE
+                  SET followers = EXCLUDED.followers, followers_version = EXCLUDED.followers_version,
+                      updated_at = now()
+                WHERE author_standing.followers_version IS NULL
+                   OR author_standing.followers_version < EXCLUDED.followers_version""",
+            count.account_id,
+            count.followers,
+            count.version,
         )

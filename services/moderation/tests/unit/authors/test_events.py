@@ -11,6 +11,8 @@ from datetime import UTC, datetime
 import pytest
 from kit.cloudevents import timestamp
 from moderation.authors import events, handlers
+from moderation.authors.domain import AuthorFacts
+from qinglang.content.v1 import social_pb2
 from qinglang.identity.v1 import account_pb2
 
 
@@ -39,3 +41,21 @@ async def test_a_registration_time_is_utc_on_a_server_in_another_time_zone(shang
     await handlers.note_author(stores, events.registered(message))
     assert stores.authors.facts[account]["registered_at"] == registered
     assert stores.authors.facts[account]["registered_at"].utcoffset().total_seconds() == 0
+
+
+@pytest.mark.requirement("MB-6.1")
+@pytest.mark.requirement("MB-9")
+async def test_an_authors_follower_count_is_taken_when_newer(stores) -> None:
+    account = uuid.uuid4()
+    await handlers.note_author(stores, AuthorFacts(account, credit=110, grade=2))
+
+    async def count(followers: int, version: int) -> None:
+        message = social_pb2.FollowerCountChanged(account_id=str(account), followers=followers, version=version)
+        await handlers.note_followers(stores, events.follower_count_changed(message))
+
+    await count(2_000_000, 2)
+    await count(5, 1)  # late: stale
+    (standing,) = (await stores.authors.standings([account])).values()
+    assert (standing.followers, standing.credit, standing.grade) == (2_000_000, 110, 2)
+    await count(5, 3)
+    assert (await stores.authors.standings([account]))[account].followers == 5

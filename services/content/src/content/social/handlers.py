@@ -1,0 +1,143 @@
+"""The social graph's commands and event handlers (MB-2). Each owns its transaction; every change of
+follows moves the counts of both ends and announces them with it (MB-9, MB-6.1), and a new follow is
+announced for the notifier. See store.py for the order locks are taken in."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from datetime import datetime
+
+from contracts.claims import TokenKind
+from kit.auth import Principal
+from kit.pagination import decode_cursor, page
+
+from content.database import Database, Stores
+from content.posts import handlers as posts
+from content.posts.domain import Cancellation
+from content.social import events
+from content.social.domain import (
+    Edge,
+    FollowStarted,
+    check_account_shown,
+    check_may_block,
+    check_may_follow,
+    count_changes,
+)
+from content.social.schemas import RelationshipRead, block_read, follow_read, relationship_read
+
+
+async def _announce_counts(stores: Stores, *, added: Iterable[Edge] = (), removed: Iterable[Edge] = ()) -> None:
+    """Move the counts of every account at either end (their rows locked) and announce each."""
+    counts = await stores.social.adjust_counts(count_changes(added, removed))
+    await stores.announce_all([events.follower_count_changed(count) for count in counts])
+
+
+async def follow(db: Database, principal: Principal, followee_id: uuid.UUID) -> bool:
+    """Follow an account; False when the caller followed it already (nothing changes)."""
+    follower_id = uuid.UUID(principal.subject)
+    edge = Edge(follower_id, followee_id)
+    async with db.transaction() as stores:
+        await stores.social.lock_counts([follower_id, followee_id])
+        # Read after the locks: a block or a cancellation committed meanwhile is seen.
+        check_may_follow(
+            follower_id,
+            followee_id,
+            follower=await stores.posts.author_standing(follower_id),
+            followee=await stores.posts.author_standing(followee_id),
+            blocked_by_followee=await stores.social.blocked(followee_id, follower_id),
+            blocking_followee=await stores.social.blocked(follower_id, followee_id),
+        )
+        followed_at = await stores.social.follow(edge)
+        if followed_at is None:
+            return False
+        await _announce_counts(stores, added=[edge])
+        await stores.announce(events.follow_started(FollowStarted(follower_id, followee_id, followed_at)))
+    return True
+
+
+async def unfollow(db: Database, principal: Principal, followee_id: uuid.UUID) -> None:
+    """Stop following; not following already changes nothing."""
+    follower_id = uuid.UUID(principal.subject)
+    async with db.transaction() as stores:
+        await stores.social.lock_counts([follower_id, followee_id])
+        await _announce_counts(stores, removed=await stores.social.unfollow(Edge(follower_id, followee_id)))
+
+
+async def block(db: Database, principal: Principal, blocked_id: uuid.UUID) -> bool:
+    """MB-2: block an account: the follows between the two go both ways, and the blocked account may not
+    follow, comment on or repost the blocker. False when it was blocked already."""
+    blocker_id = uuid.UUID(principal.subject)
+    check_may_block(blocker_id, blocked_id)
+    async with db.transaction() as stores:
+        await stores.social.lock_counts([blocker_id, blocked_id])
+        check_account_shown(await stores.posts.author_standing(blocked_id))
+        if await stores.social.block(blocker_id, blocked_id) is None:
+            return False
+        await _announce_counts(stores, removed=await stores.social.unfollow_both_ways(blocker_id, blocked_id))
+    return True
+
+
+async def unblock(db: Database, principal: Principal, blocked_id: uuid.UUID) -> None:
+    async with db.transaction() as stores:
+        await stores.social.unblock(uuid.UUID(principal.subject), blocked_id)
+
+
+async def relationship(db: Database, account_id: uuid.UUID, viewer: Principal | None) -> RelationshipRead:
+    # Only a user stands in a relationship: a staff member's or a client's token reads as anonymous.
+    viewer_id = uuid.UUID(viewer.subject) if viewer and viewer.access.kind is TokenKind.USER else None
+    async with db.connection() as stores:
+        check_account_shown(await stores.posts.author_standing(account_id))
+        return relationship_read(account_id, await stores.social.relationship(account_id, viewer_id))
+
+
+async def followers(db: Database, account_id: uuid.UUID, cursor: str | None, limit: int) -> dict:
+    """The account's followers, newest first; hidden ones (suspended, closed, cancelled) left out."""
+    return await _graph_page(db, account_id, cursor, limit, followers=True)
+
+
+async def following(db: Database, account_id: uuid.UUID, cursor: str | None, limit: int) -> dict:
+    """The accounts it follows, newest first; hidden ones left out."""
+    return await _graph_page(db, account_id, cursor, limit, followers=False)
+
+
+async def _graph_page(db: Database, account_id: uuid.UUID, cursor: str | None, limit: int, *, followers: bool) -> dict:
+    after = _after(cursor)
+    async with db.connection() as stores:
+        check_account_shown(await stores.posts.author_standing(account_id))
+        listed = stores.social.followers if followers else stores.social.following
+        rows = await listed(account_id, after, limit + 1)
+    return page([follow_read(r) for r in rows], limit, lambda f: (f.followed_at, uuid.UUID(f.account_id)))
+
+
+async def blocks(db: Database, principal: Principal, cursor: str | None, limit: int) -> dict:
+    rows = await db.reader().social.blocks(uuid.UUID(principal.subject), _after(cursor), limit + 1)
+    return page([block_read(r) for r in rows], limit, lambda b: (b.blocked_at, uuid.UUID(b.account_id)))
+
+
+def _after(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:
+    """The keyset of the last item seen (every list here is newest first, ties by account id)."""
+    return decode_cursor(cursor, datetime, uuid.UUID) if cursor else None  # type: ignore[return-value]
+
+
+# --- identity's facts ---------------------------------------------------------------------------
+
+
+async def remove_account(stores: Stores, account_id: uuid.UUID) -> None:
+    """PA-9.2: a cancelled account's follows go both ways (and its blocks); the counts of every account
+    at the other end move and are announced. Idempotent: a second time finds nothing to remove."""
+    locked = [account_id, *await stores.social.counterparts(account_id)]
+    await stores.social.lock_counts(locked)
+    # Holding the account's own row, no new follow of or by it can commit; one that committed while
+    # this waited for the lock is seen now, and its other end is locked too.
+    late = sorted(set(await stores.social.counterparts(account_id)) - set(locked))
+    if late:
+        await stores.social.lock_counts(late)
+    await _announce_counts(stores, removed=await stores.social.remove_account(account_id))
+
+
+async def account_cancelled(stores: Stores, cancellation: Cancellation) -> None:
+    """PA-9.2: identity cancelled an account: its posts are withdrawn and its follows go, in one
+    transaction (the consumer's, with its inbox record)."""
+    await posts.withdraw_author(stores.posts, cancellation)
+    await remove_account(stores, cancellation.account_id)
