@@ -15,6 +15,7 @@ Keys (all numbers measured in this run):
   identity.sign_ins_per_s / identity.token_checks_per_s / identity.register_to_first_post_p50_ms /
   _p99_ms                         identity's figures and what bounds them (see bench/identity.py)
   cascade.stop_p99_ms / cascade.observed_p99_ms  stop decided -> gone from every read path (bench/cascade.py)
+  timeline.read_per_s / _read_p99_ms / _fanout_p99_ms / _celebrity_post_ms  home timelines (bench/timelines.py)
 Set BENCH_ENGINE=0 to skip the engine's figures (they add a few minutes: a million stored posts).
 """
 
@@ -43,7 +44,7 @@ from devstack.processes import free_port, spawn, stop, wait_until
 from devstack.stack import SERVICES, Stack, StackConfig, http_ready, parse_workers
 from journeys import Flow
 
-from bench import cascade, durability, engine, identity
+from bench import cascade, durability, engine, identity, timelines
 
 HERE = Path(__file__).resolve().parent
 WRK_SECONDS = int(os.environ.get("BENCH_WRK_SECONDS", "10"))
@@ -90,6 +91,16 @@ def run_wrk(url: str, *, script: Path | None = None, env: dict[str, str] | None 
         "cpu_share": cpu / wall / psutil.cpu_count(),
         "raw": out,
     }
+
+
+def profiled_wrk(stack: Stack, url: str, **kwargs) -> tuple[dict, dict[str, float]]:
+    """A wrk run and, sampled during it, the share of a core each platform process used (the profile)."""
+    profile: dict[str, float] = {}
+    sampler = threading.Thread(target=lambda: profile.update(profile_during(stack, WRK_SECONDS * 0.6)))
+    sampler.start()
+    result = run_wrk(url, **kwargs)
+    sampler.join()
+    return result, profile
 
 
 def bare_uvicorn(log_dir: Path) -> float:
@@ -319,6 +330,9 @@ def main() -> int:
         print("measuring identity", file=sys.stderr)
         with httpx.Client(base_url=info.gateway_url, timeout=60) as gw:
             results.update(identity.run(info, Flow(gw, info)))
+        print("measuring home timelines", file=sys.stderr)
+        with httpx.Client(base_url=info.gateway_url, timeout=60) as gw:
+            results.update(timelines.run(info, Flow(gw, info), lambda url, **kw: profiled_wrk(stack, url, **kw)))
         print("measuring the stop cascade", file=sys.stderr)
         with httpx.Client(base_url=info.gateway_url, timeout=60) as gw:
             results.update(cascade.run(info, Flow(gw, info)))

@@ -4,7 +4,9 @@ Under a steady stream of posts through the gateway, the broker is restarted, ser
 killed (SIGKILL, with their workers) and PostgreSQL is killed (the postmaster and every backend at
 once, a crash); the stack's supervisor starts each again, as Kubernetes would. Afterwards every post
 the platform acknowledged (201) is there and decided, no decision, report or penalty is doubled or
-orphaned, and the decision latency is back to its baseline within the recovery bound (README).
+orphaned, and the decision latency is back to its baseline within the recovery bound (README). The
+clean authors have followers throughout, so the broker restart lands in the middle of the fan-out: every
+published post is in every follower's home timeline exactly once (MB-2).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import statistics
 import threading
 import time
+import uuid
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,7 +24,7 @@ import psycopg
 import pytest
 from devstack.stack import Stack
 from devstack.testing import make_stack, poll
-from journeys import Flow, User
+from journeys import Flow, User, every_page
 
 PROHIBITED = "出售枪支，价格私聊"
 CLEAN = "周末一起去爬山吧"
@@ -29,6 +32,7 @@ CLEAN = "周末一起去爬山吧"
 RECOVERY_BOUND_S = 20.0
 WAITING_FOR_DATABASE = "database unavailable; retrying"  # what a service logs while it waits
 POSTS_PER_S = 20
+FOLLOWERS = 100  # of each clean author, follow rows written into content's database (fan-out's input)
 
 
 @pytest.fixture(scope="module")
@@ -37,6 +41,8 @@ def faulty(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Stack, Fl
     # them, two processes of content and moderation, and the supervisor `make up` leaves running.
     stack = make_stack(tmp_path_factory.mktemp("faults"), external_ok=False)
     stack.config.workers = {"content": 2, "moderation": 2}
+    # Every post of the run stays in the home timelines it was fanned out to (none trimmed away).
+    stack.config.service_env.setdefault("content", {})["TIMELINE_MAX_ENTRIES"] = "1000000"
     try:
         info = stack.up()
         stack.supervise()
@@ -111,9 +117,20 @@ def rows(stack: Stack, service: str, sql: str) -> list[tuple]:
         return conn.execute(sql).fetchall()
 
 
+def follow_directly(stack: Stack, followers: list[str], followees: list[User]) -> None:
+    """Follow rows as the social core writes them (the fan-out reads them as they are when it runs)."""
+    with psycopg.connect(stack.info.database_urls["content"]) as conn:
+        conn.cursor().executemany(
+            "INSERT INTO follow (follower_id, followee_id) VALUES (%s, %s)",
+            [(f, e.id) for f in followers for e in followees],
+        )
+
+
 def test_broker_restart_killed_services_and_a_database_crash_lose_nothing_and_double_nothing(faulty) -> None:
     stack, flow = faulty
     clean = [flow.verified_user() for _ in range(3)]
+    reader = flow.register()
+    follow_directly(stack, [reader.id] + [str(uuid.uuid4()) for _ in range(FOLLOWERS - 1)], clean)
     offenders = [flow.verified_user() for _ in range(40)]
     prober = flow.verified_user()
     baseline = typical_latency(flow, prober)
@@ -225,5 +242,20 @@ def test_broker_restart_killed_services_and_a_database_crash_lose_nothing_and_do
     assert all(d in decisions for d in penalties), "a penalty for a decision that does not exist"
     penalised = Counter(decisions[d][0] for d in penalties)
     assert {p: penalised[p] for p in stopped} == dict.fromkeys(stopped, 1)
+
+    # MB-2: fanned out to every follower exactly once, whatever the broker did mid-fan-out.
+    published = acknowledged - stopped
+    in_timelines = Counter(
+        str(pid)
+        for (pid,) in rows(
+            stack,
+            "content",
+            "SELECT e.post_id FROM timeline_entry e JOIN follow f"
+            " ON f.follower_id = e.owner_id AND f.followee_id = e.author_id",
+        )
+    )
+    assert {p: in_timelines[p] for p in published} == dict.fromkeys(published, FOLLOWERS), "an entry lost"
+    home = Counter(i["id"] for i in every_page(flow.gw, "/v1/timelines/home", reader.auth, limit=500))
+    assert published <= home.keys() and max(home.values()) == 1, "the home timeline lost or doubled a post"
 
     print(f"baseline {baseline:.3f} s; recovery {recovery}; answers {dict(load.answers)}")

@@ -13,6 +13,7 @@ from content.notifications.store import NotificationStore
 from content.posts.store import PostStore
 from content.search.store import SearchStore
 from content.social.store import SocialStore
+from content.timelines.store import TimelineStore
 
 
 class Stores(Unit):
@@ -24,6 +25,7 @@ class Stores(Unit):
         self.notifications = NotificationStore(conn)
         self.media = MediaStore(conn)
         self.search = SearchStore(conn)
+        self.timelines = TimelineStore(conn)
 
 
 class Database(KitDatabase[Stores]):

@@ -7,6 +7,7 @@ events.py (protobuf <-> domain). `database.py` puts every feature's store on one
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import asyncpg
@@ -34,6 +35,8 @@ from content.search.api import router as search_router
 from content.settings import ContentSettings
 from content.social import handlers as social
 from content.social.api import router as social_router
+from content.timelines import handlers as timelines
+from content.timelines.api import router as timelines_router
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
@@ -61,6 +64,18 @@ def subscriptions(settings: ContentSettings) -> list[Subscription]:
                 identity.ACCOUNT_CANCELLED: on_event(Stores, events.account_cancelled, social.account_cancelled),
                 identity.VERIFIED_ACCOUNT_APPROVED: on_event(
                     Stores, interaction_events.verified_account, interactions.note_verified_account
+                ),
+            },
+        ),
+        # MB-2: fan-out on write into home timelines, and the backfill of a new follow.
+        Subscription(
+            group="content.fanout",
+            handlers={
+                content.POST_PUBLISHED: on_event(
+                    Stores, events.published, partial(timelines.fan_out, settings=settings)
+                ),
+                content.FOLLOW_STARTED: on_event(
+                    Stores, notification_events.followed, partial(timelines.backfill, settings=settings)
                 ),
             },
         ),
@@ -94,6 +109,7 @@ def build_app(settings: ContentSettings | None = None) -> FastAPI:
             routers=[
                 router,
                 social_router,
+                timelines_router,
                 notifications_router,
                 interactions_router,
                 interactions_staff_router,
@@ -102,7 +118,7 @@ def build_app(settings: ContentSettings | None = None) -> FastAPI:
             ],
             produces=[content.POST_TOPIC, content.SOCIAL_TOPIC],
             subscriptions=subscriptions(settings),
-            background=[handlers.reannounce_waiting_posts, handlers.purge_withdrawn_posts],
+            background=[handlers.reannounce_waiting_posts, handlers.purge_withdrawn_posts, timelines.trim_timelines],
         )
     )
     app.state.settings = settings

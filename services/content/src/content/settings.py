@@ -46,3 +46,14 @@ class ContentSettings(KitSettings):
             # Every replica must serve every medium: production keeps them in an object store.
             raise ValueError("production keeps media in an S3-compatible store (MEDIA_STORAGE=s3)")
         return self
+
+    # MB-2 timelines: an account with at least this many followers is not fanned out on write; its posts
+    # are merged into its followers' home timelines when they are read (FANOUT_MAX_FOLLOWERS).
+    fanout_max_followers: int = Field(default=10_000, ge=1)
+    # A new follow brings this many of the followee's recent posts into the follower's home timeline.
+    timeline_backfill: int = Field(default=20, ge=0)
+    # A home timeline keeps this many fanned-out entries (it reaches back that far, like Twitter's 800);
+    # a periodic pass drops older ones, a batch of owners per transaction.
+    timeline_max_entries: int = Field(default=800, ge=1)
+    timeline_trim_interval_s: float = Field(default=600.0, gt=0)
+    timeline_trim_batch: int = Field(default=200, ge=1)

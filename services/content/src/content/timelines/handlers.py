@@ -1,0 +1,98 @@
+"""The timelines' commands and event handlers (MB-2): fan-out on write, backfill on a follow, the
+periodic trim, and the reads of home and account timelines (MB-12.2: through the one read rule and
+the one view of posts, content.posts.handlers.views)."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import datetime
+
+from kit.pagination import decode_cursor, page
+from kit.service import Runtime
+
+from content.database import Database, Stores
+from content.notifications.domain import Followed
+from content.posts.domain import Published
+from content.posts.handlers import views
+from content.posts.schemas import PostRead
+from content.settings import ContentSettings
+from content.timelines.domain import fans_out
+
+# --- reads ----------------------------------------------------------------------------------------
+
+
+async def home(
+    db: Database, settings: ContentSettings, reader_id: uuid.UUID, *, cursor: str | None, limit: int
+) -> tuple[list[PostRead], str | None]:
+    """The reader's home timeline, newest first: their own posts and reposts, those of the accounts they
+    follow (fanned out, or merged for large accounts), each shown as it is everywhere."""
+    before = decode_cursor(cursor, datetime, uuid.UUID) if cursor else None
+    async with db.connection() as stores:
+        rows = await stores.timelines.home(
+            reader_id, before=before, limit=limit + 1, max_followers=settings.fanout_max_followers
+        )
+        return await _page(stores, rows, limit, reader_id)
+
+
+async def account(
+    db: Database, account_id: uuid.UUID, viewer_id: uuid.UUID | None, *, cursor: str | None, limit: int
+) -> tuple[list[PostRead], str | None]:
+    """An account's own timeline (its posts and reposts), newest first, as this viewer may see it (the
+    author sees their own under review and held)."""
+    before = decode_cursor(cursor, datetime, uuid.UUID) if cursor else None
+    async with db.connection() as stores:
+        rows = await stores.timelines.account(account_id, viewer_id, before=before, limit=limit + 1)
+        return await _page(stores, rows, limit, viewer_id)
+
+
+async def _page(
+    stores: Stores, rows: list, limit: int, viewer_id: uuid.UUID | None
+) -> tuple[list[PostRead], str | None]:
+    found = page(rows, limit, lambda r: (r["created_at"], r["id"]))
+    return await views(stores, [r["id"] for r in found["items"]], viewer_id), found["next_cursor"]
+
+
+# --- events ---------------------------------------------------------------------------------------
+
+
+async def fan_out(stores: Stores, published: Published, *, settings: ContentSettings) -> None:
+    """A published post or repost of an ordinary account goes into each follower's home timeline, in one
+    statement; a redelivered event inserts nothing more. A large account's is merged at read time
+    instead (one write, whatever its followers); a comment stays under its thread."""
+    followers = await stores.timelines.followers_of(published.author_id)
+    if fans_out(published.kind, followers, settings.fanout_max_followers):
+        await stores.timelines.fan_out(published.post_id)
+
+
+async def backfill(stores: Stores, followed: Followed, *, settings: ContentSettings) -> None:
+    """A new follow brings the followee's recent posts into the follower's home timeline (idempotent;
+    nothing when the follow was already undone)."""
+    await stores.timelines.backfill(followed.follower_id, followed.followee_id, settings.timeline_backfill)
+
+
+# --- background -----------------------------------------------------------------------------------
+
+
+async def trim_once(db: Database, *, keep: int, batch: int) -> int:
+    """One pass over every home timeline, a batch of owners per transaction: each keeps its newest
+    ``keep`` entries of accounts still followed. Entries removed."""
+    removed = 0
+    last: uuid.UUID | None = None
+    while True:
+        async with db.transaction() as stores:
+            owners = await stores.timelines.owners_after(last, batch)
+            if not owners:
+                return removed
+            removed += await stores.timelines.trim(owners, keep)
+        last = owners[-1]
+
+
+async def trim_timelines(runtime: Runtime) -> None:
+    """The home timeline reaches back ``timeline_max_entries`` fanned-out entries (like Twitter's 800);
+    older entries are dropped by this periodic pass."""
+    settings: ContentSettings = runtime.settings  # type: ignore[assignment]
+    db = Database(runtime.pool)
+    while True:
+        await trim_once(db, keep=settings.timeline_max_entries, batch=settings.timeline_trim_batch)
+        await asyncio.sleep(settings.timeline_trim_interval_s)  # a period, not synchronisation
