@@ -10,7 +10,7 @@ VENV_PY := .venv/bin/python
 export UV_PYTHON ?= 3.11
 export PYTHONWARNINGS ?= ignore::Warning:platformdirs
 
-.PHONY: help install up down status test lint gen bench clean
+.PHONY: help install up down status test lint gen bench bench-timeline clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -48,6 +48,10 @@ gen: install ## regenerate the Python code of proto/
 bench: install ## print the platform's figures as one JSON object (installs Debian's wrk and hey if missing)
 	@command -v wrk >/dev/null && command -v hey >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk hey; }
 	PYTHONPATH=tests $(UV) run --frozen python -m bench
+
+bench-timeline: install ## only the home timeline reads, side by side with a baseline (see bench/timeline_reads.py)
+	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+	PYTHONPATH=tests $(UV) run --frozen python -m bench.timeline_reads
 
 clean: down ## remove the local platform's data, keys and logs (keeps the bootstrap uv)
 	find $(RUN_DIR) -mindepth 1 -maxdepth 1 ! -name bootstrap -exec rm -rf {} +

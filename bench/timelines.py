@@ -57,7 +57,7 @@ def wrk_latency_ms(raw: str, quantile: str = "99%") -> float:
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-async def _seed_reads(url: str, readers: list[str]) -> None:
+async def seed_reads(url: str, readers: list[str]) -> None:
     """Readers following 200 accounts each (two large), those accounts' published posts, and the entries
     the fan-out would have written (each reader's newest KEEP of the ordinary accounts' posts)."""
     conn = await asyncpg.connect(url)
@@ -179,7 +179,7 @@ def run(info: StackInfo, flow: Flow, wrk: Callable[..., tuple[dict, dict[str, fl
     """``wrk(url, script=, env=)`` runs wrk and profiles the platform meanwhile (bench.__main__.profiled_wrk)."""
     url = info.database_urls["content"]
     readers = [flow.register() for _ in range(READERS)]
-    asyncio.run(_seed_reads(url, [r.id for r in readers]))
+    asyncio.run(seed_reads(url, [r.id for r in readers]))
     gw = flow.gw
     page = gw.get("/v1/timelines/home", headers=readers[0].auth, params={"limit": 50})
     assert page.status_code == 200 and len(page.json()["items"]) == 50, page.text
