@@ -107,33 +107,37 @@ class FakeStore:
         self.outbox.extend(rows)
 
     async def views(self, ids, viewer):
-        """The read model's rule (domain.visible_to) over the fake's rows; the SQL is proven on PostgreSQL."""
-        rows = []
-        for post_id in ids:
-            post = self.posts.get(post_id)
-            if post is None:
-                continue
-            stop = self.stops.get(post_id) or {}
-            label = self.labels.get(post_id) or {}
-            hidden = self.hidden.get(post["author_id"])
-            rows.append(
-                {
-                    **post,
-                    "visible": visible_to(
-                        PostStatus(post["status"]),
-                        str(post["author_id"]),
-                        str(viewer) if viewer else None,
-                        author_hidden=hidden is not None and hidden > datetime.now(UTC),
-                        owner_state=post["owner_state"],
-                    ),
-                    **{f"label_{k}": v for k, v in label.items()},
-                    "stop_legal_basis": stop.get("legal_basis"),
-                    "stop_category": stop.get("category"),
-                    "stop_decided_at": stop.get("decided_at"),
-                    "media": [],
-                }
-            )
-        return rows
+        """The read model's rule (domain.visible_to) over the fake's rows, then the reposts' originals, as
+        content.posts.store.views_sql gives them; the SQL is proven on PostgreSQL."""
+        items = [self._view(post_id, viewer, original=False) for post_id in ids]
+        items = [r for r in items if r is not None]
+        roots = {r["root_id"] for r in items if r["kind"] == "repost" and r.get("root_id") is not None}
+        originals = [self._view(post_id, viewer, original=True) for post_id in roots]
+        return items + [r for r in originals if r is not None]
+
+    def _view(self, post_id, viewer, *, original):
+        post = self.posts.get(post_id)
+        if post is None:
+            return None
+        stop = self.stops.get(post_id) or {}
+        label = self.labels.get(post_id) or {}
+        hidden = self.hidden.get(post["author_id"])
+        return {
+            **post,
+            "original": original,
+            "visible": visible_to(
+                PostStatus(post["status"]),
+                str(post["author_id"]),
+                str(viewer) if viewer else None,
+                author_hidden=hidden is not None and hidden > datetime.now(UTC),
+                owner_state=post["owner_state"],
+            ),
+            **{f"label_{k}": v for k, v in label.items()},
+            "stop_legal_basis": stop.get("legal_basis"),
+            "stop_category": stop.get("category"),
+            "stop_decided_at": stop.get("decided_at"),
+            "media": None,
+        }
 
     async def hold_if_pending(self, decision: Decision) -> None:
         post = self.posts.get(decision.post_id)

@@ -7,8 +7,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import asyncpg
 from kit.auth import Principal
@@ -38,7 +40,7 @@ from content.posts.domain import (
     request_sha256,
     snapshot_sha256,
 )
-from content.posts.schemas import PostRead, Unavailable, post_read, unavailable
+from content.posts.schemas import PostRead, post_read, unavailable
 from content.posts.store import PostStore
 from content.settings import ContentSettings
 
@@ -137,18 +139,24 @@ async def accept(db: Database, principal: Principal, draft: Draft, *, idempotenc
 async def views(stores: Stores, ids: list[uuid.UUID], viewer: uuid.UUID | None) -> list[PostRead]:
     """The posts this viewer may see, as shown on every read path, in the order asked (MB-12.2: what
     they may not see is left out). A repost carries its original, or what stands in for it."""
-    rows = [r for r in await stores.posts.views(ids, viewer) if r["visible"]]
-    originals = {r["root_id"] for r in rows if r["kind"] == PostKind.REPOST and r["root_id"] is not None}
-    shown: dict[uuid.UUID, PostRead | Unavailable] = {}
-    if originals:
-        for o in await stores.posts.views(list(originals), viewer):
-            shown[o["id"]] = post_read(o) if o["visible"] else unavailable(o["id"], o)
-    return [
-        post_read(r, shown.get(r["root_id"]) or unavailable(r["root_id"], None))
-        if r["kind"] == PostKind.REPOST and r["root_id"] is not None
-        else post_read(r)
-        for r in rows
-    ]
+    return shown(await stores.posts.views(ids, viewer))
+
+
+def shown(rows: Sequence[Mapping[str, Any]]) -> list[PostRead]:
+    """The views of hydrated rows (content.posts.store.views_sql: the items, then the reposts' originals),
+    the items this viewer may see in their order (MB-12.2), each repost with its original or its
+    placeholder (a 451 naming the legal basis when the original was stopped)."""
+    originals = {r["id"]: r for r in rows if r["original"]}
+    items: list[PostRead] = []
+    for r in rows:
+        if r["original"] or not r["visible"]:
+            continue
+        if r["kind"] == PostKind.REPOST and r["root_id"] is not None:
+            o = originals.get(r["root_id"])
+            items.append(post_read(r, post_read(o) if o is not None and o["visible"] else unavailable(r["root_id"], o)))
+        else:
+            items.append(post_read(r))
+    return items
 
 
 async def read_post(db: Database, post_id: uuid.UUID, viewer: Principal | None) -> PostRead:
@@ -162,7 +170,7 @@ async def read_post(db: Database, post_id: uuid.UUID, viewer: Principal | None) 
 async def visible_row(stores: Stores, post_id: uuid.UUID, viewer_id: uuid.UUID | None) -> asyncpg.Record:
     """The stored post, when this viewer may see it; otherwise the refusal every read path gives (404,
     410 deleted, 451 stopped with its legal basis). Lists under a post and reactions to it ask this first."""
-    rows = await stores.posts.views([post_id], viewer_id)
+    rows = [r for r in await stores.posts.views([post_id], viewer_id) if not r["original"]]
     if not rows:
         raise NotFound("No such post.")
     row = rows[0]

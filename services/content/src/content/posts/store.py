@@ -61,11 +61,29 @@ def visible_sql(p: str, viewer: str) -> str:
                  AND {author_shown_sql(p + ".author_id")} AND {manages_thread_sql(p + ".root_id", viewer)}))"""
 
 
-# One round trip for everything a view of posts needs: the post, whether this viewer may see it, its
-# label (MB-11), the record of a stop (MB-12.2, for the 451 placeholder), its public counts, the
-# viewer's like and its media. Counts count only what anyone may see (public_sql).
-_VIEWS = f"""
-SELECT p.*, {visible_sql("p", "$2::uuid")} AS visible, {author_shown_sql("p.author_id")} AS author_shown,
+# The columns of a post that its view, and the read paths' checks, use (content.posts.schemas.post_read,
+# content.interactions.domain.target).
+_VIEW_COLUMNS = (
+    "p.id, p.author_id, p.kind, p.text, p.status, p.created_at, p.decided_at, p.parent_id, p.root_id, p.owner_state"
+)
+
+
+def views_sql(wanted: str, viewer: str) -> str:
+    """One round trip for everything a view of posts needs: the posts ``wanted`` names (SQL yielding rows
+    ``(id, n)``, ``n`` their order) and the originals of the reposts among them (``original`` true, after
+    the others), each with whether this viewer may see it, its label (MB-11), the record of a stop (MB-12.2,
+    for the 451 placeholder), its public counts, the viewer's like and its media (NULL: none). Counts count
+    only what anyone may see (public_sql). ``viewer`` is a uuid parameter (NULL for anonymous). A read
+    path that selects its posts in SQL passes its query as ``wanted``: one statement for the whole page."""
+    return f"""
+WITH wanted AS ({wanted}),
+shown AS (
+    SELECT w.id, w.n, false AS original FROM wanted w
+    UNION ALL
+    SELECT DISTINCT r.root_id, 0, true FROM wanted w JOIN post r ON r.id = w.id
+     WHERE r.kind = 'repost' AND r.root_id IS NOT NULL
+)
+SELECT s.original, {_VIEW_COLUMNS}, {visible_sql("p", viewer)} AS visible,
        l.rumour_id AS label_rumour_id, l.refutation_text AS label_refutation_text,
        l.refutation_url AS label_refutation_url, l.authority AS label_authority,
        l.legal_basis AS label_legal_basis, l.labelled_at AS label_labelled_at,
@@ -79,16 +97,19 @@ SELECT p.*, {visible_sql("p", "$2::uuid")} AS visible, {author_shown_sql("p.auth
             ELSE (SELECT count(*) FROM post c WHERE c.root_id = p.id AND c.kind = 'comment' AND {public_sql("c")})
        END AS comments,
        (SELECT count(*) FROM post_like k WHERE k.post_id = p.id) AS likes,
-       EXISTS (SELECT 1 FROM post_like k WHERE k.post_id = p.id AND k.account_id = $2::uuid) AS liked,
-       (SELECT coalesce(json_agg(json_build_object('media_id', m.media_id, 'content_type', m.content_type,
-                                                   'size', m.size, 'sha256', m.sha256, 'storage_key', m.storage_key)
-                                 ORDER BY m.position), '[]'::json)
+       EXISTS (SELECT 1 FROM post_like k WHERE k.post_id = p.id AND k.account_id = {viewer}) AS liked,
+       (SELECT json_agg(json_build_object('media_id', m.media_id, 'content_type', m.content_type,
+                                          'size', m.size, 'sha256', m.sha256, 'storage_key', m.storage_key)
+                        ORDER BY m.position)
           FROM post_media m WHERE m.post_id = p.id) AS media
-  FROM unnest($1::uuid[]) WITH ORDINALITY AS wanted(id, n)
-  JOIN post p ON p.id = wanted.id
+  FROM shown s
+  JOIN post p ON p.id = s.id
   LEFT JOIN post_label l ON l.post_id = p.id
   LEFT JOIN transmission_stop ts ON ts.post_id = p.id
- ORDER BY wanted.n"""  # noqa: S608 - fixed SQL, values are parameters
+ ORDER BY s.original, s.n"""  # noqa: S608 - fixed SQL, values are parameters
+
+
+_VIEWS = views_sql("SELECT id, n FROM unnest($1::uuid[]) WITH ORDINALITY AS u(id, n)", "$2::uuid")
 
 
 class PostStore(Unit):
@@ -216,7 +237,8 @@ class PostStore(Unit):
         ]
 
     async def views(self, ids: list[uuid.UUID], viewer: uuid.UUID | None) -> list[asyncpg.Record]:
-        """Everything a view of these posts needs, in their order (missing ones left out); see _VIEWS."""
+        """Everything a view of these posts needs, in their order (missing ones left out), then the originals
+        of the reposts among them; see views_sql."""
         if not ids:
             return []
         return await self.conn.fetch(_VIEWS, ids, viewer)

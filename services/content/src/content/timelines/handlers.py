@@ -14,7 +14,7 @@ from kit.service import Runtime
 from content.database import Database, Stores
 from content.notifications.domain import Followed
 from content.posts.domain import Published
-from content.posts.handlers import views
+from content.posts.handlers import shown
 from content.posts.schemas import PostRead
 from content.settings import ContentSettings
 from content.timelines.domain import fans_out
@@ -32,7 +32,7 @@ async def home(
         rows = await stores.timelines.home(
             reader_id, before=before, limit=limit + 1, max_followers=settings.fanout_max_followers
         )
-        return await _page(stores, rows, limit, reader_id)
+    return _page(rows, limit)
 
 
 async def account(
@@ -43,14 +43,13 @@ async def account(
     before = decode_cursor(cursor, datetime, uuid.UUID) if cursor else None
     async with db.connection() as stores:
         rows = await stores.timelines.account(account_id, viewer_id, before=before, limit=limit + 1)
-        return await _page(stores, rows, limit, viewer_id)
+    return _page(rows, limit)
 
 
-async def _page(
-    stores: Stores, rows: list, limit: int, viewer_id: uuid.UUID | None
-) -> tuple[list[PostRead], str | None]:
-    found = page(rows, limit, lambda r: (r["created_at"], r["id"]))
-    return await views(stores, [r["id"] for r in found["items"]], viewer_id), found["next_cursor"]
+def _page(rows: list, limit: int) -> tuple[list[PostRead], str | None]:
+    """A page of a timeline from its hydrated rows (the items, then the reposts' originals), as shown."""
+    found = page([r for r in rows if not r["original"]], limit, lambda r: (r["created_at"], r["id"]))
+    return shown([*found["items"], *(r for r in rows if r["original"])]), found["next_cursor"]
 
 
 # --- events ---------------------------------------------------------------------------------------

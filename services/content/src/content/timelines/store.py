@@ -10,7 +10,7 @@ from datetime import datetime
 import asyncpg
 from kit.unit import Unit
 
-from content.posts.store import visible_sql
+from content.posts.store import views_sql, visible_sql
 from content.timelines.domain import TIMELINE_KINDS
 
 _KINDS = ", ".join(f"'{k}'" for k in TIMELINE_KINDS)
@@ -58,13 +58,24 @@ SELECT id, created_at FROM (SELECT * FROM entries UNION SELECT * FROM own UNION 
 _ACCOUNT = f"""SELECT id, created_at FROM ({_authored("$5")}) a"""  # noqa: S608 - fixed SQL
 
 
+def _viewed(timeline: str) -> str:
+    """A timeline's page and the views of its posts in one statement (content.posts.store.views_sql)."""
+    ordered = f"SELECT id, row_number() OVER (ORDER BY created_at DESC, id DESC) AS n FROM ({timeline}) t"  # noqa: S608
+    return views_sql(ordered, "$1")
+
+
+_HOME_VIEWS = _viewed(_HOME)
+_ACCOUNT_VIEWS = _viewed(_ACCOUNT)
+
+
 class TimelineStore(Unit):
     async def home(
         self, reader_id: uuid.UUID, *, before: tuple[datetime, uuid.UUID] | None, limit: int, max_followers: int
     ) -> list[asyncpg.Record]:
-        """The ids and times of the newest ``limit`` posts of the reader's home timeline before the cursor."""
+        """The newest ``limit`` posts of the reader's home timeline before the cursor, newest first, hydrated
+        for their views (content.posts.store.views_sql: the reposts' originals after them)."""
         after_t, after_id = before or (None, None)
-        return await self.conn.fetch(_HOME, reader_id, limit, after_t, after_id, max_followers)
+        return await self.conn.fetch(_HOME_VIEWS, reader_id, limit, after_t, after_id, max_followers)
 
     async def account(
         self,
@@ -74,9 +85,10 @@ class TimelineStore(Unit):
         before: tuple[datetime, uuid.UUID] | None,
         limit: int,
     ) -> list[asyncpg.Record]:
-        """The ids and times of an account's newest ``limit`` posts and reposts the viewer may see."""
+        """An account's newest ``limit`` posts and reposts the viewer may see, hydrated for their views
+        (content.posts.store.views_sql: the reposts' originals after them)."""
         after_t, after_id = before or (None, None)
-        return await self.conn.fetch(_ACCOUNT, viewer_id, limit, after_t, after_id, account_id)
+        return await self.conn.fetch(_ACCOUNT_VIEWS, viewer_id, limit, after_t, after_id, account_id)
 
     async def followers_of(self, account_id: uuid.UUID) -> int:
         """The account's follower count as the social graph holds it (0 when it has none)."""
