@@ -60,8 +60,10 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
 
 
-def run_wrk(url: str, *, script: Path | None = None, env: dict[str, str] | None = None) -> dict:
-    argv = ["wrk", "-t2", f"-c{WRK_CONNECTIONS}", f"-d{WRK_SECONDS}s", "--latency"]
+def run_wrk(
+    url: str, *, script: Path | None = None, env: dict[str, str] | None = None, seconds: int = WRK_SECONDS
+) -> dict:
+    argv = ["wrk", "-t2", f"-c{WRK_CONNECTIONS}", f"-d{seconds}s", "--latency"]
     if script:
         argv += ["-s", str(script)]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)

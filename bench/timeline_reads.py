@@ -5,6 +5,7 @@ readers (200 followed accounts each, two of them large), then runs the same wrk 
 
   BENCH_TIMELINE_ROUNDS=3         wrk runs per variant (each BENCH_WRK_SECONDS long)
   BENCH_TIMELINE_BASELINE=PATH    also measure another content: PATH is put first on content's PYTHONPATH
+                                  (several: NAME=PATH;NAME=PATH, measured in that order before the current)
                                   (e.g. `git archive main services/content/src libs/kit/src | tar -x -C /tmp/base`
                                   then /tmp/base/services/content/src:/tmp/base/libs/kit/src); the two are
                                   alternated (baseline, current, baseline, ...) on the same stack and data,
@@ -12,7 +13,8 @@ readers (200 followed accounts each, two of them large), then runs the same wrk 
   BENCH_TIMELINE_PROFILE=DIR      py-spy (on PATH) samples content's workers during the last round of each
                                   variant: DIR/<variant>.txt, collapsed stacks (`py-spy record --format raw`)
 
-Prints one JSON object: per variant, each round's reads/s, p50 and p99, and the CPU share per process.
+Prints one JSON object: per variant, each round's reads/s, p50 and p99, the CPU share per process and the
+CPU milliseconds per read per process (the figure a machine shared with other work bends least).
 """
 
 from __future__ import annotations
@@ -32,12 +34,13 @@ from devstack.stack import Stack, StackConfig, http_ready, parse_workers
 from journeys import Flow
 
 from bench import timelines
-from bench.__main__ import WRK_SECONDS, profiled_wrk
+from bench.__main__ import WRK_SECONDS, profiled_wrk, run_wrk
 
 HERE = Path(__file__).resolve().parent
 ROUNDS = int(os.environ.get("BENCH_TIMELINE_ROUNDS", "3"))
 BASELINE = os.environ.get("BENCH_TIMELINE_BASELINE", "")
 PROFILE_DIR = os.environ.get("BENCH_TIMELINE_PROFILE", "")
+WARM_UP_SECONDS = 3
 
 
 def restart_content(stack: Stack, pythonpath: str) -> None:
@@ -90,7 +93,10 @@ def main() -> int:
         workers=parse_workers(os.environ.get("BENCH_WORKERS", "content=2")),
     )
     stack = Stack(config)
-    variants = {"baseline": BASELINE, "current": ""} if BASELINE else {"current": ""}
+    variants = {
+        **dict((v.split("=", 1) if "=" in v else ("baseline", v)) for v in BASELINE.split(";") if v),
+        "current": "",
+    }
     results: dict[str, object] = {name: [] for name in variants}
     try:
         info = stack.up()
@@ -106,6 +112,8 @@ def main() -> int:
                 if pythonpath != current:
                     restart_content(stack, pythonpath)
                     current = pythonpath
+                    # Unmeasured: every worker up, its pool and statement cache warm.
+                    run_wrk(info.gateway_url, script=HERE / "timeline.lua", env=env, seconds=WARM_UP_SECONDS)
                 with httpx.Client(base_url=info.gateway_url, timeout=60) as gw:
                     page = gw.get("/v1/timelines/home", headers=readers[0].auth, params={"limit": 50})
                     assert page.status_code == 200 and len(page.json()["items"]) == 50, page.text
@@ -122,6 +130,10 @@ def main() -> int:
                     "read_p99_ms": round(timelines.wrk_latency_ms(reads["raw"]), 1),
                     "non_2xx": reads["non_2xx"],
                     "cpu_share_by_process": profile,
+                    # CPU per read: what a loaded machine bends least (the share of a core over the reads).
+                    "cpu_ms_per_read": {
+                        n: round(share * 1000 / max(reads["ok_per_s"], 1), 2) for n, share in profile.items()
+                    },
                 }
                 print(name, json.dumps(figures), file=sys.stderr)
                 results[name].append(figures)

@@ -40,7 +40,7 @@ from content.posts.domain import (
     request_sha256,
     snapshot_sha256,
 )
-from content.posts.schemas import PostRead, post_read, unavailable
+from content.posts.schemas import PostRead, post_reads, post_view, unavailable
 from content.posts.store import PostStore
 from content.settings import ContentSettings
 
@@ -147,16 +147,16 @@ def shown(rows: Sequence[Mapping[str, Any]]) -> list[PostRead]:
     the items this viewer may see in their order (MB-12.2), each repost with its original or its
     placeholder (a 451 naming the legal basis when the original was stopped)."""
     originals = {r["id"]: r for r in rows if r["original"]}
-    items: list[PostRead] = []
+    items: list[dict[str, Any]] = []
     for r in rows:
         if r["original"] or not r["visible"]:
             continue
         if r["kind"] == PostKind.REPOST and r["root_id"] is not None:
             o = originals.get(r["root_id"])
-            items.append(post_read(r, post_read(o) if o is not None and o["visible"] else unavailable(r["root_id"], o)))
+            items.append(post_view(r, post_view(o) if o is not None and o["visible"] else unavailable(r["root_id"], o)))
         else:
-            items.append(post_read(r))
-    return items
+            items.append(post_view(r))
+    return post_reads(items)
 
 
 async def read_post(db: Database, post_id: uuid.UUID, viewer: Principal | None) -> PostRead:

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from kit.inputs import RequestModel, VisibleText
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, TypeAdapter
 
 from content.posts.domain import PostKind, PostStatus
 
@@ -115,27 +115,46 @@ def _media(row: Mapping[str, Any], media_url: str) -> list[MediaView]:
     ]
 
 
-def post_read(
-    row: Mapping[str, Any], original: PostRead | Unavailable | None = None, media_url: str = "/v1/media"
-) -> PostRead:
-    """A stored post as shown: a hydrated row (store.views) carries its counts, like, media and label."""
-    return PostRead(
-        id=str(row["id"]),
-        author_id=str(row["author_id"]),
-        kind=row.get("kind") or PostKind.POST,
-        text=row["text"],
-        status=row["status"],
-        created_at=row["created_at"],
-        decided_at=row["decided_at"],
-        parent_id=str(row["parent_id"]) if row.get("parent_id") else None,
-        root_id=str(row["root_id"]) if row.get("root_id") else None,
-        owner_state=row.get("owner_state") or "shown",
-        label=_label(row),
-        media=_media(row, media_url),
-        counts=Counts(reposts=row.get("reposts") or 0, comments=row.get("comments") or 0, likes=row.get("likes") or 0),
-        liked=bool(row.get("liked")),
-        original=original,
-    )
+def post_view(
+    row: Mapping[str, Any], original: dict[str, Any] | Unavailable | None = None, media_url: str = "/v1/media"
+) -> dict[str, Any]:
+    """A stored post as shown, as the plain data of a `PostRead`: a hydrated row (store.views_sql) carries
+    its counts, like, media and label. Validated into `PostRead`s by post_read or post_reads."""
+    return {
+        "id": str(row["id"]),
+        "author_id": str(row["author_id"]),
+        "kind": row.get("kind") or PostKind.POST,
+        "text": row["text"],
+        "status": row["status"],
+        "created_at": row["created_at"],
+        "decided_at": row["decided_at"],
+        "parent_id": str(row["parent_id"]) if row.get("parent_id") else None,
+        "root_id": str(row["root_id"]) if row.get("root_id") else None,
+        "owner_state": row.get("owner_state") or "shown",
+        "label": _label(row),
+        "media": _media(row, media_url),
+        "counts": {
+            "reposts": row.get("reposts") or 0,
+            "comments": row.get("comments") or 0,
+            "likes": row.get("likes") or 0,
+        },
+        "liked": bool(row.get("liked")),
+        "original": original,
+    }
+
+
+_POST_READS = TypeAdapter(list[PostRead])
+
+
+def post_reads(views: list[dict[str, Any]]) -> list[PostRead]:
+    """Views (post_view) as `PostRead`s, validated in one call (a page's worth at once is cheaper than one
+    model at a time)."""
+    return _POST_READS.validate_python(views)
+
+
+def post_read(row: Mapping[str, Any], media_url: str = "/v1/media") -> PostRead:
+    """A stored post as shown (a post on its own; a page of them goes through post_reads)."""
+    return PostRead.model_validate(post_view(row, None, media_url))
 
 
 def unavailable(post_id: uuid.UUID, row: Mapping[str, Any] | None) -> Unavailable:
