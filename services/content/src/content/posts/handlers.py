@@ -139,13 +139,14 @@ async def accept(db: Database, principal: Principal, draft: Draft, *, idempotenc
 async def views(stores: Stores, ids: list[uuid.UUID], viewer: uuid.UUID | None) -> list[PostRead]:
     """The posts this viewer may see, as shown on every read path, in the order asked (MB-12.2: what
     they may not see is left out). A repost carries its original, or what stands in for it."""
-    return shown(await stores.posts.views(ids, viewer))
+    return post_reads(shown(await stores.posts.views(ids, viewer)))
 
 
-def shown(rows: Sequence[Mapping[str, Any]]) -> list[PostRead]:
-    """The views of hydrated rows (content.posts.store.views_sql: the items, then the reposts' originals),
-    the items this viewer may see in their order (MB-12.2), each repost with its original or its
-    placeholder (a 451 naming the legal basis when the original was stopped)."""
+def shown(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The views of hydrated rows (content.posts.store.views_sql: the items, then the reposts' originals)
+    as a PostRead's data (post_view): the items this viewer may see in their order (MB-12.2), each repost
+    with its original or its placeholder (a 451 naming the legal basis when the original was stopped).
+    views() validates them into PostReads; a hot read path serialises them once (schemas.page_json)."""
     originals = {r["id"]: r for r in rows if r["original"]}
     items: list[dict[str, Any]] = []
     for r in rows:
@@ -156,7 +157,7 @@ def shown(rows: Sequence[Mapping[str, Any]]) -> list[PostRead]:
             items.append(post_view(r, post_view(o) if o is not None and o["visible"] else unavailable(r["root_id"], o)))
         else:
             items.append(post_view(r))
-    return post_reads(items)
+    return items
 
 
 async def read_post(db: Database, post_id: uuid.UUID, viewer: Principal | None) -> PostRead:

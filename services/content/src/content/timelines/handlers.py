@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from datetime import datetime
+from typing import Any
 
 from kit.pagination import decode_cursor, page
 from kit.service import Runtime
@@ -15,7 +16,6 @@ from content.database import Database, Stores
 from content.notifications.domain import Followed
 from content.posts.domain import Published
 from content.posts.handlers import shown
-from content.posts.schemas import PostRead
 from content.settings import ContentSettings
 from content.timelines.domain import fans_out
 
@@ -24,7 +24,7 @@ from content.timelines.domain import fans_out
 
 async def home(
     db: Database, settings: ContentSettings, reader_id: uuid.UUID, *, cursor: str | None, limit: int
-) -> tuple[list[PostRead], str | None]:
+) -> tuple[list[dict[str, Any]], str | None]:
     """The reader's home timeline, newest first: their own posts and reposts, those of the accounts they
     follow (fanned out, or merged for large accounts), each shown as it is everywhere."""
     before = decode_cursor(cursor, datetime, uuid.UUID) if cursor else None
@@ -37,7 +37,7 @@ async def home(
 
 async def account(
     db: Database, account_id: uuid.UUID, viewer_id: uuid.UUID | None, *, cursor: str | None, limit: int
-) -> tuple[list[PostRead], str | None]:
+) -> tuple[list[dict[str, Any]], str | None]:
     """An account's own timeline (its posts and reposts), newest first, as this viewer may see it (the
     author sees their own under review and held)."""
     before = decode_cursor(cursor, datetime, uuid.UUID) if cursor else None
@@ -46,8 +46,9 @@ async def account(
     return _page(rows, limit)
 
 
-def _page(rows: list, limit: int) -> tuple[list[PostRead], str | None]:
-    """A page of a timeline from its hydrated rows (the items, then the reposts' originals), as shown."""
+def _page(rows: list, limit: int) -> tuple[list[dict[str, Any]], str | None]:
+    """A page of a timeline from its hydrated rows (the items, then the reposts' originals): the views'
+    data (content.posts.schemas.post_view) and the next cursor."""
     found = page([r for r in rows if not r["original"]], limit, lambda r: (r["created_at"], r["id"]))
     return shown([*found["items"], *(r for r in rows if r["original"])]), found["next_cursor"]
 
