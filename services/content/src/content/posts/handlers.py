@@ -238,7 +238,7 @@ async def note_standing(store: PostStore, standing: StandingChanged) -> None:
         standing,
         barred_until=publishing_barred_until(standing.standing()),
         hidden_until=hidden_until(standing.standing()),
-        limit_basis=limit_basis(standing.limits, standing.legal_basis, await store.limit_basis(standing.account_id)),
+        limit_basis=limit_basis(standing.limits, standing.sanction_limits),
     )
 
 

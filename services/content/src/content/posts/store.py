@@ -344,14 +344,6 @@ class PostStore(Unit):
             limit_basis=json.loads(row["limit_basis"]) if row["limit_basis"] else {},
         )
 
-    async def limit_basis(self, account_id: uuid.UUID) -> dict[str, str]:
-        """The source of each limit in force (PA-6.2 or PA-13.1), as last noted; locked until the caller's
-        transaction ends (the next standing is noted from it)."""
-        held = await self.conn.fetchval(
-            "SELECT limit_basis FROM author_standing WHERE account_id = $1 FOR UPDATE", account_id
-        )
-        return json.loads(held) if held else {}
-
     async def note_standing(
         self,
         standing: StandingChanged,
