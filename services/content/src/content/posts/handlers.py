@@ -264,6 +264,27 @@ async def purge_withdrawn_posts(runtime: Runtime) -> None:
         await asyncio.sleep(settings.purge_interval_s)  # a period, not synchronisation
 
 
+async def reannounce_undelivered(runtime: Runtime) -> None:
+    """Reconciler: a published post whose announcement the fan-out (MB-2 home timelines) or the notifier
+    has not handled yet is announced again, so a broker that lost it loses no timeline entry and no
+    notice; after a broker loss, everything announced before it goes again at once. Both consumers are
+    idempotent: a repeat doubles nothing."""
+    settings: ContentSettings = runtime.settings  # type: ignore[assignment]
+
+    async def announce_again(conn: asyncpg.Connection, older_than_s: float, limit: int) -> int:
+        store = PostStore(conn)
+        undelivered = await store.claim_undelivered(older_than_s=older_than_s, limit=limit)
+        await store.announce_all([events.post_published(p) for p in undelivered])
+        return len(undelivered)
+
+    await runtime.reannounce_forever(
+        period_s=settings.reconcile_interval_s,
+        grace_s=settings.reannounce_after_s,
+        announce=announce_again,
+        what="published posts not yet fanned out or notified",
+    )
+
+
 async def reannounce_waiting_posts(runtime: Runtime) -> None:
     """Reconciler: a post still waiting for a decision is announced again, so a broker that lost
     the first announcement (or the decision) loses no post. Moderation answers a repeat with
