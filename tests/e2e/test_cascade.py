@@ -115,4 +115,4 @@ def test_a_stop_leaves_a_thousand_timelines_the_repost_the_comments_search_and_c
         ],
         what="the author's notification of the stop",
     )
-    assert "MB-12.2" in told[0]["legal_basis"]
+    assert "MB-12.2" in told[0]["reasons"]["legal_basis"]

@@ -118,7 +118,12 @@ def build_app(settings: ContentSettings | None = None) -> FastAPI:
             ],
             produces=[content.POST_TOPIC, content.SOCIAL_TOPIC],
             subscriptions=subscriptions(settings),
-            background=[handlers.reannounce_waiting_posts, handlers.purge_withdrawn_posts, timelines.trim_timelines],
+            background=[
+                handlers.reannounce_waiting_posts,
+                handlers.reannounce_undelivered,
+                handlers.purge_withdrawn_posts,
+                timelines.trim_timelines,
+            ],
         )
     )
     app.state.settings = settings

@@ -252,19 +252,19 @@ async def test_credit_levels_and_sanctions_limit_reposts_and_comments(db, settin
     alice, bob = posting.author(), posting.author()
     post = await posting.publish(alice, "原帖")
 
-    async def standing(version: int, limits: tuple[str, ...], basis: tuple[str, ...]) -> None:
+    async def standing(version: int, limits: tuple[str, ...], sanctions: tuple[str, ...]) -> None:
         async with db.transaction() as stores:
             await posts.note_standing(
-                stores.posts, StandingChanged(me(bob), version, "D", limits=limits, legal_basis=basis)
+                stores.posts, StandingChanged(me(bob), version, "D", limits=limits, sanction_limits=sanctions)
             )
 
-    await standing(1, ("no_reposts",), ("PA-6.2",))  # a credit level without reposts
+    await standing(1, ("no_reposts",), ())  # a credit level without reposts
     with pytest.raises(Forbidden) as refused:
         await repost(db, settings, bob, post)
     assert (refused.value.type, refused.value.requirement) == ("feature-limited", "PA-6.2")
     await comment(db, settings, bob, post)
 
-    await standing(2, ("no_comments", "no_reposts"), ("MB-12.2", "PA-13.1", "BJ-7(8)"))  # 7 days without both
+    await standing(2, ("no_comments", "no_reposts"), ("no_comments",))  # a sanction: no comments for 7 days
     with pytest.raises(Forbidden) as refused:
         await comment(db, settings, bob, post)
     assert refused.value.requirement == "PA-13.1"

@@ -248,3 +248,39 @@ async def test_the_trim_keeps_the_newest_entries_of_accounts_still_followed(db, 
     assert await home(db, settings, reader) == newest
     assert await home(db, settings, second) == newest
     assert await handlers.trim_once(db, keep=3, batch=1) == 0
+
+
+@pytest.mark.requirement("MB-2")
+async def test_a_published_post_is_announced_again_until_both_the_fan_out_and_the_notifier_handled_it(
+    db, settings, posting, fanout
+) -> None:
+    """A broker that loses PostPublished in flight loses no timeline entry and no notice: the reconciler
+    claims what a consumer has not noted, and stops once both have."""
+    from content.notifications import handlers as notify
+
+    author, reader = posting.author(), posting.author()
+    await follow(db, reader, author)
+    post = await posting.publish(author, "断线重连")
+
+    async def claim() -> list[uuid.UUID]:
+        async with db.transaction() as stores:
+            return [p.post_id for p in await stores.posts.claim_undelivered(older_than_s=0, limit=100)]
+
+    assert await entries(db, post) == 0  # the announcement was lost
+    assert await claim() == [post]
+    async with db.transaction() as stores:  # claimed again only after the grace period
+        assert await stores.posts.claim_undelivered(older_than_s=3600, limit=100) == []
+    await fanout.published(post)
+    assert await entries(db, post) == 1 and await claim() == [post]  # the notifier has not seen it yet
+    async with db.connection() as stores:
+        row = await stores.posts.post_by_id(post)
+    async with db.transaction() as stores:
+        await notify.on_published(
+            stores,
+            Published(
+                row["id"], row["author_id"], PostKind.POST, None, None, None, row["created_at"], row["decided_at"]
+            ),
+        )
+    assert await claim() == []
+    await fanout.published(post)  # a late duplicate of the first announcement doubles nothing
+    assert await entries(db, post) == 1

@@ -174,10 +174,6 @@ class FakeStore:
     async def author_standing(self, author_id: uuid.UUID) -> Standing | None:
         return self.standings.get(author_id)
 
-    async def limit_basis(self, account_id: uuid.UUID) -> dict[str, str]:
-        held = self.standings.get(account_id)
-        return dict(held.limit_basis) if held is not None else {}
-
     async def note_standing(self, standing: StandingChanged, *, barred_until, hidden_until, limit_basis=None) -> None:
         if standing.account_id in self.bars and self.standings[standing.account_id].cancelled_at is not None:
             return  # a cancelled account's standing is final

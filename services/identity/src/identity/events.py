@@ -142,6 +142,7 @@ def standing_changed(
             credit_score=view["credit_score"],
             credit_level=view["credit_level"],
             limits=view["limits"],
+            sanction_limits=view["sanction_limits"],
             suspended_until=timestamp(view["suspended_until"]) if view["suspended_until"] else None,
             closed=view["closed"],
             version=view["version"],

@@ -31,6 +31,7 @@ async def on_published(stores: Stores, published: Published) -> None:
     notice = domain.on_published(published)
     if notice is not None:
         await stores.notifications.notify([notice])
+    await stores.posts.note_notified(published.post_id)  # the reconciler announces it again until then
 
 
 async def on_followed(stores: Stores, followed: Followed) -> None:

@@ -127,7 +127,8 @@ class StandingChanged:
     limits: tuple[str, ...] = field(default_factory=tuple)
     suspended_until: datetime | None = None
     closed: bool = False
-    legal_basis: tuple[str, ...] = ()  # why identity changed it (a sanction names PA-13.1)
+    legal_basis: tuple[str, ...] = ()  # why identity changed it
+    sanction_limits: tuple[str, ...] = ()  # which of the limits an active sanction imposes (PA-13.1)
 
     def standing(self) -> Standing:
         return Standing(
@@ -225,17 +226,15 @@ def publishing_barred_until(standing: Standing) -> datetime | None:
 
 
 # Where a limit comes from: the credit level (PA-6.2) or a sanction (PA-13.1, "7 days without reposts and
-# comments"). Identity announces the limits in force as one set, with the legal basis of the change.
+# comments"). Identity announces the limits in force, and which of them sanctions impose.
 CREDIT_LIMIT = "PA-6.2"
 SANCTION_LIMIT = "PA-13.1"
 
 
-def limit_basis(limits: tuple[str, ...], legal_basis: tuple[str, ...], before: Mapping[str, str]) -> dict[str, str]:
-    """The source of each limit in force: a limit already in force keeps the one it came with; a new one
-    came with a sanction when the change that brought it names PA-13.1 (identity's sanctions ladder),
-    otherwise with the credit level (PA-6.2). Refusals name it."""
-    new = SANCTION_LIMIT if SANCTION_LIMIT in legal_basis else CREDIT_LIMIT
-    return {limit: before.get(limit, new) for limit in limits}
+def limit_basis(limits: tuple[str, ...], sanction_limits: tuple[str, ...]) -> dict[str, str]:
+    """The source of each limit in force, as identity said: a sanction's (PA-13.1), else the credit
+    level's (PA-6.2). Refusals name it; a limit both impose is the sanction's (it outlasts the level)."""
+    return {limit: SANCTION_LIMIT if limit in sanction_limits else CREDIT_LIMIT for limit in limits}
 
 
 def hidden_until(standing: Standing) -> datetime | None:

@@ -109,6 +109,7 @@ def standing_changed(message: standing_pb2.AccountStandingChanged) -> StandingCh
         suspended_until=message.suspended_until.ToDatetime(tzinfo=UTC) if message.HasField("suspended_until") else None,
         closed=message.closed,
         legal_basis=tuple(message.legal_basis),
+        sanction_limits=tuple(message.sanction_limits),
     )
 
 

@@ -247,7 +247,7 @@ async def note_standing(store: PostStore, standing: StandingChanged) -> None:
         standing,
         barred_until=publishing_barred_until(standing.standing()),
         hidden_until=hidden_until(standing.standing()),
-        limit_basis=limit_basis(standing.limits, standing.legal_basis, await store.limit_basis(standing.account_id)),
+        limit_basis=limit_basis(standing.limits, standing.sanction_limits),
     )
 
 
@@ -271,6 +271,27 @@ async def purge_withdrawn_posts(runtime: Runtime) -> None:
         async with db.transaction() as stores:
             await stores.posts.purge_withdrawn()
         await asyncio.sleep(settings.purge_interval_s)  # a period, not synchronisation
+
+
+async def reannounce_undelivered(runtime: Runtime) -> None:
+    """Reconciler: a published post whose announcement the fan-out (MB-2 home timelines) or the notifier
+    has not handled yet is announced again, so a broker that lost it loses no timeline entry and no
+    notice; after a broker loss, everything announced before it goes again at once. Both consumers are
+    idempotent: a repeat doubles nothing."""
+    settings: ContentSettings = runtime.settings  # type: ignore[assignment]
+
+    async def announce_again(conn: asyncpg.Connection, older_than_s: float, limit: int) -> int:
+        store = PostStore(conn)
+        undelivered = await store.claim_undelivered(older_than_s=older_than_s, limit=limit)
+        await store.announce_all([events.post_published(p) for p in undelivered])
+        return len(undelivered)
+
+    await runtime.reannounce_forever(
+        period_s=settings.reconcile_interval_s,
+        grace_s=settings.reannounce_after_s,
+        announce=announce_again,
+        what="published posts not yet fanned out or notified",
+    )
 
 
 async def reannounce_waiting_posts(runtime: Runtime) -> None:

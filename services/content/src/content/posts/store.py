@@ -112,6 +112,27 @@ SELECT s.original, {_VIEW_COLUMNS}, {visible_sql("p", viewer)} AS visible,
 _VIEWS = views_sql("SELECT id, n FROM unnest($1::uuid[]) WITH ORDINALITY AS u(id, n)", "$2::uuid")
 
 
+# What a published post's announcement carries (PostPublished): the columns, and the values from them.
+_PUBLISHED = """p.id, p.author_id, p.kind, p.parent_id, p.root_id, p.created_at, p.decided_at,
+                (SELECT pp.author_id FROM post pp WHERE pp.id = p.parent_id) AS parent_author_id"""
+
+
+def _published(rows: list[asyncpg.Record]) -> list[Published]:
+    return [
+        Published(
+            post_id=r["id"],
+            author_id=r["author_id"],
+            kind=PostKind(r["kind"]),
+            parent_id=r["parent_id"],
+            root_id=r["root_id"],
+            parent_author_id=r["parent_author_id"],
+            created_at=r["created_at"],
+            published_at=r["decided_at"],
+        )
+        for r in rows
+    ]
+
+
 class PostStore(Unit):
     async def insert_post_announced(
         self,
@@ -214,27 +235,40 @@ class PostStore(Unit):
         """Publish the posts still waiting for their decision or a reviewer, in one statement; a
         published, stopped, deleted (or unknown) post is left alone. What was published now."""
         rows = await self.conn.fetch(
-            """UPDATE post p SET status = 'published', decided_at = now(), decision_id = d.decision_id
+            f"""UPDATE post p SET status = 'published', decided_at = now(), decision_id = d.decision_id,
+                                  published_announced_at = now()
                  FROM unnest($1::uuid[], $2::uuid[]) AS d(post_id, decision_id)
                 WHERE p.id = d.post_id AND p.status IN ('pending', 'held')
-            RETURNING p.id, p.author_id, p.kind, p.parent_id, p.root_id, p.created_at, p.decided_at,
-                      (SELECT pp.author_id FROM post pp WHERE pp.id = p.parent_id) AS parent_author_id""",
+            RETURNING {_PUBLISHED}""",  # noqa: S608 - fixed SQL
             [d.post_id for d in decisions],
             [d.decision_id for d in decisions],
         )
-        return [
-            Published(
-                post_id=r["id"],
-                author_id=r["author_id"],
-                kind=PostKind(r["kind"]),
-                parent_id=r["parent_id"],
-                root_id=r["root_id"],
-                parent_author_id=r["parent_author_id"],
-                created_at=r["created_at"],
-                published_at=r["decided_at"],
-            )
-            for r in rows
-        ]
+        return _published(rows)
+
+    async def claim_undelivered(self, *, older_than_s: float, limit: int) -> list[Published]:
+        """Published posts a consumer of their announcement has not noted yet (fan-out, notifier), last
+        announced longer ago than the threshold, marked announced again now."""
+        rows = await self.conn.fetch(
+            f"""UPDATE post p SET published_announced_at = now()
+                 WHERE p.id IN (SELECT id FROM post
+                                 WHERE status = 'published' AND (fanned_out_at IS NULL OR notified_at IS NULL)
+                                   AND published_announced_at < now() - make_interval(secs => $1)
+                                 ORDER BY published_announced_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+            RETURNING {_PUBLISHED}""",  # noqa: S608 - fixed SQL
+            older_than_s,
+            limit,
+        )
+        return _published(rows)
+
+    async def note_fanned_out(self, post_id: uuid.UUID) -> None:
+        """The fan-out consumer handled this post's announcement (in its transaction)."""
+        await self.conn.execute(
+            "UPDATE post SET fanned_out_at = now() WHERE id = $1 AND fanned_out_at IS NULL", post_id
+        )
+
+    async def note_notified(self, post_id: uuid.UUID) -> None:
+        """The notifier handled this post's announcement (in its transaction)."""
+        await self.conn.execute("UPDATE post SET notified_at = now() WHERE id = $1 AND notified_at IS NULL", post_id)
 
     async def views(self, ids: list[uuid.UUID], viewer: uuid.UUID | None) -> list[asyncpg.Record]:
         """Everything a view of these posts needs, in their order (missing ones left out), then the originals
@@ -365,14 +399,6 @@ class PostStore(Unit):
             cancelled_at=row["cancelled_at"],
             limit_basis=json.loads(row["limit_basis"]) if row["limit_basis"] else {},
         )
-
-    async def limit_basis(self, account_id: uuid.UUID) -> dict[str, str]:
-        """The source of each limit in force (PA-6.2 or PA-13.1), as last noted; locked until the caller's
-        transaction ends (the next standing is noted from it)."""
-        held = await self.conn.fetchval(
-            "SELECT limit_basis FROM author_standing WHERE account_id = $1 FOR UPDATE", account_id
-        )
-        return json.loads(held) if held else {}
 
     async def note_standing(
         self,

@@ -63,6 +63,7 @@ async def fan_out(stores: Stores, published: Published, *, settings: ContentSett
     followers = await stores.timelines.followers_of(published.author_id)
     if fans_out(published.kind, followers, settings.fanout_max_followers):
         await stores.timelines.fan_out(published.post_id)
+    await stores.posts.note_fanned_out(published.post_id)  # the reconciler announces it again until then
 
 
 async def backfill(stores: Stores, followed: Followed, *, settings: ContentSettings) -> None:

@@ -187,15 +187,17 @@ def standing(
     score = policy.score(deltas)
     level = policy.level(score)
     limits = set(level.limits)
+    sanction_limits: set[Limit] = set()
     suspended_until = None
     for sanction in sanctions:
-        limits.update(Limit(f) for f in sanction["features"])
+        sanction_limits.update(Limit(f) for f in sanction["features"])
         if sanction["kind"] == SanctionKind.SUSPEND:
             suspended_until = max(filter(None, [suspended_until, sanction["ends_at"]]), default=None)
     return {
         "credit_score": score,
         "credit_level": level.name,
-        "limits": sorted(limits),
+        "limits": sorted(limits | sanction_limits),
+        "sanction_limits": sorted(sanction_limits),
         "subject_credit_score": policy.score(subject_deltas),
         "subject_accounts": subject_accounts,
         "suspended_until": suspended_until,

@@ -45,6 +45,8 @@ def test_standing_joins_level_limits_sanctions_and_grade() -> None:
     )
     assert (view["credit_score"], view["credit_level"], view["subject_credit_score"]) == (90, "B", 88)
     assert Limit.NO_COMMENTS in view["limits"] and view["suspended_until"] == until
+    # PA-13.1: which limits the sanctions impose, announced so refusals name the right requirement
+    assert Limit.NO_COMMENTS in view["sanction_limits"] and Limit.NO_TRENDING not in view["sanction_limits"]
     assert view["grade"] == 1
 
 

@@ -10,7 +10,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class AccountStandingChanged(_message.Message):
-    __slots__ = ("account_id", "credit_score", "credit_level", "limits", "suspended_until", "closed", "version", "cause", "legal_basis", "changed_at", "grade", "grading_rules_version")
+    __slots__ = ("account_id", "credit_score", "credit_level", "limits", "suspended_until", "closed", "version", "cause", "legal_basis", "changed_at", "grade", "grading_rules_version", "sanction_limits")
     ACCOUNT_ID_FIELD_NUMBER: _ClassVar[int]
     CREDIT_SCORE_FIELD_NUMBER: _ClassVar[int]
     CREDIT_LEVEL_FIELD_NUMBER: _ClassVar[int]
@@ -23,6 +23,7 @@ class AccountStandingChanged(_message.Message):
     CHANGED_AT_FIELD_NUMBER: _ClassVar[int]
     GRADE_FIELD_NUMBER: _ClassVar[int]
     GRADING_RULES_VERSION_FIELD_NUMBER: _ClassVar[int]
+    SANCTION_LIMITS_FIELD_NUMBER: _ClassVar[int]
     account_id: str
     credit_score: int
     credit_level: str
@@ -35,7 +36,8 @@ class AccountStandingChanged(_message.Message):
     changed_at: _timestamp_pb2.Timestamp
     grade: int
     grading_rules_version: int
-    def __init__(self, account_id: _Optional[str] = ..., credit_score: _Optional[int] = ..., credit_level: _Optional[str] = ..., limits: _Optional[_Iterable[str]] = ..., suspended_until: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., closed: _Optional[bool] = ..., version: _Optional[int] = ..., cause: _Optional[str] = ..., legal_basis: _Optional[_Iterable[str]] = ..., changed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., grade: _Optional[int] = ..., grading_rules_version: _Optional[int] = ...) -> None: ...
+    sanction_limits: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, account_id: _Optional[str] = ..., credit_score: _Optional[int] = ..., credit_level: _Optional[str] = ..., limits: _Optional[_Iterable[str]] = ..., suspended_until: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., closed: _Optional[bool] = ..., version: _Optional[int] = ..., cause: _Optional[str] = ..., legal_basis: _Optional[_Iterable[str]] = ..., changed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., grade: _Optional[int] = ..., grading_rules_version: _Optional[int] = ..., sanction_limits: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class GradingRulesPublished(_message.Message):
     __slots__ = ("version", "rules_json", "published_by", "published_at", "legal_basis")
