@@ -121,6 +121,7 @@ def build_app(settings: ContentSettings | None = None) -> FastAPI:
             background=[
                 handlers.reannounce_waiting_posts,
                 handlers.reannounce_undelivered,
+                social.reannounce_undelivered_follows,
                 handlers.purge_withdrawn_posts,
                 timelines.trim_timelines,
             ],

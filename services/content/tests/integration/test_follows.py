@@ -192,3 +192,34 @@ async def test_a_follow_racing_a_cancellation_leaves_no_follow_of_the_cancelled_
         assert await pool.fetchval("SELECT count(*) FROM follow WHERE followee_id = $1", _id(gone)) == 0
         for fan in fans:
             assert (await handlers.relationship(db, _id(fan), None)).following == 0
+
+
+@pytest.mark.requirement("MB-2")
+async def test_a_follow_is_announced_again_until_the_backfill_and_the_notifier_handled_it(
+    db, settings, posting
+) -> None:
+    """A broker that loses FollowStarted in flight loses neither the backfill nor the followee's notice."""
+    from content.notifications import handlers as notify
+    from content.notifications.domain import Followed
+    from content.timelines import handlers as timelines
+
+    alice, bob = posting.author(), posting.author()
+    assert await handlers.follow(db, bob, uuid.UUID(alice.subject))
+
+    async def claim() -> list[tuple[uuid.UUID, uuid.UUID]]:
+        async with db.transaction() as stores:
+            return [
+                (f.follower_id, f.followee_id) for f in await stores.social.claim_undelivered(older_than_s=0, limit=100)
+            ]
+
+    edge = (uuid.UUID(bob.subject), uuid.UUID(alice.subject))
+    assert await claim() == [edge]  # nothing handled it yet: announced again
+    followed = Followed(*edge, datetime.now(UTC))
+    async with db.transaction() as stores:
+        await timelines.backfill(stores, followed, settings=settings)
+    assert await claim() == [edge]  # the notifier has not
+    async with db.transaction() as stores:
+        await notify.on_followed(stores, followed)
+    assert await claim() == []
+    await handlers.unfollow(db, bob, uuid.UUID(alice.subject))
+    assert await claim() == []

@@ -39,6 +39,7 @@ async def on_followed(stores: Stores, followed: Followed) -> None:
     notice = domain.on_followed(followed)
     if notice is not None:
         await stores.notifications.notify([notice])
+    await stores.social.note_follow_notified(followed.follower_id, followed.followee_id)  # else announced again
 
 
 async def _author_of(stores: Stores, decision: Decision) -> uuid.UUID | None:

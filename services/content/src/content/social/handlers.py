@@ -8,13 +8,16 @@ import uuid
 from collections.abc import Iterable
 from datetime import datetime
 
+import asyncpg
 from contracts.claims import TokenKind
 from kit.auth import Principal
 from kit.pagination import decode_cursor, page
+from kit.service import Runtime
 
 from content.database import Database, Stores
 from content.posts import handlers as posts
 from content.posts.domain import Cancellation
+from content.settings import ContentSettings
 from content.social import events
 from content.social.domain import (
     Edge,
@@ -54,6 +57,26 @@ async def follow(db: Database, principal: Principal, followee_id: uuid.UUID) -> 
         await _announce_counts(stores, added=[edge])
         await stores.announce(events.follow_started(FollowStarted(follower_id, followee_id, followed_at)))
     return True
+
+
+async def reannounce_undelivered_follows(runtime: Runtime) -> None:
+    """Reconciler: a follow whose announcement the backfill or the notifier has not handled yet is
+    announced again (after a broker loss, at once), so a lost FollowStarted loses neither; both are
+    idempotent. (Follower counts are not re-sent: the next change of either account carries them.)"""
+    settings: ContentSettings = runtime.settings  # type: ignore[assignment]
+
+    async def announce_again(conn: asyncpg.Connection, older_than_s: float, limit: int) -> int:
+        stores = Stores(conn)
+        follows = await stores.social.claim_undelivered(older_than_s=older_than_s, limit=limit)
+        await stores.announce_all([events.follow_started(f) for f in follows])
+        return len(follows)
+
+    await runtime.reannounce_forever(
+        period_s=settings.reconcile_interval_s,
+        grace_s=settings.reannounce_after_s,
+        announce=announce_again,
+        what="follows not yet backfilled or notified",
+    )
 
 
 async def unfollow(db: Database, principal: Principal, followee_id: uuid.UUID) -> None:

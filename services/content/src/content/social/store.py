@@ -13,7 +13,7 @@ import asyncpg
 from kit.unit import Unit
 
 from content.posts.store import author_shown_sql
-from content.social.domain import CountChange, Edge, FollowCount
+from content.social.domain import CountChange, Edge, FollowCount, FollowStarted
 
 # A keyset page newest first, ties by id (the follow and block indexes' order): "after" the last item.
 _AFTER = "($2::timestamptz IS NULL OR {at} < $2 OR ({at} = $2 AND {id} > $3))"
@@ -64,6 +64,40 @@ class SocialStore(Unit):
                ON CONFLICT DO NOTHING RETURNING followed_at""",
             edge.follower_id,
             edge.followee_id,
+        )
+
+    async def claim_undelivered(self, *, older_than_s: float, limit: int) -> list[FollowStarted]:
+        """Follows the backfill or the notifier has not noted yet, last announced longer ago than the
+        threshold, marked announced again now."""
+        rows = await self.conn.fetch(
+            """UPDATE follow f SET announced_at = now()
+                WHERE (f.follower_id, f.followee_id) IN (
+                       SELECT follower_id, followee_id FROM follow
+                        WHERE (backfilled_at IS NULL OR notified_at IS NULL)
+                          AND announced_at < now() - make_interval(secs => $1)
+                        ORDER BY announced_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+            RETURNING f.follower_id, f.followee_id, f.followed_at""",
+            older_than_s,
+            limit,
+        )
+        return [FollowStarted(r["follower_id"], r["followee_id"], r["followed_at"]) for r in rows]
+
+    async def note_backfilled(self, follower_id: uuid.UUID, followee_id: uuid.UUID) -> None:
+        """The timelines' backfill handled this follow's announcement (in its transaction)."""
+        await self.conn.execute(
+            """UPDATE follow SET backfilled_at = now()
+                WHERE follower_id = $1 AND followee_id = $2 AND backfilled_at IS NULL""",
+            follower_id,
+            followee_id,
+        )
+
+    async def note_follow_notified(self, follower_id: uuid.UUID, followee_id: uuid.UUID) -> None:
+        """The notifier handled this follow's announcement (in its transaction)."""
+        await self.conn.execute(
+            """UPDATE follow SET notified_at = now()
+                WHERE follower_id = $1 AND followee_id = $2 AND notified_at IS NULL""",
+            follower_id,
+            followee_id,
         )
 
     async def unfollow(self, edge: Edge) -> list[Edge]:

@@ -70,6 +70,7 @@ async def backfill(stores: Stores, followed: Followed, *, settings: ContentSetti
     """A new follow brings the followee's recent posts into the follower's home timeline (idempotent;
     nothing when the follow was already undone)."""
     await stores.timelines.backfill(followed.follower_id, followed.followee_id, settings.timeline_backfill)
+    await stores.social.note_backfilled(followed.follower_id, followed.followee_id)  # else announced again
 
 
 # --- background -----------------------------------------------------------------------------------
