@@ -3,7 +3,8 @@
 A published post, in a follower's home timeline and reposted, is stopped by a rumour registered later
 (MB-11's retro-scan, action "stop"); this is repeated for CASCADE_POSTS posts, one at a time.
 
-  cascade.stop_p99_ms / _p50_ms     moderation's stop decision (its decided_at, set just before its commit)
+  cascade.stop_p99_ms / _p50_ms     moderation's first stop decision on the post (its decided_at, set just
+                                    before its commit; a rumour can stop several of the posts at once)
                                     -> content's stop committed (transmission_stop.stopped_at). Every read
                                     path checks the post's status when it reads (content.posts.store
                                     .visible_sql), so this is when the post is gone from all of them.
@@ -50,7 +51,7 @@ async def _commit_times(info: StackInfo, post_ids: list[str]) -> tuple[dict[str,
         decided = {
             str(r["post_id"]): r["at"]
             for r in await moderation.fetch(
-                """SELECT post_id, extract(epoch FROM max(decided_at)) AS at FROM decision
+                """SELECT post_id, extract(epoch FROM min(decided_at)) AS at FROM decision
                     WHERE post_id = ANY($1) AND outcome = 'stop_transmission' GROUP BY post_id""",
                 ids,
             )

@@ -13,7 +13,7 @@ from pathlib import Path
 import asyncpg
 from contracts import content, identity, moderation
 from fastapi import FastAPI
-from kit.bus import Subscription
+from kit.bus import BatchHandler, Subscription
 from kit.cloudevents import Event
 from kit.service import ServiceSpec, create_service_app
 from kit.unit import on_event
@@ -30,6 +30,7 @@ from content.notifications import handlers as notify
 from content.notifications.api import router as notifications_router
 from content.posts import events, handlers
 from content.posts.api import router
+from content.posts.domain import Published
 from content.posts.store import PostStore
 from content.search.api import router as search_router
 from content.settings import ContentSettings
@@ -43,6 +44,21 @@ MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
 async def _on_approvals(conn: asyncpg.Connection, batch: list[Event]) -> None:
     await handlers.publish_approved(PostStore(conn), [events.decision(e.message) for e in batch])
+
+
+async def deliver_published(stores: Stores, published: list[Published], settings: ContentSettings) -> None:
+    """MB-2: what moderation published goes into home timelines (fan-out on write) and tells the parent's
+    author, a batch in one transaction; then the reconciler announces it no more."""
+    await timelines.fan_out(stores, published, settings=settings)
+    await notify.on_published(stores, published)
+    await stores.posts.note_delivered([p.post_id for p in published])
+
+
+def _on_published(settings: ContentSettings) -> BatchHandler:
+    async def on_published(conn: asyncpg.Connection, batch: list[Event]) -> None:
+        await deliver_published(Stores(conn), [events.published(e.message) for e in batch], settings)
+
+    return on_published
 
 
 def subscriptions(settings: ContentSettings) -> list[Subscription]:
@@ -67,13 +83,12 @@ def subscriptions(settings: ContentSettings) -> list[Subscription]:
                 ),
             },
         ),
-        # MB-2: fan-out on write into home timelines, and the backfill of a new follow.
+        # MB-2: what was published, fanned out and told, in batches (the busiest of content's own events).
+        Subscription(group="content.published", batch_handlers={content.POST_PUBLISHED: _on_published(settings)}),
+        # MB-2: the backfill of a new follow.
         Subscription(
             group="content.fanout",
             handlers={
-                content.POST_PUBLISHED: on_event(
-                    Stores, events.published, partial(timelines.fan_out, settings=settings)
-                ),
                 content.FOLLOW_STARTED: on_event(
                     Stores, notification_events.followed, partial(timelines.backfill, settings=settings)
                 ),
@@ -83,7 +98,6 @@ def subscriptions(settings: ContentSettings) -> list[Subscription]:
         Subscription(
             group="content.notifier",
             handlers={
-                content.POST_PUBLISHED: on_event(Stores, events.published, notify.on_published),
                 content.FOLLOW_STARTED: on_event(Stores, notification_events.followed, notify.on_followed),
                 moderation.DECISION_HELD: on_event(Stores, events.decision, notify.on_held),
                 moderation.TRANSMISSION_STOPPED: on_event(Stores, events.decision, notify.on_stopped),

@@ -63,7 +63,7 @@ async def test_an_event_delivered_again_notifies_once(db, posting) -> None:
     alice, bob = posting.author(), posting.author()
     post = await posting.publish(alice, "原帖")
     comment = await posting.publish(bob, "评论", kind=PostKind.COMMENT, parent_id=post, root_id=post)
-    await deliver(db, notify.on_published, await published(db, comment), times=3)
+    await deliver(db, notify.on_published, [await published(db, comment)], times=3)
     await deliver(db, notify.on_followed, Followed(uid(bob), uid(alice), datetime.now(UTC)), times=2)
 
     items = await inbox(db, alice)
@@ -82,7 +82,7 @@ async def test_a_stopped_comments_notification_leaves_the_list_and_the_count(db,
     reply = await posting.publish(carol, "回复", kind=PostKind.COMMENT, parent_id=comment, root_id=post)
     repost = await posting.publish(carol, "转发", kind=PostKind.REPOST, parent_id=post, root_id=post)
     for item in (comment, reply, repost):
-        await deliver(db, notify.on_published, await published(db, item))
+        await deliver(db, notify.on_published, [await published(db, item)])
     assert [i.kind for i in await inbox(db, bob)] == [NotificationKind.REPLIED]
     assert {i.kind for i in await inbox(db, alice)} == {NotificationKind.COMMENTED, NotificationKind.REPOSTED}
 
@@ -155,7 +155,7 @@ async def test_pages_newest_first_and_marking_read(db, posting) -> None:
     for follower in followers:
         await deliver(db, notify.on_followed, Followed(uid(follower), uid(alice)))
     comment = await posting.publish(followers[0], "评论", kind=PostKind.COMMENT, parent_id=post, root_id=post)
-    await deliver(db, notify.on_published, await published(db, comment))
+    await deliver(db, notify.on_published, [await published(db, comment)])
 
     first = await notify.list_notifications(db, uid(alice), cursor=None, limit=4, unread_only=False)
     rest = await notify.list_notifications(db, uid(alice), cursor=first.next_cursor, limit=4, unread_only=False)

@@ -26,12 +26,9 @@ log = logging.getLogger(__name__)
 # --- the facts that notify ------------------------------------------------------------------------
 
 
-async def on_published(stores: Stores, published: Published) -> None:
-    """A repost, comment or reply tells the parent's author (MB-2)."""
-    notice = domain.on_published(published)
-    if notice is not None:
-        await stores.notifications.notify([notice])
-    await stores.posts.note_notified(published.post_id)  # the reconciler announces it again until then
+async def on_published(stores: Stores, published: list[Published]) -> None:
+    """Reposts, comments and replies tell the parent's author (MB-2), a batch at once."""
+    await stores.notifications.notify([n for p in published if (n := domain.on_published(p)) is not None])
 
 
 async def on_followed(stores: Stores, followed: Followed) -> None:

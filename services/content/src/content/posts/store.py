@@ -260,15 +260,15 @@ class PostStore(Unit):
         )
         return _published(rows)
 
-    async def note_fanned_out(self, post_id: uuid.UUID) -> None:
-        """The fan-out consumer handled this post's announcement (in its transaction)."""
+    async def note_delivered(self, post_ids: list[uuid.UUID]) -> None:
+        """The fan-out and the notifier handled these posts' announcements (in their transaction): the
+        reconciler announces them no more."""
         await self.conn.execute(
-            "UPDATE post SET fanned_out_at = now() WHERE id = $1 AND fanned_out_at IS NULL", post_id
+            """UPDATE post SET fanned_out_at = coalesce(fanned_out_at, now()),
+                               notified_at = coalesce(notified_at, now())
+                WHERE id = ANY($1::uuid[]) AND (fanned_out_at IS NULL OR notified_at IS NULL)""",
+            post_ids,
         )
-
-    async def note_notified(self, post_id: uuid.UUID) -> None:
-        """The notifier handled this post's announcement (in its transaction)."""
-        await self.conn.execute("UPDATE post SET notified_at = now() WHERE id = $1 AND notified_at IS NULL", post_id)
 
     async def views(self, ids: list[uuid.UUID], viewer: uuid.UUID | None) -> list[asyncpg.Record]:
         """Everything a view of these posts needs, in their order (missing ones left out), then the originals

@@ -56,14 +56,14 @@ def _page(rows: list, limit: int) -> tuple[list[dict[str, Any]], str | None]:
 # --- events ---------------------------------------------------------------------------------------
 
 
-async def fan_out(stores: Stores, published: Published, *, settings: ContentSettings) -> None:
-    """A published post or repost of an ordinary account goes into each follower's home timeline, in one
-    statement; a redelivered event inserts nothing more. A large account's is merged at read time
+async def fan_out(stores: Stores, published: list[Published], *, settings: ContentSettings) -> None:
+    """Published posts and reposts of ordinary accounts go into each follower's home timeline, a batch in
+    one statement; a redelivered event inserts nothing more. A large account's are merged at read time
     instead (one write, whatever its followers); a comment stays under its thread."""
-    followers = await stores.timelines.followers_of(published.author_id)
-    if fans_out(published.kind, followers, settings.fanout_max_followers):
-        await stores.timelines.fan_out(published.post_id)
-    await stores.posts.note_fanned_out(published.post_id)  # the reconciler announces it again until then
+    followers = await stores.timelines.followers_of_each(list({p.author_id for p in published}))
+    await stores.timelines.fan_out(
+        [p.post_id for p in published if fans_out(p.kind, followers[p.author_id], settings.fanout_max_followers)]
+    )
 
 
 async def backfill(stores: Stores, followed: Followed, *, settings: ContentSettings) -> None:

@@ -96,16 +96,26 @@ class TimelineStore(Unit):
             "SELECT coalesce((SELECT followers FROM follow_count WHERE account_id = $1), 0)", account_id
         )
 
-    async def fan_out(self, post_id: uuid.UUID) -> int:
-        """One entry per current follower of the post's author, in one statement; a repeat inserts
+    async def followers_of_each(self, account_ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
+        """Each account's follower count as the social graph holds it (0 when it has none)."""
+        rows = await self.conn.fetch(
+            "SELECT account_id, followers FROM follow_count WHERE account_id = ANY($1::uuid[])", account_ids
+        )
+        counts = {r["account_id"]: r["followers"] for r in rows}
+        return {a: counts.get(a, 0) for a in account_ids}
+
+    async def fan_out(self, post_ids: list[uuid.UUID]) -> int:
+        """One entry per current follower of each post's author, in one statement; a repeat inserts
         nothing (the key). A post no longer published is left out (its readers would not see it)."""
+        if not post_ids:
+            return 0
         status = await self.conn.execute(
             """INSERT INTO timeline_entry (owner_id, post_id, author_id, created_at)
                SELECT f.follower_id, p.id, p.author_id, p.created_at
                  FROM post p JOIN follow f ON f.followee_id = p.author_id
-                WHERE p.id = $1 AND p.status = 'published'
+                WHERE p.id = ANY($1::uuid[]) AND p.status = 'published'
                ON CONFLICT DO NOTHING""",
-            post_id,
+            post_ids,
         )
         return _count(status)
 
