@@ -7,6 +7,7 @@ events.py (protobuf <-> domain). `database.py` puts every feature's store on one
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from functools import partial
 from pathlib import Path
 
@@ -28,9 +29,10 @@ from content.media.storage import storage_from_settings
 from content.notifications import events as notification_events
 from content.notifications import handlers as notify
 from content.notifications.api import router as notifications_router
+from content.notifications.domain import Followed
 from content.posts import events, handlers
 from content.posts.api import router
-from content.posts.domain import Published
+from content.posts.domain import Decision, Published, StandingChanged
 from content.posts.store import PostStore
 from content.search.api import router as search_router
 from content.settings import ContentSettings
@@ -54,6 +56,13 @@ async def deliver_published(stores: Stores, published: list[Published], settings
     await stores.posts.note_delivered([p.post_id for p in published])
 
 
+async def deliver_follow(stores: Stores, followed: Followed, *, settings: ContentSettings) -> None:
+    """MB-2: a new follow brings the followee's recent posts into the follower's home timeline and tells
+    the followee; each notes it did, or the reconciler announces the follow again."""
+    await timelines.backfill(stores, followed, settings=settings)
+    await notify.on_followed(stores, followed)
+
+
 def _on_published(settings: ContentSettings) -> BatchHandler:
     async def on_published(conn: asyncpg.Connection, batch: list[Event]) -> None:
         await deliver_published(Stores(conn), [events.published(e.message) for e in batch], settings)
@@ -61,14 +70,38 @@ def _on_published(settings: ContentSettings) -> BatchHandler:
     return on_published
 
 
+def _and_tell(
+    apply: Callable[[PostStore, Decision], Awaitable[None]], tell: Callable[[Stores, Decision], Awaitable[None]]
+):
+    """A decision applied to its post and told to its author in one transaction (one fetch of the topic)."""
+
+    async def handler(stores: Stores, decision: Decision) -> None:
+        await apply(stores.posts, decision)
+        await tell(stores, decision)
+
+    return handler
+
+
+async def _standing_changed(stores: Stores, standing: StandingChanged) -> None:
+    """The author's standing held (the bar, PA-13.1) and, when it matters to them, told (PA-13, PA-6.2)."""
+    await handlers.note_standing(stores.posts, standing)
+    await notify.on_standing(stores, standing)
+
+
 def subscriptions(settings: ContentSettings) -> list[Subscription]:
+    """One consumer group per topic content reads, so each event is fetched once: a decision is applied
+    and its author told in one transaction, and so on."""
     return [
         Subscription(
             group="content.decisions",
             handlers={
-                moderation.TRANSMISSION_STOPPED: on_event(PostStore, events.decision, handlers.stop_transmission),
-                moderation.DECISION_HELD: on_event(PostStore, events.decision, handlers.hold),
-                moderation.DECISION_LABELLED: on_event(PostStore, events.decision, handlers.publish_labelled),
+                moderation.TRANSMISSION_STOPPED: on_event(
+                    Stores, events.decision, _and_tell(handlers.stop_transmission, notify.on_stopped)
+                ),
+                moderation.DECISION_HELD: on_event(Stores, events.decision, _and_tell(handlers.hold, notify.on_held)),
+                moderation.DECISION_LABELLED: on_event(
+                    Stores, events.decision, _and_tell(handlers.publish_labelled, notify.on_labelled)
+                ),
             },
             batch_handlers={moderation.DECISION_APPROVED: _on_approvals},
             fetch_max_wait_ms=settings.decision_fetch_max_wait_ms,
@@ -76,37 +109,26 @@ def subscriptions(settings: ContentSettings) -> list[Subscription]:
         Subscription(
             group="content.accounts",
             handlers={
-                identity.STANDING_CHANGED: on_event(PostStore, events.standing_changed, handlers.note_standing),
+                identity.STANDING_CHANGED: on_event(Stores, events.standing_changed, _standing_changed),
                 identity.ACCOUNT_CANCELLED: on_event(Stores, events.account_cancelled, social.account_cancelled),
                 identity.VERIFIED_ACCOUNT_APPROVED: on_event(
                     Stores, interaction_events.verified_account, interactions.note_verified_account
                 ),
-            },
-        ),
-        # MB-2: what was published, fanned out and told, in batches (the busiest of content's own events).
-        Subscription(group="content.published", batch_handlers={content.POST_PUBLISHED: _on_published(settings)}),
-        # MB-2: the backfill of a new follow.
-        Subscription(
-            group="content.fanout",
-            handlers={
-                content.FOLLOW_STARTED: on_event(
-                    Stores, notification_events.followed, partial(timelines.backfill, settings=settings)
-                ),
-            },
-        ),
-        # The notifier: its own group, so telling people never slows the decision path down.
-        Subscription(
-            group="content.notifier",
-            handlers={
-                content.FOLLOW_STARTED: on_event(Stores, notification_events.followed, notify.on_followed),
-                moderation.DECISION_HELD: on_event(Stores, events.decision, notify.on_held),
-                moderation.TRANSMISSION_STOPPED: on_event(Stores, events.decision, notify.on_stopped),
-                moderation.DECISION_LABELLED: on_event(Stores, events.decision, notify.on_labelled),
-                identity.STANDING_CHANGED: on_event(Stores, events.standing_changed, notify.on_standing),
                 identity.REAL_NAME_EXPIRED: on_event(
                     Stores, notification_events.real_name_expired, notify.on_real_name_expired
                 ),
             },
+        ),
+        # MB-2: content's own news (content.social.v1): what was published, fanned out and told in
+        # batches; a new follow backfilled and told.
+        Subscription(
+            group="content.published",
+            handlers={
+                content.FOLLOW_STARTED: on_event(
+                    Stores, notification_events.followed, partial(deliver_follow, settings=settings)
+                ),
+            },
+            batch_handlers={content.POST_PUBLISHED: _on_published(settings)},
         ),
     ]
 
