@@ -1,7 +1,9 @@
 """cascade.*: how fast a stop reaches every read path (MB-12.2).
 
 A published post, in a follower's home timeline and reposted, is stopped by a rumour registered later
-(MB-11's retro-scan, action "stop"); this is repeated for CASCADE_POSTS posts, one at a time.
+(MB-11's retro-scan, action "stop"); this is repeated for CASCADE_POSTS posts, one at a time, each by an
+author of its own (identity suspends an author after repeated stops, PA-13.1, which would take their other
+posts off every path at once and blur the figure).
 
   cascade.stop_p99_ms / _p50_ms     moderation's first stop decision on the post (its decided_at, set just
                                     before its commit; a rumour can stop several of the posts at once)
@@ -72,12 +74,13 @@ async def _commit_times(info: StackInfo, post_ids: list[str]) -> tuple[dict[str,
 def run(info: StackInfo, flow: Flow) -> dict[str, object]:
     gw = flow.gw
     rng = random.Random(11)
-    author, reposter = flow.verified_user(), flow.verified_user()
-    follower = flow.register()
+    reposter, follower = flow.verified_user(), flow.register()
     chief = flow.staff("chief_editor")
-    assert gw.put(f"/v1/accounts/{author.id}/follow", headers=follower.auth).status_code in (200, 201)
+    authors = [flow.verified_user() for _ in range(CASCADE_POSTS)]
+    for author in authors:
+        assert gw.put(f"/v1/accounts/{author.id}/follow", headers=follower.auth).status_code in (200, 201)
     texts = [_sentence(rng) for _ in range(CASCADE_POSTS)]
-    posts = [flow.post(author, text)["id"] for text in texts]
+    posts = [flow.post(author, text)["id"] for author, text in zip(authors, texts, strict=True)]
     for post in posts:
         poll(lambda post=post: gw.get(f"/v1/posts/{post}").status_code == 200, what="published")
         assert gw.post(f"/v1/posts/{post}/reposts", headers=reposter.auth, json={"text": "转发"}).status_code == 201
