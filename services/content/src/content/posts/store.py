@@ -235,11 +235,13 @@ class PostStore(Unit):
         """Publish the posts still waiting for their decision or a reviewer, in one statement; a
         published, stopped, deleted (or unknown) post is left alone. What was published now."""
         rows = await self.conn.fetch(
-            f"""UPDATE post p SET status = 'published', decided_at = now(), decision_id = d.decision_id,
-                                  published_announced_at = now()
-                 FROM unnest($1::uuid[], $2::uuid[]) AS d(post_id, decision_id)
-                WHERE p.id = d.post_id AND p.status IN ('pending', 'held')
-            RETURNING {_PUBLISHED}""",  # noqa: S608 - fixed SQL
+            f"""WITH published AS (
+                    UPDATE post p SET status = 'published', decided_at = now(), decision_id = d.decision_id
+                      FROM unnest($1::uuid[], $2::uuid[]) AS d(post_id, decision_id)
+                     WHERE p.id = d.post_id AND p.status IN ('pending', 'held')
+                 RETURNING p.*),
+                delivery AS (INSERT INTO post_delivery (post_id) SELECT id FROM published ON CONFLICT DO NOTHING)
+                SELECT {_PUBLISHED} FROM published p""",  # noqa: S608 - fixed SQL
             [d.post_id for d in decisions],
             [d.decision_id for d in decisions],
         )
@@ -248,13 +250,21 @@ class PostStore(Unit):
     async def claim_undelivered(self, *, older_than_s: float, limit: int) -> list[Published]:
         """Published posts a consumer of their announcement has not noted yet (fan-out, notifier), last
         announced longer ago than the threshold, marked announced again now."""
+        await self.conn.execute(  # a post stopped, deleted or withdrawn since needs no delivery
+            """DELETE FROM post_delivery d USING post p
+                WHERE p.id = d.post_id AND p.status <> 'published'
+                  AND d.announced_at < now() - make_interval(secs => $1)""",
+            older_than_s,
+        )
         rows = await self.conn.fetch(
-            f"""UPDATE post p SET published_announced_at = now()
-                 WHERE p.id IN (SELECT id FROM post
-                                 WHERE status = 'published' AND (fanned_out_at IS NULL OR notified_at IS NULL)
-                                   AND published_announced_at < now() - make_interval(secs => $1)
-                                 ORDER BY published_announced_at LIMIT $2 FOR UPDATE SKIP LOCKED)
-            RETURNING {_PUBLISHED}""",  # noqa: S608 - fixed SQL
+            f"""WITH claimed AS (
+                    UPDATE post_delivery SET announced_at = now()
+                     WHERE post_id IN (SELECT post_id FROM post_delivery
+                                        WHERE announced_at < now() - make_interval(secs => $1)
+                                        ORDER BY announced_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+                 RETURNING post_id)
+                SELECT {_PUBLISHED} FROM claimed c JOIN post p ON p.id = c.post_id
+                 WHERE p.status = 'published'""",  # noqa: S608 - fixed SQL
             older_than_s,
             limit,
         )
@@ -264,9 +274,7 @@ class PostStore(Unit):
         """The fan-out and the notifier handled these posts' announcements (in their transaction): the
         reconciler announces them no more."""
         await self.conn.execute(
-            """UPDATE post SET fanned_out_at = coalesce(fanned_out_at, now()),
-                               notified_at = coalesce(notified_at, now())
-                WHERE id = ANY($1::uuid[]) AND (fanned_out_at IS NULL OR notified_at IS NULL)""",
+            "DELETE FROM post_delivery WHERE post_id = ANY($1::uuid[])",
             post_ids,
         )
 
