@@ -254,12 +254,9 @@ async def broker_roundtrip(kafka: str, rate: int, seconds: int) -> list[float]:
     return latencies
 
 
-def main() -> int:
-    if shutil.which("wrk") is None:
-        print("wrk is not installed (make bench installs Debian's wrk)", file=sys.stderr)
-        return 2
-    run_dir = Path(tempfile.mkdtemp(prefix="qinglang-bench-"))
-    config = StackConfig(
+def stack_config(run_dir: Path) -> StackConfig:
+    """The bench's platform: limits raised, content with two workers (BENCH_WORKERS to change)."""
+    return StackConfig(
         run_dir=run_dir,
         die_with_parent=True,
         rate_limit_average=1_000_000,
@@ -271,6 +268,14 @@ def main() -> int:
         },
         workers=parse_workers(os.environ.get("BENCH_WORKERS", "content=2")),
     )
+
+
+def main() -> int:
+    if shutil.which("wrk") is None:
+        print("wrk is not installed (make bench installs Debian's wrk)", file=sys.stderr)
+        return 2
+    run_dir = Path(tempfile.mkdtemp(prefix="qinglang-bench-"))
+    config = stack_config(run_dir)
     stack = Stack(config)
     results: dict[str, object] = {}
     try:

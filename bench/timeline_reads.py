@@ -30,11 +30,11 @@ from pathlib import Path
 
 import httpx
 from devstack.processes import stop, wait_until
-from devstack.stack import Stack, StackConfig, http_ready, parse_workers
+from devstack.stack import Stack, http_ready
 from journeys import Flow
 
 from bench import timelines
-from bench.__main__ import WRK_SECONDS, profiled_wrk, run_wrk
+from bench.__main__ import WRK_SECONDS, profiled_wrk, run_wrk, stack_config
 
 HERE = Path(__file__).resolve().parent
 ROUNDS = int(os.environ.get("BENCH_TIMELINE_ROUNDS", "3"))
@@ -81,17 +81,7 @@ def py_spy(stack: Stack, out: Path, seconds: float) -> subprocess.Popen:
 
 def main() -> int:
     run_dir = Path(tempfile.mkdtemp(prefix="qinglang-bench-timeline-"))
-    config = StackConfig(
-        run_dir=run_dir,
-        die_with_parent=True,
-        rate_limit_average=1_000_000,
-        rate_limit_burst=1_000_000,
-        service_env={
-            "content": {"REANNOUNCE_AFTER_S": "600"},
-            "identity": {"REGISTRATIONS_PER_ADDRESS_PER_HOUR": "1000000"},
-        },
-        workers=parse_workers(os.environ.get("BENCH_WORKERS", "content=2")),
-    )
+    config = stack_config(run_dir)
     stack = Stack(config)
     variants = {
         **dict((v.split("=", 1) if "=" in v else ("baseline", v)) for v in BASELINE.split(";") if v),

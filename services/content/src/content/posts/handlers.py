@@ -77,8 +77,10 @@ async def create_post(
     """Accept a post for moderation."""
     check_may_publish(principal.access, datetime.now(UTC))  # MB-7.1, MB-7.2, MB-6.2
     text = check_length(text, settings.post_max_chars)
-    async with db.connection() as stores:
-        media = await stores.posts.media_of(uuid.UUID(principal.access.subject), list(media_ids))
+    media: tuple[MediaRef, ...] = ()
+    if media_ids:  # the hot path (no media) takes no connection for it
+        async with db.connection() as stores:
+            media = await stores.posts.media_of(uuid.UUID(principal.access.subject), list(media_ids))
     return await accept(db, principal, Draft(text=text, media=media), idempotency_key=idempotency_key)
 
 
