@@ -74,12 +74,6 @@ class FakeStore:
     async def post_by_id(self, post_id: uuid.UUID, *, for_update: bool = False):
         return self.posts.get(post_id)
 
-    async def stop_record(self, post_id: uuid.UUID):
-        return self.stops.get(post_id)
-
-    async def post_with_label(self, post_id: uuid.UUID):
-        return self.posts.get(post_id), self.labels.get(post_id)
-
     async def publish_if_pending(self, decisions: list[Decision]) -> list[Published]:
         published = []
         for d in decisions:

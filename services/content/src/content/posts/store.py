@@ -23,9 +23,6 @@ from content.posts.domain import (
     StandingChanged,
 )
 
-_LABEL_COLUMNS = ("rumour_id", "refutation_text", "refutation_url", "authority", "legal_basis", "labelled_at")
-
-
 # --- the read rule, as SQL: every list in content filters with these (content.posts.domain.visible_to) ---
 
 
@@ -213,23 +210,6 @@ class PostStore(Unit):
     async def post_by_id(self, post_id: uuid.UUID, *, for_update: bool = False) -> asyncpg.Record | None:
         lock = " FOR UPDATE" if for_update else ""
         return await self.conn.fetchrow(f"SELECT * FROM post WHERE id = $1{lock}", post_id)  # noqa: S608
-
-    async def stop_record(self, post_id: uuid.UUID) -> asyncpg.Record | None:
-        return await self.conn.fetchrow("SELECT * FROM transmission_stop WHERE post_id = $1", post_id)
-
-    async def post_with_label(self, post_id: uuid.UUID) -> tuple[asyncpg.Record | None, dict | None]:
-        """A post and its rumour label (MB-11), if it has one, in one round trip (the read path)."""
-        row = await self.conn.fetchrow(
-            """SELECT p.*, l.rumour_id AS label_rumour_id, l.refutation_text AS label_refutation_text,
-                      l.refutation_url AS label_refutation_url, l.authority AS label_authority,
-                      l.legal_basis AS label_legal_basis, l.labelled_at AS label_labelled_at
-                 FROM post p LEFT JOIN post_label l ON l.post_id = p.id
-                WHERE p.id = $1""",
-            post_id,
-        )
-        if row is None or row["label_rumour_id"] is None:
-            return row, None
-        return row, {name: row[f"label_{name}"] for name in _LABEL_COLUMNS}
 
     async def publish_if_pending(self, decisions: list[Decision]) -> list[Published]:
         """Publish the posts still waiting for their decision or a reviewer, in one statement; a

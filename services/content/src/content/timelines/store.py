@@ -90,12 +90,6 @@ class TimelineStore(Unit):
         after_t, after_id = before or (None, None)
         return await self.conn.fetch(_ACCOUNT_VIEWS, viewer_id, limit, after_t, after_id, account_id)
 
-    async def followers_of(self, account_id: uuid.UUID) -> int:
-        """The account's follower count as the social graph holds it (0 when it has none)."""
-        return await self.conn.fetchval(
-            "SELECT coalesce((SELECT followers FROM follow_count WHERE account_id = $1), 0)", account_id
-        )
-
     async def followers_of_each(self, account_ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
         """Each account's follower count as the social graph holds it (0 when it has none)."""
         rows = await self.conn.fetch(
