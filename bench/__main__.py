@@ -16,6 +16,8 @@ Keys (all numbers measured in this run):
   _p99_ms                         identity's figures and what bounds them (see bench/identity.py)
   cascade.stop_p99_ms / cascade.observed_p99_ms  stop decided -> gone from every read path (bench/cascade.py)
   timeline.read_per_s / _read_p99_ms / _fanout_p99_ms / _celebrity_post_ms  home timelines (bench/timelines.py)
+  capacity.cpu_ms_per_post / capacity.cpu_ms_per_timeline_read  per process, milliseconds of one core one
+                                  accepted post / one home timeline read costs (docs/capacity.md scales them)
 Set BENCH_ENGINE=0 to skip the engine's figures (they add a few minutes: a million stored posts).
 """
 
@@ -270,6 +272,15 @@ def stack_config(run_dir: Path) -> StackConfig:
     )
 
 
+def cpu_ms_per_op(profile: dict[str, float], ops_per_s: float) -> dict[str, float]:
+    """What one operation costs each process, in milliseconds of one core: the profile's share of a core
+    divided by the throughput measured in the same run. The capacity model (docs/capacity.md) scales
+    these, not the throughputs, which depend on what else shares the two cores."""
+    if ops_per_s <= 0:
+        return {}
+    return {name: round(share * 1000 / ops_per_s, 3) for name, share in sorted(profile.items())}
+
+
 def main() -> int:
     if shutil.which("wrk") is None:
         print("wrk is not installed (make bench installs Debian's wrk)", file=sys.stderr)
@@ -319,6 +330,7 @@ def main() -> int:
         results["gateway.non_2xx"] = posts["non_2xx"]
         results["gateway.wrk_cpu_share"] = round(posts["cpu_share"], 3)
         results["gateway.cpu_share_by_process"] = profile
+        results["capacity.cpu_ms_per_post"] = cpu_ms_per_op(profile, posts["ok_per_s"])
 
         # What durability costs: the same wrk run with synchronous_commit off (what the platform
         # ran on before it was durable), then back on; and commits measured side by side.
@@ -340,6 +352,9 @@ def main() -> int:
         print("measuring home timelines", file=sys.stderr)
         with httpx.Client(base_url=info.gateway_url, timeout=60) as gw:
             results.update(timelines.run(info, Flow(gw, info), lambda url, **kw: profiled_wrk(stack, url, **kw)))
+        results["capacity.cpu_ms_per_timeline_read"] = cpu_ms_per_op(
+            results["timeline.read_cpu_share_by_process"], results["timeline.read_per_s"]
+        )
         print("measuring the stop cascade", file=sys.stderr)
         with httpx.Client(base_url=info.gateway_url, timeout=60) as gw:
             results.update(cascade.run(info, Flow(gw, info)))
