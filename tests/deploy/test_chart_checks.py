@@ -101,6 +101,30 @@ def test_a_wrong_field_type_in_a_custom_resource_fails(broken):
 
 
 @pytest.mark.parametrize(
+    ("template", "where"),
+    [
+        (
+            "apiVersion: kafka.strimzi.io/v1beta2\nkind: KafkaTopic\nmetadata: {name: t}\nspec: {partitons: 3}\n",
+            "spec/partitons",
+        ),
+        (
+            "apiVersion: traefik.io/v1alpha1\nkind: Middleware\nmetadata: {name: t}\n"
+            "spec: {rateLimit: {average: 1, burstt: 2}}\n",
+            "spec/rateLimit/burstt",
+        ),
+        (
+            "apiVersion: postgresql.cnpg.io/v1\nkind: Database\nmetadata: {name: t, lables: {}}\n"
+            "spec: {name: a, owner: a, cluster: {name: pg}}\n",
+            "metadata/lables",
+        ),
+    ],
+)
+def test_an_unknown_field_in_a_custom_resource_fails(broken, template, where):
+    chart, values = broken(template)
+    assert_fails(run_check(chart, values), "/t", "unknown field or wrong shape (strict)", where)
+
+
+@pytest.mark.parametrize(
     ("api_version", "kind", "reason"),
     [
         ("frobnicate.example.com/v1", "Frobnicator", "Kubernetes 1.30–1.35: no kind Frobnicator in frobnicate"),

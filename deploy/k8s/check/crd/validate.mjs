@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { createRequire } from "node:module";
+import { strictCheck } from "./strict.mjs";
 
 const require = createRequire(import.meta.url);
 
@@ -42,7 +43,7 @@ async function check(doc) {
   }
   try {
     new model(doc).validate();
-    return { ok: true, schema, error: null };
+    return { ok: true, schema, error: null, strict: { pkg, group, version, kind, doc } };
   } catch (e) {
     return { ok: false, schema, error: String(e?.message ?? e) };
   }
@@ -74,4 +75,10 @@ if (process.argv.includes("--capabilities")) {
 const docs = JSON.parse(readFileSync(0, "utf8"));
 const results = [];
 for (const doc of docs) results.push(await check(doc));
+// unknown fields: the same schemas' TypeScript types, for the objects that passed the validators
+const passed = results.filter((r) => r.strict);
+strictCheck(passed.map((r) => r.strict)).forEach((error, i) => {
+  if (error) Object.assign(passed[i], { ok: false, error: `unknown field or wrong shape (strict): ${error}` });
+});
+for (const r of results) delete r.strict;
 process.stdout.write(JSON.stringify(results));

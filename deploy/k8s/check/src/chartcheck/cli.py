@@ -20,6 +20,14 @@ class ValueSet:
     name: str
     files: list[Path]
     values: dict[str, Any] = field(default_factory=dict)
+    objects: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    schema_of: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    report: list[str] = field(default_factory=list)
+
+
+def _group(doc: dict[str, Any]) -> str:
+    api_version = str(doc["apiVersion"])
+    return api_version.split("/")[0] if "/" in api_version else ""
 
 
 def _versions(spec: str) -> list[str]:
@@ -58,9 +66,9 @@ def check(args: argparse.Namespace) -> int:
     chart = Path(args.chart).resolve()
     failures: list[str] = []
 
-    def fail(where: str, message: str) -> None:
+    def fail(report: list[str], where: str, message: str) -> None:
         failures.append(f"{where}: {message}")
-        print(f"  FAIL {where}: {message}")
+        report.append(f"  FAIL {where}: {message}")
 
     if not (chart / "Chart.yaml").is_file():
         print(f"chartcheck: {args.chart} is not a chart directory (no Chart.yaml)", file=sys.stderr)
@@ -69,79 +77,91 @@ def check(args: argparse.Namespace) -> int:
     render_version = versions[0]
     crd_groups, api_versions = crds.capabilities()
     sets = _value_sets(chart, [Path(f) for f in args.values])
-    print(f"chartcheck {args.chart}: {helm.describe()}; Kubernetes {_span(versions)} ({kube.describe()});")
-    print(f"  custom resources of {', '.join(crd_groups)} against their upstream CRD schemas (crd/validate.mjs)")
+    head: list[str] = [
+        f"chartcheck {args.chart}: {helm.describe()}; Kubernetes {_span(versions)} ({kube.describe()});",
+        f"  custom resources of {', '.join(crd_groups)} against their upstream CRD schemas (crd/validate.mjs)",
+    ]
     if not (chart / "values.schema.json").is_file():
-        fail("values.schema.json", "the chart carries no values.schema.json")
+        fail(head, "values.schema.json", "the chart carries no values.schema.json")
+    print("\n".join(head))
 
-    total = 0
+    # (a) helm lint and (b) helm template, per value set
     for vs in sets:
-        print(f"\n== value set {vs.name}")
+        vs.report.append(f"\n== value set {vs.name}")
         try:
             vs.values = helm.load_values(vs.files)
         except (OSError, ValueError) as e:
-            fail(vs.name, str(e))
+            fail(vs.report, vs.name, str(e))
             continue
-        # (a) helm lint
         lint_name = "helm lint --strict" if args.strict else "helm lint"
         findings = helm.lint(chart, vs.values, strict=args.strict, kube_version=render_version)
         bad = [f for f in findings if f.severity in ({"ERROR", "WARNING"} if args.strict else {"ERROR"})]
         for f in findings:
             if f in bad:
-                fail(f"{vs.name}: {lint_name}", f"[{f.severity}] {f.path}: {f.message}")
+                fail(vs.report, f"{vs.name}: {lint_name}", f"[{f.severity}] {f.path}: {f.message}")
             elif args.verbose:
-                print(f"  lint [{f.severity}] {f.path}: {f.message}")
-        print(f"  {lint_name}: {len(bad)} failing of {len(findings)} findings")
-        # (b) helm template
+                vs.report.append(f"  lint [{f.severity}] {f.path}: {f.message}")
+        vs.report.append(f"  {lint_name}: {len(bad)} failing of {len(findings)} findings")
         try:
             rendered = helm.render(chart, vs.values, kube_version=render_version, api_versions=api_versions)
             docs = helm.manifests(rendered)
         except Exception as e:  # noqa: BLE001 - the SDK's errors carry Helm's own message; report them all alike
-            fail(f"{vs.name}: helm template", str(e).strip())
+            fail(vs.report, f"{vs.name}: helm template", str(e).strip())
             continue
         if args.render_to:
             out = Path(args.render_to)
             out.mkdir(parents=True, exist_ok=True)
             target = out / (Path(vs.name.split(" ")[0]).stem + ".yaml")
             target.write_text("".join(f"---\n# Source: {s}\n{rendered[s].strip()}\n" for s in sorted(rendered)))
-        # (c) validation: shape, duplicates, schemas
-        objects: list[tuple[str, dict[str, Any]]] = []
         seen: set[tuple[str, str, str, str]] = set()
         for source, doc in docs:
             if not isinstance(doc, dict) or not doc.get("apiVersion") or not doc.get("kind"):
-                fail(f"{vs.name}: {source}", "a rendered document is not a Kubernetes object (apiVersion/kind)")
+                fail(
+                    vs.report,
+                    f"{vs.name}: {source}",
+                    "a rendered document is not a Kubernetes object (apiVersion/kind)",
+                )
                 continue
             meta = doc.get("metadata") if isinstance(doc.get("metadata"), dict) else {}
             group = str(doc["apiVersion"]).split("/")[0]
             key = (group, str(doc["kind"]), str(meta.get("namespace", "")), str(meta.get("name", "")))
             if key in seen:
-                fail(f"{vs.name}: {source}", f"{_identity(doc)} is rendered twice")
+                fail(vs.report, f"{vs.name}: {source}", f"{_identity(doc)} is rendered twice")
             seen.add(key)
-            objects.append((source, doc))
-        schema_of: dict[str, set[str]] = defaultdict(set)
-        custom = [(s, d) for s, d in objects if str(d["apiVersion"]).split("/")[0] in crd_groups]
-        builtin = [(s, d) for s, d in objects if str(d["apiVersion"]).split("/")[0] not in crd_groups]
-        for (source, doc), result in zip(custom, crds.validate([d for _, d in custom]), strict=True):
-            if result["schema"]:
-                schema_of[doc["kind"]].add(result["schema"])
-            if not result["ok"]:
-                fail(f"{vs.name}: {source}: {_identity(doc)}", result["error"])
-        for source, doc in builtin:
+            vs.objects.append((source, doc))
+
+    # (c) validation: the custom resources of every value set in one run of Node.js, then the built-in kinds
+    custom = [
+        (vs, source, doc) for vs in sets for source, doc in vs.objects if _group(doc) in crd_groups
+    ]  # fmt: skip
+    results = crds.validate([doc for _, _, doc in custom])
+    for (vs, source, doc), result in zip(custom, results, strict=True):
+        if result["schema"]:
+            vs.schema_of[str(doc["kind"])].add(result["schema"])
+        if not result["ok"]:
+            fail(vs.report, f"{vs.name}: {source}: {_identity(doc)}", result["error"])
+    total = 0
+    for vs in sets:
+        for source, doc in vs.objects:
+            if _group(doc) in crd_groups:
+                continue
             errors: dict[str, list[str]] = defaultdict(list)
             for v in versions:
                 error = kube.validate(doc, v)
                 if error:
                     errors[error].append(v)
             for error, in_versions in errors.items():
-                fail(f"{vs.name}: {source}: {_identity(doc)}", f"Kubernetes {_span(in_versions)}: {error}")
+                fail(vs.report, f"{vs.name}: {source}: {_identity(doc)}", f"Kubernetes {_span(in_versions)}: {error}")
             if not errors:
-                schema_of[doc["kind"]].add(f"Kubernetes {_span(versions)} {doc['apiVersion']}")
+                vs.schema_of[str(doc["kind"])].add(f"Kubernetes {_span(versions)} {doc['apiVersion']}")
         # (d) summary
-        counts = Counter(str(d["kind"]) for _, d in objects)
-        total += len(objects)
-        print(f"  {len(objects)} objects:")
+        counts = Counter(str(d["kind"]) for _, d in vs.objects)
+        total += len(vs.objects)
+        vs.report.append(f"  {len(vs.objects)} objects:")
         for kind in sorted(counts):
-            print(f"    {kind:<28} {counts[kind]:>3}  {'; '.join(sorted(schema_of[kind])) or 'NOT VALIDATED'}")
+            schemas = "; ".join(sorted(vs.schema_of[kind])) or "NOT VALIDATED"
+            vs.report.append(f"    {kind:<28} {counts[kind]:>3}  {schemas}")
+        print("\n".join(vs.report))
 
     elapsed = time.monotonic() - started
     if failures:
