@@ -47,9 +47,11 @@ def _versions(spec: str) -> list[str]:
 def _value_sets(chart: Path, files: list[Path]) -> list[ValueSet]:
     if files:
         return [ValueSet(str(f), [f]) for f in files]
-    sets = [ValueSet("default (values.yaml)", [])]
-    sets += [ValueSet(str(f.relative_to(chart)), [f]) for f in sorted((chart / "ci").glob("*-values.yaml"))]
-    return sets
+    # chart-testing's convention: the ci/*-values.yaml value sets when the chart has some (a chart whose
+    # defaults cannot install, e.g. for want of the names of existing Secrets, keeps working ones there),
+    # else the chart's own values.yaml
+    sets = [ValueSet(str(f.relative_to(chart)), [f]) for f in sorted((chart / "ci").glob("*-values.yaml"))]
+    return sets or [ValueSet("default (values.yaml)", [])]
 
 
 def _span(versions: list[str]) -> str:
@@ -178,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
         "values",
         nargs="*",
         help="values files, each one value set over the chart's values.yaml "
-        "(default: the chart's values.yaml alone, then every ci/*-values.yaml)",
+        "(default: every <chart>/ci/*-values.yaml, or the chart's values.yaml alone if it has none)",
     )
     parser.add_argument(
         "--kube-versions",
