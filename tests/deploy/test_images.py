@@ -144,8 +144,10 @@ from fastapi.testclient import TestClient
 from kit.db import KIT_MIGRATIONS
 client = TestClient(app)  # no lifespan: no database, no broker; what the image's HEALTHCHECK asks
 healthz = client.get("/healthz")
+from kit import service
 print(json.dumps({
     "healthz": [healthz.status_code, healthz.json()],
+    "docs_assets": sorted(n for n in service._SWAGGER_FILES if (service._SWAGGER_ASSETS / n).is_file()),
     "migrations": sorted(p.name for p in main.MIGRATIONS.glob("*.sql")),
     "kit_migrations": sorted(p.name for p in KIT_MIGRATIONS.iterdir()),
     "modules": sorted(m.split(".")[0] for m in sys.modules),
@@ -208,6 +210,7 @@ def test_the_builder_steps_install_a_complete_service_from_the_lock(service, tmp
     assert after == before, "loading the service wrote files under /app (the image's root is read-only)"
 
     assert found["healthz"] == [200, {"status": "ok"}]
+    assert len(found["docs_assets"]) == 3, "the API docs' assets (fastapi-swagger) are missing"
     assert found["migrations"], "the service's migrations are not where it looks for them"
     assert found["kit_migrations"]
     others = {p for s, p in SERVICES.items() if s != service}
