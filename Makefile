@@ -10,7 +10,13 @@ VENV_PY := .venv/bin/python
 export UV_PYTHON ?= 3.11
 export PYTHONWARNINGS ?= ignore::Warning:platformdirs
 
-.PHONY: help install up down status test lint gen bench bench-timeline clean
+SERVICES := identity content moderation reporting regulator-gateway
+IMAGE_PREFIX ?= qinglang
+IMAGE_TAG ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+CHART ?= deploy/k8s/qinglang
+CHART_CHECK := deploy/k8s/check/chartcheck.sh
+
+.PHONY: help install up down status test lint gen bench bench-timeline clean images chart-check chart-check-install
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -31,12 +37,13 @@ down: ## stop everything `make up` started, and only that
 status: ## is the platform running?
 	@$(VENV_PY) -m devstack status --run-dir $(RUN_DIR)
 
-test: install ## install and run every test (unit, integration, end-to-end)
+test: install chart-check-install ## install and run every test (unit, integration, end-to-end, the chart checks)
 	$(UV) run --frozen pytest
 
-lint: install ## ruff, buf lint, buf breaking against main, generated code current
+lint: install ## ruff, hadolint on the image recipes, buf lint, buf breaking against main, generated code current
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
+	.venv/bin/hadolint deploy/images/*.Dockerfile
 	cd proto && ../.venv/bin/buf lint
 	$(UV) run --frozen python proto/generate.py --check
 	@if git rev-parse --verify -q main >/dev/null && git cat-file -e main:proto/buf.yaml 2>/dev/null; then \
@@ -52,6 +59,35 @@ bench: install ## print the platform's figures as one JSON object (installs Debi
 bench-timeline: install ## only the home timeline reads, side by side with a baseline (see bench/timeline_reads.py)
 	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 	PYTHONPATH=tests $(UV) run --frozen python -m bench.timeline_reads
+
+chart-check-install: $(UV) ## install the chart checker's own Python 3.12 env and CRD schemas (deploy/k8s/check)
+	UV=$(UV) $(CHART_CHECK) --install
+
+chart-check: chart-check-install ## helm lint, render every value set and validate it offline (CHART=deploy/k8s/qinglang)
+	UV=$(UV) $(CHART_CHECK) $(CHART)
+
+images: ## build qinglang/<service>:<tag> for the five services with docker, podman or buildah (none here: fails)
+	@engine=""; \
+	for candidate in docker podman buildah; do \
+		command -v $$candidate >/dev/null || continue; \
+		case $$candidate in \
+			docker|podman) $$candidate info >/dev/null 2>&1 && { engine=$$candidate; break; } ;; \
+			buildah) engine=buildah; break ;; \
+		esac; \
+		echo "make images: $$candidate is installed but no engine answers it ($$candidate info failed)" >&2; \
+	done; \
+	if [ -z "$$engine" ]; then \
+		echo "make images: no container engine here (docker or podman with a running engine, or buildah): nothing built" >&2; \
+		exit 1; \
+	fi; \
+	build="$$engine build"; [ $$engine = buildah ] && build="buildah bud"; \
+	for service in $(SERVICES); do \
+		echo "make images: $(IMAGE_PREFIX)/$$service:$(IMAGE_TAG) with $$engine"; \
+		$$build -f deploy/images/$$service.Dockerfile -t $(IMAGE_PREFIX)/$$service:$(IMAGE_TAG) \
+			--build-arg UV_VERSION=$(UV_VERSION) --build-arg VERSION=$(IMAGE_TAG) \
+			--build-arg REVISION=$$(git rev-parse HEAD 2>/dev/null || echo unknown) \
+			--build-arg CREATED=$$(date -u +%Y-%m-%dT%H:%M:%SZ) . || exit 1; \
+	done
 
 clean: down ## remove the local platform's data, keys and logs (keeps the bootstrap uv)
 	find $(RUN_DIR) -mindepth 1 -maxdepth 1 ! -name bootstrap -exec rm -rf {} +

@@ -1,0 +1,3 @@
+from chartcheck.cli import main
+
+raise SystemExit(main())
