@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Sequence
 from typing import Any
 
 from opentelemetry import context, trace
@@ -14,8 +15,9 @@ from opentelemetry.instrumentation.logging import LoggingInstrumentor
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter
-from opentelemetry.sdk.trace.sampling import ALWAYS_OFF
+from opentelemetry.sdk.trace.sampling import ALWAYS_OFF, Decision, ParentBased, Sampler, SamplingResult
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
+from opentelemetry.util.types import Attributes
 from pythonjsonlogger.core import RESERVED_ATTRS
 from pythonjsonlogger.json import JsonFormatter
 
@@ -78,7 +80,7 @@ def tracer_provider(service_name: str, exporter: str = "none") -> TracerProvider
     resource = Resource.create({"service.name": service_name})
     if exporter == "none":
         return TracerProvider(resource=resource, sampler=ALWAYS_OFF)
-    provider = TracerProvider(resource=resource)  # sampler: OTEL_TRACES_SAMPLER (parent-based, always on)
+    provider = TracerProvider(resource=resource, sampler=ParentBased(root=_NoLoneClientSpans()))
     if exporter == "console":
         provider.add_span_processor(BatchSpanProcessor(ConsoleSpanExporter()))
     elif exporter == "otlp":
@@ -86,6 +88,30 @@ def tracer_provider(service_name: str, exporter: str = "none") -> TracerProvider
     else:
         raise ValueError(f"OTEL_TRACES_EXPORTER: {exporter!r} is not none, console or otlp")
     return provider
+
+
+class _NoLoneClientSpans(Sampler):
+    """Root spans are recorded, except a client call that belongs to no request or event: the relay's
+    poll, a reconciler's round, a readiness check run statements every second, and each would be a
+    trace of its own (thousands of one-span traces an hour per process, telling nothing). Statements
+    and calls made for a request or an event are children, decided by their parent."""
+
+    def should_sample(
+        self,
+        parent_context: context.Context | None,
+        trace_id: int,
+        name: str,
+        kind: trace.SpanKind | None = None,
+        attributes: Attributes = None,
+        links: Sequence[trace.Link] | None = None,
+        trace_state: trace.TraceState | None = None,
+    ) -> SamplingResult:
+        if kind == trace.SpanKind.CLIENT:
+            return SamplingResult(Decision.DROP)
+        return SamplingResult(Decision.RECORD_AND_SAMPLE, attributes)
+
+    def get_description(self) -> str:
+        return "NoLoneClientSpans"
 
 
 def setup_tracing(service_name: str, exporter: str = "none") -> None:
