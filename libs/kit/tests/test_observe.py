@@ -62,7 +62,7 @@ async def test_requests_are_counted_by_route_template_method_and_status(app) -> 
         assert (await c.get(f"/v1/{service}/no/such/{uuid.uuid4()}")).status_code == 404
         assert (await c.post(f"/v1/{service}/things/3/break")).status_code == 500
         assert (await c.delete(f"/v1/{service}/things/3")).status_code == 405
-        for probe in ("/healthz", "/readyz", f"/v1/{service}/healthz", f"/v1/{service}/readyz", "/metrics/"):
+        for probe in ("/healthz", "/readyz", f"/v1/{service}/healthz", f"/v1/{service}/readyz", "/metrics"):
             await c.get(probe)
 
     assert sample("qinglang_http_requests_total", service=service, method="GET", route=things, status="200") == 2
@@ -89,7 +89,9 @@ async def test_metrics_endpoint_serves_the_http_metrics(app) -> None:
     service = app.state.spec.name
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://t") as c:
         await c.get(f"/v1/{service}/things/5")
-        text = (await c.get("/metrics/")).text
+        scraped = await c.get("/metrics")
+        text = scraped.text
+    assert scraped.status_code == 200
     assert f'qinglang_http_requests_total{{method="GET",route="/v1/{service}/things/{{thing_id}}"' in text
 
 

@@ -21,6 +21,7 @@ import asyncpg
 from aiokafka import AIOKafkaConsumer
 from aiokafka.errors import KafkaError
 from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge, Histogram, make_asgi_app, multiprocess
+from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 if TYPE_CHECKING:
@@ -118,6 +119,21 @@ class HttpMetrics:
 
 
 # ---- /metrics --------------------------------------------------------------------------------------
+class _Endpoint:
+    """An ASGI app as a route's endpoint (a plain function would be taken for a request handler)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self._app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self._app(scope, receive, send)
+
+
+def metrics_route() -> Route:
+    """``GET /metrics`` answered as is (a mount would redirect it to ``/metrics/`` first)."""
+    return Route("/metrics", _Endpoint(metrics_app()), methods=["GET"], include_in_schema=False)
+
+
 def metrics_app() -> ASGIApp:
     """``/metrics``: this process's registry, or, with ``PROMETHEUS_MULTIPROC_DIR`` set (several
     uvicorn workers in a pod), the aggregate of every worker's files, whichever worker answers."""

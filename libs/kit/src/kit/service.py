@@ -273,7 +273,7 @@ def create_service_app(spec: ServiceSpec) -> FastAPI:
         app.include_router(staff_actions_router(prefix, *spec.staff_auditors))
     for router in spec.routers:
         app.include_router(router)
-    app.mount("/metrics", observe.metrics_app())
+    app.router.routes.append(observe.metrics_route())
     return app
 
 
