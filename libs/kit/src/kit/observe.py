@@ -85,10 +85,13 @@ class HttpMetrics:
     """Counts and times every request by its route TEMPLATE (``/v1/content/posts/{post_id}``, never
     the raw path: one series per route, whatever the ids), method and status.
 
-    A pure ASGI middleware rather than prometheus-fastapi-instrumentator: the same two metrics for
-    about a third of the instrumentator's cost per request (README, "Observability", measured). The
-    route is the one the router matched (``scope["route"]``, set by Starlette's router on the shared
-    scope); no match is ``<unmatched>``; an exception that escapes the app is counted as a 500.
+    A pure ASGI middleware rather than prometheus-fastapi-instrumentator: our label names and
+    exclusions, ~4 µs of CPU per request, about a third of what the instrumentator (8.1) added
+    through the whole app (README, "Observability", measured). The route is the one the router
+    matched (``scope["route"]``, set by Starlette's router on the shared scope); no match is
+    ``<unmatched>``; an exception that escapes the app is counted as a 500. The services declare
+    every route with its whole path (no router prefixes): this FastAPI keeps included routers
+    nested, and a nested route's ``path`` would lack an outer router's prefix.
     """
 
     def __init__(self, app: ASGIApp, service: str) -> None:
