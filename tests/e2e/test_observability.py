@@ -102,3 +102,21 @@ def test_traefik_serves_its_own_metrics_on_a_loopback_entry_point(flow: Flow) ->
     assert value(samples, "traefik_entrypoint_request_duration_seconds_count", entrypoint="web") >= 1
     # the metrics port is not a way into the API
     assert httpx.get(metrics.removesuffix("/metrics") + "/v1/identity/agreement", timeout=5).status_code == 404
+
+
+def test_moderation_reports_its_policy_release_and_its_consumers_their_lag(flow: Flow) -> None:
+    metrics = f"{flow.platform.service_urls['moderation']}/metrics"
+
+    def lag_groups(samples: dict) -> set[str]:
+        return {dict(labels)["group"] for (name, labels) in samples if name == "qinglang_consumer_lag"}
+
+    def reported() -> dict | None:
+        samples = scrape(metrics)
+        release = value(samples, "qinglang_policy_release", service="moderation", kind="lexicon")
+        return samples if release and "moderation.posts" in lag_groups(samples) else None
+
+    # the lag is sampled every METRICS_SAMPLE_INTERVAL_S (10 s)
+    samples = poll(reported, timeout_s=30, interval_s=0.5, what="moderation's policy release and lag")
+    assert value(samples, "qinglang_policy_release", service="moderation", kind="lexicon") >= 1  # release 1: seed
+    assert value(samples, "qinglang_consumer_lag", service="moderation", group="moderation.posts") >= 0
+    assert ("qinglang_outbox_backlog", (("service", "moderation"),)) in samples
