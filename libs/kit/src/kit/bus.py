@@ -144,6 +144,11 @@ class EventConsumer:
         self._batch_handlers = {t.name: h for t, h in subscription.batch_handlers.items()}
         self._skipped: set[str] = set()  # types logged as skipped once already
 
+    @property
+    def client(self) -> AIOKafkaConsumer | None:
+        """The running Kafka consumer (None between restarts): its assignment, positions, high-water marks."""
+        return self._consumer
+
     def request_rewind(self) -> None:
         """Start over from the beginning of every partition (after the broker lost its state)."""
         self._positions.clear()  # they describe the lost log: not a sign of another loss

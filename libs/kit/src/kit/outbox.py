@@ -14,13 +14,15 @@ from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
 from contracts import EventType
 from google.protobuf.message import Message
+from opentelemetry import trace
 
 from kit.cloudevents import encode, new_event_id
 from kit.db import is_transient
 from kit.metrics import OUTBOX_PUBLISHED, OUTBOX_SEND_FAILURES
-from kit.telemetry import current_traceparent
+from kit.telemetry import context_from_traceparent, current_traceparent
 
 log = logging.getLogger(__name__)
+tracer = trace.get_tracer("kit.outbox")
 
 NOTIFY_CHANNEL = "outbox_event"  # the channel kit_0002_outbox_notify.sql notifies
 LISTENER_APPLICATION_NAME = "outbox-relay-listener"  # how the listener shows in pg_stat_activity
@@ -275,6 +277,22 @@ class OutboxRelay:
         return len(rows)
 
     async def _send(self, row: asyncpg.Record) -> asyncio.Future:
+        # A "publish" span under the context stored with the row (the request that wrote it): the
+        # event carries this span's traceparent, so the consumer's span is its child, in one trace.
+        with tracer.start_as_current_span(
+            f"publish {row['ce_type']}",
+            context=context_from_traceparent(row["traceparent"]),
+            kind=trace.SpanKind.PRODUCER,
+            attributes={
+                "messaging.system": "kafka",
+                "messaging.operation.type": "send",
+                "messaging.destination.name": row["topic"],
+                "messaging.message.id": str(row["ce_id"]),
+            },
+        ):
+            return await self._send_in_span(row, current_traceparent() or row["traceparent"])
+
+    async def _send_in_span(self, row: asyncpg.Record, traceparent: str | None) -> asyncio.Future:
         message = encode(
             ce_id=str(row["ce_id"]),
             ce_type=row["ce_type"],
@@ -283,7 +301,7 @@ class OutboxRelay:
             time=row["ce_time"] or datetime.now(UTC),
             data=bytes(row["payload"]),
             key=row["partition_key"],
-            traceparent=row["traceparent"],
+            traceparent=traceparent,
         )
         return await self._producer.send(
             row["topic"],

@@ -28,8 +28,8 @@ from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.routing import APIRoute
-from prometheus_client import make_asgi_app
 
+from kit import observe
 from kit.auth import TokenVerifier, staff_actions_router
 from kit.bus import BrokerWatch, EventConsumer, Subscription, create_producer, ensure_topics
 from kit.db import apply_migrations_async, create_pool, retry_while_unavailable, transaction
@@ -37,7 +37,7 @@ from kit.outbox import OutboxRelay
 from kit.problems import NotFound, install_problem_handlers
 from kit.revocation import revocation_subscription
 from kit.settings import KitSettings
-from kit.telemetry import setup_logging, setup_tracing
+from kit.telemetry import setup_logging, setup_tracing, shutdown_tracing
 
 log = logging.getLogger(__name__)
 
@@ -190,6 +190,7 @@ def create_service_app(spec: ServiceSpec) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         setup_logging(settings.service_name, settings.log_level)
         setup_tracing(settings.service_name, settings.otel_traces_exporter)
+        observe.forget_dead_workers()
         # Dependencies may come up after us (or be restarting): wait for them, for a bounded time.
         wait = settings.startup_dependency_timeout_s
         await apply_migrations_async(settings.database_url, spec.migrations_dir, timeout_s=wait)
@@ -218,9 +219,11 @@ def create_service_app(spec: ServiceSpec) -> FastAPI:
             batch_size=settings.outbox_batch_size,
             poll_interval_s=settings.outbox_poll_interval_s,
         )
+        sampler = observe.GaugeSampler(settings.service_name, pool, runtime.consumers)
         loops: list[tuple[str, Callable[[], Awaitable[None]]]] = [
             ("outbox-relay", relay.run),
             ("broker-watch", runtime.watch.run),
+            ("metrics-sampler", lambda: sampler.run(settings.metrics_sample_interval_s)),
         ]
         loops += [(f"consumer:{c.subscription.group}", c.run) for c in runtime.consumers]
         loops += [(getattr(b, "__name__", "loop"), (lambda b=b: b(runtime))) for b in spec.background]
@@ -240,6 +243,8 @@ def create_service_app(spec: ServiceSpec) -> FastAPI:
             await asyncio.gather(*runtime.tasks, return_exceptions=True)
             await producer.stop()
             await pool.close()
+            observe.worker_stopped()
+            shutdown_tracing()
 
     app = FastAPI(
         title=spec.title,
@@ -261,13 +266,14 @@ def create_service_app(spec: ServiceSpec) -> FastAPI:
         settings.jwks_url, issuer=settings.token_issuer, audience=settings.token_audience
     )
     install_problem_handlers(app)
+    app.add_middleware(observe.HttpMetrics, service=settings.service_name)
     app.include_router(docs_router(prefix, spec.title))
     app.include_router(health_router(prefix))
     if spec.staff_auditors:
         app.include_router(staff_actions_router(prefix, *spec.staff_auditors))
     for router in spec.routers:
         app.include_router(router)
-    app.mount("/metrics", make_asgi_app())
+    app.router.routes.append(observe.metrics_route())
     return app
 
 
@@ -313,8 +319,7 @@ def docs_router(prefix: str, title: str) -> APIRouter:
 
 
 def _untraced(scope: dict) -> bool:
-    path = scope.get("path", "")
-    return path.endswith(("/healthz", "/readyz")) or path.startswith("/metrics")
+    return observe.unobserved(scope.get("path", ""))
 
 
 def health_router(prefix: str) -> APIRouter:

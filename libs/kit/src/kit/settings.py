@@ -52,6 +52,9 @@ class KitSettings(BaseSettings):
     token_issuer: str = "qinglang-identity"  # noqa: S105 - an issuer name, not a secret
     token_audience: str = "qinglang"  # noqa: S105 - an audience name, not a secret
 
+    # How often each process samples the outbox, dead-letter and consumer-lag gauges (kit.observe).
+    metrics_sample_interval_s: float = Field(default=10.0, gt=0)
+
     otel_traces_exporter: str = Field(
         default="none", description="none, console or otlp (OTLP/HTTP, endpoint from OTEL_EXPORTER_OTLP_ENDPOINT)"
     )

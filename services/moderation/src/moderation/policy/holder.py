@@ -14,6 +14,7 @@ import logging
 from dataclasses import replace
 
 import asyncpg
+from prometheus_client import Gauge
 from textfold import Folder
 
 from moderation.engine.decide import Policy, RoutingRules
@@ -23,6 +24,17 @@ from moderation.policy.store import PolicyStore, emergency_from_row, rumour_from
 from moderation.settings import ModerationSettings
 
 log = logging.getLogger(__name__)
+
+# The policy in force in this process (README, "Observability"): kind "lexicon" is the policy release
+# (lexicon and routing rules share one release series), "rumours" the newest rumour in the index.
+# Releases only grow: over a pod's workers, the highest is the one the newest process runs.
+POLICY_RELEASE = Gauge(
+    "qinglang_policy_release",
+    "The release of each part of the moderation policy this process decides by",
+    ["service", "kind"],
+    multiprocess_mode="max",
+)
+_RELEASE_KINDS = ("lexicon", "rumours")
 
 
 def thresholds(settings: ModerationSettings) -> Thresholds:
@@ -91,5 +103,7 @@ class PolicyHolder:
                 else replace(policy, lexicon=lexicon, rumours=rumours, rules=rules, emergencies=emergencies)
             )
             self._versions = versions
+            for kind in _RELEASE_KINDS:
+                POLICY_RELEASE.labels(self.settings.service_name, kind).set(int(versions[kind]))
             log.info("policy loaded", extra={"changed": changed, "versions": versions})
             return changed
