@@ -10,7 +10,7 @@ VENV_PY := .venv/bin/python
 export UV_PYTHON ?= 3.11
 export PYTHONWARNINGS ?= ignore::Warning:platformdirs
 
-.PHONY: help install up down status test lint gen bench bench-timeline clean
+.PHONY: help install up down status test lint gen chart-topology bench bench-timeline clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -39,11 +39,15 @@ lint: install ## ruff, buf lint, buf breaking against main, generated code curre
 	$(UV) run --frozen ruff format --check .
 	cd proto && ../.venv/bin/buf lint
 	$(UV) run --frozen python proto/generate.py --check
+	$(UV) run --frozen python -m devstack.chart --check
 	@if git rev-parse --verify -q main >/dev/null && git cat-file -e main:proto/buf.yaml 2>/dev/null; then \
 		cd proto && ../.venv/bin/buf breaking --against '../.git#branch=main,subdir=proto'; fi
 
 gen: install ## regenerate the Python code of proto/
 	$(UV) run --frozen python proto/generate.py
+
+chart-topology: install ## regenerate the Helm chart's Kafka topology (deploy/k8s/qinglang/files/topology.yaml) from the services' specs
+	$(UV) run --frozen python -m devstack.chart
 
 bench: install ## print the platform's figures as one JSON object (installs Debian's wrk and hey if missing)
 	@command -v wrk >/dev/null && command -v hey >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk hey; }

@@ -25,7 +25,6 @@ from pathlib import Path
 import yaml
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
 from kit.revocation import revocation_subscription
 
 from devstack.stack import SERVICES
