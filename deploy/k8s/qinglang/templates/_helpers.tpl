@@ -212,12 +212,14 @@ seccompProfile:
 - name: kafka-ca
   secret:
     secretName: {{ $v.kafka.strimzi.clusterName }}-cluster-ca-cert
+    defaultMode: 0440
     items: [{key: ca.crt, path: ca.crt}]
 {{- end }}
 {{- if eq $v.kafka.strimzi.authentication "tls" }}
 - name: kafka-user
   secret:
     secretName: {{ include "qinglang.kafkaUserName" . }}
+    defaultMode: 0440
     items: [{key: user.crt, path: user.crt}, {key: user.key, path: user.key}]
 {{- end }}
 {{- else }}
@@ -226,12 +228,14 @@ seccompProfile:
 - name: kafka-ca
   secret:
     secretName: {{ $e.caSecret.name }}
+    defaultMode: 0440
     items: [{key: {{ $e.caSecret.key }}, path: ca.crt}]
 {{- end }}
 {{- if eq $e.securityProtocol "SSL" }}
 - name: kafka-user
   secret:
     secretName: {{ .svc.kafka.existingSecret }}
+    defaultMode: 0440
     items: [{key: {{ $e.certKey }}, path: user.crt}, {key: {{ $e.keyKey }}, path: user.key}]
 {{- end }}
 {{- end }}
@@ -267,6 +271,7 @@ seccompProfile:
 {{- $plain := dict -}}
 {{- $_ := set $plain "ENVIRONMENT" $v.environment -}}
 {{- $_ := set $plain "LOG_LEVEL" $v.logLevel -}}
+{{- $_ := set $plain "FORWARDED_ALLOW_IPS" $v.gateway.forwardedAllowIps -}}
 {{- $_ := set $plain "SERVICE_ROLE" .role -}}
 {{- $_ := set $plain "MIGRATE_ON_START" "false" -}}
 {{- $_ := set $plain "JWKS_URL" (printf "http://%s.%s.svc:8000/v1/identity/jwks.json" (include "qinglang.componentName" (dict "root" $root "name" "identity" "component" "api")) $ns) -}}
