@@ -148,7 +148,14 @@ app.kubernetes.io/component: {{ .component }}
 {{- end -}}
 {{- end -}}
 {{- end -}}
+{{- $api := include "qinglang.component" (dict "root" $ "svc" $svc "component" "api") | fromYaml -}}
+{{- if not (has $api.autoscaling.mode (list "none" "hpa" "keda")) -}}
+{{- fail (printf "services.%s.api.autoscaling.mode: none, hpa or keda (not %s)" $name $api.autoscaling.mode) -}}
+{{- end -}}
 {{- $worker := include "qinglang.component" (dict "root" $ "svc" $svc "component" "worker") | fromYaml -}}
+{{- if not (has $worker.autoscaling.mode (list "none" "keda" "hpa-external")) -}}
+{{- fail (printf "services.%s.worker.autoscaling.mode: none, keda or hpa-external (not %s)" $name $worker.autoscaling.mode) -}}
+{{- end -}}
 {{- $partitions := include "qinglang.workerPartitions" (dict "root" $ "name" $name) | int -}}
 {{- if gt $partitions 0 -}}
 {{- $most := ternary (int $worker.autoscaling.maxReplicas) (int $worker.replicas) (ne $worker.autoscaling.mode "none") -}}
