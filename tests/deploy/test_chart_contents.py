@@ -8,7 +8,9 @@ deploy/k8s/check): it is called in a subprocess, offline from uv's cache once in
 
 from __future__ import annotations
 
+import functools
 import json
+import os
 import re
 import subprocess
 import sys
@@ -18,6 +20,7 @@ import pytest
 import yaml
 from devstack import chart
 from devstack.stack import SERVICES
+from kit.settings import KitSettings
 
 ROOT = Path(__file__).resolve().parents[2]
 CHART = ROOT / "deploy" / "k8s" / "qinglang"
@@ -186,6 +189,28 @@ def test_every_required_setting_reaches_the_api_pods(rendered: tuple[Path, list[
                 assert entry["valueFrom"]["secretKeyRef"]["name"] in secrets_named, entry
 
 
+def test_the_services_accept_the_settings_the_chart_gives_them(
+    rendered: tuple[Path, list[dict]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each pod's environment (the Secrets' keys filled with stand-ins) builds its service's Settings class:
+    types, ranges and cross-checks (production keeps media in S3, the inbox outlives the topics, ...)."""
+    _, objects = rendered
+    stand_ins = chart._build_environment()
+    pods = [
+        (d, _settings_classes()[d["metadata"]["labels"]["app.kubernetes.io/name"]])
+        for d in _of(objects, "Deployment").values()
+    ]
+    pods += [(j, KitSettings) for j in _of(objects, "Job").values()]  # kit.ops reads the kit's settings only
+    for workload, settings_class in pods:
+        with monkeypatch.context() as m:
+            for name in list(os.environ):
+                m.delenv(name)
+            for entry in workload["spec"]["template"]["spec"]["containers"][0]["env"]:
+                m.setenv(entry["name"], entry.get("value") or stand_ins.get(entry["name"], "stand-in"))
+            settings = settings_class(_env_file=None)
+            assert settings.is_production, workload["metadata"]["name"]
+
+
 def test_no_secret_is_in_the_output(rendered: tuple[Path, list[dict]]) -> None:
     _, objects = rendered
     assert not [o for o in objects if o["kind"] == "Secret" and (o.get("data") or o.get("stringData"))]
@@ -207,7 +232,13 @@ def test_each_service_migrates_in_a_hook_job(rendered: tuple[Path, list[dict]]) 
         assert job["metadata"]["annotations"]["helm.sh/hook"] == "pre-install,pre-upgrade"
         container = job["spec"]["template"]["spec"]["containers"][0]
         assert container["command"] == ["python", "-m", "kit.ops", "migrate", service]
-        assert "DATABASE_URL" in {e["name"] for e in container["env"]}
+        env = {e["name"]: e for e in container["env"]}
+        assert "DATABASE_URL" in env
+        # The kit refuses an inbox retention shorter than the topics' in every process, the Job's too.
+        assert (
+            env["KAFKA_TOPIC_RETENTION_MS"]
+            == _env(_of(objects, "Deployment")[f"{RELEASE}-{service}-api"])["KAFKA_TOPIC_RETENTION_MS"]
+        )
         # A migration needs its database only: nothing waits on a Kafka user's Secret that is not there yet.
         assert not [e for e in container["env"] if e["name"].startswith("KAFKA_SASL")]
 
@@ -366,6 +397,7 @@ def test_more_workers_than_partitions_are_refused() -> None:
 # --------------------------------------------------------------------------------------------------------
 
 
+@functools.cache
 def _settings_classes() -> dict[str, type]:
     """Each service's Settings class, as its app factory builds it."""
     classes = {}

@@ -293,9 +293,10 @@ seccompProfile:
 {{- end -}}
 {{- /* Kafka */ -}}
 {{- $_ := set $plain "KAFKA_BOOTSTRAP_SERVERS" (include "qinglang.kafkaBootstrap" $root) -}}
+{{- /* With INBOX_RETENTION_HOURS in every process, the Job's too: the kit checks the inbox outlives it. */ -}}
+{{- $_ := set $plain "KAFKA_TOPIC_RETENTION_MS" (toString (int64 $v.kafka.topics.retentionMs)) -}}
 {{- $secretEnv := list -}}
 {{- if not .job -}}
-{{- $_ := set $plain "KAFKA_TOPIC_RETENTION_MS" (toString (int64 $v.kafka.topics.retentionMs)) -}}
 {{- $_ := set $plain "KAFKA_TOPIC_PARTITIONS" (toString $v.kafka.topics.partitions) -}}
 {{- $_ := set $plain "KAFKA_REPLICATION_FACTOR" (toString $v.kafka.topics.replicas) -}}
 {{- $_ := set $plain "BROKER_WATCH_ENABLED" "false" -}}

@@ -60,6 +60,17 @@ def _group(name: str) -> dict[str, str]:
     return {"name": name}
 
 
+def _groups(subscriptions: list) -> list[dict]:
+    """Consumer groups with the topics each reads, once each (should the kit ever list one twice)."""
+    groups: dict[str, dict] = {}
+    for sub in subscriptions:
+        group = _group(sub.group)
+        key = group.get("name") or group["prefix"]
+        topics = sorted(set(groups.get(key, {}).get("topics", [])) | set(sub.topics))
+        groups[key] = {**group, "topics": topics}
+    return [groups[key] for key in sorted(groups)]
+
+
 def topology() -> dict:
     """Each service's package, database, produced topics and consumer groups (with their topics)."""
     saved = dict(os.environ)
@@ -77,10 +88,7 @@ def topology() -> dict:
                 "package": module.split(".")[0],
                 "database": database,
                 "produces": sorted({t.name for t in spec.produces}),
-                "groups": sorted(
-                    ({**_group(s.group), "topics": list(s.topics)} for s in subscriptions),
-                    key=lambda g: g.get("name") or g["prefix"],
-                ),
+                "groups": _groups(subscriptions),
             }
     finally:
         os.environ.clear()
