@@ -367,6 +367,16 @@ def test_the_routes_are_those_of_the_local_gateway(rendered: tuple[Path, list[di
     assert media == int(env["MEDIA_MAX_BYTES"]["value"])
 
 
+def test_the_first_phase_installs_only_the_operators_resources() -> None:
+    """stage=infrastructure (the first of two phases when the chart creates the database cluster): the
+    databases, Kafka, topics and users, and nothing that needs them (no hook waiting for a database)."""
+    objects = render(CHART / "ci" / "full-values.yaml", {"stage": "infrastructure"})
+    kinds = {o["kind"] for o in objects}
+    assert kinds == {"Cluster", "Database", "Kafka", "KafkaNodePool", "KafkaTopic", "KafkaUser"}
+    keep = [o for o in objects if o["kind"] in {"Cluster", "Kafka", "KafkaNodePool"}]
+    assert all(o["metadata"]["annotations"]["helm.sh/resource-policy"] == "keep" for o in keep)
+
+
 # --- what the chart refuses -----------------------------------------------------------------------------
 
 
