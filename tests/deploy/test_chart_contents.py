@@ -377,6 +377,16 @@ def test_the_first_phase_installs_only_the_operators_resources() -> None:
     assert all(o["metadata"]["annotations"]["helm.sh/resource-policy"] == "keep" for o in keep)
 
 
+def test_a_service_overrides_the_defaults_with_false_and_zero_too() -> None:
+    override = {"services": {"reporting": {"worker": {"replicas": 0, "spread": False, "resources": {"limits": {}}}}}}
+    deployments = _of(render(CHART / "ci" / "minimal-values.yaml", override), "Deployment")
+    worker = deployments[f"{RELEASE}-reporting-worker"]
+    assert worker["spec"]["replicas"] == 0
+    assert "topologySpreadConstraints" not in worker["spec"]["template"]["spec"]
+    assert worker["spec"]["template"]["spec"]["containers"][0]["resources"]["requests"]["cpu"] == "250m"
+    assert "topologySpreadConstraints" in deployments[f"{RELEASE}-content-worker"]["spec"]["template"]["spec"]
+
+
 # --- what the chart refuses -----------------------------------------------------------------------------
 
 

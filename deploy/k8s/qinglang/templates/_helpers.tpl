@@ -86,10 +86,18 @@ app.kubernetes.io/component: {{ .component }}
 {{- end -}}
 
 {{/* One service's merged component settings: dict root svc component -> yaml */}}
+{{- /* Not sprig's mergeOverwrite: it cannot override with false or 0 (spread: false, replicas: 0). A
+  service's value replaces the default's, and a map's keys replace the default map's keys (two levels). */ -}}
 {{- define "qinglang.component" -}}
 {{- $d := deepCopy (index .root.Values.defaults .component) -}}
-{{- $o := deepCopy (index .svc .component | default dict) -}}
-{{- mergeOverwrite $d $o | toYaml -}}
+{{- range $k, $v := (index .svc .component | default dict) -}}
+{{- if and (kindIs "map" $v) (kindIs "map" (index $d $k)) -}}
+{{- range $k2, $v2 := $v }}{{ $_ := set (index $d $k) $k2 $v2 }}{{ end -}}
+{{- else -}}
+{{- $_ := set $d $k $v -}}
+{{- end -}}
+{{- end -}}
+{{- $d | toYaml -}}
 {{- end -}}
 
 {{- define "qinglang.kafkaBootstrap" -}}
