@@ -404,6 +404,11 @@ def test_a_secret_cannot_be_given_as_a_plain_setting() -> None:
         render(CHART / "ci" / "minimal-values.yaml", {"services": {"identity": {"env": {"TOKEN_SIGNING_KEY": "x"}}}})
 
 
+def test_a_misspelt_value_is_refused() -> None:
+    with pytest.raises(RenderError, match="'replicaz' not allowed"):
+        render(CHART / "ci" / "minimal-values.yaml", {"services": {"reporting": {"worker": {"replicaz": 2}}}})
+
+
 def test_an_inbox_retention_shorter_than_the_topics_is_refused() -> None:
     with pytest.raises(RenderError, match="inboxHours"):
         render(CHART / "ci" / "minimal-values.yaml", {"retention": {"inboxHours": 168}})
