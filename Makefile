@@ -16,7 +16,7 @@ IMAGE_TAG ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo de
 CHART ?= deploy/k8s/qinglang
 CHART_CHECK := deploy/k8s/check/chartcheck.sh
 
-.PHONY: help install up down status test lint gen bench bench-timeline clean images chart-check chart-check-install
+.PHONY: help install up down status test lint gen bench bench-timeline clean images chart-check chart-check-install chart-topology
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -46,11 +46,15 @@ lint: install ## ruff, hadolint on the image recipes, buf lint, buf breaking aga
 	.venv/bin/hadolint deploy/images/*.Dockerfile
 	cd proto && ../.venv/bin/buf lint
 	$(UV) run --frozen python proto/generate.py --check
+	$(UV) run --frozen python -m devstack.chart --check
 	@if git rev-parse --verify -q main >/dev/null && git cat-file -e main:proto/buf.yaml 2>/dev/null; then \
 		cd proto && ../.venv/bin/buf breaking --against '../.git#branch=main,subdir=proto'; fi
 
 gen: install ## regenerate the Python code of proto/
 	$(UV) run --frozen python proto/generate.py
+
+chart-topology: install ## regenerate the Helm chart's Kafka topology (deploy/k8s/qinglang/files/topology.yaml) from the services' specs
+	$(UV) run --frozen python -m devstack.chart
 
 bench: install ## print the platform's figures as one JSON object (installs Debian's wrk and hey if missing)
 	@command -v wrk >/dev/null && command -v hey >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk hey; }

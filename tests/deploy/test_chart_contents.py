@@ -1,0 +1,446 @@
+"""What the Helm chart (deploy/k8s/qinglang) renders, for every CI value set, checked against the code: every
+service runs as api and worker Deployments; each KafkaUser may do exactly what its service's spec declares;
+every required setting reaches the pods; secrets come only from existing Secrets; the routes are those of
+deploy/gateway/dynamic.yml; and the values the chart must refuse are refused.
+
+Rendering needs Helm's Go library, which runs on Python 3.12 (helm-python-sdk, the check helper's choice,
+deploy/k8s/check): it is called in a subprocess, offline from uv's cache once installed."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from devstack import chart
+from devstack.stack import SERVICES
+from kit.settings import KitSettings
+
+ROOT = Path(__file__).resolve().parents[2]
+CHART = ROOT / "deploy" / "k8s" / "qinglang"
+VALUE_SETS = sorted((CHART / "ci").glob("*-values.yaml"))
+UV = ROOT / ".run" / "bootstrap" / "bin" / "uv"
+RELEASE = "qinglang"
+NAMESPACE = "qinglang"
+API_VERSIONS = [
+    "monitoring.coreos.com/v1",
+    "keda.sh/v1alpha1",
+    "gateway.networking.k8s.io/v1",
+    "traefik.io/v1alpha1",
+    "kafka.strimzi.io/v1beta2",
+    "postgresql.cnpg.io/v1",
+]
+_RENDER = """
+import json, sys, helm_python as helm
+from helm_python import _native
+chart, values, options = sys.argv[1], json.loads(sys.argv[2]), sys.argv[3]
+with helm.Chart.load(chart) as ch:
+    out = json.loads(_native.call_string("helm_render", ch._raw(), json.dumps(values), options))
+print(json.dumps(out))
+"""
+
+
+class RenderError(Exception):
+    pass
+
+
+def _python312() -> str:
+    found = sorted(Path("/root/.pyenv/versions").glob("3.12.*/bin/python3.12"))
+    if not found:
+        pytest.fail("no Python 3.12 interpreter for Helm's library (helm-python-sdk)")
+    return str(found[-1])
+
+
+def _merge(base: dict, over: dict) -> dict:
+    for key, value in over.items():
+        base[key] = _merge(base.get(key) or {}, value) if isinstance(value, dict) else value
+    return base
+
+
+def render(*values: Path | dict) -> list[dict]:
+    """`helm template` of the chart with these value files/dicts (merged in order), as parsed objects."""
+    merged: dict = {}
+    for v in values:
+        _merge(merged, v if isinstance(v, dict) else yaml.safe_load(v.read_text()) or {})
+    options = {
+        "name": RELEASE,
+        "namespace": NAMESPACE,
+        "is_install": True,
+        "kube_version": "v1.31.0",
+        "api_versions": API_VERSIONS,
+    }
+    command = [
+        str(UV), "run", "--no-project", "--python", _python312(), "--with", "helm-python-sdk==0.2.2",
+        "python", "-c", _RENDER, str(CHART), json.dumps(merged), json.dumps(options),
+    ]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, check=False, timeout=120)
+    if done.returncode != 0:
+        raise RenderError(done.stderr.strip() or "render failed")
+    files = json.loads(done.stdout)
+    return [
+        doc for name in sorted(files) if not name.endswith(".txt") for doc in yaml.safe_load_all(files[name]) if doc
+    ]
+
+
+@pytest.fixture(scope="module", params=VALUE_SETS, ids=lambda p: p.stem)
+def rendered(request: pytest.FixtureRequest) -> tuple[Path, list[dict]]:
+    return request.param, render(request.param)
+
+
+def _of(objects: list[dict], kind: str) -> dict[str, dict]:
+    return {o["metadata"]["name"]: o for o in objects if o["kind"] == kind}
+
+
+def _env(deployment: dict) -> dict[str, dict]:
+    container = deployment["spec"]["template"]["spec"]["containers"][0]
+    return {e["name"]: e for e in container["env"]}
+
+
+def _values(path: Path) -> dict:
+    merged = yaml.safe_load((CHART / "values.yaml").read_text())
+    return _merge(merged, yaml.safe_load(path.read_text()))
+
+
+@pytest.fixture(scope="module")
+def topology() -> dict:
+    """The topology as the code declares it now (not the committed file: its staleness is tested below)."""
+    return chart.topology()
+
+
+# --- the topology file ---------------------------------------------------------------------------------
+
+
+def test_the_committed_topology_is_current() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "devstack.chart", "--check"], capture_output=True, text=True, check=False, cwd=ROOT
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def test_a_stale_topology_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    stale = tmp_path / "topology.yaml"
+    stale.write_text(chart.render().replace("content.published", "content.gone"))
+    monkeypatch.setattr(chart, "TOPOLOGY", stale)
+    monkeypatch.setattr(chart, "ROOT", tmp_path)
+    assert chart.main(["--check"]) == 1
+
+
+def test_the_topology_names_every_service_and_its_per_process_groups_by_prefix(topology: dict) -> None:
+    assert set(topology["services"]) == set(SERVICES)
+    for service, spec in topology["services"].items():
+        prefixes = [g["prefix"] for g in spec["groups"] if "prefix" in g]
+        assert any(p.endswith(".revocations.") for p in prefixes), service
+    assert {"prefix": "moderation.policy.", "topics": ["moderation.policy.v1"]} in topology["services"]["moderation"][
+        "groups"
+    ]
+
+
+# --- every value set --------------------------------------------------------------------------------------
+
+
+def test_every_service_runs_as_api_and_worker(rendered: tuple[Path, list[dict]]) -> None:
+    _, objects = rendered
+    deployments = _of(objects, "Deployment")
+    services = _of(objects, "Service")
+    pdbs = _of(objects, "PodDisruptionBudget")
+    for service in SERVICES:
+        for role in ("api", "worker"):
+            name = f"{RELEASE}-{service}-{role}"
+            env = _env(deployments[name])
+            assert env["SERVICE_ROLE"]["value"] == role
+            assert env["MIGRATE_ON_START"]["value"] == "false"
+            assert env["BROKER_WATCH_ENABLED"]["value"] == "false"
+            assert name in services and name in pdbs
+            pod = deployments[name]["spec"]["template"]["spec"]
+            container = pod["containers"][0]
+            assert pod["securityContext"]["runAsUser"] == 10001
+            assert container["securityContext"]["readOnlyRootFilesystem"] is True
+            assert container["securityContext"]["capabilities"]["drop"] == ["ALL"]
+            assert {"name": "tmp", "mountPath": "/tmp"} in container["volumeMounts"]
+            assert container["livenessProbe"]["httpGet"]["path"] == "/healthz"
+            assert container["readinessProbe"]["httpGet"]["path"] == "/readyz"
+            assert container["startupProbe"]["httpGet"]["path"] == "/healthz"
+
+
+def test_every_required_setting_reaches_the_api_pods(rendered: tuple[Path, list[dict]]) -> None:
+    """Each field of a service's Settings class without a default is set in its api and worker pods, from
+    a value or a Secret the values name."""
+    path, objects = rendered
+    values = _values(path)
+    deployments = _of(objects, "Deployment")
+    for service, settings_class in _settings_classes().items():
+        required = {name.upper() for name, field in settings_class.model_fields.items() if field.is_required()}
+        assert "DATABASE_URL" in required
+        for role in ("api", "worker"):
+            env = _env(deployments[f"{RELEASE}-{service}-{role}"])
+            missing = required - set(env)
+            assert not missing, f"{service} {role}: {sorted(missing)}"
+        secrets_named = {values["services"][service]["database"]["existingSecret"]}
+        secrets_named |= {values["services"][service].get("existingSecret"), f"{RELEASE}-{service}"}
+        secrets_named |= {values["services"][service].get("kafka", {}).get("existingSecret")}
+        for entry in _env(deployments[f"{RELEASE}-{service}-api"]).values():
+            if "valueFrom" in entry:
+                assert entry["valueFrom"]["secretKeyRef"]["name"] in secrets_named, entry
+
+
+def test_the_services_accept_the_settings_the_chart_gives_them(
+    rendered: tuple[Path, list[dict]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each pod's environment (the Secrets' keys filled with stand-ins) builds its service's Settings class:
+    types, ranges and cross-checks (production keeps media in S3, the inbox outlives the topics, ...)."""
+    _, objects = rendered
+    stand_ins = chart._build_environment()
+    pods = [
+        (d, _settings_classes()[d["metadata"]["labels"]["app.kubernetes.io/name"]])
+        for d in _of(objects, "Deployment").values()
+    ]
+    pods += [(j, KitSettings) for j in _of(objects, "Job").values()]  # kit.ops reads the kit's settings only
+    for workload, settings_class in pods:
+        with monkeypatch.context() as m:
+            for name in list(os.environ):
+                m.delenv(name)
+            for entry in workload["spec"]["template"]["spec"]["containers"][0]["env"]:
+                m.setenv(entry["name"], entry.get("value") or stand_ins.get(entry["name"], "stand-in"))
+            settings = settings_class(_env_file=None)
+            assert settings.is_production, workload["metadata"]["name"]
+
+
+def test_no_secret_is_in_the_output(rendered: tuple[Path, list[dict]]) -> None:
+    _, objects = rendered
+    assert not [o for o in objects if o["kind"] == "Secret" and (o.get("data") or o.get("stringData"))]
+    secret_names = {
+        "TOKEN_SIGNING_KEY", "PII_ENCRYPTION_KEY", "PII_LOOKUP_KEY", "PII_RETIRED_KEYS", "DATABASE_PASSWORD",
+        "KAFKA_SASL_PASSWORD", "MEDIA_S3_SECRET_ACCESS_KEY", "MEDIA_S3_ACCESS_KEY_ID",
+    }  # fmt: skip
+    for deployment in _of(objects, "Deployment").values():
+        for name, entry in _env(deployment).items():
+            if name in secret_names:
+                assert "value" not in entry, (deployment["metadata"]["name"], name)
+
+
+def test_each_service_migrates_in_a_hook_job(rendered: tuple[Path, list[dict]]) -> None:
+    _, objects = rendered
+    jobs = _of(objects, "Job")
+    for service in SERVICES:
+        job = jobs[f"{RELEASE}-{service}-migrate"]
+        assert job["metadata"]["annotations"]["helm.sh/hook"] == "pre-install,pre-upgrade"
+        container = job["spec"]["template"]["spec"]["containers"][0]
+        assert container["command"] == ["python", "-m", "kit.ops", "migrate", service]
+        env = {e["name"]: e for e in container["env"]}
+        assert "DATABASE_URL" in env
+        # The kit refuses an inbox retention shorter than the topics' in every process, the Job's too.
+        assert (
+            env["KAFKA_TOPIC_RETENTION_MS"]
+            == _env(_of(objects, "Deployment")[f"{RELEASE}-{service}-api"])["KAFKA_TOPIC_RETENTION_MS"]
+        )
+        # A migration needs its database only: nothing waits on a Kafka user's Secret that is not there yet.
+        assert not [e for e in container["env"] if e["name"].startswith("KAFKA_SASL")]
+
+
+def test_each_pod_has_a_network_policy(rendered: tuple[Path, list[dict]]) -> None:
+    path, objects = rendered
+    values = _values(path)
+    policies = _of(objects, "NetworkPolicy")
+    monitoring = {
+        "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": values["monitoring"]["namespace"]}}
+    }
+    for service in SERVICES:
+        for role in ("api", "worker", "migrate"):
+            policy = policies[f"{RELEASE}-{service}-{role}"]
+            assert policy["spec"]["policyTypes"] == ["Ingress", "Egress"]
+            peers = [peer for rule in policy["spec"]["ingress"] for peer in rule["from"]]
+            if role == "migrate":
+                assert peers == []
+            elif role == "worker":
+                assert len(peers) == 1 and peers[0]["namespaceSelector"] == monitoring["namespaceSelector"]
+            else:
+                selectors = [p.get("namespaceSelector", {}).get("matchLabels", {}) for p in peers]
+                gateway_ns = values["gateway"]["namespace"] or NAMESPACE
+                assert {"kubernetes.io/metadata.name": gateway_ns} in selectors
+        egress_cidrs = {
+            peer["ipBlock"]["cidr"]
+            for rule in policies[f"{RELEASE}-{service}-api"]["spec"]["egress"]
+            for peer in rule["to"]
+            if "ipBlock" in peer
+        }
+        for party in (values["services"][service].get("outside") or {}).values():
+            assert set(party["cidrs"]) <= egress_cidrs
+
+
+def test_each_kafka_user_may_do_exactly_what_its_service_declares(
+    rendered: tuple[Path, list[dict]], topology: dict
+) -> None:
+    path, objects = rendered
+    users = _of(objects, "KafkaUser")
+    if _values(path)["kafka"]["mode"] != "strimzi":
+        assert not users and not _of(objects, "KafkaTopic")
+        return
+    for service, spec in topology["services"].items():
+        expected: set[tuple[str, str, str, str]] = set()
+        for topic in spec["produces"]:
+            expected.add(("topic", topic, "literal", "Write"))
+        for group in spec["groups"]:
+            for topic in group["topics"]:
+                expected |= {("topic", topic, "literal", "Read"), ("topic", topic, "literal", "Describe")}
+            if "name" in group:
+                expected.add(("group", group["name"], "literal", "Read"))
+            else:
+                expected.add(("group", group["prefix"], "prefix", "Read"))
+        acls = users[f"{RELEASE}-{service}"]["spec"]["authorization"]["acls"]
+        granted = {
+            (a["resource"]["type"], a["resource"]["name"], a["resource"]["patternType"], op)
+            for a in acls
+            for op in a["operations"]
+        }
+        assert granted == expected, service
+
+
+def test_topics_carry_the_retention_the_services_are_told(rendered: tuple[Path, list[dict]], topology: dict) -> None:
+    path, objects = rendered
+    values = _values(path)
+    topics = {t["spec"]["topicName"]: t for t in _of(objects, "KafkaTopic").values()}
+    env = _env(_of(objects, "Deployment")[f"{RELEASE}-content-worker"])
+    assert int(env["KAFKA_TOPIC_RETENTION_MS"]["value"]) == values["kafka"]["topics"]["retentionMs"]
+    assert int(env["INBOX_RETENTION_HOURS"]["value"]) * 3_600_000 > max(
+        [values["kafka"]["topics"]["retentionMs"]] + [int(t["spec"]["config"]["retention.ms"]) for t in topics.values()]
+    )
+    if values["kafka"]["mode"] == "strimzi":
+        assert set(topics) == set(topology["topics"])
+
+
+def test_worker_autoscaling_never_exceeds_the_partitions(rendered: tuple[Path, list[dict]], topology: dict) -> None:
+    path, objects = rendered
+    values = _values(path)
+    scalers = {**_of(objects, "ScaledObject"), **_of(objects, "HorizontalPodAutoscaler")}
+    for service, spec in topology["services"].items():
+        scaler = scalers.get(f"{RELEASE}-{service}-worker")
+        if scaler is None:
+            continue
+        top = scaler["spec"].get("maxReplicaCount", scaler["spec"].get("maxReplicas"))
+        overrides = values["kafka"]["topics"]["overrides"]
+        partitions = max(
+            overrides.get(topic, {}).get("partitions", values["kafka"]["topics"]["partitions"])
+            for group in spec["groups"]
+            if "name" in group
+            for topic in group["topics"]
+        )
+        assert top <= partitions, service
+
+
+def test_the_routes_are_those_of_the_local_gateway(rendered: tuple[Path, list[dict]]) -> None:
+    """Each router of deploy/gateway/dynamic.yml is an HTTPRoute with the same paths, methods, service,
+    rate-limit class and body limit."""
+    path, objects = rendered
+    routes = _of(objects, "HTTPRoute")
+    if not _values(path)["gateway"]["enabled"]:
+        assert not routes and not _of(objects, "Middleware")
+        return
+    # devstack fills the ${...} in (string.Template); any number does here.
+    template = (ROOT / "deploy" / "gateway" / "dynamic.yml").read_text()
+    dynamic = yaml.safe_load(re.sub(r"\$\{[A-Z_]+\}", "1", template))["http"]
+    backends = {"regulator": "regulator-gateway"}
+    kinds = {"Path": "Exact", "PathPrefix": "PathPrefix", "PathRegexp": "RegularExpression"}
+    for router, spec in dynamic["routers"].items():
+        if router == "unrouted":
+            continue
+        route = routes[f"{RELEASE}-{router}"]
+        rule = route["spec"]["rules"][0]
+        matchers = re.findall(r"(PathRegexp|PathPrefix|Path)\(`([^`]*)`\)", spec["rule"])
+        wanted_paths = {(kinds[kind], value.replace("$$", "$")) for kind, value in matchers}
+        assert {(m["path"]["type"], m["path"]["value"]) for m in rule["matches"]} == wanted_paths, router
+        wanted_methods = set(re.findall(r"Method\(`([A-Z]+)`\)", spec["rule"]))
+        assert {m["method"] for m in rule["matches"] if "method" in m} == wanted_methods, router
+        service = backends.get(spec["service"], spec["service"])
+        assert rule["backendRefs"] == [{"name": f"{RELEASE}-{service}-api", "port": 8000}], router
+        middlewares = [f["extensionRef"]["name"].removeprefix(f"{RELEASE}-") for f in rule["filters"]]
+        assert middlewares == spec["middlewares"], router
+    middlewares = _of(objects, "Middleware")
+    assert middlewares[f"{RELEASE}-problems"]["spec"]["errors"]["status"] == ["413", "429", "502", "504"]
+    media = middlewares[f"{RELEASE}-media-body-limit"]["spec"]["buffering"]["maxRequestBodyBytes"]
+    env = _env(_of(objects, "Deployment")[f"{RELEASE}-content-api"])
+    assert media == int(env["MEDIA_MAX_BYTES"]["value"])
+
+
+def test_the_first_phase_installs_only_the_operators_resources() -> None:
+    """stage=infrastructure (the first of two phases when the chart creates the database cluster): the
+    databases, Kafka, topics and users, and nothing that needs them (no hook waiting for a database)."""
+    objects = render(CHART / "ci" / "full-values.yaml", {"stage": "infrastructure"})
+    kinds = {o["kind"] for o in objects}
+    assert kinds == {"Cluster", "Database", "Kafka", "KafkaNodePool", "KafkaTopic", "KafkaUser"}
+    keep = [o for o in objects if o["kind"] in {"Cluster", "Kafka", "KafkaNodePool"}]
+    assert all(o["metadata"]["annotations"]["helm.sh/resource-policy"] == "keep" for o in keep)
+
+
+def test_a_service_overrides_the_defaults_with_false_and_zero_too() -> None:
+    override = {"services": {"reporting": {"worker": {"replicas": 0, "spread": False, "resources": {"limits": {}}}}}}
+    deployments = _of(render(CHART / "ci" / "minimal-values.yaml", override), "Deployment")
+    worker = deployments[f"{RELEASE}-reporting-worker"]
+    assert worker["spec"]["replicas"] == 0
+    assert "topologySpreadConstraints" not in worker["spec"]["template"]["spec"]
+    assert worker["spec"]["template"]["spec"]["containers"][0]["resources"]["requests"]["cpu"] == "250m"
+    assert "topologySpreadConstraints" in deployments[f"{RELEASE}-content-worker"]["spec"]["template"]["spec"]
+
+
+# --- what the chart refuses -----------------------------------------------------------------------------
+
+
+def test_values_without_the_secret_names_are_refused() -> None:
+    with pytest.raises(RenderError, match="existingSecret"):
+        render(CHART / "values.yaml")
+    minimal = yaml.safe_load((CHART / "ci" / "minimal-values.yaml").read_text())
+    minimal["services"]["identity"]["existingSecret"] = ""
+    with pytest.raises(RenderError, match="identity"):
+        render(minimal)
+
+
+def test_a_secret_cannot_be_given_as_a_plain_setting() -> None:
+    with pytest.raises(RenderError, match="invalid propertyName 'TOKEN_SIGNING_KEY'"):
+        render(CHART / "ci" / "minimal-values.yaml", {"services": {"identity": {"env": {"TOKEN_SIGNING_KEY": "x"}}}})
+
+
+def test_a_misspelt_value_is_refused() -> None:
+    with pytest.raises(RenderError, match="'replicaz' not allowed"):
+        render(CHART / "ci" / "minimal-values.yaml", {"services": {"reporting": {"worker": {"replicaz": 2}}}})
+
+
+def test_an_inbox_retention_shorter_than_the_topics_is_refused() -> None:
+    with pytest.raises(RenderError, match="inboxHours"):
+        render(CHART / "ci" / "minimal-values.yaml", {"retention": {"inboxHours": 168}})
+
+
+def test_more_workers_than_partitions_are_refused() -> None:
+    with pytest.raises(RenderError, match="partitions"):
+        render(CHART / "ci" / "minimal-values.yaml", {"services": {"reporting": {"worker": {"replicas": 13}}}})
+
+
+# --------------------------------------------------------------------------------------------------------
+
+
+@functools.cache
+def _settings_classes() -> dict[str, type]:
+    """Each service's Settings class, as its app factory builds it."""
+    classes = {}
+    for service in SERVICES:
+        classes[service] = type(_spec(service).settings)
+    return classes
+
+
+def _spec(service: str):
+    import importlib
+    import os
+
+    saved = dict(os.environ)
+    try:
+        os.environ.update(chart._build_environment())
+        os.environ["SERVICE_NAME"] = service
+        module, function = SERVICES[service][0].split(":")
+        return getattr(importlib.import_module(module), function)().state.spec
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
