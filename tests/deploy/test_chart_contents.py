@@ -3,8 +3,9 @@ service runs as api and worker Deployments; each KafkaUser may do exactly what i
 every required setting reaches the pods; secrets come only from existing Secrets; the routes are those of
 deploy/gateway/dynamic.yml; and the values the chart must refuse are refused.
 
-Rendering needs Helm's Go library, which runs on Python 3.12 (helm-python-sdk, the check helper's choice,
-deploy/k8s/check): it is called in a subprocess, offline from uv's cache once installed."""
+Rendering needs Helm's Go library, which runs on Python 3.12: the chart checker's own environment
+(deploy/k8s/check, installed by `make test` before pytest runs) renders, through the checker's `helm.render`,
+in a subprocess."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from kit.settings import KitSettings
 ROOT = Path(__file__).resolve().parents[2]
 CHART = ROOT / "deploy" / "k8s" / "qinglang"
 VALUE_SETS = sorted((CHART / "ci").glob("*-values.yaml"))
-UV = ROOT / ".run" / "bootstrap" / "bin" / "uv"
+CHECKER_PYTHON = ROOT / "deploy" / "k8s" / "check" / ".venv" / "bin" / "python"
 RELEASE = "qinglang"
 NAMESPACE = "qinglang"
 API_VERSIONS = [
@@ -37,24 +38,16 @@ API_VERSIONS = [
     "postgresql.cnpg.io/v1",
 ]
 _RENDER = """
-import json, sys, helm_python as helm
-from helm_python import _native
-chart, values, options = sys.argv[1], json.loads(sys.argv[2]), sys.argv[3]
-with helm.Chart.load(chart) as ch:
-    out = json.loads(_native.call_string("helm_render", ch._raw(), json.dumps(values), options))
-print(json.dumps(out))
+import json, sys
+from pathlib import Path
+from chartcheck import helm
+chart, values, options = Path(sys.argv[1]), json.loads(sys.argv[2]), json.loads(sys.argv[3])
+print(json.dumps(helm.render(chart, values, **options)))
 """
 
 
 class RenderError(Exception):
     pass
-
-
-def _python312() -> str:
-    found = sorted(Path("/root/.pyenv/versions").glob("3.12.*/bin/python3.12"))
-    if not found:
-        pytest.fail("no Python 3.12 interpreter for Helm's library (helm-python-sdk)")
-    return str(found[-1])
 
 
 def _merge(base: dict, over: dict) -> dict:
@@ -68,17 +61,10 @@ def render(*values: Path | dict) -> list[dict]:
     merged: dict = {}
     for v in values:
         _merge(merged, v if isinstance(v, dict) else yaml.safe_load(v.read_text()) or {})
-    options = {
-        "name": RELEASE,
-        "namespace": NAMESPACE,
-        "is_install": True,
-        "kube_version": "v1.31.0",
-        "api_versions": API_VERSIONS,
-    }
-    command = [
-        str(UV), "run", "--no-project", "--python", _python312(), "--with", "helm-python-sdk==0.2.2",
-        "python", "-c", _RENDER, str(CHART), json.dumps(merged), json.dumps(options),
-    ]  # fmt: skip
+    options = {"kube_version": "1.31", "api_versions": API_VERSIONS}
+    if not CHECKER_PYTHON.exists():
+        pytest.fail("the chart checker is not installed: `make chart-check-install` (make test does it)")
+    command = [str(CHECKER_PYTHON), "-c", _RENDER, str(CHART), json.dumps(merged), json.dumps(options)]
     done = subprocess.run(command, capture_output=True, text=True, check=False, timeout=120)
     if done.returncode != 0:
         raise RenderError(done.stderr.strip() or "render failed")
