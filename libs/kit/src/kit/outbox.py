@@ -320,3 +320,41 @@ class OutboxRelay:
         finally:
             await self._pool.release(conn)
             self._slots.release()
+
+
+# ---- retention ---------------------------------------------------------------------------------------
+# Outbox and inbox rows are transport, not records: MB-16.2's retention of records does not apply to them
+# (each service keeps its own records in its own tables). A published outbox row is kept a while to show
+# what was said; an inbox row must outlive every redelivery the broker can make (the settings refuse an
+# inbox retention shorter than the topics' retention). Unpublished outbox rows and dead letters are never
+# purged here.
+_PURGE_OUTBOX = """
+DELETE FROM outbox_event
+ WHERE id IN (SELECT id FROM outbox_event
+               WHERE published_at IS NOT NULL AND published_at < now() - make_interval(secs => $1)
+               ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED)"""
+_PURGE_INBOX = """
+DELETE FROM inbox_event
+ WHERE ctid IN (SELECT ctid FROM inbox_event
+                 WHERE handled_at < now() - make_interval(secs => $1)
+                 LIMIT $2 FOR UPDATE SKIP LOCKED)"""
+
+
+async def purge_transport_rows(
+    pool: asyncpg.Pool, *, outbox_older_than_s: float, inbox_older_than_s: float, batch: int = 1000
+) -> dict[str, int]:
+    """One retention round: delete published outbox rows and inbox rows older than the given ages, in
+    transactions of at most ``batch`` rows (short locks; several processes may run it at once)."""
+    deleted = {"outbox": 0, "inbox": 0}
+    rounds = (("outbox", _PURGE_OUTBOX, outbox_older_than_s), ("inbox", _PURGE_INBOX, inbox_older_than_s))
+    for table, statement, age in rounds:
+        while True:
+            async with pool.acquire() as conn, conn.transaction():
+                status = await conn.execute(statement, float(age), batch)
+            count = int(status.rsplit(" ", 1)[-1])
+            deleted[table] += count
+            if count < batch:
+                break
+    if deleted["outbox"] or deleted["inbox"]:
+        log.info("transport rows purged", extra={"outbox_rows": deleted["outbox"], "inbox_rows": deleted["inbox"]})
+    return deleted
