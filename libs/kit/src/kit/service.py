@@ -407,6 +407,15 @@ async def _readyz(response: Response, request: Request) -> dict[str, object]:
             checks["database"] = "unreachable"
     ready = all(v == "ok" for v in checks.values())
     if runtime is not None:  # information only
-        checks["broker"] = "ok" if runtime.producer.client.cluster.brokers() else "unreachable"
+        checks["broker"] = await _broker_state(runtime.producer)
     response.status_code = 200 if ready else 503
     return {"status": "ready" if ready else "not-ready", "checks": checks}
+
+
+async def _broker_state(producer: AIOKafkaProducer) -> str:
+    """Whether the broker answers a metadata request now (cached metadata would say "ok" for ever)."""
+    try:
+        async with asyncio.timeout(1):
+            return "ok" if await producer.client.force_metadata_update() else "unreachable"
+    except (TimeoutError, KafkaError, OSError):
+        return "unreachable"
