@@ -229,6 +229,16 @@ async def _prepare_topics(settings: KitSettings, topics: set[str]) -> None:
         )
 
 
+async def _close_pool(pool: asyncpg.Pool, timeout_s: float = 5.0) -> None:
+    """Close the pool, bounded: a connection a cancelled task never gave back (asyncpg can lose one when
+    an acquire is cancelled while the pool opens a connection) must not hold a stopping pod for a minute."""
+    try:
+        await asyncio.wait_for(pool.close(), timeout_s)
+    except TimeoutError:
+        log.warning("database pool did not close in time; terminating its connections")
+        pool.terminate()
+
+
 def watch_marker(service: str) -> str:
     """The broker watch's marker topic of this process (legal Kafka topic characters only)."""
     host = re.sub(r"[^a-zA-Z0-9._-]", "-", socket.gethostname())
@@ -294,7 +304,7 @@ def create_service_app(spec: ServiceSpec) -> FastAPI:
                 task.cancel()
             await asyncio.gather(*runtime.tasks, return_exceptions=True)
             await producer.stop()
-            await pool.close()
+            await _close_pool(pool)
 
     app = FastAPI(
         title=spec.title,
@@ -306,7 +316,7 @@ def create_service_app(spec: ServiceSpec) -> FastAPI:
         # Stable operation ids: the route function's name (`create_post`), not one generated from path
         # and method; clients generated from the OpenAPI keep their method names.
         generate_unique_id_function=_operation_id,
-        openapi_url=f"{prefix}/openapi.json",
+        openapi_url=f"{prefix}/openapi.json" if plan.serves_api else None,
         # FastAPI's own OpenTelemetry: one span per request, continuing the caller's traceparent
         # (Traefik's). Per-operation spans cost more than they tell on this hot path.
         telemetry={"operation_spans": False, "metrics": False, "logs": False, "exclude": _untraced},
