@@ -253,6 +253,7 @@ async def test_an_api_process_serves_routes_and_holds_only_its_own_subscriptions
     async with running(a_spec(api, tmp_path, **parts)) as (app, client):
         assert (await client.get("/v1/ktapi/thing")).json() == {"thing": True}
         assert (await client.get("/v1/ktapi/openapi.json")).status_code == 200
+        assert (await client.get("/v1/ktapi/docs")).status_code == 200
         names = task_names(app)
         assert f"consumer:{own.group}" in names and "consumer:kt.shared" not in names
         assert any(n.startswith("consumer:ktapi.revocations.") for n in names)  # tokens checked here
