@@ -26,6 +26,18 @@ NOTIFY_CHANNEL = "outbox_event"  # the channel kit_0002_outbox_notify.sql notifi
 LISTENER_APPLICATION_NAME = "outbox-relay-listener"  # how the listener shows in pg_stat_activity
 
 
+async def wait_event(event: asyncio.Event, timeout_s: float) -> bool:
+    """Wait for ``event`` at most ``timeout_s``; True if it was set. Not ``asyncio.wait_for``: on Python 3.11
+    it swallows a cancellation that arrives as the event is set (seen here: a relay whose listener woke it
+    while the process was stopping never stopped, and the shutdown hung)."""
+    try:
+        async with asyncio.timeout(timeout_s):
+            await event.wait()
+    except TimeoutError:
+        return False
+    return True
+
+
 OUTBOX_COLUMNS = "(ce_id, ce_type, ce_source, ce_subject, topic, partition_key, traceparent, payload)"
 
 
@@ -187,10 +199,7 @@ class OutboxRelay:
                     sent = 0
                 if sent >= self._batch_size:
                     continue
-                try:
-                    await asyncio.wait_for(self._wake.wait(), self._poll_interval_s)
-                except TimeoutError:
-                    pass
+                await wait_event(self._wake, self._poll_interval_s)
         finally:
             listener.cancel()
             for task in self._rounds:
@@ -217,10 +226,9 @@ class OutboxRelay:
                 self._wake.set()  # rows may have been written while nobody listened
                 delay = 0.2
                 while not lost.is_set():
-                    try:
-                        await asyncio.wait_for(lost.wait(), self._listen_check_s)
-                    except TimeoutError:
-                        await asyncio.wait_for(conn.fetchval("SELECT 1"), self._listen_check_s)
+                    if not await wait_event(lost, self._listen_check_s):
+                        async with asyncio.timeout(self._listen_check_s):
+                            await conn.fetchval("SELECT 1")
                 log.warning("outbox listener lost its connection; reconnecting")
             except asyncio.CancelledError:
                 raise

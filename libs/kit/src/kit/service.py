@@ -7,7 +7,6 @@ the kit runs it. Each service process is stateless: run as many as the load need
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import gc
 import logging
 import os
@@ -33,7 +32,7 @@ from prometheus_client import make_asgi_app
 from kit.auth import TokenVerifier, staff_actions_router
 from kit.bus import BrokerWatch, EventConsumer, Subscription, create_producer, ensure_topics
 from kit.db import apply_migrations_async, create_pool, retry_while_unavailable, transaction
-from kit.outbox import OutboxRelay, purge_transport_rows
+from kit.outbox import OutboxRelay, purge_transport_rows, wait_event
 from kit.problems import NotFound, install_problem_handlers
 from kit.revocation import revocation_subscription
 from kit.settings import KitSettings
@@ -72,8 +71,7 @@ class Runtime:
         seen = self._losses
         while True:
             if self._losses == seen:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._broker_reset.wait(), period_s)
+                await wait_event(self._broker_reset, period_s)
             if self._losses != seen:
                 seen = self._losses
                 yield ReconcileRound(grace_s=grace_s, lost_at=self._lost_at)
