@@ -19,6 +19,7 @@ import asyncpg
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaConnectionError, KafkaError, TopicAlreadyExistsError
+from aiokafka.helpers import create_ssl_context
 from contracts import CATALOGUE, EventType
 from google.protobuf.message import DecodeError
 from opentelemetry import trace
@@ -37,10 +38,42 @@ Handler = Callable[[asyncpg.Connection, Event], Awaitable[None]]
 BatchHandler = Callable[[asyncpg.Connection, list[Event]], Awaitable[None]]
 
 
+def kafka_client_options(settings: KitSettings) -> dict[str, object]:
+    """How every Kafka client the kit makes (producer, consumers, admin, the broker watch) reaches the
+    cluster: bootstrap servers and security, in one place so no client is left on plain text.
+
+    TLS verifies the broker against ``KAFKA_SSL_CAFILE`` (the system's trust store when unset), with a
+    client certificate for mutual TLS (a Strimzi ``tls`` user); SASL sends ``KAFKA_SASL_USERNAME`` and
+    its password with ``KAFKA_SASL_MECHANISM`` (a Strimzi ``scram-sha-512`` user). The settings have
+    already refused inconsistent combinations (``KitSettings._consistent``).
+    """
+    protocol = settings.kafka_security_protocol
+    options: dict[str, object] = {
+        "bootstrap_servers": settings.kafka_bootstrap_servers,
+        "security_protocol": protocol,
+    }
+    if protocol in ("SSL", "SASL_SSL"):
+        options["ssl_context"] = create_ssl_context(
+            cafile=settings.kafka_ssl_cafile,
+            certfile=settings.kafka_ssl_certfile,
+            keyfile=settings.kafka_ssl_keyfile,
+        )
+    if protocol in ("SASL_PLAINTEXT", "SASL_SSL"):
+        assert settings.kafka_sasl_password is not None  # the settings validator ensures it
+        options["sasl_mechanism"] = settings.kafka_sasl_mechanism
+        options["sasl_plain_username"] = settings.kafka_sasl_username
+        options["sasl_plain_password"] = settings.kafka_sasl_password.get_secret_value()
+    return options
+
+
+def create_admin(settings: KitSettings) -> AIOKafkaAdminClient:
+    return AIOKafkaAdminClient(**kafka_client_options(settings))
+
+
 def create_producer(settings: KitSettings) -> AIOKafkaProducer:
     # No idempotent producer: Tansu refuses it, and the outbox + inbox give the guarantees.
     return AIOKafkaProducer(
-        bootstrap_servers=settings.kafka_bootstrap_servers,
+        **kafka_client_options(settings),
         client_id=settings.service_name,
         acks="all",
         enable_idempotence=False,
@@ -51,11 +84,12 @@ def create_producer(settings: KitSettings) -> AIOKafkaProducer:
 
 
 async def ensure_topics(settings: KitSettings, topics: Iterable[str]) -> list[str]:
-    """Create the topics that do not exist yet, with the configured partition count.
+    """Create the topics that do not exist yet, with the configured partition count and retention
+    (``retention.ms``; Tansu keeps the config but deletes nothing, TANSU.md).
 
     Returns the topics this call created (an existing topic is not an error).
     """
-    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers)
+    admin = create_admin(settings)
     await admin.start()
     try:
         return await _create_missing(admin, settings, topics)
@@ -71,7 +105,14 @@ async def _create_missing(admin: AIOKafkaAdminClient, settings: KitSettings, top
     for topic in missing:
         try:
             await admin.create_topics(
-                [NewTopic(topic, settings.kafka_topic_partitions, settings.kafka_replication_factor)]
+                [
+                    NewTopic(
+                        topic,
+                        settings.kafka_topic_partitions,
+                        settings.kafka_replication_factor,
+                        topic_configs={"retention.ms": str(settings.kafka_topic_retention_ms)},
+                    )
+                ]
             )
             created.append(topic)
         except TopicAlreadyExistsError:
@@ -92,6 +133,10 @@ class Subscription:
     handlers: dict[EventType, Handler] = field(default_factory=dict)
     batch_handlers: dict[EventType, BatchHandler] = field(default_factory=dict)
     fetch_max_wait_ms: int | None = None  # None: the settings' default
+    # A group of this process's own (its name holds host and pid), feeding what the process holds in
+    # memory (a cache, the revocations): run by every process, api ones included. A shared group
+    # (False) does the service's work once across processes: run only where SERVICE_ROLE is all/worker.
+    per_process: bool = False
 
     def __post_init__(self) -> None:
         both = set(self.handlers) & set(self.batch_handlers)
@@ -172,7 +217,7 @@ class EventConsumer:
 
     def _new_consumer(self) -> AIOKafkaConsumer:
         return AIOKafkaConsumer(
-            bootstrap_servers=self._settings.kafka_bootstrap_servers,
+            **kafka_client_options(self._settings),
             group_id=self.subscription.group,
             client_id=f"{self._settings.service_name}:{self.subscription.group}",
             enable_auto_commit=False,
@@ -401,8 +446,8 @@ class EventConsumer:
         async with transaction(self._pool) as conn:
             await conn.execute(
                 """INSERT INTO dead_letter_event (consumer, topic, kafka_partition, kafka_offset, ce_id, ce_type,
-                                                  headers, payload, error)
-                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)""",
+                                                  headers, payload, error, partition_key)
+                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)""",
                 self.subscription.group,
                 record.topic,
                 record.partition,
@@ -412,6 +457,7 @@ class EventConsumer:
                 json.dumps(headers),
                 record.value or b"",
                 error[:2000],
+                record.key.decode("utf-8", "replace") if record.key else None,
             )
 
 
@@ -460,7 +506,7 @@ class BrokerWatch:
                 await asyncio.sleep(self._settings.broker_watch_interval_s)  # a period, not synchronisation
                 try:
                     if admin is None:
-                        admin = AIOKafkaAdminClient(bootstrap_servers=self._settings.kafka_bootstrap_servers)
+                        admin = create_admin(self._settings)
                         await admin.start()
                     await self.check(admin)
                 except (KafkaError, KafkaConnectionError, OSError) as exc:

@@ -183,9 +183,10 @@ def _alive(pid: int) -> bool:
 
 
 # ---- gauges sampled from the database and the consumers -------------------------------------------
-# The one query of the dead-letter gauge. Rows an operator replayed must not count: when
-# dead_letter_event gains its replayed_at column, add `WHERE replayed_at IS NULL` here.
-DEAD_LETTERS_SQL = "SELECT consumer, count(*) AS waiting FROM dead_letter_event GROUP BY consumer"
+# The one query of the dead-letter gauge: rows waiting for an operator (replayed ones do not count).
+DEAD_LETTERS_SQL = (
+    "SELECT consumer, count(*) AS waiting FROM dead_letter_event WHERE replayed_at IS NULL GROUP BY consumer"
+)
 # Both read the partial index outbox_event_unpublished (only unpublished rows): cheap however long
 # the table of published rows grows.
 OUTBOX_BACKLOG_SQL = "SELECT count(*) FROM outbox_event WHERE published_at IS NULL"

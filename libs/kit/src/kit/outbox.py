@@ -28,6 +28,18 @@ NOTIFY_CHANNEL = "outbox_event"  # the channel kit_0002_outbox_notify.sql notifi
 LISTENER_APPLICATION_NAME = "outbox-relay-listener"  # how the listener shows in pg_stat_activity
 
 
+async def wait_event(event: asyncio.Event, timeout_s: float) -> bool:
+    """Wait for ``event`` at most ``timeout_s``; True if it was set. Not ``asyncio.wait_for``: on Python 3.11
+    it swallows a cancellation that arrives as the event is set (seen here: a relay whose listener woke it
+    while the process was stopping never stopped, and the shutdown hung)."""
+    try:
+        async with asyncio.timeout(timeout_s):
+            await event.wait()
+    except TimeoutError:
+        return False
+    return True
+
+
 OUTBOX_COLUMNS = "(ce_id, ce_type, ce_source, ce_subject, topic, partition_key, traceparent, payload)"
 
 
@@ -189,10 +201,7 @@ class OutboxRelay:
                     sent = 0
                 if sent >= self._batch_size:
                     continue
-                try:
-                    await asyncio.wait_for(self._wake.wait(), self._poll_interval_s)
-                except TimeoutError:
-                    pass
+                await wait_event(self._wake, self._poll_interval_s)
         finally:
             listener.cancel()
             for task in self._rounds:
@@ -219,10 +228,9 @@ class OutboxRelay:
                 self._wake.set()  # rows may have been written while nobody listened
                 delay = 0.2
                 while not lost.is_set():
-                    try:
-                        await asyncio.wait_for(lost.wait(), self._listen_check_s)
-                    except TimeoutError:
-                        await asyncio.wait_for(conn.fetchval("SELECT 1"), self._listen_check_s)
+                    if not await wait_event(lost, self._listen_check_s):
+                        async with asyncio.timeout(self._listen_check_s):
+                            await conn.fetchval("SELECT 1")
                 log.warning("outbox listener lost its connection; reconnecting")
             except asyncio.CancelledError:
                 raise
@@ -338,3 +346,41 @@ class OutboxRelay:
         finally:
             await self._pool.release(conn)
             self._slots.release()
+
+
+# ---- retention ---------------------------------------------------------------------------------------
+# Outbox and inbox rows are transport, not records: MB-16.2's retention of records does not apply to them
+# (each service keeps its own records in its own tables). A published outbox row is kept a while to show
+# what was said; an inbox row must outlive every redelivery the broker can make (the settings refuse an
+# inbox retention shorter than the topics' retention). Unpublished outbox rows and dead letters are never
+# purged here.
+_PURGE_OUTBOX = """
+DELETE FROM outbox_event
+ WHERE id IN (SELECT id FROM outbox_event
+               WHERE published_at IS NOT NULL AND published_at < now() - make_interval(secs => $1)
+               ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED)"""
+_PURGE_INBOX = """
+DELETE FROM inbox_event
+ WHERE ctid IN (SELECT ctid FROM inbox_event
+                 WHERE handled_at < now() - make_interval(secs => $1)
+                 LIMIT $2 FOR UPDATE SKIP LOCKED)"""
+
+
+async def purge_transport_rows(
+    pool: asyncpg.Pool, *, outbox_older_than_s: float, inbox_older_than_s: float, batch: int = 1000
+) -> dict[str, int]:
+    """One retention round: delete published outbox rows and inbox rows older than the given ages, in
+    transactions of at most ``batch`` rows (short locks; several processes may run it at once)."""
+    deleted = {"outbox": 0, "inbox": 0}
+    rounds = (("outbox", _PURGE_OUTBOX, outbox_older_than_s), ("inbox", _PURGE_INBOX, inbox_older_than_s))
+    for table, statement, age in rounds:
+        while True:
+            async with pool.acquire() as conn, conn.transaction():
+                status = await conn.execute(statement, float(age), batch)
+            count = int(status.rsplit(" ", 1)[-1])
+            deleted[table] += count
+            if count < batch:
+                break
+    if deleted["outbox"] or deleted["inbox"]:
+        log.info("transport rows purged", extra={"outbox_rows": deleted["outbox"], "inbox_rows": deleted["inbox"]})
+    return deleted

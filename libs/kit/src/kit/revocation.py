@@ -70,4 +70,5 @@ def revocation_subscription(service: str, verifier: TokenVerifier) -> Subscripti
         # Idle almost always: a long wait keeps the broker's fetch load low; a revocation still
         # reaches every process within about half a second.
         fetch_max_wait_ms=500,
+        per_process=True,
     )

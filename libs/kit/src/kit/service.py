@@ -7,7 +7,6 @@ the kit runs it. Each service process is stateless: run as many as the load need
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import gc
 import logging
 import os
@@ -33,7 +32,7 @@ from kit import observe
 from kit.auth import TokenVerifier, staff_actions_router
 from kit.bus import BrokerWatch, EventConsumer, Subscription, create_producer, ensure_topics
 from kit.db import apply_migrations_async, create_pool, retry_while_unavailable, transaction
-from kit.outbox import OutboxRelay
+from kit.outbox import OutboxRelay, purge_transport_rows, wait_event
 from kit.problems import NotFound, install_problem_handlers
 from kit.revocation import revocation_subscription
 from kit.settings import KitSettings
@@ -72,8 +71,7 @@ class Runtime:
         seen = self._losses
         while True:
             if self._losses == seen:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._broker_reset.wait(), period_s)
+                await wait_event(self._broker_reset, period_s)
             if self._losses != seen:
                 seen = self._losses
                 yield ReconcileRound(grace_s=grace_s, lost_at=self._lost_at)
@@ -128,7 +126,11 @@ class ServiceSpec:
     routers: Sequence[APIRouter] = ()
     produces: Sequence[Topic] = ()  # the contract's topics this service announces on
     subscriptions: Sequence[Subscription] = ()
+    # Loops doing the service's shared work (reconcilers, purges, scans): run where SERVICE_ROLE is
+    # all or worker, never in an api process.
     background: Sequence[BackgroundLoop] = ()
+    # Loops every process runs for what it holds in memory (a cache refresh): api processes included.
+    process_loops: Sequence[BackgroundLoop] = ()
     on_ready: Callable[[Runtime, FastAPI], Awaitable[None]] | None = None
     # Roles that may read this service's record of staff actions (`{prefix}/staff-actions`).
     staff_auditors: Sequence[str] = STAFF_AUDITORS
@@ -176,6 +178,66 @@ async def _ensure_topics_with_retry(settings: KitSettings, topics: set[str]) -> 
             await asyncio.sleep(0.5)  # back-off while the broker comes up
 
 
+@dataclass(frozen=True, slots=True)
+class RolePlan:
+    """What one process runs, by SERVICE_ROLE: ``all`` everything (`make up`); ``api`` the HTTP routes
+    and what each process holds for its requests (per-process subscriptions and loops, the token
+    revocations); ``worker`` the shared consumer groups, the outbox relay, the reconcilers and loops, and
+    only health and metrics over HTTP. API pods then scale on requests and worker pods on Kafka lag."""
+
+    serves_api: bool  # the service's routes (and so the token revocations they check)
+    runs_shared_work: bool  # shared consumer groups, relay, background loops, retention
+
+    @classmethod
+    def of(cls, role: str) -> RolePlan:
+        return cls(serves_api=role in ("all", "api"), runs_shared_work=role in ("all", "worker"))
+
+    def subscriptions(self, spec: ServiceSpec, verifier: TokenVerifier) -> list[Subscription]:
+        chosen = [s for s in spec.subscriptions if s.per_process or self.runs_shared_work]
+        if self.serves_api:
+            # Every process serving requests honours token revocations at once (a revoked API client, BJ-7(6)).
+            chosen.append(revocation_subscription(spec.name, verifier))
+        return chosen
+
+    def loops(self, spec: ServiceSpec) -> list[BackgroundLoop]:
+        shared = [*spec.background, retention_loop] if self.runs_shared_work else []
+        return [*spec.process_loops, *shared]
+
+
+async def retention_loop(runtime: Runtime) -> None:
+    """Purge published outbox rows and inbox rows past their retention (transport, not records: MB-16.2
+    does not apply), then wait ``RETENTION_INTERVAL_S``."""
+    settings = runtime.settings
+    while True:
+        await purge_transport_rows(
+            runtime.pool,
+            outbox_older_than_s=settings.outbox_retention_hours * 3600,
+            inbox_older_than_s=settings.inbox_retention_hours * 3600,
+        )
+        await asyncio.sleep(settings.retention_interval_s)  # a period, not synchronisation
+
+
+async def _prepare_topics(settings: KitSettings, topics: set[str]) -> None:
+    if settings.kafka_manage_topics:
+        await _ensure_topics_with_retry(settings, topics)
+    else:
+        log.info(
+            "topic management off (KAFKA_MANAGE_TOPICS=false): expecting the platform to have created the topics",
+            extra={"topics": sorted(topics)},
+        )
+
+
+async def _close_pool(pool: asyncpg.Pool, timeout_s: float = 5.0) -> None:
+    """Close the pool, bounded: a connection that a cancelled task did not give back must not hold a
+    stopping pod for asyncpg's minute (seen in about one shutdown in six right after start-up in the kit's
+    tests, with or without the retention loop; the cause is not pinned down)."""
+    try:
+        await asyncio.wait_for(pool.close(), timeout_s)
+    except TimeoutError:
+        log.warning("database pool did not close in time; terminating its connections")
+        pool.terminate()
+
+
 def watch_marker(service: str) -> str:
     """The broker watch's marker topic of this process (legal Kafka topic characters only)."""
     host = re.sub(r"[^a-zA-Z0-9._-]", "-", socket.gethostname())
@@ -185,6 +247,7 @@ def watch_marker(service: str) -> str:
 def create_service_app(spec: ServiceSpec) -> FastAPI:
     settings = spec.settings
     prefix = f"/v1/{spec.name}"
+    plan = RolePlan.of(settings.service_role)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -193,40 +256,41 @@ def create_service_app(spec: ServiceSpec) -> FastAPI:
         observe.forget_dead_workers()
         # Dependencies may come up after us (or be restarting): wait for them, for a bounded time.
         wait = settings.startup_dependency_timeout_s
-        await apply_migrations_async(settings.database_url, spec.migrations_dir, timeout_s=wait)
+        if settings.migrate_on_start:
+            await apply_migrations_async(settings.database_url, spec.migrations_dir, timeout_s=wait)
         pool = await create_pool(
             settings.database_url, min_size=settings.db_pool_min, max_size=settings.db_pool_max, timeout_s=wait
         )
-        # Every service honours token revocations at once (a revoked API client, BJ-7(6)).
-        subscriptions = [*spec.subscriptions, revocation_subscription(spec.name, app.state.token_verifier)]
+        subscriptions = plan.subscriptions(spec, app.state.token_verifier)
         topics = {t.name for t in spec.produces} | {t for s in subscriptions for t in s.topics}
-        await _ensure_topics_with_retry(settings, topics)
+        await _prepare_topics(settings, topics)
         producer = await _start_producer(settings)
         runtime = Runtime(settings=settings, pool=pool, producer=producer)
         runtime.consumers = [EventConsumer(sub, pool, settings) for sub in subscriptions]
-        runtime.watch = BrokerWatch(
-            settings,
-            topics,
-            runtime.consumers,
-            on_state_lost=runtime.broker_state_lost,
-            marker=watch_marker(settings.service_name),
-        )
+        loops: list[tuple[str, Callable[[], Awaitable[None]]]] = []
+        if settings.broker_watch_enabled:
+            runtime.watch = BrokerWatch(
+                settings,
+                topics,
+                runtime.consumers,
+                on_state_lost=runtime.broker_state_lost,
+                marker=watch_marker(settings.service_name),
+            )
+            loops.append(("broker-watch", runtime.watch.run))
         app.state.runtime = runtime
-        relay = OutboxRelay(
-            pool,
-            producer,
-            database_url=settings.database_url,
-            batch_size=settings.outbox_batch_size,
-            poll_interval_s=settings.outbox_poll_interval_s,
-        )
+        if plan.runs_shared_work:
+            relay = OutboxRelay(
+                pool,
+                producer,
+                database_url=settings.database_url,
+                batch_size=settings.outbox_batch_size,
+                poll_interval_s=settings.outbox_poll_interval_s,
+            )
+            loops.append(("outbox-relay", relay.run))
         sampler = observe.GaugeSampler(settings.service_name, pool, runtime.consumers)
-        loops: list[tuple[str, Callable[[], Awaitable[None]]]] = [
-            ("outbox-relay", relay.run),
-            ("broker-watch", runtime.watch.run),
-            ("metrics-sampler", lambda: sampler.run(settings.metrics_sample_interval_s)),
-        ]
+        loops.append(("metrics-sampler", lambda: sampler.run(settings.metrics_sample_interval_s)))
         loops += [(f"consumer:{c.subscription.group}", c.run) for c in runtime.consumers]
-        loops += [(getattr(b, "__name__", "loop"), (lambda b=b: b(runtime))) for b in spec.background]
+        loops += [(getattr(b, "__name__", "loop"), (lambda b=b: b(runtime))) for b in plan.loops(spec)]
         runtime.tasks = [asyncio.create_task(_supervise(name, make), name=name) for name, make in loops]
         if spec.on_ready is not None:
             await retry_while_unavailable("on_ready", lambda: spec.on_ready(runtime, app), timeout_s=wait)
@@ -234,7 +298,7 @@ def create_service_app(spec: ServiceSpec) -> FastAPI:
         # kept out of the collector's sight, a full collection under load walks only what requests left
         # behind (~0 ms instead of ~30 ms, during which the worker answers nobody).
         gc.freeze()
-        log.info("service ready", extra={"port": settings.port})
+        log.info("service ready", extra={"port": settings.port, "role": settings.service_role})
         try:
             yield
         finally:
@@ -242,7 +306,7 @@ def create_service_app(spec: ServiceSpec) -> FastAPI:
                 task.cancel()
             await asyncio.gather(*runtime.tasks, return_exceptions=True)
             await producer.stop()
-            await pool.close()
+            await _close_pool(pool)
             observe.worker_stopped()
             shutdown_tracing()
 
@@ -256,7 +320,7 @@ def create_service_app(spec: ServiceSpec) -> FastAPI:
         # Stable operation ids: the route function's name (`create_post`), not one generated from path
         # and method; clients generated from the OpenAPI keep their method names.
         generate_unique_id_function=_operation_id,
-        openapi_url=f"{prefix}/openapi.json",
+        openapi_url=f"{prefix}/openapi.json" if plan.serves_api else None,
         # FastAPI's own OpenTelemetry: one span per request, continuing the caller's traceparent
         # (Traefik's). Per-operation spans cost more than they tell on this hot path.
         telemetry={"operation_spans": False, "metrics": False, "logs": False, "exclude": _untraced},
@@ -267,14 +331,19 @@ def create_service_app(spec: ServiceSpec) -> FastAPI:
     )
     install_problem_handlers(app)
     app.add_middleware(observe.HttpMetrics, service=settings.service_name)
-    app.include_router(docs_router(prefix, spec.title))
     app.include_router(health_router(prefix))
+    if plan.serves_api:  # a worker answers health and metrics only
+        _include_api(app, spec, prefix)
+    app.router.routes.append(observe.metrics_route())
+    return app
+
+
+def _include_api(app: FastAPI, spec: ServiceSpec, prefix: str) -> None:
+    app.include_router(docs_router(prefix, spec.title))
     if spec.staff_auditors:
         app.include_router(staff_actions_router(prefix, *spec.staff_auditors))
     for router in spec.routers:
         app.include_router(router)
-    app.router.routes.append(observe.metrics_route())
-    return app
 
 
 def _operation_id(route: APIRoute) -> str:
@@ -336,6 +405,9 @@ def health_router(prefix: str) -> APIRouter:
 
 
 async def _readyz(response: Response, request: Request) -> dict[str, object]:
+    """Ready when started and the database answers, in every role. The broker's state is told, not
+    gating: requests write the outbox, which waits out a broker outage; taking every pod out of service
+    while Kafka is down would turn a delay into an outage."""
     runtime: Runtime | None = getattr(request.app.state, "runtime", None)
     checks: dict[str, str] = {}
     if runtime is None:
@@ -345,9 +417,19 @@ async def _readyz(response: Response, request: Request) -> dict[str, object]:
             async with asyncio.timeout(2):
                 await runtime.pool.fetchval("SELECT 1")
             checks["database"] = "ok"
-        except (OSError, asyncpg.PostgresError, TimeoutError):
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError):
             checks["database"] = "unreachable"
-        checks["broker"] = "ok" if runtime.producer.client.cluster.brokers() else "unreachable"
     ready = all(v == "ok" for v in checks.values())
+    if runtime is not None:  # information only
+        checks["broker"] = await _broker_state(runtime.producer)
     response.status_code = 200 if ready else 503
     return {"status": "ready" if ready else "not-ready", "checks": checks}
+
+
+async def _broker_state(producer: AIOKafkaProducer) -> str:
+    """Whether the broker answers a metadata request now (cached metadata would say "ok" for ever)."""
+    try:
+        async with asyncio.timeout(1):
+            return "ok" if await producer.client.force_metadata_update() else "unreachable"
+    except (TimeoutError, KafkaError, OSError):
+        return "unreachable"

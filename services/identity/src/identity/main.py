@@ -100,6 +100,8 @@ def build_app(settings: IdentitySettings | None = None) -> FastAPI:
             ],
             produces=events.PRODUCES,
             on_ready=on_ready,
+            # All shared work (SERVICE_ROLE all/worker): each loop works on the database, the abuse limits'
+            # counted events included (forget_loop deletes rows, it holds nothing in memory).
             background=[
                 notify_expired_verifications,
                 standing.good_standing_loop(settings.credit_policy, settings.good_standing_interval_s),

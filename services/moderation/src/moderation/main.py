@@ -86,10 +86,12 @@ def subscriptions(settings: ModerationSettings, holder: PolicyHolder) -> list[Su
                 )
             },
         ),
-        # Every process reloads on a policy change: a consumer group of its own.
+        # Every process reloads on a policy change: a consumer group of its own (api processes too: the
+        # policy API and the decisions read the holder).
         Subscription(
             group=f"moderation.policy.{socket.gethostname()}.{os.getpid()}",
             handlers={POLICY_PUBLISHED: _policy_published(holder)},
+            per_process=True,
         ),
     ]
 
@@ -120,11 +122,9 @@ def build_app(settings: ModerationSettings | None = None) -> FastAPI:
             routers=[decisions_router, policy_router, reviews_router],
             produces=[DECISION_TOPIC, POLICY_TOPIC],
             subscriptions=subscriptions(settings, holder),
-            background=[
-                decisions.reannounce_unreported_stops,
-                policy.refresh_policy_loop(holder),
-                decisions.retro_scan_loop(holder),
-            ],
+            background=[decisions.reannounce_unreported_stops, decisions.retro_scan_loop(holder)],
+            # The holder is this process's own cache of the policy: refreshed in every process.
+            process_loops=[policy.refresh_policy_loop(holder)],
             on_ready=on_ready,
         )
     )

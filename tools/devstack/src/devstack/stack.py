@@ -459,6 +459,31 @@ class Stack:
         path.mkdir(parents=True)
         return {"PROMETHEUS_MULTIPROC_DIR": str(path)}
 
+    def start_service_process(self, service: str, label: str, env: dict[str, str]) -> str:
+        """One more process of a running service, started as the platform started it (same database,
+        broker and secrets) with ``env`` on top (``SERVICE_ROLE=api``, say), on a port of its own and
+        supervised under ``label``; its URL once ``/readyz`` answers. Not behind the gateway."""
+        with self._lock:
+            launch = dict(self._launch[service])
+        port = free_port()
+        argv = list(launch.pop("argv"))
+        argv[argv.index("--port") + 1] = str(port)
+        argv[argv.index("--workers") + 1] = "1"
+        launch["env"] = {**launch.get("env", {}), **env, "PORT": str(port)}
+        managed = self._spawn(label, argv, **launch)
+        url = f"http://127.0.0.1:{port}"
+        wait_until(lambda: http_ready(f"{url}/readyz"), timeout_s=90, what=f"process {label}", proc=managed)
+        return url
+
+    def stop_process(self, name: str) -> None:
+        """Stop (and forget) a process started with ``start_service_process``."""
+        with self._lock:
+            managed = self.managed.pop(name, None)
+            self._launch.pop(name, None)
+            self._save()
+        if managed is not None:
+            stop(managed)
+
     def start_stand_in(self, name: str, app: str) -> str:
         """A local stand-in for an outside party (the SMS carrier, the identity-check service)."""
         port = free_port()
