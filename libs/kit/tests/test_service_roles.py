@@ -266,7 +266,7 @@ async def test_an_api_process_serves_routes_and_holds_only_its_own_subscriptions
     async with running(a_spec(worker, tmp_path, **parts)) as (app, client):
         assert (await client.get("/v1/ktworker/thing")).status_code == 404  # no API routes
         assert (await client.get("/v1/ktworker/openapi.json")).status_code == 404
-        for path in ("/healthz", "/readyz", "/metrics/"):
+        for path in ("/healthz", "/readyz", "/metrics"):
             assert (await client.get(path)).status_code == 200, path
         names = task_names(app)
         assert {"outbox-relay", "retention_loop", "shared_reconciler", "consumer:kt.shared"} <= names
