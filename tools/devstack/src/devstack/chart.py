@@ -6,8 +6,9 @@ each service's ``ServiceSpec`` (``produces``, ``subscriptions``). The chart
 (``deploy/k8s/qinglang``) needs them for its ``KafkaTopic``s and for each ``KafkaUser``'s ACLs; this
 writes them to ``files/topology.yaml``, which the templates read with ``.Files.Get | fromYaml``.
 
-The kit adds the token revocations' subscription to every service (``kit.service``); this adds it too.
-A consumer group named per process (``<service>.revocations.<host>.<pid>``,
+The subscriptions are those the kit runs in a process of role ``all`` (``kit.service.RolePlan``: the
+service's own plus the token revocations the kit adds), so api and worker pods together are covered. A
+per-process subscription (``Subscription.per_process``: ``<service>.revocations.<host>.<pid>``,
 ``moderation.policy.<host>.<pid>``: each process reads every event) is written as a group prefix.
 """
 
@@ -25,7 +26,7 @@ from pathlib import Path
 import yaml
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from kit.revocation import revocation_subscription
+from kit.service import RolePlan
 
 from devstack.stack import SERVICES
 
@@ -53,18 +54,20 @@ def _build_environment() -> dict[str, str]:
     }
 
 
-def _group(name: str) -> dict[str, str]:
-    per_process = f".{socket.gethostname()}.{os.getpid()}"
-    if name.endswith(per_process):
-        return {"prefix": name.removesuffix(per_process) + "."}
-    return {"name": name}
+def _group(subscription) -> dict[str, str]:
+    if not subscription.per_process:
+        return {"name": subscription.group}
+    this_process = f".{socket.gethostname()}.{os.getpid()}"
+    if not subscription.group.endswith(this_process):
+        raise ValueError(f"{subscription.group}: a per-process group is named <prefix>.<host>.<pid>")
+    return {"prefix": subscription.group.removesuffix(this_process) + "."}
 
 
 def _groups(subscriptions: list) -> list[dict]:
     """Consumer groups with the topics each reads, once each (should the kit ever list one twice)."""
     groups: dict[str, dict] = {}
     for sub in subscriptions:
-        group = _group(sub.group)
+        group = _group(sub)
         key = group.get("name") or group["prefix"]
         topics = sorted(set(groups.get(key, {}).get("topics", [])) | set(sub.topics))
         groups[key] = {**group, "topics": topics}
@@ -82,8 +85,7 @@ def topology() -> dict:
             module, function = factory.split(":")
             app = getattr(importlib.import_module(module), function)()
             spec = app.state.spec
-            # What the kit adds to every service's own subscriptions at start-up (kit.service).
-            subscriptions = [*spec.subscriptions, revocation_subscription(spec.name, app.state.token_verifier)]
+            subscriptions = RolePlan.of("all").subscriptions(spec, app.state.token_verifier)
             services[service] = {
                 "package": module.split(".")[0],
                 "database": database,
