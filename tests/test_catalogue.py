@@ -3,17 +3,14 @@
 
 from __future__ import annotations
 
-import base64
 import importlib
 import re
-import secrets
 from pathlib import Path
 
 import pytest
 from contracts import CATALOGUE, EventType, auth, reporting
 from contracts.categories import Bj10Category
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from devstack import chart
 from devstack.stack import SERVICES
 from kit.service import ServiceSpec
 
@@ -27,18 +24,7 @@ WITHOUT_A_CONSUMER_YET: dict[EventType, str] = {
 
 def service_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     """Settings every service can be built with (nothing is connected to until it starts)."""
-    key = Ed25519PrivateKey.generate().private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    )
-    for name, value in {
-        "DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none",
-        "KAFKA_BOOTSTRAP_SERVERS": "127.0.0.1:1",
-        "JWKS_URL": "http://127.0.0.1:1/jwks.json",
-        "TOKEN_SIGNING_KEY": base64.b64encode(key).decode(),
-        "PII_ENCRYPTION_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
-        "PII_LOOKUP_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
-        "ENVIRONMENT": "development",
-    }.items():
+    for name, value in chart.build_environment().items():
         monkeypatch.setenv(name, value)
 
 

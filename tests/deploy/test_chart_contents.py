@@ -181,7 +181,7 @@ def test_the_services_accept_the_settings_the_chart_gives_them(
     """Each pod's environment (the Secrets' keys filled with stand-ins) builds its service's Settings class:
     types, ranges and cross-checks (production keeps media in S3, the inbox outlives the topics, ...)."""
     _, objects = rendered
-    stand_ins = chart._build_environment()
+    stand_ins = chart.build_environment()
     pods = [
         (d, _settings_classes()[d["metadata"]["labels"]["app.kubernetes.io/name"]])
         for d in _of(objects, "Deployment").values()
@@ -423,7 +423,7 @@ def _spec(service: str):
 
     saved = dict(os.environ)
     try:
-        os.environ.update(chart._build_environment())
+        os.environ.update(chart.build_environment())
         os.environ["SERVICE_NAME"] = service
         module, function = SERVICES[service][0].split(":")
         return getattr(importlib.import_module(module), function)().state.spec

