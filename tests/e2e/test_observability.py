@@ -77,9 +77,14 @@ def test_metrics_of_a_service_with_two_workers_are_the_sum_of_both(flow: Flow, i
 
     before = value(scrape(f"{base}/metrics"), "qinglang_http_requests_total", route=route)
     poll(both_workers_served, timeout_s=60, interval_s=0, what="requests reaching both workers")
+    # A worker counts a request once its response is sent: the client may hold the last answer a moment
+    # before it is counted. Then, whichever worker answers the scrape, it serves the sum over both.
+    poll(
+        lambda: value(scrape(f"{base}/metrics"), "qinglang_http_requests_total", route=route) - before == sent,
+        what="every request counted",
+    )
     per_worker = _requests_by_worker(directory, route)
     assert len(per_worker) >= 2, per_worker
-    # Whichever worker answers the scrape, it serves the sum over both.
     for _ in range(4):
         total = value(scrape(f"{base}/metrics"), "qinglang_http_requests_total", route=route)
         assert total - before == sent

@@ -243,6 +243,6 @@ def test_services_expose_prometheus_metrics_of_the_event_machinery(flow, platfor
     post = flow.post(user, CLEAN_TEXT)
     poll(lambda: flow.gw.get(f"/v1/posts/{post['id']}").status_code == 200, what="published")
     # Scraped from the service itself: /metrics is not routed through the public gateway.
-    text = httpx.get(f"{platform.service_urls['moderation']}/metrics/").text
+    text = httpx.get(f"{platform.service_urls['moderation']}/metrics").text
     assert 'qinglang_events_handled_total{ce_type="qinglang.content.post.created.v1",group="moderation.posts"}' in text
     assert "qinglang_outbox_published_total" in text

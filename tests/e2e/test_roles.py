@@ -13,7 +13,7 @@ CLEAN_TEXT = "周末和朋友去爬山，风景很美。"
 
 
 def samples(url: str, name: str) -> dict[tuple[tuple[str, str], ...], float]:
-    text = httpx.get(f"{url}/metrics/", timeout=5).text
+    text = httpx.get(f"{url}/metrics", timeout=5).text
     return {
         tuple(sorted(s.labels.items())): s.value
         for family in text_string_to_metric_families(text)

@@ -465,7 +465,9 @@ class Stack:
         argv = list(launch.pop("argv"))
         argv[argv.index("--port") + 1] = str(port)
         argv[argv.index("--workers") + 1] = "1"
-        launch["env"] = {**launch.get("env", {}), **env, "PORT": str(port)}
+        # One worker: its metrics are its own (not in the service's multi-process directory).
+        inherited = {k: v for k, v in launch.get("env", {}).items() if k != "PROMETHEUS_MULTIPROC_DIR"}
+        launch["env"] = {**inherited, **env, "PORT": str(port)}
         managed = self._spawn(label, argv, **launch)
         url = f"http://127.0.0.1:{port}"
         wait_until(lambda: http_ready(f"{url}/readyz"), timeout_s=90, what=f"process {label}", proc=managed)
