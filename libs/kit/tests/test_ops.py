@@ -217,6 +217,14 @@ def recorder(group: str, broken: dict[str, bool] | None = None):
     return record
 
 
+def in_batches(handler):
+    async def each(conn: asyncpg.Connection, batch: list[Event]) -> None:
+        for event in batch:
+            await handler(conn, event)
+
+    return each
+
+
 async def until(pool: asyncpg.Pool, query: str, expected: object, *args: object, timeout_s: float = 30) -> None:
     async with asyncio.timeout(timeout_s):
         while await pool.fetchval(query, *args) != expected:  # noqa: ASYNC110 - other tasks do the work
@@ -296,7 +304,10 @@ async def test_a_replay_that_fails_again_leaves_the_row_waiting_and_exits_non_ze
     here = f"{cache_prefix}.{socket.gethostname()}.{os.getpid()}"
     gone_group = f"gone-{suffix}"  # a group the service no longer has
     groups = {
-        fixed_group: Subscription(fixed_group, handlers={service.thing: recorder(fixed_group, fixed)}),
+        # A batch handler: the replay calls it with the one event, as a consumer isolating a failure does.
+        fixed_group: Subscription(
+            fixed_group, batch_handlers={service.thing: in_batches(recorder(fixed_group, fixed))}
+        ),
         still_group: Subscription(still_group, handlers={service.thing: recorder(still_group, still)}),
         elsewhere: Subscription(elsewhere, handlers={service.thing: recorder(elsewhere, still)}, per_process=True),
         gone_group: Subscription(gone_group, handlers={service.thing: recorder(gone_group, still)}),
