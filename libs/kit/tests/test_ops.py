@@ -1,15 +1,19 @@
 """Operator commands and transport retention against the run's PostgreSQL and Tansu: `python -m kit.ops migrate`
 on a fresh database (as the Helm Job runs it, with the operator's credentials), the retention round, and a
-dead-lettered event replayed through the outbox and handled exactly once."""
+dead-lettered event handled again in the command's process, by its own group, exactly once."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import os
+import socket
 import subprocess
 import sys
+import types
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import asyncpg
@@ -17,11 +21,14 @@ import psycopg
 import pytest
 from contracts import EventType, Topic
 from devstack.testing import Infra
+from fastapi import FastAPI
 from kit.bus import EventConsumer, Subscription, create_producer, ensure_topics
 from kit.cloudevents import Event
 from kit.db import apply_migrations_async, create_pool, transaction
-from kit.ops import list_dead_letters, replay_dead_letters
+from kit.ops import SERVICE_PACKAGES, list_dead_letters, replay_dead_letters
+from kit.ops import main as ops_main
 from kit.outbox import OutboxRelay, announce, purge_transport_rows
+from kit.service import ServiceSpec, create_service_app
 from kit.settings import KitSettings
 from psycopg import sql
 from qinglang.content.v1 import post_pb2
@@ -141,89 +148,204 @@ async def test_a_retention_round_deletes_exactly_the_old_transport_rows(kit_db: 
         await pool.close()
 
 
-async def test_a_dead_lettered_event_is_replayed_through_the_outbox_and_handled_exactly_once(
-    infra: Infra, kit_db: str, monkeypatch: pytest.MonkeyPatch
+class Service:
+    """A minimal service for the replay command: a module ``<package>.main`` as an image holds one (its
+    ``build_app()`` and ``MIGRATIONS``), registered under ``SERVICE_PACKAGES`` for this test."""
+
+    name = "kit-ops-test"
+
+    def __init__(self, infra: Infra, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setenv("DATABASE_URL", database_url)  # what `list` reads, as in an image
+        self.settings = KitSettings(
+            database_url=database_url,
+            kafka_bootstrap_servers=infra.kafka,
+            service_name=self.name,
+            kafka_fetch_max_wait_ms=20,
+        )
+        self.topic = f"kit-ops.{uuid.uuid4().hex[:8]}.v1"
+        self.thing = EventType(EVENT_TYPE, Topic(self.topic, owner=self.name), post_pb2.PostCreated)
+        self.subscriptions: list[Subscription] = []  # what the service's spec declares
+        module = types.ModuleType("kit_ops_test_service.main")
+        module.MIGRATIONS = tmp_path / "migrations"  # type: ignore[attr-defined]
+        module.build_app = self.build_app  # type: ignore[attr-defined]
+        monkeypatch.setitem(sys.modules, "kit_ops_test_service.main", module)
+        monkeypatch.setitem(SERVICE_PACKAGES, self.name, "kit_ops_test_service")
+
+    def build_app(self) -> FastAPI:
+        migrations = Path(sys.modules["kit_ops_test_service.main"].MIGRATIONS)
+        return create_service_app(
+            ServiceSpec(
+                name=self.name,
+                title="kit ops test",
+                settings=self.settings,
+                migrations_dir=migrations,
+                subscriptions=list(self.subscriptions),
+            )
+        )
+
+    @asynccontextmanager
+    async def consuming(self, pool: asyncpg.Pool, groups: list[Subscription]) -> AsyncIterator[None]:
+        """The groups reading the topic, and the relay publishing the outbox, until the block ends."""
+        await ensure_topics(self.settings, [self.topic])
+        producer = create_producer(self.settings)
+        await producer.start()
+        relay = OutboxRelay(pool, producer, database_url=self.settings.database_url, poll_interval_s=0.2)
+        consumers = [EventConsumer(group, pool, self.settings) for group in groups]
+        tasks = [asyncio.create_task(c.run()) for c in consumers] + [asyncio.create_task(relay.run())]
+        try:
+            yield
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            await producer.stop()
+
+    async def announce_one(self, pool: asyncpg.Pool, key: str = "author-1") -> str:
+        async with transaction(pool) as conn:
+            return str(await announce(conn, self.thing, post_pb2.PostCreated(post_id="p1"), key=key))
+
+
+def recorder(group: str, broken: dict[str, bool] | None = None):
+    """A handler writing its effect (group, event id) and the key it saw; failing while ``broken["yes"]``."""
+
+    async def record(conn: asyncpg.Connection, event: Event) -> None:
+        if broken is not None and broken["yes"]:
+            raise RuntimeError(f"{group}: a bug")
+        assert isinstance(event.message, post_pb2.PostCreated) and event.message.post_id == "p1"
+        await conn.execute("INSERT INTO effect (grp, ce_id) VALUES ($1, $2)", group, f"{event.id}/{event.key}")
+
+    return record
+
+
+def in_batches(handler):
+    async def each(conn: asyncpg.Connection, batch: list[Event]) -> None:
+        for event in batch:
+            await handler(conn, event)
+
+    return each
+
+
+async def until(pool: asyncpg.Pool, query: str, expected: object, *args: object, timeout_s: float = 30) -> None:
+    async with asyncio.timeout(timeout_s):
+        while await pool.fetchval(query, *args) != expected:  # noqa: ASYNC110 - other tasks do the work
+            await asyncio.sleep(0.05)  # polling interval under a deadline
+
+
+async def effects(pool: asyncpg.Pool, group: str) -> list[str]:
+    return [r["ce_id"] for r in await pool.fetch("SELECT ce_id FROM effect WHERE grp = $1 ORDER BY ce_id", group)]
+
+
+async def test_a_dead_lettered_event_is_handled_again_by_its_own_group_only_and_exactly_once(
+    infra: Infra, kit_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("DATABASE_URL", kit_db)
-    settings = KitSettings(
-        database_url=kit_db,
-        kafka_bootstrap_servers=infra.kafka,
-        service_name="kit-ops-test",
-        kafka_fetch_max_wait_ms=20,
-    )
-    topic = f"kit-ops.{uuid.uuid4().hex[:8]}.v1"
-    thing = EventType(EVENT_TYPE, Topic(topic, owner="kit-ops-test"), post_pb2.PostCreated)
-    await ensure_topics(settings, [topic])
+    service = Service(infra, kit_db, tmp_path, monkeypatch)
     pool = await create_pool(kit_db)
     broken = {"yes": True}
-
-    def handler(group: str, *, flaky: bool):
-        async def record(conn: asyncpg.Connection, event: Event) -> None:
-            if flaky and broken["yes"]:
-                raise RuntimeError("a bug, fixed later")
-            await conn.execute("INSERT INTO effect (grp, ce_id) VALUES ($1, $2)", group, event.id)
-
-        return record
-
     ok_group, flaky_group = f"ok-{uuid.uuid4().hex[:6]}", f"flaky-{uuid.uuid4().hex[:6]}"
-    consumers = [
-        EventConsumer(Subscription(ok_group, handlers={thing: handler(ok_group, flaky=False)}), pool, settings),
-        EventConsumer(Subscription(flaky_group, handlers={thing: handler(flaky_group, flaky=True)}), pool, settings),
-    ]
-    producer = create_producer(settings)
-    await producer.start()
-    relay = OutboxRelay(pool, producer, database_url=kit_db, poll_interval_s=0.2)
-    tasks = [asyncio.create_task(c.run()) for c in consumers] + [asyncio.create_task(relay.run())]
-
-    async def effects(group: str) -> list[str]:
-        return [r["ce_id"] for r in await pool.fetch("SELECT ce_id FROM effect WHERE grp = $1 ORDER BY ce_id", group)]
-
-    async def until(query: str, expected: object, *args: object, timeout_s: float = 30) -> None:
-        async with asyncio.timeout(timeout_s):
-            while await pool.fetchval(query, *args) != expected:  # noqa: ASYNC110 - other tasks do the work
-                await asyncio.sleep(0.05)  # polling interval under a deadline
-
-    async def announce_one() -> str:
-        async with transaction(pool) as conn:
-            return str(await announce(conn, thing, post_pb2.PostCreated(post_id="p1"), key="author-1"))
-
+    ok = Subscription(ok_group, handlers={service.thing: recorder(ok_group)})
+    flaky = Subscription(flaky_group, handlers={service.thing: recorder(flaky_group, broken)})
+    service.subscriptions = [ok, flaky]
     try:
-        first = await announce_one()
-        await until("SELECT count(*) FROM effect WHERE grp = $1", 1, ok_group)
-        await until("SELECT count(*) FROM dead_letter_event WHERE consumer = $1", 1, flaky_group)
-        parked = await list_dead_letters("content")
-        assert [(d["consumer"], d["ce_id"], d["replayed_at"]) for d in parked["dead_letters"]] == [
-            (flaky_group, first, None)
-        ]
-        assert await pool.fetchval("SELECT partition_key FROM dead_letter_event") == "author-1"
+        async with service.consuming(pool, [ok, flaky]):
+            first = await service.announce_one(pool)
+            await until(pool, "SELECT count(*) FROM effect WHERE grp = $1", 1, ok_group)
+            await until(pool, "SELECT count(*) FROM dead_letter_event WHERE consumer = $1", 1, flaky_group)
+            parked = (await list_dead_letters(service.name))["dead_letters"]
+            assert [(d["consumer"], d["ce_id"], d["replayed_at"]) for d in parked] == [(flaky_group, first, None)]
+            row_id = parked[0]["id"]
 
-        broken["yes"] = False  # the cause is fixed; now replay
-        replayed = await replay_dead_letters("content", consumer=flaky_group, reason="handler fixed", by="test")
-        assert replayed["replayed"] == [parked["dead_letters"][0]["id"]] and replayed["events"] == 1
-        await until("SELECT count(*) FROM effect WHERE grp = $1", 1, flaky_group)
-        # A later event on the same key (partition): once the healthy group handled it, it had seen the
-        # replayed one before it, and its inbox dropped it.
-        second = await announce_one()
-        await until("SELECT count(*) FROM effect WHERE grp = $1", 2, ok_group)
-        await until("SELECT count(*) FROM effect WHERE grp = $1", 2, flaky_group)
-        assert await effects(ok_group) == sorted([first, second])
-        assert await effects(flaky_group) == sorted([first, second])  # the replayed one exactly once
-        assert await pool.fetchval("SELECT count(*) FROM outbox_event WHERE ce_id = $1::uuid", first) == 2
+            broken["yes"] = False  # the cause is fixed; now replay
+            replayed = await replay_dead_letters(service.name, consumer=flaky_group, reason="handler fixed", by="test")
+            assert replayed == {
+                "service": service.name,
+                "replayed": [row_id],
+                "handled": [row_id],
+                "refused": [],
+                "failed": [],
+            }
+            # Handled by the command itself, with the record's key: nothing published, no other group touched.
+            assert await effects(pool, flaky_group) == [f"{first}/author-1"]
+            assert await effects(pool, ok_group) == [f"{first}/author-1"]
+            assert await pool.fetchval("SELECT count(*) FROM outbox_event") == 1  # the announcement only
+            # The groups go on with the next event as usual; the healthy one never saw the first twice.
+            second = await service.announce_one(pool)
+            await until(pool, "SELECT count(*) FROM effect WHERE grp = $1", 2, ok_group)
+            await until(pool, "SELECT count(*) FROM effect WHERE grp = $1", 2, flaky_group)
+            for group in (ok_group, flaky_group):
+                assert await effects(pool, group) == sorted([f"{first}/author-1", f"{second}/author-1"])
 
-        # Replayed once: the same request again does nothing, unless forced.
-        assert (await replay_dead_letters("content", consumer=flaky_group))["replayed"] == []
-        assert (await list_dead_letters("content"))["dead_letters"] == []
-        row = (await list_dead_letters("content", include_replayed=True))["dead_letters"][0]
-        assert row["replayed_at"] is not None and row["replayed_by"] == "test" and row["replays"] == 1
-        forced = await replay_dead_letters("content", ids=[row["id"]], force=True)
-        assert forced["replayed"] == [row["id"]]
-        await until("SELECT count(*) FROM outbox_event WHERE published_at IS NULL", 0)
-        third = await announce_one()
-        await until("SELECT count(*) FROM effect WHERE grp = $1", 3, flaky_group)
-        assert await effects(flaky_group) == sorted([first, second, third])  # the forced one: no second effect
+        # Replayed once: the same request again selects nothing ...
+        again = await replay_dead_letters(service.name, consumer=flaky_group)
+        assert again["replayed"] == [] and again["handled"] == []
+        assert (await list_dead_letters(service.name))["dead_letters"] == []
+        row = (await list_dead_letters(service.name, include_replayed=True))["dead_letters"][0]
+        assert (row["id"], row["replayed_by"], row["replays"]) == (row_id, "test", 1) and row["replayed_at"]
+        # ... and forced, the inbox guard still finds the event: marked again, no second effect.
+        forced = await replay_dead_letters(service.name, ids=[row_id], force=True, by="test")
+        assert forced["replayed"] == [row_id] and forced["handled"] == []
+        assert len(await effects(pool, flaky_group)) == 2
+        assert await pool.fetchval("SELECT replays FROM dead_letter_event WHERE id = $1", row_id) == 2
     finally:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        await producer.stop()
+        await pool.close()
+
+
+async def test_a_replay_that_fails_again_leaves_the_row_waiting_and_exits_non_zero_and_a_per_process_group_is_refused(
+    infra: Infra, kit_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    service = Service(infra, kit_db, tmp_path, monkeypatch)
+    pool = await create_pool(kit_db)
+    suffix = uuid.uuid4().hex[:6]
+    fixed, still = {"yes": True}, {"yes": True}
+    fixed_group, still_group = f"fixed-{suffix}", f"still-{suffix}"
+    # A per-process group as another pod named it (host and pid its own); the spec built by the command
+    # names it after the command's process.
+    cache_prefix = f"cache-{suffix}"
+    elsewhere = f"{cache_prefix}.other-pod.4242"
+    here = f"{cache_prefix}.{socket.gethostname()}.{os.getpid()}"
+    gone_group = f"gone-{suffix}"  # a group the service no longer has
+    groups = {
+        # A batch handler: the replay calls it with the one event, as a consumer isolating a failure does.
+        fixed_group: Subscription(
+            fixed_group, batch_handlers={service.thing: in_batches(recorder(fixed_group, fixed))}
+        ),
+        still_group: Subscription(still_group, handlers={service.thing: recorder(still_group, still)}),
+        elsewhere: Subscription(elsewhere, handlers={service.thing: recorder(elsewhere, still)}, per_process=True),
+        gone_group: Subscription(gone_group, handlers={service.thing: recorder(gone_group, still)}),
+    }
+    service.subscriptions = [
+        groups[fixed_group],
+        groups[still_group],
+        Subscription(here, handlers={service.thing: recorder(here)}, per_process=True),
+    ]
+    try:
+        async with service.consuming(pool, list(groups.values())):
+            event = await service.announce_one(pool)
+            await until(pool, "SELECT count(*) FROM dead_letter_event", 4)
+        ids = {r["consumer"]: r["id"] for r in await pool.fetch("SELECT consumer, id FROM dead_letter_event")}
+
+        fixed["yes"] = False  # one cause fixed, the other not
+        code = await asyncio.to_thread(ops_main, ["dead-letters", "replay", service.name, "--all", "--by", "test"])
+        assert code == 1
+        result = json.loads(capsys.readouterr().out)
+        assert result["replayed"] == result["handled"] == [ids[fixed_group]]  # the other rows did not stop it
+        assert [(f["id"], f["consumer"]) for f in result["failed"]] == [(ids[still_group], still_group)]
+        assert f"{still_group}: a bug" in result["failed"][0]["error"]
+        refused = {r["consumer"]: r["reason"] for r in result["refused"]}
+        assert set(refused) == {elsewhere, gone_group}
+        assert "per-process group" in refused[elsewhere] and "no consumer group" in refused[gone_group]
+
+        assert await effects(pool, fixed_group) == [f"{event}/author-1"]
+        for group in (still_group, elsewhere, gone_group):
+            assert await effects(pool, group) == []  # the failed handler's transaction rolled back
+        waiting = {d["consumer"] for d in (await list_dead_letters(service.name))["dead_letters"]}
+        assert waiting == {still_group, elsewhere, gone_group}
+        assert await pool.fetchval("SELECT replays FROM dead_letter_event WHERE id = $1", ids[still_group]) == 0
+
+        still["yes"] = False  # fixed at last: this group's row alone now
+        code = await asyncio.to_thread(
+            ops_main, ["dead-letters", "replay", service.name, "--id", str(ids[still_group])]
+        )
+        assert code == 0 and json.loads(capsys.readouterr().out)["handled"] == [ids[still_group]]
+        assert await effects(pool, still_group) == [f"{event}/author-1"]
+    finally:
         await pool.close()

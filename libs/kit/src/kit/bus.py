@@ -157,6 +157,10 @@ class Subscription:
         return ce_type in self.types
 
 
+class NotHandledHere(LookupError):
+    """A parked event of a type its consumer group no longer handles."""
+
+
 class _RewindOnAssign(ConsumerRebalanceListener):
     """Seeks to the beginning on the first assignment after a rewind; later rebalances (another
     process joining the group) resume from committed offsets as usual."""
@@ -428,17 +432,37 @@ class EventConsumer:
 
     async def _handle_once(self, event: Event) -> None:
         async with transaction(self._pool) as conn:
-            claimed = await conn.fetchval(
-                """INSERT INTO inbox_event (consumer, ce_id, ce_type) VALUES ($1, $2, $3)
-                   ON CONFLICT DO NOTHING RETURNING true""",
-                self.subscription.group,
-                event.id,
-                event.type,
-            )
-            if not claimed:
-                return  # handled before: a redelivery has no second effect
-            await self._apply(conn, [event])
-        EVENTS_HANDLED.labels(self.subscription.group, event.type).inc()
+            claimed = await self._guarded(conn, event)
+        if claimed:
+            EVENTS_HANDLED.labels(self.subscription.group, event.type).inc()
+
+    async def _guarded(self, conn: asyncpg.Connection, event: Event) -> bool:
+        """The inbox guard and the handler, in the caller's transaction: False (and no effect) when this
+        group handled the event before."""
+        claimed = await conn.fetchval(
+            """INSERT INTO inbox_event (consumer, ce_id, ce_type) VALUES ($1, $2, $3)
+               ON CONFLICT DO NOTHING RETURNING true""",
+            self.subscription.group,
+            event.id,
+            event.type,
+        )
+        if not claimed:
+            return False  # handled before: a redelivery has no second effect
+        await self._apply(conn, [event])
+        return True
+
+    async def handle_parked(self, conn: asyncpg.Connection, event: Event) -> bool:
+        """Handle an event this group parked in ``dead_letter_event`` (``python -m kit.ops dead-letters
+        replay``) exactly as a fetched one is handled alone: its type's message parsed, then the inbox guard
+        and the handler (one by one or batch) in the caller's transaction, so the caller records the replay
+        in the same one. True when the handler ran now, False when the inbox had the event already (no
+        second effect). Raises ``NotHandledHere`` for a type the group no longer handles; whatever parsing
+        or the handler raises goes to the caller, whose transaction then commits nothing. Not retried and
+        not counted in the metrics: an operator's command reports the error instead."""
+        event_type = self._types.get(event.type)
+        if event_type is None:
+            raise NotHandledHere(f"group {self.subscription.group!r} does not handle {event.type!r} any more")
+        return await self._guarded(conn, replace(event, message=event_type.parse(event.data)))
 
     async def _dead_letter(self, record, event: Event | None, error: str) -> None:
         EVENTS_DEAD_LETTERED.labels(self.subscription.group).inc()

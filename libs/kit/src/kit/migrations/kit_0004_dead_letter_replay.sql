@@ -1,7 +1,7 @@
 -- depends: kit_0003_staff_action
--- Dead-letter replay (`python -m kit.ops dead-letters replay`): when a parked event was put back on its
--- topic, by whom and why, and how often (a row is replayed once unless forced). The record's key is kept
--- from now on, so a replayed event lands on its key's partition again.
+-- Dead-letter replay (`python -m kit.ops dead-letters replay`): when a parked event was handled again by the
+-- group that parked it, by whom and why, and how often (a row is replayed once unless forced). The record's
+-- key is kept from now on, so the handler sees the event's key as the consumer did.
 ALTER TABLE dead_letter_event ADD COLUMN IF NOT EXISTS partition_key text;
 ALTER TABLE dead_letter_event ADD COLUMN IF NOT EXISTS replayed_at timestamptz;
 ALTER TABLE dead_letter_event ADD COLUMN IF NOT EXISTS replayed_by text;
