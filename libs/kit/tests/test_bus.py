@@ -20,6 +20,7 @@ from kit.cloudevents import Event, encode
 from kit.db import apply_migrations_async, create_pool, transaction
 from kit.outbox import LISTENER_APPLICATION_NAME, OutboxRelay, announce
 from kit.settings import KitSettings
+from kit.telemetry import inject_trace_context
 from prometheus_client import REGISTRY
 from qinglang.auth.v1 import revocation_pb2
 from qinglang.content.v1 import post_pb2
@@ -54,7 +55,7 @@ async def bus(infra: Infra, tmp_path: Path):
         await pool.close()
 
 
-def a_test_event(data: bytes = b""):
+def a_test_event(data: bytes = b"", traceparent: str | None = None):
     """A CloudEvent of the test type, new id, as the kit would put it on the wire."""
     return encode(
         ce_id=str(uuid.uuid4()),
@@ -64,7 +65,7 @@ def a_test_event(data: bytes = b""):
         time=datetime.now(UTC),
         data=data,
         key=None,
-        traceparent=None,
+        traceparent=traceparent,
     )
 
 
@@ -161,21 +162,26 @@ async def test_outbox_relay_publishes_and_the_inbox_makes_redelivery_harmless(bu
         await producer.stop()
 
 
-async def test_undecodable_and_failing_events_are_parked_not_lost(bus) -> None:
+async def test_undecodable_and_failing_events_are_parked_not_lost(bus, caplog: pytest.LogCaptureFixture) -> None:
     _settings, pool, topic = bus
+    inject_trace_context()  # as setup_logging does: log records carry the active span's ids
+    trace_id = uuid.uuid4().hex
 
     async def broken(conn: asyncpg.Connection, event: Event) -> None:
         raise RuntimeError("a bug in the handler")
 
     async with consuming(bus, broken) as raw:
         await raw.send_and_wait(topic, b"no headers at all")
-        good = a_test_event()
+        good = a_test_event(traceparent=f"00-{trace_id}-{uuid.uuid4().hex[:16]}-01")
         await raw.send_and_wait(topic, good.value, headers=list(good.headers.items()))
         await wait_for(pool, "SELECT count(*) FROM dead_letter_event", 2)
         errors = [r["error"] for r in await pool.fetch("SELECT error FROM dead_letter_event ORDER BY id")]
         assert errors[0].startswith("undecodable") and "a bug in the handler" in errors[1]
         # Nothing half-written: the failed handler's inbox row rolled back with it.
         assert await pool.fetchval("SELECT count(*) FROM inbox_event") == 0
+    # The failure's log line is in the event's trace (an operator finds it from the trace, and back).
+    parked = [r for r in caplog.records if r.getMessage().startswith("handler failed; event parked")]
+    assert [r.otelTraceID for r in parked] == [trace_id]
 
 
 async def test_a_body_that_is_not_the_types_message_is_parked_before_any_handler_runs(bus) -> None:

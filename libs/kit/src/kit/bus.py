@@ -410,12 +410,20 @@ class EventConsumer:
         try:
             await self._with_transient_retry(lambda: self._handle_once(event))
         except Exception as exc:  # a bug or bad data: park it whole for replay, keep the partition moving
-            log.exception(
-                "handler failed; event parked in dead_letter_event",
-                extra={"group": self.subscription.group, "ce_type": event.type, "ce_id": event.id},
-            )
-            reason = repr(exc)
-            await self._with_transient_retry(lambda: self._dead_letter(record, event, reason))
+            # In the event's trace: the failure's log line carries its trace id, and the trace shows the park.
+            with tracer.start_as_current_span(
+                f"dead-letter {event.type}",
+                context=context_from_traceparent(event.traceparent),
+                attributes={"messaging.consumer.group.name": self.subscription.group},
+            ) as span:
+                span.record_exception(exc)
+                span.set_status(trace.Status(trace.StatusCode.ERROR, "handler failed; parked"))
+                log.exception(
+                    "handler failed; event parked in dead_letter_event",
+                    extra={"group": self.subscription.group, "ce_type": event.type, "ce_id": event.id},
+                )
+                reason = repr(exc)
+                await self._with_transient_retry(lambda: self._dead_letter(record, event, reason))
 
     def _span(self, event: Event):
         return tracer.start_as_current_span(
