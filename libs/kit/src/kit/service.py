@@ -285,6 +285,7 @@ def create_service_app(spec: ServiceSpec) -> FastAPI:
                 database_url=settings.database_url,
                 batch_size=settings.outbox_batch_size,
                 poll_interval_s=settings.outbox_poll_interval_s,
+                publish_spans=settings.otel_traces_exporter != "none",
             )
             loops.append(("outbox-relay", relay.run))
         sampler = observe.GaugeSampler(settings.service_name, pool, runtime.consumers)
