@@ -493,7 +493,8 @@ class EventConsumer:
             )
 
 
-def _process_alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Whether process ``pid`` of this machine still runs (signal 0; someone else's counts as alive)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -579,7 +580,7 @@ class BrokerWatch:
             if topic.startswith(prefix)
             and topic != self._marker
             and topic[len(prefix) :].isdigit()
-            and not _process_alive(int(topic[len(prefix) :]))
+            and not process_alive(int(topic[len(prefix) :]))
         ]
         if dead:
             with contextlib.suppress(KafkaError):

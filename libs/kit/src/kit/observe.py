@@ -24,6 +24,8 @@ from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge, Histo
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from kit.bus import process_alive
+
 if TYPE_CHECKING:
     from kit.bus import EventConsumer
 
@@ -159,7 +161,7 @@ def forget_dead_workers() -> list[int]:
     dead = set()
     for file in glob.glob(os.path.join(path, "gauge_live*_*.db")):
         match = _LIVE_FILE.search(os.path.basename(file))
-        if match and not _alive(int(match.group(1))):
+        if match and not process_alive(int(match.group(1))):
             dead.add(int(match.group(1)))
     for pid in dead:
         multiprocess.mark_process_dead(pid, path)
@@ -171,14 +173,6 @@ def worker_stopped() -> None:
     if multiprocess_dir() is not None:
         multiprocess.mark_process_dead(os.getpid())
 
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
     return True
 
 
@@ -198,9 +192,14 @@ class GaugeSampler:
     """Refreshes the gauges of one service process: the outbox and dead letters from its database, the
     lag of its running consumers from their clients (high-water mark minus position)."""
 
-    def __init__(self, service: str, pool: asyncpg.Pool, consumers: Iterable[EventConsumer] = ()) -> None:
+    def __init__(
+        self, service: str, pool: asyncpg.Pool, consumers: Iterable[EventConsumer] = (), *, from_database: bool = True
+    ) -> None:
         self.service = service
         self._pool = pool
+        # The outbox and dead letters are the service's, the same seen from any process: sampled where the
+        # shared work runs (all/worker), not again by every api process.
+        self._from_database = from_database
         self._consumers = list(consumers)
         self._dead_letter_groups: set[str] = {c.subscription.group for c in self._consumers}
 
@@ -213,7 +212,8 @@ class GaugeSampler:
             await asyncio.sleep(interval_s)  # a sampling period, not synchronisation
 
     async def sample(self) -> None:
-        await self.sample_database()
+        if self._from_database:
+            await self.sample_database()
         await self.sample_lag()
 
     async def sample_database(self) -> None:

@@ -53,12 +53,17 @@ class InvalidSettings(DomainError):
     pass
 
 
-def migrations_of(service: str) -> Path:
-    """The service's own migrations folder: the ``MIGRATIONS`` constant of ``<package>.main``."""
+def _main_module(service: str):
+    """The service's ``<package>.main`` module (its ``MIGRATIONS`` and ``build_app``)."""
     package = SERVICE_PACKAGES.get(service)
     if package is None:
         raise UnknownService(f"no service {service!r}; one of {', '.join(SERVICE_PACKAGES)}")
-    return Path(importlib.import_module(f"{package}.main").MIGRATIONS)
+    return importlib.import_module(f"{package}.main")
+
+
+def migrations_of(service: str) -> Path:
+    """The service's own migrations folder: the ``MIGRATIONS`` constant of ``<package>.main``."""
+    return Path(_main_module(service).MIGRATIONS)
 
 
 def _settings(service: str) -> KitSettings:
@@ -191,10 +196,7 @@ class _Refused(Exception):
 def _build_app(service: str):
     """The service's app as its image builds it (``<package>.main.build_app()``, the environment's settings):
     its spec names every consumer group and handler. Only built, never started."""
-    package = SERVICE_PACKAGES.get(service)
-    if package is None:
-        raise UnknownService(f"no service {service!r}; one of {', '.join(SERVICE_PACKAGES)}")
-    module = importlib.import_module(f"{package}.main")
+    module = _main_module(service)
     try:
         return module.build_app()
     except ValidationError as exc:  # named fields and reasons only: the values may be secrets

@@ -288,7 +288,9 @@ def create_service_app(spec: ServiceSpec) -> FastAPI:
                 publish_spans=settings.otel_traces_exporter != "none",
             )
             loops.append(("outbox-relay", relay.run))
-        sampler = observe.GaugeSampler(settings.service_name, pool, runtime.consumers)
+        sampler = observe.GaugeSampler(
+            settings.service_name, pool, runtime.consumers, from_database=plan.runs_shared_work
+        )
         loops.append(("metrics-sampler", lambda: sampler.run(settings.metrics_sample_interval_s)))
         loops += [(f"consumer:{c.subscription.group}", c.run) for c in runtime.consumers]
         loops += [(getattr(b, "__name__", "loop"), (lambda b=b: b(runtime))) for b in plan.loops(spec)]
