@@ -10,10 +10,11 @@ spells another's names. One module per owning service:
   ``content.social.v1``    what was published, follows, follower counts
 - ``contracts.moderation`` ``moderation.decision.v1``, ``moderation.policy.v1``
 - ``contracts.reporting``  ``reporting.complaint.v1``
-- ``contracts.regulator``  ``regulator.report.v1``
+- ``contracts.regulator``  ``regulator.report.v1``, ``regulator.assessment.v1``
 - ``contracts.auth``       ``auth.revocation.v1``   token revocations every service honours
 - ``contracts.categories`` the BJ-10 categories; ``contracts.claims`` the access-token claims;
-  ``contracts.staff`` the staff audit's names.
+  ``contracts.staff`` the staff audit's names; ``contracts.features`` the features gated by security
+  assessment (MB-13).
 
 Adding an event: add the message to ``proto/`` (``make gen``), then one ``EventType`` in the owner's
 module here; the catalogue test checks every type is announced by its owner and handled somewhere.

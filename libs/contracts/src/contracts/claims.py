@@ -54,6 +54,9 @@ class AccessClaims:
     client_id: str | None = None
     roles: tuple[StaffRole, ...] = ()  # roles: a staff member's roles
     name: str | None = None  # name: a staff member's username, for audit records
+    # act: on an acting token only, the operator (a user account) acting as the public account in ``sub``
+    # (PA-7.1); recorded as the editor of what it publishes.
+    actor: str | None = None
 
     def to_claims(self) -> dict[str, Any]:
         """The JWT claims (only those set)."""
@@ -68,6 +71,7 @@ class AccessClaims:
             "cid": self.client_id,
             "roles": [str(r) for r in self.roles] or None,
             "name": self.name,
+            "act": self.actor,
         }
         claims.update({k: v for k, v in optional.items() if v is not None})
         return claims
@@ -88,4 +92,5 @@ class AccessClaims:
             client_id=str(claims["cid"]) if claims.get("cid") is not None else None,
             roles=tuple(StaffRole(r) for r in claims.get("roles", ()) if r in known_roles),
             name=claims.get("name"),
+            actor=str(claims["act"]) if claims.get("act") is not None else None,
         )

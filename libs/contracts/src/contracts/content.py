@@ -1,6 +1,7 @@
 """Content announces every new post, repost and comment on ``content.post.v1`` for moderation (key: the
 author id), and the social graph's news on ``content.social.v1``: what was published (for fan-out into
-home timelines and notifications), who followed whom, and follower counts (for grades, MB-9)."""
+home timelines and notifications), who followed whom, follower counts and public accounts' read counts (for
+grades, MB-9, PA-7.2)."""
 
 from __future__ import annotations
 
@@ -19,4 +20,7 @@ POST_PUBLISHED = CATALOGUE.event("qinglang.content.post.published.v1", SOCIAL_TO
 FOLLOW_STARTED = CATALOGUE.event("qinglang.content.follow.started.v1", SOCIAL_TOPIC, social_pb2.FollowStarted)
 FOLLOWER_COUNT_CHANGED = CATALOGUE.event(
     "qinglang.content.follower_count.changed.v1", SOCIAL_TOPIC, social_pb2.FollowerCountChanged
+)
+READ_COUNT_CHANGED = CATALOGUE.event(
+    "qinglang.content.read_count.changed.v1", SOCIAL_TOPIC, social_pb2.ReadCountChanged
 )

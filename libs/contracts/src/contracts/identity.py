@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qinglang.identity.v1 import account_pb2, standing_pb2
+from qinglang.identity.v1 import account_pb2, public_account_pb2, standing_pb2
 
 from contracts.catalogue import CATALOGUE
 
@@ -36,4 +36,13 @@ SUBJECT_BLACKLISTED = CATALOGUE.event(
 )
 GRADING_RULES_PUBLISHED = CATALOGUE.event(
     "qinglang.identity.grading_rules.published.v1", ACCOUNT_TOPIC, standing_pb2.GradingRulesPublished
+)
+PUBLIC_ACCOUNT_APPROVED = CATALOGUE.event(
+    "qinglang.identity.public_account.approved.v1", ACCOUNT_TOPIC, public_account_pb2.PublicAccountApproved
+)
+NEWS_LICENCE_CHANGED = CATALOGUE.event(
+    "qinglang.identity.news_licence.changed.v1", ACCOUNT_TOPIC, public_account_pb2.NewsLicenceChanged
+)
+REGISTRATION_COHORT_FLAGGED = CATALOGUE.event(
+    "qinglang.identity.registration_cohort.flagged.v1", ACCOUNT_TOPIC, account_pb2.RegistrationCohortFlagged
 )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from contracts import regulator
 from fastapi import FastAPI
 from kit.bus import Subscription
 from kit.service import ServiceSpec, create_service_app
@@ -32,7 +33,8 @@ def build_app(settings: RegulatorGatewaySettings | None = None) -> FastAPI:
             settings=settings,
             migrations_dir=MIGRATIONS,
             routers=[reports_router, filings_router],
-            produces=[report_events.REPORT_TOPIC],
+            # regulator.assessment.v1: the acknowledgements of features' security assessments (MB-13).
+            produces=[report_events.REPORT_TOPIC, regulator.ASSESSMENT_TOPIC],
             subscriptions=[
                 Subscription(
                     group="regulator-gateway.decisions",

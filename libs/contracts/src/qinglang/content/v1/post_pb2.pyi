@@ -16,10 +16,14 @@ class PostKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     POST_KIND_POST: _ClassVar[PostKind]
     POST_KIND_REPOST: _ClassVar[PostKind]
     POST_KIND_COMMENT: _ClassVar[PostKind]
+    POST_KIND_ARTICLE: _ClassVar[PostKind]
+    POST_KIND_CORRECTION: _ClassVar[PostKind]
 POST_KIND_UNSPECIFIED: PostKind
 POST_KIND_POST: PostKind
 POST_KIND_REPOST: PostKind
 POST_KIND_COMMENT: PostKind
+POST_KIND_ARTICLE: PostKind
+POST_KIND_CORRECTION: PostKind
 
 class Media(_message.Message):
     __slots__ = ("sha256", "content_type", "size", "storage_key")
@@ -34,7 +38,7 @@ class Media(_message.Message):
     def __init__(self, sha256: _Optional[str] = ..., content_type: _Optional[str] = ..., size: _Optional[int] = ..., storage_key: _Optional[str] = ...) -> None: ...
 
 class PostCreated(_message.Message):
-    __slots__ = ("post_id", "author_id", "text", "created_at", "announcement", "author_province_code", "author_registered_at", "kind", "parent_id", "root_id", "media")
+    __slots__ = ("post_id", "author_id", "text", "created_at", "announcement", "author_province_code", "author_registered_at", "kind", "parent_id", "root_id", "media", "category", "title")
     POST_ID_FIELD_NUMBER: _ClassVar[int]
     AUTHOR_ID_FIELD_NUMBER: _ClassVar[int]
     TEXT_FIELD_NUMBER: _ClassVar[int]
@@ -46,6 +50,8 @@ class PostCreated(_message.Message):
     PARENT_ID_FIELD_NUMBER: _ClassVar[int]
     ROOT_ID_FIELD_NUMBER: _ClassVar[int]
     MEDIA_FIELD_NUMBER: _ClassVar[int]
+    CATEGORY_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
     post_id: str
     author_id: str
     text: str
@@ -57,4 +63,6 @@ class PostCreated(_message.Message):
     parent_id: str
     root_id: str
     media: _containers.RepeatedCompositeFieldContainer[Media]
-    def __init__(self, post_id: _Optional[str] = ..., author_id: _Optional[str] = ..., text: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., announcement: _Optional[int] = ..., author_province_code: _Optional[str] = ..., author_registered_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., kind: _Optional[_Union[PostKind, str]] = ..., parent_id: _Optional[str] = ..., root_id: _Optional[str] = ..., media: _Optional[_Iterable[_Union[Media, _Mapping]]] = ...) -> None: ...
+    category: str
+    title: str
+    def __init__(self, post_id: _Optional[str] = ..., author_id: _Optional[str] = ..., text: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., announcement: _Optional[int] = ..., author_province_code: _Optional[str] = ..., author_registered_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., kind: _Optional[_Union[PostKind, str]] = ..., parent_id: _Optional[str] = ..., root_id: _Optional[str] = ..., media: _Optional[_Iterable[_Union[Media, _Mapping]]] = ..., category: _Optional[str] = ..., title: _Optional[str] = ...) -> None: ...

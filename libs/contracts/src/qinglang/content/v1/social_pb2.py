@@ -26,7 +26,7 @@ from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__
 from qinglang.content.v1 import post_pb2 as qinglang_dot_content_dot_v1_dot_post__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n qinglang/content/v1/social.proto\x12\x13qinglang.content.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1eqinglang/content/v1/post.proto\"\x80\x02\n\rPostPublished\x12\x0f\n\x07post_id\x18\x01 \x01(\t\x12\x11\n\tauthor_id\x18\x02 \x01(\t\x12+\n\x04kind\x18\x03 \x01(\x0e\x32\x1d.qinglang.content.v1.PostKind\x12\x11\n\tparent_id\x18\x04 \x01(\t\x12\x0f\n\x07root_id\x18\x05 \x01(\t\x12\x18\n\x10parent_author_id\x18\x06 \x01(\t\x12.\n\ncreated_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x30\n\x0cpublished_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"j\n\rFollowStarted\x12\x13\n\x0b\x66ollower_id\x18\x01 \x01(\t\x12\x13\n\x0b\x66ollowee_id\x18\x02 \x01(\t\x12/\n\x0b\x66ollowed_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x91\x01\n\x14\x46ollowerCountChanged\x12\x12\n\naccount_id\x18\x01 \x01(\t\x12\x11\n\tfollowers\x18\x02 \x01(\x04\x12\x11\n\tfollowing\x18\x03 \x01(\x04\x12\x0f\n\x07version\x18\x04 \x01(\x04\x12.\n\nchanged_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestampb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n qinglang/content/v1/social.proto\x12\x13qinglang.content.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1eqinglang/content/v1/post.proto\"\xa2\x02\n\rPostPublished\x12\x0f\n\x07post_id\x18\x01 \x01(\t\x12\x11\n\tauthor_id\x18\x02 \x01(\t\x12+\n\x04kind\x18\x03 \x01(\x0e\x32\x1d.qinglang.content.v1.PostKind\x12\x11\n\tparent_id\x18\x04 \x01(\t\x12\x0f\n\x07root_id\x18\x05 \x01(\t\x12\x18\n\x10parent_author_id\x18\x06 \x01(\t\x12.\n\ncreated_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x30\n\x0cpublished_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0e\n\x06pushed\x18\t \x01(\x08\x12\x10\n\x08\x63\x61tegory\x18\n \x01(\t\"j\n\rFollowStarted\x12\x13\n\x0b\x66ollower_id\x18\x01 \x01(\t\x12\x13\n\x0b\x66ollowee_id\x18\x02 \x01(\t\x12/\n\x0b\x66ollowed_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x91\x01\n\x14\x46ollowerCountChanged\x12\x12\n\naccount_id\x18\x01 \x01(\t\x12\x11\n\tfollowers\x18\x02 \x01(\x04\x12\x11\n\tfollowing\x18\x03 \x01(\x04\x12\x0f\n\x07version\x18\x04 \x01(\x04\x12.\n\nchanged_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x8d\x01\n\x10ReadCountChanged\x12\x12\n\naccount_id\x18\x01 \x01(\t\x12\r\n\x05reads\x18\x02 \x01(\x04\x12\x15\n\rflagged_reads\x18\x03 \x01(\x04\x12\x0f\n\x07version\x18\x04 \x01(\x04\x12.\n\nchanged_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestampb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -34,9 +34,11 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'qinglang.content.v1.social_
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_POSTPUBLISHED']._serialized_start=123
-  _globals['_POSTPUBLISHED']._serialized_end=379
-  _globals['_FOLLOWSTARTED']._serialized_start=381
-  _globals['_FOLLOWSTARTED']._serialized_end=487
-  _globals['_FOLLOWERCOUNTCHANGED']._serialized_start=490
-  _globals['_FOLLOWERCOUNTCHANGED']._serialized_end=635
+  _globals['_POSTPUBLISHED']._serialized_end=413
+  _globals['_FOLLOWSTARTED']._serialized_start=415
+  _globals['_FOLLOWSTARTED']._serialized_end=521
+  _globals['_FOLLOWERCOUNTCHANGED']._serialized_start=524
+  _globals['_FOLLOWERCOUNTCHANGED']._serialized_end=669
+  _globals['_READCOUNTCHANGED']._serialized_start=672
+  _globals['_READCOUNTCHANGED']._serialized_end=813
 # @@protoc_insertion_point(module_scope)

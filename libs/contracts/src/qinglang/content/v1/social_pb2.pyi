@@ -10,7 +10,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class PostPublished(_message.Message):
-    __slots__ = ("post_id", "author_id", "kind", "parent_id", "root_id", "parent_author_id", "created_at", "published_at")
+    __slots__ = ("post_id", "author_id", "kind", "parent_id", "root_id", "parent_author_id", "created_at", "published_at", "pushed", "category")
     POST_ID_FIELD_NUMBER: _ClassVar[int]
     AUTHOR_ID_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
@@ -19,6 +19,8 @@ class PostPublished(_message.Message):
     PARENT_AUTHOR_ID_FIELD_NUMBER: _ClassVar[int]
     CREATED_AT_FIELD_NUMBER: _ClassVar[int]
     PUBLISHED_AT_FIELD_NUMBER: _ClassVar[int]
+    PUSHED_FIELD_NUMBER: _ClassVar[int]
+    CATEGORY_FIELD_NUMBER: _ClassVar[int]
     post_id: str
     author_id: str
     kind: _post_pb2.PostKind
@@ -27,7 +29,9 @@ class PostPublished(_message.Message):
     parent_author_id: str
     created_at: _timestamp_pb2.Timestamp
     published_at: _timestamp_pb2.Timestamp
-    def __init__(self, post_id: _Optional[str] = ..., author_id: _Optional[str] = ..., kind: _Optional[_Union[_post_pb2.PostKind, str]] = ..., parent_id: _Optional[str] = ..., root_id: _Optional[str] = ..., parent_author_id: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., published_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    pushed: bool
+    category: str
+    def __init__(self, post_id: _Optional[str] = ..., author_id: _Optional[str] = ..., kind: _Optional[_Union[_post_pb2.PostKind, str]] = ..., parent_id: _Optional[str] = ..., root_id: _Optional[str] = ..., parent_author_id: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., published_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., pushed: _Optional[bool] = ..., category: _Optional[str] = ...) -> None: ...
 
 class FollowStarted(_message.Message):
     __slots__ = ("follower_id", "followee_id", "followed_at")
@@ -52,3 +56,17 @@ class FollowerCountChanged(_message.Message):
     version: int
     changed_at: _timestamp_pb2.Timestamp
     def __init__(self, account_id: _Optional[str] = ..., followers: _Optional[int] = ..., following: _Optional[int] = ..., version: _Optional[int] = ..., changed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class ReadCountChanged(_message.Message):
+    __slots__ = ("account_id", "reads", "flagged_reads", "version", "changed_at")
+    ACCOUNT_ID_FIELD_NUMBER: _ClassVar[int]
+    READS_FIELD_NUMBER: _ClassVar[int]
+    FLAGGED_READS_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    CHANGED_AT_FIELD_NUMBER: _ClassVar[int]
+    account_id: str
+    reads: int
+    flagged_reads: int
+    version: int
+    changed_at: _timestamp_pb2.Timestamp
+    def __init__(self, account_id: _Optional[str] = ..., reads: _Optional[int] = ..., flagged_reads: _Optional[int] = ..., version: _Optional[int] = ..., changed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...

@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"qinglang/identity/v1/account.proto\x12\x14qinglang.identity.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"Z\n\x11\x41\x63\x63ountRegistered\x12\x12\n\naccount_id\x18\x01 \x01(\t\x12\x31\n\rregistered_at\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xfd\x01\n\x10RealNameVerified\x12\x12\n\naccount_id\x18\x01 \x01(\t\x12\x37\n\x0csubject_type\x18\x02 \x01(\x0e\x32!.qinglang.identity.v1.SubjectType\x12\x15\n\rprovince_code\x18\x03 \x01(\t\x12/\n\x0bverified_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x13\n\x0blegal_basis\x18\x05 \x03(\t\x12.\n\nexpires_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0f\n\x07renewal\x18\x07 \x01(\x08\"j\n\x0fRealNameExpired\x12\x12\n\naccount_id\x18\x01 \x01(\t\x12.\n\nexpired_at\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x13\n\x0blegal_basis\x18\x03 \x03(\t\"\x9e\x01\n\x10\x41\x63\x63ountCancelled\x12\x12\n\naccount_id\x18\x01 \x01(\t\x12\x30\n\x0c\x63\x61ncelled_at\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bpurge_after\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x13\n\x0blegal_basis\x18\x04 \x03(\t\"\xe8\x01\n\x17VerifiedAccountApproved\x12\x12\n\naccount_id\x18\x01 \x01(\t\x12\x15\n\rverified_type\x18\x02 \x01(\t\x12\x19\n\rverified_name\x18\x03 \x01(\tB\x02\x18\x01\x12\x15\n\rprovince_code\x18\x04 \x01(\t\x12/\n\x0b\x61pproved_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x13\n\x0blegal_basis\x18\x06 \x03(\t\x12\x14\n\x0cproof_sha256\x18\x07 \x03(\t\x12\x14\n\x0c\x64isplay_name\x18\x08 \x01(\t*\x8e\x01\n\x0bSubjectType\x12\x1c\n\x18SUBJECT_TYPE_UNSPECIFIED\x10\x00\x12\x1b\n\x17SUBJECT_TYPE_INDIVIDUAL\x10\x01\x12\x1d\n\x19SUBJECT_TYPE_ORGANIZATION\x10\x02\x12%\n!SUBJECT_TYPE_FOREIGN_ORGANIZATION\x10\x03\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"qinglang/identity/v1/account.proto\x12\x14qinglang.identity.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"Z\n\x11\x41\x63\x63ountRegistered\x12\x12\n\naccount_id\x18\x01 \x01(\t\x12\x31\n\rregistered_at\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xfd\x01\n\x10RealNameVerified\x12\x12\n\naccount_id\x18\x01 \x01(\t\x12\x37\n\x0csubject_type\x18\x02 \x01(\x0e\x32!.qinglang.identity.v1.SubjectType\x12\x15\n\rprovince_code\x18\x03 \x01(\t\x12/\n\x0bverified_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x13\n\x0blegal_basis\x18\x05 \x03(\t\x12.\n\nexpires_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0f\n\x07renewal\x18\x07 \x01(\x08\"j\n\x0fRealNameExpired\x12\x12\n\naccount_id\x18\x01 \x01(\t\x12.\n\nexpired_at\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x13\n\x0blegal_basis\x18\x03 \x03(\t\"\x9e\x01\n\x10\x41\x63\x63ountCancelled\x12\x12\n\naccount_id\x18\x01 \x01(\t\x12\x30\n\x0c\x63\x61ncelled_at\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bpurge_after\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x13\n\x0blegal_basis\x18\x04 \x03(\t\"\xe8\x01\n\x17VerifiedAccountApproved\x12\x12\n\naccount_id\x18\x01 \x01(\t\x12\x15\n\rverified_type\x18\x02 \x01(\t\x12\x19\n\rverified_name\x18\x03 \x01(\tB\x02\x18\x01\x12\x15\n\rprovince_code\x18\x04 \x01(\t\x12/\n\x0b\x61pproved_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x13\n\x0blegal_basis\x18\x06 \x03(\t\x12\x14\n\x0cproof_sha256\x18\x07 \x03(\t\x12\x14\n\x0c\x64isplay_name\x18\x08 \x01(\t\"\x9d\x01\n\x19RegistrationCohortFlagged\x12\x11\n\tcohort_id\x18\x01 \x01(\t\x12\x13\n\x0b\x61\x63\x63ount_ids\x18\x02 \x03(\t\x12\x13\n\x0b\x63ohort_size\x18\x03 \x01(\r\x12.\n\nflagged_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x13\n\x0blegal_basis\x18\x05 \x03(\t*\x8e\x01\n\x0bSubjectType\x12\x1c\n\x18SUBJECT_TYPE_UNSPECIFIED\x10\x00\x12\x1b\n\x17SUBJECT_TYPE_INDIVIDUAL\x10\x01\x12\x1d\n\x19SUBJECT_TYPE_ORGANIZATION\x10\x02\x12%\n!SUBJECT_TYPE_FOREIGN_ORGANIZATION\x10\x03\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -34,8 +34,8 @@ if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_VERIFIEDACCOUNTAPPROVED'].fields_by_name['verified_name']._loaded_options = None
   _globals['_VERIFIEDACCOUNTAPPROVED'].fields_by_name['verified_name']._serialized_options = b'\030\001'
-  _globals['_SUBJECTTYPE']._serialized_start=946
-  _globals['_SUBJECTTYPE']._serialized_end=1088
+  _globals['_SUBJECTTYPE']._serialized_start=1106
+  _globals['_SUBJECTTYPE']._serialized_end=1248
   _globals['_ACCOUNTREGISTERED']._serialized_start=93
   _globals['_ACCOUNTREGISTERED']._serialized_end=183
   _globals['_REALNAMEVERIFIED']._serialized_start=186
@@ -46,4 +46,6 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_ACCOUNTCANCELLED']._serialized_end=708
   _globals['_VERIFIEDACCOUNTAPPROVED']._serialized_start=711
   _globals['_VERIFIEDACCOUNTAPPROVED']._serialized_end=943
+  _globals['_REGISTRATIONCOHORTFLAGGED']._serialized_start=946
+  _globals['_REGISTRATIONCOHORTFLAGGED']._serialized_end=1103
 # @@protoc_insertion_point(module_scope)

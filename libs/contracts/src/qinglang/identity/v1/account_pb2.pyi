@@ -88,3 +88,17 @@ class VerifiedAccountApproved(_message.Message):
     proof_sha256: _containers.RepeatedScalarFieldContainer[str]
     display_name: str
     def __init__(self, account_id: _Optional[str] = ..., verified_type: _Optional[str] = ..., verified_name: _Optional[str] = ..., province_code: _Optional[str] = ..., approved_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., legal_basis: _Optional[_Iterable[str]] = ..., proof_sha256: _Optional[_Iterable[str]] = ..., display_name: _Optional[str] = ...) -> None: ...
+
+class RegistrationCohortFlagged(_message.Message):
+    __slots__ = ("cohort_id", "account_ids", "cohort_size", "flagged_at", "legal_basis")
+    COHORT_ID_FIELD_NUMBER: _ClassVar[int]
+    ACCOUNT_IDS_FIELD_NUMBER: _ClassVar[int]
+    COHORT_SIZE_FIELD_NUMBER: _ClassVar[int]
+    FLAGGED_AT_FIELD_NUMBER: _ClassVar[int]
+    LEGAL_BASIS_FIELD_NUMBER: _ClassVar[int]
+    cohort_id: str
+    account_ids: _containers.RepeatedScalarFieldContainer[str]
+    cohort_size: int
+    flagged_at: _timestamp_pb2.Timestamp
+    legal_basis: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, cohort_id: _Optional[str] = ..., account_ids: _Optional[_Iterable[str]] = ..., cohort_size: _Optional[int] = ..., flagged_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., legal_basis: _Optional[_Iterable[str]] = ...) -> None: ...

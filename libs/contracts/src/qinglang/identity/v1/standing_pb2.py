@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n#qinglang/identity/v1/standing.proto\x12\x14qinglang.identity.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xd9\x02\n\x16\x41\x63\x63ountStandingChanged\x12\x12\n\naccount_id\x18\x01 \x01(\t\x12\x14\n\x0c\x63redit_score\x18\x02 \x01(\x05\x12\x14\n\x0c\x63redit_level\x18\x03 \x01(\t\x12\x0e\n\x06limits\x18\x04 \x03(\t\x12\x33\n\x0fsuspended_until\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0e\n\x06\x63losed\x18\x06 \x01(\x08\x12\x0f\n\x07version\x18\x07 \x01(\x04\x12\r\n\x05\x63\x61use\x18\x08 \x01(\t\x12\x13\n\x0blegal_basis\x18\t \x03(\t\x12.\n\nchanged_at\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\r\n\x05grade\x18\x0b \x01(\x05\x12\x1d\n\x15grading_rules_version\x18\x0c \x01(\x05\x12\x17\n\x0fsanction_limits\x18\r \x03(\t\"\x99\x01\n\x15GradingRulesPublished\x12\x0f\n\x07version\x18\x01 \x01(\x05\x12\x12\n\nrules_json\x18\x02 \x01(\t\x12\x14\n\x0cpublished_by\x18\x03 \x01(\t\x12\x30\n\x0cpublished_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x13\n\x0blegal_basis\x18\x05 \x03(\t\"\xdc\x01\n\x10OperatorDeclared\x12\x16\n\x0e\x64\x65\x63laration_id\x18\x01 \x01(\t\x12\x12\n\naccount_id\x18\x02 \x01(\t\x12\x12\n\nregistrant\x18\x03 \x01(\t\x12\x16\n\x0e\x62usiness_scope\x18\x04 \x01(\t\x12\x13\n\x0b\x61\x63\x63ount_ids\x18\x05 \x03(\t\x12\x15\n\rprovince_code\x18\x06 \x01(\t\x12/\n\x0b\x64\x65\x63lared_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x13\n\x0blegal_basis\x18\x08 \x03(\t\"\xa9\x01\n\x12SubjectBlacklisted\x12\x14\n\x0c\x62lacklist_id\x18\x01 \x01(\t\x12\x12\n\naccount_id\x18\x02 \x01(\t\x12\x15\n\rprovince_code\x18\x03 \x01(\t\x12\x0e\n\x06reason\x18\x04 \x01(\t\x12\x13\n\x0blegal_basis\x18\x05 \x03(\t\x12-\n\tlisted_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestampb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n#qinglang/identity/v1/standing.proto\x12\x14qinglang.identity.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xaa\x03\n\x16\x41\x63\x63ountStandingChanged\x12\x12\n\naccount_id\x18\x01 \x01(\t\x12\x14\n\x0c\x63redit_score\x18\x02 \x01(\x05\x12\x14\n\x0c\x63redit_level\x18\x03 \x01(\t\x12\x0e\n\x06limits\x18\x04 \x03(\t\x12\x33\n\x0fsuspended_until\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0e\n\x06\x63losed\x18\x06 \x01(\x08\x12\x0f\n\x07version\x18\x07 \x01(\x04\x12\r\n\x05\x63\x61use\x18\x08 \x01(\t\x12\x13\n\x0blegal_basis\x18\t \x03(\t\x12.\n\nchanged_at\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\r\n\x05grade\x18\x0b \x01(\x05\x12\x1d\n\x15grading_rules_version\x18\x0c \x01(\x05\x12\x17\n\x0fsanction_limits\x18\r \x03(\t\x12\x39\n\nprivileges\x18\x0e \x01(\x0b\x32%.qinglang.identity.v1.GradePrivileges\x12\x14\n\x0c\x61\x63\x63ount_kind\x18\x0f \x01(\t\"\x93\x01\n\x0fGradePrivileges\x12\x0e\n\x06review\x18\x01 \x01(\t\x12\x13\n\x0b\x64\x61ily_posts\x18\x02 \x01(\r\x12\x16\n\x0e\x64\x61ily_articles\x18\x03 \x01(\r\x12\x14\n\x0c\x64\x61ily_pushes\x18\x04 \x01(\r\x12\x1b\n\x13push_to_subscribers\x18\x05 \x01(\x08\x12\x10\n\x08\x66\x65\x61tures\x18\x06 \x03(\t\"\x99\x01\n\x15GradingRulesPublished\x12\x0f\n\x07version\x18\x01 \x01(\x05\x12\x12\n\nrules_json\x18\x02 \x01(\t\x12\x14\n\x0cpublished_by\x18\x03 \x01(\t\x12\x30\n\x0cpublished_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x13\n\x0blegal_basis\x18\x05 \x03(\t\"\xdc\x01\n\x10OperatorDeclared\x12\x16\n\x0e\x64\x65\x63laration_id\x18\x01 \x01(\t\x12\x12\n\naccount_id\x18\x02 \x01(\t\x12\x12\n\nregistrant\x18\x03 \x01(\t\x12\x16\n\x0e\x62usiness_scope\x18\x04 \x01(\t\x12\x13\n\x0b\x61\x63\x63ount_ids\x18\x05 \x03(\t\x12\x15\n\rprovince_code\x18\x06 \x01(\t\x12/\n\x0b\x64\x65\x63lared_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x13\n\x0blegal_basis\x18\x08 \x03(\t\"\xa9\x01\n\x12SubjectBlacklisted\x12\x14\n\x0c\x62lacklist_id\x18\x01 \x01(\t\x12\x12\n\naccount_id\x18\x02 \x01(\t\x12\x15\n\rprovince_code\x18\x03 \x01(\t\x12\x0e\n\x06reason\x18\x04 \x01(\t\x12\x13\n\x0blegal_basis\x18\x05 \x03(\t\x12-\n\tlisted_at\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestampb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -33,11 +33,13 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'qinglang.identity.v1.standi
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_ACCOUNTSTANDINGCHANGED']._serialized_start=95
-  _globals['_ACCOUNTSTANDINGCHANGED']._serialized_end=440
-  _globals['_GRADINGRULESPUBLISHED']._serialized_start=443
-  _globals['_GRADINGRULESPUBLISHED']._serialized_end=596
-  _globals['_OPERATORDECLARED']._serialized_start=599
-  _globals['_OPERATORDECLARED']._serialized_end=819
-  _globals['_SUBJECTBLACKLISTED']._serialized_start=822
-  _globals['_SUBJECTBLACKLISTED']._serialized_end=991
+  _globals['_ACCOUNTSTANDINGCHANGED']._serialized_end=521
+  _globals['_GRADEPRIVILEGES']._serialized_start=524
+  _globals['_GRADEPRIVILEGES']._serialized_end=671
+  _globals['_GRADINGRULESPUBLISHED']._serialized_start=674
+  _globals['_GRADINGRULESPUBLISHED']._serialized_end=827
+  _globals['_OPERATORDECLARED']._serialized_start=830
+  _globals['_OPERATORDECLARED']._serialized_end=1050
+  _globals['_SUBJECTBLACKLISTED']._serialized_start=1053
+  _globals['_SUBJECTBLACKLISTED']._serialized_end=1222
 # @@protoc_insertion_point(module_scope)

@@ -10,7 +10,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class AccountStandingChanged(_message.Message):
-    __slots__ = ("account_id", "credit_score", "credit_level", "limits", "suspended_until", "closed", "version", "cause", "legal_basis", "changed_at", "grade", "grading_rules_version", "sanction_limits")
+    __slots__ = ("account_id", "credit_score", "credit_level", "limits", "suspended_until", "closed", "version", "cause", "legal_basis", "changed_at", "grade", "grading_rules_version", "sanction_limits", "privileges", "account_kind")
     ACCOUNT_ID_FIELD_NUMBER: _ClassVar[int]
     CREDIT_SCORE_FIELD_NUMBER: _ClassVar[int]
     CREDIT_LEVEL_FIELD_NUMBER: _ClassVar[int]
@@ -24,6 +24,8 @@ class AccountStandingChanged(_message.Message):
     GRADE_FIELD_NUMBER: _ClassVar[int]
     GRADING_RULES_VERSION_FIELD_NUMBER: _ClassVar[int]
     SANCTION_LIMITS_FIELD_NUMBER: _ClassVar[int]
+    PRIVILEGES_FIELD_NUMBER: _ClassVar[int]
+    ACCOUNT_KIND_FIELD_NUMBER: _ClassVar[int]
     account_id: str
     credit_score: int
     credit_level: str
@@ -37,7 +39,25 @@ class AccountStandingChanged(_message.Message):
     grade: int
     grading_rules_version: int
     sanction_limits: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, account_id: _Optional[str] = ..., credit_score: _Optional[int] = ..., credit_level: _Optional[str] = ..., limits: _Optional[_Iterable[str]] = ..., suspended_until: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., closed: _Optional[bool] = ..., version: _Optional[int] = ..., cause: _Optional[str] = ..., legal_basis: _Optional[_Iterable[str]] = ..., changed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., grade: _Optional[int] = ..., grading_rules_version: _Optional[int] = ..., sanction_limits: _Optional[_Iterable[str]] = ...) -> None: ...
+    privileges: GradePrivileges
+    account_kind: str
+    def __init__(self, account_id: _Optional[str] = ..., credit_score: _Optional[int] = ..., credit_level: _Optional[str] = ..., limits: _Optional[_Iterable[str]] = ..., suspended_until: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., closed: _Optional[bool] = ..., version: _Optional[int] = ..., cause: _Optional[str] = ..., legal_basis: _Optional[_Iterable[str]] = ..., changed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., grade: _Optional[int] = ..., grading_rules_version: _Optional[int] = ..., sanction_limits: _Optional[_Iterable[str]] = ..., privileges: _Optional[_Union[GradePrivileges, _Mapping]] = ..., account_kind: _Optional[str] = ...) -> None: ...
+
+class GradePrivileges(_message.Message):
+    __slots__ = ("review", "daily_posts", "daily_articles", "daily_pushes", "push_to_subscribers", "features")
+    REVIEW_FIELD_NUMBER: _ClassVar[int]
+    DAILY_POSTS_FIELD_NUMBER: _ClassVar[int]
+    DAILY_ARTICLES_FIELD_NUMBER: _ClassVar[int]
+    DAILY_PUSHES_FIELD_NUMBER: _ClassVar[int]
+    PUSH_TO_SUBSCRIBERS_FIELD_NUMBER: _ClassVar[int]
+    FEATURES_FIELD_NUMBER: _ClassVar[int]
+    review: str
+    daily_posts: int
+    daily_articles: int
+    daily_pushes: int
+    push_to_subscribers: bool
+    features: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, review: _Optional[str] = ..., daily_posts: _Optional[int] = ..., daily_articles: _Optional[int] = ..., daily_pushes: _Optional[int] = ..., push_to_subscribers: _Optional[bool] = ..., features: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class GradingRulesPublished(_message.Message):
     __slots__ = ("version", "rules_json", "published_by", "published_at", "legal_basis")
