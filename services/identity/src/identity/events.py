@@ -8,19 +8,21 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from contracts import EventType, auth, content, identity, moderation, reporting
 from contracts.categories import Bj10Category
 from google.protobuf.message import Message
 from kit.cloudevents import Event, timestamp
 from kit.outbox import OutboxRow, announcement
-from qinglang.identity.v1 import account_pb2, standing_pb2
+from qinglang.identity.v1 import account_pb2, public_account_pb2, standing_pb2
 
 # What identity announces on (ServiceSpec.produces) and what it consumes (its subscriptions).
 PRODUCES = [identity.ACCOUNT_TOPIC, auth.REVOCATION_TOPIC]
 TRANSMISSION_STOPPED = moderation.TRANSMISSION_STOPPED
 COMPLAINT_RESOLVED = reporting.COMPLAINT_RESOLVED
 FOLLOWER_COUNT_CHANGED = content.FOLLOWER_COUNT_CHANGED
+READ_COUNT_CHANGED = content.READ_COUNT_CHANGED
 VERIFIED_ACCOUNT_APPROVED = identity.VERIFIED_ACCOUNT_APPROVED
 
 _SUBJECT_TYPES = {
@@ -151,7 +153,21 @@ def standing_changed(
             changed_at=timestamp(at),
             grade=view["grade"],
             grading_rules_version=view["grading_rules_version"],
+            account_kind=view.get("account_kind") or "user",
+            privileges=_privileges(view["privileges"]),
         ),
+    )
+
+
+def _privileges(privileges: Any) -> standing_pb2.GradePrivileges:
+    """What the grade allows (MB-9, PA-7.2): moderation applies the review mode, content the rest."""
+    return standing_pb2.GradePrivileges(
+        review=str(privileges.review),
+        daily_posts=privileges.daily_posts,
+        daily_articles=privileges.daily_articles,
+        daily_pushes=privileges.daily_pushes,
+        push_to_subscribers=privileges.push_to_subscribers,
+        features=[str(f) for f in privileges.features],
     )
 
 
@@ -219,6 +235,44 @@ def operator_declared(
     )
 
 
+def public_account_approved(
+    public_account_id: uuid.UUID,
+    *,
+    owner_account_id: uuid.UUID,
+    name: str,
+    kind: str,
+    label: str,
+    category: str,
+    business_scope: str,
+    qualifications: list[dict],
+    province_code: str,
+    approved_at: datetime,
+    reviewed_by: str,
+    legal_basis: list[str],
+) -> OutboxRow:
+    """PA-7.1: what the office of the province files (no personal data: the registrant is an account id)."""
+    return _about(
+        public_account_id,
+        identity.PUBLIC_ACCOUNT_APPROVED,
+        public_account_pb2.PublicAccountApproved(
+            public_account_id=str(public_account_id),
+            owner_account_id=str(owner_account_id),
+            name=name,
+            kind=kind,
+            label=label,
+            category=category,
+            business_scope=business_scope,
+            qualifications=[
+                public_account_pb2.Qualification(kind=q["kind"], number=q["number"]) for q in qualifications
+            ],
+            province_code=province_code,
+            approved_at=timestamp(approved_at),
+            reviewed_by=reviewed_by,
+            legal_basis=legal_basis,
+        ),
+    )
+
+
 # ---- consumed ------------------------------------------------------------------------------------
 
 
@@ -276,3 +330,18 @@ class FollowerCountChanged:
 def follower_count_changed(event: Event) -> FollowerCountChanged:
     count = event.message
     return FollowerCountChanged(uuid.UUID(count.account_id), count.followers, count.version)
+
+
+@dataclass(frozen=True)
+class ReadCountChanged:
+    """Content's count of reads of an account's articles (MB-9, PA-7.2), ordered by its version."""
+
+    account_id: uuid.UUID
+    reads: int
+    flagged_reads: int
+    version: int
+
+
+def read_count_changed(event: Event) -> ReadCountChanged:
+    count = event.message
+    return ReadCountChanged(uuid.UUID(count.account_id), count.reads, count.flagged_reads, count.version)
