@@ -24,6 +24,7 @@ from journeys import Flow, Staff, regulator_filings
 from qinglang.regulator.v1 import assessment_pb2
 
 ASSESSMENTS = "/v1/regulator/staff/assessments"
+REPORT = b"%PDF-1.7 assessment report"
 
 
 def _office(platform: StackInfo, jurisdiction: str) -> dict[str, str]:
@@ -47,7 +48,7 @@ def _file(gateway: httpx.Client, staff: Staff, feature: str, version: int, **fie
             "version": version,
             "level": "national",
             "summary": "舆论属性和社会动员能力安全评估",
-            "document": base64.b64encode(b"%PDF-1.7 assessment report").decode(),
+            "document": base64.b64encode(REPORT).decode(),
             **fields,
         },
     )
@@ -110,6 +111,11 @@ def test_a_national_assessment_is_filed_acknowledged_by_the_national_office_and_
     assert filing["legal_basis"] == ["MB-13", "PA-12.1"] and filing["account_id"] is None
     assert filing["acknowledged_at"] is None
     assert all(f["id"] != filing["id"] for f in regulator_filings(gateway, beijing, "security_assessment"))
+    report = gateway.get(f"/v1/regulator/filings/{filing['id']}/document", headers=national)
+    assert report.status_code == 200, report.text
+    assert base64.b64decode(report.json()["document"]) == REPORT
+    assert report.json()["document_sha256"] == assessment["document_sha256"]
+    assert gateway.get(f"/v1/regulator/filings/{filing['id']}/document", headers=beijing).status_code == 404
     outside = _acknowledge(gateway, beijing, filing["id"], "京网信-1")
     assert outside.status_code == 404 and outside.json()["requirement"] == "MB-16.1"
     assert gateway.get(f"{ASSESSMENTS}/{assessment['id']}", headers=chief.auth).json()["status"] == "filed"

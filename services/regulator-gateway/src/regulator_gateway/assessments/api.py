@@ -16,9 +16,15 @@ from kit.problems import problems
 
 from regulator_gateway.assessments import handlers
 from regulator_gateway.assessments.domain import Status
-from regulator_gateway.assessments.schemas import AssessmentCreate, AssessmentRead, AssessmentWithdrawal
+from regulator_gateway.assessments.schemas import (
+    AssessmentCreate,
+    AssessmentDocumentRead,
+    AssessmentRead,
+    AssessmentWithdrawal,
+)
 from regulator_gateway.assessments.store import AssessmentStores, PgAssessmentStores
 from regulator_gateway.database import Database, PgDatabase
+from regulator_gateway.offices.api import CurrentOffice
 
 router = APIRouter(tags=["regulator staff"])
 
@@ -100,3 +106,15 @@ async def withdraw_assessment(
     """Withdraw a security assessment (MB-13): the feature's gate for its version closes until another
     assessment of it is acknowledged."""
     return AssessmentRead.of(await handlers.withdraw(db, staff, assessment_id, body.reason))
+
+
+@router.get(
+    "/v1/regulator/filings/{filing_id}/document",
+    tags=["regulator"],
+    response_model=AssessmentDocumentRead,
+    responses=problems(404, s404="No such security-assessment filing in your jurisdiction"),
+)
+async def read_filed_document(filing_id: uuid.UUID, office: CurrentOffice, db: Assessments) -> AssessmentDocumentRead:
+    """The assessment report of a security-assessment filing in the office's jurisdiction (PA-12.1, MB-16.1)."""
+    assessment_id, document, sha256 = await handlers.filed_document(db, office, filing_id)
+    return AssessmentDocumentRead.of(filing_id, assessment_id, document, sha256)

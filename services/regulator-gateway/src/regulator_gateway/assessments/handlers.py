@@ -15,7 +15,9 @@ from regulator_gateway.assessments import domain, events
 from regulator_gateway.assessments.domain import Assessment, AssessmentQuery, Level, Status
 from regulator_gateway.assessments.store import AssessmentStores, PgAssessmentStores
 from regulator_gateway.database import Database, PgDatabase
+from regulator_gateway.filings import domain as filing_domain
 from regulator_gateway.filings.domain import Filing, FilingKind
+from regulator_gateway.offices.domain import Office
 from regulator_gateway.settings import RegulatorGatewaySettings
 
 log = logging.getLogger(__name__)
@@ -84,6 +86,19 @@ async def withdraw(
         assessment = await tx.assessments.withdraw(assessment_id, uuid.UUID(staff.subject), reason)
         await tx.announce(events.withdrawn(assessment))
     return assessment
+
+
+async def filed_document(
+    db: Database[AssessmentStores], office: Office, filing_id: uuid.UUID
+) -> tuple[uuid.UUID, bytes, str]:
+    """PA-12.1: the assessment report of a security-assessment filing, for the office whose jurisdiction it
+    is in (MB-16.1: otherwise not found, like a filing of another kind)."""
+    async with db.transaction() as tx:
+        filing = filing_domain.visible_to(office, await tx.filings.filing(filing_id))
+        document = await tx.assessments.document(filing.id)
+    if document is None:
+        raise filing_domain.FilingNotFound("This filing carries no assessment report.", requirement="PA-12.1")
+    return document
 
 
 async def filing_acknowledged(tx: AssessmentStores, filing: Filing) -> None:

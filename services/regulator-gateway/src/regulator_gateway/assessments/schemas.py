@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import uuid
 from datetime import datetime
 from typing import Annotated
 
@@ -39,6 +40,22 @@ class AssessmentCreate(RequestModel):
 
     def document_bytes(self) -> bytes:
         return base64.b64decode(self.document, validate=True)
+
+
+class AssessmentDocumentRead(BaseModel):
+    filing_id: str
+    assessment_id: str
+    document: str = Field(description="The assessment report as filed, base64")
+    document_sha256: str
+
+    @classmethod
+    def of(cls, filing_id: uuid.UUID, assessment_id: uuid.UUID, document: bytes, sha256: str) -> AssessmentDocumentRead:
+        return cls(
+            filing_id=str(filing_id),
+            assessment_id=str(assessment_id),
+            document=base64.b64encode(document).decode(),
+            document_sha256=sha256,
+        )
 
 
 class AssessmentWithdrawal(RequestModel):

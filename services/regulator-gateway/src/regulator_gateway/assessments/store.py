@@ -29,6 +29,7 @@ class AssessmentStore(Protocol):
     async def acknowledge(self, filing_id: uuid.UUID, receipt_number: str) -> Assessment | None: ...
     async def withdraw(self, assessment_id: uuid.UUID, by: uuid.UUID, reason: str) -> Assessment: ...
     async def latest_acknowledged(self) -> list[Assessment]: ...
+    async def document(self, filing_id: uuid.UUID) -> tuple[uuid.UUID, bytes, str] | None: ...
 
 
 class AssessmentStores(Protocol):
@@ -120,6 +121,13 @@ class PgAssessmentStore:
                  ORDER BY feature, version, acknowledged_at DESC"""  # noqa: S608 - fixed columns
         )
         return [_assessment(r) for r in rows]
+
+    async def document(self, filing_id: uuid.UUID) -> tuple[uuid.UUID, bytes, str] | None:
+        """The report filed with this filing: the assessment's id, the bytes and their SHA-256."""
+        row = await self.conn.fetchrow(
+            "SELECT id, document, document_sha256 FROM feature_assessment WHERE filing_id = $1", filing_id
+        )
+        return (row["id"], bytes(row["document"]), row["document_sha256"]) if row else None
 
 
 class PgAssessmentStores(Unit):

@@ -86,6 +86,11 @@ class FakeAssessments:
     async def latest_acknowledged(self) -> list[Assessment]:
         return [a for a in self.rows.values() if a.acknowledged_at is not None]
 
+    async def document(self, filing_id: uuid.UUID) -> tuple[uuid.UUID, bytes, str] | None:
+        return next(
+            ((a.id, b"report", a.document_sha256) for a in self.rows.values() if a.filing_id == filing_id), None
+        )
+
 
 class FakeStores:
     def __init__(self) -> None:
@@ -147,6 +152,9 @@ async def test_the_offices_receipt_puts_it_in_force_announced_once() -> None:
     with pytest.raises(FilingNotFound):
         await filings.acknowledge_filing(db, beijing, assessment.filing_id, "R-1")
     assert db.stores.announced == []
+    with pytest.raises(FilingNotFound):
+        await handlers.filed_document(db, beijing, assessment.filing_id)  # MB-16.1: not Beijing's to read
+    assert (await handlers.filed_document(db, shanghai, assessment.filing_id))[1] == b"report"
     await filings.acknowledge_filing(db, shanghai, assessment.filing_id, "R-1")
     await filings.acknowledge_filing(db, shanghai, assessment.filing_id, "R-1")  # again: nothing new
     assert [r.ce_type for r in db.stores.announced] == [regulator.ASSESSMENT_ACKNOWLEDGED.name]
