@@ -303,6 +303,24 @@ def news_licence_changed(
     )
 
 
+def registration_cohort_flagged(
+    cohort_id: uuid.UUID, account_ids: list[uuid.UUID], *, size: int, at: datetime
+) -> OutboxRow:
+    """CM, BJ-9.2, BJ-7(7): accounts registered in bulk (never the address)."""
+    return announcement(
+        identity.REGISTRATION_COHORT_FLAGGED,
+        account_pb2.RegistrationCohortFlagged(
+            cohort_id=str(cohort_id),
+            account_ids=[str(a) for a in account_ids],
+            cohort_size=size,
+            flagged_at=timestamp(at),
+            legal_basis=["CM", "BJ-9.2", "BJ-7(7)"],
+        ),
+        key=f"cohort:{cohort_id}",
+        subject=f"cohort/{cohort_id}",
+    )
+
+
 # ---- consumed ------------------------------------------------------------------------------------
 
 

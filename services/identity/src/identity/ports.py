@@ -20,7 +20,7 @@ from kit.unit import Database as KitDatabase
 from kit.unit import Unit
 
 from identity.abuse.domain import AbuseLimits
-from identity.abuse.store import ThrottleStore
+from identity.abuse.store import CohortStore, ThrottleStore
 from identity.accounts.store import AccountStore
 from identity.agreement.store import AgreementStore
 from identity.clients.store import ClientStore
@@ -53,6 +53,7 @@ class Tx(Protocol):
     personal_data: PersonalDataStore
     public_accounts: PublicAccountStore
     licences: LicenceStore
+    cohorts: CohortStore
 
     async def announce(self, row: OutboxRow) -> None: ...
 
@@ -96,6 +97,7 @@ class PgTx(Unit):
         self.personal_data = PersonalDataStore(conn)
         self.public_accounts = PublicAccountStore(conn)
         self.licences = LicenceStore(conn)
+        self.cohorts = CohortStore(conn)
 
     async def announce_revocation(self, **revocation) -> None:
         await announce_revocation(self.conn, **revocation)
