@@ -203,3 +203,36 @@ def test_an_editor_acts_as_the_account_until_removed(flow: Flow) -> None:
     assert again.status_code == 403 and problem_type(again) == "not-an-operator"
     # The owner's acting token is untouched (another operator).
     assert flow.gw.post("/v1/posts", headers=account.auth, json={"text": "主人的动态"}).status_code == 201
+
+
+@pytest.mark.requirement("PA-9.2")
+def test_the_owner_cancels_a_public_account_and_it_goes_at_once(flow: Flow) -> None:
+    owner = flow.verified_user()
+    account, other = flow.public_account(owner), flow.public_account(owner)  # at the individual's cap
+    editor = flow.verified_user()
+    assert (
+        flow.gw.put(f"/v1/identity/public-accounts/{account.id}/operators/{editor.id}", headers=owner.auth).status_code
+        == 200
+    )
+    path = f"/v1/identity/public-accounts/{account.id}/cancellation"
+    by_editor = flow.gw.post(path, headers=editor.auth, json={"password": "a long enough password"})
+    assert by_editor.status_code == 403 and by_editor.json()["requirement"] == "PA-9.2"
+    assert flow.gw.post(path, headers=owner.auth, json={"password": "not the password"}).status_code == 401
+    assert flow.gw.post("/v1/posts", headers=account.auth, json={"text": "注销前的动态"}).status_code == 201
+
+    cancelled = flow.gw.post(path, headers=owner.auth, json={"password": "a long enough password"})
+    assert cancelled.status_code == 202, cancelled.text
+    assert cancelled.json()["legal_basis"] == ["PA-9.2"]
+    assert flow.gw.get(f"/v1/identity/public-accounts/{account.id}").status_code == 404
+    assert flow.acting_token(owner, account.id).status_code == 404
+    again = flow.gw.post(path, headers=owner.auth, json={"password": "a long enough password"})
+    assert again.status_code == 404
+    # Its acting tokens end everywhere (claim "sub"): content refuses them once the revocation arrives.
+    poll(
+        lambda: flow.gw.post("/v1/posts", headers=account.auth, json={"text": "注销后的动态"}).status_code == 403,
+        what="the cancelled public account's acting token refused by content",
+    )
+    mine = flow.gw.get("/v1/accounts/me/public-accounts", headers=owner.auth).json()["operated"]
+    assert [a["id"] for a in mine] == [other.id]
+    # PA-7.3: the cancelled account frees its slot under the subject's cap.
+    assert flow.apply_public_account(owner).status_code == 201

@@ -10,6 +10,7 @@ from kit.auth import OptionalPrincipal
 from kit.pagination import CursorQuery, LimitQuery, Page
 from kit.problems import problems
 
+from identity.accounts.schemas import CancellationCreate, CancellationRead
 from identity.dependencies import ActiveAccount, Ports, PublicAccountReviewer
 from identity.public_accounts import handlers
 from identity.public_accounts.domain import ApplicationStatus, Outcome
@@ -109,6 +110,21 @@ async def create_acting_token(public_account_id: uuid.UUID, operator: ActiveAcco
     (MB-6.2), and is short-lived."""
     token = await handlers.acting_token(ports, public_account_id, operator)
     return ActingTokenRead(access_token=token, expires_in=ports.acting_token_ttl_s, public_account_id=public_account_id)
+
+
+@router.post(
+    "/v1/identity/public-accounts/{public_account_id}/cancellation",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=CancellationRead,
+    responses=problems(403, 404, 409),
+)
+async def cancel_public_account(
+    public_account_id: uuid.UUID, body: CancellationCreate, owner: ActiveAccount, ports: Ports
+) -> CancellationRead:
+    """The owner cancels a public account with its own password (PA-9.2): it goes at once, its acting
+    tokens end everywhere, its slot under the subject's cap is freed; the records the law requires are
+    kept until `purge_after` (MB-16.2)."""
+    return CancellationRead(**await handlers.cancel(ports, public_account_id, owner, password=body.password))
 
 
 @router.get("/v1/identity/staff/public-accounts", response_model=Page[ApplicationRead])

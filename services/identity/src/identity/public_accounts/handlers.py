@@ -21,6 +21,9 @@ from kit.pagination import decode_cursor, page
 from kit.problems import Conflict, NotFound
 
 from identity import events
+from identity.accounts.domain import CANCELLATION_BASIS
+from identity.accounts.handlers import check_password, end_sessions
+from identity.licences import handlers as licences
 from identity.ports import IdentityPorts, Tx
 from identity.public_accounts.domain import (
     AlreadyDecided,
@@ -75,6 +78,7 @@ async def register(
         lookup = bytes(real["id_number_lookup"])
         live = await tx.public_accounts.live_of_subject(lookup)
         check_cap(real["subject_type"], len(live), ports.public_account_caps)
+        await licences.check_qualifications(tx, lookup, qualifications)  # PA-8: 422 unknown-licence
         application_id = uuid.uuid4()
         inserted = await tx.public_accounts.insert_application(
             application_id,
@@ -156,6 +160,7 @@ async def decide(ports: IdentityPorts, application_id: uuid.UUID, *, approve: bo
             )
         )
         await announce_standing(tx, ports.credit, public_id, cause="public_account_approved", basis=APPROVAL_BASIS)
+        await licences.announce_for_account(tx, public_id, lookup)  # MB-4, PA-8: the subject's news licences
         return await tx.public_accounts.application(application_id)
 
 
@@ -276,3 +281,39 @@ async def acting_token(ports: IdentityPorts, public_account_id: uuid.UUID, opera
     if account["verified_at"] is None or account["expires_at"] <= now:
         raise NotAnOperator("An operator acts as a public account with a verified real name.", requirement="MB-7.1")
     return ports.issuer.issue_access(acting_claims(account, found, now), ttl_s=ports.acting_token_ttl_s)
+
+
+async def cancel(
+    ports: IdentityPorts, public_account_id: uuid.UUID, owner: uuid.UUID, *, password: str
+) -> dict[str, Any]:
+    """The owner cancels a public account (PA-9.2), confirming with its own password: it goes at once (its
+    acting tokens end everywhere, its public content goes as for any cancelled account: AccountCancelled),
+    it frees its slot under the subject's cap (PA-7.3), and its records are kept for the retention."""
+    async with ports.db.connection() as tx:
+        found = await _live(tx, public_account_id)
+        if found["owner_account_id"] != owner:
+            raise NotTheOwner("Only the public account's owner cancels it.", requirement="PA-9.2")
+        account = await tx.accounts.by_id(owner)
+    await check_password(ports, account["password_hash"], password, "The password is wrong.")
+    now = datetime.now(UTC)
+    purge_after = now + ports.cancelled_retention
+    async with ports.db.transaction() as tx:
+        await tx.realname.lock_subject(bytes(found["subject_lookup"]))
+        if not await tx.accounts.cancel(public_account_id, now, purge_after):
+            raise Conflict("This public account is cancelled already.", requirement="PA-9.2")
+        await tx.public_accounts.cancel(public_account_id, now)
+        # Every acting token of it (sub = the public account) ends at once, everywhere.
+        await end_sessions(
+            tx,
+            public_account_id,
+            at=now,
+            token_ttl_s=ports.acting_token_ttl_s,
+            reason="public account cancelled",
+            legal_basis=CANCELLATION_BASIS,
+        )
+        await tx.announce(
+            events.account_cancelled(
+                public_account_id, cancelled_at=now, purge_after=purge_after, legal_basis=CANCELLATION_BASIS
+            )
+        )
+    return {"cancelled_at": now.isoformat(), "purge_after": purge_after.isoformat(), "legal_basis": CANCELLATION_BASIS}

@@ -173,6 +173,11 @@ class PublicAccountStore:
             operator,
         )
 
+    async def cancel(self, account_id: uuid.UUID, at: datetime) -> None:
+        await self.conn.execute(
+            "UPDATE public_account SET cancelled_at = $2 WHERE account_id = $1 AND cancelled_at IS NULL", account_id, at
+        )
+
     # ---- operators ----
 
     async def operator(self, public_account_id: uuid.UUID, account_id: uuid.UUID) -> asyncpg.Record | None:
