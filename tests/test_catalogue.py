@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from contracts import CATALOGUE, EventType, auth, content, identity, regulator, reporting
+from contracts import CATALOGUE, EventType, auth, content, identity, reporting
 from contracts.categories import Bj10Category
 from devstack import chart
 from devstack.stack import SERVICES
@@ -24,8 +24,6 @@ WITHOUT_A_CONSUMER_YET: dict[EventType, str] = {
     identity.PUBLIC_ACCOUNT_APPROVED: "PA-7.1: content's projection and the provincial filing (S3, S5)",
     identity.NEWS_LICENCE_CHANGED: "MB-4/PA-8: content's licence projection (S3)",
     identity.REGISTRATION_COHORT_FLAGGED: "CM: content discounts bulk cohorts' reads (S4)",
-    regulator.ASSESSMENT_ACKNOWLEDGED: "MB-13: content's feature gates (S4)",
-    regulator.ASSESSMENT_WITHDRAWN: "MB-13: content's feature gates (S4)",
 }
 
 

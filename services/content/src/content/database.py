@@ -7,6 +7,7 @@ import asyncpg
 from kit.unit import Database as KitDatabase
 from kit.unit import Unit
 
+from content.gates.store import GateStore
 from content.interactions.store import InteractionStore
 from content.media.store import MediaStore
 from content.notifications.store import NotificationStore
@@ -26,6 +27,8 @@ class Stores(Unit):
         self.media = MediaStore(conn)
         self.search = SearchStore(conn)
         self.timelines = TimelineStore(conn)
+        # S4 (issue 13): feature gates (MB-13, PA-12.1).
+        self.gates = GateStore(conn)
 
 
 class Database(KitDatabase[Stores]):

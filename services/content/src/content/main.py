@@ -12,7 +12,7 @@ from functools import partial
 from pathlib import Path
 
 import asyncpg
-from contracts import content, identity, moderation
+from contracts import content, identity, moderation, regulator
 from fastapi import FastAPI
 from kit.bus import BatchHandler, Subscription
 from kit.cloudevents import Event
@@ -20,6 +20,8 @@ from kit.service import ServiceSpec, create_service_app
 from kit.unit import on_event
 
 from content.database import Database, Stores
+from content.gates import events as gate_events
+from content.gates import handlers as gates
 from content.interactions import events as interaction_events
 from content.interactions import handlers as interactions
 from content.interactions.api import router as interactions_router
@@ -129,6 +131,19 @@ def subscriptions(settings: ContentSettings) -> list[Subscription]:
                 ),
             },
             batch_handlers={content.POST_PUBLISHED: _on_published(settings)},
+        ),
+        # MB-13, PA-12.1 (S4, issue 13): the regulator's acknowledgements and withdrawals of features'
+        # security assessments open and close content's feature gates (newer state only).
+        Subscription(
+            group="content.assessments",
+            handlers={
+                regulator.ASSESSMENT_ACKNOWLEDGED: on_event(
+                    Stores, gate_events.assessment_acknowledged, gates.note_assessment
+                ),
+                regulator.ASSESSMENT_WITHDRAWN: on_event(
+                    Stores, gate_events.assessment_withdrawn, gates.note_assessment
+                ),
+            },
         ),
     ]
 
