@@ -12,6 +12,7 @@ from content.interactions.store import InteractionStore
 from content.media.store import MediaStore
 from content.notifications.store import NotificationStore
 from content.posts.store import PostStore
+from content.reads.store import ReadStore
 from content.search.store import SearchStore
 from content.social.store import SocialStore
 from content.timelines.store import TimelineStore
@@ -29,6 +30,8 @@ class Stores(Unit):
         self.timelines = TimelineStore(conn)
         # S4 (issue 13): feature gates (MB-13, PA-12.1).
         self.gates = GateStore(conn)
+        # S4 (issue 13): article reads (MB-9, PA-7.2, CM).
+        self.reads = ReadStore(conn)
 
 
 class Database(KitDatabase[Stores]):

@@ -36,10 +36,14 @@ from content.posts import events, handlers
 from content.posts.api import router
 from content.posts.domain import Decision, Published, StandingChanged
 from content.posts.store import PostStore
+from content.reads import events as read_events
+from content.reads import handlers as reads
+from content.reads.api import router as reads_router
 from content.search.api import router as search_router
 from content.settings import ContentSettings
 from content.social import handlers as social
 from content.social.api import router as social_router
+from content.social.api import subscriptions_router
 from content.timelines import handlers as timelines
 from content.timelines.api import router as timelines_router
 
@@ -119,6 +123,8 @@ def subscriptions(settings: ContentSettings) -> list[Subscription]:
                 identity.REAL_NAME_EXPIRED: on_event(
                     Stores, notification_events.real_name_expired, notify.on_real_name_expired
                 ),
+                # CM, BJ-9.2 (S4, issue 13): reads by accounts registered in bulk are discounted.
+                identity.REGISTRATION_COHORT_FLAGGED: on_event(Stores, read_events.cohort_flagged, reads.note_cohort),
             },
         ),
         # MB-2: content's own news (content.social.v1): what was published, fanned out and told in
@@ -166,6 +172,9 @@ def build_app(settings: ContentSettings | None = None) -> FastAPI:
                 interactions_staff_router,
                 search_router,
                 media_router,
+                # S4 (issue 13): subscriptions, read beacons, trending.
+                subscriptions_router,
+                reads_router,
             ],
             produces=[content.POST_TOPIC, content.SOCIAL_TOPIC],
             subscriptions=subscriptions(settings),
@@ -175,6 +184,9 @@ def build_app(settings: ContentSettings | None = None) -> FastAPI:
                 social.reannounce_undelivered_follows,
                 handlers.purge_withdrawn_posts,
                 timelines.trim_timelines,
+                # S4 (issue 13): article reads counted and announced (MB-9), reader ids purged (MB-16.2).
+                reads.aggregate_reads,
+                reads.purge_reads,
             ],
         )
     )
