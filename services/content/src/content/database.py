@@ -16,6 +16,7 @@ from content.reads.store import ReadStore
 from content.search.store import SearchStore
 from content.social.store import SocialStore
 from content.timelines.store import TimelineStore
+from content.trending.store import TrendingStore
 
 
 class Stores(Unit):
@@ -32,6 +33,8 @@ class Stores(Unit):
         self.gates = GateStore(conn)
         # S4 (issue 13): article reads (MB-9, PA-7.2, CM).
         self.reads = ReadStore(conn)
+        # S4 (issue 13): the trending list (MB-13, CM).
+        self.trending = TrendingStore(conn)
 
 
 class Database(KitDatabase[Stores]):

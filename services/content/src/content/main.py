@@ -46,6 +46,9 @@ from content.social.api import router as social_router
 from content.social.api import subscriptions_router
 from content.timelines import handlers as timelines
 from content.timelines.api import router as timelines_router
+from content.trending import handlers as trending
+from content.trending.api import router as trending_router
+from content.trending.api import staff_router as trending_staff_router
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
@@ -59,6 +62,7 @@ async def deliver_published(stores: Stores, published: list[Published], settings
     author, a batch in one transaction; then the reconciler announces it no more."""
     await timelines.fan_out(stores, published, settings=settings)
     await notify.on_published(stores, published)
+    await trending.note_published(stores, published)  # S4 (issue 13): #话题# terms become trending signals
     await stores.posts.note_delivered([p.post_id for p in published])
 
 
@@ -175,6 +179,8 @@ def build_app(settings: ContentSettings | None = None) -> FastAPI:
                 # S4 (issue 13): subscriptions, read beacons, trending.
                 subscriptions_router,
                 reads_router,
+                trending_router,
+                trending_staff_router,
             ],
             produces=[content.POST_TOPIC, content.SOCIAL_TOPIC],
             subscriptions=subscriptions(settings),
@@ -187,6 +193,7 @@ def build_app(settings: ContentSettings | None = None) -> FastAPI:
                 # S4 (issue 13): article reads counted and announced (MB-9), reader ids purged (MB-16.2).
                 reads.aggregate_reads,
                 reads.purge_reads,
+                trending.compute_trending,
             ],
         )
     )
