@@ -7,6 +7,7 @@ import asyncpg
 from kit.unit import Database as KitDatabase
 from kit.unit import Unit
 
+from content.articles.store import ArticleStore
 from content.interactions.store import InteractionStore
 from content.media.store import MediaStore
 from content.notifications.store import NotificationStore
@@ -26,6 +27,7 @@ class Stores(Unit):
         self.media = MediaStore(conn)
         self.search = SearchStore(conn)
         self.timelines = TimelineStore(conn)
+        self.articles = ArticleStore(conn)  # issue 13 §2: articles, public accounts, news licences
 
 
 class Database(KitDatabase[Stores]):

@@ -19,6 +19,9 @@ from kit.cloudevents import Event
 from kit.service import ServiceSpec, create_service_app
 from kit.unit import on_event
 
+from content.articles import events as article_events
+from content.articles import handlers as articles
+from content.articles.api import router as articles_router
 from content.database import Database, Stores
 from content.interactions import events as interaction_events
 from content.interactions import handlers as interactions
@@ -117,6 +120,13 @@ def subscriptions(settings: ContentSettings) -> list[Subscription]:
                 identity.REAL_NAME_EXPIRED: on_event(
                     Stores, notification_events.real_name_expired, notify.on_real_name_expired
                 ),
+                # Issue 13 (S3): public accounts may write articles (PA-7.1); news needs a licence (MB-4, PA-8).
+                identity.PUBLIC_ACCOUNT_APPROVED: on_event(
+                    Stores, article_events.public_account_approved, articles.note_public_account
+                ),
+                identity.NEWS_LICENCE_CHANGED: on_event(
+                    Stores, article_events.news_licence_changed, articles.note_licence
+                ),
             },
         ),
         # MB-2: content's own news (content.social.v1): what was published, fanned out and told in
@@ -151,6 +161,7 @@ def build_app(settings: ContentSettings | None = None) -> FastAPI:
                 interactions_staff_router,
                 search_router,
                 media_router,
+                articles_router,  # issue 13 (S3)
             ],
             produces=[content.POST_TOPIC, content.SOCIAL_TOPIC],
             subscriptions=subscriptions(settings),

@@ -57,3 +57,11 @@ class ContentSettings(KitSettings):
     timeline_max_entries: int = Field(default=800, ge=1)
     timeline_trim_interval_s: float = Field(default=600.0, gt=0)
     timeline_trim_batch: int = Field(default=200, ge=1)
+
+    # --- articles (issue 13 §2, §4), content.articles --------------------------------------------------
+    # PA-11: an article's title, and its length in moderation characters (text, alt/title values, links).
+    article_title_max_chars: int = Field(default=64, ge=1)
+    article_max_chars: int = Field(default=20_000, ge=1)
+    article_drafts_per_account: int = Field(default=100, ge=1)
+    # PA-12.2: pinned comments per thread.
+    comment_pins_per_thread: int = Field(default=3, ge=0)
