@@ -7,6 +7,7 @@ import asyncpg
 from kit.unit import Database as KitDatabase
 from kit.unit import Unit
 
+from content.articles.store import ArticleStore
 from content.gates.store import GateStore
 from content.interactions.store import InteractionStore
 from content.media.store import MediaStore
@@ -35,6 +36,7 @@ class Stores(Unit):
         self.reads = ReadStore(conn)
         # S4 (issue 13): the trending list (MB-13, CM).
         self.trending = TrendingStore(conn)
+        self.articles = ArticleStore(conn)  # issue 13 §2: articles, public accounts, news licences
 
 
 class Database(KitDatabase[Stores]):

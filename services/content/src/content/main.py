@@ -19,6 +19,9 @@ from kit.cloudevents import Event
 from kit.service import ServiceSpec, create_service_app
 from kit.unit import on_event
 
+from content.articles import events as article_events
+from content.articles import handlers as articles
+from content.articles.api import router as articles_router
 from content.database import Database, Stores
 from content.gates import events as gate_events
 from content.gates import handlers as gates
@@ -129,6 +132,13 @@ def subscriptions(settings: ContentSettings) -> list[Subscription]:
                 ),
                 # CM, BJ-9.2 (S4, issue 13): reads by accounts registered in bulk are discounted.
                 identity.REGISTRATION_COHORT_FLAGGED: on_event(Stores, read_events.cohort_flagged, reads.note_cohort),
+                # Issue 13 (S3): public accounts may write articles (PA-7.1); news needs a licence (MB-4, PA-8).
+                identity.PUBLIC_ACCOUNT_APPROVED: on_event(
+                    Stores, article_events.public_account_approved, articles.note_public_account
+                ),
+                identity.NEWS_LICENCE_CHANGED: on_event(
+                    Stores, article_events.news_licence_changed, articles.note_licence
+                ),
             },
         ),
         # MB-2: content's own news (content.social.v1): what was published, fanned out and told in
@@ -181,6 +191,7 @@ def build_app(settings: ContentSettings | None = None) -> FastAPI:
                 reads_router,
                 trending_router,
                 trending_staff_router,
+                articles_router,  # issue 13 (S3)
             ],
             produces=[content.POST_TOPIC, content.SOCIAL_TOPIC],
             subscriptions=subscriptions(settings),

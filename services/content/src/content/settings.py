@@ -84,3 +84,10 @@ class ContentSettings(KitSettings):
     trending_burst_share: float = Field(default=0.5, gt=0, le=1)
     trending_burst_weight: float = Field(default=0.1, ge=0, le=1)
     trending_signal_retention_h: float = Field(default=48.0, gt=0)
+    # --- articles (issue 13 §2, §4), content.articles --------------------------------------------------
+    # PA-11: an article's title, and its length in moderation characters (text, alt/title values, links).
+    article_title_max_chars: int = Field(default=64, ge=1)
+    article_max_chars: int = Field(default=20_000, ge=1)
+    article_drafts_per_account: int = Field(default=100, ge=1)
+    # PA-12.2: pinned comments per thread.
+    comment_pins_per_thread: int = Field(default=3, ge=0)

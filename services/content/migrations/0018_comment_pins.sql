@@ -1,0 +1,8 @@
+-- Issue 13 §4 (PA-12.2): an operator pins comments on a thread; pinned ones come first.
+CREATE TABLE comment_pin (
+    comment_id  uuid PRIMARY KEY REFERENCES post (id) ON DELETE CASCADE,
+    root_id     uuid        NOT NULL,
+    pinned_by   uuid        NOT NULL,
+    pinned_at   timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX comment_pin_root ON comment_pin (root_id, pinned_at DESC);
