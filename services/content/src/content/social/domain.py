@@ -134,8 +134,8 @@ def count_changes(added: Iterable[Edge] = (), removed: Iterable[Edge] = ()) -> d
 # --- subscriptions: following a public account (S4, issue 13; PA-7.1, MB-2) ---------------------------
 
 
-class NotAPublicAccount(NotFound):
-    type = "not-a-public-account"
+class NoSuchPublicAccount(NotFound):
+    type = "no-such-public-account"
     title = "No such public account"
 
 
@@ -147,7 +147,7 @@ class NotAManager(Forbidden):
 def check_public_account(is_public_account: bool) -> None:
     """Subscribing is following a *public account* (an approved one, not cancelled): 404 otherwise."""
     if not is_public_account:
-        raise NotAPublicAccount("No such public account (not approved, or cancelled).", requirement="PA-7.1")
+        raise NoSuchPublicAccount("No such public account (not approved, or cancelled).", requirement="PA-7.1")
 
 
 def check_manages(public_account_id: uuid.UUID, subject: uuid.UUID, actor: str | None) -> None:
