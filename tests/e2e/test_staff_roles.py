@@ -47,6 +47,7 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("POST", "/v1/content/staff/trending/removals"): {SENIOR, CHIEF, OPERATOR},
     ("POST", "/v1/content/staff/trending/removals/{removal_id}/lift"): {SENIOR, CHIEF, OPERATOR},
     ("GET", "/v1/content/staff/trending/removals"): {SENIOR, CHIEF, OPERATOR, AUDITOR},
+    ("GET", "/v1/content/staff/articles/{article_id}/reads"): {SENIOR, CHIEF, OPERATOR, AUDITOR},  # MB-9, CM
     # moderation
     ("POST", "/v1/moderation/scan"): REVIEWERS,
     ("POST", "/v1/moderation/policy-changes"): {REVIEWER, SENIOR, CHIEF, OPERATOR},

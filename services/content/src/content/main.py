@@ -42,6 +42,7 @@ from content.posts.store import PostStore
 from content.reads import events as read_events
 from content.reads import handlers as reads
 from content.reads.api import router as reads_router
+from content.reads.api import staff_router as reads_staff_router
 from content.search.api import router as search_router
 from content.settings import ContentSettings
 from content.social import handlers as social
@@ -189,6 +190,7 @@ def build_app(settings: ContentSettings | None = None) -> FastAPI:
                 # S4 (issue 13): subscriptions, read beacons, trending.
                 subscriptions_router,
                 reads_router,
+                reads_staff_router,
                 trending_router,
                 trending_staff_router,
                 articles_router,  # issue 13 (S3)

@@ -123,6 +123,8 @@ async def test_a_bulk_cohorts_reads_are_discounted_earlier_ones_included(db, set
     assert await counts(db, article) == (0, 6)  # retroactive: the first four no longer count
     row = await db.reader().reads.account_counts(account)
     assert (row["reads"], row["flagged_reads"]) == (0, 6)
+    staff_view = await reads.article_reads(db, article)
+    assert staff_view.flagged_by_reason == {"bulk_registration": 6}
 
 
 @pytest.mark.requirement("MB-9")

@@ -4,13 +4,16 @@ reader opens an article. The gateway gives it the read allowance (class `read`),
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
+from contracts.staff import StaffRole
 from fastapi import APIRouter, Request, Response, status
-from kit.auth import CurrentPrincipal
+from kit.auth import CurrentPrincipal, Principal, staff_with
 from kit.problems import problems
 
 from content.posts.api import Db
 from content.reads import handlers
+from content.reads.schemas import ArticleReadsRead
 
 router = APIRouter(tags=["reads"])
 
@@ -35,3 +38,24 @@ async def read_article(article_id: uuid.UUID, principal: CurrentPrincipal, reque
     (`reads` on the article) follow within seconds."""
     await handlers.record_read(db, request.app.state.settings, principal, article_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+staff_router = APIRouter(tags=["staff"])
+
+ReadsAuditor = Annotated[
+    Principal,
+    staff_with(
+        StaffRole.SENIOR_REVIEWER, StaffRole.CHIEF_EDITOR, StaffRole.OPERATOR, StaffRole.AUDITOR, requirement="MB-9"
+    ),
+]
+
+
+@staff_router.get(
+    "/v1/content/staff/articles/{article_id}/reads",
+    response_model=ArticleReadsRead,
+    responses=problems(404, s404="No read of this article was counted yet"),
+)
+async def staff_article_reads(article_id: uuid.UUID, staff: ReadsAuditor, db: Db) -> ArticleReadsRead:
+    """An article's counted reads and the discounted ones by reason (CM: bulk registration, new accounts,
+    a reader's daily cap), so inflation can be seen."""
+    return await handlers.article_reads(db, article_id)

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 from kit.auth import Principal
 from kit.db import transaction
+from kit.problems import NotFound
 from kit.service import Runtime
 
 from content.database import Database, Stores
@@ -24,6 +25,7 @@ from content.reads.domain import (
     own_read,
     weigh,
 )
+from content.reads.schemas import ArticleReadsRead
 from content.settings import ContentSettings
 
 log = logging.getLogger(__name__)
@@ -122,3 +124,19 @@ async def purge_reads(runtime: Runtime) -> None:
             purged = await Stores(conn).reads.purge(before)
         if purged:
             log.info("purged article reads past retention", extra={"count": purged})
+
+
+async def article_reads(db: Database, article_id: uuid.UUID) -> ArticleReadsRead:
+    """Staff (MB-9, CM): an article's counts and its discounted reads by reason."""
+    async with db.snapshot() as stores:
+        row = await stores.reads.counts(article_id)
+        if row is None:
+            raise NotFound("No read of this article was counted yet.")
+        by_reason = await stores.reads.flagged_by_reason(article_id)
+    return ArticleReadsRead(
+        article_id=str(article_id),
+        account_id=str(row["account_id"]),
+        reads=row["reads"],
+        flagged_reads=row["flagged_reads"],
+        flagged_by_reason=by_reason,
+    )

@@ -210,5 +210,13 @@ class ReadStore(Unit):
     async def counts(self, article_id: uuid.UUID) -> asyncpg.Record | None:
         return await self.conn.fetchrow("SELECT * FROM article_read_count WHERE article_id = $1", article_id)
 
+    async def flagged_by_reason(self, article_id: uuid.UUID) -> dict[str, int]:
+        rows = await self.conn.fetch(
+            """SELECT flag, count(*) AS n FROM article_read
+                WHERE article_id = $1 AND counted AND flag IS NOT NULL GROUP BY flag ORDER BY flag""",
+            article_id,
+        )
+        return {r["flag"]: r["n"] for r in rows}
+
     async def account_counts(self, account_id: uuid.UUID) -> asyncpg.Record | None:
         return await self.conn.fetchrow("SELECT * FROM read_count_account WHERE account_id = $1", account_id)
