@@ -69,6 +69,10 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("GET", "/v1/reporting/staff-actions"): AUDIT,
     # regulator gateway
     ("GET", "/v1/regulator/staff-actions"): AUDIT,
+    ("POST", "/v1/regulator/staff/assessments"): {CHIEF},  # MB-13, PA-12.1
+    ("GET", "/v1/regulator/staff/assessments"): {CHIEF, OPERATOR, AUDITOR},
+    ("GET", "/v1/regulator/staff/assessments/{assessment_id}"): {CHIEF, OPERATOR, AUDITOR},
+    ("POST", "/v1/regulator/staff/assessments/{assessment_id}/withdrawal"): {CHIEF},
 }
 
 
