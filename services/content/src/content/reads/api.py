@@ -31,7 +31,7 @@ router = APIRouter(tags=["reads"])
         s451="Transmission stopped (MB-12.2), with the legal basis",
     ),
 )
-async def read_article(article_id: uuid.UUID, principal: CurrentPrincipal, request: Request, db: Db) -> Response:
+async def count_article_read(article_id: uuid.UUID, principal: CurrentPrincipal, request: Request, db: Db) -> Response:
     """Count a read of an article (204): once per reader per Beijing day, however often it is sent.
     The account's own reads (its operators', acting or not) are not counted; reads from accounts
     registered in bulk, new accounts, or beyond a reader's daily cap weigh nothing (CM). Counts
