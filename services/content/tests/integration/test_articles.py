@@ -13,6 +13,7 @@ from content.articles import handlers as articles
 from content.articles.domain import LicenceChanged, NotAPublicAccount, PublicAccount, PushNotPermitted
 from content.articles.schemas import CorrectionCreate, DraftUpdate, DraftWrite
 from content.database import Database
+from content.interactions import handlers as interactions
 from content.posts import handlers
 from content.posts.domain import (
     NewsLicenceRequired,
@@ -223,3 +224,38 @@ async def test_a_news_article_needs_a_licence_in_scope_valid_today(db: Database,
     with pytest.raises(NewsLicenceRequired) as lapse:
         await draft_and_publish(db, settings, me, category="news")
     assert "lapsed" in lapse.value.detail
+
+
+@pytest.mark.requirement("MB-4")
+async def test_a_news_post_and_a_news_repost_with_text_need_a_licence(
+    db: Database, settings: ContentSettings, posting: Posting
+) -> None:
+    writer = author()
+    with pytest.raises(NewsLicenceRequired) as refused:
+        await handlers.create_post(db, settings, writer, text="快讯", idempotency_key=None, category="news")
+    assert refused.value.requirement == "MB-4"
+    await handlers.create_post(db, settings, writer, text="随笔", idempotency_key=None, category="culture")
+    original = await posting.publish(author())
+    with pytest.raises(NewsLicenceRequired):
+        await interactions.repost(
+            db, settings, writer, original, text="转发评论", idempotency_key=None, category="news"
+        )
+    await interactions.repost(db, settings, writer, original, text="", idempotency_key=None, category="news")
+
+    async with db.transaction() as stores:
+        await articles.note_licence(
+            stores,
+            LicenceChanged(
+                account_id=uuid.UUID(writer.subject),
+                licence_id=uuid.uuid4(),
+                number="10120170002",
+                scopes=("repost",),
+                valid_from=date(2020, 1, 1),
+                valid_until=date(2099, 1, 1),
+                revoked_at=None,
+                version=1,
+            ),
+        )
+    await interactions.repost(db, settings, writer, original, text="转发评论", idempotency_key=None, category="news")
+    with pytest.raises(NewsLicenceRequired):  # 转载 only: no original news posts
+        await handlers.create_post(db, settings, writer, text="快讯", idempotency_key=None, category="news")

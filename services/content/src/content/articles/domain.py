@@ -11,24 +11,14 @@ from enum import StrEnum
 
 from kit.problems import Conflict, Forbidden, InvalidInput
 
-from content.posts.domain import Privileges
+from content.posts.domain import Category, Privileges
+
+__all__ = ["Category"]
 
 
 class ArticleFormat(StrEnum):
     MARKDOWN = "markdown"
     HTML = "html"
-
-
-class Category(StrEnum):
-    """An article's (or a post's) category; ``news`` needs a licence (MB-4, PA-8)."""
-
-    NEWS = "news"
-    GOVERNMENT_AFFAIRS = "government_affairs"
-    CULTURE = "culture"
-    FINANCE = "finance"
-    TECHNOLOGY = "technology"
-    LIFESTYLE = "lifestyle"
-    OTHER = "other"
 
 
 # --- what identity says --------------------------------------------------------------------------

@@ -81,7 +81,13 @@ async def create_repost(
     """Repost a post or a repost (MB-2), with optional text of your own, keeping the chain: `parent_id` is
     what you reposted, `root_id` the original. Moderation checks it like a post (status `pending`)."""
     created = await handlers.repost(
-        db, request.app.state.settings, principal, post_id, text=body.text, idempotency_key=idempotency_key
+        db,
+        request.app.state.settings,
+        principal,
+        post_id,
+        text=body.text,
+        idempotency_key=idempotency_key,
+        category=body.category,
     )
     return created_response(response, created)
 

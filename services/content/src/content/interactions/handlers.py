@@ -48,7 +48,16 @@ from content.interactions.schemas import (
     restriction_read,
     settings_read,
 )
-from content.posts.domain import PostKind, PostStatus, Standing, check_length, check_may_publish, check_standing
+from content.posts.domain import (
+    NEWS,
+    PostKind,
+    PostStatus,
+    Standing,
+    check_length,
+    check_may_publish,
+    check_news_licence,
+    check_standing,
+)
 from content.posts.handlers import Created, Draft, accept, views, visible_row
 from content.posts.schemas import PostRead
 from content.settings import ContentSettings
@@ -106,17 +115,24 @@ async def repost(
     *,
     text: str,
     idempotency_key: str | None,
+    category: str | None = None,
 ) -> Created:
-    """MB-2: repost a post or a repost, keeping the chain; moderation checks its text like a post's."""
-    check_may_publish(principal.access, datetime.now(UTC))  # MB-7.1, MB-7.2, MB-6.2
+    """MB-2: repost a post or a repost, keeping the chain; moderation checks its text like a post's. A repost
+    with text of its own in the news category needs a valid news licence in scope (MB-4, PA-8)."""
+    now = datetime.now(UTC)
+    check_may_publish(principal.access, now)  # MB-7.1, MB-7.2, MB-6.2
     text = repost_text(text, settings.post_max_chars)
     me = _me(principal)
     async with db.snapshot() as stores:
+        if category == NEWS and text:
+            check_news_licence(category, PostKind.REPOST, await stores.posts.news_licences(me), now)
         parent = target(await visible_row(stores, post_id, me))
         chain = repost_chain(parent)
         original = parent if chain.root_id == parent.id else target(await visible_row(stores, chain.root_id, me))
         await _check_interaction(stores, me, Feature.REPOSTS, {parent.author_id, original.author_id})
-    draft = Draft(text=text, kind=PostKind.REPOST, parent_id=chain.parent_id, root_id=chain.root_id)
+    draft = Draft(
+        text=text, kind=PostKind.REPOST, parent_id=chain.parent_id, root_id=chain.root_id, category=category or ""
+    )
     return await accept(db, principal, draft, idempotency_key=idempotency_key)  # PA-13.1: the bar
 
 
