@@ -62,6 +62,21 @@ class User:
 
 
 @dataclass
+class PublicAccount:
+    """An approved public account (PA-7.1): its id, its owner (a verified user) and an acting token of the
+    owner (``sub`` = the public account, ``act`` = the owner) for acting as it."""
+
+    id: str
+    owner: User
+    token: str
+    name: str
+
+    @property
+    def auth(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+@dataclass
 class Staff:
     username: str
     roles: list[str]
@@ -123,6 +138,58 @@ class Flow:
         token = self.gw.post("/v1/identity/staff/tokens", json={"username": username, "password": created["password"]})
         assert token.status_code == 200, token.text
         return Staff(username, list(roles), token.json()["access_token"])
+
+    # ---- public accounts (PA-7.1) ----
+
+    def organization(self, name: str = "某某文化传播有限公司", number: str | None = None) -> User:
+        """A user whose real name is verified as a domestic organisation (a credit code of ``number``)."""
+        user = confirmed_user(self)
+        verified = self.gw.post(
+            "/v1/accounts/me/real-name",
+            headers=user.auth,
+            json={"subject_type": "organization", "legal_name": name, "id_number": number or credit_code()},
+        )
+        assert verified.status_code == 201, verified.text
+        user.token = verified.json()["access_token"]
+        return user
+
+    def apply_public_account(self, user: User, **fields: object) -> httpx.Response:
+        """Apply for a public account (unique name, an individual's culture account unless ``fields`` say)."""
+        body = {
+            "name": "公号" + uuid.uuid4().hex[:10],
+            "kind": "individual",
+            "category": "culture",
+            "business_scope": "文化资讯",
+            **fields,
+        }
+        return self.gw.post("/v1/identity/public-accounts", headers=user.auth, json=body)
+
+    def decide_public_account(self, application_id: str, outcome: str = "approve") -> httpx.Response:
+        """A senior reviewer decides an application (PA-7.1)."""
+        if not hasattr(self, "_public_account_reviewer"):
+            self._public_account_reviewer = self.staff("senior_reviewer")
+        return self.gw.post(
+            f"/v1/identity/staff/public-accounts/{application_id}/decision",
+            headers=self._public_account_reviewer.auth,
+            json={"outcome": outcome, "reason": "information, qualifications and scope reviewed"},
+        )
+
+    def acting_token(self, operator: User, public_account_id: str) -> httpx.Response:
+        """An operator's acting token of a public account (``sub`` = it, ``act`` = the operator)."""
+        return self.gw.post(f"/v1/identity/public-accounts/{public_account_id}/tokens", headers=operator.auth)
+
+    def public_account(self, owner: User | None = None, **fields: object) -> PublicAccount:
+        """An approved public account of ``owner`` (a new verified individual unless given), and the
+        owner's acting token of it. ``fields`` go into the application (kind, category, name, ...)."""
+        owner = owner or self.verified_user()
+        applied = self.apply_public_account(owner, **fields)
+        assert applied.status_code == 201, applied.text
+        approved = self.decide_public_account(applied.json()["id"])
+        assert approved.status_code == 200, approved.text
+        public_id = approved.json()["public_account_id"]
+        token = self.acting_token(owner, public_id)
+        assert token.status_code == 201, token.text
+        return PublicAccount(public_id, owner, token.json()["access_token"], approved.json()["name"])
 
     def post(self, user: User, text: str) -> dict:
         created = self.gw.post("/v1/posts", headers=user.auth, json={"text": text})

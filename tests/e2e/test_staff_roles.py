@@ -34,6 +34,9 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("GET", "/v1/identity/staff/api-clients"): {OPERATOR, CHIEF},
     ("POST", "/v1/identity/staff/api-clients/{client_id}/revocation"): {OPERATOR, CHIEF},
     ("GET", "/v1/identity/staff-actions"): AUDIT,
+    # identity: public accounts (issue 13, PA-7.1)
+    ("GET", "/v1/identity/staff/public-accounts"): {SENIOR, CHIEF, OPERATOR},
+    ("POST", "/v1/identity/staff/public-accounts/{application_id}/decision"): {SENIOR, CHIEF, OPERATOR},
     # content
     ("GET", "/v1/content/staff-actions"): AUDIT,
     ("POST", "/v1/content/staff/feature-restrictions"): {SENIOR, CHIEF, OPERATOR},  # PA-12.2

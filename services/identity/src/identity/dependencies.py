@@ -12,6 +12,7 @@ from kit.auth import CurrentPrincipal, Principal, staff_with
 
 from identity.accounts import handlers
 from identity.ports import IdentityPorts
+from identity.public_accounts.domain import ActingToken
 
 
 async def _ports(request: Request) -> IdentityPorts:
@@ -22,6 +23,13 @@ Ports = Annotated[IdentityPorts, Depends(_ports)]
 
 
 async def _active_account(principal: CurrentPrincipal, ports: Ports) -> uuid.UUID:
+    if principal.access.actor is not None:
+        # PA-7.1: an acting token is the public account's, used by an operator to publish; a user's own
+        # routes take the operator's own token.
+        raise ActingToken(
+            "An acting token acts as a public account; use your own token for your account's routes.",
+            requirement="PA-7.1",
+        )
     return await handlers.active_account(ports, principal)
 
 
@@ -46,6 +54,11 @@ ChiefEditor = Annotated[Principal, staff_with(StaffRole.CHIEF_EDITOR, requiremen
 ClientRegistrar = Annotated[Principal, staff_with(StaffRole.OPERATOR, StaffRole.CHIEF_EDITOR, requirement="BJ-7(6)")]
 Verifier = Annotated[
     Principal, staff_with(StaffRole.SENIOR_REVIEWER, StaffRole.CHIEF_EDITOR, StaffRole.OPERATOR, requirement="MB-8")
+]
+# Public accounts' review (PA-7.1): the roles that review V accounts.
+PublicAccountReviewer = Annotated[
+    Principal,
+    staff_with(StaffRole.SENIOR_REVIEWER, StaffRole.CHIEF_EDITOR, StaffRole.OPERATOR, requirement="PA-7.1"),
 ]
 PersonalDataReader = Annotated[Principal, staff_with(StaffRole.OPERATOR, StaffRole.CHIEF_EDITOR, requirement="PA-9.1")]
 # Credit and sanctions: the roles that review complaints, appeals and accounts (not auditors).

@@ -14,7 +14,7 @@ from contracts.categories import Bj10Category
 from google.protobuf.message import Message
 from kit.cloudevents import Event, timestamp
 from kit.outbox import OutboxRow, announcement
-from qinglang.identity.v1 import account_pb2, standing_pb2
+from qinglang.identity.v1 import account_pb2, public_account_pb2, standing_pb2
 
 # What identity announces on (ServiceSpec.produces) and what it consumes (its subscriptions).
 PRODUCES = [identity.ACCOUNT_TOPIC, auth.REVOCATION_TOPIC]
@@ -151,6 +151,7 @@ def standing_changed(
             changed_at=timestamp(at),
             grade=view["grade"],
             grading_rules_version=view["grading_rules_version"],
+            account_kind=view.get("account_kind") or "user",
         ),
     )
 
@@ -215,6 +216,44 @@ def operator_declared(
             province_code=province_code,
             declared_at=timestamp(declared_at),
             legal_basis=["PA-7.3"],
+        ),
+    )
+
+
+def public_account_approved(
+    public_account_id: uuid.UUID,
+    *,
+    owner_account_id: uuid.UUID,
+    name: str,
+    kind: str,
+    label: str,
+    category: str,
+    business_scope: str,
+    qualifications: list[dict],
+    province_code: str,
+    approved_at: datetime,
+    reviewed_by: str,
+    legal_basis: list[str],
+) -> OutboxRow:
+    """PA-7.1: what the office of the province files (no personal data: the registrant is an account id)."""
+    return _about(
+        public_account_id,
+        identity.PUBLIC_ACCOUNT_APPROVED,
+        public_account_pb2.PublicAccountApproved(
+            public_account_id=str(public_account_id),
+            owner_account_id=str(owner_account_id),
+            name=name,
+            kind=kind,
+            label=label,
+            category=category,
+            business_scope=business_scope,
+            qualifications=[
+                public_account_pb2.Qualification(kind=q["kind"], number=q["number"]) for q in qualifications
+            ],
+            province_code=province_code,
+            approved_at=timestamp(approved_at),
+            reviewed_by=reviewed_by,
+            legal_basis=legal_basis,
         ),
     )
 

@@ -27,6 +27,7 @@ from identity.clients.handlers import reannounce_loop
 from identity.idcheck import IdentityCheckClient
 from identity.personal_data.api import router as personal_data_router
 from identity.ports import IdentityPorts, PgDatabase
+from identity.public_accounts.api import router as public_accounts_router
 from identity.realname.api import router as realname_router
 from identity.realname.domain import SubjectType
 from identity.realname.handlers import notify_expired_verifications
@@ -80,6 +81,12 @@ def build_app(settings: IdentitySettings | None = None) -> FastAPI:
             },
             credit=settings.credit_policy,
             limits=limits,
+            public_account_caps={
+                SubjectType.INDIVIDUAL.value: settings.public_accounts_per_individual,
+                SubjectType.ORGANIZATION.value: settings.public_accounts_per_organization,
+                SubjectType.FOREIGN_ORGANIZATION.value: settings.public_accounts_per_foreign_organization,
+            },
+            acting_token_ttl_s=settings.public_account_token_ttl_s,
         )
 
     app = create_service_app(
@@ -97,6 +104,7 @@ def build_app(settings: IdentitySettings | None = None) -> FastAPI:
                 standing_router,
                 clients_router,
                 personal_data_router,
+                public_accounts_router,
             ],
             produces=events.PRODUCES,
             on_ready=on_ready,
@@ -106,7 +114,11 @@ def build_app(settings: IdentitySettings | None = None) -> FastAPI:
                 notify_expired_verifications,
                 standing.good_standing_loop(settings.credit_policy, settings.good_standing_interval_s),
                 purge_loop(settings.purge_interval_s),
-                reannounce_loop(settings.revocation_reannounce_interval_s, settings.token_ttl_s),
+                reannounce_loop(
+                    settings.revocation_reannounce_interval_s,
+                    settings.token_ttl_s,
+                    acting_token_ttl_s=settings.public_account_token_ttl_s,
+                ),
                 forget_loop(limits, settings.purge_interval_s),
             ],
             subscriptions=[

@@ -8,7 +8,7 @@ announcements (``tx.announce(row)``, rows built by ``identity.events``), all com
 from __future__ import annotations
 
 from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -27,6 +27,7 @@ from identity.clients.store import ClientStore
 from identity.idcheck import IdentityCheckClient
 from identity.personal_data.store import PersonalDataStore
 from identity.pii import PersonalDataVault
+from identity.public_accounts.store import PublicAccountStore
 from identity.realname.domain import SubjectType
 from identity.realname.store import RealNameStore
 from identity.sms import SmsSender
@@ -49,6 +50,7 @@ class Tx(Protocol):
     clients: ClientStore
     staff: StaffStore
     personal_data: PersonalDataStore
+    public_accounts: PublicAccountStore
 
     async def announce(self, row: OutboxRow) -> None: ...
 
@@ -90,6 +92,7 @@ class PgTx(Unit):
         self.clients = ClientStore(conn)
         self.staff = StaffStore(conn)
         self.personal_data = PersonalDataStore(conn)
+        self.public_accounts = PublicAccountStore(conn)
 
     async def announce_revocation(self, **revocation) -> None:
         await announce_revocation(self.conn, **revocation)
@@ -114,3 +117,8 @@ class IdentityPorts:
     otp_max_attempts: int = 5
     cancelled_retention: timedelta = timedelta(days=184)
     real_name_valid: timedelta = timedelta(days=365)
+    # PA-7.3: live public accounts one subject may operate, by kind of subject; PA-7.1: acting tokens' lifetime.
+    public_account_caps: dict[str, int] = field(
+        default_factory=lambda: {"individual": 2, "organization": 50, "foreign_organization": 5}
+    )
+    acting_token_ttl_s: int = 900

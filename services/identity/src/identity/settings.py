@@ -64,6 +64,12 @@ class IdentitySettings(PasswordSettings):
     accounts_per_individual: int = Field(default=5, ge=1)
     accounts_per_organization: int = Field(default=50, ge=1)
     accounts_per_foreign_organization: int = Field(default=20, ge=1)
+    # PA-7.3: live public accounts (公众账号) one subject may operate, per kind of subject.
+    public_accounts_per_individual: int = Field(default=2, ge=1)
+    public_accounts_per_organization: int = Field(default=50, ge=1)
+    public_accounts_per_foreign_organization: int = Field(default=5, ge=1)
+    # PA-7.1: the lifetime of an acting token (an operator acting as a public account, claim "act").
+    public_account_token_ttl_s: int = Field(default=900, ge=60, le=86400)
     # MB-9 / MB-15 / PA-6.2 / PA-13: credit start, levels and their limits, penalties, restoration and
     # the sanctions ladder, as JSON (see identity/standing/domain.py for the default, Weibo's published rule).
     credit_policy: CreditPolicy = Field(default_factory=CreditPolicy)

@@ -28,7 +28,7 @@ class TokenIssuer:
         self._audience = audience
         self.ttl_s = ttl_s
 
-    def issue(self, subject: str, **claims: Any) -> str:
+    def issue(self, subject: str, *, ttl_s: int | None = None, **claims: Any) -> str:
         now = time.time()
         payload = {
             "iss": self._issuer,
@@ -37,15 +37,16 @@ class TokenIssuer:
             # Milliseconds (RFC 7519 allows a fractional NumericDate): an account's sessions end at a
             # moment (auth.revocation.v1 "issued_before"); a sign-in in the same second after it counts.
             "iat": math.floor(now * 1000) / 1000,  # down: never later than the moment it was issued
-            "exp": int(now) + self.ttl_s,
+            "exp": int(now) + (ttl_s or self.ttl_s),
             **claims,
         }
         return jwt.encode(payload, self._key, algorithm="EdDSA", headers={"kid": self.kid})
 
-    def issue_access(self, claims: AccessClaims) -> str:
-        """A token saying what ``claims`` say (the contract's names, contracts.claims)."""
+    def issue_access(self, claims: AccessClaims, *, ttl_s: int | None = None) -> str:
+        """A token saying what ``claims`` say (the contract's names, contracts.claims); ``ttl_s``: a
+        lifetime other than the default (an acting token's, say)."""
         payload = claims.to_claims()
-        return self.issue(payload.pop("sub"), **payload)
+        return self.issue(payload.pop("sub"), ttl_s=ttl_s, **payload)
 
     def jwks(self) -> dict[str, Any]:
         jwk = json.loads(OKPAlgorithm.to_jwk(self._key.public_key()))

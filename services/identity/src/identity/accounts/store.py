@@ -40,7 +40,8 @@ class AccountStore:
         return bool(row)
 
     async def by_username(self, username: str) -> asyncpg.Record | None:
-        return await self.conn.fetchrow(f"{_ACCOUNT} WHERE lower(a.username) = lower($1)", username)
+        # Only a user signs in: a public account has no password (it is acted as, PA-7.1).
+        return await self.conn.fetchrow(f"{_ACCOUNT} WHERE lower(a.username) = lower($1) AND a.kind = 'user'", username)
 
     async def by_id(self, account_id: uuid.UUID, *, for_update: bool = False) -> asyncpg.Record | None:
         lock = " FOR UPDATE OF a" if for_update else ""
@@ -82,12 +83,15 @@ class AccountStore:
         await self.conn.execute("DELETE FROM phone_challenge WHERE account_id = $1", account_id)
 
     async def phone_lookup(self, account_id: uuid.UUID) -> bytes:
-        return bytes(await self.conn.fetchval("SELECT phone_lookup FROM account WHERE id = $1", account_id))
+        return bytes(
+            await self.conn.fetchval("SELECT phone_lookup FROM account WHERE id = $1 AND kind = 'user'", account_id)
+            or b""
+        )
 
     async def active_accounts_on_number(self, phone_lookup: bytes, *, other_than: uuid.UUID | None = None) -> int:
         """Accounts not cancelled whose confirmed mobile number this is (BJ-9: no fake users)."""
         return await self.conn.fetchval(
-            """SELECT count(*) FROM account WHERE phone_lookup = $1 AND phone_confirmed_at IS NOT NULL
+            """SELECT count(*) FROM account WHERE phone_lookup = $1 AND kind = 'user' AND phone_confirmed_at IS NOT NULL
                   AND cancelled_at IS NULL AND id IS DISTINCT FROM $2""",
             phone_lookup,
             other_than,
@@ -144,7 +148,7 @@ class AccountStore:
         rows = await self.conn.fetch(
             """UPDATE account SET purged_at = now(), phone_ciphertext = ''::bytea, phone_lookup = ''::bytea,
                       username = 'purged-' || id::text, password_hash = ''
-                WHERE id IN (SELECT id FROM account WHERE purged_at IS NULL AND purge_after <= now()
+                WHERE id IN (SELECT id FROM account WHERE kind = 'user' AND purged_at IS NULL AND purge_after <= now()
                               LIMIT 500 FOR UPDATE SKIP LOCKED)
             RETURNING id""",
         )

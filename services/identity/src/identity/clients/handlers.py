@@ -19,6 +19,7 @@ from identity.accounts.handlers import reannounce_ended_sessions
 from identity.agreement.handlers import reannounce_revoked_acceptances
 from identity.clients.domain import LEGAL_BASIS, icp_number, secret_hash
 from identity.ports import IdentityPorts, PgDatabase, Tx
+from identity.public_accounts import handlers as public_accounts
 
 
 async def register(ports: IdentityPorts, *, name: str, icp_number_raw: str, by: str) -> tuple[asyncpg.Record, str]:
@@ -78,7 +79,7 @@ async def revoke(ports: IdentityPorts, client_id: uuid.UUID, *, reason: str, by:
     return row
 
 
-def reannounce_loop(interval_s: float, token_ttl_s: int):
+def reannounce_loop(interval_s: float, token_ttl_s: int, *, acting_token_ttl_s: int = 900):
     async def reannounce_revocations(runtime: Runtime) -> None:
         """Reconciler: every revocation (API clients, ended sessions, acceptances of a superseded
         agreement) is announced again now and then, for a broker that forgot it and for processes
@@ -91,5 +92,6 @@ def reannounce_loop(interval_s: float, token_ttl_s: int):
                     await _announce(tx, str(row["id"]), row["revoke_reason"], row["revoked_at"])
                 await reannounce_ended_sessions(tx)  # PA-9.2, PA-13.1
                 await reannounce_revoked_acceptances(tx, datetime.now(UTC), token_ttl_s)  # MB-6.2
+                await public_accounts.reannounce_removals(tx, acting_token_ttl_s)  # PA-7.1, claim "act"
 
     return reannounce_revocations

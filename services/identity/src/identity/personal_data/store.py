@@ -23,10 +23,12 @@ class PersonalDataStore:
         self.conn = conn
 
     async def of_account(self, account_id: uuid.UUID) -> asyncpg.Record | None:
-        """The sealed mobile number and real name of an account (None: no such account)."""
+        """The sealed mobile number and real name of a user's account (None: no such account; a public
+        account holds no personal data of its own)."""
         return await self.conn.fetchrow(
             """SELECT a.phone_ciphertext, r.legal_name_ciphertext, r.id_number_ciphertext, r.subject_type
-                 FROM account a LEFT JOIN real_name_verification r ON r.account_id = a.id WHERE a.id = $1""",
+                 FROM account a LEFT JOIN real_name_verification r ON r.account_id = a.id
+                WHERE a.id = $1 AND a.kind = 'user'""",
             account_id,
         )
 

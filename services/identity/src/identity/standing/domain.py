@@ -207,6 +207,7 @@ def standing(
         "grade": rules.grade_of({**dict(account), "credit": score}),
         "grading_rules_version": rules_version,
         "sanctions": sanctions,
+        "account_kind": account.get("account_kind") or "user",
     }
 
 

@@ -147,8 +147,9 @@ class StandingStore:
     async def account(self, account_id: uuid.UUID) -> asyncpg.Record | None:
         return await self.conn.fetchrow(
             """SELECT a.closed_at, a.standing_version, a.followers, a.reads, a.verified_type, a.grade,
-                      r.subject_type
-                 FROM account a LEFT JOIN real_name_verification r ON r.account_id = a.id WHERE a.id = $1""",
+                      r.subject_type, a.kind AS account_kind, p.kind AS public_account_kind
+                 FROM account a LEFT JOIN real_name_verification r ON r.account_id = a.id
+                 LEFT JOIN public_account p ON p.account_id = a.id WHERE a.id = $1""",
             account_id,
         )
 
@@ -219,8 +220,12 @@ class StandingStore:
     # ---- operators of many public accounts (PA-7.3) ----
 
     async def subjects_of(self, account_ids: list[uuid.UUID]) -> dict[uuid.UUID, bytes]:
+        # A user account by its verification; a public account by its registrant's subject (PA-7.3).
         rows = await self.conn.fetch(
-            "SELECT account_id, id_number_lookup FROM real_name_verification WHERE account_id = ANY($1::uuid[])",
+            """SELECT account_id, id_number_lookup FROM real_name_verification WHERE account_id = ANY($1::uuid[])
+               UNION ALL
+               SELECT account_id, subject_lookup FROM public_account
+                WHERE account_id = ANY($1::uuid[]) AND cancelled_at IS NULL""",
             account_ids,
         )
         return {r["account_id"]: bytes(r["id_number_lookup"]) for r in rows}
