@@ -16,6 +16,7 @@ from content.database import Database
 from content.interactions import handlers as interactions
 from content.posts import handlers
 from content.posts.domain import (
+    Decision,
     NewsLicenceRequired,
     PostDeleted,
     Privileges,
@@ -25,6 +26,7 @@ from content.posts.domain import (
     beijing_day,
 )
 from content.settings import ContentSettings
+from content.timelines import handlers as timelines
 from kit.auth import Principal
 from kit.problems import NotFound
 
@@ -259,3 +261,27 @@ async def test_a_news_post_and_a_news_repost_with_text_need_a_licence(
     await interactions.repost(db, settings, writer, original, text="转发评论", idempotency_key=None, category="news")
     with pytest.raises(NewsLicenceRequired):  # 转载 only: no original news posts
         await handlers.create_post(db, settings, writer, text="快讯", idempotency_key=None, category="news")
+
+
+@pytest.mark.requirement("MB-9")
+async def test_a_pushed_article_reaches_subscribers_home_timelines_and_an_unpushed_one_does_not(
+    db: Database, settings: ContentSettings
+) -> None:
+    account = await approved_account(db)
+    me = acting(account)
+    await grant(db, account, daily_articles=5, daily_pushes=1, push_to_subscribers=True)
+    subscriber = uuid.UUID(author().subject)
+    async with db.transaction() as stores:
+        await stores.conn.execute("INSERT INTO follow (follower_id, followee_id) VALUES ($1, $2)", subscriber, account)
+    pushed = await draft_and_publish(db, settings, me, push=True)
+    quiet = await draft_and_publish(db, settings, me)
+    with pytest.raises(QuotaReached):  # one push a day
+        await draft_and_publish(db, settings, me, push=True)
+    async with db.transaction() as stores:
+        published = await stores.posts.publish_if_pending(
+            [Decision(uuid.uuid4(), pushed, decided_at=datetime.now(UTC)), Decision(uuid.uuid4(), quiet)]
+        )
+        assert {p.post_id: p.pushed for p in published} == {pushed: True, quiet: False}
+        await timelines.fan_out(stores, published, settings=settings)
+        home = await stores.conn.fetch("SELECT post_id FROM timeline_entry WHERE owner_id = $1", subscriber)
+    assert [r["post_id"] for r in home] == [pushed]
