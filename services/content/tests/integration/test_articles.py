@@ -14,6 +14,7 @@ from content.articles.domain import LicenceChanged, NotAPublicAccount, PublicAcc
 from content.articles.schemas import CorrectionCreate, DraftUpdate, DraftWrite
 from content.database import Database
 from content.interactions import handlers as interactions
+from content.interactions.domain import CommentAction, FeatureLimited, NotShown, OwnerState, TooManyPins
 from content.posts import handlers
 from content.posts.domain import (
     Decision,
@@ -285,3 +286,51 @@ async def test_a_pushed_article_reaches_subscribers_home_timelines_and_an_unpush
         await timelines.fan_out(stores, published, settings=settings)
         home = await stores.conn.fetch("SELECT post_id FROM timeline_entry WHERE owner_id = $1", subscriber)
     assert [r["post_id"] for r in home] == [pushed]
+
+
+@pytest.mark.requirement("PA-12.2")
+async def test_comments_on_an_article_await_the_operators_approval_and_pinned_ones_come_first(
+    db: Database, settings: ContentSettings, posting: Posting
+) -> None:
+    account = await approved_account(db)
+    me = acting(account)
+    article_id = await draft_and_publish(db, settings, me)
+    await posting.approve(article_id)
+    readers = [author() for _ in range(5)]
+    comments = []
+    for reader in readers:
+        created = await interactions.comment(db, settings, reader, article_id, text="写得好", idempotency_key=None)
+        assert created.post["owner_state"] == "awaiting"  # PA-12.2: held for the operator by default
+        await posting.approve(created.post["id"])
+        comments.append(created.post["id"])
+    listed = await interactions.comments(db, article_id, None, state=OwnerState.SHOWN, cursor=None, limit=10)
+    assert listed.items == []  # awaiting: invisible to others
+    with pytest.raises(NotShown):
+        await interactions.pin_comment(db, settings, me, article_id, comments[0], pin=True)
+    for c in comments:
+        await interactions.manage_comment(db, settings, me, article_id, c, CommentAction.APPROVE)
+    for c in comments[:3]:
+        await interactions.pin_comment(db, settings, me, article_id, c, pin=True)
+    with pytest.raises(TooManyPins):
+        await interactions.pin_comment(db, settings, me, article_id, comments[3], pin=True)
+    with pytest.raises(Exception) as not_manager:
+        await interactions.pin_comment(db, settings, readers[0], article_id, comments[3], pin=True)
+    assert getattr(not_manager.value, "status", 0) == 403
+    listed = await interactions.comments(db, article_id, None, state=OwnerState.SHOWN, cursor=None, limit=10)
+    ids = [uuid.UUID(c.id) for c in listed.items]
+    assert ids[:3] == list(reversed(comments[:3])) and set(ids[3:]) == set(comments[3:]) and len(ids) == 5
+    await interactions.pin_comment(db, settings, me, article_id, comments[0], pin=False)
+    await interactions.pin_comment(db, settings, me, article_id, comments[3], pin=True)  # a pin freed
+
+
+@pytest.mark.requirement("MB-9")
+async def test_a_grade_without_article_comments_refuses_them(
+    db: Database, settings: ContentSettings, posting: Posting
+) -> None:
+    account = await approved_account(db)
+    article_id = await draft_and_publish(db, settings, acting(account))
+    await posting.approve(article_id)
+    await grant(db, account, daily_articles=1, features=())
+    with pytest.raises(FeatureLimited) as refused:
+        await interactions.comment(db, settings, author(), article_id, text="留言", idempotency_key=None)
+    assert refused.value.requirement == "MB-9"

@@ -22,10 +22,12 @@ from content.interactions.domain import (
     OwnerState,
     Target,
     VerifiedAccount,
+    check_grade_feature,
     check_limits,
     check_manager,
     check_may_comment,
     check_may_delegate,
+    check_may_pin,
     check_not_blocked,
     check_restrictions,
     comment_chain,
@@ -95,7 +97,8 @@ async def _thread_policy(stores: Stores, owner_id: uuid.UUID, post_id: uuid.UUID
     account = await stores.interactions.account_settings(owner_id)
     post = await stores.interactions.post_settings(post_id) if post_id is not None else CommentSettings()
     organisation = is_organisation(await stores.interactions.verified_type(owner_id))
-    return thread_policy(account, post, organisation=organisation)
+    public_account = await stores.articles.is_public_account(owner_id)  # PA-12.2: approval by default
+    return thread_policy(account, post, organisation=organisation, public_account=public_account)
 
 
 async def _page_of(stores: Stores, rows: list[asyncpg.Record], limit: int, viewer: uuid.UUID | None) -> Page[PostRead]:
@@ -157,6 +160,8 @@ async def comment(
         owner = thread.author_id
         await _check_interaction(stores, me, Feature.COMMENTS, {answered.author_id, owner})
         manager = await stores.interactions.manages(me, owner)
+        if await stores.articles.is_public_account(owner):  # MB-9: the account's grade allows 留言
+            check_grade_feature((await stores.posts.privileges(owner)).features)
         policy = await _thread_policy(stores, owner, thread.id)
         follows = manager or not policy.followers_only or await stores.social.follows(me, owner)
         check_may_comment(policy, manager=manager, follows_owner=follows)
@@ -222,7 +227,13 @@ async def comments(
             check_manager(viewer_id is not None and await stores.interactions.manages(viewer_id, owner))
             assert viewer_id is not None
             rows = await stores.interactions.comments_in_state(post_id, viewer_id, state, before=before, limit=limit)
-        return await _page_of(stores, rows, limit, viewer_id)
+        shown_page = await _page_of(stores, rows, limit, viewer_id)
+        if state is OwnerState.SHOWN and before is None:  # PA-12.2: the pinned ones first, on the first page
+            pinned = await stores.interactions.pinned(post_id, viewer_id)
+            if pinned:
+                items = await views(stores, [r["id"] for r in pinned], viewer_id)
+                return Page[PostRead](items=[*items, *shown_page.items], next_cursor=shown_page.next_cursor)
+        return shown_page
 
 
 async def _thread_owner(stores: Stores, shown: Target) -> uuid.UUID:
@@ -268,6 +279,39 @@ async def manage_comment(
             check_manager(manager)
             await stores.interactions.set_owner_state(comment_id, next_state(OwnerState(row["owner_state"]), action))
         await stores.interactions.record_action(comment_id, action, me)
+
+
+async def pin_comment(
+    db: Database,
+    settings: ContentSettings,
+    principal: Principal,
+    post_id: uuid.UUID,
+    comment_id: uuid.UUID,
+    *,
+    pin: bool,
+) -> None:
+    """PA-12.2: a thread's managers (a public account's operators) pin a top-level comment everyone may see,
+    at most COMMENT_PINS_PER_THREAD; pinned ones come first in the list. Recorded; repeating changes nothing."""
+    me = _me(principal)
+    async with db.transaction() as stores:
+        row = await stores.interactions.comment_for_update(comment_id)
+        if row is None or row["root_id"] != post_id or row["parent_id"] != post_id:
+            raise NotFound("No such top-level comment under this post.")
+        root = await stores.posts.post_by_id(post_id)
+        check_manager(root is not None and await stores.interactions.manages(me, root["author_id"]))
+        if pin:
+            shown = row["status"] == PostStatus.PUBLISHED and row["owner_state"] == OwnerState.SHOWN
+            if shown and await stores.interactions.pin(comment_id, post_id, me):
+                check_may_pin(
+                    shown=True,
+                    pinned=await stores.interactions.pins_on(post_id) - 1,
+                    max_pins=settings.comment_pins_per_thread,
+                )
+                await stores.interactions.record_action(comment_id, CommentAction.PIN, me)
+            elif not shown:
+                check_may_pin(shown=False, pinned=0, max_pins=settings.comment_pins_per_thread)
+        elif await stores.interactions.unpin(comment_id):
+            await stores.interactions.record_action(comment_id, CommentAction.UNPIN, me)
 
 
 async def account_settings(db: Database, principal: Principal) -> CommentSettingsRead:
