@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import random
 import re
 import uuid
@@ -13,7 +14,8 @@ import psycopg
 from aiokafka import AIOKafkaConsumer
 from aiokafka.structs import ConsumerRecord
 from contracts.categories import Bj10Category
-from devstack.cli import create_staff
+from contracts.features import GatedFeature
+from devstack.cli import create_regulator_office, create_staff
 from devstack.stack import StackInfo
 from devstack.testing import poll
 from stdnum.cn import ric, uscc
@@ -195,6 +197,46 @@ class Flow:
         created = self.gw.post("/v1/posts", headers=user.auth, json={"text": text})
         assert created.status_code == 201, created.text
         return created.json()
+
+    def open_gate(self, feature_key: str, version: int | None = None) -> dict:
+        """MB-13, PA-12.1: open a gated feature (contracts.features) the way the platform must: the chief
+        editor files its security assessment with the national office, which acknowledges the filing with a
+        receipt; the regulator gateway then announces it and the service offering the feature opens its
+        gate (poll for that yourself). ``version``: the feature's current one when not given. An assessment
+        of that version filed or in force already is reused. Returns the assessment as staff read it."""
+        version = version or GatedFeature.of(feature_key).version
+        chief = self.staff("chief_editor")
+        filed = self.gw.post(
+            "/v1/regulator/staff/assessments",
+            headers=chief.auth,
+            json={
+                "feature": feature_key,
+                "version": version,
+                "level": "national",
+                "summary": f"Security assessment of {feature_key} v{version}",
+                "document": base64.b64encode(f"assessment report: {feature_key} v{version}".encode()).decode(),
+            },
+        )
+        if filed.status_code == 409:
+            listed = every_page(self.gw, "/v1/regulator/staff/assessments", chief.auth, feature=feature_key)
+            [assessment] = [a for a in listed if a["version"] == version and a["status"] != "withdrawn"]
+        else:
+            assert filed.status_code == 201, filed.text
+            assessment = filed.json()
+        if assessment["status"] == "acknowledged":
+            return assessment
+        office = create_regulator_office(
+            self.platform.database_urls["regulator-gateway"], name="National office", jurisdiction="national"
+        )
+        acknowledged = self.gw.put(
+            f"/v1/regulator/filings/{assessment['filing_id']}/acknowledgement",
+            headers={"Authorization": f"Bearer {office['api_key']}"},
+            json={"receipt_number": f"GA-{uuid.uuid4().hex[:10]}"},
+        )
+        assert acknowledged.status_code == 200, acknowledged.text
+        read = self.gw.get(f"/v1/regulator/staff/assessments/{assessment['id']}", headers=chief.auth)
+        assert read.status_code == 200 and read.json()["status"] == "acknowledged", read.text
+        return read.json()
 
     def complain(
         self, user: User, post_id: str, reason: str = Bj10Category.RUMOUR_DISTURBING_ORDER, **fields: str

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from contracts import CATALOGUE, EventType, auth, content, identity, regulator, reporting
+from contracts import CATALOGUE, EventType, auth, content, reporting
 from contracts.categories import Bj10Category
 from devstack import chart
 from devstack.stack import SERVICES
@@ -21,9 +21,6 @@ WITHOUT_A_CONSUMER_YET: dict[EventType, str] = {
     reporting.COMPLAINT_FILED: "MB-14: the staff complaint queue (a later issue) reads it",
     # Issue 13 (docs/design/13-public-accounts.md) declares these first; each slice that handles one removes it.
     content.READ_COUNT_CHANGED: "MB-9: identity regrades on read counts (slice S2)",
-    identity.REGISTRATION_COHORT_FLAGGED: "CM: content discounts bulk cohorts' reads (S4)",
-    regulator.ASSESSMENT_ACKNOWLEDGED: "MB-13: content's feature gates (S4)",
-    regulator.ASSESSMENT_WITHDRAWN: "MB-13: content's feature gates (S4)",
 }
 
 

@@ -72,6 +72,8 @@ def fuzzed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fuzzed]:
 
 
 def _primary(path: str) -> str:
+    if path.startswith("/v1/regulator/staff"):  # the regulator gateway's staff routes (MB-13)
+        return "staff"
     if path.startswith("/v1/regulator"):
         return "regulator"
     if "/staff" in path or path.startswith(STAFF_PATHS):

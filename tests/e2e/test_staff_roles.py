@@ -42,6 +42,12 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("POST", "/v1/content/staff/feature-restrictions"): {SENIOR, CHIEF, OPERATOR},  # PA-12.2
     ("GET", "/v1/content/staff/feature-restrictions"): {REVIEWER, SENIOR, CHIEF, OPERATOR, AUDITOR},
     ("POST", "/v1/content/staff/feature-restrictions/{restriction_id}/lift"): {SENIOR, CHIEF, OPERATOR},
+    # content: the trending list (S4, issue 13; CM, MB-12.2)
+    ("GET", "/v1/content/staff/trending"): {REVIEWER, SENIOR, CHIEF, OPERATOR},
+    ("POST", "/v1/content/staff/trending/removals"): {SENIOR, CHIEF, OPERATOR},
+    ("POST", "/v1/content/staff/trending/removals/{removal_id}/lift"): {SENIOR, CHIEF, OPERATOR},
+    ("GET", "/v1/content/staff/trending/removals"): {SENIOR, CHIEF, OPERATOR, AUDITOR},
+    ("GET", "/v1/content/staff/articles/{article_id}/reads"): {SENIOR, CHIEF, OPERATOR, AUDITOR},  # MB-9, CM
     # moderation
     ("POST", "/v1/moderation/scan"): REVIEWERS,
     ("POST", "/v1/moderation/policy-changes"): {REVIEWER, SENIOR, CHIEF, OPERATOR},
@@ -63,6 +69,10 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("GET", "/v1/reporting/staff-actions"): AUDIT,
     # regulator gateway
     ("GET", "/v1/regulator/staff-actions"): AUDIT,
+    ("POST", "/v1/regulator/staff/assessments"): {CHIEF},  # MB-13, PA-12.1
+    ("GET", "/v1/regulator/staff/assessments"): {CHIEF, OPERATOR, AUDITOR},
+    ("GET", "/v1/regulator/staff/assessments/{assessment_id}"): {CHIEF, OPERATOR, AUDITOR},
+    ("POST", "/v1/regulator/staff/assessments/{assessment_id}/withdrawal"): {CHIEF},
 }
 
 

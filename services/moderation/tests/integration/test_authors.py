@@ -34,3 +34,22 @@ async def test_only_a_newer_follower_count_is_taken(infra: Infra) -> None:
         assert (await store.standings([author]))[author].followers == 10
     finally:
         await conn.close()
+
+
+@pytest.mark.requirement("MB-9")
+@pytest.mark.requirement("PA-7.2")
+async def test_a_grades_review_mode_is_kept_until_identity_changes_it(infra: Infra) -> None:
+    url = infra.fresh_database()
+    apply_migrations(url, MIGRATIONS)
+    conn = await asyncpg.connect(url)
+    try:
+        store, author = AuthorStore(conn), uuid.uuid4()
+        await store.note(AuthorFacts(author, credit=120, grade=1))
+        assert (await store.standings([author]))[author].review_hold is False
+        await store.note(AuthorFacts(author, credit=120, grade=1, review_mode="hold"))
+        await store.note(AuthorFacts(author, credit=110))  # a fact without privileges keeps the mode
+        assert (await store.standings([author]))[author].review_hold is True
+        await store.note(AuthorFacts(author, grade=2, review_mode="publish_then_check"))
+        assert (await store.standings([author]))[author].review_hold is False
+    finally:
+        await conn.close()

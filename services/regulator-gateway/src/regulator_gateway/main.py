@@ -1,5 +1,6 @@
-"""Regulator gateway: one report per stop-transmission, and the filings identity announces, served to
-regulator offices by jurisdiction. One subpackage per feature (offices, reports, filings), each with
+"""Regulator gateway: one report per stop-transmission, the filings identity announces and the security
+assessments of gated features (MB-13), served to regulator offices by jurisdiction, who acknowledge them.
+One subpackage per feature (offices, reports, filings, assessments), each with
 the house plan: api → handlers → domain, store, events."""
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from fastapi import FastAPI
 from kit.bus import Subscription
 from kit.service import ServiceSpec, create_service_app
 
+from regulator_gateway.assessments import handlers as assessments
+from regulator_gateway.assessments.api import router as assessments_router
 from regulator_gateway.filings import events as filing_events
 from regulator_gateway.filings import handlers as filings
 from regulator_gateway.filings.api import router as filings_router
@@ -32,7 +35,7 @@ def build_app(settings: RegulatorGatewaySettings | None = None) -> FastAPI:
             "each office seeing its own jurisdiction (MB-16.1). Authenticate with the office's API key.",
             settings=settings,
             migrations_dir=MIGRATIONS,
-            routers=[reports_router, filings_router],
+            routers=[reports_router, filings_router, assessments_router],
             # regulator.assessment.v1: the acknowledgements of features' security assessments (MB-13).
             produces=[report_events.REPORT_TOPIC, regulator.ASSESSMENT_TOPIC],
             subscriptions=[
@@ -51,5 +54,7 @@ def build_app(settings: RegulatorGatewaySettings | None = None) -> FastAPI:
                     },
                 ),
             ],
+            # MB-13: every assessment in force announced again now and then, and at once after a broker loss.
+            background=[assessments.reannounce_assessments],
         )
     )

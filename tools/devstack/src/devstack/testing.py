@@ -43,6 +43,8 @@ FAST_RECONCILERS = {
         "RETRO_SCAN_POLL_S": "0.2",
         "POLICY_REFRESH_INTERVAL_S": "2",
     },
+    # MB-13: assessments in force announced again every second (tests/e2e/test_feature_assessments.py).
+    "regulator-gateway": {"ASSESSMENT_REANNOUNCE_INTERVAL_S": "1"},
 }
 TEST_COMMON_ENV = {"BROKER_WATCH_INTERVAL_S": "0.5", "LOG_LEVEL": "INFO"}
 

@@ -25,7 +25,7 @@ SELECT a.id, a.account_id, a.format, a.cover_media_id, a.category, a.original, a
        pa.name AS pa_name, pa.kind AS pa_kind, pa.label AS pa_label,
        (SELECT count(*) FROM post c WHERE c.root_id = a.id AND c.kind = 'comment' AND {public_sql("c")}) AS comments,
        (SELECT count(*) FROM post_like k WHERE k.post_id = a.id) AS likes,
-       0 AS reads
+       coalesce((SELECT rc.reads FROM article_read_count rc WHERE rc.article_id = a.id), 0) AS reads  -- S4
   FROM article a
   JOIN post p ON p.id = a.id
   JOIN article_revision r1 ON r1.article_id = a.id AND r1.revision = 1

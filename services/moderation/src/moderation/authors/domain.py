@@ -14,6 +14,7 @@ class AuthorFacts:
     province_code: str | None = None
     credit: int | None = None
     grade: int | None = None
+    review_mode: str | None = None  # the grade's review privilege (MB-9, PA-7.2): publish_then_check or hold
 
     def known(self) -> dict[str, object]:
         """The facts this event states (the others stay as they were)."""
@@ -24,6 +25,7 @@ class AuthorFacts:
                 ("province_code", self.province_code),
                 ("credit", self.credit),
                 ("grade", self.grade),
+                ("review_mode", self.review_mode),
             )
             if value is not None
         }

@@ -22,7 +22,11 @@ def real_name_verified(message: account_pb2.RealNameVerified) -> AuthorFacts:
 
 
 def standing_changed(message: standing_pb2.AccountStandingChanged) -> AuthorFacts:
-    return AuthorFacts(uuid.UUID(message.account_id), credit=message.credit_score, grade=message.grade)
+    # MB-9, PA-7.2: the grade's review mode travels with its privileges (an older identity sends none).
+    review = message.privileges.review if message.HasField("privileges") else ""
+    return AuthorFacts(
+        uuid.UUID(message.account_id), credit=message.credit_score, grade=message.grade, review_mode=review or None
+    )
 
 
 def follower_count_changed(message: social_pb2.FollowerCountChanged) -> FollowerCount:

@@ -7,7 +7,7 @@ import uuid
 import asyncpg
 
 from moderation.authors.domain import AuthorFacts, FollowerCount
-from moderation.engine.decide import Standing
+from moderation.engine.decide import REVIEW_HOLD, Standing
 
 
 class AuthorStore:
@@ -27,6 +27,7 @@ class AuthorStore:
                 followers=r["followers"] if r["followers"] is not None else defaults.followers,
                 registered_at=r["registered_at"],
                 province_code=r["province_code"] or "",
+                review_hold=r["review_mode"] == REVIEW_HOLD,
             )
             for r in rows
         }

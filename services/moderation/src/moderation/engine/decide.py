@@ -7,7 +7,8 @@ Order of precedence, first that applies:
 2. an illegal rumour → stop transmission (MB-11, BJ-10)
 3. a term written as initials, or a term whose action is review → hold for review
 4. an emergency mode whose scope holds the post → hold for review (MB-6.1 应急处置)
-5. an author who is low-credit, new or of very high reach → hold for review (MB-9, MB-6.1)
+5. an author whose grade's privileges say hold (MB-9, PA-7.2), or who is low-credit, new or of very high
+   reach → hold for review (MB-9, MB-6.1)
 6. a refuted rumour → publish with the refutation attached (MB-11); a label term → publish labelled
 7. otherwise publish at once, checked after (MB-6.1 先发后审 for low risk)
 """
@@ -29,6 +30,8 @@ from moderation.engine.rumours import Rumour, RumourAction, RumourHit, RumourInd
 
 ENGINE_VERSION = "qinglang-engine/2"
 RUMOUR_CATEGORY = Bj10Category.RUMOUR_DISTURBING_ORDER
+# The grade privilege `review` (identity's grading rules, MB-9, PA-7.2) that holds every publication.
+REVIEW_HOLD = "hold"
 
 
 class Outcome(StrEnum):
@@ -71,6 +74,8 @@ class Standing:
     followers: int = 0
     registered_at: datetime | None = None
     province_code: str = ""
+    # MB-9, PA-7.2: the author's grade says its publications are held for review (its `review` privilege).
+    review_hold: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,14 +236,14 @@ class Policy:
                 )
         held = self._standing_rule(standing, now or datetime.now(UTC))
         if held:
-            rule, why = held
+            rule, why, basis = held
             return verdict(
                 Outcome.HOLD_FOR_REVIEW,
                 Suggestion.REVIEW,
                 risk,
                 rule,
                 "",
-                ["MB-9", "MB-6.1"],
+                basis,
                 f"Held for review: {why}.",
             )
         if rumour_hits:
@@ -344,12 +349,20 @@ class Policy:
             )
         return Verdict(outcome, Suggestion.PASS, Risk.LOW, rule, "", _basis(*basis, "MB-6.1"), reason, **versions)
 
-    def _standing_rule(self, standing: Standing, now: datetime) -> tuple[str, str] | None:
+    def _standing_rule(self, standing: Standing, now: datetime) -> tuple[str, str, list[str]] | None:
         rules = self.rules
+        standing_basis = ["MB-9", "MB-6.1"]
+        if standing.review_hold:  # the filed grading rules say so for the author's grade: first
+            return (
+                "grade.hold",
+                f"grade {standing.grade} publications are held for review",
+                ["MB-9", "PA-7.2", "MB-6.1"],
+            )
         if standing.credit < rules.review_below_credit:
-            return "standing.low_credit", f"author's credit {standing.credit} is below {rules.review_below_credit}"
+            why = f"author's credit {standing.credit} is below {rules.review_below_credit}"
+            return "standing.low_credit", why, standing_basis
         if standing.registered_at and now - standing.registered_at < timedelta(hours=rules.new_account_hours):
-            return "standing.new_account", f"account younger than {rules.new_account_hours:g} hours"
+            return "standing.new_account", f"account younger than {rules.new_account_hours:g} hours", standing_basis
         if standing.followers >= rules.high_reach_followers:
-            return "standing.high_reach", f"author reaches {standing.followers} followers"
+            return "standing.high_reach", f"author reaches {standing.followers} followers", standing_basis
         return None

@@ -13,7 +13,7 @@ from kit.cloudevents import timestamp
 from moderation.authors import events, handlers
 from moderation.authors.domain import AuthorFacts
 from qinglang.content.v1 import social_pb2
-from qinglang.identity.v1 import account_pb2
+from qinglang.identity.v1 import account_pb2, standing_pb2
 
 
 @pytest.fixture
@@ -59,3 +59,16 @@ async def test_an_authors_follower_count_is_taken_when_newer(stores) -> None:
     assert (standing.followers, standing.credit, standing.grade) == (2_000_000, 110, 2)
     await count(5, 3)
     assert (await stores.authors.standings([account]))[account].followers == 5
+
+
+@pytest.mark.requirement("MB-9")
+@pytest.mark.requirement("PA-7.2")
+def test_a_standing_carries_its_grades_review_mode() -> None:
+    account = uuid.uuid4()
+    held = standing_pb2.AccountStandingChanged(
+        account_id=str(account), credit_score=100, grade=4, privileges=standing_pb2.GradePrivileges(review="hold")
+    )
+    assert events.standing_changed(held).review_mode == "hold"
+    assert events.standing_changed(held).known()["review_mode"] == "hold"
+    older = standing_pb2.AccountStandingChanged(account_id=str(account), credit_score=100, grade=1)
+    assert "review_mode" not in events.standing_changed(older).known()  # no privileges sent: kept as it was

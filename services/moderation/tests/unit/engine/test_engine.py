@@ -181,6 +181,20 @@ def test_routing(policy: Policy, text, standing, outcome, suggestion, risk, rule
     assert verdict.legal_basis
 
 
+@pytest.mark.requirement("MB-9")
+@pytest.mark.requirement("PA-7.2")
+def test_a_grade_whose_review_is_hold_holds_first_yet_a_prohibited_term_still_stops(policy: Policy) -> None:
+    held_grade = Standing(grade=1, credit=120, registered_at=TRUSTED.registered_at, review_hold=True)
+    verdict = policy.decide("今天天气很好", held_grade)
+    assert (verdict.outcome, verdict.rule) == (Outcome.HOLD_FOR_REVIEW, "grade.hold")
+    assert verdict.legal_basis == ["MB-9", "PA-7.2", "MB-6.1"]
+    # before the other standing rules (a low-credit author of a hold grade is held by its grade)
+    assert policy.decide("今天天气很好", Standing(credit=10, review_hold=True)).rule == "grade.hold"
+    # lexicon stops and rumour stops still come first
+    assert policy.decide("网络赌博来了", held_grade).outcome is Outcome.STOP_TRANSMISSION
+    assert policy.decide("今天天气很好", Standing(registered_at=TRUSTED.registered_at)).rule == "publish.low_risk"
+
+
 @pytest.mark.requirement("MB-6.1")
 def test_emergency_scopes(lexicon: Lexicon, rumours: RumourIndex) -> None:
     beijing = Standing(province_code="110000", registered_at=TRUSTED.registered_at)

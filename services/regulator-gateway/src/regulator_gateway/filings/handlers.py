@@ -9,6 +9,8 @@ from datetime import datetime
 import asyncpg
 from kit.cloudevents import Event
 
+from regulator_gateway.assessments import handlers as assessments
+from regulator_gateway.assessments.store import AssessmentStores
 from regulator_gateway.database import Database
 from regulator_gateway.filings import domain, events
 from regulator_gateway.filings.domain import Filing, NewFiling
@@ -48,3 +50,17 @@ async def list_filings(
     """Filings in the office's jurisdiction, oldest first, after the cursor (MB-16.1)."""
     async with db.transaction() as store:
         return await store.filings(domain.query_for(office, kind=kind, after=after, limit=limit))
+
+
+async def acknowledge_filing(
+    db: Database[AssessmentStores], office: Office, filing_id: uuid.UUID, receipt_number: str
+) -> Filing:
+    """The office's receipt of a filing in its jurisdiction (MB-16.1; 404 outside it). The same receipt
+    again changes nothing; another is refused. A security assessment's comes into force with it (MB-13)."""
+    async with db.transaction() as tx:
+        filing = domain.visible_to(office, await tx.filings.filing(filing_id, for_update=True))
+        if not domain.needs_acknowledgement(office, filing, receipt_number):
+            return filing
+        filing = await tx.filings.acknowledge(filing_id, office.id, receipt_number)
+        await assessments.filing_acknowledged(tx, filing)
+    return filing
