@@ -13,6 +13,8 @@ from content.articles import handlers as articles
 from content.articles.domain import LicenceChanged, NotAPublicAccount, PublicAccount, PushNotPermitted
 from content.articles.schemas import CorrectionCreate, DraftUpdate, DraftWrite
 from content.database import Database
+from content.gates import handlers as gates
+from content.gates.domain import AssessmentAcknowledged, FeatureNotAssessed
 from content.interactions import handlers as interactions
 from content.interactions.domain import CommentAction, FeatureLimited, NotShown, OwnerState, TooManyPins
 from content.posts import handlers
@@ -28,6 +30,7 @@ from content.posts.domain import (
 )
 from content.settings import ContentSettings
 from content.timelines import handlers as timelines
+from contracts.features import GatedFeature
 from kit.auth import Principal
 from kit.problems import NotFound
 
@@ -68,6 +71,18 @@ async def draft_and_publish(
     d = await articles.create_draft(db, settings, principal, body)
     published = await articles.publish(db, settings, principal, uuid.UUID(d.id), push=push, idempotency_key=None)
     return published.article_id
+
+
+async def open_comments_gate(db: Database) -> None:
+    """MB-13: the regulator acknowledged the security assessment of comments on public accounts."""
+    feature = GatedFeature.PUBLIC_ACCOUNT_COMMENTS
+    async with db.transaction() as stores:
+        await gates.note_assessment(
+            stores,
+            AssessmentAcknowledged(
+                uuid.uuid4(), feature.key, feature.version, "national", "", "R-1", datetime.now(UTC), ("MB-13",)
+            ),
+        )
 
 
 async def grant(db: Database, account_id: uuid.UUID, **privileges: object) -> None:
@@ -296,6 +311,10 @@ async def test_comments_on_an_article_await_the_operators_approval_and_pinned_on
     me = acting(account)
     article_id = await draft_and_publish(db, settings, me)
     await posting.approve(article_id)
+    with pytest.raises(FeatureNotAssessed) as gated:  # MB-13: before the security assessment is acknowledged
+        await interactions.comment(db, settings, author(), article_id, text="写得好", idempotency_key=None)
+    assert gated.value.requirement == "MB-13"
+    await open_comments_gate(db)
     readers = [author() for _ in range(5)]
     comments = []
     for reader in readers:
@@ -330,6 +349,7 @@ async def test_a_grade_without_article_comments_refuses_them(
     account = await approved_account(db)
     article_id = await draft_and_publish(db, settings, acting(account))
     await posting.approve(article_id)
+    await open_comments_gate(db)
     await grant(db, account, daily_articles=1, features=())
     with pytest.raises(FeatureLimited) as refused:
         await interactions.comment(db, settings, author(), article_id, text="留言", idempotency_key=None)

@@ -8,11 +8,13 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import asyncpg
+from contracts.features import GatedFeature
 from kit.auth import Principal
 from kit.pagination import Page, decode_cursor, page
 from kit.problems import InvalidInput, NotFound
 
 from content.database import Database, Stores
+from content.gates.domain import check_open
 from content.interactions.domain import (
     CommentAction,
     CommentPolicy,
@@ -160,7 +162,11 @@ async def comment(
         owner = thread.author_id
         await _check_interaction(stores, me, Feature.COMMENTS, {answered.author_id, owner})
         manager = await stores.interactions.manages(me, owner)
-        if await stores.articles.is_public_account(owner):  # MB-9: the account's grade allows 留言
+        if await stores.articles.is_public_account(owner):
+            # MB-13 / PA-12.1: comments on public accounts have news-opinion attributes: offered only once
+            # their security assessment is acknowledged; MB-9: the account's grade allows 留言.
+            feature = GatedFeature.PUBLIC_ACCOUNT_COMMENTS
+            check_open(feature, await stores.gates.gate(feature.key, feature.version))
             check_grade_feature((await stores.posts.privileges(owner)).features)
         policy = await _thread_policy(stores, owner, thread.id)
         follows = manager or not policy.followers_only or await stores.social.follows(me, owner)
