@@ -354,3 +354,18 @@ async def test_a_grade_without_article_comments_refuses_them(
     with pytest.raises(FeatureLimited) as refused:
         await interactions.comment(db, settings, author(), article_id, text="留言", idempotency_key=None)
     assert refused.value.requirement == "MB-9"
+
+
+@pytest.mark.requirement("MB-9")
+async def test_the_grades_daily_posts_count_posts_reposts_and_comments(db: Database, settings: ContentSettings) -> None:
+    writer = author()
+    await grant(db, uuid.UUID(writer.subject), daily_posts=2)
+    first = await handlers.create_post(db, settings, writer, text="一", idempotency_key="k1")
+    again = await handlers.create_post(db, settings, writer, text="一", idempotency_key="k1")  # a replay
+    assert again.post["id"] == first.post["id"] and not again.created
+    await interactions.repost(db, settings, writer, first.post["id"], text="", idempotency_key=None)
+    with pytest.raises(QuotaReached) as refused:
+        await handlers.create_post(db, settings, writer, text="三", idempotency_key=None)
+    assert refused.value.requirement == "MB-9" and 0 < refused.value.retry_after_s <= 86_400
+    other = author()  # no standing yet: grade 1's 200 a day
+    await handlers.create_post(db, settings, other, text="你好", idempotency_key=None)

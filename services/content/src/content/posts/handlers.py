@@ -28,9 +28,11 @@ from content.posts.domain import (
     PostDeleted,
     PostKind,
     PostStatus,
+    Privileges,
     StandingChanged,
     StandingChanging,
     UnavailableForLegalReasons,
+    beijing_day,
     check_length,
     check_may_publish,
     check_news_licence,
@@ -39,6 +41,7 @@ from content.posts.domain import (
     hidden_until,
     limit_basis,
     publishing_barred_until,
+    quota_reached,
     request_sha256,
     snapshot_sha256,
 )
@@ -47,6 +50,7 @@ from content.posts.store import PostStore
 from content.settings import ContentSettings
 
 log = logging.getLogger(__name__)
+DEFAULT_PRIVILEGES = Privileges()  # grade 1's, until identity announced the author's (MB-9)
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +139,8 @@ async def accept(db: Database, principal: Principal, draft: Draft, *, idempotenc
                 request_sha256=fingerprint,
                 announcement=events.post_created(post),
                 owner_state=draft.owner_state,
+                quota_day=beijing_day(post.created_at),  # MB-9: the grade's daily posts
+                default_post_quota=DEFAULT_PRIVILEGES.daily_posts,
             )
             if row is not None:
                 return Created(row, True)
@@ -144,6 +150,9 @@ async def accept(db: Database, principal: Principal, draft: Draft, *, idempotenc
                     check_same_request(earlier["request_sha256"], fingerprint)
                     return Created(earlier, False)
             check_standing(await store.author_standing(post.author_id), now)  # PA-13.1, PA-9.2, MB-9: why
+            privileges = await store.privileges(post.author_id)
+            if await store.posts_used(post.author_id, beijing_day(now)) >= privileges.daily_posts:
+                raise quota_reached("post", privileges.daily_posts, now)  # MB-9: 429 until the Beijing day ends
             now = datetime.now(UTC)
             post = replace(post, created_at=now)
     raise StandingChanging("The author's standing is changing right now; retry the post.", requirement="PA-13.1")
