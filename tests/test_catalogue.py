@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from contracts import CATALOGUE, EventType, auth, content, reporting
+from contracts import CATALOGUE, EventType, auth, reporting
 from contracts.categories import Bj10Category
 from devstack import chart
 from devstack.stack import SERVICES
@@ -20,7 +20,6 @@ ROOT = Path(__file__).resolve().parents[1]
 WITHOUT_A_CONSUMER_YET: dict[EventType, str] = {
     reporting.COMPLAINT_FILED: "MB-14: the staff complaint queue (a later issue) reads it",
     # Issue 13 (docs/design/13-public-accounts.md) declares these first; each slice that handles one removes it.
-    content.READ_COUNT_CHANGED: "MB-9: identity regrades on read counts (slice S2)",
 }
 
 

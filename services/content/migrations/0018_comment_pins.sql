@@ -6,3 +6,8 @@ CREATE TABLE comment_pin (
     pinned_at   timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX comment_pin_root ON comment_pin (root_id, pinned_at DESC);
+
+-- Each pin and unpin is recorded with the other management actions.
+ALTER TABLE comment_action DROP CONSTRAINT comment_action_action_check;
+ALTER TABLE comment_action ADD CONSTRAINT comment_action_action_check
+    CHECK (action IN ('hide', 'unhide', 'approve', 'delete', 'pin', 'unpin'));

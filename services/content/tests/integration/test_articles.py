@@ -13,8 +13,13 @@ from content.articles import handlers as articles
 from content.articles.domain import LicenceChanged, NotAPublicAccount, PublicAccount, PushNotPermitted
 from content.articles.schemas import CorrectionCreate, DraftUpdate, DraftWrite
 from content.database import Database
+from content.gates import handlers as gates
+from content.gates.domain import AssessmentAcknowledged, FeatureNotAssessed
+from content.interactions import handlers as interactions
+from content.interactions.domain import CommentAction, FeatureLimited, NotShown, OwnerState, TooManyPins
 from content.posts import handlers
 from content.posts.domain import (
+    Decision,
     NewsLicenceRequired,
     PostDeleted,
     Privileges,
@@ -24,6 +29,8 @@ from content.posts.domain import (
     beijing_day,
 )
 from content.settings import ContentSettings
+from content.timelines import handlers as timelines
+from contracts.features import GatedFeature
 from kit.auth import Principal
 from kit.problems import NotFound
 
@@ -64,6 +71,18 @@ async def draft_and_publish(
     d = await articles.create_draft(db, settings, principal, body)
     published = await articles.publish(db, settings, principal, uuid.UUID(d.id), push=push, idempotency_key=None)
     return published.article_id
+
+
+async def open_comments_gate(db: Database) -> None:
+    """MB-13: the regulator acknowledged the security assessment of comments on public accounts."""
+    feature = GatedFeature.PUBLIC_ACCOUNT_COMMENTS
+    async with db.transaction() as stores:
+        await gates.note_assessment(
+            stores,
+            AssessmentAcknowledged(
+                uuid.uuid4(), feature.key, feature.version, "national", "", "R-1", datetime.now(UTC), ("MB-13",)
+            ),
+        )
 
 
 async def grant(db: Database, account_id: uuid.UUID, **privileges: object) -> None:
@@ -223,3 +242,130 @@ async def test_a_news_article_needs_a_licence_in_scope_valid_today(db: Database,
     with pytest.raises(NewsLicenceRequired) as lapse:
         await draft_and_publish(db, settings, me, category="news")
     assert "lapsed" in lapse.value.detail
+
+
+@pytest.mark.requirement("MB-4")
+async def test_a_news_post_and_a_news_repost_with_text_need_a_licence(
+    db: Database, settings: ContentSettings, posting: Posting
+) -> None:
+    writer = author()
+    with pytest.raises(NewsLicenceRequired) as refused:
+        await handlers.create_post(db, settings, writer, text="快讯", idempotency_key=None, category="news")
+    assert refused.value.requirement == "MB-4"
+    await handlers.create_post(db, settings, writer, text="随笔", idempotency_key=None, category="culture")
+    original = await posting.publish(author())
+    with pytest.raises(NewsLicenceRequired):
+        await interactions.repost(
+            db, settings, writer, original, text="转发评论", idempotency_key=None, category="news"
+        )
+    await interactions.repost(db, settings, writer, original, text="", idempotency_key=None, category="news")
+
+    async with db.transaction() as stores:
+        await articles.note_licence(
+            stores,
+            LicenceChanged(
+                account_id=uuid.UUID(writer.subject),
+                licence_id=uuid.uuid4(),
+                number="10120170002",
+                scopes=("repost",),
+                valid_from=date(2020, 1, 1),
+                valid_until=date(2099, 1, 1),
+                revoked_at=None,
+                version=1,
+            ),
+        )
+    await interactions.repost(db, settings, writer, original, text="转发评论", idempotency_key=None, category="news")
+    with pytest.raises(NewsLicenceRequired):  # 转载 only: no original news posts
+        await handlers.create_post(db, settings, writer, text="快讯", idempotency_key=None, category="news")
+
+
+@pytest.mark.requirement("MB-9")
+async def test_a_pushed_article_reaches_subscribers_home_timelines_and_an_unpushed_one_does_not(
+    db: Database, settings: ContentSettings
+) -> None:
+    account = await approved_account(db)
+    me = acting(account)
+    await grant(db, account, daily_articles=5, daily_pushes=1, push_to_subscribers=True)
+    subscriber = uuid.UUID(author().subject)
+    async with db.transaction() as stores:
+        await stores.conn.execute("INSERT INTO follow (follower_id, followee_id) VALUES ($1, $2)", subscriber, account)
+    pushed = await draft_and_publish(db, settings, me, push=True)
+    quiet = await draft_and_publish(db, settings, me)
+    with pytest.raises(QuotaReached):  # one push a day
+        await draft_and_publish(db, settings, me, push=True)
+    async with db.transaction() as stores:
+        published = await stores.posts.publish_if_pending(
+            [Decision(uuid.uuid4(), pushed, decided_at=datetime.now(UTC)), Decision(uuid.uuid4(), quiet)]
+        )
+        assert {p.post_id: p.pushed for p in published} == {pushed: True, quiet: False}
+        await timelines.fan_out(stores, published, settings=settings)
+        home = await stores.conn.fetch("SELECT post_id FROM timeline_entry WHERE owner_id = $1", subscriber)
+    assert [r["post_id"] for r in home] == [pushed]
+
+
+@pytest.mark.requirement("PA-12.2")
+async def test_comments_on_an_article_await_the_operators_approval_and_pinned_ones_come_first(
+    db: Database, settings: ContentSettings, posting: Posting
+) -> None:
+    account = await approved_account(db)
+    me = acting(account)
+    article_id = await draft_and_publish(db, settings, me)
+    await posting.approve(article_id)
+    with pytest.raises(FeatureNotAssessed) as gated:  # MB-13: before the security assessment is acknowledged
+        await interactions.comment(db, settings, author(), article_id, text="写得好", idempotency_key=None)
+    assert gated.value.requirement == "MB-13"
+    await open_comments_gate(db)
+    readers = [author() for _ in range(5)]
+    comments = []
+    for reader in readers:
+        created = await interactions.comment(db, settings, reader, article_id, text="写得好", idempotency_key=None)
+        assert created.post["owner_state"] == "awaiting"  # PA-12.2: held for the operator by default
+        await posting.approve(created.post["id"])
+        comments.append(created.post["id"])
+    listed = await interactions.comments(db, article_id, None, state=OwnerState.SHOWN, cursor=None, limit=10)
+    assert listed.items == []  # awaiting: invisible to others
+    with pytest.raises(NotShown):
+        await interactions.pin_comment(db, settings, me, article_id, comments[0], pin=True)
+    for c in comments:
+        await interactions.manage_comment(db, settings, me, article_id, c, CommentAction.APPROVE)
+    for c in comments[:3]:
+        await interactions.pin_comment(db, settings, me, article_id, c, pin=True)
+    with pytest.raises(TooManyPins):
+        await interactions.pin_comment(db, settings, me, article_id, comments[3], pin=True)
+    with pytest.raises(Exception) as not_manager:
+        await interactions.pin_comment(db, settings, readers[0], article_id, comments[3], pin=True)
+    assert getattr(not_manager.value, "status", 0) == 403
+    listed = await interactions.comments(db, article_id, None, state=OwnerState.SHOWN, cursor=None, limit=10)
+    ids = [uuid.UUID(c.id) for c in listed.items]
+    assert ids[:3] == list(reversed(comments[:3])) and set(ids[3:]) == set(comments[3:]) and len(ids) == 5
+    await interactions.pin_comment(db, settings, me, article_id, comments[0], pin=False)
+    await interactions.pin_comment(db, settings, me, article_id, comments[3], pin=True)  # a pin freed
+
+
+@pytest.mark.requirement("MB-9")
+async def test_a_grade_without_article_comments_refuses_them(
+    db: Database, settings: ContentSettings, posting: Posting
+) -> None:
+    account = await approved_account(db)
+    article_id = await draft_and_publish(db, settings, acting(account))
+    await posting.approve(article_id)
+    await open_comments_gate(db)
+    await grant(db, account, daily_articles=1, features=())
+    with pytest.raises(FeatureLimited) as refused:
+        await interactions.comment(db, settings, author(), article_id, text="留言", idempotency_key=None)
+    assert refused.value.requirement == "MB-9"
+
+
+@pytest.mark.requirement("MB-9")
+async def test_the_grades_daily_posts_count_posts_reposts_and_comments(db: Database, settings: ContentSettings) -> None:
+    writer = author()
+    await grant(db, uuid.UUID(writer.subject), daily_posts=2)
+    first = await handlers.create_post(db, settings, writer, text="一", idempotency_key="k1")
+    again = await handlers.create_post(db, settings, writer, text="一", idempotency_key="k1")  # a replay
+    assert again.post["id"] == first.post["id"] and not again.created
+    await interactions.repost(db, settings, writer, first.post["id"], text="", idempotency_key=None)
+    with pytest.raises(QuotaReached) as refused:
+        await handlers.create_post(db, settings, writer, text="三", idempotency_key=None)
+    assert refused.value.requirement == "MB-9" and 0 < refused.value.retry_after_s <= 86_400
+    other = author()  # no standing yet: grade 1's 200 a day
+    await handlers.create_post(db, settings, other, text="你好", idempotency_key=None)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from contracts import EventType, auth, content, identity, moderation, reporting
 from contracts.categories import Bj10Category
@@ -21,6 +22,7 @@ PRODUCES = [identity.ACCOUNT_TOPIC, auth.REVOCATION_TOPIC]
 TRANSMISSION_STOPPED = moderation.TRANSMISSION_STOPPED
 COMPLAINT_RESOLVED = reporting.COMPLAINT_RESOLVED
 FOLLOWER_COUNT_CHANGED = content.FOLLOWER_COUNT_CHANGED
+READ_COUNT_CHANGED = content.READ_COUNT_CHANGED
 VERIFIED_ACCOUNT_APPROVED = identity.VERIFIED_ACCOUNT_APPROVED
 
 _SUBJECT_TYPES = {
@@ -152,7 +154,20 @@ def standing_changed(
             grade=view["grade"],
             grading_rules_version=view["grading_rules_version"],
             account_kind=view.get("account_kind") or "user",
+            privileges=_privileges(view["privileges"]),
         ),
+    )
+
+
+def _privileges(privileges: Any) -> standing_pb2.GradePrivileges:
+    """What the grade allows (MB-9, PA-7.2): moderation applies the review mode, content the rest."""
+    return standing_pb2.GradePrivileges(
+        review=str(privileges.review),
+        daily_posts=privileges.daily_posts,
+        daily_articles=privileges.daily_articles,
+        daily_pushes=privileges.daily_pushes,
+        push_to_subscribers=privileges.push_to_subscribers,
+        features=[str(f) for f in privileges.features],
     )
 
 
@@ -315,3 +330,18 @@ class FollowerCountChanged:
 def follower_count_changed(event: Event) -> FollowerCountChanged:
     count = event.message
     return FollowerCountChanged(uuid.UUID(count.account_id), count.followers, count.version)
+
+
+@dataclass(frozen=True)
+class ReadCountChanged:
+    """Content's count of reads of an account's articles (MB-9, PA-7.2), ordered by its version."""
+
+    account_id: uuid.UUID
+    reads: int
+    flagged_reads: int
+    version: int
+
+
+def read_count_changed(event: Event) -> ReadCountChanged:
+    count = event.message
+    return ReadCountChanged(uuid.UUID(count.account_id), count.reads, count.flagged_reads, count.version)

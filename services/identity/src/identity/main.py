@@ -134,7 +134,11 @@ def build_app(settings: IdentitySettings | None = None) -> FastAPI:
                 ),
                 Subscription(
                     group="identity.follows",
-                    handlers={events.FOLLOWER_COUNT_CHANGED: standing.follower_count_handler(settings.credit_policy)},
+                    handlers={
+                        events.FOLLOWER_COUNT_CHANGED: standing.follower_count_handler(settings.credit_policy),
+                        # MB-9, PA-7.2: reads of public accounts' articles regrade them (issue 13).
+                        events.READ_COUNT_CHANGED: standing.read_count_handler(settings.credit_policy),
+                    },
                 ),
             ],
         )

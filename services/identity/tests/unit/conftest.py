@@ -224,7 +224,7 @@ class FakeStanding:
             "closed_at": a["closed_at"],
             "standing_version": a.get("standing_version", 0),
             "followers": a.get("followers", 0),
-            "reads": 0,
+            "reads": a.get("reads", 0),
             "verified_type": None,
             "grade": a.get("grade"),
             "subject_type": self.s.real_names.get(account_id, {}).get("subject_type"),
@@ -238,6 +238,13 @@ class FakeStanding:
         if a is None or a.get("followers_version", 0) >= version:
             return False
         a.update(followers=followers, followers_version=version)
+        return True
+
+    async def note_reads(self, account_id: uuid.UUID, reads: int, version: int) -> bool:
+        a = self.s.accounts.get(account_id)
+        if a is None or a.get("reads_version", 0) >= version:
+            return False
+        a.update(reads=reads, reads_version=version)
         return True
 
     async def bump_version(self, account_id: uuid.UUID) -> None:

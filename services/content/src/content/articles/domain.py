@@ -11,24 +11,14 @@ from enum import StrEnum
 
 from kit.problems import Conflict, Forbidden, InvalidInput
 
-from content.posts.domain import Privileges
+from content.posts.domain import Category, Privileges
+
+__all__ = ["Category"]
 
 
 class ArticleFormat(StrEnum):
     MARKDOWN = "markdown"
     HTML = "html"
-
-
-class Category(StrEnum):
-    """An article's (or a post's) category; ``news`` needs a licence (MB-4, PA-8)."""
-
-    NEWS = "news"
-    GOVERNMENT_AFFAIRS = "government_affairs"
-    CULTURE = "culture"
-    FINANCE = "finance"
-    TECHNOLOGY = "technology"
-    LIFESTYLE = "lifestyle"
-    OTHER = "other"
 
 
 # --- what identity says --------------------------------------------------------------------------
@@ -103,16 +93,17 @@ class ArticleWithdrawn(Conflict):
 # --- rules ----------------------------------------------------------------------------------------
 
 
-def check_public_account(account: PublicAccount | None, cancelled: bool) -> PublicAccount:
+def check_public_account(account: PublicAccount | None, cancelled: bool, *, acting: bool = False) -> None:
     """PA-7.1: only an approved, live public account (an operator's acting token, ``sub`` the account)
-    drafts, publishes, corrects and withdraws articles."""
-    if account is None or cancelled:
+    drafts, publishes, corrects and withdraws articles. Identity issues an acting token (claim ``act``) only
+    for an approved account, so the token proves the approval until content has learned it from the event
+    (no window right after approval); a cancellation content learned refuses either way (PA-9.2)."""
+    if cancelled or (account is None and not acting):
         raise NotAPublicAccount(
             "Articles are written as an approved public account: use an acting token "
             "(POST /v1/identity/public-accounts/{id}/tokens).",
             requirement="PA-7.1",
         )
-    return account
 
 
 def check_title(title: str, max_chars: int) -> str:

@@ -78,7 +78,10 @@ def _me(principal: Principal) -> uuid.UUID:
 async def _writer(stores: Stores, principal: Principal) -> uuid.UUID:
     """PA-7.1: the caller acts as an approved, live public account."""
     me = _me(principal)
-    check_public_account(*await stores.articles.public_account(me))
+    account, cancelled = await stores.articles.public_account(me)
+    check_public_account(
+        account, cancelled or await stores.articles.cancelled(me), acting=_editor(principal) is not None
+    )
     return me
 
 

@@ -71,17 +71,16 @@ class _TextOf(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
+        self.attributes: list[str] = []  # alt, title and href values, in document order
         self.media: list[uuid.UUID] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in BLOCKS:
             self.parts.append("\n")
         values = dict(attrs)
-        for name in ("alt", "title"):
+        for name in ("alt", "title", "href"):
             if values.get(name):
-                self.parts.append(f" {values[name]} ")
-        if tag == "a" and values.get("href"):
-            self.parts.append(f" {values['href']} ")
+                self.attributes.append(values[name] or "")
         if tag == "img" and values.get("src"):
             found = MEDIA_SRC.match(values["src"] or "")
             if found:
@@ -99,14 +98,16 @@ class _TextOf(HTMLParser):
 
 
 def moderation_text(title: str, html: str) -> tuple[str, tuple[uuid.UUID, ...]]:
-    """The text moderation decides (title, then the body's text, alt/title values, link text and hrefs in
-    document order), and the media the body's images show."""
+    """The text moderation decides, and the media the body's images show: the title, then the body's text
+    (link text included; inline markup joins, so a phrase split by tags stays one), then every alt, title
+    and href value in document order, each on its own line (an attribute between two words does not split
+    them)."""
     parser = _TextOf()
     parser.feed(html)
     parser.close()
-    body = "".join(parser.parts)
-    body = re.sub(r"[ \t]*\n[\s]*", "\n", body).strip()
-    return (f"{title.strip()}\n{body}".strip(), tuple(parser.media))
+    body = re.sub(r"[ \t]*\n\s*", "\n", "".join(parser.parts)).strip()
+    lines = [title.strip(), body, *(a.strip() for a in parser.attributes)]
+    return "\n".join(line for line in lines if line), tuple(parser.media)
 
 
 def sanitise(title: str, format_: str, source: str) -> Sanitised:

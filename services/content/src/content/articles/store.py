@@ -99,6 +99,10 @@ class ArticleStore(Unit):
             bool(row["gone"]),
         )
 
+    async def cancelled(self, account_id: uuid.UUID) -> bool:
+        """PA-9.2: identity cancelled the account (content.social notes it)."""
+        return bool(await self.conn.fetchval("SELECT true FROM cancelled_author WHERE account_id = $1", account_id))
+
     async def is_public_account(self, account_id: uuid.UUID) -> bool:
         return bool(await self.conn.fetchval("SELECT true FROM public_account WHERE account_id = $1", account_id))
 

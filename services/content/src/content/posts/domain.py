@@ -35,6 +35,18 @@ class PostKind(StrEnum):
     CORRECTION = "correction"  # a later revision of an article (parent_id: the head)
 
 
+class Category(StrEnum):
+    """A post's, repost's or article's category; ``news`` needs a licence (MB-4, PA-8)."""
+
+    NEWS = "news"
+    GOVERNMENT_AFFAIRS = "government_affairs"
+    CULTURE = "culture"
+    FINANCE = "finance"
+    TECHNOLOGY = "technology"
+    LIFESTYLE = "lifestyle"
+    OTHER = "other"
+
+
 @dataclass(frozen=True, slots=True)
 class MediaRef:
     """A media attachment by reference (MB-2): the bytes live in the object store under storage_key."""

@@ -108,6 +108,14 @@ SELECT s.original, {_VIEW_COLUMNS}, {visible_sql("p", viewer)} AS visible,
  ORDER BY s.original, s.n"""  # noqa: S608 - fixed SQL, values are parameters
 
 
+# MB-9: the posts (posts, reposts, comments) the author ($2) published on the Beijing day $19, and the grade's
+# daily quota ($20 until identity announced privileges).
+_POSTS_USED = """coalesce((SELECT q.used FROM publish_quota_use q
+                             WHERE q.account_id = $2 AND q.day = $19::date AND q.what = 'post'), 0)"""
+_POSTS_QUOTA = """coalesce((SELECT CASE WHEN s.privileges = '{}'::jsonb THEN $20::int
+                                       ELSE coalesce((s.privileges->>'daily_posts')::int, 0) END
+                             FROM author_standing s WHERE s.account_id = $2), $20::int)"""
+
 _VIEWS = views_sql("SELECT id, n FROM unnest($1::uuid[]) WITH ORDINALITY AS u(id, n)", "$2::uuid")
 
 
@@ -144,11 +152,15 @@ class PostStore(Unit):
         request_sha256: str | None,
         announcement: OutboxRow,
         owner_state: str = "shown",
+        quota_day: date | None = None,
+        default_post_quota: int = 0,
     ) -> asyncpg.Record | None:
         """Insert a pending post and its announcement in one statement (one round trip, one implicit
-        transaction). None, and no announcement, when the author already sent this idempotency key or
-        is barred from publishing at the post's moment (the bar content's domain set, see
-        ``note_standing``)."""
+        transaction). None, and no announcement, when the author already sent this idempotency key, is
+        barred from publishing at the post's moment (the bar content's domain set, see ``note_standing``)
+        or, with ``quota_day`` (the Beijing day), used the grade's daily posts (MB-9: ``daily_posts`` of the
+        stored privileges, ``default_post_quota`` until identity said). The count is taken in the same
+        statement; two posts of one author at the same instant may both pass the last unit (a soft bound)."""
         return await self.conn.fetchrow(
             f"""WITH inserted AS (
                     INSERT INTO post (id, author_id, text, status, idempotency_key, request_sha256, created_at,
@@ -157,7 +169,12 @@ class PostStore(Unit):
                     SELECT $1, $2, $3, 'pending', $4, $5, $6, $6, $7, $8, $9, $10, $11, $12, $18
                      WHERE NOT EXISTS (SELECT 1 FROM author_standing
                                         WHERE account_id = $2 AND publishing_barred_until > $6)
+                       AND ($19::date IS NULL OR {_POSTS_USED} < {_POSTS_QUOTA})
                     ON CONFLICT DO NOTHING RETURNING *),
+                counted AS (
+                    INSERT INTO publish_quota_use (account_id, day, what, used)
+                    SELECT author_id, $19::date, 'post', 1 FROM inserted WHERE $19::date IS NOT NULL
+                    ON CONFLICT (account_id, day, what) DO UPDATE SET used = publish_quota_use.used + 1),
                 media AS (
                     INSERT INTO post_media (post_id, position, media_id, content_type, size, sha256, storage_key)
                     SELECT inserted.id, m.position, m.media_id, m.content_type, m.size, m.sha256, m.storage_key
@@ -165,7 +182,7 @@ class PostStore(Unit):
                            WITH ORDINALITY AS m(media_id, content_type, size, sha256, storage_key, position)),
                 announced AS (
                     INSERT INTO outbox_event {OUTBOX_COLUMNS}
-                    SELECT {OutboxRow.placeholders(19)} FROM inserted)
+                    SELECT {OutboxRow.placeholders(21)} FROM inserted)
                 SELECT * FROM inserted""",  # noqa: S608 - fixed SQL, values are parameters
             post.id,
             post.author_id,
@@ -185,6 +202,8 @@ class PostStore(Unit):
             [m.sha256 for m in post.media],
             [m.storage_key for m in post.media],
             post.category or None,
+            quota_day,
+            default_post_quota,
             *announcement.params(),
         )
 
@@ -468,6 +487,16 @@ class PostStore(Unit):
             )
             for r in await self.conn.fetch("SELECT * FROM news_licence WHERE account_id = $1", account_id)
         ]
+
+    async def posts_used(self, account_id: uuid.UUID, day: date) -> int:
+        return (
+            await self.conn.fetchval(
+                "SELECT used FROM publish_quota_use WHERE account_id = $1 AND day = $2 AND what = 'post'",
+                account_id,
+                day,
+            )
+            or 0
+        )
 
     async def use_quota(self, account_id: uuid.UUID, day: date, what: str, quota: int) -> bool:
         """MB-9: take one of today's ``quota`` (in the caller's transaction); False when it is used up."""

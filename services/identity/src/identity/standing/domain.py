@@ -116,6 +116,39 @@ class CreditPolicy(BaseModel):
         return now + timedelta(days=step.days) if step.days is not None else None
 
 
+class ReviewMode(StrEnum):
+    """How strictly a grade's publications are reviewed (MB-9, PA-7.2, MB-6.1)."""
+
+    PUBLISH_THEN_CHECK = "publish_then_check"
+    HOLD = "hold"
+
+
+class GradeFeature(StrEnum):
+    """Features a grade may open (MB-9): comments on a public account's articles, a place on the trending list."""
+
+    ARTICLE_COMMENTS = "article_comments"
+    TRENDING_LISTED = "trending_listed"
+
+
+class GradePrivileges(RequestModel):
+    """What a grade allows (MB-9, PA-7.2): data in the filed grading rules, announced with every standing.
+    The defaults are grade 1's: publish then check, 200 posts, 1 article and 1 push (the daily mass send)
+    a day, pushing to subscribers, comments on articles."""
+
+    review: ReviewMode = ReviewMode.PUBLISH_THEN_CHECK
+    daily_posts: Int = Field(default=200, ge=0, le=1_000_000)
+    daily_articles: Int = Field(default=1, ge=0, le=1_000_000)
+    daily_pushes: Int = Field(default=1, ge=0, le=1_000_000)
+    push_to_subscribers: Bool = True
+    features: list[GradeFeature] = Field(default_factory=lambda: [GradeFeature.ARTICLE_COMMENTS], max_length=10)
+
+
+# No rule matches (MB-9): grade 0 is held for review, 20 posts a day, no articles, no push, no features.
+NO_GRADE_PRIVILEGES = GradePrivileges(
+    review=ReviewMode.HOLD, daily_posts=20, daily_articles=0, daily_pushes=0, push_to_subscribers=False, features=[]
+)
+
+
 class GradeRule(RequestModel):
     grade: Int = Field(ge=0, le=100)
     name: VisibleText = Field(max_length=200)
@@ -125,37 +158,68 @@ class GradeRule(RequestModel):
     subject_types: list[Text] = Field(default_factory=list, max_length=20)  # empty: any
     verified_types: list[Text] = Field(default_factory=list, max_length=20)  # empty: verified or not
     requires_verified: Bool = False
+    # Issue 13 (PA-7.2): the kind of account (user, public), of public account (media, government, ...) and
+    # its content category (news, ...); empty: any.
+    account_kinds: list[Text] = Field(default_factory=list, max_length=2)
+    public_account_kinds: list[Text] = Field(default_factory=list, max_length=10)
+    content_categories: list[Text] = Field(default_factory=list, max_length=10)
+    privileges: GradePrivileges = Field(default_factory=GradePrivileges)
+
+    def holds_for(self, account: Mapping[str, Any]) -> bool:
+        def among(allowed: list[str], value: Any) -> bool:
+            return not allowed or value in allowed
+
+        return (
+            account["credit"] >= self.min_credit
+            and account["followers"] >= self.min_followers
+            and account["reads"] >= self.min_reads
+            and among(self.subject_types, account.get("subject_type"))
+            and (not self.requires_verified or account.get("verified_type") is not None)
+            and among(self.verified_types, account.get("verified_type"))
+            and among(self.account_kinds, account.get("account_kind") or "user")
+            and among(self.public_account_kinds, account.get("public_account_kind"))
+            and among(self.content_categories, account.get("content_category"))
+        )
 
 
 class GradingRules(RequestModel):
     rules: list[GradeRule] = Field(min_length=1, max_length=100)
 
-    def grade_of(self, account: dict) -> int:
-        best = 0
+    def graded(self, account: Mapping[str, Any]) -> tuple[int, GradePrivileges]:
+        """The highest grade whose every condition holds, with its privileges (the first rule of that grade);
+        none: grade 0 with NO_GRADE_PRIVILEGES."""
+        best: GradeRule | None = None
         for rule in self.rules:
-            if (
-                account["credit"] >= rule.min_credit
-                and account["followers"] >= rule.min_followers
-                and account["reads"] >= rule.min_reads
-                and (not rule.subject_types or account["subject_type"] in rule.subject_types)
-                and (not rule.requires_verified or account["verified_type"] is not None)
-                and (not rule.verified_types or account["verified_type"] in rule.verified_types)
-            ):
-                best = max(best, rule.grade)
-        return best
+            if rule.holds_for(account) and (best is None or rule.grade > best.grade):
+                best = rule
+        return (best.grade, best.privileges) if best else (0, NO_GRADE_PRIVILEGES)
 
+    def grade_of(self, account: Mapping[str, Any]) -> int:
+        return self.graded(account)[0]
+
+
+_MORE_ARTICLES = GradePrivileges(daily_articles=5)
 
 DEFAULT = GradingRules(
     rules=[
-        GradeRule(grade=1, name="ordinary"),
-        GradeRule(grade=2, name="trusted", min_credit=110),
-        GradeRule(grade=3, name="verified", min_credit=90, requires_verified=True),
-        GradeRule(grade=4, name="high reach", min_credit=110, requires_verified=True, min_followers=100_000),
+        GradeRule(grade=1, name="ordinary", min_credit=60),
+        GradeRule(grade=2, name="trusted", min_credit=110, privileges=_MORE_ARTICLES),
+        GradeRule(grade=3, name="verified", min_credit=90, requires_verified=True, privileges=_MORE_ARTICLES),
+        GradeRule(
+            grade=4,
+            name="high reach",
+            min_credit=110,
+            requires_verified=True,
+            min_followers=100_000,
+            # Duty of care grows with reach (CM): held for review before it is shown.
+            privileges=GradePrivileges(review=ReviewMode.HOLD, daily_articles=5),
+        ),
         GradeRule(
             grade=5,
             name="institutional",
             min_credit=90,
             verified_types=["government", "media", "public_institution"],
+            privileges=_MORE_ARTICLES,
         ),
     ]
 )
@@ -186,6 +250,7 @@ def standing(
     verified_type, subject_type."""
     score = policy.score(deltas)
     level = policy.level(score)
+    grade, privileges = rules.graded({**dict(account), "credit": score})
     limits = set(level.limits)
     sanction_limits: set[Limit] = set()
     suspended_until = None
@@ -204,7 +269,8 @@ def standing(
         "closed": account["closed_at"] is not None,
         "version": account["standing_version"],
         "followers": account["followers"],
-        "grade": rules.grade_of({**dict(account), "credit": score}),
+        "grade": grade,
+        "privileges": privileges,
         "grading_rules_version": rules_version,
         "sanctions": sanctions,
         "account_kind": account.get("account_kind") or "user",

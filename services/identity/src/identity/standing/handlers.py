@@ -174,9 +174,29 @@ async def apply_follower_count(tx: Tx, policy: CreditPolicy, count: events.Follo
     is taken; when the grade it gives differs, the standing is announced as for any other cause."""
     if not await tx.standing.note_followers(count.account_id, count.followers, count.version):
         return
-    before = (await tx.standing.account(count.account_id))["grade"]
-    if (await standing_of(tx, policy, count.account_id))["grade"] != before:
-        await announce_standing(tx, policy, count.account_id, cause="followers", basis=["MB-9"])
+    await _regrade(tx, policy, count.account_id, cause="followers", basis=["MB-9"])
+
+
+def read_count_handler(policy: CreditPolicy):
+    async def on_read_count_changed(conn: asyncpg.Connection, event: Event) -> None:
+        await apply_read_count(PgTx(conn), policy, events.read_count_changed(event))
+
+    return on_read_count_changed
+
+
+async def apply_read_count(tx: Tx, policy: CreditPolicy, count: events.ReadCountChanged) -> None:
+    """MB-9, PA-7.2: the grade uses the real (weighted) reads of the account's articles, as content counts
+    them. Only a newer version is taken; a grade it changes is announced as for any other cause."""
+    if not await tx.standing.note_reads(count.account_id, count.reads, count.version):
+        return
+    await _regrade(tx, policy, count.account_id, cause="reads", basis=["MB-9", "PA-7.2"])
+
+
+async def _regrade(tx: Tx, policy: CreditPolicy, account_id: uuid.UUID, *, cause: str, basis: list[str]) -> None:
+    """Announce the standing when the grade (and so its privileges) changed; nothing otherwise."""
+    before = (await tx.standing.account(account_id))["grade"]
+    if (await standing_of(tx, policy, account_id))["grade"] != before:
+        await announce_standing(tx, policy, account_id, cause=cause, basis=basis)
 
 
 async def close_and_blacklist(tx: Tx, account_id: uuid.UUID, *, reason: str, basis: list[str], by: str) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 from kit.inputs import RequestModel, VisibleText
 from pydantic import BaseModel, Field
 
-from identity.standing.domain import GradingRules, Limit, SanctionKind
+from identity.standing.domain import GradePrivileges, GradingRules, Limit, SanctionKind
 
 
 class ReversalCreate(RequestModel):
@@ -51,6 +51,8 @@ class StandingRead(BaseModel):
     followers: int = Field(description="Followers as content counts them; the grade uses them (MB-9)")
     grade: int
     grading_rules_version: int
+    privileges: GradePrivileges = Field(description="What the grade allows (MB-9, PA-7.2): review, quotas, push")
+    account_kind: str = Field(default="user", description="user, or public (a public account, PA-2)")
     sanctions: list[SanctionRead]
     ledger: list[LedgerEntryRead]
 

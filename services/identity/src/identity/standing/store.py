@@ -146,10 +146,14 @@ class StandingStore:
 
     async def account(self, account_id: uuid.UUID) -> asyncpg.Record | None:
         return await self.conn.fetchrow(
+            # A public account's subject is its registrant's (PA-7.2: grades by subject kind and category).
             """SELECT a.closed_at, a.standing_version, a.followers, a.reads, a.verified_type, a.grade,
-                      r.subject_type, a.kind AS account_kind, p.kind AS public_account_kind
+                      coalesce(r.subject_type, ro.subject_type) AS subject_type, a.kind AS account_kind,
+                      p.kind AS public_account_kind, p.category AS content_category
                  FROM account a LEFT JOIN real_name_verification r ON r.account_id = a.id
-                 LEFT JOIN public_account p ON p.account_id = a.id WHERE a.id = $1""",
+                 LEFT JOIN public_account p ON p.account_id = a.id
+                 LEFT JOIN real_name_verification ro ON ro.account_id = p.owner_account_id
+                WHERE a.id = $1""",
             account_id,
         )
 
@@ -172,6 +176,20 @@ class StandingStore:
                 WHERE id = $1 AND followers_version < $3 AND cancelled_at IS NULL RETURNING true""",
                 account_id,
                 followers,
+                version,
+            )
+            is not None
+        )
+
+    async def note_reads(self, account_id: uuid.UUID, reads: int, version: int) -> bool:
+        """MB-9, PA-7.2: take the read count content announced when its version is newer than the one held
+        (a cancelled account keeps its last); whether it was taken."""
+        return (
+            await self.conn.fetchval(
+                """UPDATE account SET reads = $2, reads_version = $3
+                WHERE id = $1 AND reads_version < $3 AND cancelled_at IS NULL RETURNING true""",
+                account_id,
+                reads,
                 version,
             )
             is not None

@@ -107,3 +107,37 @@ async def test_a_follower_count_of_an_account_identity_does_not_know_changes_not
     async with db.transaction() as tx:
         await handlers.apply_follower_count(tx, ports.credit, events.FollowerCountChanged(uuid.uuid4(), 5, 1))
     assert db.state.announced == []
+
+
+@pytest.mark.requirement("MB-9")
+@pytest.mark.requirement("PA-7.2")
+async def test_reads_are_taken_when_newer_and_a_grade_they_change_is_announced_with_its_privileges(ports, db) -> None:
+    db.state.grading_rules = GradingRules(
+        rules=[
+            GradeRule(grade=1, name="ordinary"),
+            GradeRule(grade=6, name="read", min_reads=100, privileges={"daily_articles": 8, "review": "hold"}),
+        ]
+    )
+    author = await _account(ports)
+
+    async def reads(count: int, version: int) -> None:
+        async with db.transaction() as tx:
+            await handlers.apply_read_count(tx, ports.credit, events.ReadCountChanged(author, count, 3, version))
+
+    def announced() -> list[standing_pb2.AccountStandingChanged]:
+        return [
+            standing_pb2.AccountStandingChanged.FromString(r.payload)
+            for r in db.state.announced
+            if r.ce_type == contract.STANDING_CHANGED.name
+        ]
+
+    await reads(50, 1)  # the first grade identity announces for the account
+    await reads(60, 2)  # the grade stays: nothing more announced
+    assert [m.grade for m in announced()] == [1] and db.state.accounts[author]["reads"] == 60
+    await reads(150, 3)
+    await reads(10, 1)  # late
+    assert db.state.accounts[author]["reads"] == 150
+    changed = announced()[-1]
+    assert [m.grade for m in announced()] == [1, 6]
+    assert (changed.grade, changed.cause, changed.account_kind) == (6, "reads", "user")
+    assert (changed.privileges.review, changed.privileges.daily_articles) == ("hold", 8)

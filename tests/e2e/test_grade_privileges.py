@@ -1,0 +1,80 @@
+"""Grades that bite (MB-9, PA-7.2), identity's half: each grade's privileges are data in the filed grading
+rules, carried on every standing, and an account is regraded by events (followers, reads), not a job."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from devstack.testing import poll
+from journeys import Flow, Staff
+
+
+@pytest.fixture
+def chief(flow: Flow) -> Iterator[Staff]:
+    """The chief editor; the rules in force are restored afterwards (other tests grade by them)."""
+    chief = flow.staff("chief_editor")
+    before = flow.gw.get("/v1/identity/grading-rules").json()["rules"]["rules"]
+    yield chief
+    restored = flow.gw.post("/v1/identity/grading-rules", headers=chief.auth, json={"rules": before})
+    assert restored.status_code == 201, restored.text
+
+
+@pytest.mark.requirement("MB-9")
+@pytest.mark.requirement("PA-7.2")
+def test_privileges_are_data_in_the_published_rules_and_shown_with_the_standing(flow: Flow, chief: Staff) -> None:
+    user = flow.verified_user()
+    shown = flow.gw.get("/v1/accounts/me/credit", headers=user.auth).json()
+    assert shown["grade"] >= 1 and shown["privileges"]["review"] == "publish_then_check"
+    assert shown["account_kind"] == "user"
+    rules = [
+        {"grade": 1, "name": "ordinary", "min_credit": 60, "privileges": {"review": "hold", "daily_posts": 3}},
+    ]
+    refused = flow.gw.post(
+        "/v1/identity/grading-rules",
+        headers=chief.auth,
+        json={"rules": [{**rules[0], "privileges": {"review": "never"}}]},
+    )
+    assert refused.status_code == 422
+    published = flow.gw.post("/v1/identity/grading-rules", headers=chief.auth, json={"rules": rules})
+    assert published.status_code == 201, published.text
+    assert published.json()["rules"]["rules"][0]["privileges"]["daily_posts"] == 3
+    now = flow.gw.get("/v1/accounts/me/credit", headers=user.auth).json()
+    assert now["grade"] == 1 and now["privileges"]["review"] == "hold" and now["privileges"]["daily_posts"] == 3
+
+
+@pytest.mark.requirement("MB-9")
+@pytest.mark.requirement("PA-7.2")
+def test_subscribers_regrade_a_public_account_within_seconds_and_unlock_push(flow: Flow, chief: Staff) -> None:
+    no_push = {"push_to_subscribers": False, "daily_pushes": 0}
+    rules = [
+        {"grade": 1, "name": "ordinary", "min_credit": 60, "privileges": no_push},
+        {
+            "grade": 7,
+            "name": "subscribed public account",
+            "min_credit": 60,
+            "min_followers": 2,
+            "account_kinds": ["public"],
+            "privileges": {"push_to_subscribers": True, "daily_pushes": 2},
+        },
+    ]
+    assert flow.gw.post("/v1/identity/grading-rules", headers=chief.auth, json={"rules": rules}).status_code == 201
+    account = flow.public_account()
+    reader = flow.staff("reviewer")
+    path = f"/v1/identity/staff/accounts/{account.id}/standing"
+    first = flow.gw.get(path, headers=reader.auth).json()
+    assert first["account_kind"] == "public" and first["grade"] == 1
+    assert first["privileges"]["push_to_subscribers"] is False
+
+    for _ in range(2):
+        subscriber = flow.register()
+        followed = flow.gw.put(f"/v1/accounts/{account.id}/follow", headers=subscriber.auth)
+        assert followed.status_code in (200, 201, 204), followed.text
+    # Content announces the follower count; identity regrades on it (an event, not the weekly job).
+    regraded = poll(
+        lambda: s if (s := flow.gw.get(path, headers=reader.auth).json())["grade"] == 7 else None,
+        what="the public account regraded by its subscribers",
+        timeout_s=30,
+    )
+    assert regraded["followers"] == 2
+    assert regraded["privileges"]["push_to_subscribers"] is True and regraded["privileges"]["daily_pushes"] == 2
