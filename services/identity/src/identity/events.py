@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from contracts import EventType, auth, content, identity, moderation, reporting
@@ -268,6 +268,36 @@ def public_account_approved(
             province_code=province_code,
             approved_at=timestamp(approved_at),
             reviewed_by=reviewed_by,
+            legal_basis=legal_basis,
+        ),
+    )
+
+
+def news_licence_changed(
+    account_id: uuid.UUID,
+    *,
+    licence_id: uuid.UUID,
+    number: str,
+    scopes: list[str],
+    valid_from: date,
+    valid_until: date,
+    revoked_at: datetime | None,
+    version: int,
+    legal_basis: list[str],
+) -> OutboxRow:
+    """MB-4, PA-8: a licence of the account's subject (dates ISO, Beijing calendar days)."""
+    return _about(
+        account_id,
+        identity.NEWS_LICENCE_CHANGED,
+        public_account_pb2.NewsLicenceChanged(
+            licence_id=str(licence_id),
+            account_id=str(account_id),
+            number=number,
+            scopes=scopes,
+            valid_from=valid_from.isoformat(),
+            valid_until=valid_until.isoformat(),
+            revoked_at=timestamp(revoked_at) if revoked_at else None,
+            version=version,
             legal_basis=legal_basis,
         ),
     )

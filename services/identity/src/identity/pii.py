@@ -29,6 +29,7 @@ OTP = "otp"
 SUBJECT_DETAILS = "subject-details"
 PROOF_FILE = "proof-file"
 PROOF_NAME = "proof-name"
+LICENCE_EVIDENCE = "licence-evidence"  # a news licence's evidence (MB-4, PA-8)
 
 _NONCE = 12
 _MAGIC = b"E1"

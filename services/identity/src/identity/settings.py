@@ -70,6 +70,8 @@ class IdentitySettings(PasswordSettings):
     public_accounts_per_foreign_organization: int = Field(default=5, ge=1)
     # PA-7.1: the lifetime of an acting token (an operator acting as a public account, claim "act").
     public_account_token_ttl_s: int = Field(default=900, ge=60, le=86400)
+    # MB-4, PA-8: a news licence's evidence (decoded bytes; the gateway's 1 MiB body limit bounds it).
+    news_licence_evidence_max_bytes: int = Field(default=786432, ge=1024)
     # MB-9 / MB-15 / PA-6.2 / PA-13: credit start, levels and their limits, penalties, restoration and
     # the sanctions ladder, as JSON (see identity/standing/domain.py for the default, Weibo's published rule).
     credit_policy: CreditPolicy = Field(default_factory=CreditPolicy)

@@ -299,6 +299,13 @@ class State:
         self.grading_rules = DEFAULT
 
 
+class FakeLicences:
+    """No news licences recorded (MB-4, PA-8): the registry has its own e2e tests."""
+
+    async def of_subject(self, subject_lookup: bytes) -> list[dict]:
+        return []
+
+
 class FakeTx:
     def __init__(self, state: State) -> None:
         self.accounts = FakeAccounts(state)
@@ -307,6 +314,7 @@ class FakeTx:
         self.realname = FakeRealNames(state)
         self.standing = FakeStanding(state)
         self.personal_data = FakePersonalData(state)
+        self.licences = FakeLicences()
         self._state = state
         self.announced: list[OutboxRow] = []
         self.revocations: list[dict] = []
