@@ -10,6 +10,8 @@ Keys (all numbers measured in this run):
   broker.roundtrip_p50_ms / _p99_ms  raw produce -> consume on the same broker, same consumer settings (the floor)
   engine.posts_per_s / engine.raw_posts_per_s / rumour.match_p99_ms / rumour.retro_scan_1m_s /
   moderation.peak_rss_mib         the decision engine's figures and their baselines (see bench/engine.py)
+  engine.post_chars_per_s / engine.article_chars_per_s / engine.article_rate_share  characters decided per
+                                  second, posts vs 5,000-character articles (and 20,000: _20k_), one core
   durability.* / gateway.posts_per_s_unsafe_commit / _durable_after  what durable commits cost: the
                                   unsafe wrk run sits between two durable ones (see bench/durability.py)
   identity.sign_ins_per_s / identity.token_checks_per_s / identity.register_to_first_post_p50_ms /

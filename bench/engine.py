@@ -3,6 +3,12 @@
 - engine.posts_per_s: 140-character posts scanned per second on one core against a 100,000-entry
   lexicon with full folding and the pinyin/initials channels; engine.raw_posts_per_s: the same posts,
   unfolded, through ahocorasick-rs alone (the ceiling).
+- engine.post_chars_per_s / engine.article_chars_per_s: characters decided per second on one core by the
+  whole decision (lexicon scan with every channel, then the rumour match against 10,000 rumours, as
+  `Policy.decide` runs them), for 140-character posts and for 5,000-character articles (risk 4 of
+  docs/design/13-public-accounts.md: a long text must be decided as fast per character as a post);
+  engine.article_20k_chars_per_s for 20,000 characters (the longest article), and their ratios to the post
+  rate (engine.article_rate_share, engine.article_20k_rate_share: linear when near 1).
 - rumour.match_p99_ms: one post against 10,000 registered rumours (MinHash LSH + exact check).
 - rumour.retro_scan_1m_s: the running moderation service searching 1,000,000 stored posts for a
   rumour registered through its API (registration -> scan finished, from its own timestamps).
@@ -28,6 +34,7 @@ import asyncpg
 import httpx
 import opencc
 import psutil
+from moderation.engine.decide import Policy
 from moderation.engine.lexicon import Lexicon
 from moderation.engine.rumours import Rumour, RumourAction, RumourIndex, stored_form
 from textfold import Folder
@@ -98,6 +105,67 @@ def engine_throughput(terms: list[str], posts: list[str]) -> dict:
         "engine.hits_per_1000_posts": round(1000 * hits / len(posts), 1),
         "engine.lexicon_entries": len(terms),
     }
+
+
+ARTICLE_CHARS = (5_000, 20_000)
+
+
+def article_text(i: int, chars: int) -> str:
+    """A long text from the same generator as the posts: consecutive posts, as paragraphs."""
+    parts: list[str] = []
+    length, j = 0, 0
+    while length < chars:
+        part = post_text(i * 1000 + j) + "。\n"
+        parts.append(part)
+        length, j = length + len(part), j + 1
+    return "".join(parts)[:chars]
+
+
+def chars_per_second(policy, texts: list[str], rounds: int = 3) -> float:
+    """Best of ``rounds``: characters per second through ``policy.decide`` (fresh strings each round)."""
+    best = 0.0
+    total = sum(len(t) for t in texts)
+    for _ in range(rounds):
+        fresh = [t.encode().decode() for t in texts]
+        started = time.perf_counter()
+        for text in fresh:
+            policy.decide(text)
+        best = max(best, total / (time.perf_counter() - started))
+    return best
+
+
+def long_text_throughput(terms: list[str], rumours: list[str], posts: list[str]) -> dict:
+    """Per-character decision rate of posts vs articles (risk 4), the same engine and policy for both."""
+    folder = Folder()
+    lexicon = Lexicon.from_rows(lexicon_rows(terms), folder=folder)
+    index = RumourIndex(
+        [
+            Rumour(f"r{i}", t, "refuted", "https://example.gov.cn/piyao", "authority", RumourAction.LABEL, ("MB-11",))
+            for i, t in enumerate(rumours)
+        ],
+        "bench",
+        folder=folder,
+    )
+    policy = Policy(lexicon=lexicon, rumours=index)
+    sample = posts[:3000]
+    for post in sample[:1000]:
+        policy.decide(post)  # warm the fold tables
+    post_rate = chars_per_second(policy, sample)
+    results: dict[str, object] = {"engine.post_chars_per_s": round(post_rate)}
+    for chars in ARTICLE_CHARS:
+        articles = [article_text(i, chars) for i in range(max(3, 100_000 // chars))]
+        rate = chars_per_second(policy, articles)
+        key = (
+            "engine.article_chars_per_s"
+            if chars == ARTICLE_CHARS[0]
+            else f"engine.article_{chars // 1000}k_chars_per_s"
+        )
+        share = (
+            "engine.article_rate_share" if chars == ARTICLE_CHARS[0] else f"engine.article_{chars // 1000}k_rate_share"
+        )
+        results[key] = round(rate)
+        results[share] = round(rate / post_rate, 3)
+    return results
 
 
 def rumour_texts(n: int = RUMOURS) -> list[str]:
@@ -300,6 +368,7 @@ def run(stack, info, flow) -> dict:
     results.update(engine_throughput(terms, posts))
     texts = rumour_texts()
     results.update(rumour_latency(texts, posts))
+    results.update(long_text_throughput(terms, texts, posts))
 
     chief, reviewer = flow.staff("chief_editor").auth, flow.staff("reviewer").auth
     results["moderation.rss_at_start_mib"] = rss_mib(stack, "VmRSS")

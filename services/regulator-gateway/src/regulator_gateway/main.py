@@ -51,6 +51,7 @@ def build_app(settings: RegulatorGatewaySettings | None = None) -> FastAPI:
                         filing_events.VERIFIED_ACCOUNT_APPROVED: filings.on_verified_account_approved,
                         filing_events.OPERATOR_DECLARED: filings.on_operator_declared,
                         filing_events.GRADING_RULES_PUBLISHED: filings.on_grading_rules_published,
+                        filing_events.PUBLIC_ACCOUNT_APPROVED: filings.on_public_account_approved,  # PA-7.1
                     },
                 ),
             ],

@@ -221,7 +221,8 @@ class Policy:
                 f"Held for review: matched lexicon term {first.entry.term} ({first.channel}).",
             )
         risk = Risk.MEDIUM if rumour_hits or hits else Risk.LOW
-        folded = self.lexicon.folder.fold(text)
+        # The text folded again only when an emergency mode may need it (a long article's fold is not free).
+        folded = self.lexicon.folder.fold(text) if self.emergencies else ""
         for emergency in self.emergencies:
             if emergency.holds(folded, self.lexicon.folder.fold(emergency.value), standing):
                 scope = f"{emergency.scope} {emergency.value}".strip()

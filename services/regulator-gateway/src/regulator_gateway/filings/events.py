@@ -8,7 +8,7 @@ import uuid
 
 from contracts import identity
 from kit.cloudevents import Event
-from qinglang.identity.v1 import account_pb2, standing_pb2
+from qinglang.identity.v1 import account_pb2, public_account_pb2, standing_pb2
 
 from regulator_gateway.filings.domain import FilingKind, NewFiling
 
@@ -17,6 +17,7 @@ SUBJECT_BLACKLISTED = identity.SUBJECT_BLACKLISTED
 VERIFIED_ACCOUNT_APPROVED = identity.VERIFIED_ACCOUNT_APPROVED
 OPERATOR_DECLARED = identity.OPERATOR_DECLARED
 GRADING_RULES_PUBLISHED = identity.GRADING_RULES_PUBLISHED
+PUBLIC_ACCOUNT_APPROVED = identity.PUBLIC_ACCOUNT_APPROVED
 
 
 def _filing(event: Event, kind: FilingKind, account_id: str, province: str, basis, details: dict) -> NewFiling:
@@ -84,3 +85,26 @@ def grading_rules(event: Event) -> NewFiling:
     published: standing_pb2.GradingRulesPublished = event.message
     details = {"version": published.version, "rules": json.loads(published.rules_json)}
     return _filing(event, FilingKind.GRADING_RULES, "", "", published.legal_basis, details)
+
+
+def public_account(event: Event) -> NewFiling:
+    """PA-7.1: an approved public account, filed with the office of its province: what it is (name, kind and
+    its label, category, business scope, qualifications), no personal data (not its owner, not the reviewer)."""
+    approved: public_account_pb2.PublicAccountApproved = event.message
+    details = {
+        "name": approved.name,
+        "kind": approved.kind,
+        "label": approved.label,
+        "category": approved.category,
+        "business_scope": approved.business_scope,
+        "qualifications": [{"kind": q.kind, "number": q.number} for q in approved.qualifications],
+        "approved_at": approved.approved_at.ToDatetime().isoformat() + "Z",
+    }
+    return _filing(
+        event,
+        FilingKind.PUBLIC_ACCOUNT,
+        approved.public_account_id,
+        approved.province_code,
+        approved.legal_basis or ["PA-7.1"],
+        details,
+    )

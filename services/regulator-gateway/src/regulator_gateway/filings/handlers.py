@@ -16,6 +16,9 @@ from regulator_gateway.filings import domain, events
 from regulator_gateway.filings.domain import Filing, NewFiling
 from regulator_gateway.filings.store import FilingStore, PgFilingStore
 from regulator_gateway.offices.domain import Office
+from regulator_gateway.reports import handlers as reports
+from regulator_gateway.reports.domain import Jurisdiction
+from regulator_gateway.reports.store import PgReportStore
 
 
 async def on_subject_blacklisted(conn: asyncpg.Connection, event: Event) -> None:
@@ -32,6 +35,15 @@ async def on_operator_declared(conn: asyncpg.Connection, event: Event) -> None:
 
 async def on_grading_rules_published(conn: asyncpg.Connection, event: Event) -> None:
     await file(PgFilingStore(conn), events.grading_rules(event))
+
+
+async def on_public_account_approved(conn: asyncpg.Connection, event: Event) -> None:
+    """PA-7.1: the public account filed with the office of its province; and its province learned, so the
+    reports of its stopped articles reach that office too (MB-12.2, MB-16.1): it verifies no real name itself."""
+    filing = events.public_account(event)
+    await file(PgFilingStore(conn), filing)
+    if filing.account_id is not None and filing.province_code is not None:
+        await reports.learn_jurisdiction(PgReportStore(conn), Jurisdiction(filing.account_id, filing.province_code))
 
 
 async def file(store: FilingStore, filing: NewFiling) -> None:

@@ -8,7 +8,7 @@ import uuid
 import pytest
 from google.protobuf.timestamp_pb2 import Timestamp
 from kit.cloudevents import Event
-from qinglang.identity.v1 import account_pb2, standing_pb2
+from qinglang.identity.v1 import account_pb2, public_account_pb2, standing_pb2
 from regulator_gateway.filings import events
 from regulator_gateway.filings.domain import FilingKind
 
@@ -74,3 +74,29 @@ def test_a_blacklisting_and_an_operator_are_filed_in_their_province() -> None:
     )
     assert declared.kind == FilingKind.MULTI_ACCOUNT_OPERATOR and declared.province_code is None
     assert declared.details["accounts"] == ["a", "b"]
+
+
+@pytest.mark.requirement("PA-7.1")
+def test_a_public_account_is_filed_in_its_province_without_personal_data() -> None:
+    account, owner = uuid.uuid4(), uuid.uuid4()
+    approved = public_account_pb2.PublicAccountApproved(
+        public_account_id=str(account),
+        owner_account_id=str(owner),
+        name="青朗日报",
+        kind="media",
+        label="媒体",
+        category="news",
+        business_scope="新闻资讯",
+        qualifications=[public_account_pb2.Qualification(kind="news_licence", number="10120170001")],
+        province_code="110000",
+        approved_at=Timestamp(seconds=1_700_000_000),
+        reviewed_by=str(uuid.uuid4()),
+        legal_basis=["PA-7.1"],
+    )
+    filing = events.public_account(event(approved))
+    assert filing.kind is FilingKind.PUBLIC_ACCOUNT
+    assert (filing.account_id, filing.province_code, filing.legal_basis) == (account, "110000", ["PA-7.1"])
+    assert filing.details["label"] == "媒体" and filing.details["category"] == "news"
+    assert filing.details["qualifications"] == [{"kind": "news_licence", "number": "10120170001"}]
+    written = json.dumps(filing.details, ensure_ascii=False)
+    assert str(owner) not in written and approved.reviewed_by not in written
