@@ -113,3 +113,27 @@ def test_a_beacon_for_a_stopped_or_unknown_article_is_refused(flow: Flow) -> Non
     auditor = flow.staff("auditor")
     never = gw.get(f"/v1/content/staff/articles/{stopped_id}/reads", headers=auditor.auth)
     assert never.status_code == 404  # nothing was counted
+
+
+@pytest.mark.requirement("MB-9")
+def test_reads_reach_identity_and_regrade_the_account(flow: Flow) -> None:
+    gw = flow.gw
+    account = flow.public_account()
+    article_id = publish_article(flow, account)
+    chief, reviewer = flow.staff("chief_editor"), flow.staff("reviewer")
+    standing = f"/v1/identity/staff/accounts/{account.id}/standing"
+    before = gw.get("/v1/identity/grading-rules").json()["rules"]["rules"]
+    read = {"grade": 7, "name": "read (test)", "min_reads": 2, "account_kinds": ["public"]}
+    published = gw.post("/v1/identity/grading-rules", headers=chief.auth, json={"rules": [*before, read]})
+    assert published.status_code == 201, published.text
+    try:
+        assert gw.get(standing, headers=reviewer.auth).json()["grade"] != 7
+        for reader in (flow.register(), flow.register()):
+            assert beacon(gw, article_id, reader).status_code == 204
+        poll(
+            lambda: gw.get(standing, headers=reviewer.auth).json()["grade"] == 7,
+            what="ReadCountChanged regrading the public account in identity",
+        )
+    finally:
+        restored = gw.post("/v1/identity/grading-rules", headers=chief.auth, json={"rules": before})
+        assert restored.status_code == 201
