@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from contracts import CATALOGUE, EventType, auth, identity, regulator, reporting
+from contracts import CATALOGUE, EventType, auth, reporting
 from contracts.categories import Bj10Category
 from devstack import chart
 from devstack.stack import SERVICES
@@ -20,10 +20,6 @@ ROOT = Path(__file__).resolve().parents[1]
 WITHOUT_A_CONSUMER_YET: dict[EventType, str] = {
     reporting.COMPLAINT_FILED: "MB-14: the staff complaint queue (a later issue) reads it",
     # Issue 13 (docs/design/13-public-accounts.md) declares these first; each slice that handles one removes it.
-    identity.NEWS_LICENCE_CHANGED: "MB-4/PA-8: content's licence projection (S3)",
-    identity.REGISTRATION_COHORT_FLAGGED: "CM: content discounts bulk cohorts' reads (S4)",
-    regulator.ASSESSMENT_ACKNOWLEDGED: "MB-13: content's feature gates (S4)",
-    regulator.ASSESSMENT_WITHDRAWN: "MB-13: content's feature gates (S4)",
 }
 
 

@@ -108,6 +108,9 @@ def _fuzz(operation, mode: GenerationMode, headers: dict[str, str], examples: in
     return failures
 
 
+# Issue 13 grew content's API by some thirty operations: its run outlasts the suite's 300 s default on a
+# shared two-core machine.
+@pytest.mark.timeout(900)
 @pytest.mark.parametrize("service", SERVICES)
 def test_no_input_gets_a_5xx_and_every_answer_is_documented(fuzzed: Fuzzed, service: str) -> None:
     schema = schemathesis.openapi.from_url(f"{fuzzed.gateway}/v1/{service}/openapi.json")

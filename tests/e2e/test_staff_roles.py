@@ -47,6 +47,12 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("POST", "/v1/content/staff/feature-restrictions"): {SENIOR, CHIEF, OPERATOR},  # PA-12.2
     ("GET", "/v1/content/staff/feature-restrictions"): {REVIEWER, SENIOR, CHIEF, OPERATOR, AUDITOR},
     ("POST", "/v1/content/staff/feature-restrictions/{restriction_id}/lift"): {SENIOR, CHIEF, OPERATOR},
+    # content: the trending list (S4, issue 13; CM, MB-12.2)
+    ("GET", "/v1/content/staff/trending"): {REVIEWER, SENIOR, CHIEF, OPERATOR},
+    ("POST", "/v1/content/staff/trending/removals"): {SENIOR, CHIEF, OPERATOR},
+    ("POST", "/v1/content/staff/trending/removals/{removal_id}/lift"): {SENIOR, CHIEF, OPERATOR},
+    ("GET", "/v1/content/staff/trending/removals"): {SENIOR, CHIEF, OPERATOR, AUDITOR},
+    ("GET", "/v1/content/staff/articles/{article_id}/reads"): {SENIOR, CHIEF, OPERATOR, AUDITOR},  # MB-9, CM
     # moderation
     ("POST", "/v1/moderation/scan"): REVIEWERS,
     ("POST", "/v1/moderation/policy-changes"): {REVIEWER, SENIOR, CHIEF, OPERATOR},

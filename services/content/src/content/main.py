@@ -12,14 +12,19 @@ from functools import partial
 from pathlib import Path
 
 import asyncpg
-from contracts import content, identity, moderation
+from contracts import content, identity, moderation, regulator
 from fastapi import FastAPI
 from kit.bus import BatchHandler, Subscription
 from kit.cloudevents import Event
 from kit.service import ServiceSpec, create_service_app
 from kit.unit import on_event
 
+from content.articles import events as article_events
+from content.articles import handlers as articles
+from content.articles.api import router as articles_router
 from content.database import Database, Stores
+from content.gates import events as gate_events
+from content.gates import handlers as gates
 from content.interactions import events as interaction_events
 from content.interactions import handlers as interactions
 from content.interactions.api import router as interactions_router
@@ -34,12 +39,20 @@ from content.posts import events, handlers
 from content.posts.api import router
 from content.posts.domain import Decision, Published, StandingChanged
 from content.posts.store import PostStore
+from content.reads import events as read_events
+from content.reads import handlers as reads
+from content.reads.api import router as reads_router
+from content.reads.api import staff_router as reads_staff_router
 from content.search.api import router as search_router
 from content.settings import ContentSettings
 from content.social import handlers as social
 from content.social.api import router as social_router
+from content.social.api import subscriptions_router
 from content.timelines import handlers as timelines
 from content.timelines.api import router as timelines_router
+from content.trending import handlers as trending
+from content.trending.api import router as trending_router
+from content.trending.api import staff_router as trending_staff_router
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
@@ -53,6 +66,7 @@ async def deliver_published(stores: Stores, published: list[Published], settings
     author, a batch in one transaction; then the reconciler announces it no more."""
     await timelines.fan_out(stores, published, settings=settings)
     await notify.on_published(stores, published)
+    await trending.note_published(stores, published)  # S4 (issue 13): #话题# terms become trending signals
     await stores.posts.note_delivered([p.post_id for p in published])
 
 
@@ -117,6 +131,15 @@ def subscriptions(settings: ContentSettings) -> list[Subscription]:
                 identity.REAL_NAME_EXPIRED: on_event(
                     Stores, notification_events.real_name_expired, notify.on_real_name_expired
                 ),
+                # CM, BJ-9.2 (S4, issue 13): reads by accounts registered in bulk are discounted.
+                identity.REGISTRATION_COHORT_FLAGGED: on_event(Stores, read_events.cohort_flagged, reads.note_cohort),
+                # Issue 13 (S3): public accounts may write articles (PA-7.1); news needs a licence (MB-4, PA-8).
+                identity.PUBLIC_ACCOUNT_APPROVED: on_event(
+                    Stores, article_events.public_account_approved, articles.note_public_account
+                ),
+                identity.NEWS_LICENCE_CHANGED: on_event(
+                    Stores, article_events.news_licence_changed, articles.note_licence
+                ),
             },
         ),
         # MB-2: content's own news (content.social.v1): what was published, fanned out and told in
@@ -129,6 +152,19 @@ def subscriptions(settings: ContentSettings) -> list[Subscription]:
                 ),
             },
             batch_handlers={content.POST_PUBLISHED: _on_published(settings)},
+        ),
+        # MB-13, PA-12.1 (S4, issue 13): the regulator's acknowledgements and withdrawals of features'
+        # security assessments open and close content's feature gates (newer state only).
+        Subscription(
+            group="content.assessments",
+            handlers={
+                regulator.ASSESSMENT_ACKNOWLEDGED: on_event(
+                    Stores, gate_events.assessment_acknowledged, gates.note_assessment
+                ),
+                regulator.ASSESSMENT_WITHDRAWN: on_event(
+                    Stores, gate_events.assessment_withdrawn, gates.note_assessment
+                ),
+            },
         ),
     ]
 
@@ -151,6 +187,13 @@ def build_app(settings: ContentSettings | None = None) -> FastAPI:
                 interactions_staff_router,
                 search_router,
                 media_router,
+                # S4 (issue 13): subscriptions, read beacons, trending.
+                subscriptions_router,
+                reads_router,
+                reads_staff_router,
+                trending_router,
+                trending_staff_router,
+                articles_router,  # issue 13 (S3)
             ],
             produces=[content.POST_TOPIC, content.SOCIAL_TOPIC],
             subscriptions=subscriptions(settings),
@@ -160,6 +203,10 @@ def build_app(settings: ContentSettings | None = None) -> FastAPI:
                 social.reannounce_undelivered_follows,
                 handlers.purge_withdrawn_posts,
                 timelines.trim_timelines,
+                # S4 (issue 13): article reads counted and announced (MB-9), reader ids purged (MB-16.2).
+                reads.aggregate_reads,
+                reads.purge_reads,
+                trending.compute_trending,
             ],
         )
     )

@@ -57,3 +57,37 @@ class ContentSettings(KitSettings):
     timeline_max_entries: int = Field(default=800, ge=1)
     timeline_trim_interval_s: float = Field(default=600.0, gt=0)
     timeline_trim_batch: int = Field(default=200, ge=1)
+
+    # --- S4 (issue 13): article reads (MB-9, PA-7.2, CM), content.reads ---------------------------------
+    # A reader whose account (the token's `reg`) is younger than this reads with weight 0 (flag new_account).
+    read_min_account_age_h: float = Field(default=24, ge=0)
+    # Weighted reads counted per reader per Beijing day; beyond, weight 0 (flag reader_daily_cap).
+    reads_counted_per_reader_per_day: int = Field(default=300, ge=1)
+    # How often the aggregator adds uncounted reads to the counts, and how many it claims at a time.
+    read_aggregate_interval_s: float = Field(default=2.0, gt=0)
+    read_aggregate_batch: int = Field(default=5000, ge=1)
+    # At most this often per account a changed read count is announced (ReadCountChanged) to identity.
+    read_announce_interval_s: float = Field(default=60.0, gt=0)
+    # A reader flagged as registered in bulk has their reads of this many days re-weighted to 0.
+    read_reflag_days: int = Field(default=7, ge=0)
+    # MB-16.2: reader ids are user log data, kept at least six months; then the rows go (counts stay).
+    reads_retention_days: float = Field(default=184, ge=184)
+
+    # --- S4 (issue 13): the trending list (热搜, MB-13, CM, MB-12.2), content.trending -------------------
+    trending_interval_s: float = Field(default=60.0, gt=0)
+    trending_window_min: float = Field(default=60.0, gt=0)
+    trending_size: int = Field(default=50, ge=1, le=500)
+    trending_min_authors: int = Field(default=5, ge=1)
+    trending_min_account_age_h: float = Field(default=72, ge=0)
+    trending_burst_keep: int = Field(default=5, ge=0)
+    trending_burst_seconds: float = Field(default=120.0, gt=0)
+    trending_burst_share: float = Field(default=0.5, gt=0, le=1)
+    trending_burst_weight: float = Field(default=0.1, ge=0, le=1)
+    trending_signal_retention_h: float = Field(default=48.0, gt=0)
+    # --- articles (issue 13 §2, §4), content.articles --------------------------------------------------
+    # PA-11: an article's title, and its length in moderation characters (text, alt/title values, links).
+    article_title_max_chars: int = Field(default=64, ge=1)
+    article_max_chars: int = Field(default=20_000, ge=1)
+    article_drafts_per_account: int = Field(default=100, ge=1)
+    # PA-12.2: pinned comments per thread.
+    comment_pins_per_thread: int = Field(default=3, ge=0)

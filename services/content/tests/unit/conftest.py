@@ -14,6 +14,7 @@ from content.posts.domain import (
     NewPost,
     PostKind,
     PostStatus,
+    Privileges,
     Published,
     Standing,
     StandingChanged,
@@ -37,7 +38,15 @@ class FakeStore:
         return ()
 
     async def insert_post_announced(
-        self, post: NewPost, *, idempotency_key, request_sha256, announcement, owner_state="shown"
+        self,
+        post: NewPost,
+        *,
+        idempotency_key,
+        request_sha256,
+        announcement,
+        owner_state="shown",
+        quota_day=None,
+        default_post_quota=0,
     ):
         barred = self.bars.get(post.author_id)
         if barred is not None and barred > post.created_at:
@@ -167,6 +176,12 @@ class FakeStore:
 
     async def author_standing(self, author_id: uuid.UUID) -> Standing | None:
         return self.standings.get(author_id)
+
+    async def privileges(self, author_id: uuid.UUID) -> Privileges:
+        return Privileges()  # the daily quotas are proven on PostgreSQL (tests/integration/test_articles.py)
+
+    async def posts_used(self, author_id: uuid.UUID, day) -> int:
+        return 0
 
     async def note_standing(self, standing: StandingChanged, *, barred_until, hidden_until, limit_basis=None) -> None:
         if standing.account_id in self.bars and self.standings[standing.account_id].cancelled_at is not None:

@@ -405,7 +405,18 @@ class Stack:
             # review during its first 24 hours, MB-9); the chief editor can change it like any rule.
             "moderation": {"ROUTING_NEW_ACCOUNT_HOURS": "0"},
             # Media bytes in files under the run folder (production: an S3-compatible store).
-            "content": {"MEDIA_DIR": str(self.run_dir / "media"), "MEDIA_MAX_BYTES": str(self.config.media_max_bytes)},
+            "content": {
+                "MEDIA_DIR": str(self.run_dir / "media"),
+                "MEDIA_MAX_BYTES": str(self.config.media_max_bytes),
+                # S4 (issue 13): fresh accounts' reads and posts count, and reads and the trending list
+                # follow within a second or two (production: 24 h / 72 h of age, 2 s, 60 s, 60 s).
+                "READ_MIN_ACCOUNT_AGE_H": "0",
+                "TRENDING_MIN_ACCOUNT_AGE_H": "0",
+                "TRENDING_INTERVAL_S": "1",
+                "TRENDING_MIN_AUTHORS": "3",
+                "READ_AGGREGATE_INTERVAL_S": "0.2",
+                "READ_ANNOUNCE_INTERVAL_S": "1",
+            },
         }
         for name, (app, _db) in SERVICES.items():
             workers = self.config.workers.get(name, 1)

@@ -81,7 +81,13 @@ async def create_repost(
     """Repost a post or a repost (MB-2), with optional text of your own, keeping the chain: `parent_id` is
     what you reposted, `root_id` the original. Moderation checks it like a post (status `pending`)."""
     created = await handlers.repost(
-        db, request.app.state.settings, principal, post_id, text=body.text, idempotency_key=idempotency_key
+        db,
+        request.app.state.settings,
+        principal,
+        post_id,
+        text=body.text,
+        idempotency_key=idempotency_key,
+        category=body.category,
     )
     return created_response(response, created)
 
@@ -226,6 +232,34 @@ async def delete_comment(
     """Delete a comment under your post (or one you manage, or your own): it leaves every read path; the
     platform keeps it as a record for the retention period (MB-16.2)."""
     return await _manage(request, db, principal, post_id, comment_id, CommentAction.DELETE)
+
+
+_PIN = problems(
+    403,
+    404,
+    409,
+    s403="Not the thread's owner or a delegate (MB-10.2, PA-12.2)",
+    s404="No such top-level comment under this post",
+    s409="Not shown to everyone (not-shown), or the thread's pins are all used (too-many-pins, PA-12.2)",
+)
+
+
+@router.put("/v1/posts/{post_id}/comments/{comment_id}/pin", status_code=204, responses=_PIN)
+async def pin_comment(
+    post_id: uuid.UUID, comment_id: uuid.UUID, principal: CurrentPrincipal, request: Request, db: Db
+) -> Response:
+    """Pin a comment under your post or article (PA-12.2): pinned comments come first in the list."""
+    await handlers.pin_comment(db, request.app.state.settings, principal, post_id, comment_id, pin=True)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.delete("/v1/posts/{post_id}/comments/{comment_id}/pin", status_code=204, responses=_PIN)
+async def unpin_comment(
+    post_id: uuid.UUID, comment_id: uuid.UUID, principal: CurrentPrincipal, request: Request, db: Db
+) -> Response:
+    """Unpin a comment; unpinning one that is not pinned changes nothing."""
+    await handlers.pin_comment(db, request.app.state.settings, principal, post_id, comment_id, pin=False)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.get(

@@ -47,6 +47,8 @@ class CommentAction(StrEnum):
     UNHIDE = "unhide"
     APPROVE = "approve"
     DELETE = "delete"
+    PIN = "pin"  # PA-12.2: a public account's operators pin comments (issue 13 §4)
+    UNPIN = "unpin"
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +151,16 @@ class CommentsForFollowers(Forbidden):
     title = "Comments restricted to followers"
 
 
+class TooManyPins(Conflict):
+    type = "too-many-pins"
+    title = "Too many pinned comments"
+
+
+class NotShown(Conflict):
+    type = "not-shown"
+    title = "Only a shown comment is pinned"
+
+
 class NotThreadManager(Forbidden):
     type = "not-thread-manager"
     title = "Not the thread's owner or a delegate"
@@ -196,9 +208,12 @@ def repost_text(text: str, max_chars: int) -> str:
     return check_length(text, max_chars) if text.strip() else ""
 
 
-def thread_policy(account: CommentSettings, post: CommentSettings, *, organisation: bool) -> CommentPolicy:
+def thread_policy(
+    account: CommentSettings, post: CommentSettings, *, organisation: bool, public_account: bool = False
+) -> CommentPolicy:
     """The settings in force on a thread: the post's own, else its owner's account's, else the default
-    (MB-10.2: approval on by default for organisation accounts)."""
+    (MB-10.2: approval on by default for organisation accounts; PA-12.2: for public accounts' threads, 留言
+    wait for the operator's approval)."""
 
     def pick(name: str, default: bool) -> bool:
         for value in (getattr(post, name), getattr(account, name)):
@@ -209,7 +224,7 @@ def thread_policy(account: CommentSettings, post: CommentSettings, *, organisati
     return CommentPolicy(
         closed=pick("closed", False),
         followers_only=pick("followers_only", False),
-        approval=pick("approval", organisation),
+        approval=pick("approval", organisation or public_account),
     )
 
 
@@ -300,3 +315,21 @@ def next_state(current: OwnerState, action: CommentAction) -> OwnerState:
             raise CommentHidden("This comment is hidden; unhide it to show it.", requirement="MB-10.2")
         return OwnerState.SHOWN
     raise ValueError(action)
+
+
+def check_may_pin(*, shown: bool, pinned: int, max_pins: int) -> None:
+    """PA-12.2: a thread's managers pin at most ``max_pins`` comments, each one everyone may see."""
+    if not shown:
+        raise NotShown("Only a published comment everyone may see is pinned (approve or unhide it first).")
+    if pinned >= max_pins:
+        raise TooManyPins(f"A thread has at most {max_pins} pinned comments; unpin one first.", requirement="PA-12.2")
+
+
+def check_grade_feature(features: tuple[str, ...], feature: str = "article_comments") -> None:
+    """MB-9 / PA-7.2: the public account's grade decides whether its threads take comments."""
+    if feature not in features:
+        raise FeatureLimited(
+            f"The account's grade does not include the feature {feature}.",
+            requirement="MB-9",
+            legal_basis=["MB-9", "PA-7.2"],
+        )

@@ -8,11 +8,13 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import asyncpg
+from contracts.features import GatedFeature
 from kit.auth import Principal
 from kit.pagination import Page, decode_cursor, page
 from kit.problems import InvalidInput, NotFound
 
 from content.database import Database, Stores
+from content.gates.domain import check_open
 from content.interactions.domain import (
     CommentAction,
     CommentPolicy,
@@ -22,10 +24,12 @@ from content.interactions.domain import (
     OwnerState,
     Target,
     VerifiedAccount,
+    check_grade_feature,
     check_limits,
     check_manager,
     check_may_comment,
     check_may_delegate,
+    check_may_pin,
     check_not_blocked,
     check_restrictions,
     comment_chain,
@@ -48,7 +52,16 @@ from content.interactions.schemas import (
     restriction_read,
     settings_read,
 )
-from content.posts.domain import PostKind, PostStatus, Standing, check_length, check_may_publish, check_standing
+from content.posts.domain import (
+    NEWS,
+    PostKind,
+    PostStatus,
+    Standing,
+    check_length,
+    check_may_publish,
+    check_news_licence,
+    check_standing,
+)
 from content.posts.handlers import Created, Draft, accept, views, visible_row
 from content.posts.schemas import PostRead
 from content.settings import ContentSettings
@@ -86,7 +99,8 @@ async def _thread_policy(stores: Stores, owner_id: uuid.UUID, post_id: uuid.UUID
     account = await stores.interactions.account_settings(owner_id)
     post = await stores.interactions.post_settings(post_id) if post_id is not None else CommentSettings()
     organisation = is_organisation(await stores.interactions.verified_type(owner_id))
-    return thread_policy(account, post, organisation=organisation)
+    public_account = await stores.articles.is_public_account(owner_id)  # PA-12.2: approval by default
+    return thread_policy(account, post, organisation=organisation, public_account=public_account)
 
 
 async def _page_of(stores: Stores, rows: list[asyncpg.Record], limit: int, viewer: uuid.UUID | None) -> Page[PostRead]:
@@ -106,17 +120,24 @@ async def repost(
     *,
     text: str,
     idempotency_key: str | None,
+    category: str | None = None,
 ) -> Created:
-    """MB-2: repost a post or a repost, keeping the chain; moderation checks its text like a post's."""
-    check_may_publish(principal.access, datetime.now(UTC))  # MB-7.1, MB-7.2, MB-6.2
+    """MB-2: repost a post or a repost, keeping the chain; moderation checks its text like a post's. A repost
+    with text of its own in the news category needs a valid news licence in scope (MB-4, PA-8)."""
+    now = datetime.now(UTC)
+    check_may_publish(principal.access, now)  # MB-7.1, MB-7.2, MB-6.2
     text = repost_text(text, settings.post_max_chars)
     me = _me(principal)
     async with db.snapshot() as stores:
+        if category == NEWS and text:
+            check_news_licence(category, PostKind.REPOST, await stores.posts.news_licences(me), now)
         parent = target(await visible_row(stores, post_id, me))
         chain = repost_chain(parent)
         original = parent if chain.root_id == parent.id else target(await visible_row(stores, chain.root_id, me))
         await _check_interaction(stores, me, Feature.REPOSTS, {parent.author_id, original.author_id})
-    draft = Draft(text=text, kind=PostKind.REPOST, parent_id=chain.parent_id, root_id=chain.root_id)
+    draft = Draft(
+        text=text, kind=PostKind.REPOST, parent_id=chain.parent_id, root_id=chain.root_id, category=category or ""
+    )
     return await accept(db, principal, draft, idempotency_key=idempotency_key)  # PA-13.1: the bar
 
 
@@ -141,6 +162,12 @@ async def comment(
         owner = thread.author_id
         await _check_interaction(stores, me, Feature.COMMENTS, {answered.author_id, owner})
         manager = await stores.interactions.manages(me, owner)
+        if await stores.articles.is_public_account(owner):
+            # MB-13 / PA-12.1: comments on public accounts have news-opinion attributes: offered only once
+            # their security assessment is acknowledged; MB-9: the account's grade allows 留言.
+            feature = GatedFeature.PUBLIC_ACCOUNT_COMMENTS
+            check_open(feature, await stores.gates.gate(feature.key, feature.version))
+            check_grade_feature((await stores.posts.privileges(owner)).features)
         policy = await _thread_policy(stores, owner, thread.id)
         follows = manager or not policy.followers_only or await stores.social.follows(me, owner)
         check_may_comment(policy, manager=manager, follows_owner=follows)
@@ -206,7 +233,13 @@ async def comments(
             check_manager(viewer_id is not None and await stores.interactions.manages(viewer_id, owner))
             assert viewer_id is not None
             rows = await stores.interactions.comments_in_state(post_id, viewer_id, state, before=before, limit=limit)
-        return await _page_of(stores, rows, limit, viewer_id)
+        shown_page = await _page_of(stores, rows, limit, viewer_id)
+        if state is OwnerState.SHOWN and before is None:  # PA-12.2: the pinned ones first, on the first page
+            pinned = await stores.interactions.pinned(post_id, viewer_id)
+            if pinned:
+                items = await views(stores, [r["id"] for r in pinned], viewer_id)
+                return Page[PostRead](items=[*items, *shown_page.items], next_cursor=shown_page.next_cursor)
+        return shown_page
 
 
 async def _thread_owner(stores: Stores, shown: Target) -> uuid.UUID:
@@ -252,6 +285,39 @@ async def manage_comment(
             check_manager(manager)
             await stores.interactions.set_owner_state(comment_id, next_state(OwnerState(row["owner_state"]), action))
         await stores.interactions.record_action(comment_id, action, me)
+
+
+async def pin_comment(
+    db: Database,
+    settings: ContentSettings,
+    principal: Principal,
+    post_id: uuid.UUID,
+    comment_id: uuid.UUID,
+    *,
+    pin: bool,
+) -> None:
+    """PA-12.2: a thread's managers (a public account's operators) pin a top-level comment everyone may see,
+    at most COMMENT_PINS_PER_THREAD; pinned ones come first in the list. Recorded; repeating changes nothing."""
+    me = _me(principal)
+    async with db.transaction() as stores:
+        row = await stores.interactions.comment_for_update(comment_id)
+        if row is None or row["root_id"] != post_id or row["parent_id"] != post_id:
+            raise NotFound("No such top-level comment under this post.")
+        root = await stores.posts.post_by_id(post_id)
+        check_manager(root is not None and await stores.interactions.manages(me, root["author_id"]))
+        if pin:
+            shown = row["status"] == PostStatus.PUBLISHED and row["owner_state"] == OwnerState.SHOWN
+            if shown and await stores.interactions.pin(comment_id, post_id, me):
+                check_may_pin(
+                    shown=True,
+                    pinned=await stores.interactions.pins_on(post_id) - 1,
+                    max_pins=settings.comment_pins_per_thread,
+                )
+                await stores.interactions.record_action(comment_id, CommentAction.PIN, me)
+            elif not shown:
+                check_may_pin(shown=False, pinned=0, max_pins=settings.comment_pins_per_thread)
+        elif await stores.interactions.unpin(comment_id):
+            await stores.interactions.record_action(comment_id, CommentAction.UNPIN, me)
 
 
 async def account_settings(db: Database, principal: Principal) -> CommentSettingsRead:

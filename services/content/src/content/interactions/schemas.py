@@ -12,10 +12,14 @@ from kit.inputs import Bool, RequestModel, Text, VisibleText
 from pydantic import BaseModel, Field
 
 from content.interactions.domain import CommentPolicy, CommentSettings, Feature
+from content.posts.domain import Category
 
 
 class RepostCreate(RequestModel):
     text: Text = Field(default="", max_length=100_000, description="The repost's own text: optional, may be empty")
+    category: Category | None = Field(
+        default=None, description="`news` with text of your own needs a news licence in scope (MB-4, PA-8)"
+    )
 
 
 class CommentCreate(RequestModel):

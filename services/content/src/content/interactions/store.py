@@ -71,7 +71,8 @@ class InteractionStore(Unit):
         """The comments answering a post or repost (top level), or a comment (its replies): those shown,
         and the viewer's own awaiting approval or hidden."""
         return await self._page(
-            "p.kind = 'comment' AND p.parent_id = $1 AND (p.owner_state = 'shown' OR p.author_id = $2::uuid)",
+            "p.kind = 'comment' AND p.parent_id = $1 AND (p.owner_state = 'shown' OR p.author_id = $2::uuid)"
+            " AND NOT EXISTS (SELECT 1 FROM comment_pin cp WHERE cp.comment_id = p.id AND cp.root_id = $1)",
             post_id,
             viewer,
             before,
@@ -186,6 +187,40 @@ class InteractionStore(Unit):
     async def remove_delegate(self, owner_id: uuid.UUID, delegate_id: uuid.UUID) -> None:
         await self.conn.execute(
             "DELETE FROM comment_delegate WHERE owner_id = $1 AND delegate_id = $2", owner_id, delegate_id
+        )
+
+    # --- pins (PA-12.2, issue 13 §4) -----------------------------------------------------------------
+
+    async def pinned(self, root_id: uuid.UUID, viewer: uuid.UUID | None) -> list[asyncpg.Record]:
+        """The thread's pinned comments this viewer may see (the read rule), the last pinned first."""
+        return await self.conn.fetch(
+            f"""SELECT p.id, p.created_at FROM comment_pin cp JOIN post p ON p.id = cp.comment_id
+                 WHERE cp.root_id = $1 AND {visible_sql("p", "$2::uuid")}
+                 ORDER BY cp.pinned_at DESC, p.id DESC""",  # noqa: S608 - fixed SQL
+            root_id,
+            viewer,
+        )
+
+    async def pins_on(self, root_id: uuid.UUID) -> int:
+        return await self.conn.fetchval("SELECT count(*) FROM comment_pin WHERE root_id = $1", root_id)
+
+    async def pin(self, comment_id: uuid.UUID, root_id: uuid.UUID, by: uuid.UUID) -> bool:
+        """True when newly pinned."""
+        return (
+            await self.conn.fetchval(
+                """INSERT INTO comment_pin (comment_id, root_id, pinned_by) VALUES ($1, $2, $3)
+                   ON CONFLICT DO NOTHING RETURNING true""",
+                comment_id,
+                root_id,
+                by,
+            )
+            is not None
+        )
+
+    async def unpin(self, comment_id: uuid.UUID) -> bool:
+        return (
+            await self.conn.fetchval("DELETE FROM comment_pin WHERE comment_id = $1 RETURNING true", comment_id)
+            is not None
         )
 
     async def comment_for_update(self, comment_id: uuid.UUID) -> asyncpg.Record | None:

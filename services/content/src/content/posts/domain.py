@@ -6,13 +6,13 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from enum import StrEnum
 
 from contracts.claims import AccessClaims
-from kit.problems import Conflict, DomainError, Forbidden, InvalidInput
+from kit.problems import Conflict, DomainError, Forbidden, InvalidInput, TooManyRequests
 
 
 class PostStatus(StrEnum):
@@ -31,6 +31,20 @@ class PostKind(StrEnum):
     POST = "post"
     REPOST = "repost"
     COMMENT = "comment"
+    ARTICLE = "article"  # a public account's article (PA-11): the head, its id the article's
+    CORRECTION = "correction"  # a later revision of an article (parent_id: the head)
+
+
+class Category(StrEnum):
+    """A post's, repost's or article's category; ``news`` needs a licence (MB-4, PA-8)."""
+
+    NEWS = "news"
+    GOVERNMENT_AFFAIRS = "government_affairs"
+    CULTURE = "culture"
+    FINANCE = "finance"
+    TECHNOLOGY = "technology"
+    LIFESTYLE = "lifestyle"
+    OTHER = "other"
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +76,8 @@ class NewPost:
     parent_id: uuid.UUID | None = None  # what a repost reposts or a comment answers
     root_id: uuid.UUID | None = None  # a repost's original post; a comment's thread (the post or repost)
     media: tuple[MediaRef, ...] = ()
+    category: str = ""  # MB-4 / PA-8: the declared category ("news" needs a licence); "" none
+    title: str = ""  # an article's (or correction's) title
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +92,8 @@ class Published:
     parent_author_id: uuid.UUID | None
     created_at: datetime
     published_at: datetime
+    pushed: bool = False  # MB-9: an article pushed to every subscriber's home timeline
+    category: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +147,9 @@ class StandingChanged:
     closed: bool = False
     legal_basis: tuple[str, ...] = ()  # why identity changed it
     sanction_limits: tuple[str, ...] = ()  # which of the limits an active sanction imposes (PA-13.1)
+    grade: int | None = None  # MB-9: the grade under the filed grading rules
+    privileges: Privileges | None = None  # what the grade allows (None: identity did not say)
+    account_kind: str = ""  # "user" or "public" (PA-2)
 
     def standing(self) -> Standing:
         return Standing(
@@ -146,6 +167,59 @@ class Cancellation:
 
     def standing(self) -> Standing:
         return Standing(cancelled_at=self.cancelled_at)
+
+
+@dataclass(frozen=True, slots=True)
+class Privileges:
+    """MB-9 / PA-7.2: what a grade allows, as data in the filed grading rules (identity's GradePrivileges).
+    The defaults are grade 1's, which content applies until identity said anything (plan §7)."""
+
+    review: str = "publish_then_check"
+    daily_posts: int = 200
+    daily_articles: int = 1
+    daily_pushes: int = 1
+    push_to_subscribers: bool = True
+    features: tuple[str, ...] = ("article_comments",)
+
+    def quota(self, what: str) -> int:
+        return {"post": self.daily_posts, "article": self.daily_articles, "push": self.daily_pushes}[what]
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "review": self.review,
+            "daily_posts": self.daily_posts,
+            "daily_articles": self.daily_articles,
+            "daily_pushes": self.daily_pushes,
+            "push_to_subscribers": self.push_to_subscribers,
+            "features": list(self.features),
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, object] | None) -> Privileges:
+        """Stored privileges ({} or None: identity said nothing yet, grade-1 defaults)."""
+        if not data:
+            return cls()
+        return cls(
+            review=str(data.get("review") or "publish_then_check"),
+            daily_posts=int(data.get("daily_posts") or 0),  # type: ignore[call-overload]
+            daily_articles=int(data.get("daily_articles") or 0),  # type: ignore[call-overload]
+            daily_pushes=int(data.get("daily_pushes") or 0),  # type: ignore[call-overload]
+            push_to_subscribers=bool(data.get("push_to_subscribers")),
+            features=tuple(str(f) for f in data.get("features") or ()),  # type: ignore[attr-defined]
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class NewsLicence:
+    """MB-4 / PA-8: an internet news information service licence of the account's subject (identity's registry)."""
+
+    licence_id: uuid.UUID
+    number: str
+    scopes: tuple[str, ...]  # original (采编发布), repost (转载), platform (传播平台)
+    valid_from: date
+    valid_until: date
+    revoked_at: datetime | None = None
+    version: int = 0
 
 
 # --- refusals -----------------------------------------------------------------------------------
@@ -207,6 +281,16 @@ class StandingChanging(Conflict):
 class CreditTooLow(Forbidden):
     type = "credit-too-low"
     title = "Credit too low to publish"
+
+
+class NewsLicenceRequired(Forbidden):
+    type = "news-licence-required"
+    title = "Internet news information service licence required"
+
+
+class QuotaReached(TooManyRequests):
+    type = "quota-reached"
+    title = "Daily publishing quota reached"
 
 
 # --- rules --------------------------------------------------------------------------------------
@@ -345,3 +429,84 @@ def visible_to(
 
 def snapshot_sha256(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+# --- the news licence (MB-4, PA-8) and daily quotas (MB-9) ----------------------------------------------
+
+BEIJING = timezone(timedelta(hours=8), "Asia/Shanghai")
+NEWS = "news"
+
+
+def beijing_day(now: datetime) -> date:
+    """The Beijing calendar day ``now`` falls on (licences lapse and quotas reset on it)."""
+    return now.astimezone(BEIJING).date()
+
+
+def seconds_to_next_beijing_day(now: datetime) -> float:
+    local = now.astimezone(BEIJING)
+    start = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    return (start + timedelta(days=1) - local).total_seconds()
+
+
+def licence_scope_needed(kind: PostKind, *, original: bool = True) -> tuple[str, ...]:
+    """MB-4 / PA-8: the licence scopes, any of which allows publishing news of this kind: 采编发布
+    (original) always; 转载 (repost) for a repost, or for an article declared not original (with a source)."""
+    if kind is PostKind.REPOST or (kind in (PostKind.ARTICLE, PostKind.CORRECTION) and not original):
+        return ("original", "repost")
+    return ("original",)
+
+
+def news_licence_covers(
+    category: str | None, kind: PostKind, original: bool, licences: Sequence[NewsLicence], today: date
+) -> bool:
+    """MB-4 / PA-8: may an account holding ``licences`` publish this in this category on the Beijing day
+    ``today``? Anything not news needs none; news needs a licence in scope, valid today, not revoked."""
+    if category != NEWS:
+        return True
+    needed = licence_scope_needed(kind, original=original)
+    return any(
+        lic.revoked_at is None
+        and lic.valid_from <= today <= lic.valid_until
+        and any(scope in lic.scopes for scope in needed)
+        for lic in licences
+    )
+
+
+def check_news_licence(
+    category: str | None,
+    kind: PostKind,
+    licences: Sequence[NewsLicence],
+    now: datetime,
+    *,
+    original: bool = True,
+) -> None:
+    """The MB-4 / PA-8 refusal (403 news-licence-required): ``requirement`` MB-4 for posts and reposts,
+    PA-8 for articles; the detail names a lapse or a revocation."""
+    today = beijing_day(now)
+    if news_licence_covers(category, kind, original, licences, today):
+        return
+    article = kind in (PostKind.ARTICLE, PostKind.CORRECTION)
+    needed = licence_scope_needed(kind, original=original)
+    why = "no internet news information service licence"
+    lapsed = sorted((lic for lic in licences if lic.valid_until < today), key=lambda lic: lic.valid_until)
+    revoked = [lic for lic in licences if lic.revoked_at is not None]
+    if revoked:
+        why = f"the licence {revoked[0].number} was revoked on {beijing_day(revoked[0].revoked_at).isoformat()}"  # type: ignore[arg-type]
+    elif lapsed:
+        why = f"the licence {lapsed[-1].number} lapsed after {lapsed[-1].valid_until.isoformat()} (Beijing date)"
+    elif licences:
+        why = f"no licence valid today in scope ({' or '.join(needed)})"
+    raise NewsLicenceRequired(
+        f"Publishing in the news category needs a valid internet news information service licence in scope: {why}.",
+        requirement="PA-8" if article else "MB-4",
+        legal_basis=["MB-4", "PA-8"],
+    )
+
+
+def quota_reached(what: str, quota: int, now: datetime) -> QuotaReached:
+    """MB-9: the refusal of a publication over the grade's daily quota, retry when the Beijing day ends."""
+    return QuotaReached(
+        f"Your grade allows {quota} {what}(s) a day (Beijing time); retry after Retry-After seconds.",
+        retry_after_s=seconds_to_next_beijing_day(now),
+        requirement="MB-9",
+    )

@@ -13,12 +13,23 @@ from qinglang.content.v1 import post_pb2, social_pb2
 from qinglang.identity.v1 import account_pb2, standing_pb2
 from qinglang.moderation.v1 import decision_pb2
 
-from content.posts.domain import Cancellation, Decision, NewPost, PostKind, Published, Refutation, StandingChanged
+from content.posts.domain import (
+    Cancellation,
+    Decision,
+    NewPost,
+    PostKind,
+    Privileges,
+    Published,
+    Refutation,
+    StandingChanged,
+)
 
 KINDS = {
     PostKind.POST: post_pb2.POST_KIND_POST,
     PostKind.REPOST: post_pb2.POST_KIND_REPOST,
     PostKind.COMMENT: post_pb2.POST_KIND_COMMENT,
+    PostKind.ARTICLE: post_pb2.POST_KIND_ARTICLE,
+    PostKind.CORRECTION: post_pb2.POST_KIND_CORRECTION,
 }
 
 # --- announced --------------------------------------------------------------------------------
@@ -44,6 +55,8 @@ def post_created(post: NewPost) -> OutboxRow:
                 post_pb2.Media(sha256=m.sha256, content_type=m.content_type, size=m.size, storage_key=m.storage_key)
                 for m in post.media
             ],
+            category=post.category,
+            title=post.title,
         ),
     )
 
@@ -62,6 +75,8 @@ def post_published(post: Published) -> OutboxRow:
             parent_author_id=str(post.parent_author_id) if post.parent_author_id else "",
             created_at=timestamp(post.created_at),
             published_at=timestamp(post.published_at),
+            pushed=post.pushed,
+            category=post.category,
         ),
     )
 
@@ -76,6 +91,8 @@ def published(message: social_pb2.PostPublished) -> Published:
         parent_author_id=uuid.UUID(message.parent_author_id) if message.parent_author_id else None,
         created_at=message.created_at.ToDatetime(tzinfo=UTC),
         published_at=message.published_at.ToDatetime(tzinfo=UTC),
+        pushed=message.pushed,
+        category=message.category,
     )
 
 
@@ -110,6 +127,21 @@ def standing_changed(message: standing_pb2.AccountStandingChanged) -> StandingCh
         closed=message.closed,
         legal_basis=tuple(message.legal_basis),
         sanction_limits=tuple(message.sanction_limits),
+        grade=message.grade,
+        privileges=_privileges(message) if message.HasField("privileges") else None,
+        account_kind=message.account_kind,
+    )
+
+
+def _privileges(message: standing_pb2.AccountStandingChanged) -> Privileges:
+    p = message.privileges
+    return Privileges(
+        review=p.review or "publish_then_check",
+        daily_posts=p.daily_posts,
+        daily_articles=p.daily_articles,
+        daily_pushes=p.daily_pushes,
+        push_to_subscribers=p.push_to_subscribers,
+        features=tuple(p.features),
     )
 
 

@@ -20,6 +20,7 @@ from kit.service import Runtime
 from content.database import Database, Stores
 from content.posts import events
 from content.posts.domain import (
+    NEWS,
     Cancellation,
     Decision,
     MediaRef,
@@ -27,16 +28,20 @@ from content.posts.domain import (
     PostDeleted,
     PostKind,
     PostStatus,
+    Privileges,
     StandingChanged,
     StandingChanging,
     UnavailableForLegalReasons,
+    beijing_day,
     check_length,
     check_may_publish,
+    check_news_licence,
     check_same_request,
     check_standing,
     hidden_until,
     limit_basis,
     publishing_barred_until,
+    quota_reached,
     request_sha256,
     snapshot_sha256,
 )
@@ -45,6 +50,7 @@ from content.posts.store import PostStore
 from content.settings import ContentSettings
 
 log = logging.getLogger(__name__)
+DEFAULT_PRIVILEGES = Privileges()  # grade 1's, until identity announced the author's (MB-9)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +69,7 @@ class Draft:
     root_id: uuid.UUID | None = None
     media: tuple[MediaRef, ...] = ()
     owner_state: str = "shown"  # "awaiting": held for the thread owner's approval (PA-12.2)
+    category: str = ""  # MB-4 / PA-8: "news" needs a licence (checked by the caller: check_news_licence)
 
 
 async def create_post(
@@ -73,15 +80,21 @@ async def create_post(
     text: str,
     idempotency_key: str | None,
     media_ids: list[uuid.UUID] | tuple[uuid.UUID, ...] = (),
+    category: str | None = None,
 ) -> Created:
-    """Accept a post for moderation."""
-    check_may_publish(principal.access, datetime.now(UTC))  # MB-7.1, MB-7.2, MB-6.2
+    """Accept a post for moderation. A post in the news category needs a valid news licence in scope (MB-4)."""
+    now = datetime.now(UTC)
+    check_may_publish(principal.access, now)  # MB-7.1, MB-7.2, MB-6.2
     text = check_length(text, settings.post_max_chars)
     media: tuple[MediaRef, ...] = ()
-    if media_ids:  # the hot path (no media) takes no connection for it
+    if media_ids or category == NEWS:  # the hot path (no media, not news) takes no connection for it
         async with db.connection() as stores:
-            media = await stores.posts.media_of(uuid.UUID(principal.access.subject), list(media_ids))
-    return await accept(db, principal, Draft(text=text, media=media), idempotency_key=idempotency_key)
+            me = uuid.UUID(principal.access.subject)
+            if category == NEWS:
+                check_news_licence(category, PostKind.POST, await stores.posts.news_licences(me), now)
+            media = await stores.posts.media_of(me, list(media_ids))
+    draft = Draft(text=text, media=media, category=category or "")
+    return await accept(db, principal, draft, idempotency_key=idempotency_key)
 
 
 async def accept(db: Database, principal: Principal, draft: Draft, *, idempotency_key: str | None) -> Created:
@@ -102,6 +115,7 @@ async def accept(db: Database, principal: Principal, draft: Draft, *, idempotenc
         parent_id=draft.parent_id,
         root_id=draft.root_id,
         media=draft.media,
+        category=draft.category,
     )
     fingerprint = (
         request_sha256(
@@ -109,6 +123,7 @@ async def accept(db: Database, principal: Principal, draft: Draft, *, idempotenc
             kind=str(draft.kind),
             parent=str(draft.parent_id or ""),
             media=[str(m.media_id) for m in draft.media],
+            **({"category": draft.category} if draft.category else {}),
         )
         if idempotency_key is not None
         else None
@@ -124,6 +139,8 @@ async def accept(db: Database, principal: Principal, draft: Draft, *, idempotenc
                 request_sha256=fingerprint,
                 announcement=events.post_created(post),
                 owner_state=draft.owner_state,
+                quota_day=beijing_day(post.created_at),  # MB-9: the grade's daily posts
+                default_post_quota=DEFAULT_PRIVILEGES.daily_posts,
             )
             if row is not None:
                 return Created(row, True)
@@ -133,6 +150,9 @@ async def accept(db: Database, principal: Principal, draft: Draft, *, idempotenc
                     check_same_request(earlier["request_sha256"], fingerprint)
                     return Created(earlier, False)
             check_standing(await store.author_standing(post.author_id), now)  # PA-13.1, PA-9.2, MB-9: why
+            privileges = await store.privileges(post.author_id)
+            if await store.posts_used(post.author_id, beijing_day(now)) >= privileges.daily_posts:
+                raise quota_reached("post", privileges.daily_posts, now)  # MB-9: 429 until the Beijing day ends
             now = datetime.now(UTC)
             post = replace(post, created_at=now)
     raise StandingChanging("The author's standing is changing right now; retry the post.", requirement="PA-13.1")

@@ -14,13 +14,16 @@ import pydantic_core
 from kit.inputs import RequestModel, VisibleText
 from pydantic import BaseModel, Field, TypeAdapter
 
-from content.posts.domain import PostKind, PostStatus
+from content.posts.domain import Category, PostKind, PostStatus
 
 
 class PostCreate(RequestModel):
     text: VisibleText = Field(min_length=1, max_length=100_000, description="The post's text; see the length limit")
     media_ids: list[uuid.UUID] = Field(
         default_factory=list, max_length=9, description="Media uploaded with POST /v1/media, in display order"
+    )
+    category: Category | None = Field(
+        default=None, description="The category; `news` needs a valid news licence in scope (MB-4, PA-8)"
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
 import asyncpg
 from kit.outbox import OUTBOX_COLUMNS, OutboxRow
@@ -17,7 +17,9 @@ from content.posts.domain import (
     Decision,
     MediaRef,
     NewPost,
+    NewsLicence,
     PostKind,
+    Privileges,
     Published,
     Standing,
     StandingChanged,
@@ -106,12 +108,21 @@ SELECT s.original, {_VIEW_COLUMNS}, {visible_sql("p", viewer)} AS visible,
  ORDER BY s.original, s.n"""  # noqa: S608 - fixed SQL, values are parameters
 
 
+# MB-9: the posts (posts, reposts, comments) the author ($2) published on the Beijing day $19, and the grade's
+# daily quota ($20 until identity announced privileges).
+_POSTS_USED = """coalesce((SELECT q.used FROM publish_quota_use q
+                             WHERE q.account_id = $2 AND q.day = $19::date AND q.what = 'post'), 0)"""
+_POSTS_QUOTA = """coalesce((SELECT CASE WHEN s.privileges = '{}'::jsonb THEN $20::int
+                                       ELSE coalesce((s.privileges->>'daily_posts')::int, 0) END
+                             FROM author_standing s WHERE s.account_id = $2), $20::int)"""
+
 _VIEWS = views_sql("SELECT id, n FROM unnest($1::uuid[]) WITH ORDINALITY AS u(id, n)", "$2::uuid")
 
 
 # What a published post's announcement carries (PostPublished): the columns, and the values from them.
-_PUBLISHED = """p.id, p.author_id, p.kind, p.parent_id, p.root_id, p.created_at, p.decided_at,
-                (SELECT pp.author_id FROM post pp WHERE pp.id = p.parent_id) AS parent_author_id"""
+_PUBLISHED = """p.id, p.author_id, p.kind, p.parent_id, p.root_id, p.created_at, p.decided_at, p.category,
+                (SELECT pp.author_id FROM post pp WHERE pp.id = p.parent_id) AS parent_author_id,
+                p.kind = 'article' AND coalesce((SELECT a.pushed FROM article a WHERE a.id = p.id), false) AS pushed"""
 
 
 def _published(rows: list[asyncpg.Record]) -> list[Published]:
@@ -125,6 +136,8 @@ def _published(rows: list[asyncpg.Record]) -> list[Published]:
             parent_author_id=r["parent_author_id"],
             created_at=r["created_at"],
             published_at=r["decided_at"],
+            pushed=bool(r["pushed"]),
+            category=r["category"] or "",
         )
         for r in rows
     ]
@@ -139,20 +152,29 @@ class PostStore(Unit):
         request_sha256: str | None,
         announcement: OutboxRow,
         owner_state: str = "shown",
+        quota_day: date | None = None,
+        default_post_quota: int = 0,
     ) -> asyncpg.Record | None:
         """Insert a pending post and its announcement in one statement (one round trip, one implicit
-        transaction). None, and no announcement, when the author already sent this idempotency key or
-        is barred from publishing at the post's moment (the bar content's domain set, see
-        ``note_standing``)."""
+        transaction). None, and no announcement, when the author already sent this idempotency key, is
+        barred from publishing at the post's moment (the bar content's domain set, see ``note_standing``)
+        or, with ``quota_day`` (the Beijing day), used the grade's daily posts (MB-9: ``daily_posts`` of the
+        stored privileges, ``default_post_quota`` until identity said). The count is taken in the same
+        statement; two posts of one author at the same instant may both pass the last unit (a soft bound)."""
         return await self.conn.fetchrow(
             f"""WITH inserted AS (
                     INSERT INTO post (id, author_id, text, status, idempotency_key, request_sha256, created_at,
                                       announced_at, author_province_code, author_registered_at, kind, parent_id,
-                                      root_id, owner_state)
-                    SELECT $1, $2, $3, 'pending', $4, $5, $6, $6, $7, $8, $9, $10, $11, $12
+                                      root_id, owner_state, category)
+                    SELECT $1, $2, $3, 'pending', $4, $5, $6, $6, $7, $8, $9, $10, $11, $12, $18
                      WHERE NOT EXISTS (SELECT 1 FROM author_standing
                                         WHERE account_id = $2 AND publishing_barred_until > $6)
+                       AND ($19::date IS NULL OR {_POSTS_USED} < {_POSTS_QUOTA})
                     ON CONFLICT DO NOTHING RETURNING *),
+                counted AS (
+                    INSERT INTO publish_quota_use (account_id, day, what, used)
+                    SELECT author_id, $19::date, 'post', 1 FROM inserted WHERE $19::date IS NOT NULL
+                    ON CONFLICT (account_id, day, what) DO UPDATE SET used = publish_quota_use.used + 1),
                 media AS (
                     INSERT INTO post_media (post_id, position, media_id, content_type, size, sha256, storage_key)
                     SELECT inserted.id, m.position, m.media_id, m.content_type, m.size, m.sha256, m.storage_key
@@ -160,7 +182,7 @@ class PostStore(Unit):
                            WITH ORDINALITY AS m(media_id, content_type, size, sha256, storage_key, position)),
                 announced AS (
                     INSERT INTO outbox_event {OUTBOX_COLUMNS}
-                    SELECT {OutboxRow.placeholders(18)} FROM inserted)
+                    SELECT {OutboxRow.placeholders(21)} FROM inserted)
                 SELECT * FROM inserted""",  # noqa: S608 - fixed SQL, values are parameters
             post.id,
             post.author_id,
@@ -179,6 +201,9 @@ class PostStore(Unit):
             [m.size for m in post.media],
             [m.sha256 for m in post.media],
             [m.storage_key for m in post.media],
+            post.category or None,
+            quota_day,
+            default_post_quota,
             *announcement.params(),
         )
 
@@ -225,6 +250,21 @@ class PostStore(Unit):
             [d.post_id for d in decisions],
             [d.decision_id for d in decisions],
         )
+        revised = [r["id"] for r in rows if r["kind"] in (PostKind.ARTICLE, PostKind.CORRECTION)]
+        if revised:  # PA-11: an article's revision moderation published is the one on show (the newest)
+            await self.conn.execute(
+                """WITH shown AS (
+                       UPDATE article_revision SET shown_at = now()
+                        WHERE post_id = ANY($1::uuid[]) AND shown_at IS NULL
+                    RETURNING article_id, revision, post_id)
+                   UPDATE article a SET shown_post_id = s.post_id
+                     FROM (SELECT DISTINCT ON (article_id) article_id, revision, post_id FROM shown
+                            ORDER BY article_id, revision DESC) s
+                    WHERE a.id = s.article_id
+                      AND s.revision > coalesce((SELECT r.revision FROM article_revision r
+                                                  WHERE r.post_id = a.shown_post_id), 0)""",
+                revised,
+            )
         return _published(rows)
 
     async def claim_undelivered(self, *, older_than_s: float, limit: int) -> list[Published]:
@@ -335,7 +375,8 @@ class PostStore(Unit):
                               WHERE status = 'pending' AND announced_at < now() - make_interval(secs => $1)
                               ORDER BY announced_at LIMIT $2 FOR UPDATE SKIP LOCKED)
             RETURNING *, (SELECT coalesce(array_agg(m.media_id ORDER BY m.position), '{}') FROM post_media m
-                           WHERE m.post_id = post.id) AS media_ids""",
+                           WHERE m.post_id = post.id) AS media_ids,
+                      (SELECT r.title FROM article_revision r WHERE r.post_id = post.id) AS title""",
             older_than_s,
             limit,
         )
@@ -363,6 +404,8 @@ class PostStore(Unit):
                 parent_id=r["parent_id"],
                 root_id=r["root_id"],
                 media=tuple(media[m] for m in r["media_ids"] if m in media),
+                category=r["category"] or "",
+                title=r["title"] or "",
             )
             for r in rows
         ]
@@ -400,9 +443,10 @@ class PostStore(Unit):
         version changes nothing, and a cancelled account's standing is final."""
         await self.conn.execute(
             """INSERT INTO author_standing (account_id, version, credit_level, limits, suspended_until, closed,
-                                            publishing_barred_until, hidden_until, limit_basis)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb)
+                                            publishing_barred_until, hidden_until, limit_basis, grade, privileges)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11::jsonb)
                ON CONFLICT (account_id) DO UPDATE SET version = EXCLUDED.version,
+                      grade = EXCLUDED.grade, privileges = EXCLUDED.privileges,
                       credit_level = EXCLUDED.credit_level, limits = EXCLUDED.limits,
                       limit_basis = EXCLUDED.limit_basis,
                       suspended_until = EXCLUDED.suspended_until, closed = EXCLUDED.closed,
@@ -419,6 +463,59 @@ class PostStore(Unit):
             barred_until,
             hidden_until,
             json.dumps(limit_basis or {}),
+            standing.grade if standing.privileges is not None else None,
+            json.dumps(standing.privileges.as_json() if standing.privileges is not None else {}),
+        )
+
+    # --- MB-9 / MB-4 / PA-8: what the grade and the licences allow -------------------------------------
+
+    async def privileges(self, account_id: uuid.UUID) -> Privileges:
+        """The grade's privileges identity announced (grade-1 defaults until it said)."""
+        data = await self.conn.fetchval("SELECT privileges FROM author_standing WHERE account_id = $1", account_id)
+        return Privileges.from_json(json.loads(data) if data else None)
+
+    async def news_licences(self, account_id: uuid.UUID) -> list[NewsLicence]:
+        return [
+            NewsLicence(
+                licence_id=r["licence_id"],
+                number=r["number"],
+                scopes=tuple(r["scopes"]),
+                valid_from=r["valid_from"],
+                valid_until=r["valid_until"],
+                revoked_at=r["revoked_at"],
+                version=r["version"],
+            )
+            for r in await self.conn.fetch("SELECT * FROM news_licence WHERE account_id = $1", account_id)
+        ]
+
+    async def posts_used(self, account_id: uuid.UUID, day: date) -> int:
+        return (
+            await self.conn.fetchval(
+                "SELECT used FROM publish_quota_use WHERE account_id = $1 AND day = $2 AND what = 'post'",
+                account_id,
+                day,
+            )
+            or 0
+        )
+
+    async def use_quota(self, account_id: uuid.UUID, day: date, what: str, quota: int) -> bool:
+        """MB-9: take one of today's ``quota`` (in the caller's transaction); False when it is used up."""
+        await self.conn.execute(
+            """INSERT INTO publish_quota_use (account_id, day, what) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING""",
+            account_id,
+            day,
+            what,
+        )
+        return (
+            await self.conn.fetchval(
+                """UPDATE publish_quota_use SET used = used + 1
+                    WHERE account_id = $1 AND day = $2 AND what = $3 AND used < $4 RETURNING used""",
+                account_id,
+                day,
+                what,
+                quota,
+            )
+            is not None
         )
 
     async def withdraw_author(

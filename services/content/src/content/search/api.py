@@ -13,6 +13,7 @@ from content.database import Database
 from content.search import handlers
 from content.search.domain import SEARCH_MAX_CHARS
 from content.search.schemas import SearchPage
+from content.trending import handlers as trending
 
 router = APIRouter(tags=["search"])
 
@@ -42,4 +43,7 @@ async def search_posts(
     """Posts and reposts whose text contains the query, newest first: only what the caller may see
     (published, or the caller's own under review), shown as on every read path (label, counts, media,
     a repost's original or its 451 placeholder)."""
-    return await handlers.search_posts(db, q, viewer, cursor=cursor, limit=limit)  # type: ignore[return-value]
+    found = await handlers.search_posts(db, q, viewer, cursor=cursor, limit=limit)
+    if cursor is None:  # S4 (issue 13): a signed-in search is a weak trending signal (first pages only)
+        await trending.note_search(db, viewer, q)
+    return found  # type: ignore[return-value]

@@ -12,7 +12,7 @@ from kit.problems import problems
 
 from content.posts.api import Db
 from content.social import handlers
-from content.social.schemas import BlockRead, FollowRead, RelationshipRead
+from content.social.schemas import BlockRead, FollowRead, RelationshipRead, SubscribedRead, SubscriptionRead
 
 router = APIRouter(tags=["follows"])
 
@@ -113,3 +113,86 @@ async def read_blocks(
 ) -> dict:
     """The accounts you block, newest first."""
     return await handlers.blocks(db, principal, cursor, limit)
+
+
+# --- subscriptions: following a public account (S4, issue 13; MB-2, PA-7.1) -------------------------
+
+subscriptions_router = APIRouter(tags=["subscriptions"])
+
+
+@subscriptions_router.put(
+    "/v1/public-accounts/{public_account_id}/subscription",
+    status_code=status.HTTP_201_CREATED,
+    response_model=SubscriptionRead,
+    responses={
+        200: {"model": SubscriptionRead, "description": "Already subscribed: nothing changed"},
+        **problems(
+            403,
+            404,
+            409,
+            s403="The account blocked the caller (MB-2), or the caller's account is closed or cancelled (PA-13.1)",
+            s404="No such public account (not approved, cancelled or closed)",
+            s409="The caller blocks this account: unblock it first (MB-2)",
+            s422="Subscribing to oneself",
+        ),
+    },
+)
+async def subscribe(
+    public_account_id: uuid.UUID, principal: CurrentPrincipal, response: Response, db: Db
+) -> SubscriptionRead:
+    """Subscribe to a public account (follow it, MB-2): 201 the first time, 200 when subscribed already.
+    No real name is needed (reading is open, MB-7.1)."""
+    if not await handlers.subscribe(db, principal, public_account_id):
+        response.status_code = status.HTTP_200_OK
+    return await handlers.subscription(db, public_account_id, principal)
+
+
+@subscriptions_router.delete(
+    "/v1/public-accounts/{public_account_id}/subscription",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problems(404, s404="No such public account"),
+)
+async def unsubscribe(public_account_id: uuid.UUID, principal: CurrentPrincipal, db: Db) -> Response:
+    """Unsubscribe; not subscribed already changes nothing."""
+    await handlers.unsubscribe(db, principal, public_account_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@subscriptions_router.get(
+    "/v1/public-accounts/{public_account_id}/subscription",
+    response_model=SubscriptionRead,
+    responses=problems(404, s404="No such public account"),
+)
+async def read_subscription(public_account_id: uuid.UUID, viewer: OptionalPrincipal, db: Db) -> SubscriptionRead:
+    """A public account's subscriber count, and whether the caller subscribes to it."""
+    return await handlers.subscription(db, public_account_id, viewer)
+
+
+@subscriptions_router.get(
+    "/v1/public-accounts/{public_account_id}/subscribers",
+    response_model=Page[FollowRead],
+    responses=problems(
+        403,
+        404,
+        s403="Not an acting token of this public account (PA-7.1)",
+        s404="No such public account",
+    ),
+)
+async def read_subscribers(
+    public_account_id: uuid.UUID,
+    principal: CurrentPrincipal,
+    db: Db,
+    cursor: CursorQuery = None,
+    limit: LimitQuery = DEFAULT_LIMIT,
+) -> dict:
+    """Who subscribes to the public account, newest first, for its operators (an acting token);
+    suspended, closed and cancelled accounts are left out."""
+    return await handlers.subscribers(db, principal, public_account_id, cursor, limit)
+
+
+@subscriptions_router.get("/v1/accounts/me/subscriptions", response_model=Page[SubscribedRead])
+async def read_subscriptions(
+    principal: CurrentPrincipal, db: Db, cursor: CursorQuery = None, limit: LimitQuery = DEFAULT_LIMIT
+) -> dict:
+    """The public accounts you subscribe to, newest first."""
+    return await handlers.subscriptions(db, principal, cursor, limit)

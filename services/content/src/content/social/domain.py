@@ -129,3 +129,33 @@ def count_changes(added: Iterable[Edge] = (), removed: Iterable[Edge] = ()) -> d
         for account in sorted(set(followers) | set(following))
         if followers[account] or following[account]
     }
+
+
+# --- subscriptions: following a public account (S4, issue 13; PA-7.1, MB-2) ---------------------------
+
+
+class NoSuchPublicAccount(NotFound):
+    type = "no-such-public-account"
+    title = "No such public account"
+
+
+class NotAManager(Forbidden):
+    type = "not-a-manager"
+    title = "Not an operator of this public account"
+
+
+def check_public_account(is_public_account: bool) -> None:
+    """Subscribing is following a *public account* (an approved one, not cancelled): 404 otherwise."""
+    if not is_public_account:
+        raise NoSuchPublicAccount("No such public account (not approved, or cancelled).", requirement="PA-7.1")
+
+
+def check_manages(public_account_id: uuid.UUID, subject: uuid.UUID, actor: str | None) -> None:
+    """The subscriber list is for the account's operators only: an acting token of this public account
+    (``sub`` the account, ``act`` the operator, PA-7.1). Subscribers' identities are not public (MB-2)."""
+    if subject != public_account_id or actor is None:
+        raise NotAManager(
+            "Only the operators of this public account see its subscribers (sign in as it: "
+            "POST /v1/identity/public-accounts/{id}/tokens).",
+            requirement="PA-7.1",
+        )

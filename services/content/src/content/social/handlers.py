@@ -23,11 +23,21 @@ from content.social.domain import (
     Edge,
     FollowStarted,
     check_account_shown,
+    check_manages,
     check_may_block,
     check_may_follow,
+    check_public_account,
     count_changes,
 )
-from content.social.schemas import RelationshipRead, block_read, follow_read, relationship_read
+from content.social.schemas import (
+    RelationshipRead,
+    SubscriptionRead,
+    block_read,
+    follow_read,
+    relationship_read,
+    subscribed_read,
+    subscription_read,
+)
 
 
 async def _announce_counts(stores: Stores, *, added: Iterable[Edge] = (), removed: Iterable[Edge] = ()) -> None:
@@ -141,6 +151,48 @@ async def blocks(db: Database, principal: Principal, cursor: str | None, limit: 
 def _after(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:
     """The keyset of the last item seen (every list here is newest first, ties by account id)."""
     return decode_cursor(cursor, datetime, uuid.UUID) if cursor else None  # type: ignore[return-value]
+
+
+# --- subscriptions: following a public account (S4, issue 13; MB-2, PA-7.1, MB-9) -----------------
+# The same follow table, blocks and counts: a subscriber is a follower, so FollowerCountChanged already
+# feeds grades with subscribers (PA-7.2, MB-9).
+
+
+async def _public_account(db: Database, account_id: uuid.UUID) -> None:
+    check_public_account(await db.reader().social.is_public_account(account_id))
+
+
+async def subscribe(db: Database, principal: Principal, public_account_id: uuid.UUID) -> bool:
+    """Subscribe to a public account (no real name needed, MB-7.1); False when subscribed already."""
+    await _public_account(db, public_account_id)
+    return await follow(db, principal, public_account_id)
+
+
+async def unsubscribe(db: Database, principal: Principal, public_account_id: uuid.UUID) -> None:
+    await _public_account(db, public_account_id)
+    await unfollow(db, principal, public_account_id)
+
+
+async def subscription(db: Database, public_account_id: uuid.UUID, viewer: Principal | None) -> SubscriptionRead:
+    await _public_account(db, public_account_id)
+    viewer_id = uuid.UUID(viewer.subject) if viewer and viewer.access.kind is TokenKind.USER else None
+    async with db.connection() as stores:
+        check_account_shown(await stores.posts.author_standing(public_account_id))
+        return subscription_read(public_account_id, await stores.social.relationship(public_account_id, viewer_id))
+
+
+async def subscribers(
+    db: Database, principal: Principal, public_account_id: uuid.UUID, cursor: str | None, limit: int
+) -> dict:
+    """The account's subscribers, newest first, for its operators only; hidden accounts left out."""
+    await _public_account(db, public_account_id)
+    check_manages(public_account_id, uuid.UUID(principal.subject), principal.access.actor)
+    return await followers(db, public_account_id, cursor, limit)
+
+
+async def subscriptions(db: Database, principal: Principal, cursor: str | None, limit: int) -> dict:
+    rows = await db.reader().social.subscriptions(uuid.UUID(principal.subject), _after(cursor), limit + 1)
+    return page([subscribed_read(r) for r in rows], limit, lambda s: (s.subscribed_at, uuid.UUID(s.public_account_id)))
 
 
 # --- identity's facts ---------------------------------------------------------------------------

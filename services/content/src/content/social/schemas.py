@@ -48,3 +48,35 @@ def follow_read(row: Mapping[str, Any]) -> FollowRead:
 
 def block_read(row: Mapping[str, Any]) -> BlockRead:
     return BlockRead(account_id=str(row["account_id"]), blocked_at=row["at"])
+
+
+# --- subscriptions (S4, issue 13) ---------------------------------------------------------------------
+
+
+class SubscriptionRead(BaseModel):
+    """A public account's subscriber count (its followers) and whether the caller subscribes to it."""
+
+    public_account_id: str
+    subscribers: int
+    subscribed: bool = Field(description="The caller subscribes (false when anonymous)")
+
+
+class SubscribedRead(BaseModel):
+    """A public account the caller subscribes to."""
+
+    public_account_id: str
+    name: str
+    label: str = Field(description="Its kind label (分类加注标识, PA-7.1)")
+    subscribed_at: datetime
+
+
+def subscription_read(account_id: uuid.UUID, row: Mapping[str, Any]) -> SubscriptionRead:
+    return SubscriptionRead(
+        public_account_id=str(account_id), subscribers=row["followers"], subscribed=row["followed_by_me"]
+    )
+
+
+def subscribed_read(row: Mapping[str, Any]) -> SubscribedRead:
+    return SubscribedRead(
+        public_account_id=str(row["account_id"]), name=row["name"], label=row["label"], subscribed_at=row["at"]
+    )

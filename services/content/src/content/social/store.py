@@ -215,6 +215,29 @@ class SocialStore(Unit):
             limit,
         )
 
+    # --- subscriptions: follows of public accounts (S4, issue 13) --------------------------------------
+
+    async def is_public_account(self, account_id: uuid.UUID) -> bool:
+        """An approved public account, not cancelled (content's projection of identity's approvals)."""
+        return await self.conn.fetchval(
+            "SELECT EXISTS (SELECT 1 FROM public_account WHERE account_id = $1 AND cancelled_at IS NULL)", account_id
+        )
+
+    async def subscriptions(
+        self, account_id: uuid.UUID, after: tuple[datetime, uuid.UUID] | None, limit: int
+    ) -> list[asyncpg.Record]:
+        """The public accounts the account follows, newest first, leaving out cancelled and hidden ones."""
+        return await self._page(
+            f"""SELECT f.followee_id AS account_id, f.followed_at AS at, pa.name, pa.label FROM follow f
+                  JOIN public_account pa ON pa.account_id = f.followee_id AND pa.cancelled_at IS NULL
+                 WHERE f.follower_id = $1 AND {author_shown_sql("f.followee_id")}
+                   AND {_AFTER.format(at="f.followed_at", id="f.followee_id")}
+                 ORDER BY f.followed_at DESC, f.followee_id LIMIT $4""",  # noqa: S608 - fixed SQL
+            account_id,
+            after,
+            limit,
+        )
+
     async def _page(
         self, sql: str, account_id: uuid.UUID, after: tuple[datetime, uuid.UUID] | None, limit: int
     ) -> list[asyncpg.Record]:

@@ -21,6 +21,8 @@ def merged_at_read(followers: int, max_followers: int) -> bool:
     return followers >= max_followers
 
 
-def fans_out(kind: PostKind, followers: int, max_followers: int) -> bool:
-    """A published post or repost of an ordinary account is written into each follower's home timeline."""
-    return on_timelines(kind) and not merged_at_read(followers, max_followers)
+def fans_out(kind: PostKind, followers: int, max_followers: int, *, pushed: bool = False) -> bool:
+    """A published post or repost of an ordinary account is written into each follower's home timeline; an
+    article only when its account pushed it to every subscriber (群发, MB-9: the grade allows it)."""
+    shown = on_timelines(kind) or (kind is PostKind.ARTICLE and pushed)
+    return shown and not merged_at_read(followers, max_followers)

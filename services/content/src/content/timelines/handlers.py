@@ -62,7 +62,11 @@ async def fan_out(stores: Stores, published: list[Published], *, settings: Conte
     instead (one write, whatever its followers); a comment stays under its thread."""
     followers = await stores.timelines.followers_of_each(list({p.author_id for p in published}))
     await stores.timelines.fan_out(
-        [p.post_id for p in published if fans_out(p.kind, followers[p.author_id], settings.fanout_max_followers)]
+        [
+            p.post_id
+            for p in published
+            if fans_out(p.kind, followers[p.author_id], settings.fanout_max_followers, pushed=p.pushed)
+        ]
     )
 
 

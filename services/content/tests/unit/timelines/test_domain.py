@@ -26,3 +26,10 @@ def test_the_threshold_is_a_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     assert ContentSettings(_env_file=None, database_url="postgresql://unused").fanout_max_followers == 10_000
     monkeypatch.setenv("FANOUT_MAX_FOLLOWERS", "500")
     assert ContentSettings(_env_file=None, database_url="postgresql://unused").fanout_max_followers == 500
+
+
+@pytest.mark.requirement("MB-9")
+def test_an_article_fans_out_only_when_pushed() -> None:
+    assert not fans_out(PostKind.ARTICLE, 10, 10_000)
+    assert fans_out(PostKind.ARTICLE, 10, 10_000, pushed=True)
+    assert not fans_out(PostKind.CORRECTION, 10, 10_000, pushed=True)
