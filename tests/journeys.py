@@ -238,6 +238,21 @@ class Flow:
         assert read.status_code == 200 and read.json()["status"] == "acknowledged", read.text
         return read.json()
 
+    def close_gate(self, feature_key: str) -> None:
+        """MB-13: close a gated feature again by withdrawing every assessment of it not yet withdrawn (the
+        chief editor's withdrawal), so a test can show the refusal whatever earlier tests of the session's
+        stack opened. The service offering the feature closes its gate when the withdrawal arrives (poll for
+        that yourself)."""
+        chief = self.staff("chief_editor")
+        listed = every_page(self.gw, "/v1/regulator/staff/assessments", chief.auth, feature=feature_key)
+        for assessment in (a for a in listed if a["status"] != "withdrawn"):
+            withdrawn = self.gw.post(
+                f"/v1/regulator/staff/assessments/{assessment['id']}/withdrawal",
+                headers=chief.auth,
+                json={"reason": "the test shows the feature refused until it is assessed"},
+            )
+            assert withdrawn.status_code == 200, withdrawn.text
+
     def complain(
         self, user: User, post_id: str, reason: str = Bj10Category.RUMOUR_DISTURBING_ORDER, **fields: str
     ) -> dict:

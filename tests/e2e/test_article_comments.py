@@ -56,6 +56,14 @@ def test_comments_on_a_public_account_are_off_until_their_assessment_is_acknowle
     account = flow.public_account()
     article_id = live_article(flow, account)
     reader = flow.verified_user()
+    flow.close_gate(FEATURE.key)  # whatever an earlier test of the session's stack opened
+    poll(
+        lambda: (
+            flow.gw.post(f"/v1/posts/{article_id}/comments", headers=reader.auth, json={"text": "留言"}).status_code
+            == 403
+        ),
+        what="content closed the comments gate",
+    )
     refused = flow.gw.post(f"/v1/posts/{article_id}/comments", headers=reader.auth, json={"text": "留言"})
     assert refused.status_code == 403 and problem_type(refused) == "feature-not-assessed"
     assert refused.json()["requirement"] == "MB-13" and refused.json()["legal_basis"] == ["MB-13", "PA-12.1"]
