@@ -163,3 +163,23 @@ def test_the_daily_article_quota_is_429(flow: Flow) -> None:
     published(flow, account)  # grade 1: one article a day (the default privileges)
     refused = publish(flow, account)
     assert refused.status_code == 429, refused.text
+
+
+@pytest.mark.requirement("MB-9")
+def test_a_pushed_article_reaches_subscribers_home_timelines(flow: Flow) -> None:
+    account = flow.public_account()
+    reader = flow.verified_user()
+    poll(
+        lambda: (
+            flow.gw.put(f"/v1/public-accounts/{account.id}/subscription", headers=reader.auth).status_code in (200, 201)
+        ),
+        what="subscribed (content learned the account)",
+    )
+    article = published(flow, account, push=True)  # grade 1: one push a day
+    assert article["pushed"] is True
+    poll(
+        lambda: (
+            article["id"] in [p["id"] for p in flow.gw.get("/v1/timelines/home", headers=reader.auth).json()["items"]]
+        ),
+        what="the pushed article in the subscriber's home timeline",
+    )
