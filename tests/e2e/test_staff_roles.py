@@ -37,6 +37,11 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     # identity: public accounts (issue 13, PA-7.1)
     ("GET", "/v1/identity/staff/public-accounts"): {SENIOR, CHIEF, OPERATOR},
     ("POST", "/v1/identity/staff/public-accounts/{application_id}/decision"): {SENIOR, CHIEF, OPERATOR},
+    # identity: the news licence registry (issue 13, MB-4, PA-8)
+    ("POST", "/v1/identity/staff/news-licences"): {OPERATOR, CHIEF},
+    ("GET", "/v1/identity/staff/news-licences"): {OPERATOR, CHIEF, AUDITOR},
+    ("GET", "/v1/identity/staff/news-licences/{licence_id}"): {OPERATOR, CHIEF, AUDITOR},
+    ("POST", "/v1/identity/staff/news-licences/{licence_id}/revocation"): {OPERATOR, CHIEF},
     # content
     ("GET", "/v1/content/staff-actions"): AUDIT,
     ("POST", "/v1/content/staff/feature-restrictions"): {SENIOR, CHIEF, OPERATOR},  # PA-12.2

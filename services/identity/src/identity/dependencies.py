@@ -60,6 +60,11 @@ PublicAccountReviewer = Annotated[
     Principal,
     staff_with(StaffRole.SENIOR_REVIEWER, StaffRole.CHIEF_EDITOR, StaffRole.OPERATOR, requirement="PA-7.1"),
 ]
+# The news licence registry (MB-4, PA-8): operators and the chief editor keep it; auditors read it too.
+NewsLicenceKeeper = Annotated[Principal, staff_with(StaffRole.OPERATOR, StaffRole.CHIEF_EDITOR, requirement="PA-8")]
+NewsLicenceReader = Annotated[
+    Principal, staff_with(StaffRole.OPERATOR, StaffRole.CHIEF_EDITOR, StaffRole.AUDITOR, requirement="PA-8")
+]
 PersonalDataReader = Annotated[Principal, staff_with(StaffRole.OPERATOR, StaffRole.CHIEF_EDITOR, requirement="PA-9.1")]
 # Credit and sanctions: the roles that review complaints, appeals and accounts (not auditors).
 StandingReader = Annotated[

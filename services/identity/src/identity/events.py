@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from contracts import EventType, auth, content, identity, moderation, reporting
@@ -270,6 +270,54 @@ def public_account_approved(
             reviewed_by=reviewed_by,
             legal_basis=legal_basis,
         ),
+    )
+
+
+def news_licence_changed(
+    account_id: uuid.UUID,
+    *,
+    licence_id: uuid.UUID,
+    number: str,
+    scopes: list[str],
+    valid_from: date,
+    valid_until: date,
+    revoked_at: datetime | None,
+    version: int,
+    legal_basis: list[str],
+) -> OutboxRow:
+    """MB-4, PA-8: a licence of the account's subject (dates ISO, Beijing calendar days)."""
+    return _about(
+        account_id,
+        identity.NEWS_LICENCE_CHANGED,
+        public_account_pb2.NewsLicenceChanged(
+            licence_id=str(licence_id),
+            account_id=str(account_id),
+            number=number,
+            scopes=scopes,
+            valid_from=valid_from.isoformat(),
+            valid_until=valid_until.isoformat(),
+            revoked_at=timestamp(revoked_at) if revoked_at else None,
+            version=version,
+            legal_basis=legal_basis,
+        ),
+    )
+
+
+def registration_cohort_flagged(
+    cohort_id: uuid.UUID, account_ids: list[uuid.UUID], *, size: int, at: datetime
+) -> OutboxRow:
+    """CM, BJ-9.2, BJ-7(7): accounts registered in bulk (never the address)."""
+    return announcement(
+        identity.REGISTRATION_COHORT_FLAGGED,
+        account_pb2.RegistrationCohortFlagged(
+            cohort_id=str(cohort_id),
+            account_ids=[str(a) for a in account_ids],
+            cohort_size=size,
+            flagged_at=timestamp(at),
+            legal_basis=["CM", "BJ-9.2", "BJ-7(7)"],
+        ),
+        key=f"cohort:{cohort_id}",
+        subject=f"cohort/{cohort_id}",
     )
 
 

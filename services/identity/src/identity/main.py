@@ -25,6 +25,7 @@ from identity.agreement.api import router as agreement_router
 from identity.clients.api import router as clients_router
 from identity.clients.handlers import reannounce_loop
 from identity.idcheck import IdentityCheckClient
+from identity.licences.api import router as licences_router
 from identity.personal_data.api import router as personal_data_router
 from identity.ports import IdentityPorts, PgDatabase
 from identity.public_accounts.api import router as public_accounts_router
@@ -87,6 +88,7 @@ def build_app(settings: IdentitySettings | None = None) -> FastAPI:
                 SubjectType.FOREIGN_ORGANIZATION.value: settings.public_accounts_per_foreign_organization,
             },
             acting_token_ttl_s=settings.public_account_token_ttl_s,
+            licence_evidence_max_bytes=settings.news_licence_evidence_max_bytes,
         )
 
     app = create_service_app(
@@ -105,6 +107,7 @@ def build_app(settings: IdentitySettings | None = None) -> FastAPI:
                 clients_router,
                 personal_data_router,
                 public_accounts_router,
+                licences_router,
             ],
             produces=events.PRODUCES,
             on_ready=on_ready,

@@ -29,6 +29,8 @@ OTP = "otp"
 SUBJECT_DETAILS = "subject-details"
 PROOF_FILE = "proof-file"
 PROOF_NAME = "proof-name"
+COHORT_ADDRESS = "cohort-address"  # a registration's network, hashed (CM, BJ-9.2)
+LICENCE_EVIDENCE = "licence-evidence"  # a news licence's evidence (MB-4, PA-8)
 
 _NONCE = 12
 _MAGIC = b"E1"

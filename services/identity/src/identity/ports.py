@@ -20,11 +20,12 @@ from kit.unit import Database as KitDatabase
 from kit.unit import Unit
 
 from identity.abuse.domain import AbuseLimits
-from identity.abuse.store import ThrottleStore
+from identity.abuse.store import CohortStore, ThrottleStore
 from identity.accounts.store import AccountStore
 from identity.agreement.store import AgreementStore
 from identity.clients.store import ClientStore
 from identity.idcheck import IdentityCheckClient
+from identity.licences.store import LicenceStore
 from identity.personal_data.store import PersonalDataStore
 from identity.pii import PersonalDataVault
 from identity.public_accounts.store import PublicAccountStore
@@ -51,6 +52,8 @@ class Tx(Protocol):
     staff: StaffStore
     personal_data: PersonalDataStore
     public_accounts: PublicAccountStore
+    licences: LicenceStore
+    cohorts: CohortStore
 
     async def announce(self, row: OutboxRow) -> None: ...
 
@@ -93,6 +96,8 @@ class PgTx(Unit):
         self.staff = StaffStore(conn)
         self.personal_data = PersonalDataStore(conn)
         self.public_accounts = PublicAccountStore(conn)
+        self.licences = LicenceStore(conn)
+        self.cohorts = CohortStore(conn)
 
     async def announce_revocation(self, **revocation) -> None:
         await announce_revocation(self.conn, **revocation)
@@ -122,3 +127,5 @@ class IdentityPorts:
         default_factory=lambda: {"individual": 2, "organization": 50, "foreign_organization": 5}
     )
     acting_token_ttl_s: int = 900
+    # MB-4, PA-8: the evidence that goes with a news licence, in bytes at most.
+    licence_evidence_max_bytes: int = 786432

@@ -70,6 +70,8 @@ class IdentitySettings(PasswordSettings):
     public_accounts_per_foreign_organization: int = Field(default=5, ge=1)
     # PA-7.1: the lifetime of an acting token (an operator acting as a public account, claim "act").
     public_account_token_ttl_s: int = Field(default=900, ge=60, le=86400)
+    # MB-4, PA-8: a news licence's evidence (decoded bytes; the gateway's 1 MiB body limit bounds it).
+    news_licence_evidence_max_bytes: int = Field(default=786432, ge=1024)
     # MB-9 / MB-15 / PA-6.2 / PA-13: credit start, levels and their limits, penalties, restoration and
     # the sanctions ladder, as JSON (see identity/standing/domain.py for the default, Weibo's published rule).
     credit_policy: CreditPolicy = Field(default_factory=CreditPolicy)
@@ -101,6 +103,10 @@ class IdentitySettings(PasswordSettings):
     # Registrations per client address per hour; accounts one confirmed mobile number may back (BJ-9).
     registrations_per_address_per_hour: int = Field(default=30, ge=1)
     accounts_per_mobile: int = Field(default=1, ge=1)
+    # CM, BJ-9.2: this many registrations from one network (/24, /64) within the window open a bulk cohort,
+    # whose members' reads content discounts (RegistrationCohortFlagged); nothing is refused.
+    bulk_cohort_min: int = Field(default=5, ge=2)
+    bulk_cohort_window_s: float = Field(default=3600.0, gt=0)
 
     def abuse_limits(self) -> AbuseLimits:
         return AbuseLimits(
@@ -119,6 +125,8 @@ class IdentitySettings(PasswordSettings):
             sign_in_failures_per_address=Cap(self.sign_in_failures_per_address_per_hour, HOUR),
             registrations_per_address=Cap(self.registrations_per_address_per_hour, HOUR),
             accounts_per_mobile=self.accounts_per_mobile,
+            bulk_cohort_min=self.bulk_cohort_min,
+            bulk_cohort_window_s=self.bulk_cohort_window_s,
         )
 
     @field_validator("cancelled_retention_days")

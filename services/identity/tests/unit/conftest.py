@@ -119,6 +119,32 @@ class FakeThrottle:
         self.s.throttle = [e for e in self.s.throttle if e[0] not in ids]
 
 
+class FakeCohorts:
+    """Registrations by network and bulk cohorts (CM, BJ-9.2), in memory."""
+
+    def __init__(self, state: State) -> None:
+        self.s = state
+
+    async def note_registration(self, account_id: uuid.UUID, address_key: bytes, at: datetime) -> None:
+        self.s.registrations.append((account_id, address_key, at))
+
+    async def registered_since(self, address_key: bytes, since: datetime) -> list[uuid.UUID]:
+        return [a for a, k, at in self.s.registrations if k == address_key and at > since]
+
+    async def open_cohort(self, address_key: bytes, since: datetime) -> uuid.UUID | None:
+        open_ = [c for c in self.s.cohorts.values() if c["key"] == address_key and c["last"] > since]
+        return open_[-1]["id"] if open_ else None
+
+    async def insert_cohort(self, cohort_id: uuid.UUID, address_key: bytes, at: datetime) -> None:
+        self.s.cohorts[cohort_id] = {"id": cohort_id, "key": address_key, "last": at, "members": []}
+
+    async def add_members(self, cohort_id: uuid.UUID, account_ids: list[uuid.UUID], at: datetime) -> int:
+        cohort = self.s.cohorts[cohort_id]
+        cohort["members"] += [a for a in account_ids if a not in cohort["members"]]
+        cohort["last"] = at
+        return len(cohort["members"])
+
+
 class FakeAgreements:
     def __init__(self, state: State) -> None:
         self.s = state
@@ -297,6 +323,15 @@ class State:
         self.announced: list[OutboxRow] = []
         self.revocations: list[dict] = []
         self.grading_rules = DEFAULT
+        self.registrations: list[tuple] = []
+        self.cohorts: dict = {}
+
+
+class FakeLicences:
+    """No news licences recorded (MB-4, PA-8): the registry has its own e2e tests."""
+
+    async def of_subject(self, subject_lookup: bytes) -> list[dict]:
+        return []
 
 
 class FakeTx:
@@ -307,6 +342,8 @@ class FakeTx:
         self.realname = FakeRealNames(state)
         self.standing = FakeStanding(state)
         self.personal_data = FakePersonalData(state)
+        self.licences = FakeLicences()
+        self.cohorts = FakeCohorts(state)
         self._state = state
         self.announced: list[OutboxRow] = []
         self.revocations: list[dict] = []

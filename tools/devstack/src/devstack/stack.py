@@ -393,7 +393,14 @@ class Stack:
             **self.config.common_env,
         }
         extra = {
-            "identity": {**dev_secrets, "SMS_GATEWAY_URL": sms_url, "IDENTITY_CHECK_URL": idcheck_url},
+            "identity": {
+                **dev_secrets,
+                "SMS_GATEWAY_URL": sms_url,
+                "IDENTITY_CHECK_URL": idcheck_url,
+                # Every development and test account registers from the gateway's one address: none is a
+                # bulk cohort here (issue 13, CM); tests/e2e/test_registration_cohorts.py sets its own.
+                "BULK_COHORT_MIN": "1000000",
+            },
             # A development platform lets a fresh account publish at once (production: held for
             # review during its first 24 hours, MB-9); the chief editor can change it like any rule.
             "moderation": {"ROUTING_NEW_ACCOUNT_HOURS": "0"},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -64,6 +65,9 @@ class AbuseLimits:
     sign_in_failures_per_address: Cap = Cap(100, HOUR)
     registrations_per_address: Cap = Cap(30, HOUR)
     accounts_per_mobile: int = 1
+    # CM, BJ-9.2: this many registrations from one network within the window open a bulk cohort.
+    bulk_cohort_min: int = 5
+    bulk_cohort_window_s: float = HOUR
 
     def backoff_s(self, failures: int) -> float:
         """How long an account with this many failures in a row waits (0: not backing off)."""
@@ -77,3 +81,21 @@ class AbuseLimits:
         caps = [*self.code_sends_per_number, *self.code_sends_per_account, self.code_wrong_per_number]
         caps += [self.sign_in_failures_per_address, self.registrations_per_address]
         return max([c.seconds for c in caps] + [self.sign_in_window_s, self.code_min_interval_s])
+
+
+def address_network(address: str) -> str:
+    """The network a registration came from (CM): a /24 for IPv4, a /64 for IPv6 (one household, campus or
+    carrier NAT may share it: a cohort only discounts, it never refuses); anything else as it is."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    prefix = 24 if ip.version == 4 else 64
+    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
+
+
+def cohort_opens(registrations_in_window: int, minimum: int) -> bool:
+    """BULK_COHORT_MIN registrations from one network within the window open a cohort."""
+    return registrations_in_window >= minimum

@@ -34,6 +34,7 @@ from datetime import UTC, datetime, timedelta
 
 from kit.service import Runtime
 
+from identity import events
 from identity.abuse.domain import (
     AbuseLimits,
     Cap,
@@ -42,7 +43,10 @@ from identity.abuse.domain import (
     MobileCapReached,
     RegistrationLimited,
     SignInThrottled,
+    address_network,
+    cohort_opens,
 )
+from identity.pii import COHORT_ADDRESS, PersonalDataVault
 from identity.ports import Database, PgDatabase, Tx
 
 # ---- one-time codes ---------------------------------------------------------------------------
@@ -195,11 +199,42 @@ async def _longest_wait(tx: Tx, checks: list[tuple[str, str, Cap]], now: datetim
 
 def forget_loop(limits: AbuseLimits, interval_s: float):
     async def forget_old_throttle_events(runtime: Runtime) -> None:
-        """Counted events older than the longest window count for nothing: delete them."""
+        """Counted events older than the longest window count for nothing: delete them (and registrations'
+        network hashes older than the cohort window)."""
         while True:
             horizon = datetime.now(UTC) - timedelta(seconds=limits.longest_window_s + 60)
             async with PgDatabase(runtime.pool).connection() as tx:
                 await tx.abuse.forget_events_before(horizon)
+                await tx.cohorts.forget_addresses_before(
+                    datetime.now(UTC) - timedelta(seconds=limits.bulk_cohort_window_s + 60)
+                )
             await asyncio.sleep(interval_s)  # a period, not synchronisation
 
     return forget_old_throttle_events
+
+
+# ---- bulk registration cohorts (CM, BJ-9.2, BJ-7(7)) -----------------------------------------------
+
+
+async def note_registration(
+    tx: Tx, limits: AbuseLimits, vault: PersonalDataVault, account_id: uuid.UUID, address: str, now: datetime
+) -> None:
+    """Count a registration by its network (a keyed hash: the address never leaves identity). The
+    BULK_COHORT_MIN-th registration within the window opens a cohort of every account of the window so
+    far; while registrations keep coming within the window, each later one joins it. Each is announced
+    (RegistrationCohortFlagged) so content discounts the members' reads; nothing is refused."""
+    key = vault.lookup_hash(address_network(address), purpose=COHORT_ADDRESS)
+    await tx.abuse.lock_key(f"cohort:{key.hex()}")
+    await tx.cohorts.note_registration(account_id, key, now)
+    since = now - timedelta(seconds=limits.bulk_cohort_window_s)
+    cohort_id = await tx.cohorts.open_cohort(key, since)
+    if cohort_id is not None:
+        members = [account_id]
+    else:
+        members = await tx.cohorts.registered_since(key, since)
+        if not cohort_opens(len(members), limits.bulk_cohort_min):
+            return
+        cohort_id = uuid.uuid4()
+        await tx.cohorts.insert_cohort(cohort_id, key, now)
+    size = await tx.cohorts.add_members(cohort_id, members, now)
+    await tx.announce(events.registration_cohort_flagged(cohort_id, members, size=size, at=now))

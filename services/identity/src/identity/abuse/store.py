@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 
 import asyncpg
@@ -46,3 +47,61 @@ class ThrottleStore:
 
     async def forget_events_before(self, before: datetime) -> None:
         await self.conn.execute("DELETE FROM throttle_event WHERE at < $1", before)
+
+
+class CohortStore:
+    """Registrations by network (keyed hash) and the bulk cohorts they open (CM, BJ-9.2)."""
+
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self.conn = conn
+
+    async def note_registration(self, account_id: uuid.UUID, address_key: bytes, at: datetime) -> None:
+        await self.conn.execute(
+            "INSERT INTO registration_address (account_id, address_key, registered_at) VALUES ($1, $2, $3)",
+            account_id,
+            address_key,
+            at,
+        )
+
+    async def registered_since(self, address_key: bytes, since: datetime) -> list[uuid.UUID]:
+        """The accounts registered from the network since then, oldest first."""
+        rows = await self.conn.fetch(
+            """SELECT account_id FROM registration_address WHERE address_key = $1 AND registered_at > $2
+                ORDER BY registered_at, account_id""",
+            address_key,
+            since,
+        )
+        return [r["account_id"] for r in rows]
+
+    async def open_cohort(self, address_key: bytes, since: datetime) -> uuid.UUID | None:
+        """The network's cohort still open: one a member joined since then."""
+        return await self.conn.fetchval(
+            """SELECT id FROM registration_cohort WHERE address_key = $1 AND last_joined_at > $2
+                ORDER BY last_joined_at DESC LIMIT 1""",
+            address_key,
+            since,
+        )
+
+    async def insert_cohort(self, cohort_id: uuid.UUID, address_key: bytes, at: datetime) -> None:
+        await self.conn.execute(
+            "INSERT INTO registration_cohort (id, address_key, opened_at, last_joined_at) VALUES ($1, $2, $3, $3)",
+            cohort_id,
+            address_key,
+            at,
+        )
+
+    async def add_members(self, cohort_id: uuid.UUID, account_ids: list[uuid.UUID], at: datetime) -> int:
+        """Add the members; the cohort's size after."""
+        await self.conn.execute(
+            """INSERT INTO cohort_member (cohort_id, account_id, joined_at)
+               SELECT $1, a, $3 FROM unnest($2::uuid[]) AS a ON CONFLICT DO NOTHING""",
+            cohort_id,
+            account_ids,
+            at,
+        )
+        await self.conn.execute("UPDATE registration_cohort SET last_joined_at = $2 WHERE id = $1", cohort_id, at)
+        return await self.conn.fetchval("SELECT count(*) FROM cohort_member WHERE cohort_id = $1", cohort_id)
+
+    async def forget_addresses_before(self, before: datetime) -> None:
+        """Registrations older than the window count for nothing: their network's hash goes."""
+        await self.conn.execute("DELETE FROM registration_address WHERE registered_at < $1", before)

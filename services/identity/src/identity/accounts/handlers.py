@@ -70,6 +70,7 @@ async def register(
             raise UsernameTaken(f"The username {username!r} is taken.")
         if accepted_agreement_version is not None:
             await agreement.accept(tx, account_id, accepted_agreement_version)  # MB-6.2
+        await abuse.note_registration(tx, ports.limits, ports.vault, account_id, address, datetime.now(UTC))  # CM
         await tx.announce(events.account_registered(account_id, datetime.now(UTC)))
         return await tx.accounts.by_id(account_id)
 

@@ -18,6 +18,7 @@ from kit.service import Runtime
 from identity.accounts.handlers import reannounce_ended_sessions
 from identity.agreement.handlers import reannounce_revoked_acceptances
 from identity.clients.domain import LEGAL_BASIS, icp_number, secret_hash
+from identity.licences import handlers as licences
 from identity.ports import IdentityPorts, PgDatabase, Tx
 from identity.public_accounts import handlers as public_accounts
 
@@ -93,5 +94,6 @@ def reannounce_loop(interval_s: float, token_ttl_s: int, *, acting_token_ttl_s: 
                 await reannounce_ended_sessions(tx)  # PA-9.2, PA-13.1
                 await reannounce_revoked_acceptances(tx, datetime.now(UTC), token_ttl_s)  # MB-6.2
                 await public_accounts.reannounce_removals(tx, acting_token_ttl_s)  # PA-7.1, claim "act"
+                await licences.reannounce(tx)  # MB-4, PA-8: the news licences, to their subjects' accounts
 
     return reannounce_revocations

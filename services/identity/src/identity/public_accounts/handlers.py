@@ -21,6 +21,7 @@ from kit.pagination import decode_cursor, page
 from kit.problems import Conflict, NotFound
 
 from identity import events
+from identity.licences import handlers as licences
 from identity.ports import IdentityPorts, Tx
 from identity.public_accounts.domain import (
     AlreadyDecided,
@@ -75,6 +76,7 @@ async def register(
         lookup = bytes(real["id_number_lookup"])
         live = await tx.public_accounts.live_of_subject(lookup)
         check_cap(real["subject_type"], len(live), ports.public_account_caps)
+        await licences.check_qualifications(tx, lookup, qualifications)  # PA-8: 422 unknown-licence
         application_id = uuid.uuid4()
         inserted = await tx.public_accounts.insert_application(
             application_id,
@@ -156,6 +158,7 @@ async def decide(ports: IdentityPorts, application_id: uuid.UUID, *, approve: bo
             )
         )
         await announce_standing(tx, ports.credit, public_id, cause="public_account_approved", basis=APPROVAL_BASIS)
+        await licences.announce_for_account(tx, public_id, lookup)  # MB-4, PA-8: the subject's news licences
         return await tx.public_accounts.application(application_id)
 
 

@@ -23,6 +23,7 @@ from kit.service import Runtime
 from identity import events
 from identity.accounts.handlers import issue_token
 from identity.idcheck import CheckAnswer, CheckResult, IdentityCheckUnavailable, IdentityMismatch, IdentityUnknown
+from identity.licences import handlers as licences
 from identity.pii import ID_NUMBER, LEGAL_NAME, SUBJECT_DETAILS
 from identity.ports import IdentityPorts, PgDatabase, Tx
 from identity.realname.domain import (
@@ -90,6 +91,7 @@ async def verify_real_name(
                 verified_at=now,
                 expires_at=expires,
             )
+            await licences.announce_for_account(tx, account_id, lookup)  # MB-4, PA-8
         else:
             await tx.realname.renew(
                 account_id,

@@ -41,3 +41,38 @@ async def test_registrations_from_one_address_are_capped(ports) -> None:
         await handlers.register(ports, username=f"u{n}", password=PASSWORD, mobile=f"+861380013800{n}", address="x")
     with pytest.raises(RegistrationLimited):
         await handlers.register(ports, username="u9", password=PASSWORD, mobile="+8613800138009", address="x")
+
+
+@pytest.mark.requirement("CM")
+@pytest.mark.requirement("BJ-9.2")
+async def test_the_fifth_registration_from_one_network_flags_the_window_and_later_ones_join(ports, db) -> None:
+    from contracts import identity as contract
+    from qinglang.identity.v1 import account_pb2
+
+    async def register(n: int, address: str) -> object:
+        account = await handlers.register(
+            ports,
+            username=f"bulk{n}",
+            password="a long enough password",
+            mobile=f"+861380013{n:04d}",
+            address=address,
+        )
+        return account["id"]
+
+    def flagged() -> list[account_pb2.RegistrationCohortFlagged]:
+        return [
+            account_pb2.RegistrationCohortFlagged.FromString(r.payload)
+            for r in db.state.announced
+            if r.ce_type == contract.REGISTRATION_COHORT_FLAGGED.name
+        ]
+
+    ids = [await register(n, f"10.9.8.{n}") for n in range(4)]
+    await register(99, "10.9.7.1")  # another network
+    assert flagged() == []
+    ids.append(await register(4, "10.9.8.200"))
+    [opened] = flagged()
+    assert list(opened.account_ids) == [str(i) for i in ids] and opened.cohort_size == 5
+    later = await register(5, "10.9.8.77")
+    assert [list(f.account_ids) for f in flagged()][1:] == [[str(later)]]
+    assert flagged()[1].cohort_id == opened.cohort_id and flagged()[1].cohort_size == 6
+    assert "10.9.8" not in str(db.state.announced)  # the address never leaves identity
