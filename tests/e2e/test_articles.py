@@ -160,6 +160,28 @@ def test_a_withdrawn_article_is_410_on_every_path(flow: Flow) -> None:
 @pytest.mark.requirement("MB-9")
 def test_the_daily_article_quota_is_429(flow: Flow) -> None:
     account = flow.public_account()
-    published(flow, account)  # grade 1: one article a day (the default privileges)
-    refused = publish(flow, account)
-    assert refused.status_code == 429, refused.text
+    # The grade's daily articles (the default rules: 1 at grade 1, 5 at grades 2, 3 and 5), then a 429.
+    answers = [publish(flow, account).status_code for _ in range(7)]
+    assert 429 in answers, answers
+    used = answers.index(429)
+    assert used >= 1 and set(answers[:used]) == {201} and set(answers[used:]) == {429}, answers
+
+
+@pytest.mark.requirement("MB-9")
+def test_a_pushed_article_reaches_subscribers_home_timelines(flow: Flow) -> None:
+    account = flow.public_account()
+    reader = flow.verified_user()
+    poll(
+        lambda: (
+            flow.gw.put(f"/v1/public-accounts/{account.id}/subscription", headers=reader.auth).status_code in (200, 201)
+        ),
+        what="subscribed (content learned the account)",
+    )
+    article = published(flow, account, push=True)  # grade 1: one push a day
+    assert article["pushed"] is True
+    poll(
+        lambda: (
+            article["id"] in [p["id"] for p in flow.gw.get("/v1/timelines/home", headers=reader.auth).json()["items"]]
+        ),
+        what="the pushed article in the subscriber's home timeline",
+    )

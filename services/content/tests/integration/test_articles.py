@@ -28,6 +28,7 @@ from content.posts.domain import (
     UnavailableForLegalReasons,
     beijing_day,
 )
+from content.search import handlers as search
 from content.settings import ContentSettings
 from content.timelines import handlers as timelines
 from contracts.features import GatedFeature
@@ -369,3 +370,31 @@ async def test_the_grades_daily_posts_count_posts_reposts_and_comments(db: Datab
     assert refused.value.requirement == "MB-9" and 0 < refused.value.retry_after_s <= 86_400
     other = author()  # no standing yet: grade 1's 200 a day
     await handlers.create_post(db, settings, other, text="你好", idempotency_key=None)
+
+
+@pytest.mark.requirement("PA-11")
+async def test_search_finds_an_article_by_its_revision_on_show_once(
+    db: Database, settings: ContentSettings, posting: Posting
+) -> None:
+    tag = uuid.uuid4().hex[:8]
+    me = acting(await approved_account(db))
+    await grant(db, uuid.UUID(me.subject), daily_articles=5)
+    article_id = await draft_and_publish(db, settings, me, body=f"{tag} 春节的地铁很拥挤")
+    assert await searched(db, f"{tag} 地铁") == []  # under review: not yet
+    await posting.approve(article_id)
+    assert await searched(db, f"{tag} 地铁") == [str(article_id)]
+    corrected = await articles.correct(
+        db, settings, me, article_id, CorrectionCreate(body=f"{tag} 春节的高铁很拥挤", correction_note="是高铁")
+    )
+    assert await searched(db, f"{tag} 高铁") == []  # the correction is not on show yet
+    await posting.approve(uuid.UUID(corrected.post_id))
+    assert await searched(db, f"{tag} 高铁") == [str(article_id)]
+    assert await searched(db, f"{tag} 地铁") == []  # the earlier revision is no longer what is shown
+    assert await searched(db, f"{tag} 春节") == [str(article_id)]  # once
+    await posting.stop(uuid.UUID(corrected.post_id))
+    assert await searched(db, f"{tag} 春节") == []  # MB-12.2: the revision on show stopped
+
+
+async def searched(db: Database, q: str) -> list[str]:
+    result = await search.search_posts(db, q, None, cursor=None, limit=50)
+    return [item.id for item in result["items"]]

@@ -416,6 +416,10 @@ class Stack:
                 "TRENDING_MIN_AUTHORS": "3",
                 "READ_AGGREGATE_INTERVAL_S": "0.2",
                 "READ_ANNOUNCE_INTERVAL_S": "1",
+                # S3 (issue 13): the grade's daily posts are not counted (production: counted, MB-9): the
+                # bench and the fault stream post thousands a day from a handful of accounts. A test of
+                # the quota sets it back for its own stack (stack.config.service_env).
+                "POST_QUOTA_ENFORCED": "false",
             },
         }
         for name, (app, _db) in SERVICES.items():

@@ -122,7 +122,7 @@ async def publish(
 
 
 @router.get("/v1/articles/{article_id}", response_model=ArticleRead, responses=_READ)
-async def read_article(article_id: uuid.UUID, viewer: OptionalPrincipal, db: Db) -> ArticleRead:
+async def show_article(article_id: uuid.UUID, viewer: OptionalPrincipal, db: Db) -> ArticleRead:
     """An article as shown: the revision on show, its byline, the account's kind label (PA-7.1), counts."""
     return await handlers.read_article(db, article_id, viewer)
 

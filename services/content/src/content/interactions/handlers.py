@@ -138,7 +138,9 @@ async def repost(
     draft = Draft(
         text=text, kind=PostKind.REPOST, parent_id=chain.parent_id, root_id=chain.root_id, category=category or ""
     )
-    return await accept(db, principal, draft, idempotency_key=idempotency_key)  # PA-13.1: the bar
+    return await accept(  # PA-13.1: the bar; MB-9: the grade's daily posts
+        db, principal, draft, idempotency_key=idempotency_key, post_quota=settings.post_quota_enforced
+    )
 
 
 async def comment(
@@ -175,7 +177,9 @@ async def comment(
     draft = Draft(
         text=text, kind=PostKind.COMMENT, parent_id=chain.parent_id, root_id=chain.root_id, owner_state=str(state)
     )
-    return await accept(db, principal, draft, idempotency_key=idempotency_key)  # PA-13.1: the bar
+    return await accept(  # PA-13.1: the bar; MB-9: the grade's daily posts
+        db, principal, draft, idempotency_key=idempotency_key, post_quota=settings.post_quota_enforced
+    )
 
 
 async def like(db: Database, principal: Principal, post_id: uuid.UUID) -> None:

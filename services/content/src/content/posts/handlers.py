@@ -94,10 +94,12 @@ async def create_post(
                 check_news_licence(category, PostKind.POST, await stores.posts.news_licences(me), now)
             media = await stores.posts.media_of(me, list(media_ids))
     draft = Draft(text=text, media=media, category=category or "")
-    return await accept(db, principal, draft, idempotency_key=idempotency_key)
+    return await accept(db, principal, draft, idempotency_key=idempotency_key, post_quota=settings.post_quota_enforced)
 
 
-async def accept(db: Database, principal: Principal, draft: Draft, *, idempotency_key: str | None) -> Created:
+async def accept(
+    db: Database, principal: Principal, draft: Draft, *, idempotency_key: str | None, post_quota: bool = False
+) -> Created:
     """Accept a post, repost or comment for moderation (MB-6.1: every kind is checked like a post).
     Without an Idempotency-Key every request is a new one; with one, the same request again gets the
     first, another request under it a 422. The caller checked what the kind needs."""
@@ -139,7 +141,7 @@ async def accept(db: Database, principal: Principal, draft: Draft, *, idempotenc
                 request_sha256=fingerprint,
                 announcement=events.post_created(post),
                 owner_state=draft.owner_state,
-                quota_day=beijing_day(post.created_at),  # MB-9: the grade's daily posts
+                quota_day=beijing_day(post.created_at) if post_quota else None,  # MB-9: the grade's daily posts
                 default_post_quota=DEFAULT_PRIVILEGES.daily_posts,
             )
             if row is not None:
@@ -151,7 +153,7 @@ async def accept(db: Database, principal: Principal, draft: Draft, *, idempotenc
                     return Created(earlier, False)
             check_standing(await store.author_standing(post.author_id), now)  # PA-13.1, PA-9.2, MB-9: why
             privileges = await store.privileges(post.author_id)
-            if await store.posts_used(post.author_id, beijing_day(now)) >= privileges.daily_posts:
+            if post_quota and await store.posts_used(post.author_id, beijing_day(now)) >= privileges.daily_posts:
                 raise quota_reached("post", privileges.daily_posts, now)  # MB-9: 429 until the Beijing day ends
             now = datetime.now(UTC)
             post = replace(post, created_at=now)

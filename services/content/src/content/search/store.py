@@ -42,6 +42,20 @@ def _indexed(after: str) -> str:
      ORDER BY p.created_at DESC, p.id DESC LIMIT $3"""  # noqa: S608 - fixed SQL, values are parameters
 
 
+def _articles(after: str) -> str:
+    """Issue 13 §2: articles whose revision on show (the head, or the correction moderation published last)
+    holds every term, shown as their article, once; the head must be visible to the viewer and the revision
+    published (a stopped or pending correction is never a hit). Keyset on (the revision's time, the article)."""
+    return f"""SELECT a.id, p.created_at FROM post p
+      JOIN article a ON a.id = coalesce(p.parent_id, p.id) AND p.id = coalesce(a.shown_post_id, a.id)
+      JOIN post h ON h.id = a.id
+     WHERE p.kind IN ('article', 'correction') AND search_document(p.text) @@ search_query($1) AND {_TERMS}
+       AND (p.id = h.id OR p.status = 'published') AND {visible_sql("h", "$2::uuid")}
+       {after.replace("p.id", "a.id")}
+     ORDER BY p.created_at DESC, a.id DESC LIMIT $3"""  # noqa: S608 - fixed SQL, values are parameters
+
+
+_ARTICLES = {False: _articles(""), True: _articles(_AFTER)}
 _RECENT = {False: _recent(""), True: _recent(_AFTER)}
 _INDEXED = {False: _indexed(""), True: _indexed(_AFTER)}
 
@@ -56,7 +70,11 @@ class SearchStore(Unit):
         rows = await self.conn.fetch(_RECENT[after is not None], query, viewer, limit, *keyset)
         if len(rows) < limit:
             rows = await self.conn.fetch(_INDEXED[after is not None], query, viewer, limit, *keyset)
-        return rows
+        articles = await self.conn.fetch(_ARTICLES[after is not None], query, viewer, limit, *keyset)
+        if not articles:
+            return rows
+        merged = sorted([*rows, *articles], key=lambda r: (r["created_at"], r["id"]), reverse=True)
+        return merged[:limit]
 
     async def searchable(self, query: str) -> bool:
         """Does the query have a token to look up (a word of two ideographs, or letters or digits)?"""

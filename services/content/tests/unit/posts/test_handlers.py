@@ -21,7 +21,7 @@ from content.posts.domain import (
 from kit.auth import Principal
 from kit.problems import NotFound
 
-SETTINGS = SimpleNamespace(post_max_chars=2000)
+SETTINGS = SimpleNamespace(post_max_chars=2000, post_quota_enforced=True)
 
 
 def author() -> Principal:
