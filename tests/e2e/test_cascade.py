@@ -116,3 +116,93 @@ def test_a_stop_leaves_a_thousand_timelines_the_repost_the_comments_search_and_c
         what="the author's notification of the stop",
     )
     assert "MB-12.2" in told[0]["reasons"]["legal_basis"]
+
+
+ARTICLE_SUBSCRIBERS = 200
+
+
+@pytest.mark.requirement("MB-12.2")
+@pytest.mark.requirement("PA-11")
+def test_a_stop_leaves_a_pushed_articles_subscribers_timelines_comments_search_reads_and_list(
+    flow: Flow, gateway: httpx.Client
+) -> None:
+    """The same for a public account's article (issue 13): pushed into 200 subscribers' home timelines,
+    commented on (approved by the operator), read and found; stopped by a rumour registered later, it is on
+    none of those paths, and a read beacon counts nothing more."""
+    account = flow.public_account()
+    chief = flow.staff("chief_editor")
+    flow.open_gate("public_account_comments")
+
+    def subscriber(_: int) -> User:
+        user = flow.register()  # subscribing needs no real name (MB-7.1)
+        answer = gateway.put(f"/v1/public-accounts/{account.id}/subscription", headers=user.auth)
+        assert answer.status_code in (200, 201), answer.text
+        return user
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        subscribers = list(pool.map(subscriber, range(ARTICLE_SUBSCRIBERS)))
+
+    marker = uuid.uuid4().hex[:8]
+    text = f"网传某化工厂发生爆炸有毒气体正在扩散请立即撤离{marker}"
+    draft = gateway.post("/v1/articles/drafts", headers=account.auth, json={"title": "紧急通知", "body": text})
+    assert draft.status_code == 201, draft.text
+    published = gateway.post(
+        f"/v1/articles/drafts/{draft.json()['id']}/publication", headers=account.auth, json={"push": True}
+    )
+    assert published.status_code == 201, published.text
+    article = published.json()["id"]
+    poll(lambda: gateway.get(f"/v1/articles/{article}").status_code == 200, what="the article published")
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        poll(
+            lambda: all(pool.map(lambda u: article in home_ids(gateway, u, 5), subscribers)),
+            timeout_s=60,
+            what="the pushed article in 200 home timelines",
+        )
+
+    commenter = flow.verified_user()
+    comment = poll(
+        lambda: (
+            (
+                c := gateway.post(f"/v1/posts/{article}/comments", headers=commenter.auth, json={"text": "真的吗"})
+            ).status_code
+            == 201
+            and c.json()["id"]
+        ),
+        what="the comments gate open",
+    )
+    approved = lambda: gateway.put(f"/v1/posts/{article}/comments/{comment}/approval", headers=account.auth)  # noqa: E731
+    poll(lambda: approved().status_code == 204, what="the comment published, then approved by the operator")
+    poll(
+        lambda: [c["id"] for c in gateway.get(f"/v1/posts/{article}/comments").json()["items"]] == [comment],
+        what="the approved comment shown",
+    )
+    for reader in subscribers[:3]:
+        assert gateway.post(f"/v1/articles/{article}/reads", headers=reader.auth).status_code == 204
+    poll(lambda: gateway.get(f"/v1/articles/{article}").json()["counts"]["reads"] == 3, what="three reads counted")
+    poll(
+        lambda: any(i["id"] == article for i in gateway.get("/v1/search/posts", params={"q": marker}).json()["items"]),
+        what="the article found by search",
+    )
+    listed = f"/v1/public-accounts/{account.id}/articles"
+    assert article in [a["id"] for a in every_page(gateway, listed, {})]
+
+    registered = register_rumour(gateway, chief, text, "经核实，该厂运行正常，未发生爆炸。", "市应急管理局", "stop")
+    assert registered.status_code == 201, registered.text
+    stopped = poll(
+        lambda: (a := gateway.get(f"/v1/articles/{article}")).status_code == 451 and a.json(), what="the stop"
+    )
+    assert "MB-12.2" in stopped["legal_basis"]
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        leaks = [
+            u.id
+            for u, ids in zip(subscribers, pool.map(lambda u: home_ids(gateway, u), subscribers), strict=True)
+            if article in ids
+        ]
+    assert leaks == [], f"{len(leaks)} home timelines still serve the stopped article"
+    assert gateway.get(f"/v1/posts/{article}/comments").status_code == 451
+    assert article not in [i["id"] for i in gateway.get("/v1/search/posts", params={"q": marker}).json()["items"]]
+    assert article not in [a["id"] for a in every_page(gateway, listed, {})]
+    assert article not in [a["id"] for a in every_page(gateway, listed, account.auth)]
+    beacon = gateway.post(f"/v1/articles/{article}/reads", headers=subscribers[5].auth)
+    assert beacon.status_code == 451, beacon.text

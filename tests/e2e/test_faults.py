@@ -7,6 +7,12 @@ the platform acknowledged (201) is there and decided, no decision, report or pen
 orphaned, and the decision latency is back to its baseline within the recovery bound (README). The
 clean authors have followers throughout, so the broker restart lands in the middle of the fan-out: every
 published post is in every follower's home timeline exactly once (MB-2).
+
+Beside the posts a public account publishes a 5,000-character article a second (issue 13; two of them
+prohibited) and readers send read beacons at 50 a second: every acknowledged article is decided with one
+report per stop, every acknowledged beacon (204) is stored once per reader and day and counted once, identity
+holds the account's newest read count, and an acknowledged feature gate is open after it all (MB-9, MB-13,
+PA-11).
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ import psycopg
 import pytest
 from devstack.stack import Stack
 from devstack.testing import make_stack, poll
-from journeys import Flow, User, every_page
+from journeys import Flow, PublicAccount, User, every_page
 
 PROHIBITED = "出售枪支，价格私聊"
 CLEAN = "周末一起去爬山吧"
@@ -32,6 +38,10 @@ CLEAN = "周末一起去爬山吧"
 RECOVERY_BOUND_S = 20.0
 WAITING_FOR_DATABASE = "database unavailable; retrying"  # what a service logs while it waits
 POSTS_PER_S = 20
+ARTICLES_PER_S = 1  # one per twenty posts
+BEACONS_PER_S = 50
+READERS = 50
+EVERYDAY = "今天我们去公园散步看见很多花草树木天气晴朗心情愉快朋友一起喝茶聊天吃饭读书写字唱歌跳舞"
 FOLLOWERS = 100  # of each clean author, follow rows written into content's database (fan-out's input)
 
 
@@ -95,6 +105,89 @@ class Load(threading.Thread):
         self._gw.close()
 
 
+class Paced(threading.Thread):
+    """Calls ``step(i)`` ``per_s`` times a second until stopped; counts the answers it reports."""
+
+    def __init__(self, name: str, gateway_url: str, per_s: float) -> None:
+        super().__init__(name=name, daemon=True)
+        self.gw = httpx.Client(base_url=gateway_url, timeout=10)
+        self.answers: Counter[str] = Counter()
+        self._per_s = per_s
+        self._halt = threading.Event()
+        self.lock = threading.Lock()
+
+    def step(self, i: int) -> None:
+        raise NotImplementedError
+
+    def run(self) -> None:
+        i = 0
+        while not self._halt.is_set():
+            started = time.monotonic()
+            try:
+                self.step(i)
+            except httpx.HTTPError as exc:
+                self.answers[type(exc).__name__] += 1
+            i += 1
+            self._halt.wait(max(0.0, 1 / self._per_s - (time.monotonic() - started)))  # the pace
+
+    def stop(self) -> None:
+        self._halt.set()
+        self.join(30)
+        self.gw.close()
+
+
+class Articles(Paced):
+    """A public account's 5,000-character articles, the 8th and 16th prohibited (a third stop would suspend
+    the account, PA-13.1); what was acknowledged (201)."""
+
+    def __init__(self, gateway_url: str, account: PublicAccount) -> None:
+        super().__init__("articles", gateway_url, ARTICLES_PER_S)
+        self._account = account
+        self.acknowledged: list[dict] = []
+
+    def step(self, i: int) -> None:
+        bad = i in (7, 15)
+        text = "".join(EVERYDAY[(i * 7 + k) % len(EVERYDAY)] for k in range(5_000))
+        body = text[:2_500] + (PROHIBITED if bad else "") + text[2_500 : 5_000 - (len(PROHIBITED) if bad else 0)]
+        draft = self.gw.post(
+            "/v1/articles/drafts", headers=self._account.auth, json={"title": f"第{i}篇", "body": body}
+        )
+        self.answers[f"draft {draft.status_code}"] += 1
+        if draft.status_code != 201:
+            return
+        answer = self.gw.post(
+            f"/v1/articles/drafts/{draft.json()['id']}/publication", headers=self._account.auth, json={}
+        )
+        self.answers[str(answer.status_code)] += 1
+        if answer.status_code == 201:
+            with self.lock:
+                self.acknowledged.append({"id": answer.json()["id"], "bad": bad})
+
+
+class Beacons(Paced):
+    """Read beacons over readers x the clean articles acknowledged so far; the (reader, article) pairs
+    acknowledged (204). A beacon for an article not yet published is a 404, and counts nothing."""
+
+    def __init__(self, gateway_url: str, readers: list[User], articles: Articles) -> None:
+        super().__init__("beacons", gateway_url, BEACONS_PER_S)
+        self._readers = readers
+        self._articles = articles
+        self.acknowledged: set[tuple[str, str]] = set()
+
+    def step(self, i: int) -> None:
+        with self._articles.lock:
+            clean = [a["id"] for a in self._articles.acknowledged if not a["bad"]]
+        if not clean:
+            return
+        reader = self._readers[i % len(self._readers)]
+        article = clean[-1 - (i // len(self._readers)) % len(clean)]
+        answer = self.gw.post(f"/v1/articles/{article}/reads", headers=reader.auth)
+        self.answers[str(answer.status_code)] += 1
+        if answer.status_code == 204:
+            with self.lock:
+                self.acknowledged.add((reader.id, article))
+
+
 def decision_latency(flow: Flow, author: User) -> float:
     """Seconds from a clean post's 201 until it is served (published)."""
     started = time.monotonic()
@@ -112,9 +205,9 @@ def typical_latency(flow: Flow, author: User) -> float:
     return statistics.median(decision_latency(flow, author) for _ in range(3))
 
 
-def rows(stack: Stack, service: str, sql: str) -> list[tuple]:
+def rows(stack: Stack, service: str, sql: str, *params: object) -> list[tuple]:
     with psycopg.connect(stack.info.database_urls[service]) as conn:
-        return conn.execute(sql).fetchall()
+        return conn.execute(sql, params or None).fetchall()
 
 
 def follow_directly(stack: Stack, followers: list[str], followees: list[User]) -> None:
@@ -137,8 +230,32 @@ def test_broker_restart_killed_services_and_a_database_crash_lose_nothing_and_do
     # Loose enough for a noisy machine, tight enough to catch a relay left polling once a second.
     recovered_below = max(3 * baseline, baseline + 0.5)
 
+    # Grade 1 publishes one article a day by default (MB-9): the run's rules allow the stream's.
+    chief = flow.staff("chief_editor")
+    rules = flow.gw.get("/v1/identity/grading-rules").json()["rules"]["rules"]
+    for rule in rules:
+        rule.setdefault("privileges", {})["daily_articles"] = 100_000
+    assert flow.gw.post("/v1/identity/grading-rules", headers=chief.auth, json={"rules": rules}).status_code == 201
+    account = flow.public_account()
+    poll(
+        lambda: (
+            flow.gw.get(f"/v1/identity/staff/accounts/{account.id}/standing", headers=chief.auth).json()["privileges"][
+                "daily_articles"
+            ]
+            == 100_000
+        ),
+        what="the public account graded by the run's rules",
+    )
+    readers = [flow.register() for _ in range(READERS)]
+    flow.open_gate("trending")
+    poll(lambda: flow.gw.get("/v1/trending").status_code == 200, what="the trending gate open")
+
     load = Load(flow.platform.gateway_url, clean, offenders)
+    articles = Articles(flow.platform.gateway_url, account)
+    beacons = Beacons(flow.platform.gateway_url, readers, articles)
     load.start()
+    articles.start()
+    beacons.start()
     recovery: dict[str, float] = {}
 
     def fault(name: str, break_it, back) -> None:
@@ -196,6 +313,8 @@ def test_broker_restart_killed_services_and_a_database_crash_lose_nothing_and_do
         poll(lambda: load.count() >= mark + 40, timeout_s=60, what="posts flowing after the faults")
     finally:
         load.stop()
+        articles.stop()
+        beacons.stop()
 
     posts = load.acknowledged
     assert len(posts) > 300, load.answers
@@ -258,4 +377,64 @@ def test_broker_restart_killed_services_and_a_database_crash_lose_nothing_and_do
     home = Counter(i["id"] for i in every_page(flow.gw, "/v1/timelines/home", reader.auth, limit=500))
     assert published <= home.keys() and max(home.values()) == 1, "the home timeline lost or doubled a post"
 
-    print(f"baseline {baseline:.3f} s; recovery {recovery}; answers {dict(load.answers)}")
+    # Articles (PA-11, MB-12.2): every acknowledged one decided as its text deserves, once, one report a stop.
+    assert len(articles.acknowledged) > 30, articles.answers
+    assert set(articles.answers) <= {"draft 201", "draft 502", "draft 503", "201", "502", "503"}, articles.answers
+    article_status = {a["id"]: (451 if a["bad"] else 200) for a in articles.acknowledged}
+
+    def articles_decided() -> bool:
+        for article_id, status in list(article_status.items()):
+            if flow.gw.get(f"/v1/articles/{article_id}").status_code == status:
+                del article_status[article_id]
+        return not article_status
+
+    poll(articles_decided, timeout_s=120, interval_s=0.5, what="every acknowledged article decided")
+    decisions = {
+        str(did): (str(pid), outcome)
+        for did, pid, outcome in rows(
+            stack, "moderation", "SELECT id, post_id, outcome FROM decision WHERE stage = 'publication'"
+        )
+    }
+    per_post = Counter(pid for pid, _ in decisions.values())
+    assert all(per_post[a["id"]] == 1 for a in articles.acknowledged), "an article was decided twice, or never"
+    reported = Counter(str(pid) for (pid,) in rows(stack, "regulator-gateway", "SELECT post_id FROM report"))
+    assert {a["id"]: reported[a["id"]] for a in articles.acknowledged} == {
+        a["id"]: int(a["bad"]) for a in articles.acknowledged
+    }, "a stopped article reported other than once, or a clean one reported"
+
+    # Reads (MB-9): every acknowledged beacon stored once per reader and day, and counted exactly once.
+    assert len(beacons.acknowledged) > 300, beacons.answers
+    assert set(beacons.answers) <= {"204", "404", "502", "503"}, beacons.answers
+    stored = Counter(
+        (str(reader), str(article))
+        for reader, article in rows(stack, "content", "SELECT reader_id, article_id FROM article_read")
+    )
+    assert beacons.acknowledged <= stored.keys(), "an acknowledged read is lost"
+    assert max(stored.values()) == 1, "a read stored twice"
+    poll(
+        lambda: rows(stack, "content", "SELECT count(*) FROM article_read WHERE NOT counted")[0][0] == 0,
+        what="every read counted",
+    )
+    mismatched = rows(
+        stack,
+        "content",
+        "SELECT c.article_id FROM article_read_count c LEFT JOIN (SELECT article_id, sum(weight) AS w"
+        " FROM article_read GROUP BY article_id) r USING (article_id) WHERE c.reads <> coalesce(r.w, 0)",
+    )
+    assert mismatched == [], "an article's count is not the sum of its reads' weights"
+    [(content_reads,)] = rows(
+        stack, "content", "SELECT reads FROM read_count_account WHERE account_id = %s", account.id
+    )
+    assert content_reads > 0
+    poll(
+        lambda: rows(stack, "identity", "SELECT reads FROM account WHERE id = %s", account.id)[0][0] == content_reads,
+        what="identity holding the account's newest read count",
+    )
+
+    # MB-13: the gate acknowledged before the broker restart is open after it all.
+    assert flow.gw.get("/v1/trending").status_code == 200
+
+    print(
+        f"baseline {baseline:.3f} s; recovery {recovery}; answers {dict(load.answers)};"
+        f" articles {dict(articles.answers)}; beacons {dict(beacons.answers)}"
+    )

@@ -1,7 +1,10 @@
 """Accounts registered in bulk (CM, BJ-9.2, BJ-7(7)), on a stack of its own (the shared platform registers
 every account from the gateway's one address, so it sets no cohort threshold): the BULK_COHORT_MIN-th
 registration from one network within the window flags every account of the window, then each later one;
-nothing is refused, and the address never leaves identity."""
+nothing is refused, and the address never leaves identity. Content discounts the cohort's reads (CM).
+
+The same stack counts the grade's daily posts as `make up` does (the shared platform does not: its tests post
+hundreds from one account), so the post quota is proven here too (MB-9)."""
 
 from __future__ import annotations
 
@@ -10,11 +13,12 @@ import uuid
 from collections.abc import Iterator
 
 import httpx
+import psycopg
 import pytest
 from aiokafka import AIOKafkaConsumer
 from contracts import identity
 from devstack.stack import StackInfo
-from devstack.testing import make_stack
+from devstack.testing import make_stack, poll
 from journeys import Flow
 from qinglang.identity.v1 import account_pb2
 
@@ -23,6 +27,7 @@ from qinglang.identity.v1 import account_pb2
 def cohort_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Flow, StackInfo]]:
     stack = make_stack(tmp_path_factory.mktemp("cohorts"), external_ok=False)
     stack.config.service_env["identity"] = {**stack.config.service_env["identity"], "BULK_COHORT_MIN": "5"}
+    stack.config.service_env["content"] = {**stack.config.service_env["content"], "POST_QUOTA_ENFORCED": "true"}
     try:
         info = stack.up()
         with httpx.Client(base_url=info.gateway_url, timeout=15) as gw:
@@ -69,3 +74,67 @@ def test_a_bulk_cohort_is_flagged_from_its_fifth_registration_and_later_ones_joi
     assert [list(e.account_ids) for e in joined] == [[users[5].id]]
     assert joined[0].cohort_id == opened.cohort_id and joined[0].cohort_size == 6
     assert "CM" in opened.legal_basis and "127.0.0" not in str(events)
+
+
+@pytest.mark.requirement("CM")
+@pytest.mark.requirement("MB-9")
+def test_reads_from_a_bulk_cohort_are_flagged_and_not_counted(cohort_stack: tuple[Flow, StackInfo]) -> None:
+    flow, _info = cohort_stack
+    account = flow.public_account()
+    draft = flow.gw.post("/v1/articles/drafts", headers=account.auth, json={"title": "读书笔记", "body": "好书。"})
+    assert draft.status_code == 201, draft.text
+    published = flow.gw.post(f"/v1/articles/drafts/{draft.json()['id']}/publication", headers=account.auth, json={})
+    assert published.status_code == 201, published.text
+    article = published.json()["id"]
+    poll(lambda: flow.gw.get(f"/v1/articles/{article}").status_code == 200, what="the article published")
+    readers = [flow.register() for _ in range(3)]  # the window's cohort is open: each is flagged as it joins
+    for reader in readers:
+        assert flow.gw.post(f"/v1/articles/{article}/reads", headers=reader.auth).status_code == 204
+    operator = flow.staff("operator")
+    counted = poll(
+        lambda: (
+            (v := flow.gw.get(f"/v1/content/staff/articles/{article}/reads", headers=operator.auth).json())[
+                "flagged_reads"
+            ]
+            == 3
+            and v
+        ),
+        what="the cohort's reads discounted",
+    )
+    assert counted["reads"] == 0 and counted["flagged_by_reason"] == {"bulk_registration": 3}
+    assert flow.gw.get(f"/v1/articles/{article}").json()["counts"]["reads"] == 0
+
+
+@pytest.mark.requirement("MB-9")
+def test_the_grades_daily_posts_are_counted_and_refused_over_the_quota(cohort_stack: tuple[Flow, StackInfo]) -> None:
+    flow, info = cohort_stack
+    chief = flow.staff("chief_editor")
+    before = flow.gw.get("/v1/identity/grading-rules").json()["rules"]["rules"]
+    rules = [{"grade": 1, "name": "ordinary", "min_credit": 60, "privileges": {"daily_posts": 2}}]
+    assert flow.gw.post("/v1/identity/grading-rules", headers=chief.auth, json={"rules": rules}).status_code == 201
+    try:
+        user = flow.verified_user()
+        poll(
+            lambda: flow.gw.get("/v1/accounts/me/credit", headers=user.auth).json()["privileges"]["daily_posts"] == 2,
+            what="the user graded by the new rules",
+        )
+        # Content hears the grade by event (grade-1 defaults until then): post until the refusal.
+        answers: list[int] = []
+        poll(
+            lambda: (
+                answers.append(flow.gw.post("/v1/posts", headers=user.auth, json={"text": "今天"}).status_code)
+                or answers[-1] == 429
+            ),
+            what="the quota reached",
+        )
+        accepted = answers.count(201)
+        assert accepted >= 2 and set(answers) == {201, 429}, answers
+        assert flow.gw.post("/v1/posts", headers=user.auth, json={"text": "明天"}).status_code == 429
+        # Every accepted post was counted, the refusals took nothing (MB-9: posts, reposts and comments).
+        with psycopg.connect(info.database_urls["content"]) as conn:
+            [(used,)] = conn.execute(
+                "SELECT used FROM publish_quota_use WHERE account_id = %s AND what = 'post'", (user.id,)
+            ).fetchall()
+        assert used == accepted
+    finally:
+        flow.gw.post("/v1/identity/grading-rules", headers=chief.auth, json={"rules": before})

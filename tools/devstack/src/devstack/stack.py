@@ -408,7 +408,7 @@ class Stack:
             "content": {
                 "MEDIA_DIR": str(self.run_dir / "media"),
                 "MEDIA_MAX_BYTES": str(self.config.media_max_bytes),
-                # S4 (issue 13): fresh accounts' reads and posts count, and reads and the trending list
+                # Fresh accounts' reads and posts count, and reads and the trending list
                 # follow within a second or two (production: 24 h / 72 h of age, 2 s, 60 s, 60 s).
                 "READ_MIN_ACCOUNT_AGE_H": "0",
                 "TRENDING_MIN_ACCOUNT_AGE_H": "0",
@@ -416,10 +416,6 @@ class Stack:
                 "TRENDING_MIN_AUTHORS": "3",
                 "READ_AGGREGATE_INTERVAL_S": "0.2",
                 "READ_ANNOUNCE_INTERVAL_S": "1",
-                # S3 (issue 13): the grade's daily posts are not counted (production: counted, MB-9): the
-                # bench and the fault stream post thousands a day from a handful of accounts. A test of
-                # the quota sets it back for its own stack (stack.config.service_env).
-                "POST_QUOTA_ENFORCED": "false",
             },
         }
         for name, (app, _db) in SERVICES.items():
