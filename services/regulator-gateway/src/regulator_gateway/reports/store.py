@@ -44,6 +44,7 @@ def _report(row: asyncpg.Record) -> Report:
 class PgReportStore(Unit):
     async def file_report(self, stopped: StoppedPost) -> Report:
         """MB-12.2: the decision's one report (never two), in the author's province when known."""
+        await self._lock_account(stopped.account_id)
         row = await self.conn.fetchrow(
             """INSERT INTO report (id, decision_id, post_id, account_id, category, legal_basis, reason, decided_at,
                                    content_sha256, province_code)
@@ -67,6 +68,7 @@ class PgReportStore(Unit):
 
     async def learn_jurisdiction(self, jurisdiction: Jurisdiction) -> None:
         """The account's province; its reports filed before it was known move to that province."""
+        await self._lock_account(jurisdiction.account_id)
         await self.conn.execute(
             """INSERT INTO account_jurisdiction (account_id, province_code) VALUES ($1, $2)
                ON CONFLICT (account_id) DO UPDATE SET province_code = excluded.province_code""",
@@ -78,6 +80,14 @@ class PgReportStore(Unit):
             jurisdiction.account_id,
             jurisdiction.province_code,
         )
+
+    async def _lock_account(self, account_id: uuid.UUID) -> None:
+        """Serialise a report's filing with its author's jurisdiction becoming known. The two arrive on
+        different topics and are handled concurrently; without the lock each transaction could miss the
+        other's uncommitted row (the report filed without a province, the province's update finding no
+        report), leaving the report with the national office only. Each statement after the lock reads a
+        fresh snapshot (READ COMMITTED), so whichever runs second sees the first."""
+        await self.conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 16))", str(account_id))
 
     async def report(self, report_id: uuid.UUID, *, for_update: bool = False) -> Report | None:
         lock = " FOR UPDATE" if for_update else ""
