@@ -8,6 +8,7 @@ import random
 import re
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
 
 import httpx
 import psycopg
@@ -326,6 +327,22 @@ def every_page(gw: httpx.Client, path: str, headers: dict[str, str], **params: o
         cursor = page.json()["next_cursor"]
         if not cursor:
             return items
+
+
+BEIJING = timezone(timedelta(hours=8))
+
+
+def assert_quota_refusal(answer: httpx.Response) -> None:
+    """MB-9: a daily publishing quota refused through the gateway keeps its problem and Retry-After — a
+    403 ``quota-reached`` (Traefik replaces a service's 429), waiting until the next Beijing midnight."""
+    assert answer.status_code == 403, answer.text
+    problem = answer.json()
+    assert problem["type"].endswith("/quota-reached") and problem["requirement"] == "MB-9", problem
+    local = datetime.now(UTC).astimezone(BEIJING)
+    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
+    left = (midnight - local).total_seconds()
+    retry_after = int(answer.headers["Retry-After"])
+    assert retry_after == problem["retry_after_s"] and left - 60 <= retry_after <= left + 1, (retry_after, left)
 
 
 def register_rumour(

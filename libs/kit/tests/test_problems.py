@@ -19,7 +19,7 @@ from devstack.processes import free_port
 from devstack.testing import Infra, poll
 from fastapi import FastAPI, Request
 from kit.inputs import RequestModel, VisibleText
-from kit.problems import install_problem_handlers
+from kit.problems import QuotaExhausted, install_problem_handlers
 
 
 class Note(RequestModel):
@@ -43,6 +43,10 @@ def _app(database_url: str, dead_url: str) -> FastAPI:
     @app.get("/boom")
     async def boom() -> dict:
         raise RuntimeError("a bug")
+
+    @app.get("/quota")
+    async def quota() -> dict:
+        raise QuotaExhausted("Used up for today.", retry_after_s=3599.2, requirement="MB-9")
 
     @app.get("/raw-text")
     async def raw_text(value: str, request: Request) -> dict:  # no kit type: the database refuses it
@@ -159,3 +163,14 @@ def test_a_database_that_cannot_be_reached_is_a_503_with_retry_after(server: str
         assert int(answer.headers["retry-after"]) > 0
         assert answer.json()["type"].endswith("/service-unavailable")
         assert client.get("/ok").status_code == 200  # and the service goes on
+
+
+def test_a_quota_used_up_is_a_403_with_retry_after(server: str) -> None:
+    """MB-9: a 403, not a 429 (the gateway replaces a service's 429), with its wait in whole seconds."""
+    with httpx.Client(base_url=server, timeout=10) as client:
+        answer = client.get("/quota")
+        assert answer.status_code == 403, answer.text
+        assert answer.headers["retry-after"] == "3600"
+        body = answer.json()
+        assert body["type"].endswith("/quota-exhausted") and body["requirement"] == "MB-9"
+        assert body["retry_after_s"] == 3600

@@ -98,6 +98,21 @@ class TooManyRequests(DomainError):
         super().__init__(detail, requirement=requirement, retry_after_s=self.retry_after_s)
 
 
+class QuotaExhausted(Forbidden):
+    """A quota that resets at a known time is used up (MB-9's daily publishing quota): 403, not 429,
+    with Retry-After (RFC 9110 10.2.3) in whole seconds, in the header and as ``retry_after_s`` in the
+    body. The gateway's errors middleware answers every 429 of a route with its own page and keeps
+    none of the service's headers; a 403 passes with its body and Retry-After (Twitter answers its
+    daily status limit with 403 too). The gateway's 429 stays for real rate limits."""
+
+    type = "quota-exhausted"
+    title = "Quota exhausted"
+
+    def __init__(self, detail: str, *, retry_after_s: float, requirement: str | None = None) -> None:
+        self.retry_after_s = max(1, math.ceil(retry_after_s))
+        super().__init__(detail, requirement=requirement, retry_after_s=self.retry_after_s)
+
+
 def problem_response(
     status: int,
     type_: str,
@@ -309,7 +324,7 @@ def _documenting_problems(generate: Any) -> Any:
 
 
 def _retry_after(exc: DomainError) -> dict[str, str] | None:
-    if isinstance(exc, TooManyRequests):
+    if isinstance(exc, (TooManyRequests, QuotaExhausted)):
         return {"Retry-After": str(exc.retry_after_s)}
     if exc.status == 503:
         return {"Retry-After": str(RETRY_AFTER_S)}

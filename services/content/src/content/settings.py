@@ -89,7 +89,7 @@ class ContentSettings(KitSettings):
     article_title_max_chars: int = Field(default=64, ge=1)
     article_max_chars: int = Field(default=20_000, ge=1)
     article_drafts_per_account: int = Field(default=100, ge=1)
-    # MB-9: count the grade's daily posts (posts, reposts, comments) and refuse over them (429).
+    # MB-9: count the grade's daily posts (posts, reposts, comments) and refuse over them (403 `quota-reached`).
     post_quota_enforced: bool = True
     # PA-12.2: pinned comments per thread.
     comment_pins_per_thread: int = Field(default=3, ge=0)

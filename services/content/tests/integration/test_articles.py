@@ -210,6 +210,7 @@ async def test_the_grades_article_quota_and_push(db: Database, settings: Content
     await draft_and_publish(db, settings, me)
     with pytest.raises(QuotaReached) as refused:
         await draft_and_publish(db, settings, me)
+    assert refused.value.status == 403  # not 429: the gateway replaces a service's 429 (MB-9)
     assert refused.value.retry_after_s > 0 and refused.value.requirement == "MB-9"
 
 

@@ -93,11 +93,10 @@ async def delete_draft(draft_id: uuid.UUID, principal: CurrentPrincipal, db: Db)
         **problems(
             403,
             404,
-            429,
             s403="Not a public account (PA-7.1); real name, agreement or standing (MB-7.1, MB-7.2, MB-6.2, PA-13.1); "
-            "news without a licence in scope (PA-8, MB-4); a push the grade does not allow (MB-9)",
+            "news without a licence in scope (PA-8, MB-4); a push the grade does not allow (MB-9); the grade's "
+            "daily article or push quota is used (`quota-reached`, MB-9; Retry-After: the end of the Beijing day)",
             s404="No such draft",
-            s429="The grade's daily article or push quota is used (MB-9); Retry-After: the end of the Beijing day",
         ),
     },
 )

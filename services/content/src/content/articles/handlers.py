@@ -190,7 +190,8 @@ async def publish(
 ) -> Published:
     """Publish a draft: a post of kind ``article`` waiting for moderation (MB-6.1), its first revision, the
     draft gone, in one transaction. Refused without a news licence in scope for news (MB-4/PA-8), over the
-    grade's daily quota (429, MB-9), or a push the grade does not allow (403, MB-9)."""
+    grade's daily quota (403 ``quota-reached`` with Retry-After, MB-9), or a push the grade does not allow
+    (403, MB-9)."""
     now = datetime.now(UTC)
     check_may_publish(principal.access, now)  # MB-7.1, MB-7.2, MB-6.2
     async with db.transaction() as stores:

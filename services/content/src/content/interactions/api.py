@@ -50,7 +50,8 @@ RestrictionReader = Annotated[
 
 _INTERACTION_REFUSALS = dict(
     s403="Real name, agreement or standing (MB-7.1, MB-7.2, MB-6.2, PA-13.1), a credit level's or sanction's limit "
-    "(PA-6.2, PA-13.1), a platform restriction (PA-12.2), a block (MB-2), or the thread's settings (MB-10.2)",
+    "(PA-6.2, PA-13.1), a platform restriction (PA-12.2), a block (MB-2), the thread's settings (MB-10.2), or "
+    "a comment or repost over the grade's daily posts (`quota-reached`, MB-9, with Retry-After)",
     s404="No such post visible to the caller",
     s410="Its author deleted it",
     s451="Transmission stopped (MB-12.2), with the legal basis",

@@ -34,11 +34,9 @@ IdempotencyKey = Annotated[Text | None, Header(max_length=200)]
         200: {"model": PostRead, "description": "The same Idempotency-Key and request again: the post it created"},
         **problems(
             403,
-            429,
-            s429="The grade's daily posts are used (MB-9: posts, reposts and comments count); Retry-After: the "
-            "end of the Beijing day",
             s403="Real-name verification, the agreement or the author's standing forbids it (MB-7.1, PA-13.1); "
-            "news without a valid news licence in scope (MB-4)",
+            "news without a valid news licence in scope (MB-4); the grade's daily posts are used (`quota-reached`, "
+            "MB-9: posts, reposts and comments count; Retry-After: the end of the Beijing day)",
             s422="Too long, no text, media that are not the caller's, or an Idempotency-Key reused",
         ),
     },

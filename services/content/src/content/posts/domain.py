@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from enum import StrEnum
 
 from contracts.claims import AccessClaims
-from kit.problems import Conflict, DomainError, Forbidden, InvalidInput, TooManyRequests
+from kit.problems import Conflict, DomainError, Forbidden, InvalidInput, QuotaExhausted
 
 
 class PostStatus(StrEnum):
@@ -288,7 +288,9 @@ class NewsLicenceRequired(Forbidden):
     title = "Internet news information service licence required"
 
 
-class QuotaReached(TooManyRequests):
+class QuotaReached(QuotaExhausted):
+    """MB-9: 403 with Retry-After (the gateway replaces a service's 429 body and headers)."""
+
     type = "quota-reached"
     title = "Daily publishing quota reached"
 

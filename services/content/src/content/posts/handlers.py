@@ -154,7 +154,7 @@ async def accept(
             check_standing(await store.author_standing(post.author_id), now)  # PA-13.1, PA-9.2, MB-9: why
             privileges = await store.privileges(post.author_id)
             if post_quota and await store.posts_used(post.author_id, beijing_day(now)) >= privileges.daily_posts:
-                raise quota_reached("post", privileges.daily_posts, now)  # MB-9: 429 until the Beijing day ends
+                raise quota_reached("post", privileges.daily_posts, now)  # MB-9: 403 until the Beijing day ends
             now = datetime.now(UTC)
             post = replace(post, created_at=now)
     raise StandingChanging("The author's standing is changing right now; retry the post.", requirement="PA-13.1")
