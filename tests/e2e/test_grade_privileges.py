@@ -5,9 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import httpx
 import pytest
 from devstack.testing import poll
 from journeys import Flow, Staff
+
+
+def problem_type(answer: httpx.Response) -> str | None:
+    return answer.json()["type"].rsplit("/", 1)[-1] if answer.status_code >= 400 else None
 
 
 @pytest.fixture
@@ -78,3 +83,53 @@ def test_subscribers_regrade_a_public_account_within_seconds_and_unlock_push(flo
     )
     assert regraded["followers"] == 2
     assert regraded["privileges"]["push_to_subscribers"] is True and regraded["privileges"]["daily_pushes"] == 2
+
+
+@pytest.mark.requirement("MB-9")
+@pytest.mark.requirement("PA-7.2")
+def test_a_push_the_grade_does_not_allow_is_refused_and_publishes_nothing(flow: Flow, chief: Staff) -> None:
+    rules = [
+        {
+            "grade": 1,
+            "name": "ordinary",
+            "min_credit": 60,
+            "privileges": {"push_to_subscribers": False, "daily_pushes": 0, "daily_articles": 5},
+        },
+    ]
+    assert flow.gw.post("/v1/identity/grading-rules", headers=chief.auth, json={"rules": rules}).status_code == 201
+    account = flow.public_account()
+    reader = flow.register()
+    poll(
+        lambda: (
+            flow.gw.put(f"/v1/public-accounts/{account.id}/subscription", headers=reader.auth).status_code in (200, 201)
+        ),
+        what="subscribed (content learned the account)",
+    )
+    body = {"title": "青朗早报", "format": "markdown", "body": "今天天气很好，去公园散步。"}
+
+    def push_a_draft() -> tuple[str, httpx.Response]:
+        draft = flow.gw.post("/v1/articles/drafts", headers=account.auth, json=body)
+        assert draft.status_code == 201, draft.text
+        path = f"/v1/articles/drafts/{draft.json()['id']}/publication"
+        return draft.json()["id"], flow.gw.post(path, headers=account.auth, json={"push": True})
+
+    # Content hears the grade by event (grade-1 defaults, one push a day, until then): push until refused.
+    attempts: list[tuple[str, httpx.Response]] = []
+    poll(
+        lambda: attempts.append(push_a_draft()) or problem_type(attempts[-1][1]) == "push-not-permitted",
+        what="the push refused by the grade",
+    )
+    earlier = [a.json()["id"] for _, a in attempts[:-1] if a.status_code == 201]
+    assert all(a.status_code in (201, 403) for _, a in attempts), [a.status_code for _, a in attempts]
+    draft_id, refused = attempts[-1]
+    assert refused.status_code == 403 and refused.json()["requirement"] == "MB-9", refused.text
+    # Nothing was published: the draft is still a draft, the account lists no new article, and without the
+    # push the same draft publishes (so only the push was refused).
+    assert flow.gw.get(f"/v1/articles/drafts/{draft_id}", headers=account.auth).status_code == 200
+    listed = flow.gw.get(f"/v1/public-accounts/{account.id}/articles", headers=account.auth).json()["items"]
+    assert {a["id"] for a in listed} <= set(earlier)
+    unpushed = flow.gw.post(f"/v1/articles/drafts/{draft_id}/publication", headers=account.auth, json={"push": False})
+    assert unpushed.status_code == 201 and unpushed.json()["pushed"] is False, unpushed.text
+    poll(lambda: flow.gw.get(f"/v1/articles/{unpushed.json()['id']}").status_code == 200, what="published")
+    home = flow.gw.get("/v1/timelines/home", headers=reader.auth).json()["items"]
+    assert unpushed.json()["id"] not in [p["id"] for p in home]
