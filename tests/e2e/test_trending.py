@@ -143,3 +143,64 @@ def test_searches_alone_create_no_entry(flow: Flow, gate_open: None) -> None:
     staff = flow.staff("reviewer")
     computed = {e["term"] for e in gw.get("/v1/content/staff/trending", headers=staff.auth).json()["items"]}
     assert topic not in computed and topic not in trending_terms(gw)
+
+
+PROHIBITED = "网络赌博，私聊"  # a sample-lexicon stop term: each stop costs 10 credit points (MB-12.2, PA-13)
+
+
+def no_trending_account(flow: Flow) -> User:
+    """A verified account brought under the credit limit ``no_trending`` the way it happens: two stops of
+    transmission take its credit from 120 to 100, level B (identity's CreditPolicy), whose limits include
+    no_trending; the second stop's sanction adds no_reposts. Returns once content enforces that sanction,
+    which arrives with the same standing (so content knows the level's no_trending too)."""
+    user = flow.verified_user()
+    for stops in (1, 2):
+        post = flow.post(user, f"{PROHIBITED} {uuid.uuid4().hex[:6]}")
+        poll(lambda p=post: flow.gw.get(f"/v1/posts/{p['id']}").status_code == 451, what="the stop of transmission")
+        poll(
+            lambda n=stops: (
+                sum(
+                    e["cause"] == "stop_transmission"
+                    for e in flow.gw.get("/v1/accounts/me/credit", headers=user.auth).json()["ledger"]
+                )
+                == n
+            ),
+            what=f"stop {stops} in the credit ledger",
+        )
+    credit = flow.gw.get("/v1/accounts/me/credit", headers=user.auth).json()
+    assert credit["credit_level"] == "B" and {"no_trending", "no_reposts"} <= set(credit["limits"]), credit
+    other = flow.post(flow.verified_user(), "今天天气很好")
+    poll(lambda: flow.gw.get(f"/v1/posts/{other['id']}").status_code == 200, what="a post to repost published")
+
+    def repost_refused() -> bool:
+        answer = flow.gw.post(f"/v1/posts/{other['id']}/reposts", headers=user.auth, json={})
+        return answer.status_code == 403 and answer.json()["type"].endswith("/feature-limited")
+
+    poll(repost_refused, what="content enforcing the account's new standing")
+    return user
+
+
+@pytest.mark.requirement("CM")
+@pytest.mark.requirement("PA-13.1")
+def test_posts_of_a_no_trending_account_add_nothing_to_the_list(flow: Flow, gate_open: None) -> None:
+    gw = flow.gw
+    limited = no_trending_account(flow)
+    topic, control = term("低信用"), term("对照")
+    people = [flow.verified_user() for _ in range(3)]
+    # The term from the limited account and two others: two authors that count, under TRENDING_MIN_AUTHORS.
+    ids = post_all(flow, [limited, *people[:2]], [f"#{topic}# 我的看法 {i}" for i in range(3)])
+    poll(lambda: all(gw.get(f"/v1/posts/{i}").status_code == 200 for i in ids), what="the three posts public")
+    # The control term published after them: once it is listed, a computation has seen all three.
+    post_all(flow, people, [f"#{control}# 对照 {i}" for i in range(3)])
+    poll(lambda: control in trending_terms(gw), what="a computation after the posts")
+    assert topic not in trending_terms(gw)
+    staff = flow.staff("reviewer")
+    assert topic not in {e["term"] for e in gw.get("/v1/content/staff/trending", headers=staff.auth).json()["items"]}
+    # The same term from a third account that counts trends, the limited account weighed 0.
+    flow.post(people[2], f"#{topic}# 第三个人")
+    poll(lambda: topic in trending_terms(gw), what="the term listed from three accounts that count")
+    [entry] = [
+        e for e in gw.get("/v1/content/staff/trending", headers=staff.auth).json()["items"] if e["term"] == topic
+    ]
+    assert entry["authors"] == 3 and "accounts_discounted" in entry["flags"], entry
+    assert ids[0] not in entry["backing_post_ids"] and set(ids[1:]) <= set(entry["backing_post_ids"])
