@@ -163,3 +163,43 @@ def test_marking_read_is_refused_without_what_to_mark_and_for_anothers_notificat
     refused = gateway.post("/v1/notifications/read", headers=user.auth, json={"up_to": theirs["id"]})
     assert refused.status_code == 404 and refused.json()["type"].endswith("/no-such-notification")
     assert gateway.get("/v1/notifications").status_code == 401
+
+
+@pytest.mark.requirement("MB-9")
+@pytest.mark.requirement("MB-12.2")
+def test_a_pushed_article_tells_each_subscriber_and_leaves_their_inbox_when_stopped(
+    flow: Flow, gateway: httpx.Client
+) -> None:
+    account = flow.public_account()
+    readers = [flow.register() for _ in range(2)]  # subscribing needs no real name (MB-7.1)
+    for reader in readers:
+        poll(
+            lambda r=reader: (
+                gateway.put(f"/v1/public-accounts/{account.id}/subscription", headers=r.auth).status_code in (200, 201)
+            ),
+            what="subscribed (content learned the account)",
+        )
+    marker = uuid.uuid4().hex[:8]
+    text = f"网传某水库大坝出现裂缝即将溃坝下游居民请立即转移{marker}"
+    draft = gateway.post("/v1/articles/drafts", headers=account.auth, json={"title": "紧急通知", "body": text})
+    assert draft.status_code == 201, draft.text
+    pushed = gateway.post(
+        f"/v1/articles/drafts/{draft.json()['id']}/publication", headers=account.auth, json={"push": True}
+    )
+    assert pushed.status_code == 201 and pushed.json()["pushed"] is True, pushed.text
+    article = pushed.json()["id"]
+    for reader in readers:
+        notice = told(gateway, reader, "article_pushed", post_id=article)
+        assert notice["actor_id"] == account.id and notice["post"]["id"] == article
+        assert [n["id"] for n in notifications(gateway, reader) if n["post_id"] == article] == [notice["id"]]
+    before = [unread(gateway, r) for r in readers]
+    assert all(n >= 1 for n in before)
+
+    # Stopped by a rumour registered later (the retro-scan, MB-11, MB-12.2): no inbox shows or counts it.
+    chief = flow.staff("chief_editor")
+    registered = register_rumour(gateway, chief, text, "经核实，该水库大坝运行正常。", "市水务局", "stop")
+    assert registered.status_code == 201, registered.text
+    poll(lambda: gateway.get(f"/v1/articles/{article}").status_code == 451, what="the article stopped")
+    for reader, count in zip(readers, before, strict=True):
+        assert article not in [n["post_id"] for n in notifications(gateway, reader)]
+        assert unread(gateway, reader) == count - 1

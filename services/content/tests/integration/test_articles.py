@@ -17,6 +17,8 @@ from content.gates import handlers as gates
 from content.gates.domain import AssessmentAcknowledged, FeatureNotAssessed
 from content.interactions import handlers as interactions
 from content.interactions.domain import CommentAction, FeatureLimited, NotShown, OwnerState, TooManyPins
+from content.main import deliver_published
+from content.notifications import handlers as notify
 from content.posts import handlers
 from content.posts.domain import (
     Decision,
@@ -303,6 +305,100 @@ async def test_a_pushed_article_reaches_subscribers_home_timelines_and_an_unpush
         await timelines.fan_out(stores, published, settings=settings)
         home = await stores.conn.fetch("SELECT post_id FROM timeline_entry WHERE owner_id = $1", subscriber)
     assert [r["post_id"] for r in home] == [pushed]
+
+
+async def publish_and_deliver(db: Database, settings: ContentSettings, *post_ids: uuid.UUID, times: int = 1) -> None:
+    """Moderation approves the posts; content's consumer delivers their PostPublished ``times`` times (fan-out,
+    notifications, trending: content.main.deliver_published), as the broker would."""
+    async with db.transaction() as stores:
+        published = await stores.posts.publish_if_pending(
+            [Decision(uuid.uuid4(), p, decided_at=datetime.now(UTC)) for p in post_ids]
+        )
+    for _ in range(times):
+        async with db.transaction() as stores:
+            await deliver_published(stores, published, settings)
+
+
+async def subscribe(db: Database, account: uuid.UUID, *, followers: int | None = None) -> uuid.UUID:
+    """A new subscriber of the account (a follow row as the social feature writes it); ``followers`` sets the
+    account's count (at FANOUT_MAX_FOLLOWERS it is merged into home timelines at read time)."""
+    subscriber = uuid.UUID(author().subject)
+    async with db.transaction() as stores:
+        await stores.conn.execute("INSERT INTO follow (follower_id, followee_id) VALUES ($1, $2)", subscriber, account)
+        if followers is not None:
+            await stores.conn.execute(
+                """INSERT INTO follow_count (account_id, followers) VALUES ($1, $2)
+                   ON CONFLICT (account_id) DO UPDATE SET followers = EXCLUDED.followers""",
+                account,
+                followers,
+            )
+    return subscriber
+
+
+async def home_ids(db: Database, settings: ContentSettings, reader: uuid.UUID) -> list[str]:
+    items, _ = await timelines.home(db, settings, reader, cursor=None, limit=50)
+    return [i["id"] for i in items]
+
+
+@pytest.mark.requirement("MB-9")
+async def test_a_large_accounts_pushed_article_is_merged_into_subscribers_home_timelines(
+    db: Database, settings: ContentSettings
+) -> None:
+    account = await approved_account(db)
+    me = acting(account)
+    await grant(db, account, daily_articles=5, daily_pushes=1, push_to_subscribers=True)
+    subscriber = await subscribe(db, account, followers=settings.fanout_max_followers)  # merged at read time
+    pushed = await draft_and_publish(db, settings, me, push=True)
+    quiet = await draft_and_publish(db, settings, me)
+    await publish_and_deliver(db, settings, pushed, quiet)
+    async with db.connection() as stores:  # one write: no entry for a large account
+        assert await stores.conn.fetchval("SELECT count(*) FROM timeline_entry WHERE post_id = $1", pushed) == 0
+    assert await home_ids(db, settings, subscriber) == [str(pushed)]
+    await articles.withdraw(db, settings, me, pushed)
+    assert await home_ids(db, settings, subscriber) == []
+
+
+@pytest.mark.requirement("MB-9")
+@pytest.mark.requirement("MB-12.2")
+async def test_a_pushed_article_notifies_each_subscriber_once_while_it_is_shown(
+    db: Database, settings: ContentSettings, posting: Posting
+) -> None:
+    account = await approved_account(db)
+    me = acting(account)
+    await grant(db, account, daily_articles=5, daily_pushes=3, push_to_subscribers=True)
+    readers = [await subscribe(db, account) for _ in range(2)]
+    stranger = uuid.UUID(author().subject)
+    pushed = [await draft_and_publish(db, settings, me, push=True) for _ in range(2)]
+    quiet = await draft_and_publish(db, settings, me)
+    await publish_and_deliver(db, settings, *pushed, quiet, times=2)  # delivered twice: told once
+
+    async def told(reader: uuid.UUID) -> list[tuple[str, str | None, str | None]]:
+        listed = await notify.list_notifications(db, reader, cursor=None, limit=50, unread_only=False)
+        return sorted((str(n.kind), n.post_id, n.actor_id) for n in listed.items)
+
+    expected = sorted(("article_pushed", str(a), str(account)) for a in pushed)
+    assert [await told(r) for r in readers] == [expected, expected]
+    assert await told(stranger) == [] and await told(account) == []
+    assert await notify.unread_count(db, readers[0]) == 2
+    async with db.connection() as stores:
+        keys = await stores.conn.fetch(
+            "SELECT DISTINCT dedup_key FROM notification WHERE recipient_id = $1", readers[0]
+        )
+    assert sorted(r["dedup_key"] for r in keys) == sorted(f"pushed:{a}" for a in pushed)
+
+    # Stopped (MB-12.2): the notice leaves the list and the unread count; the other stays.
+    await posting.stop(pushed[0])
+    assert await told(readers[0]) == [("article_pushed", str(pushed[1]), str(account))]
+    assert await notify.unread_count(db, readers[0]) == 1
+    # A correction on show stopped later (the article is 451): gone too.
+    corrected = await articles.correct(
+        db, settings, me, pushed[1], CorrectionCreate(body="今天多云。", correction_note="更正")
+    )
+    await posting.approve(uuid.UUID(corrected.post_id))
+    assert await told(readers[1]) == [("article_pushed", str(pushed[1]), str(account))]  # corrected, still shown
+    await posting.stop(uuid.UUID(corrected.post_id))
+    assert await told(readers[0]) == [] and await told(readers[1]) == []
+    assert await notify.unread_count(db, readers[1]) == 0
 
 
 @pytest.mark.requirement("PA-12.2")

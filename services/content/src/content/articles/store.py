@@ -12,6 +12,17 @@ from kit.unit import Unit
 from content.articles.domain import LicenceChanged, PublicAccount
 from content.posts.store import public_sql, visible_sql
 
+
+def article_shown_sql(article: str, viewer: str) -> str:
+    """SQL: the article ``article`` (an id) is shown to the viewer (MB-12.2, MB-16.2): its head visible to
+    them (content.posts.store.visible_sql: not withdrawn, not stopped, its account's content served) and
+    its revision on show not stopped since (the 451 of GET /v1/articles/{id})."""
+    return f"""EXISTS (SELECT 1 FROM article sa JOIN post sh ON sh.id = sa.id
+                        LEFT JOIN post ss ON ss.id = sa.shown_post_id
+                       WHERE sa.id = {article} AND {visible_sql("sh", viewer)}
+                         AND (ss.id IS NULL OR ss.status = 'published'))"""  # noqa: S608 - fixed SQL
+
+
 # An article as shown: the head post (status, times), the revision on show (else the first: only the
 # account sees it before moderation published it), the stop of that revision, the account's badge, counts.
 _ARTICLE = f"""

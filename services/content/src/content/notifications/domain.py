@@ -26,6 +26,7 @@ class NotificationKind(StrEnum):
     SANCTIONED = "sanctioned"  # PA-13.1: a suspension, a closure or features restricted
     CREDIT_CHANGED = "credit_changed"  # PA-6.2: your credit changed (a penalty, an appeal, a new level)
     REAL_NAME_EXPIRED = "real_name_expired"  # MB-7.2: renew your real-name verification
+    ARTICLE_PUSHED = "article_pushed"  # MB-9: a public account you subscribe to pushed an article (群发)
 
 
 # MB-12.2: a notice about someone else's repost, comment or reply shows only while that item is
@@ -33,6 +34,9 @@ class NotificationKind(StrEnum):
 ABOUT_OTHERS_ITEMS = frozenset({NotificationKind.REPOSTED, NotificationKind.COMMENTED, NotificationKind.REPLIED})
 # A notice whose actor is another account shows only while that account's content is served (PA-13.1).
 FROM_AN_ACCOUNT = frozenset({NotificationKind.FOLLOWED})
+# MB-12.2, MB-16.2: a notice about an article shows only while the article is shown to the recipient (its
+# head visible, its revision on show not stopped: content.articles.store.article_shown_sql).
+ABOUT_ARTICLES = frozenset({NotificationKind.ARTICLE_PUSHED})
 
 # identity's causes of a standing change that move the holder's credit (its ledger's entries):
 # penalties for a stop of transmission or an upheld complaint, and an appeal upheld (PA-6.2).
@@ -96,7 +100,19 @@ class MarkWhat(InvalidInput):
 
 def on_published(published: Published) -> Notice | None:
     """A repost tells the parent's author "reposted"; a comment on a post or repost "commented"; a
-    reply to a comment "replied". An original post tells nobody, and nobody is told of their own."""
+    reply to a comment "replied". An original post tells nobody, and nobody is told of their own. A
+    pushed article tells every subscriber of its account (MB-9, 群发: the notice without a recipient,
+    the store finds them); an article not pushed tells nobody."""
+    if published.kind is PostKind.ARTICLE:
+        if not published.pushed:
+            return None
+        return Notice(
+            recipient_id=None,
+            dedup_key=f"pushed:{published.post_id}",
+            kind=NotificationKind.ARTICLE_PUSHED,
+            actor_id=published.author_id,
+            post_id=published.post_id,
+        )
     recipient = published.parent_author_id
     if published.kind is PostKind.POST or recipient is None or recipient == published.author_id:
         return None

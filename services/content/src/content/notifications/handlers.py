@@ -27,8 +27,13 @@ log = logging.getLogger(__name__)
 
 
 async def on_published(stores: Stores, published: list[Published]) -> None:
-    """Reposts, comments and replies tell the parent's author (MB-2), a batch at once."""
-    await stores.notifications.notify([n for p in published if (n := domain.on_published(p)) is not None])
+    """Reposts, comments and replies tell the parent's author (MB-2), a batch at once; a pushed article
+    tells each subscriber of its account (MB-9), one statement per article."""
+    notices = [n for p in published if (n := domain.on_published(p)) is not None]
+    await stores.notifications.notify([n for n in notices if n.recipient_id is not None])
+    for notice in notices:
+        if notice.recipient_id is None:
+            await stores.notifications.notify_subscribers(notice)
 
 
 async def on_followed(stores: Stores, followed: Followed) -> None:

@@ -48,8 +48,10 @@ class NotificationRead(BaseModel):
     kind: NotificationKind
     created_at: datetime
     read_at: datetime | None = None
-    actor_id: str | None = Field(default=None, description="Who followed, reposted, commented or replied")
-    post_id: str | None = Field(default=None, description="The post, repost or comment it is about")
+    actor_id: str | None = Field(
+        default=None, description="Who followed, reposted, commented or replied; the account that pushed an article"
+    )
+    post_id: str | None = Field(default=None, description="The post, repost, comment or article it is about")
     post: PostRead | None = Field(
         default=None, description="That item as you may see it now; absent when you may not (a stopped post)"
     )

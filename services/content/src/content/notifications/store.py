@@ -10,7 +10,8 @@ from datetime import datetime
 import asyncpg
 from kit.unit import Unit
 
-from content.notifications.domain import ABOUT_OTHERS_ITEMS, FROM_AN_ACCOUNT, Notice, StandingSeen
+from content.articles.store import article_shown_sql
+from content.notifications.domain import ABOUT_ARTICLES, ABOUT_OTHERS_ITEMS, FROM_AN_ACCOUNT, Notice, StandingSeen
 from content.posts.domain import PostKind, PostStatus
 from content.posts.store import author_shown_sql, visible_sql
 
@@ -22,11 +23,13 @@ def _kinds(kinds: frozenset) -> str:
 def shown_sql(n: str, viewer: str) -> str:
     """SQL: notification alias ``n`` is shown to its recipient ``viewer`` (MB-12.2): a notice about
     someone else's repost, comment or reply only while that item is visible to them; a notice from an
-    account only while that account's content is served (PA-13.1). The list and the unread count
-    both filter with this, before any LIMIT."""
+    account only while that account's content is served (PA-13.1); a notice about an article only while
+    the article is shown to them (MB-12.2: not stopped, withdrawn, or of a suspended account). The list
+    and the unread count both filter with this, before any LIMIT."""
     return f"""(({n}.kind NOT IN ({_kinds(ABOUT_OTHERS_ITEMS)})
                  OR EXISTS (SELECT 1 FROM post p WHERE p.id = {n}.post_id AND {visible_sql("p", viewer)}))
-                AND ({n}.kind NOT IN ({_kinds(FROM_AN_ACCOUNT)}) OR {author_shown_sql(n + ".actor_id")}))"""  # noqa: S608
+                AND ({n}.kind NOT IN ({_kinds(FROM_AN_ACCOUNT)}) OR {author_shown_sql(n + ".actor_id")})
+                AND ({n}.kind NOT IN ({_kinds(ABOUT_ARTICLES)}) OR {article_shown_sql(n + ".post_id", viewer)}))"""  # noqa: S608
 
 
 _INSERT = """INSERT INTO notification (recipient_id, dedup_key, kind, actor_id, post_id, category, legal_basis,
@@ -86,6 +89,20 @@ class NotificationStore(Unit):
             str(PostKind.REPOST),
             str(PostKind.COMMENT),
             str(PostStatus.WITHDRAWN),
+        )
+
+    async def notify_subscribers(self, notice: Notice) -> None:
+        """MB-9: the notice to every subscriber of its actor (a public account's followers), once each, in
+        one statement; the account itself is never told."""
+        assert notice.actor_id is not None
+        await self.conn.execute(
+            """INSERT INTO notification (recipient_id, dedup_key, kind, actor_id, post_id, category, legal_basis,
+                                         reason, details)
+               SELECT f.follower_id, $2::text, $3::text, $4::uuid, $5::uuid, $6::text, $7::text[], $8::text, $9::jsonb
+                 FROM follow f
+                WHERE f.followee_id = $4 AND f.follower_id <> $1
+               ON CONFLICT (recipient_id, dedup_key) DO NOTHING""",
+            *_params(notice, notice.actor_id),  # $1: the account, left out; each row's recipient a subscriber
         )
 
     async def standing_seen(self, account_id: uuid.UUID) -> StandingSeen | None:

@@ -37,7 +37,9 @@ def _authored(author: str) -> str:
 #      misjudge how many entries are followed (all, nearly) and read the owner's every entry before the
 #      LIMIT; this way the key is walked newest first and stops at the page (EXPLAIN ANALYZE: ~0.5 ms);
 #   2. the reader's own posts and reposts (never fanned out to themselves);
-#   3. the posts of the large accounts they follow (content.timelines.domain.merged_at_read: $5).
+#   3. the posts of the large accounts they follow (content.timelines.domain.merged_at_read: $5);
+#   4. the articles those large accounts pushed to every subscriber (MB-9, 群发; article_pushed, a partial
+#      index of the few pushed ones), as fan-out writes them for an ordinary account (domain.fans_out).
 _HOME = f"""
 WITH entries AS (
     SELECT p.id, p.created_at FROM timeline_entry e JOIN post p ON p.id = e.post_id
@@ -51,8 +53,18 @@ WITH entries AS (
       FROM follow f JOIN follow_count c ON c.account_id = f.followee_id AND c.followers >= $5
      CROSS JOIN LATERAL ({_authored("f.followee_id")}) m
      WHERE f.follower_id = $1
+), pushed AS (
+    SELECT m.id, m.created_at
+      FROM follow f JOIN follow_count c ON c.account_id = f.followee_id AND c.followers >= $5
+     CROSS JOIN LATERAL (
+         SELECT p.id, p.created_at FROM article a JOIN post p ON p.id = a.id
+          WHERE a.account_id = f.followee_id AND a.pushed AND p.kind = 'article'
+            AND {_BEFORE.format(t="p.created_at", i="p.id")} AND {visible_sql("p", "$1")}
+          ORDER BY p.created_at DESC, p.id DESC LIMIT $2) m
+     WHERE f.follower_id = $1
 )
-SELECT id, created_at FROM (SELECT * FROM entries UNION SELECT * FROM own UNION SELECT * FROM large) home
+SELECT id, created_at FROM (SELECT * FROM entries UNION SELECT * FROM own UNION SELECT * FROM large
+                            UNION SELECT * FROM pushed) home
  ORDER BY created_at DESC, id DESC LIMIT $2"""  # noqa: S608 - fixed SQL, values are parameters
 
 _ACCOUNT = f"""SELECT id, created_at FROM ({_authored("$5")}) a"""  # noqa: S608 - fixed SQL

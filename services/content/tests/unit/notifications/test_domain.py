@@ -52,6 +52,21 @@ def decision(**fields: object) -> Decision:
     )
 
 
+@pytest.mark.requirement("MB-9")
+def test_a_pushed_article_tells_every_subscriber_and_an_unpushed_one_nobody() -> None:
+    account, article = uuid.uuid4(), uuid.uuid4()
+    head = Published(article, account, PostKind.ARTICLE, None, None, None, NOW, NOW, pushed=True)
+    notice = on_published(head)
+    assert notice is not None and notice.recipient_id is None  # the store finds the subscribers
+    assert (notice.kind, notice.dedup_key, notice.actor_id, notice.post_id) == (
+        NotificationKind.ARTICLE_PUSHED,
+        f"pushed:{article}",
+        account,
+        article,
+    )
+    assert on_published(Published(article, account, PostKind.ARTICLE, None, None, None, NOW, NOW)) is None
+
+
 @pytest.mark.requirement("MB-2")
 def test_a_repost_tells_the_parents_author_reposted() -> None:
     post, parent_author, reposter = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
