@@ -4,6 +4,8 @@ post (markup cannot hide a phrase), corrections keep their history, a withdrawal
 
 from __future__ import annotations
 
+import uuid
+
 import httpx
 import pytest
 from devstack.testing import poll
@@ -199,3 +201,29 @@ def test_a_pushed_article_reaches_subscribers_home_timelines(flow: Flow) -> None
         ),
         what="the pushed article in the subscriber's home timeline",
     )
+
+
+@pytest.mark.requirement("PA-11")
+def test_search_finds_the_corrected_text_and_no_longer_the_old(flow: Flow) -> None:
+    account = flow.public_account()
+    tag = uuid.uuid4().hex[:8]
+    article = published(flow, account, body=f"{tag} 春节的地铁很拥挤")
+    path = f"/v1/articles/{article['id']}"
+
+    def hits(q: str) -> list[dict]:
+        answer = flow.gw.get("/v1/search/posts", params={"q": f"{tag} {q}"})
+        assert answer.status_code == 200, answer.text
+        return [i for i in answer.json()["items"] if i["id"] == article["id"]]
+
+    poll(lambda: hits("地铁"), what="the article found by its first text")
+    corrected = flow.gw.post(
+        f"{path}/corrections",
+        headers=account.auth,
+        json={"body": f"{tag} 春节的高铁很拥挤", "correction_note": "是高铁"},
+    )
+    assert corrected.status_code == 201, corrected.text
+    poll(lambda: flow.gw.get(path).json()["revision"] == 2, what="the correction on show")
+    [hit] = hits("高铁")  # a word only in the corrected text
+    assert "高铁" in hit["text"] and "地铁" not in hit["text"]  # the hit shows the corrected text
+    assert hits("地铁") == []  # a word only in the old text finds it no more
+    assert [h["id"] for h in hits("春节")] == [article["id"]]  # once

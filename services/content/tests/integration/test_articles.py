@@ -488,6 +488,8 @@ async def test_search_finds_an_article_by_its_revision_on_show_once(
     assert await searched(db, f"{tag} 高铁") == [str(article_id)]
     assert await searched(db, f"{tag} 地铁") == []  # the earlier revision is no longer what is shown
     assert await searched(db, f"{tag} 春节") == [str(article_id)]  # once
+    [hit] = (await search.search_posts(db, f"{tag} 高铁", None, cursor=None, limit=50))["items"]
+    assert "高铁" in hit.text and "地铁" not in hit.text  # the hit shows the revision on show
     await posting.stop(uuid.UUID(corrected.post_id))
     assert await searched(db, f"{tag} 春节") == []  # MB-12.2: the revision on show stopped
 

@@ -60,10 +60,17 @@ def visible_sql(p: str, viewer: str) -> str:
                  AND {author_shown_sql(p + ".author_id")} AND {manages_thread_sql(p + ".root_id", viewer)}))"""
 
 
+# An article's text as shown (PA-11): its revision on show, once moderation published a correction (the head
+# keeps the first revision's); never a revision stopped since.
+_SHOWN_TEXT = """CASE WHEN p.kind = 'article'
+            THEN coalesce((SELECT sp.text FROM article a JOIN post sp ON sp.id = a.shown_post_id
+                            WHERE a.id = p.id AND sp.status = 'published'), p.text)
+            ELSE p.text END AS text"""
 # The columns of a post that its view, and the read paths' checks, use (content.posts.schemas.post_read,
 # content.interactions.domain.target).
 _VIEW_COLUMNS = (
-    "p.id, p.author_id, p.kind, p.text, p.status, p.created_at, p.decided_at, p.parent_id, p.root_id, p.owner_state"
+    f"p.id, p.author_id, p.kind, {_SHOWN_TEXT}, p.status, p.created_at, p.decided_at, p.parent_id, p.root_id, "
+    "p.owner_state"
 )
 
 
