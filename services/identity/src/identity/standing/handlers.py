@@ -201,7 +201,8 @@ async def _regrade(tx: Tx, policy: CreditPolicy, account_id: uuid.UUID, *, cause
 
 async def close_and_blacklist(tx: Tx, account_id: uuid.UUID, *, reason: str, basis: list[str], by: str) -> None:
     """PA-13.2: close the account, blacklist the subject behind it (re-registration refused), tell the
-    regulator of its province (an event the regulator gateway files)."""
+    regulator of its province (an event the regulator gateway files). A public account's subject is its
+    registrant's, in the province the account was registered in."""
     await tx.standing.close(account_id)
     subject = await tx.standing.subject_of(account_id)
     if subject is None:

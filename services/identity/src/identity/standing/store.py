@@ -121,9 +121,17 @@ class StandingStore:
         await self.conn.execute("UPDATE account SET closed_at = coalesce(closed_at, now()) WHERE id = $1", account_id)
 
     async def subject_of(self, account_id: uuid.UUID) -> asyncpg.Record | None:
+        """The subject behind the account (subject_type, id_number_lookup, province_code): a user account's
+        from its verification; a public account's is its registrant's, kept on the public account with the
+        province it was registered in (PA-7.1, PA-13.2)."""
         return await self.conn.fetchrow(
             """SELECT subject_type, id_number_lookup, province_code FROM real_name_verification
-                WHERE account_id = $1""",
+                WHERE account_id = $1
+               UNION ALL
+               SELECT r.subject_type, p.subject_lookup, p.province_code FROM public_account p
+                 LEFT JOIN real_name_verification r ON r.account_id = p.owner_account_id
+                WHERE p.account_id = $1
+               LIMIT 1""",
             account_id,
         )
 
@@ -158,11 +166,15 @@ class StandingStore:
         )
 
     async def subject_accounts(self, account_id: uuid.UUID) -> list[uuid.UUID]:
-        """Every account verified as the same subject as this one (itself included)."""
+        """Every account of the same subject as this one (itself included): the user accounts verified as
+        it and the public accounts it registered (PA-6.2: a subject's credit counts all of them)."""
         rows = await self.conn.fetch(
-            """SELECT r2.account_id FROM real_name_verification r1
-                 JOIN real_name_verification r2 ON r2.id_number_lookup = r1.id_number_lookup
-                WHERE r1.account_id = $1""",
+            """WITH subject AS (
+                   SELECT id_number_lookup AS lookup FROM real_name_verification WHERE account_id = $1
+                   UNION SELECT subject_lookup FROM public_account WHERE account_id = $1)
+               SELECT r.account_id FROM real_name_verification r JOIN subject s ON r.id_number_lookup = s.lookup
+               UNION
+               SELECT p.account_id FROM public_account p JOIN subject s ON p.subject_lookup = s.lookup""",
             account_id,
         )
         return [r["account_id"] for r in rows]
