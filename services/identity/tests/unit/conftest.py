@@ -23,7 +23,7 @@ from identity.idcheck import CheckAnswer, CheckResult
 from identity.pii import PersonalDataVault
 from identity.ports import IdentityPorts
 from identity.realname.domain import SubjectType
-from identity.standing.domain import DEFAULT, CreditPolicy
+from identity.standing.domain import DEFAULT, CreditPolicy, GradingRules
 from identity.tokens import TokenIssuer
 from kit.outbox import OutboxRow
 
@@ -244,8 +244,10 @@ class FakeStanding:
         self.s.blacklist.add(subject_lookup)
         return {"id": uuid.uuid4(), "listed_at": datetime.now(UTC)}
 
-    async def account(self, account_id: uuid.UUID) -> dict:
-        a = self.s.accounts[account_id]
+    async def account(self, account_id: uuid.UUID) -> dict | None:
+        a = self.s.accounts.get(account_id)
+        if a is None:
+            return None
         return {
             "closed_at": a["closed_at"],
             "standing_version": a.get("standing_version", 0),
@@ -253,6 +255,7 @@ class FakeStanding:
             "reads": a.get("reads", 0),
             "verified_type": None,
             "grade": a.get("grade"),
+            "grade_rules": a.get("grade_rules"),
             "subject_type": self.s.real_names.get(account_id, {}).get("subject_type"),
         }
 
@@ -280,9 +283,26 @@ class FakeStanding:
     async def set_grade(self, account_id: uuid.UUID, grade: int | None, rules_version: int) -> None:
         if grade is not None:
             self.s.accounts[account_id]["grade"] = grade
+        self.s.accounts[account_id]["grade_rules"] = rules_version
 
-    async def grading_rules(self) -> tuple[int, dict]:
-        return 1, self.s.grading_rules.model_dump()
+    async def grading_rules(self, version: int | None = None) -> tuple[int, dict]:
+        """``state.grading_rules`` is the version in force; ``state.earlier_rules`` the ones before it."""
+        in_force = len(self.s.earlier_rules) + 1
+        if version is None or version == in_force:
+            return in_force, self.s.grading_rules.model_dump()
+        return version, self.s.earlier_rules[version - 1].model_dump()
+
+    async def publish_grading_rules(self, rules_json: str, by: str) -> int:
+        self.s.earlier_rules.append(self.s.grading_rules)
+        self.s.grading_rules = GradingRules.model_validate_json(rules_json)
+        return len(self.s.earlier_rules) + 1
+
+    async def accounts_to_regrade(self, rules_version: int) -> list[uuid.UUID]:
+        return [
+            a["id"]
+            for a in self.s.accounts.values()
+            if a["cancelled_at"] is None and a.get("grade_rules") != rules_version
+        ]
 
 
 class FakePersonalData:
@@ -323,6 +343,7 @@ class State:
         self.announced: list[OutboxRow] = []
         self.revocations: list[dict] = []
         self.grading_rules = DEFAULT
+        self.earlier_rules: list = []
         self.registrations: list[tuple] = []
         self.cohorts: dict = {}
 

@@ -155,7 +155,7 @@ class StandingStore:
     async def account(self, account_id: uuid.UUID) -> asyncpg.Record | None:
         return await self.conn.fetchrow(
             # A public account's subject is its registrant's (PA-7.2: grades by subject kind and category).
-            """SELECT a.closed_at, a.standing_version, a.followers, a.reads, a.verified_type, a.grade,
+            """SELECT a.closed_at, a.standing_version, a.followers, a.reads, a.verified_type, a.grade, a.grade_rules,
                       coalesce(r.subject_type, ro.subject_type) AS subject_type, a.kind AS account_kind,
                       p.kind AS public_account_kind, p.category AS content_category
                  FROM account a LEFT JOIN real_name_verification r ON r.account_id = a.id
@@ -234,8 +234,12 @@ class StandingStore:
             rules_json,
         )
 
-    async def grading_rules(self) -> tuple[int, dict]:
-        row = await self.conn.fetchrow("SELECT version, rules FROM grading_rules ORDER BY version DESC LIMIT 1")
+    async def grading_rules(self, version: int | None = None) -> tuple[int, dict]:
+        """The rules in force, or the ones of ``version`` (an account's ``grade_rules``: the last it was graded by)."""
+        if version is None:
+            row = await self.conn.fetchrow("SELECT version, rules FROM grading_rules ORDER BY version DESC LIMIT 1")
+        else:
+            row = await self.conn.fetchrow("SELECT version, rules FROM grading_rules WHERE version = $1", version)
         return row["version"], json.loads(row["rules"])
 
     async def publish_grading_rules(self, rules_json: str, by: str) -> int:
