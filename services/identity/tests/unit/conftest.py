@@ -131,12 +131,52 @@ class FakeCohorts:
     async def registered_since(self, address_key: bytes, since: datetime) -> list[uuid.UUID]:
         return [a for a, k, at in self.s.registrations if k == address_key and at > since]
 
-    async def open_cohort(self, address_key: bytes, since: datetime) -> uuid.UUID | None:
+    async def open_cohort(self, address_key: bytes, since: datetime) -> dict | None:
         open_ = [c for c in self.s.cohorts.values() if c["key"] == address_key and c["last"] > since]
-        return open_[-1]["id"] if open_ else None
+        return {"id": open_[-1]["id"], "cleared_at": open_[-1]["cleared_at"]} if open_ else None
 
     async def insert_cohort(self, cohort_id: uuid.UUID, address_key: bytes, at: datetime) -> None:
-        self.s.cohorts[cohort_id] = {"id": cohort_id, "key": address_key, "last": at, "members": []}
+        self.s.cohorts[cohort_id] = {
+            "id": cohort_id,
+            "key": address_key,
+            "opened": at,
+            "last": at,
+            "members": [],
+            "cleared_at": None,
+            "cleared_by": None,
+            "reason": None,
+        }
+
+    async def cohort(self, cohort_id: uuid.UUID) -> dict | None:
+        c = self.s.cohorts.get(cohort_id)
+        if c is None:
+            return None
+        return {
+            "id": c["id"],
+            "address_key": c["key"],
+            "opened_at": c["opened"],
+            "last_joined_at": c["last"],
+            "cleared_at": c["cleared_at"],
+            "cleared_by": c["cleared_by"],
+            "clearance_reason": c["reason"],
+            "size": len(c["members"]),
+        }
+
+    async def cohorts(self, *, cleared: bool | None, after: tuple | None, limit: int) -> list[dict]:
+        rows = [await self.cohort(c) for c in self.s.cohorts]
+        rows = [r for r in rows if cleared is None or (r["cleared_at"] is not None) == cleared]
+        rows.sort(key=lambda r: (r["opened_at"], r["id"]), reverse=True)
+        return [r for r in rows if after is None or (r["opened_at"], r["id"]) < after][:limit]
+
+    async def clear(self, cohort_id: uuid.UUID, *, reason: str, by: str, at: datetime) -> bool:
+        c = self.s.cohorts[cohort_id]
+        if c["cleared_at"] is not None:
+            return False
+        c.update(cleared_at=at, cleared_by=by, reason=reason)
+        return True
+
+    async def members(self, cohort_id: uuid.UUID) -> list[uuid.UUID]:
+        return list(self.s.cohorts[cohort_id]["members"])
 
     async def add_members(self, cohort_id: uuid.UUID, account_ids: list[uuid.UUID], at: datetime) -> int:
         cohort = self.s.cohorts[cohort_id]
