@@ -3,12 +3,13 @@ rules, carried on every standing, and an account is regraded by events (follower
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 
 import httpx
 import pytest
 from devstack.testing import poll
-from journeys import Flow, Staff
+from journeys import Flow, PublicAccount, Staff, assert_quota_refusal
 
 
 def problem_type(answer: httpx.Response) -> str | None:
@@ -133,3 +134,68 @@ def test_a_push_the_grade_does_not_allow_is_refused_and_publishes_nothing(flow: 
     poll(lambda: flow.gw.get(f"/v1/articles/{unpushed.json()['id']}").status_code == 200, what="published")
     home = flow.gw.get("/v1/timelines/home", headers=reader.auth).json()["items"]
     assert unpushed.json()["id"] not in [p["id"] for p in home]
+
+
+def draft(flow: Flow, account: PublicAccount) -> str:
+    body = {
+        "title": "青朗早报",
+        "format": "markdown",
+        "body": f"# 今日\n\n今天天气很好，去公园散步。{uuid.uuid4().hex[:6]}",
+    }
+    made = flow.gw.post("/v1/articles/drafts", headers=account.auth, json=body)
+    assert made.status_code == 201, made.text
+    return made.json()["id"]
+
+
+def publication(flow: Flow, account: PublicAccount, draft_id: str) -> httpx.Response:
+    return flow.gw.post(f"/v1/articles/drafts/{draft_id}/publication", headers=account.auth, json={"push": False})
+
+
+def over_quota(answer: httpx.Response) -> bool:
+    """MB-9: refused because the day's articles are used (403 `quota-reached`; journeys.assert_quota_refusal
+    checks its Retry-After)."""
+    problem = answer.json() if answer.status_code == 403 else {}
+    return problem.get("type", "").endswith("/quota-reached") and problem.get("requirement") == "MB-9"
+
+
+@pytest.mark.requirement("MB-9")
+@pytest.mark.requirement("PA-7.2")
+def test_new_rules_that_change_only_a_grade_s_quota_reach_content(flow: Flow, chief: Staff) -> None:
+    ordinary = {"grade": 1, "name": "ordinary", "min_credit": 60}
+    one = flow.gw.post(
+        "/v1/identity/grading-rules",
+        headers=chief.auth,
+        json={"rules": [{**ordinary, "privileges": {"daily_articles": 1}}]},
+    )
+    assert one.status_code == 201, one.text
+    account = flow.public_account()
+    reader = flow.staff("reviewer")
+    path = f"/v1/identity/staff/accounts/{account.id}/standing"
+    assert flow.gw.get(path, headers=reader.auth).json()["privileges"]["daily_articles"] == 1
+    assert publication(flow, account, draft(flow, account)).status_code == 201
+    waiting = draft(flow, account)
+    refused = publication(flow, account, waiting)
+    assert_quota_refusal(refused)
+
+    # The grade stays 1; only its daily articles change: the standing is announced again all the same.
+    three = flow.gw.post(
+        "/v1/identity/grading-rules",
+        headers=chief.auth,
+        json={"rules": [{**ordinary, "privileges": {"daily_articles": 3}}]},
+    )
+    assert three.status_code == 201, three.text
+    assert three.json()["regraded_accounts"] >= 1
+    standing = flow.gw.get(path, headers=reader.auth).json()
+    assert standing["grade"] == 1 and standing["privileges"]["daily_articles"] == 3
+    assert standing["grading_rules_version"] == three.json()["version"]
+    # Content applies the new quota once it hears the standing: the waiting draft is published, then one more.
+    answers: list[httpx.Response] = []
+    poll(
+        lambda: answers.append(publication(flow, account, waiting)) or answers[-1].status_code == 201,
+        what="the new quota applied by content",
+        interval_s=0.25,
+    )
+    assert all(over_quota(a) for a in answers[:-1]), [a.text for a in answers]
+    assert publication(flow, account, draft(flow, account)).status_code == 201  # the third of the day
+    refused = publication(flow, account, draft(flow, account))
+    assert_quota_refusal(refused)

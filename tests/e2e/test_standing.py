@@ -11,9 +11,10 @@ import pytest
 from devstack.cli import create_regulator_office
 from devstack.stack import StackInfo
 from devstack.testing import poll
-from journeys import Flow, User, regulator_filings, resident_id
+from journeys import Flow, PublicAccount, Staff, User, register_rumour, regulator_filings, resident_id
 
 PROHIBITED = "网络赌博，私聊"  # a sample-lexicon stop term
+STOPS = ("stop_transmission", "rumour")  # the ledger's causes of a stop of transmission
 
 
 def stopped(gateway: httpx.Client, post_id: str) -> bool:
@@ -32,8 +33,8 @@ def credit(gateway: httpx.Client, user: User) -> dict:
     return response.json()
 
 
-def staff_standing(flow: Flow, user: User) -> dict:
-    staff = flow.staff("senior_reviewer")
+def staff_standing(flow: Flow, user: User | PublicAccount, staff: Staff | None = None) -> dict:
+    staff = staff or flow.staff("senior_reviewer")
     response = flow.gw.get(f"/v1/identity/staff/accounts/{user.id}/standing", headers=staff.auth)
     assert response.status_code == 200, response.text
     return response.json()
@@ -176,6 +177,68 @@ def test_closure_blacklists_the_subject_refuses_it_again_and_tells_the_regulator
         what="the blacklist filing in Beijing",
     )
     assert filings[0]["province_code"] == "110000" and "PA-13.2" in filings[0]["legal_basis"]
+    assert number not in str(filings)  # no personal data in the filing
+
+
+@pytest.mark.requirement("PA-13.2")
+def test_a_closed_public_account_blacklists_the_subject_behind_it(flow: Flow, platform: StackInfo) -> None:
+    """A public account has no real name of its own: its subject is its registrant's. Closing it for
+    repeated violations blacklists that subject (re-registration and new public accounts refused) and
+    files the blacklisting with the office of the province the account was registered in."""
+    number = resident_id(region="440300")  # Shenzhen, Guangdong: the filing goes to its office, not Beijing's
+    owner = flow.register()
+    flow.confirm_phone(owner)
+    verified = flow.verify_real_name(owner, number)
+    assert verified.status_code == 201, verified.text
+    owner.token = verified.json()["access_token"]
+    account = flow.public_account(owner)
+    acting = User(account.id, account.name, "", account.token)  # flow.post with the acting token
+    senior = flow.staff("senior_reviewer")
+    assert staff_standing(flow, account, senior)["subject_accounts"] == 2  # the registrant's account and this one
+
+    marker = uuid.uuid4().hex[:6]
+    rumour = f"网传城东水库今晚开闸泄洪，下游三个街道必须连夜撤离，速转{marker}"
+    early = flow.post(acting, rumour)  # published now; a rumour registered later stops it (the fourth stop)
+    poll(lambda: flow.gw.get(f"/v1/posts/{early['id']}").status_code == 200, what="the early post published")
+    for count in (1, 2, 3):
+        post = flow.post(acting, f"{PROHIBITED} {uuid.uuid4().hex[:6]}")
+        poll(lambda p=post: stopped(flow.gw, p["id"]), what="the stop of transmission")
+        poll(
+            lambda n=count: sum(1 for e in staff_standing(flow, account, senior)["ledger"] if e["cause"] in STOPS) == n,
+            what=f"violation {count} in the public account's ledger",
+        )
+    registered = register_rumour(
+        flow.gw, flow.staff("chief_editor"), rumour, "水务局：今晚无泄洪计划。", "水务局", action="stop"
+    )
+    assert registered.status_code == 201, registered.text
+    poll(lambda: stopped(flow.gw, early["id"]), what="the retro-scan's stop")
+    closed = poll(
+        lambda: (c := staff_standing(flow, account, senior))["closed"] and c, what="the public account closed"
+    )
+    assert "close" in [s["kind"] for s in closed["sanctions"]]
+
+    # PA-13.2: the subject behind it may not verify another account, nor register another public account.
+    again = flow.register()
+    flow.confirm_phone(again)
+    blocked = flow.verify_real_name(again, number)
+    assert blocked.status_code == 403, blocked.text
+    assert blocked.json()["type"].endswith("/subject-blacklisted") and blocked.json()["requirement"] == "PA-13.2"
+    refused = flow.apply_public_account(owner)
+    assert refused.status_code == 403, refused.text
+    assert refused.json()["type"].endswith("/subject-blacklisted") and refused.json()["requirement"] == "PA-13.2"
+
+    guangdong = create_regulator_office(
+        platform.database_urls["regulator-gateway"], name="Guangdong", jurisdiction="440000"
+    )
+    filings = poll(
+        lambda: [
+            f
+            for f in regulator_filings(flow.gw, {"Authorization": f"Bearer {guangdong['api_key']}"}, "blacklist")
+            if f["account_id"] == account.id
+        ],
+        what="the blacklist filing in Guangdong",
+    )
+    assert filings[0]["province_code"] == "440000" and "PA-13.2" in filings[0]["legal_basis"]
     assert number not in str(filings)  # no personal data in the filing
 
 

@@ -46,3 +46,6 @@ NEWS_LICENCE_CHANGED = CATALOGUE.event(
 REGISTRATION_COHORT_FLAGGED = CATALOGUE.event(
     "qinglang.identity.registration_cohort.flagged.v1", ACCOUNT_TOPIC, account_pb2.RegistrationCohortFlagged
 )
+REGISTRATION_COHORT_CLEARED = CATALOGUE.event(
+    "qinglang.identity.registration_cohort.cleared.v1", ACCOUNT_TOPIC, account_pb2.RegistrationCohortCleared
+)

@@ -133,6 +133,7 @@ def subscriptions(settings: ContentSettings) -> list[Subscription]:
                 ),
                 # CM, BJ-9.2 (S4, issue 13): reads by accounts registered in bulk are discounted.
                 identity.REGISTRATION_COHORT_FLAGGED: on_event(Stores, read_events.cohort_flagged, reads.note_cohort),
+                identity.REGISTRATION_COHORT_CLEARED: on_event(Stores, read_events.cohort_cleared, reads.clear_cohort),
                 # Issue 13 (S3): public accounts may write articles (PA-7.1); news needs a licence (MB-4, PA-8).
                 identity.PUBLIC_ACCOUNT_APPROVED: on_event(
                     Stores, article_events.public_account_approved, articles.note_public_account

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from content.posts.domain import UnavailableForLegalReasons
 from content.reads import handlers as reads
-from content.reads.domain import CohortFlagged
+from content.reads.domain import CohortCleared, CohortFlagged
 from content.social import handlers as social
 from content.social.domain import NoSuchPublicAccount, NotAManager
 from contracts import content
@@ -125,6 +125,31 @@ async def test_a_bulk_cohorts_reads_are_discounted_earlier_ones_included(db, set
     assert (row["reads"], row["flagged_reads"]) == (0, 6)
     staff_view = await reads.article_reads(db, article)
     assert staff_view.flagged_by_reason == {"bulk_registration": 6}
+
+
+@pytest.mark.requirement("CM")
+@pytest.mark.requirement("BJ-9.2")
+async def test_a_cleared_cohorts_reads_count_again_and_its_flagged_ones_stay_flagged(db, settings, posting) -> None:
+    first = await draft_and_publish(db, settings, acting(await approved_account(db)))
+    second = await draft_and_publish(db, settings, acting(await approved_account(db)))
+    for article in (first, second):
+        await posting.approve(article)
+    members = [reader() for _ in range(3)]
+    ids, cohort_id = tuple(uuid.UUID(m.subject) for m in members), uuid.uuid4()
+    async with db.transaction() as stores:
+        await reads.note_cohort(stores, CohortFlagged(cohort_id, ids, datetime.now(UTC)))
+    for member in members:
+        await reads.record_read(db, settings, member, first)
+    await aggregate(db, settings)
+    assert await counts(db, first) == (0, 3)
+    for _ in range(2):  # a repeated clearance changes nothing more
+        async with db.transaction() as stores:
+            await reads.clear_cohort(stores, CohortCleared(cohort_id, ids, datetime.now(UTC)))
+    for member in members:
+        await reads.record_read(db, settings, member, second)
+    await aggregate(db, settings)
+    assert await counts(db, second) == (3, 0)  # their reads count from the clearance on
+    assert await counts(db, first) == (0, 3)  # not retroactive: the flagged reads stay flagged
 
 
 @pytest.mark.requirement("MB-9")

@@ -73,3 +73,19 @@ StandingReader = Annotated[
         StaffRole.REVIEWER, StaffRole.SENIOR_REVIEWER, StaffRole.CHIEF_EDITOR, StaffRole.OPERATOR, requirement="PA-6.2"
     ),
 ]
+# Bulk registration cohorts (CM, BJ-9.2): the roles that review accounts list them (auditors too); the ones
+# that decide on accounts (senior reviewer, chief editor, operator) clear one.
+CohortReader = Annotated[
+    Principal,
+    staff_with(
+        StaffRole.REVIEWER,
+        StaffRole.SENIOR_REVIEWER,
+        StaffRole.CHIEF_EDITOR,
+        StaffRole.OPERATOR,
+        StaffRole.AUDITOR,
+        requirement="CM",
+    ),
+]
+CohortClearer = Annotated[
+    Principal, staff_with(StaffRole.SENIOR_REVIEWER, StaffRole.CHIEF_EDITOR, StaffRole.OPERATOR, requirement="CM")
+]

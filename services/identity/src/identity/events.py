@@ -321,6 +321,23 @@ def registration_cohort_flagged(
     )
 
 
+def registration_cohort_cleared(
+    cohort_id: uuid.UUID, account_ids: list[uuid.UUID], *, at: datetime, legal_basis: list[str]
+) -> OutboxRow:
+    """Staff cleared a flagged cohort: its members' reads count again (never the address)."""
+    return announcement(
+        identity.REGISTRATION_COHORT_CLEARED,
+        account_pb2.RegistrationCohortCleared(
+            cohort_id=str(cohort_id),
+            account_ids=[str(a) for a in account_ids],
+            cleared_at=timestamp(at),
+            legal_basis=legal_basis,
+        ),
+        key=f"cohort:{cohort_id}",  # the key of its RegistrationCohortFlagged: one partition, in order
+        subject=f"cohort/{cohort_id}",
+    )
+
+
 # ---- consumed ------------------------------------------------------------------------------------
 
 

@@ -17,6 +17,7 @@ from kit.bus import Subscription
 from kit.service import Runtime, ServiceSpec, create_service_app
 
 from identity import events
+from identity.abuse.api import router as abuse_router
 from identity.abuse.handlers import forget_loop
 from identity.accounts.api import router as accounts_router
 from identity.accounts.handlers import purge_loop
@@ -108,6 +109,7 @@ def build_app(settings: IdentitySettings | None = None) -> FastAPI:
                 personal_data_router,
                 public_accounts_router,
                 licences_router,
+                abuse_router,
             ],
             produces=events.PRODUCES,
             on_ready=on_ready,

@@ -23,7 +23,7 @@ from identity.idcheck import CheckAnswer, CheckResult
 from identity.pii import PersonalDataVault
 from identity.ports import IdentityPorts
 from identity.realname.domain import SubjectType
-from identity.standing.domain import DEFAULT, CreditPolicy
+from identity.standing.domain import DEFAULT, CreditPolicy, GradingRules
 from identity.tokens import TokenIssuer
 from kit.outbox import OutboxRow
 
@@ -131,12 +131,52 @@ class FakeCohorts:
     async def registered_since(self, address_key: bytes, since: datetime) -> list[uuid.UUID]:
         return [a for a, k, at in self.s.registrations if k == address_key and at > since]
 
-    async def open_cohort(self, address_key: bytes, since: datetime) -> uuid.UUID | None:
+    async def open_cohort(self, address_key: bytes, since: datetime) -> dict | None:
         open_ = [c for c in self.s.cohorts.values() if c["key"] == address_key and c["last"] > since]
-        return open_[-1]["id"] if open_ else None
+        return {"id": open_[-1]["id"], "cleared_at": open_[-1]["cleared_at"]} if open_ else None
 
     async def insert_cohort(self, cohort_id: uuid.UUID, address_key: bytes, at: datetime) -> None:
-        self.s.cohorts[cohort_id] = {"id": cohort_id, "key": address_key, "last": at, "members": []}
+        self.s.cohorts[cohort_id] = {
+            "id": cohort_id,
+            "key": address_key,
+            "opened": at,
+            "last": at,
+            "members": [],
+            "cleared_at": None,
+            "cleared_by": None,
+            "reason": None,
+        }
+
+    async def cohort(self, cohort_id: uuid.UUID) -> dict | None:
+        c = self.s.cohorts.get(cohort_id)
+        if c is None:
+            return None
+        return {
+            "id": c["id"],
+            "address_key": c["key"],
+            "opened_at": c["opened"],
+            "last_joined_at": c["last"],
+            "cleared_at": c["cleared_at"],
+            "cleared_by": c["cleared_by"],
+            "clearance_reason": c["reason"],
+            "size": len(c["members"]),
+        }
+
+    async def cohorts(self, *, cleared: bool | None, after: tuple | None, limit: int) -> list[dict]:
+        rows = [await self.cohort(c) for c in self.s.cohorts]
+        rows = [r for r in rows if cleared is None or (r["cleared_at"] is not None) == cleared]
+        rows.sort(key=lambda r: (r["opened_at"], r["id"]), reverse=True)
+        return [r for r in rows if after is None or (r["opened_at"], r["id"]) < after][:limit]
+
+    async def clear(self, cohort_id: uuid.UUID, *, reason: str, by: str, at: datetime) -> bool:
+        c = self.s.cohorts[cohort_id]
+        if c["cleared_at"] is not None:
+            return False
+        c.update(cleared_at=at, cleared_by=by, reason=reason)
+        return True
+
+    async def members(self, cohort_id: uuid.UUID) -> list[uuid.UUID]:
+        return list(self.s.cohorts[cohort_id]["members"])
 
     async def add_members(self, cohort_id: uuid.UUID, account_ids: list[uuid.UUID], at: datetime) -> int:
         cohort = self.s.cohorts[cohort_id]
@@ -244,8 +284,10 @@ class FakeStanding:
         self.s.blacklist.add(subject_lookup)
         return {"id": uuid.uuid4(), "listed_at": datetime.now(UTC)}
 
-    async def account(self, account_id: uuid.UUID) -> dict:
-        a = self.s.accounts[account_id]
+    async def account(self, account_id: uuid.UUID) -> dict | None:
+        a = self.s.accounts.get(account_id)
+        if a is None:
+            return None
         return {
             "closed_at": a["closed_at"],
             "standing_version": a.get("standing_version", 0),
@@ -253,6 +295,7 @@ class FakeStanding:
             "reads": a.get("reads", 0),
             "verified_type": None,
             "grade": a.get("grade"),
+            "grade_rules": a.get("grade_rules"),
             "subject_type": self.s.real_names.get(account_id, {}).get("subject_type"),
         }
 
@@ -280,9 +323,26 @@ class FakeStanding:
     async def set_grade(self, account_id: uuid.UUID, grade: int | None, rules_version: int) -> None:
         if grade is not None:
             self.s.accounts[account_id]["grade"] = grade
+        self.s.accounts[account_id]["grade_rules"] = rules_version
 
-    async def grading_rules(self) -> tuple[int, dict]:
-        return 1, self.s.grading_rules.model_dump()
+    async def grading_rules(self, version: int | None = None) -> tuple[int, dict]:
+        """``state.grading_rules`` is the version in force; ``state.earlier_rules`` the ones before it."""
+        in_force = len(self.s.earlier_rules) + 1
+        if version is None or version == in_force:
+            return in_force, self.s.grading_rules.model_dump()
+        return version, self.s.earlier_rules[version - 1].model_dump()
+
+    async def publish_grading_rules(self, rules_json: str, by: str) -> int:
+        self.s.earlier_rules.append(self.s.grading_rules)
+        self.s.grading_rules = GradingRules.model_validate_json(rules_json)
+        return len(self.s.earlier_rules) + 1
+
+    async def accounts_to_regrade(self, rules_version: int) -> list[uuid.UUID]:
+        return [
+            a["id"]
+            for a in self.s.accounts.values()
+            if a["cancelled_at"] is None and a.get("grade_rules") != rules_version
+        ]
 
 
 class FakePersonalData:
@@ -323,6 +383,7 @@ class State:
         self.announced: list[OutboxRow] = []
         self.revocations: list[dict] = []
         self.grading_rules = DEFAULT
+        self.earlier_rules: list = []
         self.registrations: list[tuple] = []
         self.cohorts: dict = {}
 

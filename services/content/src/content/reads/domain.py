@@ -117,6 +117,15 @@ class CohortFlagged:
     flagged_at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class CohortCleared:
+    """CM, BJ-9.2: staff cleared a flagged cohort (RegistrationCohortCleared): its members' reads count again."""
+
+    cohort_id: uuid.UUID
+    account_ids: tuple[uuid.UUID, ...]
+    cleared_at: datetime
+
+
 def check_readable(row: Mapping[str, object] | None) -> None:
     """A beacon for an article the reader may not see is refused as every read path refuses it: 404
     (none, or under review and not theirs), 410 (withdrawn), 451 (stopped, with its legal basis)."""

@@ -1,5 +1,6 @@
 """Article reads' events: a public account's read count announced (ReadCountChanged, for identity's
-grades, MB-9, PA-7.2); identity's bulk registration cohorts read (RegistrationCohortFlagged, CM)."""
+grades, MB-9, PA-7.2); identity's bulk registration cohorts read (RegistrationCohortFlagged and
+RegistrationCohortCleared, CM)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from kit.outbox import OutboxRow, announcement
 from qinglang.content.v1 import social_pb2
 from qinglang.identity.v1 import account_pb2
 
-from content.reads.domain import CohortFlagged, ReadCount
+from content.reads.domain import CohortCleared, CohortFlagged, ReadCount
 
 
 def read_count_changed(count: ReadCount) -> OutboxRow:
@@ -35,4 +36,12 @@ def cohort_flagged(message: account_pb2.RegistrationCohortFlagged) -> CohortFlag
         cohort_id=uuid.UUID(message.cohort_id),
         account_ids=tuple(uuid.UUID(a) for a in message.account_ids),
         flagged_at=message.flagged_at.ToDatetime(tzinfo=UTC),
+    )
+
+
+def cohort_cleared(message: account_pb2.RegistrationCohortCleared) -> CohortCleared:
+    return CohortCleared(
+        cohort_id=uuid.UUID(message.cohort_id),
+        account_ids=tuple(uuid.UUID(a) for a in message.account_ids),
+        cleared_at=message.cleared_at.ToDatetime(tzinfo=UTC),
     )

@@ -17,6 +17,7 @@ from content.database import Database, Stores
 from content.reads import events
 from content.reads.domain import (
     ClaimedRead,
+    CohortCleared,
     CohortFlagged,
     beijing_day,
     check_readable,
@@ -84,6 +85,13 @@ async def note_cohort(stores: Stores, cohort: CohortFlagged) -> None:
     """CM, BJ-9.2: identity flagged accounts registered in bulk: their reads weigh 0 from now on, and
     the aggregator discounts their reads of the last READ_REFLAG_DAYS. Idempotent."""
     await stores.reads.flag_readers(cohort.cohort_id, sorted(cohort.account_ids), cohort.flagged_at)
+
+
+async def clear_cohort(stores: Stores, cohort: CohortCleared) -> None:
+    """CM, BJ-9.2: staff cleared the cohort (a campus or carrier NAT, say): its members' flags go, so their
+    reads from now on count (and they count on the trending list again). Reads already stored or counted
+    with the flag stay flagged: the clearance is not retroactive. Idempotent."""
+    await stores.reads.unflag_readers(cohort.cohort_id, sorted(cohort.account_ids))
 
 
 async def announce(stores: Stores, settings: ContentSettings, *, limit: int = 500) -> int:

@@ -198,6 +198,12 @@ class ReadStore(Unit):
             flagged_at,
         )
 
+    async def unflag_readers(self, cohort_id: uuid.UUID, account_ids: list[uuid.UUID]) -> None:
+        """CM, BJ-9.2: the cohort was cleared: its readers' flags go (their stored reads keep their weights)."""
+        await self.conn.execute(
+            "DELETE FROM reader_flag WHERE cohort_id = $1 AND account_id = ANY($2::uuid[])", cohort_id, account_ids
+        )
+
     async def purge(self, before: date) -> int:
         """MB-16.2: reader ids older than the retention go; the counts stay."""
         deleted = await self.conn.fetchval(

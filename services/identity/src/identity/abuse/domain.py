@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from kit.problems import Conflict, TooManyRequests
 
@@ -99,3 +100,19 @@ def address_network(address: str) -> str:
 def cohort_opens(registrations_in_window: int, minimum: int) -> bool:
     """BULK_COHORT_MIN registrations from one network within the window open a cohort."""
     return registrations_in_window >= minimum
+
+
+class CohortStatus(StrEnum):
+    """A bulk registration cohort is flagged (its members' reads discounted) until staff clear it."""
+
+    FLAGGED = "flagged"
+    CLEARED = "cleared"
+
+
+class CohortAlreadyCleared(Conflict):
+    type = "cohort-already-cleared"
+    title = "Cohort already cleared"
+
+
+# Why a cohort is flagged, and why staff may clear it (the heuristic caught a campus or carrier NAT).
+COHORT_BASIS = ["CM", "BJ-9.2", "BJ-7(7)"]

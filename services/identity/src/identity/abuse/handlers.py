@@ -31,15 +31,21 @@ import math
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
+from kit.pagination import decode_cursor, page
+from kit.problems import NotFound
 from kit.service import Runtime
 
 from identity import events
 from identity.abuse.domain import (
+    COHORT_BASIS,
     AbuseLimits,
     Cap,
     CodeAttemptsExhausted,
     CodeSendLimited,
+    CohortAlreadyCleared,
+    CohortStatus,
     MobileCapReached,
     RegistrationLimited,
     SignInThrottled,
@@ -47,7 +53,7 @@ from identity.abuse.domain import (
     cohort_opens,
 )
 from identity.pii import COHORT_ADDRESS, PersonalDataVault
-from identity.ports import Database, PgDatabase, Tx
+from identity.ports import Database, IdentityPorts, PgDatabase, Tx
 
 # ---- one-time codes ---------------------------------------------------------------------------
 
@@ -224,12 +230,16 @@ async def note_registration(
     far; while registrations keep coming within the window, each later one joins it. Each is announced
     (RegistrationCohortFlagged) so content discounts the members' reads; nothing is refused."""
     key = vault.lookup_hash(address_network(address), purpose=COHORT_ADDRESS)
-    await tx.abuse.lock_key(f"cohort:{key.hex()}")
+    await tx.abuse.lock_key(_cohort_lock(key))
     await tx.cohorts.note_registration(account_id, key, now)
     since = now - timedelta(seconds=limits.bulk_cohort_window_s)
-    cohort_id = await tx.cohorts.open_cohort(key, since)
-    if cohort_id is not None:
-        members = [account_id]
+    open_ = await tx.cohorts.open_cohort(key, since)
+    if open_ is not None:
+        cohort_id, members = open_["id"], [account_id]
+        if open_["cleared_at"] is not None:
+            # Staff cleared the cohort (a campus or carrier NAT, say): a later member joins it, unflagged.
+            await tx.cohorts.add_members(cohort_id, members, now)
+            return
     else:
         members = await tx.cohorts.registered_since(key, since)
         if not cohort_opens(len(members), limits.bulk_cohort_min):
@@ -238,3 +248,38 @@ async def note_registration(
         await tx.cohorts.insert_cohort(cohort_id, key, now)
     size = await tx.cohorts.add_members(cohort_id, members, now)
     await tx.announce(events.registration_cohort_flagged(cohort_id, members, size=size, at=now))
+
+
+def _cohort_lock(address_key: bytes) -> str:
+    """One network's cohort: a registration joining it and its clearance never interleave."""
+    return f"cohort:{address_key.hex()}"
+
+
+async def cohorts(
+    ports: IdentityPorts, *, status: CohortStatus | None, cursor: str | None, limit: int
+) -> tuple[list[Any], str | None]:
+    """Bulk registration cohorts for staff, newest first (CM, BJ-9.2); never their network."""
+    after = decode_cursor(cursor, datetime, uuid.UUID) if cursor else None
+    cleared = None if status is None else status is CohortStatus.CLEARED
+    async with ports.db.connection() as tx:
+        rows = await tx.cohorts.cohorts(cleared=cleared, after=after, limit=limit + 1)
+    found = page(rows, limit, lambda r: (r["opened_at"], r["id"]))
+    return found["items"], found["next_cursor"]
+
+
+async def clear_cohort(ports: IdentityPorts, cohort_id: uuid.UUID, *, reason: str, by: str) -> Any:
+    """Staff clear a flagged cohort (issue 13 §16 item 6: the /24-per-hour heuristic caught a campus or carrier
+    NAT), with who, when and why recorded; 409 when it was cleared already. RegistrationCohortCleared names
+    its members at that moment (under the network's lock, so none joins in between): content counts their
+    reads again from now on. Whoever joins the cohort later is not flagged."""
+    now = datetime.now(UTC)
+    async with ports.db.transaction() as tx:
+        cohort = await tx.cohorts.cohort(cohort_id)
+        if cohort is None:
+            raise NotFound("No such registration cohort.")
+        await tx.abuse.lock_key(_cohort_lock(bytes(cohort["address_key"])))
+        if not await tx.cohorts.clear(cohort_id, reason=reason, by=by, at=now):
+            raise CohortAlreadyCleared("This registration cohort was cleared already.", requirement="CM")
+        members = await tx.cohorts.members(cohort_id)
+        await tx.announce(events.registration_cohort_cleared(cohort_id, members, at=now, legal_basis=COHORT_BASIS))
+        return await tx.cohorts.cohort(cohort_id)

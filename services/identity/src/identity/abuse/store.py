@@ -73,10 +73,10 @@ class CohortStore:
         )
         return [r["account_id"] for r in rows]
 
-    async def open_cohort(self, address_key: bytes, since: datetime) -> uuid.UUID | None:
-        """The network's cohort still open: one a member joined since then."""
-        return await self.conn.fetchval(
-            """SELECT id FROM registration_cohort WHERE address_key = $1 AND last_joined_at > $2
+    async def open_cohort(self, address_key: bytes, since: datetime) -> asyncpg.Record | None:
+        """The network's cohort still open (id, cleared_at): one a member joined since then."""
+        return await self.conn.fetchrow(
+            """SELECT id, cleared_at FROM registration_cohort WHERE address_key = $1 AND last_joined_at > $2
                 ORDER BY last_joined_at DESC LIMIT 1""",
             address_key,
             since,
@@ -101,6 +101,50 @@ class CohortStore:
         )
         await self.conn.execute("UPDATE registration_cohort SET last_joined_at = $2 WHERE id = $1", cohort_id, at)
         return await self.conn.fetchval("SELECT count(*) FROM cohort_member WHERE cohort_id = $1", cohort_id)
+
+    # ---- staff clearance (issue 13 §16 item 6) ----
+
+    _COHORT = """SELECT c.id, c.address_key, c.opened_at, c.last_joined_at, c.cleared_at, c.cleared_by,
+                        c.clearance_reason, (SELECT count(*) FROM cohort_member m WHERE m.cohort_id = c.id) AS size
+                   FROM registration_cohort c"""
+
+    async def cohort(self, cohort_id: uuid.UUID) -> asyncpg.Record | None:
+        return await self.conn.fetchrow(f"{self._COHORT} WHERE c.id = $1", cohort_id)
+
+    async def cohorts(
+        self, *, cleared: bool | None, after: tuple[datetime, uuid.UUID] | None, limit: int
+    ) -> list[asyncpg.Record]:
+        """Newest first; ``cleared``: only the cleared (True) or the still flagged (False) ones."""
+        return await self.conn.fetch(
+            f"""{self._COHORT}
+                WHERE ($1::boolean IS NULL OR (c.cleared_at IS NOT NULL) = $1)
+                  AND ($2::timestamptz IS NULL OR (c.opened_at, c.id) < ($2, $3))
+                ORDER BY c.opened_at DESC, c.id DESC LIMIT $4""",
+            cleared,
+            after[0] if after else None,
+            after[1] if after else None,
+            limit,
+        )
+
+    async def clear(self, cohort_id: uuid.UUID, *, reason: str, by: str, at: datetime) -> bool:
+        """Whether it was cleared now (False: cleared already)."""
+        return (
+            await self.conn.fetchval(
+                """UPDATE registration_cohort SET cleared_at = $2, cleared_by = $3, clearance_reason = $4
+                    WHERE id = $1 AND cleared_at IS NULL RETURNING true""",
+                cohort_id,
+                at,
+                by,
+                reason,
+            )
+            is not None
+        )
+
+    async def members(self, cohort_id: uuid.UUID) -> list[uuid.UUID]:
+        rows = await self.conn.fetch(
+            "SELECT account_id FROM cohort_member WHERE cohort_id = $1 ORDER BY joined_at, account_id", cohort_id
+        )
+        return [r["account_id"] for r in rows]
 
     async def forget_addresses_before(self, before: datetime) -> None:
         """Registrations older than the window count for nothing: their network's hash goes."""

@@ -145,7 +145,7 @@ async def list_public_account_applications(
 @router.post(
     "/v1/identity/staff/public-accounts/{application_id}/decision",
     response_model=ApplicationRead,
-    responses=problems(404, 409),
+    responses=problems(403, 404, 409),
 )
 async def decide_public_account(
     application_id: uuid.UUID, body: Decision, principal: PublicAccountReviewer, ports: Ports

@@ -43,6 +43,7 @@ from identity.public_accounts.domain import (
     check_registrant,
     label_of,
 )
+from identity.realname.domain import check_not_blacklisted
 from identity.standing.handlers import announce_standing
 
 APPROVAL_BASIS = ["PA-7.1", "PA-7.3", "PA-2"]
@@ -61,8 +62,8 @@ async def register(
     qualifications: list[dict],
 ) -> Any:
     """Submit a public account for review (PA-7.1): refused at once when the registrant is not verified
-    (MB-7.1, MB-7.2), the kind does not suit the subject (PA-7.1), the name imitates another (CM) or the
-    subject is at its cap (PA-7.3, counted again at approval)."""
+    (MB-7.1, MB-7.2), its subject is blacklisted (PA-13.2), the kind does not suit the subject (PA-7.1), the
+    name imitates another (CM) or the subject is at its cap (PA-7.3, counted again at approval)."""
     now = datetime.now(UTC)
     async with ports.db.transaction() as tx:
         real = await tx.realname.of_account(registrant)
@@ -76,6 +77,7 @@ async def register(
             live_names=await tx.public_accounts.live_names(exclude_subject=bytes(real["id_number_lookup"])),
         )
         lookup = bytes(real["id_number_lookup"])
+        check_not_blacklisted(await tx.realname.blacklisted(lookup))  # PA-13.2: no new account for it
         live = await tx.public_accounts.live_of_subject(lookup)
         check_cap(real["subject_type"], len(live), ports.public_account_caps)
         await licences.check_qualifications(tx, lookup, qualifications)  # PA-8: 422 unknown-licence
@@ -129,6 +131,7 @@ async def decide(ports: IdentityPorts, application_id: uuid.UUID, *, approve: bo
             return await tx.public_accounts.application(application_id)
         real = await tx.realname.of_account(row["registrant_account_id"])
         subject_type = real["subject_type"] if real else "individual"
+        check_not_blacklisted(await tx.realname.blacklisted(lookup))  # PA-13.2: listed since it applied
         live = await tx.public_accounts.live_of_subject(lookup)
         check_cap(subject_type, len(live), ports.public_account_caps)
         check_declaration(subject_type, live, await tx.public_accounts.declarations_of_subject(lookup))

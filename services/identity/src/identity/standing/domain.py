@@ -225,6 +225,16 @@ DEFAULT = GradingRules(
 )
 
 
+def grading_changed(last: tuple[int | None, GradePrivileges | None], now: tuple[int, GradePrivileges]) -> bool:
+    """MB-9, PA-7.2: whether an account's standing must be announced again after a regrading. ``last``: the
+    grade last announced and the privileges that came with it (those of the rules it was last graded by;
+    None when unknown: never graded); ``now``: the grade and privileges under the rules in force. New rules
+    may change a grade's privileges (review, quotas, push, features) while the grade stays: content and
+    moderation must learn them too."""
+    grade, privileges = last
+    return grade != now[0] or privileges is None or privileges != now[1]
+
+
 # The causes of credit entries; a stop of transmission is moderation's decision (MB-12.2).
 STOP_CAUSES = ("stop_transmission", "rumour")
 SANCTION_BASIS = ["PA-13.1", "BJ-7(8)"]

@@ -23,9 +23,11 @@ from identity.standing.domain import (
     SANCTION_BASIS,
     STOP_CAUSES,
     CreditPolicy,
+    GradePrivileges,
     GradingRules,
     SanctionKind,
     good_standing_due,
+    grading_changed,
     standing,
     stop_cause,
 )
@@ -36,9 +38,31 @@ async def seed_if_empty(pool: asyncpg.Pool) -> None:
         await tx.standing.seed_grading_rules(DEFAULT.model_dump_json())
 
 
-async def grading_rules(tx: Tx) -> tuple[int, GradingRules]:
-    version, rules = await tx.standing.grading_rules()
+async def grading_rules(tx: Tx, version: int | None = None) -> tuple[int, GradingRules]:
+    """The rules in force, or those of ``version``."""
+    version, rules = await tx.standing.grading_rules(version)
     return version, GradingRules.model_validate(rules)
+
+
+async def last_graded(
+    tx: Tx, policy: CreditPolicy, account_id: uuid.UUID, known: dict[int, GradingRules] | None = None
+) -> tuple[int | None, GradePrivileges | None] | None:
+    """The grade last announced for the account and the privileges it came with: those of the rules it
+    was last graded by (``account.grade_rules``), for the account as it is (None: no such account;
+    privileges None: never graded). Call it before a change the grade depends on is written.
+    ``known``: rules by version read already (a regrading of every account reads each version once)."""
+    account = await tx.standing.account(account_id)
+    if account is None:
+        return None
+    version = account["grade_rules"]
+    if version is None:
+        return account["grade"], None
+    known = {} if known is None else known
+    if version not in known:
+        known[version] = (await grading_rules(tx, version))[1]
+    rules = known[version]
+    credit = policy.score(await tx.standing.deltas([account_id]))
+    return account["grade"], rules.graded({**dict(account), "credit": credit})[1]
 
 
 async def standing_of(tx: Tx, policy: CreditPolicy, account_id: uuid.UUID) -> dict[str, Any]:
@@ -172,9 +196,10 @@ def follower_count_handler(policy: CreditPolicy):
 async def apply_follower_count(tx: Tx, policy: CreditPolicy, count: events.FollowerCountChanged) -> None:
     """MB-9: the grade uses the real number of followers, as content counts them. Only a newer version
     is taken; when the grade it gives differs, the standing is announced as for any other cause."""
+    last = await last_graded(tx, policy, count.account_id)
     if not await tx.standing.note_followers(count.account_id, count.followers, count.version):
         return
-    await _regrade(tx, policy, count.account_id, cause="followers", basis=["MB-9"])
+    await _regrade(tx, policy, count.account_id, last, cause="followers", basis=["MB-9"])
 
 
 def read_count_handler(policy: CreditPolicy):
@@ -187,21 +212,34 @@ def read_count_handler(policy: CreditPolicy):
 async def apply_read_count(tx: Tx, policy: CreditPolicy, count: events.ReadCountChanged) -> None:
     """MB-9, PA-7.2: the grade uses the real (weighted) reads of the account's articles, as content counts
     them. Only a newer version is taken; a grade it changes is announced as for any other cause."""
+    last = await last_graded(tx, policy, count.account_id)
     if not await tx.standing.note_reads(count.account_id, count.reads, count.version):
         return
-    await _regrade(tx, policy, count.account_id, cause="reads", basis=["MB-9", "PA-7.2"])
+    await _regrade(tx, policy, count.account_id, last, cause="reads", basis=["MB-9", "PA-7.2"])
 
 
-async def _regrade(tx: Tx, policy: CreditPolicy, account_id: uuid.UUID, *, cause: str, basis: list[str]) -> None:
-    """Announce the standing when the grade (and so its privileges) changed; nothing otherwise."""
-    before = (await tx.standing.account(account_id))["grade"]
-    if (await standing_of(tx, policy, account_id))["grade"] != before:
+async def _regrade(
+    tx: Tx,
+    policy: CreditPolicy,
+    account_id: uuid.UUID,
+    last: tuple[int | None, GradePrivileges | None] | None,
+    *,
+    cause: str,
+    basis: list[str],
+) -> None:
+    """Announce the standing when the grade or the privileges that apply changed (``last``: as they were
+    before the change, see last_graded); nothing otherwise."""
+    if last is None:
+        return
+    view = await standing_of(tx, policy, account_id)
+    if grading_changed(last, (view["grade"], view["privileges"])):
         await announce_standing(tx, policy, account_id, cause=cause, basis=basis)
 
 
 async def close_and_blacklist(tx: Tx, account_id: uuid.UUID, *, reason: str, basis: list[str], by: str) -> None:
     """PA-13.2: close the account, blacklist the subject behind it (re-registration refused), tell the
-    regulator of its province (an event the regulator gateway files)."""
+    regulator of its province (an event the regulator gateway files). A public account's subject is its
+    registrant's, in the province the account was registered in."""
     await tx.standing.close(account_id)
     subject = await tx.standing.subject_of(account_id)
     if subject is None:
@@ -287,7 +325,7 @@ async def read_grading_rules(ports: IdentityPorts) -> tuple[int, GradingRules]:
 
 async def publish_grading_rules(ports: IdentityPorts, rules: GradingRules, *, by: str) -> dict[str, Any]:
     """New grading rules (chief editor, MB-9): a new version, filed with the regulator, and every
-    account whose grade changes is announced again (content and moderation use the grade)."""
+    account whose grade or privileges change is announced again (content and moderation use them)."""
     async with ports.db.transaction() as tx:
         version = await tx.standing.publish_grading_rules(rules.model_dump_json(), by)
         await tx.announce(events.grading_rules_published(version, rules.model_dump_json(), by=by, at=datetime.now(UTC)))
@@ -299,13 +337,16 @@ async def regrade_all(db: Database, policy: CreditPolicy) -> int:
     async with db.connection() as tx:
         version, _ = await grading_rules(tx)
         ids = await tx.standing.accounts_to_regrade(version)
-    changed = 0
+    changed, known = 0, {}
     for start in range(0, len(ids), 200):
         async with db.transaction() as tx:
             for account_id in ids[start : start + 200]:
-                before = (await tx.standing.account(account_id))["grade"]
+                last = await last_graded(tx, policy, account_id, known)
+                if last is None:
+                    continue
                 view = await standing_of(tx, policy, account_id)
-                if view["grade"] == before:  # nothing to announce: only note the rules it was graded by
+                if not grading_changed(last, (view["grade"], view["privileges"])):
+                    # Same grade, same privileges: nothing to announce, only note the rules it was graded by.
                     await tx.standing.set_grade(account_id, None, version)
                     continue
                 await announce_standing(tx, policy, account_id, cause="grading_rules", basis=["MB-9"])

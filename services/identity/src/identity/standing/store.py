@@ -121,9 +121,17 @@ class StandingStore:
         await self.conn.execute("UPDATE account SET closed_at = coalesce(closed_at, now()) WHERE id = $1", account_id)
 
     async def subject_of(self, account_id: uuid.UUID) -> asyncpg.Record | None:
+        """The subject behind the account (subject_type, id_number_lookup, province_code): a user account's
+        from its verification; a public account's is its registrant's, kept on the public account with the
+        province it was registered in (PA-7.1, PA-13.2)."""
         return await self.conn.fetchrow(
             """SELECT subject_type, id_number_lookup, province_code FROM real_name_verification
-                WHERE account_id = $1""",
+                WHERE account_id = $1
+               UNION ALL
+               SELECT r.subject_type, p.subject_lookup, p.province_code FROM public_account p
+                 LEFT JOIN real_name_verification r ON r.account_id = p.owner_account_id
+                WHERE p.account_id = $1
+               LIMIT 1""",
             account_id,
         )
 
@@ -147,7 +155,7 @@ class StandingStore:
     async def account(self, account_id: uuid.UUID) -> asyncpg.Record | None:
         return await self.conn.fetchrow(
             # A public account's subject is its registrant's (PA-7.2: grades by subject kind and category).
-            """SELECT a.closed_at, a.standing_version, a.followers, a.reads, a.verified_type, a.grade,
+            """SELECT a.closed_at, a.standing_version, a.followers, a.reads, a.verified_type, a.grade, a.grade_rules,
                       coalesce(r.subject_type, ro.subject_type) AS subject_type, a.kind AS account_kind,
                       p.kind AS public_account_kind, p.category AS content_category
                  FROM account a LEFT JOIN real_name_verification r ON r.account_id = a.id
@@ -158,11 +166,15 @@ class StandingStore:
         )
 
     async def subject_accounts(self, account_id: uuid.UUID) -> list[uuid.UUID]:
-        """Every account verified as the same subject as this one (itself included)."""
+        """Every account of the same subject as this one (itself included): the user accounts verified as
+        it and the public accounts it registered (PA-6.2: a subject's credit counts all of them)."""
         rows = await self.conn.fetch(
-            """SELECT r2.account_id FROM real_name_verification r1
-                 JOIN real_name_verification r2 ON r2.id_number_lookup = r1.id_number_lookup
-                WHERE r1.account_id = $1""",
+            """WITH subject AS (
+                   SELECT id_number_lookup AS lookup FROM real_name_verification WHERE account_id = $1
+                   UNION SELECT subject_lookup FROM public_account WHERE account_id = $1)
+               SELECT r.account_id FROM real_name_verification r JOIN subject s ON r.id_number_lookup = s.lookup
+               UNION
+               SELECT p.account_id FROM public_account p JOIN subject s ON p.subject_lookup = s.lookup""",
             account_id,
         )
         return [r["account_id"] for r in rows]
@@ -222,8 +234,12 @@ class StandingStore:
             rules_json,
         )
 
-    async def grading_rules(self) -> tuple[int, dict]:
-        row = await self.conn.fetchrow("SELECT version, rules FROM grading_rules ORDER BY version DESC LIMIT 1")
+    async def grading_rules(self, version: int | None = None) -> tuple[int, dict]:
+        """The rules in force, or the ones of ``version`` (an account's ``grade_rules``: the last it was graded by)."""
+        if version is None:
+            row = await self.conn.fetchrow("SELECT version, rules FROM grading_rules ORDER BY version DESC LIMIT 1")
+        else:
+            row = await self.conn.fetchrow("SELECT version, rules FROM grading_rules WHERE version = $1", version)
         return row["version"], json.loads(row["rules"])
 
     async def publish_grading_rules(self, rules_json: str, by: str) -> int:

@@ -3,8 +3,11 @@ the registration cap, through the account handlers that run them."""
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
-from identity.abuse.domain import AbuseLimits, Cap, RegistrationLimited, SignInThrottled
+from identity.abuse import handlers as abuse
+from identity.abuse.domain import AbuseLimits, Cap, CohortStatus, RegistrationLimited, SignInThrottled
 from identity.accounts import handlers
 from kit.problems import Unauthorized
 
@@ -76,3 +79,42 @@ async def test_the_fifth_registration_from_one_network_flags_the_window_and_late
     assert [list(f.account_ids) for f in flagged()][1:] == [[str(later)]]
     assert flagged()[1].cohort_id == opened.cohort_id and flagged()[1].cohort_size == 6
     assert "10.9.8" not in str(db.state.announced)  # the address never leaves identity
+
+
+@pytest.mark.requirement("CM")
+@pytest.mark.requirement("BJ-9.2")
+async def test_staff_clear_a_cohort_once_and_later_members_join_it_unflagged(ports, db) -> None:
+    from contracts import identity as contract
+    from identity.abuse.domain import CohortAlreadyCleared
+    from kit.problems import NotFound
+    from qinglang.identity.v1 import account_pb2
+
+    async def register(n: int) -> uuid.UUID:
+        account = await handlers.register(
+            ports, username=f"nat{n}", password=PASSWORD, mobile=f"+861390013{n:04d}", address=f"10.7.7.{n}"
+        )
+        return account["id"]
+
+    def announced(ce_type: str, message: type) -> list:
+        return [message.FromString(r.payload) for r in db.state.announced if r.ce_type == ce_type]
+
+    ids = [await register(n) for n in range(5)]
+    [flagged] = announced(contract.REGISTRATION_COHORT_FLAGGED.name, account_pb2.RegistrationCohortFlagged)
+    cohort_id = uuid.UUID(flagged.cohort_id)
+    [listed], _ = await abuse.cohorts(ports, status=CohortStatus.FLAGGED, cursor=None, limit=10)
+    assert listed["id"] == cohort_id and listed["size"] == 5
+
+    cleared = await abuse.clear_cohort(ports, cohort_id, reason="a university campus behind one NAT", by="staff:1")
+    assert cleared["cleared_by"] == "staff:1" and cleared["clearance_reason"].startswith("a university")
+    [clearance] = announced(contract.REGISTRATION_COHORT_CLEARED.name, account_pb2.RegistrationCohortCleared)
+    assert clearance.cohort_id == flagged.cohort_id and list(clearance.account_ids) == [str(i) for i in ids]
+    assert {"CM", "BJ-9.2"} <= set(clearance.legal_basis)
+    with pytest.raises(CohortAlreadyCleared):
+        await abuse.clear_cohort(ports, cohort_id, reason="again", by="staff:2")
+    with pytest.raises(NotFound):
+        await abuse.clear_cohort(ports, uuid.uuid4(), reason="no such cohort", by="staff:1")
+    assert await abuse.cohorts(ports, status=CohortStatus.FLAGGED, cursor=None, limit=10) == ([], None)
+
+    later = await register(5)  # joins the cleared cohort, and nobody is flagged again
+    assert len(announced(contract.REGISTRATION_COHORT_FLAGGED.name, account_pb2.RegistrationCohortFlagged)) == 1
+    assert later in db.state.cohorts[cohort_id]["members"]

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from identity.standing.domain import DEFAULT, NO_GRADE_PRIVILEGES, GradeRule, GradingRules, ReviewMode
+from identity.standing.domain import (
+    DEFAULT,
+    NO_GRADE_PRIVILEGES,
+    GradeRule,
+    GradingRules,
+    ReviewMode,
+    grading_changed,
+)
 
 
 def account(**facts: object) -> dict:
@@ -48,3 +55,20 @@ def test_rules_may_name_the_kind_of_account_public_account_and_category() -> Non
     media = account(account_kind="public", public_account_kind="media", content_category="news")
     assert rules.graded(media)[0] == 3 and rules.graded(media)[1].daily_articles == 10
     assert rules.grade_of({**media, "content_category": "culture"}) == 1
+
+
+@pytest.mark.requirement("MB-9")
+@pytest.mark.requirement("PA-7.2")
+def test_a_change_of_privileges_alone_is_announced_like_a_change_of_grade() -> None:
+    facts = account(credit=70)
+    last = DEFAULT.graded(facts)  # grade 1: one article a day
+    more = DEFAULT.model_copy(deep=True)
+    more.rules[0].privileges.daily_articles = 3
+    renamed = DEFAULT.model_copy(deep=True)
+    renamed.rules[0].name = "ordinary, renamed"
+    assert not grading_changed(last, DEFAULT.graded(facts))
+    assert not grading_changed(last, renamed.graded(facts))  # the same grade and privileges: nothing new
+    assert more.graded(facts)[0] == last[0] and grading_changed(last, more.graded(facts))  # the quota alone
+    assert grading_changed(last, DEFAULT.graded(account(credit=115)))  # grade 2
+    assert grading_changed((None, None), last)  # never graded
+    assert grading_changed((1, None), last)  # graded by rules not recorded: the privileges are unknown

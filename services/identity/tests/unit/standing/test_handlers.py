@@ -141,3 +141,34 @@ async def test_reads_are_taken_when_newer_and_a_grade_they_change_is_announced_w
     assert [m.grade for m in announced()] == [1, 6]
     assert (changed.grade, changed.cause, changed.account_kind) == (6, "reads", "user")
     assert (changed.privileges.review, changed.privileges.daily_articles) == ("hold", 8)
+
+
+@pytest.mark.requirement("MB-9")
+@pytest.mark.requirement("PA-7.2")
+async def test_new_rules_announce_an_account_whose_privileges_change_though_its_grade_stays(ports, db) -> None:
+    db.state.grading_rules = GradingRules(rules=[GradeRule(grade=1, name="ordinary")])
+    author = await _account(ports)
+    async with db.transaction() as tx:
+        await handlers.announce_standing(tx, ports.credit, author, cause="test", basis=["MB-9"])
+    first = len(db.state.announced)
+
+    def standings() -> list[standing_pb2.AccountStandingChanged]:
+        return [
+            standing_pb2.AccountStandingChanged.FromString(r.payload)
+            for r in db.state.announced[first:]
+            if r.ce_type == contract.STANDING_CHANGED.name
+        ]
+
+    renamed = db.state.grading_rules.model_copy(deep=True)
+    renamed.rules[0].name = "ordinary, renamed"
+    published = await handlers.publish_grading_rules(ports, renamed, by="staff:chief")
+    assert published["regraded_accounts"] == 0 and standings() == []  # grade and privileges as they were
+    assert db.state.accounts[author]["grade_rules"] == published["version"] == 2  # only the rules noted
+
+    quota = renamed.model_copy(deep=True)
+    quota.rules[0].privileges.daily_articles = 4
+    published = await handlers.publish_grading_rules(ports, quota, by="staff:chief")
+    assert published["regraded_accounts"] == 1
+    [changed] = standings()
+    assert (changed.grade, changed.cause, changed.grading_rules_version) == (1, "grading_rules", 3)
+    assert changed.privileges.daily_articles == 4

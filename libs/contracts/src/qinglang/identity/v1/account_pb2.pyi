@@ -102,3 +102,15 @@ class RegistrationCohortFlagged(_message.Message):
     flagged_at: _timestamp_pb2.Timestamp
     legal_basis: _containers.RepeatedScalarFieldContainer[str]
     def __init__(self, cohort_id: _Optional[str] = ..., account_ids: _Optional[_Iterable[str]] = ..., cohort_size: _Optional[int] = ..., flagged_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., legal_basis: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class RegistrationCohortCleared(_message.Message):
+    __slots__ = ("cohort_id", "account_ids", "cleared_at", "legal_basis")
+    COHORT_ID_FIELD_NUMBER: _ClassVar[int]
+    ACCOUNT_IDS_FIELD_NUMBER: _ClassVar[int]
+    CLEARED_AT_FIELD_NUMBER: _ClassVar[int]
+    LEGAL_BASIS_FIELD_NUMBER: _ClassVar[int]
+    cohort_id: str
+    account_ids: _containers.RepeatedScalarFieldContainer[str]
+    cleared_at: _timestamp_pb2.Timestamp
+    legal_basis: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, cohort_id: _Optional[str] = ..., account_ids: _Optional[_Iterable[str]] = ..., cleared_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., legal_basis: _Optional[_Iterable[str]] = ...) -> None: ...
