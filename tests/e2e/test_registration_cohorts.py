@@ -19,7 +19,6 @@ from aiokafka import AIOKafkaConsumer
 from contracts import identity
 from devstack.stack import StackInfo
 from devstack.testing import make_stack, poll
-
 from journeys import Flow, Staff, assert_quota_refusal
 from qinglang.identity.v1 import account_pb2
 
