@@ -15,7 +15,7 @@ from devstack.cli import create_regulator_office
 from devstack.stack import StackInfo
 from devstack.testing import poll
 from evasion import CLEAN_TEXTS, embed, variants
-from journeys import Flow, Staff, User, find_event, register_rumour, regulator_reports
+from journeys import Flow, Staff, User, find_event, register_rumour, regulator_reports, reports_for_post
 from moderation.engine.lexicon import read_tsv
 from moderation.settings import SAMPLE_LEXICON
 from qinglang.moderation.v1 import decision_pb2, policy_pb2
@@ -424,4 +424,37 @@ def test_an_illegal_rumour_stops_transmission_and_is_reported(
         ],
         what="the report to the regulator",
     )
+    assert len(reports) == 1
+
+
+@pytest.mark.requirement("MB-11")
+@pytest.mark.requirement("MB-12.2")
+def test_a_post_stopped_already_is_not_stopped_again_by_a_later_rumour(
+    gateway: httpx.Client, flow: Flow, chief: Staff, platform: StackInfo
+) -> None:
+    """A stopped post is stopped once, reported once and penalised once: a second rumour it also spreads
+    finds it in the retro-scan and leaves it alone (each new rumour used to stop it again, with another
+    report and another credit penalty)."""
+    marker = uuid.uuid4().hex[:4]
+    author = flow.verified_user()
+    text = f"网传某水库大坝决堤，下游三个村庄被淹，官方封锁消息{marker}"
+    post = flow.post(author, text)
+    assert settled(gateway, post["id"], author) == "published"
+    first = register_rumour(gateway, chief, text, "水利局：大坝运行正常。", "水利局", "stop")
+    assert first.status_code == 201, first.text
+    poll(lambda: status_of(gateway, post["id"], author) == "stopped", what="the post stopped by the first retro-scan")
+
+    second = register_rumour(gateway, chief, f"{text}，快转发", "水利局：大坝运行正常，无决堤。", "水利局", "stop")
+    assert second.status_code == 201, second.text
+    rumour_id = second.json()["id"]
+    poll(
+        lambda: gateway.get(f"/v1/moderation/rumours/{rumour_id}", headers=chief.auth).json()["scan_status"] == "done",
+        what="the second rumour's retro-scan",
+    )
+    decisions = list(every_item(gateway, f"/v1/moderation/posts/{post['id']}/decisions", author.auth))
+    assert [d["outcome"] for d in decisions] == ["approve", "stop_transmission"], decisions
+    key = create_regulator_office(platform.database_urls["regulator-gateway"], name="Nation", jurisdiction="national")[
+        "api_key"
+    ]
+    reports = poll(lambda: reports_for_post(gateway, {"Authorization": f"Bearer {key}"}, post["id"]), what="the report")
     assert len(reports) == 1

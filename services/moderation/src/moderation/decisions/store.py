@@ -70,8 +70,13 @@ class DecisionStore:
         return await self.conn.fetch("SELECT * FROM decision WHERE post_id = $1 ORDER BY decided_at, id", post_id)
 
     async def posts_with_rumour_decision(self, post_ids: list[uuid.UUID], rumour_id: uuid.UUID) -> set[uuid.UUID]:
+        """Of these posts, those the retro-scan leaves alone: decided for this rumour already, or stopped
+        already (by any rule: a stopped post is stopped once, reported once and penalised once)."""
         rows = await self.conn.fetch(
-            "SELECT post_id FROM decision WHERE post_id = ANY($1::uuid[]) AND rumour_id = $2", post_ids, rumour_id
+            """SELECT DISTINCT post_id FROM decision
+                WHERE post_id = ANY($1::uuid[]) AND (rumour_id = $2 OR outcome = 'stop_transmission')""",
+            post_ids,
+            rumour_id,
         )
         return {r["post_id"] for r in rows}
 

@@ -5,7 +5,10 @@ A post spreads a rumour when, after folding,
 - the post, or a run of its sentences, is a paraphrase or copy of the rumour's canonical text
   (Jaccard similarity of shingle sets >= `jaccard`), or
 - the post quotes most of the rumour inside other text (share of the rumour's shingles found in
-  the post >= `containment`).
+  the post >= `containment`) — found within one stretch of the post (`stretch` times the rumour's
+  length), not scattered over a long article: an article of thousands of characters holds most
+  two-character shingles of any short sentence somewhere, so containment over its whole text would
+  match rumours it never quotes.
 LSH finds candidates among many rumours in well under a millisecond; the exact check decides, so the
 live path and the retro-scan of stored posts (`RumourProbe`) agree on every post. Pure: no I/O.
 """
@@ -59,6 +62,10 @@ class Thresholds:
     shingle: int = 2  # characters per shingle: two suits Chinese, where a character is nearly a word
     num_perm: int = 128
     min_chars: int = 12  # sentences are compared in runs of at least this many (folded) characters
+    # Containment is judged in stretches of this many times the rumour's length, each starting one
+    # rumour length after the last: a quote up to (stretch - 1) times the rumour's length (the rumour
+    # with words added) lies whole in one of them. A text that short is one stretch.
+    stretch: int = 3
 
 
 def _shingle_hash(shingle: str) -> int:
@@ -98,13 +105,16 @@ class _Similarity:
     def __init__(self, thresholds: Thresholds) -> None:
         self.t = thresholds
 
-    def score(self, rumour_shingles: set[str], text_pieces: list[set[str]]) -> float:
-        """The matching score (>= the threshold it passed), or 0.0."""
+    def score(self, rumour_shingles: set[str], text_pieces: list[set[str]], joined: str) -> float:
+        """The matching score (>= the threshold it passed), or 0.0. ``joined`` is the folded text whose
+        shingle sets ``text_pieces`` are (the whole first)."""
         if not text_pieces or not rumour_shingles:
             return 0.0
         whole = text_pieces[0]
         shared = len(whole & rumour_shingles)
         contained = shared / len(rumour_shingles)
+        if contained >= self.t.containment:
+            contained = self._contained_in_a_stretch(rumour_shingles, joined, contained)
         if contained >= self.t.containment:
             return contained
         best = 0.0
@@ -112,6 +122,21 @@ class _Similarity:
             common = len(piece & rumour_shingles)
             best = max(best, common / (len(piece) + len(rumour_shingles) - common))
         return best if best >= self.t.jaccard else 0.0
+
+    def _contained_in_a_stretch(self, rumour_shingles: set[str], joined: str, whole: float) -> float:
+        """The best containment within one stretch of the text. Only a text longer than a stretch
+        needs it: only there can the whole text's score come from scattered shingles."""
+        step = len(rumour_shingles) + self.t.shingle - 1  # the rumour's length in folded characters
+        window = self.t.stretch * step
+        if len(joined) <= window:
+            return whole
+        best = 0.0
+        for start in range(0, len(joined) - step, step):
+            stretch = shingles(joined[start : start + window], self.t.shingle)
+            best = max(best, len(stretch & rumour_shingles) / len(rumour_shingles))
+            if best >= self.t.containment:
+                break
+        return best
 
 
 class RumourIndex:
@@ -162,13 +187,15 @@ class RumourIndex:
         if not self.rumours:
             return []
         t = self.thresholds
-        text_pieces = pieces(folded_sentences(self.folder, text), t.shingle, t.min_chars)
+        sentences = folded_sentences(self.folder, text)
+        text_pieces = pieces(sentences, t.shingle, t.min_chars)
+        joined = "".join(sentences)
         candidates: set[str] = set()
         for piece in text_pieces:
             candidates.update(self._lsh.query(self._minhash(piece)))
         hits = []
         for rumour_id in candidates:
-            score = self._similarity.score(self._shingles[rumour_id], text_pieces)
+            score = self._similarity.score(self._shingles[rumour_id], text_pieces, joined)
             if score:
                 hits.append(RumourHit(self.rumours[rumour_id], round(score, 3)))
         return sorted(hits, key=lambda h: -h.similarity)
@@ -195,7 +222,7 @@ class RumourProbe:
             whole = folded.replace("\n", "")
             if sum(g in whole for g in grams) < needed:
                 continue
-            score = self._similarity.score(grams, pieces(folded.split("\n"), self._size, self._min_chars))
+            score = self._similarity.score(grams, pieces(folded.split("\n"), self._size, self._min_chars), whole)
             if score:
                 yield key, round(score, 3)
 

@@ -17,7 +17,15 @@ from moderation.engine.decide import (
     Suggestion,
 )
 from moderation.engine.lexicon import Channel, Lexicon, read_tsv
-from moderation.engine.rumours import Rumour, RumourAction, RumourIndex, RumourProbe, stored_form
+from moderation.engine.rumours import (
+    Rumour,
+    RumourAction,
+    RumourIndex,
+    RumourProbe,
+    folded_sentences,
+    shingles,
+    stored_form,
+)
 from moderation.settings import SAMPLE_LEXICON
 from textfold import Folder
 
@@ -126,6 +134,45 @@ def test_retro_probe_agrees_with_the_live_index(rumours: RumourIndex) -> None:
     probe = RumourProbe(RUMOUR, rumours.folder)
     found = {key for key, _ in probe.scan((i, stored_form(rumours.folder, t)) for i, t in enumerate(texts))}
     assert found == {i for i, t in enumerate(texts) if rumours.match(t)} == {0, 2}
+
+
+def _long_article(seed: int, chars: int = 5_000) -> str:
+    """A long article in sentences of the rumour's own characters, shuffled: it holds nearly every
+    two-character shingle of the rumour somewhere, and quotes none of it."""
+    import random
+
+    rng = random.Random(seed)
+    alphabet = "".join(dict.fromkeys(RUMOUR.canonical_text.replace("：", "").replace("，", "").replace("！", "")))
+    sentences = []
+    while sum(map(len, sentences)) < chars:
+        sentences.append("".join(rng.choice(alphabet) for _ in range(rng.randint(20, 60))) + "。")
+    return "".join(sentences)
+
+
+@pytest.mark.requirement("MB-11")
+def test_a_long_article_holding_the_rumour_s_shingles_scattered_does_not_spread_it(rumours: RumourIndex) -> None:
+    """PA-11, MB-11: articles run to thousands of characters; containment is judged within one stretch of
+    the text, so shingles scattered over the whole article do not add up to a quote (they did: every
+    5,000-character article matched every short rumour written in the same characters)."""
+    articles = [_long_article(seed) for seed in range(5)]
+    whole = rumours._similarity  # the whole text's containment, as it was judged before
+    folded = ["".join(folded_sentences(rumours.folder, a)) for a in articles]
+    grams = rumours._shingles[RUMOUR.id]
+    assert all(len(shingles(f, 2) & grams) / len(grams) >= whole.t.containment for f in folded)  # scattered
+    assert [rumours.match(a) for a in articles] == [[]] * 5
+    probe = RumourProbe(RUMOUR, rumours.folder)
+    assert list(probe.scan((i, stored_form(rumours.folder, a)) for i, a in enumerate(articles))) == []
+
+
+@pytest.mark.requirement("MB-11")
+@pytest.mark.parametrize("at", [0, 2_000, -1])
+def test_a_long_article_quoting_the_rumour_anywhere_spreads_it(rumours: RumourIndex, at: int) -> None:
+    article = _long_article(7)
+    position = len(article) if at == -1 else at
+    quoted = article[:position] + RUMOUR.canonical_text + article[position:]
+    assert [h.rumour.id for h in rumours.match(quoted)] == ["r-water"]
+    probe = RumourProbe(RUMOUR, rumours.folder)
+    assert [k for k, _ in probe.scan([("a", stored_form(rumours.folder, quoted))])] == ["a"]
 
 
 @pytest.fixture(scope="module")
