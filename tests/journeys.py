@@ -192,6 +192,11 @@ class Flow:
         public_id = approved.json()["public_account_id"]
         token = self.acting_token(owner, public_id)
         assert token.status_code == 201, token.text
+        # Content learns the account from identity's PublicAccountApproved: its page answers once it has.
+        poll(
+            lambda: self.gw.get(f"/v1/public-accounts/{public_id}/articles").status_code == 200,
+            what="content learned the public account",
+        )
         return PublicAccount(public_id, owner, token.json()["access_token"], approved.json()["name"])
 
     def post(self, user: User, text: str) -> dict:

@@ -42,6 +42,9 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("GET", "/v1/identity/staff/news-licences"): {OPERATOR, CHIEF, AUDITOR},
     ("GET", "/v1/identity/staff/news-licences/{licence_id}"): {OPERATOR, CHIEF, AUDITOR},
     ("POST", "/v1/identity/staff/news-licences/{licence_id}/revocation"): {OPERATOR, CHIEF},
+    # identity: bulk registration cohorts (issue 13, CM, BJ-9.2)
+    ("GET", "/v1/identity/staff/registration-cohorts"): {REVIEWER, SENIOR, CHIEF, OPERATOR, AUDITOR},
+    ("POST", "/v1/identity/staff/registration-cohorts/{cohort_id}/clearance"): {SENIOR, CHIEF, OPERATOR},
     # content
     ("GET", "/v1/content/staff-actions"): AUDIT,
     ("POST", "/v1/content/staff/feature-restrictions"): {SENIOR, CHIEF, OPERATOR},  # PA-12.2
