@@ -61,12 +61,12 @@ async def _body(request: Request, max_bytes: int) -> bytes:
         403,
         413,
         415,
-        429,
-        s403="Real-name verification, the agreement or the account's standing forbids it (MB-7.1, PA-13.1)",
+        s403="Real-name verification, the agreement or the account's standing forbids it (MB-7.1, PA-13.1); "
+        "or the account's daily upload quota is used up (upload-quota-exceeded, Retry-After: when the Beijing "
+        "day ends)",
         s413="Larger than the media size limit",
         s415="Not one of the media types a post may carry",
         s422="Empty, or the bytes are not of the declared type (magic number)",
-        s429="The account's daily upload quota is used up (Retry-After: when the Beijing day ends)",
     ),
 )
 async def upload_media(

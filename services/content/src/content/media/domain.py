@@ -9,7 +9,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from kit.problems import DomainError, InvalidInput, NotFound, TooManyRequests
+from kit.problems import DomainError, InvalidInput, NotFound, QuotaExhausted
 
 # The day of the daily quota is Beijing's (UTC+8 all year).
 BEIJING = timezone(timedelta(hours=8), "Asia/Shanghai")
@@ -67,7 +67,10 @@ class MediaTooLarge(DomainError):
     title = "Medium too large"
 
 
-class UploadQuotaExceeded(TooManyRequests):
+class UploadQuotaExceeded(QuotaExhausted):
+    """403 with Retry-After until the Beijing day ends (a 429's body and headers would not pass the
+    gateway, whose errors middleware renders every service 429 itself)."""
+
     type = "upload-quota-exceeded"
     title = "Daily upload quota exceeded"
 
@@ -146,7 +149,7 @@ def quota_day(now: datetime) -> tuple[datetime, datetime]:
 
 
 def quota_exceeded(quota: Quota, now: datetime) -> UploadQuotaExceeded:
-    """The refusal of an upload over the daily quota: a 429 saying when the (Beijing) day ends."""
+    """The refusal of an upload over the daily quota: a 403 saying when the (Beijing) day ends."""
     _start, next_day = quota_day(now)
     return UploadQuotaExceeded(
         f"An account uploads at most {quota.uploads} media and {quota.bytes} bytes a day (Beijing time); "

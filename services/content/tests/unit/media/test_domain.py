@@ -80,7 +80,7 @@ def test_the_daily_quota_counts_uploads_and_bytes_and_says_when_the_beijing_day_
     check_quota(2, 50, 50, quota, now)
     with pytest.raises(UploadQuotaExceeded) as refused:
         check_quota(3, 0, 1, quota, now)
-    assert refused.value.status == 429 and refused.value.retry_after_s == 3600
+    assert refused.value.status == 403 and refused.value.retry_after_s == 3600
     with pytest.raises(UploadQuotaExceeded):
         check_quota(0, 60, 41, quota, now)
 
