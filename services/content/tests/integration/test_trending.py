@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from content.gates import handlers as gates
 from content.gates.domain import AssessmentAcknowledged, FeatureNotAssessed
-from content.posts.domain import PostKind, Published, StandingChanged
+from content.posts.domain import PostKind, Privileges, Published, StandingChanged
 from content.posts.handlers import note_standing
 from content.trending import handlers
 from content.trending.schemas import TrendingRemovalCreate
@@ -72,6 +72,31 @@ async def test_stopping_the_backing_posts_drops_the_entry_at_once(db, posting, s
     assert await listed(db, settings) == ["谣言"]
     await posting.stop(ids[0])  # two authors left: below the minimum, without recomputing
     assert await listed(db, settings) == []
+
+
+@pytest.mark.requirement("MB-9")
+async def test_a_grade_without_trending_listed_adds_nothing(db, posting, settings) -> None:
+    """MB-9: a grade's features decide a say in the trending list. Three accounts whose grade lacks
+    `trending_listed` weigh 0; three whose grade has it (and one identity said nothing of yet) count."""
+    barred = [posting.author() for _ in range(3)]
+    listed_ok = [posting.author() for _ in range(2)]
+    for version, (a, features) in enumerate(
+        [*((a, ("article_comments",)) for a in barred), *((a, ("trending_listed",)) for a in listed_ok)], start=1
+    ):
+        async with db.transaction() as stores:
+            await note_standing(
+                stores.posts,
+                StandingChanged(
+                    uuid.UUID(a.subject), version, "A", 100, grade=1, privileges=Privileges(features=features)
+                ),
+            )
+    unannounced = posting.author()
+    for term, authors in (("无权上榜", barred), ("可以上榜", [*listed_ok, unannounced])):
+        ids = [await posting.publish(a, f"#{term}# 说说") for a in authors]
+        async with db.transaction() as stores:
+            await handlers.note_published(stores, [published(p, a) for p, a in zip(ids, authors, strict=True)])
+    await recompute(db, settings)
+    assert await listed(db, settings) == ["可以上榜"]
 
 
 @pytest.mark.requirement("CM")

@@ -179,7 +179,7 @@ class Privileges:
     daily_articles: int = 1
     daily_pushes: int = 1
     push_to_subscribers: bool = True
-    features: tuple[str, ...] = ("article_comments",)
+    features: tuple[str, ...] = ("article_comments", "trending_listed")
 
     def quota(self, what: str) -> int:
         return {"post": self.daily_posts, "article": self.daily_articles, "push": self.daily_pushes}[what]

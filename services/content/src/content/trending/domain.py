@@ -199,3 +199,6 @@ def check_not_lifted(lifted_at: datetime | None) -> None:
 
 # identity's credit limit (identity.standing.domain.Limit.NO_TRENDING): not shown in trending lists.
 NO_TRENDING_LIMIT = "no_trending"
+# identity's grade feature (identity.standing.domain.GradeFeature.TRENDING_LISTED, MB-9): without it in the
+# privileges of the account's grade, its signals weigh 0.
+TRENDING_LISTED_FEATURE = "trending_listed"

@@ -11,7 +11,7 @@ import asyncpg
 from kit.unit import Unit
 
 from content.posts.store import public_sql
-from content.trending.domain import NO_TRENDING_LIMIT, Entry, Signal, Source
+from content.trending.domain import NO_TRENDING_LIMIT, TRENDING_LISTED_FEATURE, Entry, Signal, Source
 
 _ACTIVE_REMOVAL = "r.lifted_at IS NULL AND (r.until IS NULL OR r.until > now())"
 
@@ -42,18 +42,23 @@ class TrendingStore(Unit):
 
     async def signals(self, *, since: datetime, registered_before: datetime) -> list[Signal]:
         """The window's signals, posts only while anyone may see them, each marked when its account
-        weighs 0 (CM: unverified, too new, in a bulk cohort, or with the no_trending limit)."""
+        weighs 0 (CM: unverified, too new, in a bulk cohort, or with the no_trending limit; MB-9: a grade
+        whose privileges, once announced, lack the trending_listed feature)."""
         rows = await self.conn.fetch(
             f"""SELECT s.term, s.display, s.source, s.account_id, s.post_id, s.text_sha256, s.at,
                        (NOT s.verified OR coalesce(s.registered_at > $2, false)
                         OR EXISTS (SELECT 1 FROM reader_flag f WHERE f.account_id = s.account_id)
                         OR EXISTS (SELECT 1 FROM author_standing a
-                                    WHERE a.account_id = s.account_id AND $3 = ANY(a.limits))) AS discounted
+                                    WHERE a.account_id = s.account_id
+                                      AND ($3 = ANY(a.limits)
+                                           OR (a.privileges ? 'features'
+                                               AND NOT a.privileges -> 'features' ? $4)))) AS discounted
                   FROM trend_signal s LEFT JOIN post p ON p.id = s.post_id
                  WHERE s.at > $1 AND (s.post_id IS NULL OR {public_sql("p")})""",  # noqa: S608 - fixed SQL
             since,
             registered_before,
             NO_TRENDING_LIMIT,
+            TRENDING_LISTED_FEATURE,
         )
         return [
             Signal(

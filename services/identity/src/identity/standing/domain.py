@@ -133,14 +133,17 @@ class GradeFeature(StrEnum):
 class GradePrivileges(RequestModel):
     """What a grade allows (MB-9, PA-7.2): data in the filed grading rules, announced with every standing.
     The defaults are grade 1's: publish then check, 200 posts, 1 article and 1 push (the daily mass send)
-    a day, pushing to subscribers, comments on articles."""
+    a day, pushing to subscribers, comments on articles, and a say in the trending list (an account whose
+    grade lacks `trending_listed` weighs 0 there, as one under the `no_trending` limit does)."""
 
     review: ReviewMode = ReviewMode.PUBLISH_THEN_CHECK
     daily_posts: Int = Field(default=200, ge=0, le=1_000_000)
     daily_articles: Int = Field(default=1, ge=0, le=1_000_000)
     daily_pushes: Int = Field(default=1, ge=0, le=1_000_000)
     push_to_subscribers: Bool = True
-    features: list[GradeFeature] = Field(default_factory=lambda: [GradeFeature.ARTICLE_COMMENTS], max_length=10)
+    features: list[GradeFeature] = Field(
+        default_factory=lambda: [GradeFeature.ARTICLE_COMMENTS, GradeFeature.TRENDING_LISTED], max_length=10
+    )
 
 
 # No rule matches (MB-9): grade 0 is held for review, 20 posts a day, no articles, no push, no features.
