@@ -59,7 +59,3 @@ CREATE TABLE article_draft (
     version         integer     NOT NULL DEFAULT 1
 );
 CREATE INDEX article_draft_account ON article_draft (account_id, updated_at DESC, id);
-
--- Search finds articles (issue 13 §2): each article and correction by its own moderated text, in an index of
--- their own (the posts' index keeps its predicate, so the posts' search plans are unchanged).
-CREATE INDEX post_search_article ON post USING gin (search_document(text)) WHERE kind IN ('article', 'correction');
