@@ -8,7 +8,7 @@ spells another's names. One module per owning service:
 - ``contracts.identity``   ``identity.account.v1``  accounts, real names, standing, filings' inputs
 - ``contracts.content``    ``content.post.v1``      posts, reposts and comments announced for moderation;
   ``content.social.v1``    what was published, follows, follower counts
-- ``contracts.moderation`` ``moderation.decision.v1``, ``moderation.policy.v1``
+- ``contracts.moderation`` ``moderation.decision.v1``, ``moderation.policy.v1``, ``moderation.review.v1``
 - ``contracts.reporting``  ``reporting.complaint.v1``
 - ``contracts.regulator``  ``regulator.report.v1``, ``regulator.assessment.v1``
 - ``contracts.auth``       ``auth.revocation.v1``   token revocations every service honours

@@ -8,7 +8,7 @@ re-checks the outcome its event type already states.
 
 from __future__ import annotations
 
-from qinglang.moderation.v1 import decision_pb2, policy_pb2
+from qinglang.moderation.v1 import decision_pb2, policy_pb2, review_pb2
 
 from contracts.catalogue import CATALOGUE, EventType
 
@@ -16,6 +16,7 @@ OWNER = "moderation"
 
 DECISION_TOPIC = CATALOGUE.topic("moderation.decision.v1", owner=OWNER)
 POLICY_TOPIC = CATALOGUE.topic("moderation.policy.v1", owner=OWNER)
+REVIEW_TOPIC = CATALOGUE.topic("moderation.review.v1", owner=OWNER)
 
 DECISION_APPROVED = CATALOGUE.event(
     "qinglang.moderation.decision.approved.v1", DECISION_TOPIC, decision_pb2.DecisionIssued
@@ -28,6 +29,13 @@ TRANSMISSION_STOPPED = CATALOGUE.event(
     "qinglang.moderation.decision.transmission_stopped.v1", DECISION_TOPIC, decision_pb2.DecisionIssued
 )
 
+# A wrongly stopped post, comment or article restored by staff (stage "restore", outcome APPROVE, superseding
+# the stop): content serves it again, the regulator gateway amends the stop's report. Not in DECISION_TYPES:
+# an ordinary approval's consumers never see it.
+DECISION_RESTORED = CATALOGUE.event(
+    "qinglang.moderation.decision.restored.v1", DECISION_TOPIC, decision_pb2.DecisionIssued
+)
+
 # The event type each outcome is announced as (MB-12.2: a stop is its own fact).
 DECISION_TYPES: dict[int, EventType[decision_pb2.DecisionIssued]] = {
     decision_pb2.OUTCOME_APPROVE: DECISION_APPROVED,
@@ -37,3 +45,6 @@ DECISION_TYPES: dict[int, EventType[decision_pb2.DecisionIssued]] = {
 }
 
 POLICY_PUBLISHED = CATALOGUE.event("qinglang.moderation.policy.published.v1", POLICY_TOPIC, policy_pb2.PolicyPublished)
+
+# MB-14 / MB-6.1: a complaint case's review item decided (reporting tells the reporters).
+CASE_DECIDED = CATALOGUE.event("qinglang.moderation.review.case_decided.v1", REVIEW_TOPIC, review_pb2.CaseDecided)

@@ -16,3 +16,14 @@ COMPLAINT_FILED = CATALOGUE.event(
 COMPLAINT_RESOLVED = CATALOGUE.event(
     "qinglang.reporting.complaint.resolved.v1", COMPLAINT_TOPIC, complaint_pb2.ComplaintResolved
 )
+
+# MB-14 / PA-15.2: complaints about one target grouped into a case (a review item in moderation).
+CASE_OPENED = CATALOGUE.event(
+    "qinglang.reporting.complaint_case.opened.v1", COMPLAINT_TOPIC, complaint_pb2.ComplaintCase
+)
+CASE_CHANGED = CATALOGUE.event(
+    "qinglang.reporting.complaint_case.changed.v1", COMPLAINT_TOPIC, complaint_pb2.ComplaintCase
+)
+CASE_RESOLVED = CATALOGUE.event(
+    "qinglang.reporting.complaint_case.resolved.v1", COMPLAINT_TOPIC, complaint_pb2.ComplaintCaseResolved
+)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import asyncpg
 from contracts import content, identity, regulator
-from contracts.moderation import DECISION_TOPIC, POLICY_PUBLISHED, POLICY_TOPIC
+from contracts.moderation import DECISION_TOPIC, POLICY_PUBLISHED, POLICY_TOPIC, REVIEW_TOPIC
 from fastapi import FastAPI
 from kit.bus import BatchHandler, Subscription
 from kit.cloudevents import Event
@@ -120,7 +120,7 @@ def build_app(settings: ModerationSettings | None = None) -> FastAPI:
             settings=settings,
             migrations_dir=MIGRATIONS,
             routers=[decisions_router, policy_router, reviews_router],
-            produces=[DECISION_TOPIC, POLICY_TOPIC],
+            produces=[DECISION_TOPIC, POLICY_TOPIC, REVIEW_TOPIC],
             subscriptions=subscriptions(settings, holder),
             background=[decisions.reannounce_unreported_stops, decisions.retro_scan_loop(holder)],
             # The holder is this process's own cache of the policy: refreshed in every process.
