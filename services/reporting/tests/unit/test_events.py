@@ -18,7 +18,14 @@ def test_a_new_post_is_read_as_who_wrote_it() -> None:
     post, author = uuid.uuid4(), uuid.uuid4()
     created = post_pb2.PostCreated(post_id=str(post), author_id=str(author))
     event = Event(str(uuid.uuid4()), "t", "/t", None, None, created.SerializeToString(), None, None, message=created)
-    assert events.authorship(event) == events.Authorship(post, author)
+    assert events.authorship(event) == events.Authorship(post, author, "post")  # no kind: a post (the former)
+
+
+def test_a_new_comment_is_read_as_a_comment() -> None:
+    post, author = uuid.uuid4(), uuid.uuid4()
+    created = post_pb2.PostCreated(post_id=str(post), author_id=str(author), kind=post_pb2.POST_KIND_COMMENT)
+    event = Event(str(uuid.uuid4()), "t", "/t", None, None, created.SerializeToString(), None, None, message=created)
+    assert events.authorship(event).kind == "comment"
 
 
 def test_a_complaint_is_announced_on_reportings_topic_keyed_by_the_post() -> None:
