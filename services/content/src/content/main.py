@@ -12,7 +12,7 @@ from functools import partial
 from pathlib import Path
 
 import asyncpg
-from contracts import content, identity, moderation, regulator
+from contracts import content, identity, moderation, regulator, reporting
 from fastapi import FastAPI
 from kit.bus import BatchHandler, Subscription
 from kit.cloudevents import Event
@@ -153,6 +153,15 @@ def subscriptions(settings: ContentSettings) -> list[Subscription]:
                 ),
             },
             batch_handlers={content.POST_PUBLISHED: _on_published(settings)},
+        ),
+        # MB-14 (issue 14): a complaint's outcome is told to its complainant.
+        Subscription(
+            group="content.complaints",
+            handlers={
+                reporting.COMPLAINT_RESOLVED: on_event(
+                    Stores, notification_events.complaint_resolved, notify.on_complaint_outcome
+                ),
+            },
         ),
         # MB-13, PA-12.1 (S4, issue 13): the regulator's acknowledgements and withdrawals of features'
         # security assessments open and close content's feature gates (newer state only).

@@ -20,7 +20,7 @@ from qinglang.identity.v1 import account_pb2, public_account_pb2, standing_pb2
 # What identity announces on (ServiceSpec.produces) and what it consumes (its subscriptions).
 PRODUCES = [identity.ACCOUNT_TOPIC, auth.REVOCATION_TOPIC]
 TRANSMISSION_STOPPED = moderation.TRANSMISSION_STOPPED
-COMPLAINT_RESOLVED = reporting.COMPLAINT_RESOLVED
+CASE_RESOLVED = reporting.CASE_RESOLVED
 FOLLOWER_COUNT_CHANGED = content.FOLLOWER_COUNT_CHANGED
 READ_COUNT_CHANGED = content.READ_COUNT_CHANGED
 VERIFIED_ACCOUNT_APPROVED = identity.VERIFIED_ACCOUNT_APPROVED
@@ -364,18 +364,20 @@ def transmission_stopped(event: Event) -> TransmissionStopped:
 
 
 @dataclass(frozen=True)
-class ComplaintResolved:
-    complaint_id: str
+class CaseResolved:
+    """A complaint case's outcome (reporting's ComplaintCaseResolved): upheld against an account, or not."""
+
+    case_id: str
     account_id: uuid.UUID | None
     upheld: bool
     legal_basis: list[str]
     decided_by: str
 
 
-def complaint_resolved(event: Event) -> ComplaintResolved:
+def case_resolved(event: Event) -> CaseResolved:
     outcome = event.message
-    return ComplaintResolved(
-        outcome.complaint_id,
+    return CaseResolved(
+        outcome.case_id,
         uuid.UUID(outcome.account_id) if outcome.account_id else None,
         outcome.upheld,
         list(outcome.legal_basis),

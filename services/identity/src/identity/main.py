@@ -135,7 +135,8 @@ def build_app(settings: IdentitySettings | None = None) -> FastAPI:
                 ),
                 Subscription(
                     group="identity.complaints",
-                    handlers={events.COMPLAINT_RESOLVED: standing.complaint_handler(settings.credit_policy)},
+                    # PA-6.2: one penalty per upheld complaint case (issue 14), not per complaint.
+                    handlers={events.CASE_RESOLVED: standing.complaint_handler(settings.credit_policy)},
                 ),
                 Subscription(
                     group="identity.follows",

@@ -11,9 +11,14 @@ from contracts import regulator
 from fastapi import FastAPI
 from kit.bus import Subscription
 from kit.service import ServiceSpec, create_service_app
+from kit.unit import on_event
 
 from regulator_gateway.assessments import handlers as assessments
 from regulator_gateway.assessments.api import router as assessments_router
+from regulator_gateway.complaints import events as complaint_events
+from regulator_gateway.complaints import handlers as complaints
+from regulator_gateway.complaints.api import router as complaints_router
+from regulator_gateway.complaints.store import PgComplaintStore
 from regulator_gateway.filings import events as filing_events
 from regulator_gateway.filings import handlers as filings
 from regulator_gateway.filings.api import router as filings_router
@@ -35,7 +40,7 @@ def build_app(settings: RegulatorGatewaySettings | None = None) -> FastAPI:
             "each office seeing its own jurisdiction (MB-16.1). Authenticate with the office's API key.",
             settings=settings,
             migrations_dir=MIGRATIONS,
-            routers=[reports_router, filings_router, assessments_router],
+            routers=[reports_router, filings_router, assessments_router, complaints_router],
             # regulator.assessment.v1: the acknowledgements of features' security assessments (MB-13).
             produces=[report_events.REPORT_TOPIC, regulator.ASSESSMENT_TOPIC],
             subscriptions=[
@@ -52,6 +57,21 @@ def build_app(settings: RegulatorGatewaySettings | None = None) -> FastAPI:
                         filing_events.OPERATOR_DECLARED: filings.on_operator_declared,
                         filing_events.GRADING_RULES_PUBLISHED: filings.on_grading_rules_published,
                         filing_events.PUBLIC_ACCOUNT_APPROVED: filings.on_public_account_approved,  # PA-7.1
+                    },
+                ),
+                # PA-15.2 (issue 14): complaint cases, for each office's handling statistics.
+                Subscription(
+                    group="regulator-gateway.complaints",
+                    handlers={
+                        complaint_events.CASE_OPENED: on_event(
+                            PgComplaintStore, complaint_events.case_seen, complaints.see_case
+                        ),
+                        complaint_events.CASE_CHANGED: on_event(
+                            PgComplaintStore, complaint_events.case_seen, complaints.see_case
+                        ),
+                        complaint_events.CASE_RESOLVED: on_event(
+                            PgComplaintStore, complaint_events.case_resolved, complaints.resolve_case
+                        ),
                     },
                 ),
             ],

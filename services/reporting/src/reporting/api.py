@@ -51,7 +51,7 @@ async def database(request: Request) -> PgDatabase:
     return PgDatabase(request.app.state.runtime.pool)
 
 
-def filing_policy(request: Request) -> handlers.FilingPolicy:
+async def filing_policy(request: Request) -> handlers.FilingPolicy:
     """The filing rules from the settings (MB-14 deadlines, abuse limit, screening)."""
     s: ReportingSettings = request.app.state.runtime.settings
     return handlers.FilingPolicy(

@@ -27,6 +27,7 @@ class NotificationKind(StrEnum):
     CREDIT_CHANGED = "credit_changed"  # PA-6.2: your credit changed (a penalty, an appeal, a new level)
     REAL_NAME_EXPIRED = "real_name_expired"  # MB-7.2: renew your real-name verification
     ARTICLE_PUSHED = "article_pushed"  # MB-9: a public account you subscribe to pushed an article (群发)
+    COMPLAINT_OUTCOME = "complaint_outcome"  # MB-14: your complaint was decided (outcome, short reason)
 
 
 # MB-12.2: a notice about someone else's repost, comment or reply shows only while that item is
@@ -70,6 +71,21 @@ class Followed:
 class RealNameExpired:
     account_id: uuid.UUID
     expired_at: datetime
+    legal_basis: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ComplaintOutcome:
+    """Reporting's ComplaintResolved: a complaint's outcome, told to its complainant (MB-14)."""
+
+    complaint_id: uuid.UUID
+    complainant_id: uuid.UUID
+    case_id: str
+    target_type: str
+    target_id: str
+    upheld: bool
+    action: str
+    note: str
     legal_basis: tuple[str, ...] = ()
 
 
@@ -262,6 +278,28 @@ def on_real_name_expired(expired: RealNameExpired) -> Notice:
         reason="Your real-name verification expired; renew it (POST /v1/accounts/me/real-name) to publish, "
         "comment or repost again.",
         details={"expired_at": expired.expired_at.isoformat()},
+    )
+
+
+def on_complaint_outcome(outcome: ComplaintOutcome) -> Notice:
+    """MB-14 (feedback to the reporter): the complainant is told the outcome of their complaint, what was
+    done and the short reason, once per complaint."""
+    return Notice(
+        recipient_id=outcome.complainant_id,
+        dedup_key=f"complaint_outcome:{outcome.complaint_id}",
+        kind=NotificationKind.COMPLAINT_OUTCOME,
+        legal_basis=outcome.legal_basis or ("MB-14",),
+        reason=outcome.note,
+        details={
+            "complaint": {
+                "complaint_id": str(outcome.complaint_id),
+                "case_id": outcome.case_id or None,
+                "target_type": outcome.target_type,
+                "target_id": outcome.target_id,
+                "outcome": "upheld" if outcome.upheld else "dismissed",
+                "action": outcome.action or "none",
+            }
+        },
     )
 
 

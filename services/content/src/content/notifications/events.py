@@ -8,8 +8,9 @@ from datetime import UTC
 
 from qinglang.content.v1 import social_pb2
 from qinglang.identity.v1 import account_pb2
+from qinglang.reporting.v1 import complaint_pb2
 
-from content.notifications.domain import Followed, RealNameExpired
+from content.notifications.domain import ComplaintOutcome, Followed, RealNameExpired
 
 
 def followed(message: social_pb2.FollowStarted) -> Followed:
@@ -24,5 +25,22 @@ def real_name_expired(message: account_pb2.RealNameExpired) -> RealNameExpired:
     return RealNameExpired(
         account_id=uuid.UUID(message.account_id),
         expired_at=message.expired_at.ToDatetime(tzinfo=UTC),
+        legal_basis=tuple(message.legal_basis),
+    )
+
+
+def complaint_resolved(message: complaint_pb2.ComplaintResolved) -> ComplaintOutcome | None:
+    """MB-14: a complaint's outcome; None for one without its complainant (announced before issue 14)."""
+    if not message.complainant_id:
+        return None
+    return ComplaintOutcome(
+        complaint_id=uuid.UUID(message.complaint_id),
+        complainant_id=uuid.UUID(message.complainant_id),
+        case_id=message.case_id,
+        target_type=message.target_type or "post",
+        target_id=message.target_id,
+        upheld=message.upheld,
+        action=message.action,
+        note=message.note,
         legal_basis=tuple(message.legal_basis),
     )

@@ -15,7 +15,7 @@ from kit.pagination import decode_cursor, page
 
 from content.database import Database, Stores
 from content.notifications import domain
-from content.notifications.domain import Followed, NoSuchNotification, RealNameExpired
+from content.notifications.domain import ComplaintOutcome, Followed, NoSuchNotification, RealNameExpired
 from content.notifications.schemas import NotificationRead, notification_read
 from content.posts.domain import Decision, Published, StandingChanged
 from content.posts.handlers import views
@@ -92,6 +92,12 @@ async def on_standing(stores: Stores, standing: StandingChanged) -> None:
 async def on_real_name_expired(stores: Stores, expired: RealNameExpired) -> None:
     """MB-7.2: the holder is asked to renew their verification."""
     await stores.notifications.notify([domain.on_real_name_expired(expired)])
+
+
+async def on_complaint_outcome(stores: Stores, outcome: ComplaintOutcome | None) -> None:
+    """MB-14: the complainant is told their complaint's outcome and the short reason (once per complaint)."""
+    if outcome is not None:
+        await stores.notifications.notify([domain.on_complaint_outcome(outcome)])
 
 
 # --- the inbox ------------------------------------------------------------------------------------

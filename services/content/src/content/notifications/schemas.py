@@ -43,6 +43,17 @@ class StandingNotice(BaseModel):
     closed: bool = False
 
 
+class ComplaintOutcomeNotice(BaseModel):
+    """MB-14: the outcome of your complaint (see GET /v1/complaints/{complaint_id})."""
+
+    complaint_id: str
+    case_id: str | None = None
+    target_type: str
+    target_id: str
+    outcome: str = Field(description="upheld or dismissed")
+    action: str = Field(description="What was done: stop, label, sanction, none")
+
+
 class NotificationRead(BaseModel):
     id: str
     kind: NotificationKind
@@ -61,6 +72,7 @@ class NotificationRead(BaseModel):
     refutation: RefutationNotice | None = None
     standing: StandingNotice | None = None
     expired_at: datetime | None = Field(default=None, description="When your real-name verification expired")
+    complaint: ComplaintOutcomeNotice | None = None
 
 
 class NotificationsMark(RequestModel):
@@ -98,4 +110,5 @@ def notification_read(row: Mapping[str, Any], post: PostRead | None) -> Notifica
         refutation=RefutationNotice(**details["refutation"]) if "refutation" in details else None,
         standing=StandingNotice(**details["standing"]) if "standing" in details else None,
         expired_at=details.get("expired_at"),
+        complaint=ComplaintOutcomeNotice(**details["complaint"]) if "complaint" in details else None,
     )

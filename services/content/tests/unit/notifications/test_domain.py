@@ -216,3 +216,19 @@ def test_marking_read_needs_ids_or_up_to_not_both() -> None:
 def test_seen_keeps_what_the_next_change_is_measured_against() -> None:
     after = changed(7, credit_level="C", credit_score=85, limits=("posts_reviewed",))
     assert seen(after) == StandingSeen(7, 85, "C", ("posts_reviewed",), None, False)
+
+
+@pytest.mark.requirement("MB-14")
+def test_a_complaints_outcome_tells_its_complainant_once_with_the_reason() -> None:
+    from content.notifications.domain import ComplaintOutcome, NotificationKind, on_complaint_outcome
+
+    complainant, complaint = uuid.uuid4(), uuid.uuid4()
+    outcome = ComplaintOutcome(complaint, complainant, "case-1", "post", "p-1", True, "stop", "rumour confirmed")
+    notice = on_complaint_outcome(outcome)
+    assert (notice.recipient_id, notice.kind, notice.reason) == (
+        complainant,
+        NotificationKind.COMPLAINT_OUTCOME,
+        "rumour confirmed",
+    )
+    assert notice.dedup_key == f"complaint_outcome:{complaint}" and notice.legal_basis == ("MB-14",)
+    assert notice.details["complaint"]["outcome"] == "upheld" and notice.details["complaint"]["action"] == "stop"

@@ -161,14 +161,15 @@ async def apply_stop(tx: Tx, policy: CreditPolicy, token_ttl_s: int, stop: event
 
 
 def complaint_handler(policy: CreditPolicy):
-    async def on_complaint_resolved(conn: asyncpg.Connection, event: Event) -> None:
-        await apply_complaint(PgTx(conn), policy, events.complaint_resolved(event))
+    async def on_case_resolved(conn: asyncpg.Connection, event: Event) -> None:
+        await apply_complaint(PgTx(conn), policy, events.case_resolved(event))
 
-    return on_complaint_resolved
+    return on_case_resolved
 
 
-async def apply_complaint(tx: Tx, policy: CreditPolicy, outcome: events.ComplaintResolved) -> None:
-    """PA-6.2: an upheld complaint costs the responsible account credit (once per complaint)."""
+async def apply_complaint(tx: Tx, policy: CreditPolicy, outcome: events.CaseResolved) -> None:
+    """PA-6.2: an upheld complaint case costs the responsible account credit, once per case (however many
+    complaints it grouped; idempotent on the case id)."""
     if not outcome.upheld or outcome.account_id is None:
         return
     if not await tx.accounts.exists(outcome.account_id):
@@ -179,7 +180,7 @@ async def apply_complaint(tx: Tx, policy: CreditPolicy, outcome: events.Complain
         delta=policy.penalties.get("complaint_upheld", -2),
         cause="complaint_upheld",
         legal_basis=basis,
-        source=f"complaint:{outcome.complaint_id}",
+        source=f"complaint_case:{outcome.case_id}",
         created_by=outcome.decided_by or "system:reporting",
     )
     if added is not None:

@@ -58,13 +58,13 @@ async def test_a_stop_of_someone_else_s_post_changes_nothing(ports, db) -> None:
 
 
 @pytest.mark.requirement("PA-6.2")
-async def test_an_upheld_complaint_costs_credit_once(ports, db) -> None:
+async def test_an_upheld_complaint_case_costs_credit_once(ports, db) -> None:
     author = await _account(ports)
-    upheld = events.ComplaintResolved("c-1", author, True, ["MB-14"], "staff:1")
+    upheld = events.CaseResolved("case-1", author, True, ["MB-14"], "staff:1")
     async with db.transaction() as tx:
         await handlers.apply_complaint(tx, ports.credit, upheld)
         await handlers.apply_complaint(tx, ports.credit, upheld)
-        await handlers.apply_complaint(tx, ports.credit, events.ComplaintResolved("c-2", author, False, [], ""))
+        await handlers.apply_complaint(tx, ports.credit, events.CaseResolved("case-2", author, False, [], ""))
     assert [(e["cause"], e["delta"], e["legal_basis"]) for e in db.state.entries] == [
         ("complaint_upheld", -2, ["MB-14", "PA-6.2"])
     ]
