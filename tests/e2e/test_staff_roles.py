@@ -74,6 +74,10 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("GET", "/v1/moderation/staff-actions"): AUDIT,
     # reporting
     ("POST", "/v1/reporting/staff/complaints/{complaint_id}/outcome"): REVIEWERS,  # MB-14
+    # reporting: complaint cases and handling statistics (issue 14; MB-14, PA-15.2), auditors read-only
+    ("GET", "/v1/reporting/staff/cases"): REVIEWERS | {AUDITOR},
+    ("GET", "/v1/reporting/staff/cases/{case_id}"): REVIEWERS | {AUDITOR},
+    ("GET", "/v1/reporting/staff/statistics"): REVIEWERS | {AUDITOR},
     ("GET", "/v1/reporting/staff-actions"): AUDIT,
     # regulator gateway
     ("GET", "/v1/regulator/staff-actions"): AUDIT,

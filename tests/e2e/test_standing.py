@@ -271,10 +271,14 @@ def test_an_upheld_complaint_costs_the_author_of_the_post_credit(flow: Flow) -> 
         json={"upheld": True, "account_id": author.id, "note": "again"},
     )
     assert again.status_code == 409
+    # Issue 14: both complaints are about one post, so they are one case, decided once: the second complaint
+    # has the case's outcome already, and the author loses credit once for the case (PA-6.2).
     dismissed = flow.gw.post(
         path.format(filed[1]["id"]), headers=reviewer.auth, json={"upheld": False, "note": "not misleading"}
     )
-    assert dismissed.json()["status"] == "dismissed"
+    assert dismissed.status_code == 409, dismissed.text
+    second = flow.gw.get(f"/v1/complaints/{filed[1]['id']}", headers=complainant.auth).json()
+    assert second["status"] == "upheld" and second["case_id"] == filed[0]["case_id"]
     standing = poll(
         lambda: (c := credit(flow.gw, author))["credit_score"] == 118 and c,
         what="the upheld complaint in the author's ledger",

@@ -234,7 +234,10 @@ class AuthorNotKnown(Conflict):
 
 
 class ComplaintQuotaReached(QuotaExhausted):
-    pass
+    """Abuse limit: 403 with Retry-After (the gateway replaces a service's 429 body and headers)."""
+
+    type = "quota-reached"
+    title = "Complaint filing limit reached"
 
 
 # --- filing -----------------------------------------------------------------------------------------

@@ -100,3 +100,66 @@ def _complaint(author: uuid.UUID | None) -> Complaint:
         status=ComplaintStatus.RECEIVED,
         filed_at=datetime.now(UTC),
     )
+
+
+# --- issue 14: deadlines, priority, screening (MB-14, PA-15.2) ------------------------------------------
+
+HOURS = {"bj10": 24.0, "infringement": 72.0, "spam": 168.0, "default": 72.0}
+
+
+@pytest.mark.requirement("PA-15.2")
+def test_a_categorys_window_is_its_own_else_its_familys_else_the_default() -> None:
+    from reporting.domain import deadline_hours
+
+    assert deadline_hours("bj10.state_security", HOURS) == 24.0
+    assert deadline_hours("infringement.privacy", HOURS) == 72.0
+    assert deadline_hours("spam", HOURS) == 168.0
+    assert deadline_hours("impersonation", HOURS) == 72.0
+    assert deadline_hours("bj10.state_security", {**HOURS, "bj10.state_security": 2.0}) == 2.0
+
+
+@pytest.mark.requirement("MB-14")
+def test_a_reporters_weight_halves_with_each_recently_dismissed_complaint_down_to_a_floor() -> None:
+    from reporting.domain import reporter_weight
+
+    assert [reporter_weight(n) for n in (0, 1, 2)] == [1.0, 0.5, 0.25]
+    assert reporter_weight(10) == 0.1
+
+
+@pytest.mark.requirement("MB-14")
+def test_a_burst_is_coordinated_only_when_most_reporters_are_new_or_low_credit() -> None:
+    from datetime import timedelta
+
+    from reporting.domain import BurstRule, Reporter, coordinated
+
+    now, rule = datetime.now(UTC), BurstRule(complaints=3, minutes=10, new_account_days=7, low_credit_below=100)
+    old, new = now - timedelta(days=400), now - timedelta(days=1)
+
+    def reporters(*kinds: str) -> list[Reporter]:
+        return [Reporter(uuid.uuid4(), now, new if k == "new" else old, 50 if k == "low" else 120) for k in kinds]
+
+    assert coordinated(reporters("new", "low", "old"), now, rule)
+    assert not coordinated(reporters("new", "old", "old"), now, rule)
+    assert not coordinated(reporters("new", "new"), now, rule)  # not a burst: too few
+    late = [Reporter(uuid.uuid4(), now - timedelta(minutes=30), new, 120) for _ in range(3)]
+    assert not coordinated(late, now, rule)  # outside the window
+
+
+@pytest.mark.requirement("PA-15.2")
+def test_priority_follows_the_window_and_the_weight_and_an_escalated_case_is_urgent() -> None:
+    from reporting.domain import priority
+
+    assert (priority(24, 1), priority(72, 1), priority(168, 1), priority(500, 1)) == (3, 2, 1, 0)
+    assert (priority(72, 6), priority(72, 0.2), priority(500, 0.2)) == (3, 1, 0)
+    assert priority(500, 0.2, escalated=True) == 3
+
+
+@pytest.mark.requirement("MB-14")
+def test_an_infringement_needs_the_victims_proof() -> None:
+    from reporting.domain import OtherReason, VictimProof, VictimProofMissing, check_victim_proof
+
+    with pytest.raises(VictimProofMissing) as refused:
+        check_victim_proof(OtherReason.INFRINGEMENT_DEFAMATION, None)
+    assert refused.value.requirement == "MB-14"
+    check_victim_proof(OtherReason.INFRINGEMENT_DEFAMATION, VictimProof("agent", "代理", ("m",)))
+    check_victim_proof(OtherReason.SPAM, None)
