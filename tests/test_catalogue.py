@@ -20,11 +20,8 @@ ROOT = Path(__file__).resolve().parents[1]
 WITHOUT_A_CONSUMER_YET: dict[EventType, str] = {
     reporting.COMPLAINT_FILED: "MB-14: the staff complaint queue (a later issue) reads it",
     # Issue 14 (docs/design/14-staff-console.md) declares these first; each slice that handles one removes it.
-    reporting.CASE_OPENED: "issue 14: moderation's review queue reads it (slice Q)",
-    reporting.CASE_CHANGED: "issue 14: moderation's review queue reads it (slice Q)",
     reporting.CASE_RESOLVED: "issue 14: identity's credit reads it (slice R)",
     moderation.CASE_DECIDED: "issue 14: reporting reads it (slice R)",
-    moderation.DECISION_RESTORED: "issue 14: content and the regulator gateway read it (slice Q)",
 }
 
 
