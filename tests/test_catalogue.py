@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from contracts import CATALOGUE, EventType, auth, moderation, reporting
+from contracts import CATALOGUE, EventType, auth, reporting
 from contracts.categories import Bj10Category
 from devstack import chart
 from devstack.stack import SERVICES
@@ -18,10 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # Announced for a reader outside the platform, or for a consumer an open issue adds; each with why.
 WITHOUT_A_CONSUMER_YET: dict[EventType, str] = {
-    reporting.COMPLAINT_FILED: "MB-14: the staff complaint queue (a later issue) reads it",
-    # Issue 14 (docs/design/14-staff-console.md) declares these first; each slice that handles one removes it.
-    # (CASE_OPENED / CASE_CHANGED: the regulator gateway's complaint statistics read them, slice R.)
-    moderation.DECISION_RESTORED: "issue 14: content and the regulator gateway read it (slice Q)",
+    reporting.COMPLAINT_FILED: "MB-14: moderation reads complaints as cases (CASE_OPENED / CASE_CHANGED)",
 }
 
 

@@ -72,6 +72,18 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("GET", "/v1/moderation/reviews"): REVIEWERS,
     ("POST", "/v1/moderation/reviews/{decision_id}"): REVIEWERS,
     ("GET", "/v1/moderation/staff-actions"): AUDIT,
+    # moderation: review queues, takedown and restore (issue 14; MB-6.1, MB-14, PA-5.1, MB-12.2)
+    ("GET", "/v1/moderation/review-items"): REVIEWERS | {AUDITOR},
+    ("GET", "/v1/moderation/review-items/{item_id}"): REVIEWERS | {AUDITOR},
+    ("GET", "/v1/moderation/review-statistics"): REVIEWERS | {AUDITOR},
+    ("POST", "/v1/moderation/review-items/{item_id}/claim"): REVIEWERS,
+    ("POST", "/v1/moderation/review-items/{item_id}/release"): REVIEWERS,
+    ("POST", "/v1/moderation/review-items/{item_id}/assignment"): {SENIOR, CHIEF},
+    ("POST", "/v1/moderation/review-items/{item_id}/escalation"): REVIEWERS,
+    ("POST", "/v1/moderation/review-items/{item_id}/notes"): REVIEWERS,
+    ("POST", "/v1/moderation/review-items/{item_id}/decision"): REVIEWERS,
+    ("POST", "/v1/moderation/posts/{post_id}/takedown"): REVIEWERS,
+    ("POST", "/v1/moderation/posts/{post_id}/restoration"): {SENIOR, CHIEF},
     # reporting
     ("POST", "/v1/reporting/staff/complaints/{complaint_id}/outcome"): REVIEWERS,  # MB-14
     # reporting: complaint cases and handling statistics (issue 14; MB-14, PA-15.2), auditors read-only

@@ -37,7 +37,7 @@ from content.notifications.api import router as notifications_router
 from content.notifications.domain import Followed
 from content.posts import events, handlers
 from content.posts.api import router
-from content.posts.domain import Decision, Published, StandingChanged
+from content.posts.domain import Decision, Published, Restoration, StandingChanged
 from content.posts.store import PostStore
 from content.reads import events as read_events
 from content.reads import handlers as reads
@@ -96,6 +96,10 @@ def _and_tell(
     return handler
 
 
+async def _restore(stores: Stores, restoration: Restoration) -> None:
+    await handlers.restore(stores.posts, restoration)
+
+
 async def _standing_changed(stores: Stores, standing: StandingChanged) -> None:
     """The author's standing held (the bar, PA-13.1) and, when it matters to them, told (PA-13, PA-6.2)."""
     await handlers.note_standing(stores.posts, standing)
@@ -116,6 +120,8 @@ def subscriptions(settings: ContentSettings) -> list[Subscription]:
                 moderation.DECISION_LABELLED: on_event(
                     Stores, events.decision, _and_tell(handlers.publish_labelled, notify.on_labelled)
                 ),
+                # Issue 14 (MB-12.2, MB-6.1): a wrongly stopped post restored by staff is served again.
+                moderation.DECISION_RESTORED: on_event(Stores, events.restoration, _restore),
             },
             batch_handlers={moderation.DECISION_APPROVED: _on_approvals},
             fetch_max_wait_ms=settings.decision_fetch_max_wait_ms,

@@ -15,7 +15,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 import asyncpg
-from contracts import content, identity, regulator
+from contracts import content, identity, regulator, reporting
 from contracts.moderation import DECISION_TOPIC, POLICY_PUBLISHED, POLICY_TOPIC, REVIEW_TOPIC
 from fastapi import FastAPI
 from kit.bus import BatchHandler, Subscription
@@ -33,6 +33,8 @@ from moderation.engine.decide import RoutingRules
 from moderation.policy import handlers as policy
 from moderation.policy.api import router as policy_router
 from moderation.policy.holder import PolicyHolder
+from moderation.reviews import events as review_events
+from moderation.reviews import handlers as reviews
 from moderation.reviews.api import router as reviews_router
 from moderation.settings import ModerationSettings
 
@@ -84,6 +86,14 @@ def subscriptions(settings: ModerationSettings, holder: PolicyHolder) -> list[Su
                 content.FOLLOWER_COUNT_CHANGED: on_event(
                     Stores, author_events.follower_count_changed, authors.note_followers
                 )
+            },
+        ),
+        # MB-14 (issue 14): reporting's complaint cases become review items (newest version kept).
+        Subscription(
+            group="moderation.complaints",
+            handlers={
+                reporting.CASE_OPENED: on_event(Stores, review_events.complaint_case, reviews.note_case),
+                reporting.CASE_CHANGED: on_event(Stores, review_events.complaint_case, reviews.note_case),
             },
         ),
         # Every process reloads on a policy change: a consumer group of its own (api processes too: the

@@ -65,12 +65,17 @@ class FakeDecisions:
 class FakeReviews:
     def __init__(self) -> None:
         self.items: dict[uuid.UUID, dict] = {}
+        self.actions: list[tuple] = []
 
     async def insert_review_items(self, rows: list[tuple]) -> None:
         for decision_id, post_id, author_id, text, created_at in rows:
             self.items.setdefault(
                 decision_id,
                 {
+                    "id": uuid.uuid4(),
+                    "kind": "held_post",
+                    "state": "open",
+                    "assignee": None,
                     "decision_id": decision_id,
                     "post_id": post_id,
                     "author_id": author_id,
@@ -84,8 +89,12 @@ class FakeReviews:
     async def review_item_for_update(self, decision_id: uuid.UUID) -> dict | None:
         return self.items.get(decision_id)
 
-    async def resolve_review_item(self, decision_id: uuid.UUID, *, by: str, resolution: uuid.UUID) -> None:
-        self.items[decision_id].update(resolved_by=by, resolved_at=datetime.now(UTC), resolution=resolution)
+    async def close_item(self, item_id: uuid.UUID, *, by: str, resolution: uuid.UUID | None, **how) -> None:
+        item = next(i for i in self.items.values() if i["id"] == item_id)
+        item.update(state="closed", resolved_by=by, resolved_at=datetime.now(UTC), resolution=resolution, **how)
+
+    async def record_action(self, item_id: uuid.UUID, action: str, *, actor: str, text: str = "", detail=None):
+        self.actions.append((item_id, action, actor, text))
 
 
 class FakePolicy:

@@ -46,7 +46,11 @@ def build_app(settings: RegulatorGatewaySettings | None = None) -> FastAPI:
             subscriptions=[
                 Subscription(
                     group="regulator-gateway.decisions",
-                    handlers={report_events.TRANSMISSION_STOPPED: reports.on_transmission_stopped},
+                    handlers={
+                        report_events.TRANSMISSION_STOPPED: reports.on_transmission_stopped,
+                        # issue 14: restored content amends its stop's report (same key, after the stop)
+                        report_events.DECISION_RESTORED: reports.on_decision_restored,
+                    },
                 ),
                 Subscription(
                     group="regulator-gateway.accounts",

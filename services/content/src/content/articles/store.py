@@ -42,7 +42,7 @@ SELECT a.id, a.account_id, a.format, a.cover_media_id, a.category, a.original, a
   JOIN article_revision r1 ON r1.article_id = a.id AND r1.revision = 1
   LEFT JOIN article_revision sr ON sr.post_id = a.shown_post_id
   LEFT JOIN post sp ON sp.id = a.shown_post_id
-  LEFT JOIN transmission_stop ts ON ts.post_id = a.shown_post_id
+  LEFT JOIN transmission_stop ts ON ts.post_id = a.shown_post_id AND ts.restored_at IS NULL
   LEFT JOIN public_account pa ON pa.account_id = a.account_id"""  # noqa: S608 - fixed SQL
 
 

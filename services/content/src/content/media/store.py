@@ -56,7 +56,8 @@ class MediaStore(Unit):
         return await self.conn.fetchrow(
             f"""SELECT m.*, c.carriers, c.stopped, c.visible,
                        (SELECT coalesce(array_agg(DISTINCT b ORDER BY b), '{{}}')
-                          FROM post_media pm JOIN transmission_stop ts ON ts.post_id = pm.post_id,
+                          FROM post_media pm
+                          JOIN transmission_stop ts ON ts.post_id = pm.post_id AND ts.restored_at IS NULL,
                                unnest(ts.legal_basis) AS b
                          WHERE pm.media_id = m.id) AS legal_basis
                   FROM media m,

@@ -120,6 +120,16 @@ class Decision:
 
 
 @dataclass(frozen=True, slots=True)
+class Restoration:
+    """Moderation restored a wrongly stopped post (MB-12.2): its decision lifts the stop it supersedes."""
+
+    decision_id: uuid.UUID
+    post_id: uuid.UUID
+    stop_decision_id: uuid.UUID
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Standing:
     """What identity said of an author (MB-9, PA-13.1, PA-9.2); absent until it said something."""
 

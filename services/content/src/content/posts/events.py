@@ -21,6 +21,7 @@ from content.posts.domain import (
     Privileges,
     Published,
     Refutation,
+    Restoration,
     StandingChanged,
 )
 
@@ -112,6 +113,16 @@ def decision(message: decision_pb2.DecisionIssued) -> Decision:
         reason=message.reason,
         decided_at=message.decided_at.ToDatetime(tzinfo=UTC),
         refutation=refutation,
+    )
+
+
+def restoration(message: decision_pb2.DecisionIssued) -> Restoration:
+    """moderation's DecisionRestored: the restore decision and the stop it supersedes."""
+    return Restoration(
+        decision_id=uuid.UUID(message.decision_id),
+        post_id=uuid.UUID(message.post_id),
+        stop_decision_id=uuid.UUID(message.supersedes_decision_id),
+        reason=message.reason,
     )
 
 

@@ -29,6 +29,7 @@ from content.posts.domain import (
     PostKind,
     PostStatus,
     Privileges,
+    Restoration,
     StandingChanged,
     StandingChanging,
     UnavailableForLegalReasons,
@@ -259,6 +260,23 @@ async def stop_transmission(store: PostStore, decision: Decision) -> None:
         return
     if post["status"] != PostStatus.STOPPED:  # MB-12.2: stops a published post too
         await store.stop_transmission(post, decision, snapshot_sha256(post["text"]))
+
+
+async def restore(store: PostStore, restoration: Restoration) -> None:
+    """MB-12.2, MB-6.1: a wrongly stopped post is served again on every read path. The stop's record keeps
+    its snapshot, marked restored. A post served before the stop is served again as it was (its timeline
+    entries stayed); one stopped before it was ever served is published as an approval would (announced:
+    fan-out, notifications). A repeated restore finds the stop restored already and changes nothing."""
+    was_published = await store.mark_stop_restored(restoration)
+    if was_published is None:
+        return
+    if was_published:
+        await store.serve_again(restoration)
+        return
+    published = await store.publish_if_pending(
+        [Decision(decision_id=restoration.decision_id, post_id=restoration.post_id)], from_statuses=("stopped",)
+    )
+    await store.announce_all([events.post_published(p) for p in published])
 
 
 # --- identity's facts ---------------------------------------------------------------------------

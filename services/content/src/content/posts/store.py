@@ -21,6 +21,7 @@ from content.posts.domain import (
     PostKind,
     Privileges,
     Published,
+    Restoration,
     Standing,
     StandingChanged,
 )
@@ -111,7 +112,7 @@ SELECT s.original, {_VIEW_COLUMNS}, {visible_sql("p", viewer)} AS visible,
   FROM shown s
   JOIN post p ON p.id = s.id
   LEFT JOIN post_label l ON l.post_id = p.id
-  LEFT JOIN transmission_stop ts ON ts.post_id = p.id
+  LEFT JOIN transmission_stop ts ON ts.post_id = p.id AND ts.restored_at IS NULL
  ORDER BY s.original, s.n"""  # noqa: S608 - fixed SQL, values are parameters
 
 
@@ -243,19 +244,23 @@ class PostStore(Unit):
         lock = " FOR UPDATE" if for_update else ""
         return await self.conn.fetchrow(f"SELECT * FROM post WHERE id = $1{lock}", post_id)  # noqa: S608
 
-    async def publish_if_pending(self, decisions: list[Decision]) -> list[Published]:
+    async def publish_if_pending(
+        self, decisions: list[Decision], *, from_statuses: tuple[str, ...] = ("pending", "held")
+    ) -> list[Published]:
         """Publish the posts still waiting for their decision or a reviewer, in one statement; a
-        published, stopped, deleted (or unknown) post is left alone. What was published now."""
+        published, stopped, deleted (or unknown) post is left alone. What was published now. (A restore
+        publishes a post stopped before it was ever served: from_statuses ("stopped",).)"""
         rows = await self.conn.fetch(
             f"""WITH published AS (
                     UPDATE post p SET status = 'published', decided_at = now(), decision_id = d.decision_id
                       FROM unnest($1::uuid[], $2::uuid[]) AS d(post_id, decision_id)
-                     WHERE p.id = d.post_id AND p.status IN ('pending', 'held')
+                     WHERE p.id = d.post_id AND p.status = ANY($3::text[])
                  RETURNING p.*),
                 delivery AS (INSERT INTO post_delivery (post_id) SELECT id FROM published ON CONFLICT DO NOTHING)
                 SELECT {_PUBLISHED} FROM published p""",  # noqa: S608 - fixed SQL
             [d.post_id for d in decisions],
             [d.decision_id for d in decisions],
+            list(from_statuses),
         )
         revised = [r["id"] for r in rows if r["kind"] in (PostKind.ARTICLE, PostKind.CORRECTION)]
         if revised:  # PA-11: an article's revision moderation published is the one on show (the newest)
@@ -362,8 +367,9 @@ class PostStore(Unit):
         )
         await self.conn.execute(
             """INSERT INTO transmission_stop (post_id, decision_id, category, legal_basis, reason, snapshot_text,
-                                              snapshot_sha256, decided_at)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (post_id) DO NOTHING""",
+                                              snapshot_sha256, decided_at, was_published)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+               ON CONFLICT (post_id) WHERE restored_at IS NULL DO NOTHING""",
             post["id"],
             decision.decision_id,
             decision.category,
@@ -372,6 +378,29 @@ class PostStore(Unit):
             post["text"],
             snapshot_sha256,
             decision.decided_at,
+            post["status"] == "published",
+        )
+
+    async def mark_stop_restored(self, restoration: Restoration) -> bool | None:
+        """MB-12.2: the stop's record keeps its snapshot and is marked restored. Whether the post was served
+        before the stop (None: no such stop in force, e.g. restored already)."""
+        row = await self.conn.fetchrow(
+            """UPDATE transmission_stop SET restored_at = now(), restored_by_decision = $3, restore_reason = $4
+                WHERE post_id = $1 AND decision_id = $2 AND restored_at IS NULL
+            RETURNING coalesce(was_published, false) AS was_published""",
+            restoration.post_id,
+            restoration.stop_decision_id,
+            restoration.decision_id,
+            restoration.reason,
+        )
+        return row["was_published"] if row is not None else None
+
+    async def serve_again(self, restoration: Restoration) -> None:
+        """A restored post that was served before its stop is served again (its timeline entries stayed)."""
+        await self.conn.execute(
+            "UPDATE post SET status = 'published', decision_id = $2 WHERE id = $1 AND status = 'stopped'",
+            restoration.post_id,
+            restoration.decision_id,
         )
 
     async def claim_waiting_posts(self, *, older_than_s: float, limit: int) -> list[NewPost]:

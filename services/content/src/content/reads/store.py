@@ -21,7 +21,7 @@ WITH a AS (
     SELECT p.id, p.author_id, p.status, {visible_sql("p", "$2::uuid")} AS visible,
            ts.legal_basis AS stop_legal_basis, ts.category AS stop_category, ts.decided_at AS stop_decided_at,
            (SELECT pa.owner_account_id FROM public_account pa WHERE pa.account_id = p.author_id) AS owner_id
-      FROM post p LEFT JOIN transmission_stop ts ON ts.post_id = p.id
+      FROM post p LEFT JOIN transmission_stop ts ON ts.post_id = p.id AND ts.restored_at IS NULL
      WHERE p.id = $1 AND p.kind = 'article'),
 flagged AS (SELECT EXISTS (SELECT 1 FROM reader_flag f WHERE f.account_id = $2) AS bulk),
 inserted AS (

@@ -52,6 +52,7 @@ DECISION_FIELDS = (
     "rumour_version",
     "rules_version",
     "decided_by",
+    "final",
 )
 
 
@@ -117,6 +118,7 @@ def new_decision(
         "rumour_version": verdict.rumour_version,
         "rules_version": verdict.rules_version,
         "decided_by": decided_by,
+        "final": False,
     }
 
 

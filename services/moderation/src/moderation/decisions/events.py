@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Mapping
 from datetime import UTC
 
-from contracts.moderation import DECISION_TYPES
+from contracts.moderation import DECISION_RESTORED, DECISION_TYPES
 from kit.cloudevents import timestamp
 from kit.outbox import OutboxRow, announcement
 from qinglang.content.v1 import post_pb2
@@ -73,6 +73,13 @@ def decision_announcement(row: Mapping) -> OutboxRow:
     """A decision announced as the event type of its outcome (the contract's DECISION_TYPES)."""
     message = decision_message(row)
     return announcement(DECISION_TYPES[message.outcome], message, key=str(row["post_id"]), subject=str(row["post_id"]))
+
+
+def restore_announcement(row: Mapping) -> OutboxRow:
+    """MB-12.2: a stop lifted by staff (stage restore, outcome APPROVE, superseding the stop), announced as its
+    own type: content serves the post again, the regulator gateway amends the stop's report."""
+    message = decision_message(row)
+    return announcement(DECISION_RESTORED, message, key=str(row["post_id"]), subject=str(row["post_id"]))
 
 
 def new_post(post: post_pb2.PostCreated) -> NewPost:

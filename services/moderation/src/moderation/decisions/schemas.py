@@ -58,6 +58,7 @@ class DecisionRead(BaseModel):
     rumour_version: str
     rules_version: str
     decided_at: str
+    final: bool = Field(default=False, description="the chief editor's decision on an escalated item (MB-6.1, PA-5.1)")
 
 
 def _json(value: Any) -> Any:
@@ -87,6 +88,7 @@ def decision_read(row: Mapping[str, Any]) -> DecisionRead:
         rumour_version=row["rumour_version"],
         rules_version=row["rules_version"],
         decided_at=row["decided_at"].isoformat(),
+        final=row["final"],
     )
 
 

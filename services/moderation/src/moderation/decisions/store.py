@@ -25,6 +25,11 @@ def _insert_announced(conflict: str) -> str:
 _INSERT_PUBLICATION = _insert_announced("(post_id) WHERE stage = 'publication'")
 _INSERT_REVIEW = _insert_announced("(supersedes) WHERE stage = 'review'")
 _INSERT_RETRO = _insert_announced("(post_id, rumour_id) WHERE stage = 'retro_scan'")
+# Staff takedowns and restores (issue 14, MB-12.2): one of each per decision they supersede.
+_INSERT_STAFF = {
+    "takedown": _insert_announced("(supersedes) WHERE stage = 'takedown'"),
+    "restore": _insert_announced("(supersedes) WHERE stage = 'restore'"),
+}
 
 
 def _params(decisions: list[tuple[dict, OutboxRow]]) -> list[tuple]:
@@ -49,6 +54,15 @@ class DecisionStore:
             "SELECT id FROM decision WHERE supersedes = $1 AND stage = 'review'", decision["supersedes"]
         )
         return stored == decision["id"]
+
+    async def insert_staff_announced(self, decision: dict, announcement: OutboxRow) -> None:
+        """A staff takedown or restore with its announcement; the caller holds the post's lock (lock_post),
+        and the unique index keeps one per superseded decision even so."""
+        await self.conn.execute(_INSERT_STAFF[decision["stage"]], *_params([(decision, announcement)])[0])
+
+    async def lock_post(self, post_id: uuid.UUID) -> None:
+        """Serialise staff decisions on one post (takedown, restore, a case's stop) for this transaction."""
+        await self.conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 14))", str(post_id))
 
     async def insert_retro_announced(self, decisions: list[tuple[dict, OutboxRow]]) -> None:
         if decisions:

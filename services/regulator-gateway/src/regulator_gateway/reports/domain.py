@@ -26,6 +26,25 @@ class StoppedPost:
 
 
 @dataclass(frozen=True, slots=True)
+class Amendment:
+    """A new version of a stop's report (MB-12.2): the stopped content was restored by staff."""
+
+    id: uuid.UUID
+    decision_id: uuid.UUID  # the stop's decision: the report's
+    amending_decision_id: uuid.UUID
+    kind: str  # "restore"
+    reason: str
+    legal_basis: list[str]
+    decided_by: str
+    decided_at: datetime
+    recorded_at: datetime | None = None
+
+
+# What a report's amendments make of it: restored content withdraws the stop's report.
+STATUS_AFTER = {"restore": "withdrawn"}
+
+
+@dataclass(frozen=True, slots=True)
 class Report:
     id: uuid.UUID
     decision_id: uuid.UUID
@@ -41,6 +60,17 @@ class Report:
     acknowledged_at: datetime | None = None
     acknowledged_by: uuid.UUID | None = None
     ack_reference: str | None = None
+    amendments: tuple[Amendment, ...] = ()
+
+    @property
+    def status(self) -> str:
+        """ "filed", or what its latest amendment made of it ("withdrawn" after a restore)."""
+        return STATUS_AFTER[self.amendments[-1].kind] if self.amendments else "filed"
+
+    @property
+    def version(self) -> int:
+        """1 as filed; one more per amendment (the earlier versions are kept)."""
+        return 1 + len(self.amendments)
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,13 +14,14 @@ from qinglang.identity.v1 import account_pb2
 from qinglang.moderation.v1 import decision_pb2
 from qinglang.regulator.v1 import report_pb2
 
-from regulator_gateway.reports.domain import Jurisdiction, Report, StoppedPost
+from regulator_gateway.reports.domain import Amendment, Jurisdiction, Report, StoppedPost
 
 # Announced: reports filed. Read: moderation's stops (its type says the outcome) and identity's
 # verifications (an account's province).
 REPORT_TOPIC = regulator.REPORT_TOPIC
 TRANSMISSION_STOPPED = moderation.TRANSMISSION_STOPPED
 REAL_NAME_VERIFIED = identity.REAL_NAME_VERIFIED
+DECISION_RESTORED = moderation.DECISION_RESTORED  # issue 14: a stop lifted, its report amended
 
 
 def stopped_post(event: Event) -> StoppedPost:
@@ -35,6 +36,21 @@ def stopped_post(event: Event) -> StoppedPost:
         reason=decision.reason,
         decided_at=decision.decided_at.ToDatetime(tzinfo=UTC),
         content_sha256=decision.content_sha256,
+    )
+
+
+def restoration(event: Event) -> Amendment:
+    """MB-12.2: moderation restored stopped content: the stop's report gets an amendment."""
+    decision: decision_pb2.DecisionIssued = event.message
+    return Amendment(
+        id=uuid.uuid4(),
+        decision_id=uuid.UUID(decision.supersedes_decision_id),
+        amending_decision_id=uuid.UUID(decision.decision_id),
+        kind="restore",
+        reason=decision.reason,
+        legal_basis=list(decision.legal_basis),
+        decided_by=decision.decided_by,
+        decided_at=decision.decided_at.ToDatetime(tzinfo=UTC),
     )
 
 

@@ -12,7 +12,7 @@ from kit.cloudevents import Event
 from regulator_gateway.database import Database
 from regulator_gateway.offices.domain import Office
 from regulator_gateway.reports import domain, events
-from regulator_gateway.reports.domain import Jurisdiction, Report, StoppedPost
+from regulator_gateway.reports.domain import Amendment, Jurisdiction, Report, StoppedPost
 from regulator_gateway.reports.store import PgReportStore, ReportStore
 
 
@@ -26,6 +26,16 @@ async def file_report(store: ReportStore, stopped: StoppedPost) -> Report:
     report = await store.file_report(stopped)
     await store.announce(events.report_filed(report))
     return report
+
+
+async def on_decision_restored(conn: asyncpg.Connection, event: Event) -> None:
+    await amend_report(PgReportStore(conn), events.restoration(event))
+
+
+async def amend_report(store: ReportStore, amendment: Amendment) -> None:
+    """MB-12.2: restored content amends its stop's report: a new version (kind restore, reason, when), the
+    report as filed kept; the office sees both. A repeated restore records nothing more."""
+    await store.amend(amendment)
 
 
 async def on_real_name_verified(conn: asyncpg.Connection, event: Event) -> None:

@@ -7,7 +7,31 @@ from datetime import datetime
 from kit.inputs import RequestModel, Text
 from pydantic import BaseModel, Field
 
-from regulator_gateway.reports.domain import Report
+from regulator_gateway.reports.domain import Amendment, Report
+
+
+class AmendmentRead(BaseModel):
+    version: int = Field(description="the report's version this amendment made (the report as filed is 1)")
+    kind: str = Field(description="restore: the stopped content was restored by staff")
+    reason: str
+    legal_basis: list[str]
+    decision_id: str = Field(description="the decision that amended the report")
+    decided_by: str
+    decided_at: datetime
+    recorded_at: datetime | None
+
+    @classmethod
+    def of(cls, amendment: Amendment, version: int) -> AmendmentRead:
+        return cls(
+            version=version,
+            kind=amendment.kind,
+            reason=amendment.reason,
+            legal_basis=amendment.legal_basis,
+            decision_id=str(amendment.amending_decision_id),
+            decided_by=amendment.decided_by,
+            decided_at=amendment.decided_at,
+            recorded_at=amendment.recorded_at,
+        )
 
 
 class ReportRead(BaseModel):
@@ -24,6 +48,9 @@ class ReportRead(BaseModel):
     filed_at: datetime
     acknowledged_at: datetime | None
     ack_reference: str | None
+    status: str = Field(description='"filed", or "withdrawn" once the stopped content was restored (MB-12.2)')
+    version: int = Field(description="1 as filed; one more per amendment (earlier versions kept)")
+    amendments: list[AmendmentRead] = Field(description="oldest first; the fields above are the report as filed")
 
     @classmethod
     def of(cls, report: Report) -> ReportRead:
@@ -41,6 +68,9 @@ class ReportRead(BaseModel):
             filed_at=report.filed_at,
             acknowledged_at=report.acknowledged_at,
             ack_reference=report.ack_reference,
+            status=report.status,
+            version=report.version,
+            amendments=[AmendmentRead.of(a, n) for n, a in enumerate(report.amendments, start=2)],
         )
 
 

@@ -10,7 +10,7 @@ import asyncpg
 from kit.outbox import OutboxRow
 from kit.unit import Unit
 
-from regulator_gateway.reports.domain import Jurisdiction, Report, ReportQuery, StoppedPost
+from regulator_gateway.reports.domain import Amendment, Jurisdiction, Report, ReportQuery, StoppedPost
 
 
 class ReportStore(Protocol):
@@ -19,10 +19,25 @@ class ReportStore(Protocol):
     async def report(self, report_id: uuid.UUID, *, for_update: bool = False) -> Report | None: ...
     async def reports(self, query: ReportQuery) -> list[Report]: ...
     async def acknowledge(self, report_id: uuid.UUID, office_id: uuid.UUID, reference: str | None) -> Report: ...
+    async def amend(self, amendment: Amendment) -> None: ...
     async def announce(self, row: OutboxRow) -> None: ...
 
 
-def _report(row: asyncpg.Record) -> Report:
+def _amendment(row: asyncpg.Record) -> Amendment:
+    return Amendment(
+        id=row["id"],
+        decision_id=row["decision_id"],
+        amending_decision_id=row["amending_decision_id"],
+        kind=row["kind"],
+        reason=row["reason"],
+        legal_basis=list(row["legal_basis"]),
+        decided_by=row["decided_by"],
+        decided_at=row["decided_at"],
+        recorded_at=row["recorded_at"],
+    )
+
+
+def _report(row: asyncpg.Record, amendments: tuple[Amendment, ...] = ()) -> Report:
     return Report(
         id=row["id"],
         decision_id=row["decision_id"],
@@ -38,6 +53,7 @@ def _report(row: asyncpg.Record) -> Report:
         acknowledged_at=row["acknowledged_at"],
         acknowledged_by=row["acknowledged_by"],
         ack_reference=row["ack_reference"],
+        amendments=amendments,
     )
 
 
@@ -92,7 +108,7 @@ class PgReportStore(Unit):
     async def report(self, report_id: uuid.UUID, *, for_update: bool = False) -> Report | None:
         lock = " FOR UPDATE" if for_update else ""
         row = await self.conn.fetchrow(f"SELECT * FROM report WHERE id = $1{lock}", report_id)  # noqa: S608 - fixed clause
-        return _report(row) if row else None
+        return (await self._with_amendments([row]))[0] if row else None
 
     async def reports(self, query: ReportQuery) -> list[Report]:
         """Keyset pages in (filed_at, id) order."""
@@ -108,7 +124,34 @@ class PgReportStore(Unit):
             query.after[1] if query.after else None,
             query.limit,
         )
-        return [_report(r) for r in rows]
+        return await self._with_amendments(rows)
+
+    async def _with_amendments(self, rows: list[asyncpg.Record]) -> list[Report]:
+        """The reports with their amendments, oldest first (one more round trip for a whole page)."""
+        found = await self.conn.fetch(
+            """SELECT * FROM report_amendment WHERE decision_id = ANY($1::uuid[])
+                ORDER BY decision_id, recorded_at, id""",
+            [r["decision_id"] for r in rows],
+        )
+        by_decision: dict[uuid.UUID, list[Amendment]] = {}
+        for a in found:
+            by_decision.setdefault(a["decision_id"], []).append(_amendment(a))
+        return [_report(r, tuple(by_decision.get(r["decision_id"], ()))) for r in rows]
+
+    async def amend(self, amendment: Amendment) -> None:
+        await self.conn.execute(
+            """INSERT INTO report_amendment (id, decision_id, amending_decision_id, kind, reason, legal_basis,
+                                             decided_by, decided_at)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (amending_decision_id) DO NOTHING""",
+            amendment.id,
+            amendment.decision_id,
+            amendment.amending_decision_id,
+            amendment.kind,
+            amendment.reason,
+            amendment.legal_basis,
+            amendment.decided_by,
+            amendment.decided_at,
+        )
 
     async def acknowledge(self, report_id: uuid.UUID, office_id: uuid.UUID, reference: str | None) -> Report:
         row = await self.conn.fetchrow(
@@ -118,4 +161,4 @@ class PgReportStore(Unit):
             office_id,
             reference,
         )
-        return _report(row)
+        return (await self._with_amendments([row]))[0]
