@@ -319,7 +319,7 @@ export async function audit(ctx) {
       ),
     );
   }
-  const filter = h("form", { class: "inline", onsubmit: (e) => { e.preventDefault(); load().catch(ctx.fail); } }, field("Service", service), field("Who", actor), h("button", { type: "submit" }, "Show"));
+  const filter = h("form", { class: "inline", id: "audit-filter", onsubmit: (e) => { e.preventDefault(); load().catch(ctx.fail); } }, field("Service", service), field("Who", actor), h("button", { type: "submit" }, "Show"));
   await load();
   return [h("h1", {}, "Audit trail"), h("p", { class: "muted" }, "Every staff request each service admitted or refused, newest first."), filter, body];
 }
