@@ -579,7 +579,10 @@ class Stack:
             )
         if console_url:
             wait_until(
-                lambda: http_ready(f"{gateway}/console/readyz"), timeout_s=30, what="gateway route to the console", proc=managed
+                lambda: http_ready(f"{gateway}/console/readyz"),
+                timeout_s=30,
+                what="gateway route to the console",
+                proc=managed,
             )
         return gateway
 
