@@ -511,7 +511,8 @@ class Stack:
             [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port), "--no-access-log"],
         )
         url = f"http://127.0.0.1:{port}"
-        wait_until(lambda: http_ready(f"{url}/healthz"), timeout_s=30, what=name, proc=managed)
+        # 90 s, as long as a service gets: on a loaded machine starting uvicorn alone can take half a minute.
+        wait_until(lambda: http_ready(f"{url}/healthz"), timeout_s=90, what=name, proc=managed)
         return url
 
     def start_console(self) -> str:

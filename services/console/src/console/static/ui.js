@@ -1,5 +1,5 @@
 // DOM helpers. Everything shown is built with createElement and textContent: staff read hostile content,
-// so no data ever reaches innerHTML (issue 14, Slice C).
+// so no data is ever parsed as markup (issue 14, Slice C).
 
 /** h("a", {href: "#/x", class: "btn"}, "text", child, ...): an element; strings become text nodes. */
 export function h(tag, attrs = {}, ...children) {
