@@ -11,12 +11,13 @@ export UV_PYTHON ?= 3.11
 export PYTHONWARNINGS ?= ignore::Warning:platformdirs
 
 SERVICES := identity content moderation reporting regulator-gateway
+IMAGES := $(SERVICES) console
 IMAGE_PREFIX ?= qinglang
 IMAGE_TAG ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 CHART ?= deploy/k8s/qinglang
 CHART_CHECK := deploy/k8s/check/chartcheck.sh
 
-.PHONY: help install up down status test lint gen bench bench-timeline clean images chart-check chart-check-install chart-topology
+.PHONY: help install up down status test lint gen bench bench-timeline clean images chart-check chart-check-install chart-topology chromium screenshots
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -37,8 +38,14 @@ down: ## stop everything `make up` started, and only that
 status: ## is the platform running?
 	@$(VENV_PY) -m devstack status --run-dir $(RUN_DIR)
 
-test: install chart-check-install ## install and run every test (unit, integration, end-to-end, the chart checks)
+test: install chart-check-install chromium ## install and run every test (unit, integration, end-to-end, the chart checks, the console in Chromium)
 	$(UV) run --frozen pytest
+
+chromium: ## install Debian's chromium for the console's browser tests when missing (Playwright never downloads one)
+	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }
+
+screenshots: install chromium ## the staff console's pages in Chromium, saved to docs/console/*.png (runs its browser tests)
+	CONSOLE_SCREENSHOTS_DIR=$(CURDIR)/docs/console $(UV) run --frozen pytest -q -p no:cacheprovider tests/e2e/test_console_browser.py
 
 lint: install ## ruff, hadolint on the image recipes, buf lint, buf breaking against main, generated code current
 	$(UV) run --frozen ruff check .
@@ -70,7 +77,7 @@ chart-check-install: $(UV) ## install the chart checker's own Python 3.12 env an
 chart-check: chart-check-install ## helm lint, render every value set and validate it offline (CHART=deploy/k8s/qinglang)
 	UV=$(UV) $(CHART_CHECK) $(CHART)
 
-images: ## build qinglang/<service>:<tag> for the five services with docker, podman or buildah (none here: fails)
+images: ## build qinglang/<service>:<tag> for the five services and the console with docker, podman or buildah (none here: fails)
 	@engine=""; \
 	for candidate in docker podman buildah; do \
 		command -v $$candidate >/dev/null || continue; \
@@ -85,7 +92,7 @@ images: ## build qinglang/<service>:<tag> for the five services with docker, pod
 		exit 1; \
 	fi; \
 	build="$$engine build"; [ $$engine = buildah ] && build="buildah bud"; \
-	for service in $(SERVICES); do \
+	for service in $(IMAGES); do \
 		echo "make images: $(IMAGE_PREFIX)/$$service:$(IMAGE_TAG) with $$engine"; \
 		$$build -f deploy/images/$$service.Dockerfile -t $(IMAGE_PREFIX)/$$service:$(IMAGE_TAG) \
 			--build-arg UV_VERSION=$(UV_VERSION) --build-arg VERSION=$(IMAGE_TAG) \

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from console.settings import ConsoleSettings
 from devstack import chart
 from devstack.stack import SERVICES
 from kit.settings import KitSettings
@@ -182,9 +183,9 @@ def test_the_services_accept_the_settings_the_chart_gives_them(
     types, ranges and cross-checks (production keeps media in S3, the inbox outlives the topics, ...)."""
     _, objects = rendered
     stand_ins = chart.build_environment()
+    classes = {**_settings_classes(), "console": ConsoleSettings}
     pods = [
-        (d, _settings_classes()[d["metadata"]["labels"]["app.kubernetes.io/name"]])
-        for d in _of(objects, "Deployment").values()
+        (d, classes[d["metadata"]["labels"]["app.kubernetes.io/name"]]) for d in _of(objects, "Deployment").values()
     ]
     pods += [(j, KitSettings) for j in _of(objects, "Job").values()]  # kit.ops reads the kit's settings only
     for workload, settings_class in pods:
@@ -343,7 +344,8 @@ def test_the_routes_are_those_of_the_local_gateway(rendered: tuple[Path, list[di
         wanted_methods = set(re.findall(r"Method\(`([A-Z]+)`\)", spec["rule"]))
         assert {m["method"] for m in rule["matches"] if "method" in m} == wanted_methods, router
         service = backends.get(spec["service"], spec["service"])
-        assert rule["backendRefs"] == [{"name": f"{RELEASE}-{service}-api", "port": 8000}], router
+        component = "web" if service == "console" else "api"  # the console's pages: its own Deployment
+        assert rule["backendRefs"] == [{"name": f"{RELEASE}-{service}-{component}", "port": 8000}], router
         middlewares = [f["extensionRef"]["name"].removeprefix(f"{RELEASE}-") for f in rule["filters"]]
         assert middlewares == spec["middlewares"], router
     middlewares = _of(objects, "Middleware")
@@ -371,6 +373,53 @@ def test_a_service_overrides_the_defaults_with_false_and_zero_too() -> None:
     assert "topologySpreadConstraints" not in worker["spec"]["template"]["spec"]
     assert worker["spec"]["template"]["spec"]["containers"][0]["resources"]["requests"]["cpu"] == "250m"
     assert "topologySpreadConstraints" in deployments[f"{RELEASE}-content-worker"]["spec"]["template"]["spec"]
+
+
+def test_the_console_runs_behind_the_gateway_reaching_nothing(rendered: tuple[Path, list[dict]]) -> None:
+    """The staff console (issue 14): its own Deployment (component web, not one of the API pods that render the
+    gateway's problems), hardened like the services, production settings, served only to the gateway and
+    monitoring, and reaching nothing (the browser calls the services through the gateway)."""
+    path, objects = rendered
+    values = _values(path)
+    name = f"{RELEASE}-console-web"
+    deployment = _of(objects, "Deployment")[name]
+    pod = deployment["spec"]["template"]["spec"]
+    container = pod["containers"][0]
+    assert "/console:" in container["image"]
+    assert pod["automountServiceAccountToken"] is False
+    assert container["securityContext"]["readOnlyRootFilesystem"] is True
+    assert container["readinessProbe"]["httpGet"]["path"] == "/readyz"
+    env = _env(deployment)
+    assert not [e for e in env.values() if "valueFrom" in e], "the console holds no secret"
+    assert not {"DATABASE_URL", "KAFKA_BOOTSTRAP_SERVERS"} & set(env)
+    assert env["ENVIRONMENT"]["value"] == "production"
+    assert int(env["CONSOLE_HSTS_SECONDS"]["value"]) == values["console"]["hstsSeconds"]
+    assert name in _of(objects, "Service") and name in _of(objects, "PodDisruptionBudget")
+    problems = _of(objects, "Service")[f"{RELEASE}-problems"]["spec"]["selector"]
+    assert (
+        deployment["spec"]["template"]["metadata"]["labels"]["app.kubernetes.io/component"]
+        != problems["app.kubernetes.io/component"]
+    )
+    if values["gateway"]["enabled"]:
+        route = _of(objects, "HTTPRoute")[f"{RELEASE}-console"]
+        assert route["spec"]["rules"][0]["backendRefs"] == [{"name": name, "port": 8000}]
+    if values["networkPolicy"]["enabled"]:
+        policy = _of(objects, "NetworkPolicy")[name]
+        assert policy["spec"]["policyTypes"] == ["Ingress", "Egress"] and policy["spec"]["egress"] == []
+        peers = [peer for rule in policy["spec"]["ingress"] for peer in rule["from"]]
+        gateway_ns = values["gateway"]["namespace"] or NAMESPACE
+        assert {"kubernetes.io/metadata.name": gateway_ns} in [p["namespaceSelector"]["matchLabels"] for p in peers]
+        assert all("ipBlock" not in p for p in peers)
+
+
+def test_a_disabled_console_leaves_nothing_behind() -> None:
+    objects = render(CHART / "ci" / "minimal-values.yaml", {"console": {"enabled": False}})
+    assert not [o for o in objects if o["metadata"]["name"].startswith(f"{RELEASE}-console")]
+
+
+def test_a_console_autoscaled_otherwise_than_by_cpu_is_refused() -> None:
+    with pytest.raises(RenderError, match=r"console\.web\.autoscaling\.mode"):
+        render(CHART / "ci" / "minimal-values.yaml", {"console": {"web": {"autoscaling": {"mode": "keda"}}}})
 
 
 # --- what the chart refuses -----------------------------------------------------------------------------

@@ -31,6 +31,8 @@ SERVICES = {
     "reporting": "reporting",
     "regulator-gateway": "regulator_gateway",
 }
+# The staff console (issue 14): an image of its own, without migrations, database or broker.
+CONSOLE = "console"
 
 
 def instructions(recipe: Path) -> list[tuple[str, str, str]]:
@@ -77,7 +79,8 @@ def makefile_uv_version() -> str:
 
 
 def test_one_recipe_per_service_and_no_other():
-    assert sorted(p.name for p in IMAGES.glob("*.Dockerfile")) == sorted(f"{s}.Dockerfile" for s in SERVICES)
+    expected = sorted(f"{s}.Dockerfile" for s in [*SERVICES, CONSOLE])
+    assert sorted(p.name for p in IMAGES.glob("*.Dockerfile")) == expected
 
 
 def test_the_recipes_differ_only_in_the_service_they_build():
@@ -155,9 +158,8 @@ print(json.dumps({
 """
 
 
-@pytest.mark.parametrize("service", SERVICES)
-def test_the_builder_steps_install_a_complete_service_from_the_lock(service, tmp_path):
-    """Replays the recipe's builder stage in a scratch /app, offline, and builds the app from the result."""
+def replay_builder(service: str, tmp_path: Path) -> tuple[Path, Path, dict[str, str]]:
+    """The recipe's builder stage replayed in a scratch /app, offline: (/app, its venv's python, the env)."""
     app = tmp_path / "app"
     app.mkdir()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("UV_", "VIRTUAL_ENV"))}
@@ -193,7 +195,13 @@ def test_the_builder_steps_install_a_complete_service_from_the_lock(service, tmp
                 assert done.returncode == 0, f"{command}\n{done.stdout}\n{done.stderr}"
     venv_python = app / ".venv" / "bin" / "python"
     assert venv_python.exists()
+    return app, venv_python, env
 
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_the_builder_steps_install_a_complete_service_from_the_lock(service, tmp_path):
+    """Replays the recipe's builder stage in a scratch /app, offline, and builds the app from the result."""
+    app, venv_python, env = replay_builder(service, tmp_path)
     before = sorted(p.relative_to(app).as_posix() for p in app.rglob("*"))
     probe = subprocess.run(
         [str(venv_python), "-c", PROBE, SERVICES[service]],
@@ -231,3 +239,66 @@ def test_hadolint_passes_every_recipe():
         [str(hadolint), *map(str, sorted(IMAGES.glob("*.Dockerfile")))], capture_output=True, text=True, check=False
     )
     assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_the_console_recipe_holds_what_the_platform_relies_on():
+    steps = instructions(IMAGES / f"{CONSOLE}.Dockerfile")
+    stages = [args for _, word, args in steps if word == "FROM"]
+    assert len(stages) == 2 and stages[0].endswith("AS builder")
+    runtime = {(word, args) for stage, word, args in steps if stage == "runtime"}
+    builder = [(word, args) for stage, word, args in steps if stage == "builder"]
+    assert ("ARG", f"UV_VERSION={makefile_uv_version()}") in builder
+    syncs = [args for word, args in builder if word == "RUN" and "uv sync" in args]
+    assert syncs and all("--frozen --no-dev --package qinglang-console" in s for s in syncs)
+    copied = {
+        re.sub(r"/(src|pyproject\.toml)$", "", args.split()[0])
+        for word, args in builder
+        if word == "COPY" and args.split()[0].startswith(("libs/", "services/"))
+    }
+    assert copied == workspace_members("qinglang-console")
+    assert ("USER", "10001:10001") in runtime and ("EXPOSE", "8000") in runtime
+    cmd = json.loads(next(args for word, args in runtime if word == "CMD"))
+    assert cmd == ["uvicorn", "--factory", "console.main:build_app", "--host", "0.0.0.0", "--port", "8000"]
+    assert "http://127.0.0.1:8000/healthz" in next(args for word, args in runtime if word == "HEALTHCHECK")
+
+
+CONSOLE_PROBE = r"""
+import json, sys
+from console.main import build_app
+from fastapi.testclient import TestClient
+client = TestClient(build_app())
+paths = ("/healthz", "/readyz", "/console/", "/console/app.js", "/console/vocabulary.json")
+answers = {p: client.get(p) for p in paths}
+print(json.dumps({
+    "status": {p: a.status_code for p, a in answers.items()},
+    "csp": answers["/console/"].headers.get("content-security-policy", ""),
+    "modules": sorted(m.split(".")[0] for m in sys.modules),
+}))
+"""
+
+
+def test_the_console_builder_steps_install_a_complete_console_from_the_lock(tmp_path):
+    """The console's image serves its pages with no database, broker or secret, and holds no service's code."""
+    app, venv_python, env = replay_builder(CONSOLE, tmp_path)
+    before = sorted(p.relative_to(app).as_posix() for p in app.rglob("*"))
+    probe = subprocess.run(
+        [str(venv_python), "-c", CONSOLE_PROBE],
+        cwd=tmp_path,
+        env={"PATH": f"{app / '.venv' / 'bin'}:/usr/bin:/bin", "HOME": str(tmp_path), "PYTHONDONTWRITEBYTECODE": "1"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert probe.returncode == 0, probe.stderr
+    found = json.loads(probe.stdout)
+    assert sorted(p.relative_to(app).as_posix() for p in app.rglob("*")) == before
+    assert set(found["status"].values()) == {200}, found["status"]
+    assert "script-src 'self'" in found["csp"]
+    assert not set(SERVICES.values()) & set(found["modules"]), "a service's code was loaded"
+    installed = subprocess.run(
+        [str(UV), "pip", "list", "--python", str(venv_python), "--format", "json"],
+        env=env, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    names = {p["name"] for p in json.loads(installed.stdout)}
+    assert "qinglang-console" in names
+    assert not names & {"pytest", "ruff", "playwright", "qinglang-devstack", *(f"qinglang-{s}" for s in SERVICES)}

@@ -147,6 +147,7 @@ def up(run_dir: Path) -> int:
 Qinglang is up.
 
   Gateway (the one public entry):  {gw}
+  Staff console (sign in with a staff account below):  {gw}/console/
   API docs, per service:
 """)
     for name in SERVICES:

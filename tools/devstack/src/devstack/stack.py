@@ -51,6 +51,8 @@ SERVICES: dict[str, tuple[str, str]] = {
     "regulator-gateway": ("regulator_gateway.main:build_app", "qinglang_regulator_gateway"),
 }
 PG_SYSTEM_USER = "embedded_postgres"
+# The staff console (issue 14): a stateless app of static pages, no database, behind the gateway at /console/.
+CONSOLE_APP = "console.main:build_app"
 
 # The gateway's rate limits per client address, by route class (deploy/gateway/dynamic.yml):
 # class -> (average requests per second, burst). Defaults that protect: sign-in, registration and
@@ -132,6 +134,7 @@ class StackInfo:
     idcheck_url: str = ""
     regulator_dev_key: str | None = None
     gateway_metrics_url: str = ""  # Traefik's own Prometheus metrics (its loopback `metrics` entry point)
+    console_url: str = ""  # the staff console's own process (behind the gateway at /console/)
 
 
 def parse_workers(spec: str) -> dict[str, int]:
@@ -508,12 +511,31 @@ class Stack:
             [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port), "--no-access-log"],
         )
         url = f"http://127.0.0.1:{port}"
-        wait_until(lambda: http_ready(f"{url}/healthz"), timeout_s=30, what=name, proc=managed)
+        # 90 s, as long as a service gets: on a loaded machine starting uvicorn alone can take half a minute.
+        wait_until(lambda: http_ready(f"{url}/healthz"), timeout_s=90, what=name, proc=managed)
         return url
 
-    def start_gateway(self, urls: dict[str, str], *, wait_for: tuple[str, ...] | None = None) -> str:
-        """Traefik in front of the services at ``urls``; waits until each service of ``wait_for``
-        (default: all) is ready through it."""
+    def start_console(self) -> str:
+        """The staff console's process (static pages; no database, broker or secret); its URL once ready."""
+        port = free_port()
+        env = {
+            "ENVIRONMENT": "development",
+            "SERVICE_NAME": "console",
+            "PYTHONUNBUFFERED": "1",
+            **{k: v for k, v in self.config.common_env.items() if k == "LOG_LEVEL"},
+        }
+        argv = [sys.executable, "-m", "uvicorn", "--factory", CONSOLE_APP, "--host", "127.0.0.1", "--port", str(port)]
+        managed = self._spawn("console", [*argv, "--no-access-log", "--timeout-graceful-shutdown", "5"], env=env)
+        url = f"http://127.0.0.1:{port}"
+        wait_until(lambda: http_ready(f"{url}/readyz"), timeout_s=60, what="the staff console", proc=managed)
+        return url
+
+    def start_gateway(
+        self, urls: dict[str, str], *, wait_for: tuple[str, ...] | None = None, console_url: str = ""
+    ) -> str:
+        """Traefik in front of the services at ``urls`` (and the staff console at ``console_url``, when
+        given: otherwise its route answers a 502 problem); waits until each service of ``wait_for``
+        (default: all) is ready through it, and the console when given."""
         port, metrics_port = free_port(), free_port()
         out = self.run_dir / "gateway"
         out.mkdir(parents=True, exist_ok=True)
@@ -536,6 +558,8 @@ class Stack:
             "MODERATION_URL": urls["moderation"],
             "REPORTING_URL": urls["reporting"],
             "REGULATOR_URL": urls["regulator-gateway"],
+            # No console here: its route goes to a port nobody listens on (a 502 problem).
+            "CONSOLE_URL": console_url or f"http://127.0.0.1:{free_port()}",
         }
         for template in ("traefik.yml", "dynamic.yml"):
             text = string.Template((GATEWAY_TEMPLATES / template).read_text()).substitute(values)
@@ -554,6 +578,13 @@ class Stack:
                 what=f"gateway route to {name}",
                 proc=managed,
             )
+        if console_url:
+            wait_until(
+                lambda: http_ready(f"{gateway}/console/readyz"),
+                timeout_s=30,
+                what="gateway route to the console",
+                proc=managed,
+            )
         return gateway
 
     # ---- whole stack ---------------------------------------------------------------------------
@@ -570,7 +601,8 @@ class Stack:
         sms_url = self.start_stand_in("sms-sink", "devstack.sms_sink:app")
         idcheck_url = self.start_stand_in("idcheck-sim", "devstack.idcheck_sim:app")
         urls = self.start_services(database_urls, kafka, sms_url, idcheck_url)
-        gateway = self.start_gateway(urls)
+        console_url = self.start_console()
+        gateway = self.start_gateway(urls, console_url=console_url)
         self.info = StackInfo(
             gateway_url=gateway,
             admin_database_url=admin_url,
@@ -580,6 +612,7 @@ class Stack:
             database_urls=database_urls,
             idcheck_url=idcheck_url,
             gateway_metrics_url=self.gateway_metrics_url,
+            console_url=console_url,
         )
         self._save()
         return self.info
@@ -639,7 +672,7 @@ class Stack:
             state = load_state(self.state_path)
         processes = {n: Managed(**m) for n, m in state.get("processes", {}).items()}
         processes.update(self.managed)
-        order = ["gateway", *SERVICES, "sms-sink", "idcheck-sim", "broker", "postgres"]
+        order = ["gateway", "console", *SERVICES, "sms-sink", "idcheck-sim", "broker", "postgres"]
         for name in sorted(processes, key=lambda n: order.index(n) if n in order else 0):
             if processes[name].process() is not None:
                 stop(processes[name])

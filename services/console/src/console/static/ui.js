@@ -1,0 +1,66 @@
+// DOM helpers. Everything shown is built with createElement and textContent: staff read hostile content,
+// so no data is ever parsed as markup (issue 14, Slice C).
+
+/** h("a", {href: "#/x", class: "btn"}, "text", child, ...): an element; strings become text nodes. */
+export function h(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key === "class") node.className = value;
+    else if (key === "dataset") Object.assign(node.dataset, value);
+    else if (key.startsWith("on") && typeof value === "function") node.addEventListener(key.slice(2), value);
+    else if (value === true) node.setAttribute(key, "");
+    else node.setAttribute(key, String(value));
+  }
+  append(node, children);
+  return node;
+}
+
+function append(node, children) {
+  for (const child of children.flat(Infinity)) {
+    if (child === undefined || child === null || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+}
+
+/** Replace a node's children. */
+export function show(node, ...children) {
+  node.replaceChildren();
+  append(node, children);
+}
+
+/** "2026-05-01T08:00:00+00:00" -> "2026-05-01 08:00 UTC" (staff across provinces read one clock). */
+export function when(iso) {
+  if (!iso) return "—";
+  const moment = new Date(iso);
+  if (Number.isNaN(moment.getTime())) return String(iso);
+  return moment.toISOString().slice(0, 16).replace("T", " ") + " UTC";
+}
+
+/** "in 3 h 5 min" / "overdue by 2 h" from now until a deadline. */
+export function until(iso, now = Date.now()) {
+  const ms = new Date(iso).getTime() - now;
+  if (Number.isNaN(ms)) return "—";
+  const minutes = Math.round(Math.abs(ms) / 60000);
+  const text = minutes >= 60 ? `${Math.floor(minutes / 60)} h ${minutes % 60} min` : `${minutes} min`;
+  return ms < 0 ? `overdue by ${text}` : `in ${text}`;
+}
+
+export function table(columns, rows, { empty = "Nothing here." } = {}) {
+  if (!rows.length) return h("p", { class: "muted" }, empty);
+  return h(
+    "table",
+    {},
+    h("thead", {}, h("tr", {}, columns.map((c) => h("th", { scope: "col" }, c.label)))),
+    h("tbody", {}, rows.map((row) => h("tr", {}, columns.map((c) => h("td", {}, c.cell(row)))))),
+  );
+}
+
+/** A labelled form field. */
+export function field(label, control) {
+  return h("label", { class: "field" }, h("span", {}, label), control);
+}
+
+export function chip(text, kind = "") {
+  return h("span", { class: `chip ${kind}`.trim() }, text);
+}
