@@ -27,7 +27,10 @@ $(UV):
 	$(RUN_DIR)/bootstrap/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
 install: $(UV) ## install the locked workspace into .venv
-	$(UV) sync --all-packages --frozen --quiet
+	$(UV) sync --all-packages --frozen --quiet --compile-bytecode
+	@# Bytecode of the workspace's own sources too: every test stack starts dozens of processes, and where
+	@# PYTHONDONTWRITEBYTECODE is set each would compile every module it imports again, at every start.
+	@$(VENV_PY) -m compileall -q -j 0 libs services tools bench tests >/dev/null
 
 up: install ## install and start the whole platform (embedded PostgreSQL, Tansu, Traefik, five services)
 	$(VENV_PY) -m devstack up --run-dir $(RUN_DIR)
