@@ -45,6 +45,18 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     # identity: bulk registration cohorts (issue 13, CM, BJ-9.2)
     ("GET", "/v1/identity/staff/registration-cohorts"): {REVIEWER, SENIOR, CHIEF, OPERATOR, AUDITOR},
     ("POST", "/v1/identity/staff/registration-cohorts/{cohort_id}/clearance"): {SENIOR, CHIEF, OPERATOR},
+    # identity: manual sanctions, appeals, V proof files, staff accounts (issue 14; PA-13, PA-6.2, MB-7.3, MB-6.1).
+    # A sanction's route admits every reviewer (a warning); the ladder by kind is checked within (403 naming it).
+    ("POST", "/v1/identity/staff/accounts/{account_id}/sanctions"): REVIEWERS,
+    ("POST", "/v1/identity/staff/sanctions/{sanction_id}/lift"): {SENIOR, CHIEF},
+    ("GET", "/v1/identity/staff/appeals"): {SENIOR, CHIEF},
+    ("POST", "/v1/identity/staff/appeals/{appeal_id}/decision"): {SENIOR, CHIEF},
+    ("GET", "/v1/identity/staff/verified-applications/{application_id}/proofs/{n}"): {SENIOR, CHIEF, OPERATOR},
+    ("GET", "/v1/identity/staff/proof-accesses"): AUDIT,
+    ("GET", "/v1/identity/staff/members"): {OPERATOR},
+    ("POST", "/v1/identity/staff/members/{staff_id}/disable"): {OPERATOR},
+    ("POST", "/v1/identity/staff/members/{staff_id}/enable"): {OPERATOR},
+    ("PUT", "/v1/identity/staff/members/{staff_id}/roles"): {OPERATOR},
     # content
     ("GET", "/v1/content/staff-actions"): AUDIT,
     ("POST", "/v1/content/staff/feature-restrictions"): {SENIOR, CHIEF, OPERATOR},  # PA-12.2

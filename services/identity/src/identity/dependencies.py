@@ -89,3 +89,21 @@ CohortReader = Annotated[
 CohortClearer = Annotated[
     Principal, staff_with(StaffRole.SENIOR_REVIEWER, StaffRole.CHIEF_EDITOR, StaffRole.OPERATOR, requirement="CM")
 ]
+
+# Manual sanctions (PA-13.1, PA-13.2, MB-6.1): the route admits every reviewer (a warning); the ladder by role
+# is checked on the kind (identity.sanctions.domain); lifting: senior reviewer, chief editor.
+SanctionImposer = Annotated[
+    Principal,
+    staff_with(StaffRole.REVIEWER, StaffRole.SENIOR_REVIEWER, StaffRole.CHIEF_EDITOR, requirement="PA-13.1"),
+]
+SanctionLifter = Annotated[
+    Principal, staff_with(StaffRole.SENIOR_REVIEWER, StaffRole.CHIEF_EDITOR, requirement="PA-13.1")
+]
+# V applications' proof files (MB-7.3): opened, with a reason, by the roles that decide applications; the
+# record of openings read by auditors and the chief editor.
+ProofOpener = Annotated[
+    Principal, staff_with(StaffRole.SENIOR_REVIEWER, StaffRole.CHIEF_EDITOR, StaffRole.OPERATOR, requirement="MB-7.3")
+]
+ProofAccessAuditor = Annotated[Principal, staff_with(StaffRole.AUDITOR, StaffRole.CHIEF_EDITOR, requirement="MB-7.3")]
+# Staff accounts (MB-6.1, PA-5.1): operators list, disable, enable and re-role them.
+StaffAdministrator = Annotated[Principal, staff_with(StaffRole.OPERATOR, requirement="MB-6.1")]

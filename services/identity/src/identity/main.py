@@ -33,8 +33,10 @@ from identity.public_accounts.api import router as public_accounts_router
 from identity.realname.api import router as realname_router
 from identity.realname.domain import SubjectType
 from identity.realname.handlers import notify_expired_verifications
+from identity.sanctions.api import router as sanctions_router
 from identity.settings import IdentitySettings
 from identity.sms import SmsSender
+from identity.staff.api import router as staff_router
 from identity.standing import handlers as standing
 from identity.standing.api import router as standing_router
 from identity.tokens import TokenIssuer
@@ -90,6 +92,7 @@ def build_app(settings: IdentitySettings | None = None) -> FastAPI:
             },
             acting_token_ttl_s=settings.public_account_token_ttl_s,
             licence_evidence_max_bytes=settings.news_licence_evidence_max_bytes,
+            appeal_window=timedelta(days=settings.appeal_window_days),
         )
 
     app = create_service_app(
@@ -105,6 +108,8 @@ def build_app(settings: IdentitySettings | None = None) -> FastAPI:
                 realname_router,
                 verified_router,
                 standing_router,
+                sanctions_router,
+                staff_router,
                 clients_router,
                 personal_data_router,
                 public_accounts_router,

@@ -31,6 +31,7 @@ from identity.pii import PersonalDataVault
 from identity.public_accounts.store import PublicAccountStore
 from identity.realname.domain import SubjectType
 from identity.realname.store import RealNameStore
+from identity.sanctions.store import SanctionStore
 from identity.sms import SmsSender
 from identity.staff.store import StaffStore
 from identity.standing.domain import CreditPolicy
@@ -54,6 +55,7 @@ class Tx(Protocol):
     public_accounts: PublicAccountStore
     licences: LicenceStore
     cohorts: CohortStore
+    sanctions: SanctionStore
 
     async def announce(self, row: OutboxRow) -> None: ...
 
@@ -98,6 +100,7 @@ class PgTx(Unit):
         self.public_accounts = PublicAccountStore(conn)
         self.licences = LicenceStore(conn)
         self.cohorts = CohortStore(conn)
+        self.sanctions = SanctionStore(conn)
 
     async def announce_revocation(self, **revocation) -> None:
         await announce_revocation(self.conn, **revocation)
@@ -129,3 +132,5 @@ class IdentityPorts:
     acting_token_ttl_s: int = 900
     # MB-4, PA-8: the evidence that goes with a news licence, in bytes at most.
     licence_evidence_max_bytes: int = 786432
+    # PA-6.2: a sanction or a credit penalty is appealed within this long after it was imposed.
+    appeal_window: timedelta = timedelta(days=20)

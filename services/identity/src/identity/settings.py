@@ -76,6 +76,8 @@ class IdentitySettings(PasswordSettings):
     # the sanctions ladder, as JSON (see identity/standing/domain.py for the default, Weibo's published rule).
     credit_policy: CreditPolicy = Field(default_factory=CreditPolicy)
     good_standing_interval_s: float = Field(default=3600.0, gt=0)
+    # PA-6.2: a sanction or a credit penalty may be appealed within this many days (Mastodon: 20 per strike).
+    appeal_window_days: float = Field(default=20.0, gt=0, le=3650)
     # PA-9.2: a cancelled account's records are kept this long, then its personal data is purged. MB-16.2:
     # user logs are kept at least six months, and the longest six months are 184 days.
     cancelled_retention_days: float = Field(default=MIN_RETENTION_DAYS)

@@ -21,6 +21,7 @@ from identity.clients.domain import LEGAL_BASIS, icp_number, secret_hash
 from identity.licences import handlers as licences
 from identity.ports import IdentityPorts, PgDatabase, Tx
 from identity.public_accounts import handlers as public_accounts
+from identity.staff import handlers as staff
 
 
 async def register(ports: IdentityPorts, *, name: str, icp_number_raw: str, by: str) -> tuple[asyncpg.Record, str]:
@@ -95,5 +96,6 @@ def reannounce_loop(interval_s: float, token_ttl_s: int, *, acting_token_ttl_s: 
                 await reannounce_revoked_acceptances(tx, datetime.now(UTC), token_ttl_s)  # MB-6.2
                 await public_accounts.reannounce_removals(tx, acting_token_ttl_s)  # PA-7.1, claim "act"
                 await licences.reannounce(tx)  # MB-4, PA-8: the news licences, to their subjects' accounts
+                await staff.reannounce_revocations(tx)  # MB-6.1: disabled or re-roled staff members
 
     return reannounce_revocations

@@ -25,7 +25,11 @@ class RealNameStore:
         await self.conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 1))", lookup.hex())
 
     async def blacklisted(self, lookup: bytes) -> bool:
-        return await self.conn.fetchval("SELECT 1 FROM blacklist WHERE subject_lookup = $1", lookup) is not None
+        # A lifted blacklisting stays on record and refuses nothing (PA-13.2; lifted by the chief editor).
+        return (
+            await self.conn.fetchval("SELECT 1 FROM blacklist WHERE subject_lookup = $1 AND lifted_at IS NULL", lookup)
+            is not None
+        )
 
     async def other_active_accounts(self, lookup: bytes, account_id: uuid.UUID) -> int:
         """The subject's other verified accounts that are not cancelled (a cancelled one frees its slot)."""

@@ -42,6 +42,7 @@ class SanctionKind(StrEnum):
     RESTRICT = "restrict_features"
     SUSPEND = "suspend_updates"
     CLOSE = "close"
+    BLACKLIST = "blacklist"  # a closure with the subject blacklisted (PA-13.2; a manual one, issue 14)
 
 
 class LadderStep(BaseModel):

@@ -266,26 +266,30 @@ async def reverse(ports: IdentityPorts, entry_id: int, *, by: str, note: str) ->
     """An appeal upheld: the entry is reversed by another (the ledger is never edited) and the
     sanction it caused is lifted."""
     async with ports.db.transaction() as tx:
-        entry = await tx.standing.entry_for_update(entry_id)
-        if entry is None:
-            raise NotFound("No such credit entry.")
-        if entry["reverses"] is not None or entry["delta"] >= 0:
-            raise Conflict("Only a penalty can be reversed.", requirement="PA-6.2")
-        reversed_id = await tx.standing.add_entry(
-            entry["account_id"],
-            delta=-entry["delta"],
-            cause="appeal_upheld",
-            legal_basis=["PA-6.2", "PA-13.1"],
-            source=f"appeal:{entry_id}",
-            reverses=entry_id,
-            created_by=by,
-        )
-        if reversed_id is None:
-            raise Conflict("This entry was reversed already.", requirement="PA-6.2")
-        await tx.standing.lift_sanctions_of(entry["source"], f"{by} ({note})")
-        return await announce_standing(
-            tx, ports.credit, entry["account_id"], cause="appeal_upheld", basis=["PA-6.2", "PA-13.1"]
-        )
+        return await reverse_entry(tx, ports.credit, entry_id, by=by, note=note)
+
+
+async def reverse_entry(tx: Tx, policy: CreditPolicy, entry_id: int, *, by: str, note: str) -> dict[str, Any]:
+    """In the caller's transaction: reverse the penalty, lift the sanction it caused, announce the standing
+    (the reversal route, and an upheld appeal of a credit entry, PA-6.2)."""
+    entry = await tx.standing.entry_for_update(entry_id)
+    if entry is None:
+        raise NotFound("No such credit entry.")
+    if entry["reverses"] is not None or entry["delta"] >= 0:
+        raise Conflict("Only a penalty can be reversed.", requirement="PA-6.2")
+    reversed_id = await tx.standing.add_entry(
+        entry["account_id"],
+        delta=-entry["delta"],
+        cause="appeal_upheld",
+        legal_basis=["PA-6.2", "PA-13.1"],
+        source=f"appeal:{entry_id}",
+        reverses=entry_id,
+        created_by=by,
+    )
+    if reversed_id is None:
+        raise Conflict("This entry was reversed already.", requirement="PA-6.2")
+    await tx.standing.lift_sanctions_of(entry["source"], f"{by} ({note})")
+    return await announce_standing(tx, policy, entry["account_id"], cause="appeal_upheld", basis=["PA-6.2", "PA-13.1"])
 
 
 def good_standing_loop(policy: CreditPolicy, interval_s: float):

@@ -138,10 +138,16 @@ class StandingStore:
     async def blacklist(
         self, subject_lookup: bytes, account_id: uuid.UUID, *, reason: str, legal_basis: list[str], by: str
     ) -> asyncpg.Record | None:
-        """(id, listed_at); None when the subject is listed already."""
+        """(id, listed_at); None when the subject is listed already (a lifted listing is listed again)."""
         return await self.conn.fetchrow(
             """INSERT INTO blacklist (id, subject_lookup, account_id, reason, legal_basis, listed_by)
-               VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (subject_lookup) DO NOTHING RETURNING id, listed_at""",
+               VALUES ($1, $2, $3, $4, $5, $6)
+               ON CONFLICT (subject_lookup) DO UPDATE
+                  SET account_id = EXCLUDED.account_id, reason = EXCLUDED.reason, legal_basis = EXCLUDED.legal_basis,
+                      listed_by = EXCLUDED.listed_by, listed_at = now(), lifted_at = NULL, lifted_by = NULL,
+                      lift_reason = NULL
+                WHERE blacklist.lifted_at IS NOT NULL  -- a lifted blacklisting is listed again (PA-13.2)
+               RETURNING id, listed_at""",
             uuid.uuid4(),
             subject_lookup,
             account_id,

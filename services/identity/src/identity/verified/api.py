@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Path, Query, Response, status
+from kit.inputs import VisibleText
 from kit.pagination import CursorQuery, LimitQuery, Page
 from kit.problems import problems
 
-from identity.dependencies import ActiveAccount, Ports, Verifier
+from identity.dependencies import ActiveAccount, Ports, ProofAccessAuditor, ProofOpener, Verifier
 from identity.verified import handlers
 from identity.verified.schemas import (
     ApplicationDecision,
     ApplicationRead,
     ProfileRead,
     ProfileUpdate,
+    ProofAccessRead,
     VerifiedApplicationCreate,
 )
 
@@ -78,3 +81,44 @@ async def decide_application(
     """Approve (shown on the account, filed with the office of its province, MB-10.1) or refuse with a reason."""
     decided = await handlers.decide(ports, application_id, approve=body.approve, reason=body.reason, by=principal.actor)
     return ApplicationRead.of(decided)
+
+
+@router.get(
+    "/v1/identity/staff/verified-applications/{application_id}/proofs/{n}",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The proof file, decrypted, in its content type",
+            "content": {"image/png": {}, "image/jpeg": {}, "application/pdf": {}},
+        },
+        **problems(404, 410),
+    },
+)
+async def open_proof_file(
+    application_id: uuid.UUID,
+    n: Annotated[int, Path(ge=1, le=100, description="The file's number within the application (its `ordinal`)")],
+    reason: Annotated[VisibleText, Query(min_length=3, max_length=500, description="Why it is opened (recorded)")],
+    principal: ProofOpener,
+    ports: Ports,
+) -> Response:
+    """Open a V application's proof file n (MB-7.3, PA-9.1): decrypted, in its content type; the opening
+    (who, which file, why, when) is recorded before it is answered, and listed for auditors."""
+    content, content_type = await handlers.open_proof_file(ports, application_id, n, reason=reason, by=principal.actor)
+    return Response(
+        content=content,
+        media_type=content_type,
+        headers={"Cache-Control": "no-store", "Content-Disposition": f'inline; filename="proof-{n}"'},
+    )
+
+
+@router.get("/v1/identity/staff/proof-accesses", response_model=Page[ProofAccessRead])
+async def list_proof_accesses(
+    principal: ProofAccessAuditor,
+    ports: Ports,
+    application_id: uuid.UUID | None = None,
+    cursor: CursorQuery = None,
+    limit: LimitQuery = 50,
+) -> Page[ProofAccessRead]:
+    """Who opened which V proof file and why, newest first (MB-7.3; auditors and the chief editor)."""
+    rows, next_cursor = await handlers.proof_accesses(ports, application_id=application_id, cursor=cursor, limit=limit)
+    return Page(items=[ProofAccessRead.of(r) for r in rows], next_cursor=next_cursor)

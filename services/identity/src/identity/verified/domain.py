@@ -7,7 +7,7 @@ from enum import StrEnum
 from functools import cache
 from pathlib import Path
 
-from kit.problems import InvalidInput
+from kit.problems import DomainError, InvalidInput
 from textfold import Folder
 
 PROTECTED_NAMES = Path(__file__).parent / "protected_names.txt"
@@ -38,6 +38,14 @@ SUBJECT_FOR = {
     VType.MEDIA: "organization",
     VType.FOREIGN_ORGANIZATION: "foreign_organization",
 }
+
+
+class Gone(DomainError):
+    """A proof file purged with its account's personal data (PA-9.2): its record stays, its content is gone."""
+
+    status = 410
+    type = "gone"
+    title = "Gone"
 
 
 class Impersonation(InvalidInput):

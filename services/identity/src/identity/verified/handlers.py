@@ -33,6 +33,7 @@ from identity.standing.handlers import announce_standing
 from identity.verified.domain import (
     MB10,
     ApplicationStatus,
+    Gone,
     VType,
     check_display_name,
     fold,
@@ -117,9 +118,10 @@ async def apply(
         )
         if not inserted:
             raise Conflict("An application of this account is waiting for review.", requirement="MB-8")
-        for f, content in decoded:
+        for ordinal, (f, content) in enumerate(decoded, start=1):
             await tx.verified.insert_proof_file(
                 application_id,
+                ordinal=ordinal,  # MB-7.3: staff open file n of the application
                 filename=f["filename"],
                 content_type=f["content_type"],
                 sha256=hashlib.sha256(content).hexdigest(),
@@ -173,6 +175,42 @@ async def decide(ports: IdentityPorts, application_id: uuid.UUID, *, approve: bo
                 )
             )
         return await application(tx, application_id)
+
+
+async def open_proof_file(
+    ports: IdentityPorts, application_id: uuid.UUID, ordinal: int, *, reason: str, by: str
+) -> tuple[bytes, str]:
+    """MB-7.3, PA-9.1: a proof file decrypted for a staff member, its opening (who, which file, why, when)
+    recorded in the same transaction before it is answered: no opening without its record."""
+    async with ports.db.transaction() as tx:
+        if await tx.verified.application(application_id) is None:
+            raise NotFound("No such application.")
+        row = await tx.verified.proof_file(application_id, ordinal)
+        if row is None:
+            raise NotFound(f"The application has no proof file {ordinal}.")
+        if not bytes(row["content_sealed"]):
+            raise Gone("This proof file was purged with its account's personal data (PA-9.2).", requirement="PA-9.2")
+        content = base64.b64decode(ports.vault.open(bytes(row["content_sealed"]), purpose=PROOF_FILE))
+        await tx.verified.record_proof_access(
+            staff=by,
+            application_id=application_id,
+            ordinal=ordinal,
+            sha256=row["sha256"],
+            reason=reason,
+            at=datetime.now(UTC),
+        )
+    return content, row["content_type"]
+
+
+async def proof_accesses(
+    ports: IdentityPorts, *, application_id: uuid.UUID | None, cursor: str | None, limit: int
+) -> tuple[list[asyncpg.Record], str | None]:
+    """The record of proof file openings, newest first (MB-7.3: for auditors and the chief editor)."""
+    after = decode_cursor(cursor, datetime, int) if cursor else None
+    async with ports.db.connection() as tx:
+        rows = await tx.verified.proof_accesses(application_id=application_id, after=after, limit=limit + 1)
+    found = page(rows, limit, lambda r: (r["opened_at"], r["id"]))
+    return found["items"], found["next_cursor"]
 
 
 async def seal_plaintext_proof_names(pool: asyncpg.Pool, vault: PersonalDataVault, *, batch: int = 500) -> int:

@@ -62,6 +62,7 @@ class ApplicationDecision(RequestModel):
 
 
 class ProofFileRead(BaseModel):
+    ordinal: int = Field(description="The file's number n within its application (staff open it by it, MB-7.3)")
     filename: str
     content_type: str
     sha256: str
@@ -97,4 +98,28 @@ class ApplicationRead(BaseModel):
             reviewed_by=row["reviewed_by"],
             reviewed_at=row["reviewed_at"].isoformat() if row["reviewed_at"] else None,
             files=[ProofFileRead(**dict(f)) for f in found["files"]],
+        )
+
+
+class ProofAccessRead(BaseModel):
+    """One opening of a proof file (MB-7.3): who, which application and file, why, when."""
+
+    id: int
+    staff: str
+    application_id: uuid.UUID
+    file: int
+    file_sha256: str
+    reason: str
+    opened_at: str
+
+    @classmethod
+    def of(cls, row: Mapping[str, Any]) -> ProofAccessRead:
+        return cls(
+            id=row["id"],
+            staff=row["staff"],
+            application_id=row["application_id"],
+            file=row["file_ordinal"],
+            file_sha256=row["file_sha256"],
+            reason=row["reason"],
+            opened_at=row["opened_at"].isoformat(),
         )

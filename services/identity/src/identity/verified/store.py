@@ -56,13 +56,23 @@ class VerifiedStore:
         return True
 
     async def insert_proof_file(
-        self, application_id: uuid.UUID, *, filename: str, content_type: str, sha256: str, size: int, sealed: bytes
+        self,
+        application_id: uuid.UUID,
+        *,
+        ordinal: int,
+        filename: str,
+        content_type: str,
+        sha256: str,
+        size: int,
+        sealed: bytes,
     ) -> None:
         await self.conn.execute(
-            """INSERT INTO proof_file (id, application_id, filename, content_type, sha256, size, content_sealed)
-               VALUES ($1, $2, $3, $4, $5, $6, $7)""",
+            """INSERT INTO proof_file (id, application_id, ordinal, filename, content_type, sha256, size,
+                                       content_sealed)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8)""",
             uuid.uuid4(),
             application_id,
+            ordinal,
             filename,
             content_type,
             sha256,
@@ -76,7 +86,8 @@ class VerifiedStore:
 
     async def files(self, application_id: uuid.UUID) -> list[asyncpg.Record]:
         return await self.conn.fetch(
-            "SELECT filename, content_type, sha256, size FROM proof_file WHERE application_id = $1 ORDER BY filename",
+            """SELECT ordinal, filename, content_type, sha256, size FROM proof_file WHERE application_id = $1
+                ORDER BY ordinal""",
             application_id,
         )
 
@@ -114,6 +125,42 @@ class VerifiedStore:
     async def province_of(self, account_id: uuid.UUID) -> str | None:
         return await self.conn.fetchval(
             "SELECT province_code FROM real_name_verification WHERE account_id = $1", account_id
+        )
+
+    # ---- opening a proof file, recorded (MB-7.3) ----
+
+    async def proof_file(self, application_id: uuid.UUID, ordinal: int) -> asyncpg.Record | None:
+        return await self.conn.fetchrow(
+            "SELECT * FROM proof_file WHERE application_id = $1 AND ordinal = $2", application_id, ordinal
+        )
+
+    async def record_proof_access(
+        self, *, staff: str, application_id: uuid.UUID, ordinal: int, sha256: str, reason: str, at: datetime
+    ) -> None:
+        await self.conn.execute(
+            """INSERT INTO proof_file_access (staff, application_id, file_ordinal, file_sha256, reason, opened_at)
+               VALUES ($1, $2, $3, $4, $5, $6)""",
+            staff,
+            application_id,
+            ordinal,
+            sha256,
+            reason,
+            at,
+        )
+
+    async def proof_accesses(
+        self, *, application_id: uuid.UUID | None, after: tuple[datetime, int] | None, limit: int
+    ) -> list[asyncpg.Record]:
+        """Openings of proof files, newest first, after the cursor (opened_at, id)."""
+        return await self.conn.fetch(
+            """SELECT * FROM proof_file_access
+                WHERE ($1::uuid IS NULL OR application_id = $1)
+                  AND ($2::timestamptz IS NULL OR (opened_at, id) < ($2, $3))
+                ORDER BY opened_at DESC, id DESC LIMIT $4""",
+            application_id,
+            after[0] if after else None,
+            after[1] if after else None,
+            limit,
         )
 
     # ---- sealing the proof names earlier versions stored in plaintext (MB-7.3) ----

@@ -31,6 +31,6 @@ def test_an_application_shows_its_files_never_its_proof_name() -> None:
         "reviewed_at": None,
         "proof_name_ciphertext": b"sealed",
     }
-    files = [{"filename": "id.png", "content_type": "image/png", "sha256": "ab", "size": 2}]
+    files = [{"ordinal": 1, "filename": "id.png", "content_type": "image/png", "sha256": "ab", "size": 2}]
     read = ApplicationRead.of({"application": row, "files": files}).model_dump(mode="json")
     assert read["files"][0]["sha256"] == "ab" and "proof_name" not in str(read)
