@@ -72,6 +72,16 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("GET", "/v1/moderation/reviews"): REVIEWERS,
     ("POST", "/v1/moderation/reviews/{decision_id}"): REVIEWERS,
     ("GET", "/v1/moderation/staff-actions"): AUDIT,
+    # moderation: long jobs, rumour withdrawal and escalation, the lexicon as TSV (issue 14, slice P)
+    ("GET", "/v1/moderation/jobs"): {REVIEWER, SENIOR, CHIEF, OPERATOR, AUDITOR},
+    ("GET", "/v1/moderation/jobs/{job_id}"): {REVIEWER, SENIOR, CHIEF, OPERATOR, AUDITOR},
+    ("POST", "/v1/moderation/rumours/{rumour_id}/withdrawal"): {CHIEF},  # MB-6.1, MB-11
+    ("POST", "/v1/moderation/rumours/{rumour_id}/escalation"): {CHIEF},
+    ("GET", "/v1/moderation/lexicon/entries.tsv"): REVIEWERS,  # MB-12
+    ("POST", "/v1/moderation/lexicon-imports"): {REVIEWER, SENIOR, CHIEF, OPERATOR},
+    ("GET", "/v1/moderation/lexicon-imports/{import_id}"): {REVIEWER, SENIOR, CHIEF, OPERATOR},
+    ("PUT", "/v1/moderation/lexicon-imports/{import_id}/parts/{n}"): {REVIEWER, SENIOR, CHIEF, OPERATOR},
+    ("POST", "/v1/moderation/lexicon-imports/{import_id}/completion"): {REVIEWER, SENIOR, CHIEF, OPERATOR},
     # reporting
     ("POST", "/v1/reporting/staff/complaints/{complaint_id}/outcome"): REVIEWERS,  # MB-14
     ("GET", "/v1/reporting/staff-actions"): AUDIT,
