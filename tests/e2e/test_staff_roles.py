@@ -45,6 +45,9 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     # identity: bulk registration cohorts (issue 13, CM, BJ-9.2)
     ("GET", "/v1/identity/staff/registration-cohorts"): {REVIEWER, SENIOR, CHIEF, OPERATOR, AUDITOR},
     ("POST", "/v1/identity/staff/registration-cohorts/{cohort_id}/clearance"): {SENIOR, CHIEF, OPERATOR},
+    # identity: the regrading's job (issue 14, slice P; MB-9)
+    ("GET", "/v1/identity/staff/jobs"): {REVIEWER, SENIOR, CHIEF, OPERATOR, AUDITOR},
+    ("GET", "/v1/identity/staff/jobs/{job_id}"): {REVIEWER, SENIOR, CHIEF, OPERATOR, AUDITOR},
     # content
     ("GET", "/v1/content/staff-actions"): AUDIT,
     ("POST", "/v1/content/staff/feature-restrictions"): {SENIOR, CHIEF, OPERATOR},  # PA-12.2

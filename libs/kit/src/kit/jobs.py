@@ -160,6 +160,74 @@ class JobStore:
         )
 
 
+class MemoryJobStore:
+    """JobStore's behaviour in memory, for fast handler tests (no database)."""
+
+    def __init__(self) -> None:
+        self.rows: dict[uuid.UUID, dict[str, Any]] = {}
+
+    async def start(
+        self,
+        *,
+        kind: str,
+        requested_by: str,
+        subject: str = "",
+        total: int | None = None,
+        running: bool = False,
+        detail: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        job_id = uuid.uuid4()
+        self.rows[job_id] = {
+            "id": job_id,
+            "kind": kind,
+            "state": "running" if running else "queued",
+            "done": 0,
+            "total": total,
+            "subject": subject,
+            "detail": dict(detail or {}),
+            "cursor": None,
+            "requested_by": requested_by,
+            "error": None,
+        }
+        return self.rows[job_id]
+
+    async def advance(
+        self,
+        job_id: uuid.UUID,
+        *,
+        by: int = 0,
+        cursor: Any = None,
+        total: int | None = None,
+        counts: Mapping[str, int] | None = None,
+    ) -> bool:
+        job = self.rows[job_id]
+        if job["state"] != "running":
+            return False
+        job["done"] += by
+        job["cursor"] = job["cursor"] if cursor is None else json.dumps(cursor)
+        job["total"] = job["total"] if total is None else total
+        for key, value in (counts or {}).items():
+            job["detail"][key] = job["detail"].get(key, 0) + value
+        return True
+
+    async def finish(self, job_id: uuid.UUID) -> dict[str, Any] | None:
+        job = self.rows[job_id]
+        if job["state"] not in OPEN_STATES:
+            return None
+        job.update(state="done", total=job["done"] if job["total"] is None else job["total"])
+        return job
+
+    async def fail(self, job_id: uuid.UUID, error: str) -> dict[str, Any] | None:
+        job = self.rows.get(job_id)
+        if job is None or job["state"] not in OPEN_STATES:
+            return None
+        job.update(state="failed", error=error)
+        return job
+
+    async def get(self, job_id: uuid.UUID) -> dict[str, Any] | None:
+        return self.rows.get(job_id)
+
+
 async def jobs_page(
     store: JobStore,
     *,

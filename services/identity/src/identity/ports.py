@@ -14,6 +14,7 @@ from typing import Protocol
 
 import asyncpg
 from argon2 import PasswordHasher
+from kit.jobs import JobStore
 from kit.outbox import OutboxRow
 from kit.revocation import announce_revocation
 from kit.unit import Database as KitDatabase
@@ -54,6 +55,7 @@ class Tx(Protocol):
     public_accounts: PublicAccountStore
     licences: LicenceStore
     cohorts: CohortStore
+    jobs: JobStore  # long jobs' progress (kit.jobs): the regrading on new grading rules
 
     async def announce(self, row: OutboxRow) -> None: ...
 
@@ -98,6 +100,7 @@ class PgTx(Unit):
         self.public_accounts = PublicAccountStore(conn)
         self.licences = LicenceStore(conn)
         self.cohorts = CohortStore(conn)
+        self.jobs = JobStore(conn)
 
     async def announce_revocation(self, **revocation) -> None:
         await announce_revocation(self.conn, **revocation)

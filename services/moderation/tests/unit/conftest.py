@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
 import pytest
+from kit.jobs import MemoryJobStore
 from kit.outbox import OutboxRow
 from moderation.authors.domain import AuthorFacts, FollowerCount
 from moderation.engine.decide import Policy, Standing
@@ -131,47 +132,6 @@ class FakeAuthors:
             facts["followers"] = count.followers
 
 
-class FakeJobs:
-    """kit.jobs' store, in memory."""
-
-    def __init__(self) -> None:
-        self.rows: dict[uuid.UUID, dict] = {}
-
-    async def start(self, *, kind, requested_by, subject="", total=None, running=False, detail=None) -> dict:
-        job_id = uuid.uuid4()
-        self.rows[job_id] = {
-            "id": job_id,
-            "kind": kind,
-            "state": "running" if running else "queued",
-            "done": 0,
-            "total": total,
-            "subject": subject,
-            "detail": dict(detail or {}),
-            "requested_by": requested_by,
-        }
-        return self.rows[job_id]
-
-    async def advance(self, job_id, *, by=0, cursor=None, total=None, counts=None) -> bool:
-        job = self.rows[job_id]
-        if job["state"] != "running":
-            return False
-        job["done"] += by
-        job["total"] = job["total"] if total is None else total
-        for key, value in (counts or {}).items():
-            job["detail"][key] = job["detail"].get(key, 0) + value
-        return True
-
-    async def finish(self, job_id) -> dict:
-        self.rows[job_id]["state"] = "done"
-        return self.rows[job_id]
-
-    async def fail(self, job_id, error: str) -> dict | None:
-        job = self.rows.get(job_id)
-        if job is not None and job["state"] in ("queued", "running"):
-            job.update(state="failed", error=error)
-        return job
-
-
 class FakeStores:
     def __init__(self) -> None:
         self.conn = None
@@ -181,7 +141,7 @@ class FakeStores:
         self.reviews = FakeReviews()
         self.policy = FakePolicy()
         self.authors = FakeAuthors()
-        self.jobs = FakeJobs()
+        self.jobs = MemoryJobStore()
 
     async def announce(self, row: OutboxRow) -> None:
         self.outbox.append(row)

@@ -39,9 +39,7 @@ async def list_jobs(
     db: Db,
     kind: JobKind | None = None,
     state: JobState | None = None,
-    subject: Annotated[
-        Text | None, Query(max_length=200, description="what it works on (a rumour id)")
-    ] = None,
+    subject: Annotated[Text | None, Query(max_length=200, description="what it works on (a rumour id)")] = None,
     cursor: CursorQuery = None,
     limit: LimitQuery = DEFAULT_LIMIT,
 ) -> Page[JobRead]:
