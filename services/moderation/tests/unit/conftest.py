@@ -99,7 +99,7 @@ class FakePolicy:
     async def change(self, change_id: uuid.UUID, *, for_update: bool = False) -> dict | None:
         return self.changes.get(change_id)
 
-    async def release(self, change_row: dict, *, approved_by: str, note: str) -> int:
+    async def release(self, change_row: dict, *, approved_by: str, note: str, body: dict | None = None) -> int:
         self.releases.append(self.releases[-1] + 1)
         change_row.update(status="approved", decided_by=approved_by, decision_note=note, release=self.releases[-1])
         return self.releases[-1]

@@ -88,16 +88,17 @@ async def decide_change(
             raise Conflict(f"This change was {row['status']} already.", requirement="MB-6.1")
         job = None
         if approve:
+            # A big change (an imported lexicon: 50,000 entries are 7 MB of JSON) is decoded off the event loop.
+            body = await asyncio.to_thread(json.loads, row["changes"])
             if row["kind"] == "lexicon":
                 # MB-6.1, MB-12: the release as a job staff follow; applied in this transaction, so it is done
                 # exactly when the release commits (nothing published before it is re-decided: a release
                 # applies to the posts decided after it).
-                body = json.loads(row["changes"])
                 size = len(body.get("add", [])) + len(body.get("remove", []))
                 job = await stores.jobs.start(
                     kind=JobKind.LEXICON_RELEASE, subject=str(change_id), requested_by=by, total=size, running=True
                 )
-            release = await stores.policy.release(row, approved_by=by, note=note)
+            release = await stores.policy.release(row, approved_by=by, note=note, body=body)
             await stores.announce(
                 events.policy_published(kind=row["kind"], version=str(release), by=by, basis=["MB-6.1"])
             )

@@ -157,11 +157,14 @@ class PolicyStore:
         )
         return {r["id"] for r in rows}
 
-    async def release(self, change_row: asyncpg.Record, *, approved_by: str, note: str) -> int:
-        """Apply an approved change as the next release, in the caller's transaction; its number."""
+    async def release(
+        self, change_row: asyncpg.Record, *, approved_by: str, note: str, body: dict | None = None
+    ) -> int:
+        """Apply an approved change (its `changes`, decoded as `body` when the caller did) as the next
+        release, in the caller's transaction; its number."""
         await self.conn.execute("SELECT pg_advisory_xact_lock($1)", _RELEASE_LOCK)
         number = await self.conn.fetchval("SELECT coalesce(max(release), 0) + 1 FROM policy_release")
-        body = json.loads(change_row["changes"])
+        body = json.loads(change_row["changes"]) if body is None else body
         routing_now = await self.routing()
         if change_row["kind"] == "lexicon":
             await self.conn.execute(
