@@ -3,6 +3,8 @@ the rumour registry (MB-11) and emergency modes (应急处置). Every action is 
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import uuid
 from typing import Annotated
 
@@ -112,7 +114,8 @@ async def list_policy_changes(
 ) -> Page[PolicyChangeRead]:
     """Policy changes, newest first: the policy's history (MB-6.1)."""
     rows, next_cursor = await handlers.list_changes(db, status=state, cursor=cursor, limit=limit)
-    return Page[PolicyChangeRead](items=[change_read(r) for r in rows], next_cursor=next_cursor)
+    items = await asyncio.to_thread(lambda: [change_read(r) for r in rows])  # big changes: off the event loop
+    return Page[PolicyChangeRead](items=items, next_cursor=next_cursor)
 
 
 @router.get(
@@ -121,7 +124,8 @@ async def list_policy_changes(
     responses=problems(404, s404="No such policy change"),
 )
 async def read_policy_change(change_id: uuid.UUID, principal: PolicyReader, db: Db) -> PolicyChangeRead:
-    return change_read(await handlers.read_change(db, change_id))
+    # A big change (an imported lexicon) is megabytes of JSON: mapped off the event loop.
+    return await asyncio.to_thread(change_read, await handlers.read_change(db, change_id))
 
 
 @router.post(
@@ -137,7 +141,7 @@ async def decide_policy_change(
     row, job_id = await handlers.decide_change(
         db, holder, change_id, approve=body.approve, note=body.note, by=principal.actor
     )
-    return change_read(row, job_id=job_id)
+    return await asyncio.to_thread(functools.partial(change_read, row, job_id=job_id))
 
 
 @router.get("/v1/moderation/lexicon/entries", response_model=Page[EntryRead])
