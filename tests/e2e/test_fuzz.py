@@ -45,6 +45,8 @@ STAFF_PATHS = (
     "/v1/moderation/emergencies",
     "/v1/moderation/reviews",
     "/v1/moderation/scan",
+    "/v1/moderation/jobs",
+    "/v1/moderation/lexicon-imports",
 )
 
 

@@ -57,6 +57,9 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("POST", "/v1/identity/staff/members/{staff_id}/disable"): {OPERATOR},
     ("POST", "/v1/identity/staff/members/{staff_id}/enable"): {OPERATOR},
     ("PUT", "/v1/identity/staff/members/{staff_id}/roles"): {OPERATOR},
+    # identity: the regrading's job (issue 14, slice P; MB-9)
+    ("GET", "/v1/identity/staff/jobs"): {REVIEWER, SENIOR, CHIEF, OPERATOR, AUDITOR},
+    ("GET", "/v1/identity/staff/jobs/{job_id}"): {REVIEWER, SENIOR, CHIEF, OPERATOR, AUDITOR},
     # content
     ("GET", "/v1/content/staff-actions"): AUDIT,
     ("POST", "/v1/content/staff/feature-restrictions"): {SENIOR, CHIEF, OPERATOR},  # PA-12.2
@@ -96,6 +99,16 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("POST", "/v1/moderation/review-items/{item_id}/decision"): REVIEWERS,
     ("POST", "/v1/moderation/posts/{post_id}/takedown"): REVIEWERS,
     ("POST", "/v1/moderation/posts/{post_id}/restoration"): {SENIOR, CHIEF},
+    # moderation: long jobs, rumour withdrawal and escalation, the lexicon as TSV (issue 14, slice P)
+    ("GET", "/v1/moderation/jobs"): {REVIEWER, SENIOR, CHIEF, OPERATOR, AUDITOR},
+    ("GET", "/v1/moderation/jobs/{job_id}"): {REVIEWER, SENIOR, CHIEF, OPERATOR, AUDITOR},
+    ("POST", "/v1/moderation/rumours/{rumour_id}/withdrawal"): {CHIEF},  # MB-6.1, MB-11
+    ("POST", "/v1/moderation/rumours/{rumour_id}/escalation"): {CHIEF},
+    ("GET", "/v1/moderation/lexicon/entries.tsv"): REVIEWERS,  # MB-12
+    ("POST", "/v1/moderation/lexicon-imports"): {REVIEWER, SENIOR, CHIEF, OPERATOR},
+    ("GET", "/v1/moderation/lexicon-imports/{import_id}"): {REVIEWER, SENIOR, CHIEF, OPERATOR},
+    ("PUT", "/v1/moderation/lexicon-imports/{import_id}/parts/{n}"): {REVIEWER, SENIOR, CHIEF, OPERATOR},
+    ("POST", "/v1/moderation/lexicon-imports/{import_id}/completion"): {REVIEWER, SENIOR, CHIEF, OPERATOR},
     # reporting
     ("POST", "/v1/reporting/staff/complaints/{complaint_id}/outcome"): REVIEWERS,  # MB-14
     # reporting: complaint cases and handling statistics (issue 14; MB-14, PA-15.2), auditors read-only

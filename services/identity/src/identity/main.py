@@ -26,6 +26,7 @@ from identity.agreement.api import router as agreement_router
 from identity.clients.api import router as clients_router
 from identity.clients.handlers import reannounce_loop
 from identity.idcheck import IdentityCheckClient
+from identity.jobs.api import router as jobs_router
 from identity.licences.api import router as licences_router
 from identity.personal_data.api import router as personal_data_router
 from identity.ports import IdentityPorts, PgDatabase
@@ -115,6 +116,7 @@ def build_app(settings: IdentitySettings | None = None) -> FastAPI:
                 public_accounts_router,
                 licences_router,
                 abuse_router,
+                jobs_router,
             ],
             produces=events.PRODUCES,
             on_ready=on_ready,
@@ -130,6 +132,9 @@ def build_app(settings: IdentitySettings | None = None) -> FastAPI:
                     acting_token_ttl_s=settings.public_account_token_ttl_s,
                 ),
                 forget_loop(limits, settings.purge_interval_s),
+                standing.regrading_loop(
+                    settings.regrading_poll_s, settings.regrading_stale_after_s, settings.credit_policy
+                ),
             ],
             subscriptions=[
                 Subscription(

@@ -14,6 +14,7 @@ from typing import Protocol
 
 import asyncpg
 from argon2 import PasswordHasher
+from kit.jobs import JobStore
 from kit.outbox import OutboxRow
 from kit.revocation import announce_revocation
 from kit.unit import Database as KitDatabase
@@ -56,6 +57,7 @@ class Tx(Protocol):
     licences: LicenceStore
     cohorts: CohortStore
     sanctions: SanctionStore
+    jobs: JobStore  # long jobs' progress (kit.jobs): the regrading on new grading rules
 
     async def announce(self, row: OutboxRow) -> None: ...
 
@@ -101,6 +103,7 @@ class PgTx(Unit):
         self.licences = LicenceStore(conn)
         self.cohorts = CohortStore(conn)
         self.sanctions = SanctionStore(conn)
+        self.jobs = JobStore(conn)
 
     async def announce_revocation(self, **revocation) -> None:
         await announce_revocation(self.conn, **revocation)

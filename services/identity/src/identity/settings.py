@@ -78,6 +78,9 @@ class IdentitySettings(PasswordSettings):
     good_standing_interval_s: float = Field(default=3600.0, gt=0)
     # PA-6.2: a sanction or a credit penalty may be appealed within this many days (Mastodon: 20 per strike).
     appeal_window_days: float = Field(default=20.0, gt=0, le=3650)
+    # MB-9: a regrading (a job) whose process died is taken over once its heartbeat is this old; idle poll.
+    regrading_poll_s: float = Field(default=5.0, gt=0)
+    regrading_stale_after_s: float = Field(default=60.0, gt=0)
     # PA-9.2: a cancelled account's records are kept this long, then its personal data is purged. MB-16.2:
     # user logs are kept at least six months, and the longest six months are 184 days.
     cancelled_retention_days: float = Field(default=MIN_RETENTION_DAYS)

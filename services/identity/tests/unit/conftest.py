@@ -25,6 +25,7 @@ from identity.ports import IdentityPorts
 from identity.realname.domain import SubjectType
 from identity.standing.domain import DEFAULT, CreditPolicy, GradingRules
 from identity.tokens import TokenIssuer
+from kit.jobs import MemoryJobStore
 from kit.outbox import OutboxRow
 
 
@@ -369,6 +370,7 @@ class State:
     def __init__(self) -> None:
         self.ids = itertools.count(1)
         self.accounts: dict[uuid.UUID, dict] = {}
+        self.jobs = MemoryJobStore()
         self.real_names: dict[uuid.UUID, dict] = {}
         self.agreements: list[dict] = [
             {"version": 1, "title": "Agreement", "body": "...", "sha256": "", "published_at": datetime.now(UTC)}
@@ -405,6 +407,7 @@ class FakeTx:
         self.personal_data = FakePersonalData(state)
         self.licences = FakeLicences()
         self.cohorts = FakeCohorts(state)
+        self.jobs = state.jobs
         self._state = state
         self.announced: list[OutboxRow] = []
         self.revocations: list[dict] = []

@@ -4,6 +4,7 @@ not. Handlers take a `Database` (or the `Stores` of an open transaction); fast t
 from __future__ import annotations
 
 import asyncpg
+from kit.jobs import JobStore
 from kit.unit import Database as KitDatabase
 from kit.unit import Unit
 
@@ -20,6 +21,7 @@ class Stores(Unit):
         self.reviews = ReviewStore(conn)
         self.policy = PolicyStore(conn)
         self.authors = AuthorStore(conn)
+        self.jobs = JobStore(conn)  # long jobs' progress (kit.jobs)
 
 
 class Database(KitDatabase[Stores]):

@@ -30,7 +30,9 @@ from moderation.decisions import events as decision_events
 from moderation.decisions import handlers as decisions
 from moderation.decisions.api import router as decisions_router
 from moderation.engine.decide import RoutingRules
+from moderation.jobs.api import router as jobs_router
 from moderation.policy import handlers as policy
+from moderation.policy import rumour_jobs
 from moderation.policy.api import router as policy_router
 from moderation.policy.holder import PolicyHolder
 from moderation.reviews import events as review_events
@@ -129,10 +131,10 @@ def build_app(settings: ModerationSettings | None = None) -> FastAPI:
             description=(__doc__ or "").split("\n\n")[0],
             settings=settings,
             migrations_dir=MIGRATIONS,
-            routers=[decisions_router, policy_router, reviews_router],
+            routers=[decisions_router, policy_router, reviews_router, jobs_router],
             produces=[DECISION_TOPIC, POLICY_TOPIC, REVIEW_TOPIC],
             subscriptions=subscriptions(settings, holder),
-            background=[decisions.reannounce_unreported_stops, decisions.retro_scan_loop(holder)],
+            background=[decisions.reannounce_unreported_stops, rumour_jobs.rumour_job_loop(holder)],
             # The holder is this process's own cache of the policy: refreshed in every process.
             process_loops=[policy.refresh_policy_loop(holder)],
             on_ready=on_ready,

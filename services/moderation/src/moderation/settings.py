@@ -26,6 +26,11 @@ class ModerationSettings(KitSettings):
     retro_scan_chunk: int = Field(default=20_000, ge=100)
     retro_scan_poll_s: float = Field(default=1.0, gt=0)
     retro_scan_stale_after_s: float = Field(default=60.0, gt=0)
+    # The lexicon as TSV (MB-12): the export reads this many entries per query; an import takes parts of at
+    # most this many bytes (the gateway's body limit is 1 MiB) and this many parts.
+    lexicon_export_chunk: int = Field(default=5_000, ge=100)
+    lexicon_import_part_max_bytes: int = Field(default=1_048_576, ge=1024)
+    lexicon_import_max_parts: int = Field(default=256, ge=1, le=100_000)
     # Each process re-reads the policy versions this often, in case a policy event was lost.
     policy_refresh_interval_s: float = Field(default=10.0, gt=0)
     # New posts are on the user-visible path: a short fetch wait keeps decision latency low.

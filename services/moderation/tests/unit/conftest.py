@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
 import pytest
+from kit.jobs import MemoryJobStore
 from kit.outbox import OutboxRow
 from moderation.authors.domain import AuthorFacts, FollowerCount
 from moderation.engine.decide import Policy, Standing
@@ -107,7 +108,7 @@ class FakePolicy:
     async def change(self, change_id: uuid.UUID, *, for_update: bool = False) -> dict | None:
         return self.changes.get(change_id)
 
-    async def release(self, change_row: dict, *, approved_by: str, note: str) -> int:
+    async def release(self, change_row: dict, *, approved_by: str, note: str, body: dict | None = None) -> int:
         self.releases.append(self.releases[-1] + 1)
         change_row.update(status="approved", decided_by=approved_by, decision_note=note, release=self.releases[-1])
         return self.releases[-1]
@@ -149,6 +150,7 @@ class FakeStores:
         self.reviews = FakeReviews()
         self.policy = FakePolicy()
         self.authors = FakeAuthors()
+        self.jobs = MemoryJobStore()
 
     async def announce(self, row: OutboxRow) -> None:
         self.outbox.append(row)

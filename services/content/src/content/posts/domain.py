@@ -117,6 +117,7 @@ class Decision:
     reason: str = ""
     decided_at: datetime | None = None
     refutation: Refutation | None = None
+    supersedes: uuid.UUID | None = None  # the decision this one replaces (a rumour's label, MB-11)
 
 
 @dataclass(frozen=True, slots=True)

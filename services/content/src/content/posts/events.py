@@ -113,6 +113,7 @@ def decision(message: decision_pb2.DecisionIssued) -> Decision:
         reason=message.reason,
         decided_at=message.decided_at.ToDatetime(tzinfo=UTC),
         refutation=refutation,
+        supersedes=uuid.UUID(message.supersedes_decision_id) if message.supersedes_decision_id else None,
     )
 
 

@@ -235,6 +235,10 @@ async def publish_approved(store: PostStore, decisions: list[Decision]) -> None:
     """Publish approved posts, and announce each (fan-out into timelines, notifications). Idempotent on
     the business key too: a re-announced approval finds the post already decided and changes nothing."""
     await store.announce_all([events.post_published(p) for p in await store.publish_if_pending(decisions)])
+    # MB-11: an approval superseding a rumour's label (the rumour withdrawn) takes the label off the post.
+    superseding = [(d.post_id, d.supersedes) for d in decisions if d.supersedes is not None]
+    if superseding:
+        await store.drop_labels(superseding)
 
 
 async def hold(store: PostStore, decision: Decision) -> None:

@@ -341,6 +341,10 @@ class PostStore(Unit):
             decision.decision_id,
         )
 
+    async def drop_labels(self, labels: list[tuple[uuid.UUID, uuid.UUID]]) -> None:
+        """MB-11: the labels put by these decisions (post id, label decision id) go; none there, nothing to do."""
+        await self.conn.executemany("DELETE FROM post_label WHERE post_id = $1 AND decision_id = $2", labels)
+
     async def attach_label(self, decision: Decision) -> None:
         """The first refutation attached to a published post stays."""
         refutation = decision.refutation

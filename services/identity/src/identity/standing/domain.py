@@ -294,3 +294,7 @@ def standing(
 def good_standing_due(policy: CreditPolicy, last_entry_at: datetime, score: int, now: datetime) -> bool:
     """MB-15, PA-6.2: a week (by default) without a new entry restores a point, up to the start."""
     return last_entry_at <= now - timedelta(days=policy.restore_after_days) and score < policy.start
+
+
+# MB-9: the regrading of every account when new grading rules are published, as a job (kit.jobs).
+REGRADING_JOB = "grading.regrade"

@@ -20,6 +20,7 @@ from identity.accounts.handlers import end_sessions
 from identity.ports import Database, IdentityPorts, PgDatabase, PgTx, Tx
 from identity.standing.domain import (
     DEFAULT,
+    REGRADING_JOB,
     SANCTION_BASIS,
     STOP_CAUSES,
     CreditPolicy,
@@ -330,22 +331,33 @@ async def read_grading_rules(ports: IdentityPorts) -> tuple[int, GradingRules]:
 
 async def publish_grading_rules(ports: IdentityPorts, rules: GradingRules, *, by: str) -> dict[str, Any]:
     """New grading rules (chief editor, MB-9): a new version, filed with the regulator, and every
-    account whose grade or privileges change is announced again (content and moderation use them)."""
+    account whose grade or privileges change is announced again (content and moderation use them). The
+    regrading is a job (kit.jobs) staff follow; started in the rules' own transaction, it is never lost: a
+    process that dies mid-way leaves it to the regrading loop."""
     async with ports.db.transaction() as tx:
         version = await tx.standing.publish_grading_rules(rules.model_dump_json(), by)
         await tx.announce(events.grading_rules_published(version, rules.model_dump_json(), by=by, at=datetime.now(UTC)))
-    regraded = await regrade_all(ports.db, ports.credit)
-    return {"version": version, "rules": rules, "regraded_accounts": regraded}
+        job = await tx.jobs.start(kind=REGRADING_JOB, subject=f"grading-rules:{version}", requested_by=by, running=True)
+    regraded = await regrade_all(ports.db, ports.credit, job["id"])
+    return {"version": version, "rules": rules, "regraded_accounts": regraded, "job_id": str(job["id"])}
 
 
-async def regrade_all(db: Database, policy: CreditPolicy) -> int:
+async def regrade_all(db: Database, policy: CreditPolicy, job_id: uuid.UUID) -> int:
+    """MB-9: every account not graded by the rules in force yet, in batches; each batch advances the job in
+    its own transaction (progress exact after a crash; a takeover finds only the accounts left)."""
     async with db.connection() as tx:
         version, _ = await grading_rules(tx)
         ids = await tx.standing.accounts_to_regrade(version)
+    async with db.transaction() as tx:
+        job = await tx.jobs.get(job_id)
+        if job is not None and job["total"] is None:
+            await tx.jobs.advance(job_id, total=len(ids))
     changed, known = 0, {}
     for start in range(0, len(ids), 200):
+        batch = ids[start : start + 200]
         async with db.transaction() as tx:
-            for account_id in ids[start : start + 200]:
+            announced = 0
+            for account_id in batch:
                 last = await last_graded(tx, policy, account_id, known)
                 if last is None:
                     continue
@@ -355,8 +367,32 @@ async def regrade_all(db: Database, policy: CreditPolicy) -> int:
                     await tx.standing.set_grade(account_id, None, version)
                     continue
                 await announce_standing(tx, policy, account_id, cause="grading_rules", basis=["MB-9"])
-                changed += 1
+                announced += 1
+            if not await tx.jobs.advance(job_id, by=len(batch), counts={"regraded": announced}):
+                raise RegradingTakenOver(str(job_id))
+        changed += announced
+    async with db.transaction() as tx:
+        await tx.jobs.finish(job_id)
     return changed
+
+
+class RegradingTakenOver(Exception):
+    """The job is no longer running in this process's hands (failed meanwhile): the batch rolls back."""
+
+
+def regrading_loop(poll_s: float, stale_after_s: float, policy: CreditPolicy):
+    async def resume_regradings(runtime: Runtime) -> None:
+        """A regrading whose process died (its job's heartbeat stopped) is taken over and finished."""
+        db = PgDatabase(runtime.pool)
+        while True:
+            async with db.transaction() as tx:
+                job = await tx.jobs.claim([REGRADING_JOB], stale_after_s=stale_after_s)
+            if job is None:
+                await asyncio.sleep(poll_s)  # idle poll, not synchronisation
+                continue
+            await regrade_all(db, policy, job["id"])
+
+    return resume_regradings
 
 
 async def declare_operator(

@@ -96,6 +96,7 @@ class GradingRulesRead(BaseModel):
 
 class GradingRulesPublished(GradingRulesRead):
     regraded_accounts: int
+    job_id: str | None = Field(default=None, description="the regrading's job: GET /v1/identity/staff/jobs/{job_id}")
 
 
 class OperatorDeclarationCreate(RequestModel):

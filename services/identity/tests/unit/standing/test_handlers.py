@@ -172,3 +172,7 @@ async def test_new_rules_announce_an_account_whose_privileges_change_though_its_
     [changed] = standings()
     assert (changed.grade, changed.cause, changed.grading_rules_version) == (1, "grading_rules", 3)
     assert changed.privileges.daily_articles == 4
+    # MB-9: the regrading is a job, done with every account counted (one here) and the one regraded noted.
+    job = db.state.jobs.rows[uuid.UUID(published["job_id"])]
+    assert (job["kind"], job["state"], job["done"], job["total"]) == ("grading.regrade", "done", 1, 1)
+    assert job["detail"] == {"regraded": 1} and job["subject"] == "grading-rules:3"

@@ -3,7 +3,6 @@ and the stops the regulator gateway has not confirmed yet."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import uuid
 from dataclasses import replace
@@ -19,9 +18,8 @@ from moderation.database import Database, Stores
 from moderation.decisions import events
 from moderation.decisions.domain import NewPost, check_may_read_decisions, new_decision
 from moderation.engine.decide import Outcome, Policy, Standing, Verdict
-from moderation.engine.rumours import RumourHit, RumourProbe, stored_form
+from moderation.engine.rumours import stored_form
 from moderation.policy.holder import PolicyHolder
-from moderation.policy.store import rumour_from_row
 from moderation.settings import ModerationSettings
 
 log = logging.getLogger(__name__)
@@ -116,72 +114,4 @@ async def reannounce_unreported_stops(runtime: Runtime) -> None:
         grace_s=settings.report_confirm_after_s,
         announce=announce_again,
         what="unconfirmed stop-transmissions",
-    )
-
-
-def retro_scan_loop(holder: PolicyHolder):
-    async def retro_scan(runtime: Runtime) -> None:
-        """MB-11: when a rumour is registered, the posts published before it are searched and every
-        match is decided (labelled or stopped). Resumable: the cursor advances in the same
-        transaction as the decisions, and an abandoned scan is taken over by another process."""
-        settings = holder.settings
-        db = Database(runtime.pool)
-        while True:
-            async with db.transaction() as stores:
-                row = await stores.policy.claim_rumour_scan(stale_after_s=settings.retro_scan_stale_after_s)
-            if row is None:
-                await asyncio.sleep(settings.retro_scan_poll_s)  # idle poll, not synchronisation
-                continue
-            await scan_for_rumour(db, holder, row)
-
-    return retro_scan
-
-
-async def scan_for_rumour(db: Database, holder: PolicyHolder, row: asyncpg.Record) -> None:
-    settings = holder.settings
-    rumour = rumour_from_row(row)
-    rumour_id = row["id"]
-    probe = RumourProbe(rumour, holder.folder, holder.thresholds)
-    after_at, after_post = row["scan_after_at"], row["scan_after_post"]
-    started = asyncio.get_running_loop().time()
-    while True:
-        rows = await db.reader().decisions.published_texts_after(
-            until=row["registered_at"], after_at=after_at, after_post=after_post, limit=settings.retro_scan_chunk
-        )
-        if not rows:
-            break
-        # CPU-bound: off the event loop, which keeps serving requests and events meanwhile.
-        found = await asyncio.to_thread(lambda rows=rows: list(probe.scan((r, r["folded"]) for r in rows)))
-        policy = await holder.current(db.pool)
-        after_at, after_post = rows[-1]["created_at"], rows[-1]["post_id"]
-        async with db.transaction() as stores:
-            decided_already = await stores.decisions.posts_with_rumour_decision(
-                [r["post_id"] for r, _ in found], rumour_id
-            )
-            decisions = []
-            for post, score in found:
-                if post["post_id"] in decided_already:
-                    continue
-                verdict = policy.retro_verdict(post["content_sha256"], RumourHit(rumour, score))
-                decision = new_decision(
-                    post_id=post["post_id"], author_id=post["author_id"], verdict=verdict, stage="retro_scan"
-                )
-                decisions.append((decision, events.decision_announcement(decision)))
-            await stores.decisions.insert_retro_announced(decisions)
-            if found:
-                first = found[0][0]  # oldest first: the earliest spreader found
-                await stores.policy.trace_source(rumour_id, first["post_id"], first["author_id"], first["created_at"])
-            await stores.policy.advance_scan(
-                rumour_id, after_at=after_at, after_post=after_post, scanned=len(rows), matched=len(found)
-            )
-    async with db.transaction() as stores:
-        done = await stores.policy.finish_scan(rumour_id)
-    log.info(
-        "retro-scan finished",
-        extra={
-            "rumour_id": str(rumour_id),
-            "scanned": done["scanned_posts"],
-            "matched": done["matched_posts"],
-            "seconds": round(asyncio.get_running_loop().time() - started, 3),
-        },
     )

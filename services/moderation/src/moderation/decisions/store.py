@@ -24,7 +24,9 @@ def _insert_announced(conflict: str) -> str:
 
 _INSERT_PUBLICATION = _insert_announced("(post_id) WHERE stage = 'publication'")
 _INSERT_REVIEW = _insert_announced("(supersedes) WHERE stage = 'review'")
-_INSERT_RETRO = _insert_announced("(post_id, rumour_id) WHERE stage = 'retro_scan'")
+_INSERT_RETRO = _insert_announced("(post_id, rumour_id) WHERE stage = 'retro_scan' AND supersedes IS NULL")
+# MB-11: a rumour's label superseded once (withdrawn: approved; raised to a stop: stopped).
+_INSERT_SUPERSEDING = _insert_announced("(supersedes) WHERE stage = 'retro_scan' AND supersedes IS NOT NULL")
 # Staff takedowns and restores (issue 14, MB-12.2): one of each per decision they supersede.
 _INSERT_STAFF = {
     "takedown": _insert_announced("(supersedes) WHERE stage = 'takedown'"),
@@ -67,6 +69,49 @@ class DecisionStore:
     async def insert_retro_announced(self, decisions: list[tuple[dict, OutboxRow]]) -> None:
         if decisions:
             await self.conn.executemany(_INSERT_RETRO, _params(decisions))
+
+    async def insert_superseding_announced(self, decisions: list[tuple[dict, OutboxRow]]) -> None:
+        """Decisions superseding a rumour's labels, each once whatever the repeats (MB-11)."""
+        if decisions:
+            await self.conn.executemany(_INSERT_SUPERSEDING, _params(decisions))
+
+    async def rumour_labels(
+        self, rumour_id: uuid.UUID, *, after: tuple[datetime, uuid.UUID] | None, limit: int
+    ) -> list[asyncpg.Record]:
+        """The label decisions a rumour put on posts, oldest first, after the keyset cursor (decided_at, id),
+        each with whether it stands: not superseded yet, and its post not stopped (by any rule)."""
+        after_at, after_id = after or (None, None)
+        return await self.conn.fetch(
+            """SELECT d.*, NOT EXISTS (SELECT 1 FROM decision s WHERE s.supersedes = d.id)
+                           AND NOT EXISTS (SELECT 1 FROM decision x
+                                            WHERE x.post_id = d.post_id AND x.outcome = 'stop_transmission')
+                           AS stands
+                 FROM decision d
+                WHERE d.rumour_id = $1 AND d.outcome = 'label'
+                  AND ($2::timestamptz IS NULL OR (d.decided_at, d.id) > ($2, $3::uuid))
+                ORDER BY d.decided_at, d.id LIMIT $4""",
+            rumour_id,
+            after_at,
+            after_id,
+            limit,
+        )
+
+    async def count_rumour_labels(self, rumour_id: uuid.UUID) -> int:
+        return await self.conn.fetchval(
+            "SELECT count(*) FROM decision WHERE rumour_id = $1 AND outcome = 'label'", rumour_id
+        )
+
+    async def count_published_texts(
+        self, *, until: datetime, after_at: datetime | None, after_post: uuid.UUID | None
+    ) -> int:
+        """How many published texts a retro-scan has still to read (its job's total)."""
+        return await self.conn.fetchval(
+            """SELECT count(*) FROM published_text
+                WHERE created_at <= $1 AND ($2::timestamptz IS NULL OR (created_at, post_id) > ($2, $3::uuid))""",
+            until,
+            after_at,
+            after_post,
+        )
 
     async def decided_before(self, decisions: list[dict]) -> list[asyncpg.Record]:
         """Of these posts, the ones whose stored publication decision is not the one just made."""

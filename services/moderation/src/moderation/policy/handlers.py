@@ -5,8 +5,9 @@ announced in it, and reaches this process at once and the others by the event.""
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -18,7 +19,8 @@ from kit.service import Runtime
 from moderation.database import Database, Stores
 from moderation.engine.decide import Policy
 from moderation.engine.rumours import rumour_legal_basis, stored_form
-from moderation.policy import events
+from moderation.policy import events, lexicon_tsv
+from moderation.policy.domain import JobKind, check_may_escalate, check_may_withdraw
 from moderation.policy.holder import PolicyHolder
 
 
@@ -75,7 +77,7 @@ async def read_change(db: Database, change_id: uuid.UUID) -> asyncpg.Record:
 
 async def decide_change(
     db: Database, holder: PolicyHolder, change_id: uuid.UUID, *, approve: bool, note: str, by: str
-) -> asyncpg.Record:
+) -> tuple[asyncpg.Record, str | None]:
     """The chief editor approves or rejects a proposed change (MB-6.1). An approved change is the
     next release."""
     async with db.transaction() as stores:
@@ -84,17 +86,31 @@ async def decide_change(
             raise NotFound("No such policy change.")
         if row["status"] != "proposed":
             raise Conflict(f"This change was {row['status']} already.", requirement="MB-6.1")
+        job = None
         if approve:
-            release = await stores.policy.release(row, approved_by=by, note=note)
+            # A big change (an imported lexicon: 50,000 entries are 7 MB of JSON) is decoded off the event loop.
+            body = await asyncio.to_thread(json.loads, row["changes"])
+            if row["kind"] == "lexicon":
+                # MB-6.1, MB-12: the release as a job staff follow; applied in this transaction, so it is done
+                # exactly when the release commits (nothing published before it is re-decided: a release
+                # applies to the posts decided after it).
+                size = len(body.get("add", [])) + len(body.get("remove", []))
+                job = await stores.jobs.start(
+                    kind=JobKind.LEXICON_RELEASE, subject=str(change_id), requested_by=by, total=size, running=True
+                )
+            release = await stores.policy.release(row, approved_by=by, note=note, body=body)
             await stores.announce(
                 events.policy_published(kind=row["kind"], version=str(release), by=by, basis=["MB-6.1"])
             )
+            if job is not None:
+                await stores.jobs.advance(job["id"], by=job["total"], counts={"release": release})
+                await stores.jobs.finish(job["id"])
         else:
             await stores.policy.reject(change_id, rejected_by=by, note=note)
         row = await stores.policy.change(change_id)
     if approve:
         await holder.refresh(db.pool)  # this process at once; the others by the event
-    return row
+    return row, (str(job["id"]) if job is not None else None)
 
 
 # --- rumours (MB-11) -------------------------------------------------------------------------------
@@ -129,7 +145,13 @@ async def register_rumour(
             reason=reason,
             registered_by=by,
         )
-        await stores.announce(events.policy_published(kind="rumours", version=str(row["seq"]), by=by, basis=["MB-11"]))
+        # MB-11: the retro-scan of the posts published before it, as a job staff follow.
+        job = await stores.jobs.start(kind=JobKind.RETRO_SCAN, subject=str(row["id"]), requested_by=by)
+        await stores.policy.set_scan_job(row["id"], job["id"])
+        await stores.announce(
+            events.policy_published(kind="rumours", version=str(row["revision"]), by=by, basis=["MB-11"])
+        )
+        row = await stores.policy.rumour(row["id"])
     await holder.refresh(db.pool)
     return row
 
@@ -146,6 +168,66 @@ async def read_rumour(db: Database, rumour_id: uuid.UUID) -> asyncpg.Record:
     if row is None:
         raise NotFound("No such rumour.")
     return row
+
+
+async def withdraw_rumour(
+    db: Database, holder: PolicyHolder, rumour_id: uuid.UUID, *, reason: str, by: str
+) -> tuple[asyncpg.Record, asyncpg.Record]:
+    """MB-11 (chief editor, MB-6.1): the rumour matches no new post, in every process (as a registration
+    reaches them), and the labels it put go, as a job (the rumour and the job)."""
+    async with db.transaction() as stores:
+        row = await stores.policy.rumour(rumour_id, for_update=True)
+        if row is None:
+            raise NotFound("No such rumour.")
+        check_may_withdraw(row)
+        job = await stores.jobs.start(kind=JobKind.WITHDRAWAL, subject=str(rumour_id), requested_by=by)
+        await _supersede_job(stores, row, job)
+        row = await stores.policy.withdraw_rumour(rumour_id, by=by, reason=reason, job_id=job["id"])
+        await stores.announce(
+            events.policy_published(kind="rumours", version=str(row["revision"]), by=by, basis=["MB-11", "MB-6.1"])
+        )
+    await holder.refresh(db.pool)
+    return row, job
+
+
+async def escalate_rumour(
+    db: Database,
+    holder: PolicyHolder,
+    rumour_id: uuid.UUID,
+    *,
+    reason: str,
+    category: str,
+    legal_basis: list[str],
+    by: str,
+) -> tuple[asyncpg.Record, asyncpg.Record]:
+    """MB-11, MB-12.2 (chief editor, MB-6.1): new posts spreading it are stopped, in every process; the
+    posts its label stands on, and those its retro-scan has still to find, are stopped as a job."""
+    async with db.transaction() as stores:
+        row = await stores.policy.rumour(rumour_id, for_update=True)
+        if row is None:
+            raise NotFound("No such rumour.")
+        check_may_escalate(row)
+        job = await stores.jobs.start(kind=JobKind.ESCALATION, subject=str(rumour_id), requested_by=by)
+        await _supersede_job(stores, row, job)
+        row = await stores.policy.escalate_rumour(
+            rumour_id,
+            by=by,
+            reason=reason,
+            category=category,
+            legal_basis=rumour_legal_basis([*legal_basis, *row["legal_basis"], "MB-12.2"]),
+            job_id=job["id"],
+        )
+        await stores.announce(
+            events.policy_published(kind="rumours", version=str(row["revision"]), by=by, basis=["MB-11", "MB-12.2"])
+        )
+    await holder.refresh(db.pool)
+    return row, job
+
+
+async def _supersede_job(stores: Stores, rumour: asyncpg.Record, job: asyncpg.Record) -> None:
+    """The rumour's job still running (a retro-scan) gives way to the new one, which takes over its work."""
+    if rumour["scan_job_id"] is not None:
+        await stores.jobs.fail(rumour["scan_job_id"], f"superseded by job {job['id']} ({job['kind']})")
 
 
 # --- emergency modes (MB-6.1 应急处置) --------------------------------------------------------------
@@ -203,3 +285,100 @@ def refresh_policy_loop(holder: PolicyHolder) -> Callable[[Runtime], Awaitable[N
             await holder.refresh(runtime.pool)
 
     return refresh_policy
+
+
+# --- the lexicon as TSV (MB-12, BJ-10) -------------------------------------------------------------
+
+
+async def export_lexicon(db: Database, chunk: int) -> AsyncIterator[str]:
+    """The live lexicon as TSV lines, read in chunks from one snapshot (one release, whatever commits meanwhile)."""
+    async with db.snapshot() as stores:
+        yield lexicon_tsv.tsv_line(lexicon_tsv.EXPORTED)
+        after = 0
+        while True:
+            rows = await stores.policy.export_entries(after=after, limit=chunk)
+            if not rows:
+                return
+            yield "".join(lexicon_tsv.export_lines(rows, header=False))
+            after = rows[-1]["id"]
+
+
+async def start_import(db: Database, *, reason: str, mode: str, by: str) -> asyncpg.Record:
+    async with db.transaction() as stores:
+        return await stores.policy.insert_import(reason=reason, mode=mode, by=by)
+
+
+async def read_import(db: Database, import_id: uuid.UUID) -> asyncpg.Record:
+    row = await db.reader().policy.lexicon_import(import_id)
+    if row is None:
+        raise NotFound("No such lexicon import.")
+    return row
+
+
+async def put_import_part(db: Database, import_id: uuid.UUID, n: int, body: bytes, *, max_parts: int) -> None:
+    """Part `n` of the file (idempotent: the same part again replaces it). Refused once completed."""
+    if n > max_parts:
+        raise InvalidInput(f"An import has at most {max_parts} parts.", requirement="MB-12")
+    if not body:
+        raise InvalidInput("A part carries some of the file.", requirement="MB-12")
+    async with db.transaction() as stores:
+        row = await stores.policy.import_for_part(import_id)
+        if row is None:
+            raise NotFound("No such lexicon import.")
+        if row["completed_at"] is not None:
+            raise Conflict("This import was completed already.", requirement="MB-6.1")
+        await stores.policy.put_part(import_id, n, body)
+
+
+async def complete_import(db: Database, import_id: uuid.UUID, *, by: str) -> tuple[asyncpg.Record, int, int, int]:
+    """The file, whole, validated (errors by line number) and turned into ONE proposed lexicon change, which
+    only the chief editor approves (MB-6.1). The import, the change's id and its entries, adds and removes."""
+    async with db.transaction() as stores:
+        row = await stores.policy.lexicon_import(import_id, for_update=True)
+        if row is None:
+            raise NotFound("No such lexicon import.")
+        if row["completed_at"] is not None:
+            raise Conflict("This import was completed already.", requirement="MB-6.1", change_id=str(row["change_id"]))
+        parts = await stores.policy.import_parts(import_id)
+        numbers = [p["n"] for p in parts]
+        missing = sorted(set(range(1, (max(numbers) if numbers else 0) + 1)) - set(numbers))
+        if not parts or missing:
+            raise InvalidInput(
+                f"The file's parts are numbered from 1 without gaps; missing: {missing[:50] or [1]}.",
+                requirement="MB-12",
+            )
+        live = await stores.policy.live_entries_full()
+        # CPU-bound for a big file (50,000 entries: see the README): off the event loop.
+        verdict = await asyncio.to_thread(_read_file, b"".join(p["body"] for p in parts), live, row["mode"])
+        if isinstance(verdict, lexicon_tsv.Parsed):
+            raise InvalidInput(
+                f"The file has {verdict.error_count} error(s); the first {len(verdict.errors)} are listed by line.",
+                requirement="MB-12",
+                errors=[{"line": e.line, "error": e.error} for e in verdict.errors],
+                error_count=verdict.error_count,
+            )
+        entries, add, remove, changes_json = verdict
+        if not add and not remove:
+            raise InvalidInput("The file changes nothing: the lexicon in force holds it already.", requirement="MB-12")
+        change = await stores.policy.insert_change_json(
+            kind="lexicon", changes_json=changes_json, reason=row["reason"], proposed_by=by
+        )
+        await stores.policy.complete_import(import_id, change["id"])
+    return change, entries, len(add), len(remove)
+
+
+def _read_file(
+    raw: bytes, live: list, mode: str
+) -> lexicon_tsv.Parsed | tuple[int, list[dict[str, Any]], list[int], str]:
+    """Decode, parse, validate and plan the change (pure, in a worker thread)."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        parsed = lexicon_tsv.Parsed()
+        parsed.refuse(raw.count(b"\n", 0, exc.start) + 1, "not UTF-8 text")
+        return parsed
+    parsed = lexicon_tsv.parse(text)
+    if parsed.error_count:
+        return parsed
+    add, remove = lexicon_tsv.plan_change(parsed.entries, live, replace=mode == "replace")
+    return len(parsed.entries), add, remove, json.dumps({"add": add, "remove": remove}, ensure_ascii=False)

@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 
 from contracts.categories import Bj10Category
 from kit.inputs import Bool, Float, Int, RequestModel, Text, VisibleText
+from kit.jobs import JobRead
 from pydantic import BaseModel, Field, HttpUrl, field_validator, model_validator
 
 from moderation.engine.decide import ENGINE_VERSION, Policy
@@ -139,9 +140,10 @@ class PolicyChangeRead(BaseModel):
     decided_at: str | None
     decision_note: str | None
     release: int | None
+    job_id: str | None = Field(default=None, description="the release's job (an approved lexicon change)")
 
 
-def change_read(row: Mapping[str, Any]) -> PolicyChangeRead:
+def change_read(row: Mapping[str, Any], *, job_id: str | None = None) -> PolicyChangeRead:
     return PolicyChangeRead.model_validate(
         {
             "id": str(row["id"]),
@@ -155,6 +157,7 @@ def change_read(row: Mapping[str, Any]) -> PolicyChangeRead:
             "decided_at": row["decided_at"].isoformat() if row["decided_at"] else None,
             "decision_note": row["decision_note"],
             "release": row["release"],
+            "job_id": job_id,
         }
     )
 
@@ -191,6 +194,11 @@ class RumourRead(BaseModel):
     scan_finished_at: str | None
     source_post_id: str | None
     source_created_at: str | None
+    scan_job_id: str | None = Field(default=None, description="the job re-deciding posts for it (kit.jobs)")
+    withdrawn_at: str | None = None
+    withdrawn_by: str | None = None
+    escalated_at: str | None = None
+    escalated_by: str | None = None
 
 
 def rumour_read(row: Mapping[str, Any]) -> RumourRead:
@@ -212,8 +220,94 @@ def rumour_read(row: Mapping[str, Any]) -> RumourRead:
             "scan_finished_at": row["scan_finished_at"].isoformat() if row["scan_finished_at"] else None,
             "source_post_id": str(row["source_post_id"]) if row["source_post_id"] else None,
             "source_created_at": row["source_created_at"].isoformat() if row["source_created_at"] else None,
+            "scan_job_id": str(row["scan_job_id"]) if row["scan_job_id"] else None,
+            "withdrawn_at": row["withdrawn_at"].isoformat() if row["withdrawn_at"] else None,
+            "withdrawn_by": row["withdrawn_by"],
+            "escalated_at": row["escalated_at"].isoformat() if row["escalated_at"] else None,
+            "escalated_by": row["escalated_by"],
         }
     )
+
+
+class RumourWithdrawal(RequestModel):
+    """MB-11: the chief editor withdraws a rumour; why is recorded."""
+
+    reason: VisibleText = Field(min_length=3, max_length=2000)
+
+
+class RumourEscalation(RequestModel):
+    """MB-11, MB-12.2: the chief editor raises a rumour from label to stop."""
+
+    action: Literal["stop"]
+    reason: VisibleText = Field(min_length=3, max_length=2000)
+    category: Bj10Category
+    legal_basis: list[str] = Field(min_length=1, max_length=10)
+
+    @field_validator("legal_basis")
+    @classmethod
+    def _ids(cls, value: list[str]) -> list[str]:
+        bad = [v for v in value if not re.match(REQUIREMENT_ID, v)]
+        if bad:
+            raise ValueError(f"not requirement IDs (such as MB-12.2): {bad}")
+        return value
+
+
+class RumourJobRead(BaseModel):
+    """A rumour operation's answer: the job re-deciding its posts (follow it at `Location`), and the rumour."""
+
+    job_id: str
+    job: JobRead
+    rumour: RumourRead
+
+
+class LexiconImportCreate(RequestModel):
+    """MB-12, BJ-10: a lexicon TSV file to upload in parts. ``merge`` adds and updates the file's terms;
+    ``replace`` also removes the live terms the file lacks."""
+
+    reason: VisibleText = Field(min_length=3, max_length=2000)
+    mode: Literal["merge", "replace"] = "merge"
+
+
+class LexiconImportRead(BaseModel):
+    id: str
+    reason: str
+    mode: str
+    requested_by: str
+    requested_at: str
+    parts: int
+    bytes: int
+    completed_at: str | None
+    change_id: str | None
+
+
+def lexicon_import_read(row: Mapping[str, Any]) -> LexiconImportRead:
+    return LexiconImportRead(
+        id=str(row["id"]),
+        reason=row["reason"],
+        mode=row["mode"],
+        requested_by=row["requested_by"],
+        requested_at=row["requested_at"].isoformat(),
+        parts=row["parts"],
+        bytes=row["bytes"],
+        completed_at=row["completed_at"].isoformat() if row["completed_at"] else None,
+        change_id=str(row["change_id"]) if row["change_id"] else None,
+    )
+
+
+class LexiconImportPartRead(BaseModel):
+    import_id: str
+    n: int
+    bytes: int
+
+
+class LexiconImportCompleted(BaseModel):
+    """The import became one proposed lexicon change: only the chief editor approves it (MB-6.1)."""
+
+    import_id: str
+    change_id: str
+    entries: int = Field(description="entries in the file")
+    add: int = Field(description="entries the change adds (new terms, and changed ones)")
+    remove: int = Field(description="live entries it removes (changed ones; with replace, those not in the file)")
 
 
 class EmergencyCreate(RequestModel):

@@ -44,7 +44,7 @@ class PolicyStore:
         """One version string per part of the policy; a part is rebuilt when its string changes."""
         row = await self.conn.fetchrow(
             """SELECT (SELECT coalesce(max(release), 0) FROM policy_release) AS lexicon,
-                      (SELECT coalesce(max(seq), 0) FROM rumour) AS rumours,
+                      (SELECT coalesce(max(revision), 0) FROM rumour) AS rumours,
                       (SELECT coalesce(max(seq), 0) || '.' || count(ended_at) FROM emergency_mode) AS emergencies"""
         )
         return {"lexicon": str(row["lexicon"]), "rumours": str(row["rumours"]), "emergencies": row["emergencies"]}
@@ -117,6 +117,20 @@ class PolicyStore:
             proposed_by,
         )
 
+    async def insert_change_json(
+        self, *, kind: str, changes_json: str, reason: str, proposed_by: str
+    ) -> asyncpg.Record:
+        """As insert_change, the changes serialised already (a big import: serialised off the event loop)."""
+        return await self.conn.fetchrow(
+            """INSERT INTO policy_change (id, kind, changes, reason, proposed_by) VALUES ($1, $2, $3, $4, $5)
+               RETURNING id, kind, reason, proposed_by, proposed_at, status""",
+            uuid.uuid4(),
+            kind,
+            changes_json,
+            reason,
+            proposed_by,
+        )
+
     async def change(self, change_id: uuid.UUID, *, for_update: bool = False):
         lock = " FOR UPDATE" if for_update else ""
         return await self.conn.fetchrow(f"SELECT * FROM policy_change WHERE id = $1{lock}", change_id)  # noqa: S608
@@ -143,11 +157,14 @@ class PolicyStore:
         )
         return {r["id"] for r in rows}
 
-    async def release(self, change_row: asyncpg.Record, *, approved_by: str, note: str) -> int:
-        """Apply an approved change as the next release, in the caller's transaction; its number."""
+    async def release(
+        self, change_row: asyncpg.Record, *, approved_by: str, note: str, body: dict | None = None
+    ) -> int:
+        """Apply an approved change (its `changes`, decoded as `body` when the caller did) as the next
+        release, in the caller's transaction; its number."""
         await self.conn.execute("SELECT pg_advisory_xact_lock($1)", _RELEASE_LOCK)
         number = await self.conn.fetchval("SELECT coalesce(max(release), 0) + 1 FROM policy_release")
-        body = json.loads(change_row["changes"])
+        body = json.loads(change_row["changes"]) if body is None else body
         routing_now = await self.routing()
         if change_row["kind"] == "lexicon":
             await self.conn.execute(
@@ -192,7 +209,8 @@ class PolicyStore:
         return await self.conn.fetch("SELECT * FROM rumour WHERE seq > $1 ORDER BY seq LIMIT $2", after, limit)
 
     async def all_rumours(self) -> list[asyncpg.Record]:
-        return await self.conn.fetch("SELECT * FROM rumour ORDER BY seq")
+        """The rumours posts are matched against: all but the withdrawn (MB-11)."""
+        return await self.conn.fetch("SELECT * FROM rumour WHERE withdrawn_at IS NULL ORDER BY seq")
 
     async def insert_rumour(self, **fields: object) -> asyncpg.Record:
         columns = ", ".join(fields)
@@ -202,19 +220,62 @@ class PolicyStore:
             *fields.values(),
         )
 
-    async def rumour(self, rumour_id: uuid.UUID) -> asyncpg.Record | None:
-        return await self.conn.fetchrow("SELECT * FROM rumour WHERE id = $1", rumour_id)
+    async def rumour(self, rumour_id: uuid.UUID, *, for_update: bool = False) -> asyncpg.Record | None:
+        lock = " FOR UPDATE" if for_update else ""
+        return await self.conn.fetchrow(f"SELECT * FROM rumour WHERE id = $1{lock}", rumour_id)  # noqa: S608
 
-    async def claim_rumour_scan(self, *, stale_after_s: float) -> asyncpg.Record | None:
-        """The next rumour whose retro-scan is pending, or running but abandoned (its process died)."""
+    async def set_scan_job(self, rumour_id: uuid.UUID, job_id: uuid.UUID) -> None:
+        await self.conn.execute("UPDATE rumour SET scan_job_id = $2 WHERE id = $1", rumour_id, job_id)
+
+    async def unjobbed_scans(self) -> list[asyncpg.Record]:
+        """Retro-scans left by a build before jobs (pending or running, no job): given one."""
+        return await self.conn.fetch(
+            "SELECT * FROM rumour WHERE scan_status <> 'done' AND scan_job_id IS NULL FOR UPDATE SKIP LOCKED"
+        )
+
+    async def withdraw_rumour(self, rumour_id: uuid.UUID, *, by: str, reason: str, job_id: uuid.UUID):
+        """MB-11: it matches no more posts; a retro-scan still running stops (its job is superseded)."""
         return await self.conn.fetchrow(
+            """UPDATE rumour SET withdrawn_at = now(), withdrawn_by = $2, withdrawal_reason = $3, scan_job_id = $4,
+                      revision = nextval('rumour_revision'),
+                      scan_status = 'done', scan_finished_at = coalesce(scan_finished_at, now())
+                WHERE id = $1 RETURNING *""",
+            rumour_id,
+            by,
+            reason,
+            job_id,
+        )
+
+    async def escalate_rumour(
+        self,
+        rumour_id: uuid.UUID,
+        *,
+        by: str,
+        reason: str,
+        category: str,
+        legal_basis: list[str],
+        job_id: uuid.UUID,
+    ) -> asyncpg.Record:
+        """MB-11, MB-12.2: its action becomes stop; its retro-scan (finished or not) continues in the new job."""
+        return await self.conn.fetchrow(
+            """UPDATE rumour SET action = 'stop', escalated_at = now(), escalated_by = $2, escalation_reason = $3,
+                      escalation_category = $4, legal_basis = $5, scan_job_id = $6,
+                      revision = nextval('rumour_revision'),
+                      scan_status = CASE WHEN scan_status = 'done' THEN 'done' ELSE 'pending' END
+                WHERE id = $1 RETURNING *""",
+            rumour_id,
+            by,
+            reason,
+            category,
+            legal_basis,
+            job_id,
+        )
+
+    async def start_scan(self, rumour_id: uuid.UUID) -> None:
+        await self.conn.execute(
             """UPDATE rumour SET scan_status = 'running', scan_heartbeat_at = now()
-                WHERE id = (SELECT id FROM rumour
-                             WHERE scan_status = 'pending'
-                                OR (scan_status = 'running' AND scan_heartbeat_at < now() - make_interval(secs => $1))
-                             ORDER BY registered_at LIMIT 1 FOR UPDATE SKIP LOCKED)
-            RETURNING *""",
-            stale_after_s,
+                WHERE id = $1 AND scan_status <> 'done'""",
+            rumour_id,
         )
 
     async def trace_source(
@@ -276,4 +337,67 @@ class PolicyStore:
     async def finish_scan(self, rumour_id: uuid.UUID) -> asyncpg.Record:
         return await self.conn.fetchrow(
             "UPDATE rumour SET scan_status = 'done', scan_finished_at = now() WHERE id = $1 RETURNING *", rumour_id
+        )
+
+    # --- lexicon imports (MB-12, BJ-10) ---
+
+    async def insert_import(self, *, reason: str, mode: str, by: str) -> asyncpg.Record:
+        return await self.conn.fetchrow(
+            """INSERT INTO lexicon_import (id, reason, mode, requested_by) VALUES ($1, $2, $3, $4)
+               RETURNING *, 0 AS parts, 0::bigint AS bytes""",
+            uuid.uuid4(),
+            reason,
+            mode,
+            by,
+        )
+
+    async def lexicon_import(self, import_id: uuid.UUID, *, for_update: bool = False) -> asyncpg.Record | None:
+        """The import, with how many parts and bytes it holds."""
+        lock = " FOR UPDATE OF i" if for_update else ""
+        return await self.conn.fetchrow(
+            f"""SELECT i.*, (SELECT count(*) FROM lexicon_import_part p WHERE p.import_id = i.id) AS parts,
+                       (SELECT coalesce(sum(length(p.body)), 0) FROM lexicon_import_part p
+                         WHERE p.import_id = i.id)::bigint AS bytes
+                  FROM lexicon_import i WHERE i.id = $1{lock}""",  # noqa: S608 - fixed SQL
+            import_id,
+        )
+
+    async def import_for_part(self, import_id: uuid.UUID) -> asyncpg.Record | None:
+        """The import, locked against its completion while a part is stored (FOR SHARE: parts in parallel)."""
+        return await self.conn.fetchrow("SELECT * FROM lexicon_import WHERE id = $1 FOR SHARE", import_id)
+
+    async def put_part(self, import_id: uuid.UUID, n: int, body: bytes) -> None:
+        """Part `n`, stored or replaced (a PUT repeated is the same part)."""
+        await self.conn.execute(
+            """INSERT INTO lexicon_import_part (import_id, n, body) VALUES ($1, $2, $3)
+               ON CONFLICT (import_id, n) DO UPDATE SET body = excluded.body, received_at = now()""",
+            import_id,
+            n,
+            body,
+        )
+
+    async def import_parts(self, import_id: uuid.UUID) -> list[asyncpg.Record]:
+        return await self.conn.fetch(
+            "SELECT n, body FROM lexicon_import_part WHERE import_id = $1 ORDER BY n", import_id
+        )
+
+    async def complete_import(self, import_id: uuid.UUID, change_id: uuid.UUID) -> None:
+        """Completed: the change holds what the file said; the parts go."""
+        await self.conn.execute(
+            "UPDATE lexicon_import SET completed_at = now(), change_id = $2 WHERE id = $1", import_id, change_id
+        )
+        await self.conn.execute("DELETE FROM lexicon_import_part WHERE import_id = $1", import_id)
+
+    async def live_entries_full(self) -> list[asyncpg.Record]:
+        return await self.conn.fetch(
+            "SELECT id, term, category, action, legal_basis FROM lexicon_entry WHERE removed_in IS NULL"
+        )
+
+    async def export_entries(self, *, after: int, limit: int) -> list[asyncpg.Record]:
+        """Live entries by id, after `after`: the export reads them in chunks."""
+        return await self.conn.fetch(
+            """SELECT id, term, category, action, legal_basis, added_in FROM lexicon_entry
+                WHERE removed_in IS NULL AND id > $1 ORDER BY id LIMIT $2""",
+            after,
+            limit,
         )

@@ -11,24 +11,33 @@ from moderation.policy import handlers
 
 def proposed(stores) -> uuid.UUID:
     change_id = uuid.uuid4()
-    stores.policy.changes[change_id] = {"id": change_id, "kind": "lexicon", "status": "proposed"}
+    stores.policy.changes[change_id] = {
+        "id": change_id,
+        "kind": "lexicon",
+        "status": "proposed",
+        "changes": '{"add": [{"term": "t"}, {"term": "u"}], "remove": [7]}',
+    }
     return change_id
 
 
 @pytest.mark.requirement("MB-6.1")
 async def test_an_approved_change_is_the_next_release_announced_and_loaded(db, stores, holder) -> None:
     change_id = proposed(stores)
-    row = await handlers.decide_change(db, holder, change_id, approve=True, note="ok", by="staff:chief")
+    row, job_id = await handlers.decide_change(db, holder, change_id, approve=True, note="ok", by="staff:chief")
     assert (row["status"], row["release"]) == ("approved", 2)
     assert [r.ce_type for r in stores.outbox] == ["qinglang.moderation.policy.published.v1"]
     assert holder.refreshed == 1  # this process at once; the others by the event
+    # MB-12: the release is a job, done when the release commits: every entry added or removed counted.
+    job = stores.jobs.rows[uuid.UUID(job_id)]
+    assert (job["kind"], job["state"], job["done"], job["total"]) == ("lexicon.release", "done", 3, 3)
+    assert job["subject"] == str(change_id) and job["detail"] == {"release": 2}
 
 
 @pytest.mark.requirement("MB-6.1")
 async def test_a_rejected_change_changes_nothing(db, stores, holder) -> None:
     change_id = proposed(stores)
-    row = await handlers.decide_change(db, holder, change_id, approve=False, note="no", by="staff:chief")
-    assert row["status"] == "rejected" and stores.policy.releases == [1]
+    row, job_id = await handlers.decide_change(db, holder, change_id, approve=False, note="no", by="staff:chief")
+    assert row["status"] == "rejected" and stores.policy.releases == [1] and job_id is None
     assert stores.outbox == [] and holder.refreshed == 0
 
 
