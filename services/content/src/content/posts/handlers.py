@@ -188,7 +188,8 @@ def shown(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
 async def read_post(db: Database, post_id: uuid.UUID, viewer: Principal | None) -> PostRead:
     """The post as this viewer may see it, with its label (MB-11), counts and, for a repost, its original."""
     viewer_id = uuid.UUID(viewer.subject) if viewer else None
-    async with db.connection() as stores:
+    # One snapshot: a stop committed between the check and the view must not leave an empty view (a 500).
+    async with db.snapshot() as stores:
         await visible_row(stores, post_id, viewer_id)
         return (await views(stores, [post_id], viewer_id))[0]
 
