@@ -43,6 +43,11 @@ REPO_ROOT = Path(__file__).resolve().parents[4]
 GATEWAY_TEMPLATES = REPO_ROOT / "deploy" / "gateway"
 
 # name -> (ASGI app factory, database name)
+# A service is ready when its imports, migrations and first connections are done. All of them start at once
+# (uvicorn masters and their workers), each importing for about 10 s of one core on a 2-core machine, so a
+# loaded machine needs minutes: a deadline, polled, not a pause.
+SERVICE_READY_TIMEOUT_S = 240
+
 SERVICES: dict[str, tuple[str, str]] = {
     "identity": ("identity.main:build_app", "qinglang_identity"),
     "content": ("content.main:build_app", "qinglang_content"),
@@ -459,7 +464,7 @@ class Stack:
         for name, url in urls.items():
             wait_until(
                 lambda url=url: http_ready(f"{url}/readyz"),
-                timeout_s=90,
+                timeout_s=SERVICE_READY_TIMEOUT_S,
                 what=f"service {name}",
                 proc=self.managed[name],
             )
@@ -491,7 +496,8 @@ class Stack:
         launch["env"] = {**inherited, **env, "PORT": str(port)}
         managed = self._spawn(label, argv, **launch)
         url = f"http://127.0.0.1:{port}"
-        wait_until(lambda: http_ready(f"{url}/readyz"), timeout_s=90, what=f"process {label}", proc=managed)
+        ready = SERVICE_READY_TIMEOUT_S
+        wait_until(lambda: http_ready(f"{url}/readyz"), timeout_s=ready, what=f"process {label}", proc=managed)
         return url
 
     def stop_process(self, name: str) -> None:
