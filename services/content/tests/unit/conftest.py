@@ -219,6 +219,10 @@ class FakeDatabase:
         yield FakeStores(self.store)
 
     @asynccontextmanager
+    async def snapshot(self) -> AsyncIterator[FakeStores]:
+        yield FakeStores(self.store)
+
+    @asynccontextmanager
     async def connection(self) -> AsyncIterator[FakeStores]:
         yield FakeStores(self.store)
 
