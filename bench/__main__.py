@@ -54,7 +54,7 @@ from devstack.processes import free_port, spawn, stop, wait_until
 from devstack.stack import SERVICES, Stack, StackConfig, http_ready, parse_workers
 from journeys import Flow
 
-from bench import articles, cascade, durability, engine, identity, staff, timelines
+from bench import articles, cascade, durability, engine, identity, percentile, staff, timelines
 
 HERE = Path(__file__).resolve().parent
 WRK_SECONDS = int(os.environ.get("BENCH_WRK_SECONDS", "10"))
@@ -63,11 +63,6 @@ FLOW_RATE = int(os.environ.get("BENCH_FLOW_RATE", "300"))
 FLOW_SECONDS = int(os.environ.get("BENCH_FLOW_SECONDS", "10"))
 FLOW_WARMUP_SECONDS = int(os.environ.get("BENCH_FLOW_WARMUP_SECONDS", "3"))
 DECISION_FETCH_WAIT_MS = 10  # the setting content and moderation use on the decision path
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
 
 
 def run_wrk(

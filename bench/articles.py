@@ -33,6 +33,8 @@ from devstack.stack import StackInfo
 from devstack.testing import poll
 from journeys import Flow, PublicAccount
 
+from bench import percentile
+
 HERE = Path(__file__).resolve().parent
 ARTICLE_CHARS = 5_000
 ARTICLES = int(os.environ.get("BENCH_ARTICLES", "100"))
@@ -49,11 +51,6 @@ RULES = [
         "privileges": {"daily_posts": 1_000_000, "daily_articles": 1_000_000},
     }
 ]
-
-
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
 
 
 def body(rng: random.Random, chars: int = ARTICLE_CHARS) -> str:
@@ -173,8 +170,8 @@ def decide(
             "article.offered_per_s": ARTICLE_RATE,
             "article.published": len(published),
             "article.decide_p50_ms": round(statistics.median(latencies), 1),
-            "article.decide_p99_ms": round(_percentile(latencies, 99), 1),
-            "article.flow_decision_p99_ms": round(_percentile(posts, 99), 1) if posts else None,
+            "article.decide_p99_ms": round(percentile(latencies, 99), 1),
+            "article.flow_decision_p99_ms": round(percentile(posts, 99), 1) if posts else None,
         }
 
 

@@ -30,15 +30,12 @@ from devstack.stack import StackInfo
 from devstack.testing import poll
 from journeys import Flow, register_rumour
 
+from bench import percentile
+
 CASCADE_POSTS = int(os.environ.get("BENCH_CASCADE_POSTS", "40"))
 CASCADE_POLL_MS = 10
 # Everyday characters: random sentences from them match no lexicon entry and no other rumour.
 EVERYDAY = "今天我们去公园散步看见很多花草树木天气晴朗心情愉快朋友一起喝茶聊天吃饭读书写字唱歌跳舞"
-
-
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
 
 
 def _sentence(rng: random.Random) -> str:
@@ -120,7 +117,7 @@ def run(info: StackInfo, flow: Flow) -> dict[str, object]:
     return {
         "cascade.posts": len(posts),
         "cascade.stop_p50_ms": round(statistics.median(commit), 1),
-        "cascade.stop_p99_ms": round(_percentile(commit, 99), 1),
+        "cascade.stop_p99_ms": round(percentile(commit, 99), 1),
         "cascade.observed_p50_ms": round(statistics.median(observed), 1),
-        "cascade.observed_p99_ms": round(_percentile(observed, 99), 1),
+        "cascade.observed_p99_ms": round(percentile(observed, 99), 1),
     }

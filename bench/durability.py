@@ -17,14 +17,11 @@ import time
 
 import asyncpg
 
+from bench import percentile
+
 ROUNDS = 1000
 CONCURRENCY = 16
 SECONDS = 5
-
-
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
 
 
 async def _commit_latencies(url: str) -> tuple[list[float], list[float]]:
@@ -73,9 +70,9 @@ async def measure(url: str) -> dict[str, float]:
     durable, unsafe = await _commit_latencies(url)
     return {
         "durability.commit_p50_ms": round(statistics.median(durable), 3),
-        "durability.commit_p99_ms": round(_percentile(durable, 99), 3),
+        "durability.commit_p99_ms": round(percentile(durable, 99), 3),
         "durability.commit_unsafe_p50_ms": round(statistics.median(unsafe), 3),
-        "durability.commit_unsafe_p99_ms": round(_percentile(unsafe, 99), 3),
+        "durability.commit_unsafe_p99_ms": round(percentile(unsafe, 99), 3),
         "durability.commits_per_s": round(await _commits_per_s(url, unsafe=False)),
         "durability.commits_unsafe_per_s": round(await _commits_per_s(url, unsafe=True)),
     }

@@ -27,15 +27,12 @@ from devstack.stack import StackInfo
 from devstack.testing import poll
 from journeys import Flow, every_page
 
+from bench import percentile
+
 COMPLAINT_POSTS = int(os.environ.get("BENCH_COMPLAINT_POSTS", "20"))
 COMPLAINTS = int(os.environ.get("BENCH_COMPLAINTS", "120"))
 REVIEWS = int(os.environ.get("BENCH_REVIEWS", "60"))
 HELD = "内部消息称"  # the sample lexicon holds it for review (MB-6.1)
-
-
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
 
 
 async def _case_hops(info: StackInfo, case_ids: list[uuid.UUID]) -> list[float]:
@@ -108,10 +105,10 @@ def run(info: StackInfo, flow: Flow) -> dict[str, object]:
     hops = asyncio.run(_case_hops(info, [uuid.UUID(c) for c in cases]))
     return {
         "complaint.file_to_case_p50_ms": round(statistics.median(filing), 1),
-        "complaint.file_to_case_p99_ms": round(_percentile(filing, 99), 1),
+        "complaint.file_to_case_p99_ms": round(percentile(filing, 99), 1),
         "complaint.cases": len(cases),
         "complaint.case_in_queue_p50_ms": round(statistics.median(hops), 1),
-        "complaint.case_in_queue_p99_ms": round(_percentile(hops, 99), 1),
+        "complaint.case_in_queue_p99_ms": round(percentile(hops, 99), 1),
         "review.claim_to_decision_p50_ms": round(statistics.median(deciding), 1),
-        "review.claim_to_decision_p99_ms": round(_percentile(deciding, 99), 1),
+        "review.claim_to_decision_p99_ms": round(percentile(deciding, 99), 1),
     }

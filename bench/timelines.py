@@ -31,6 +31,8 @@ import asyncpg
 from devstack.stack import StackInfo
 from journeys import Flow
 
+from bench import percentile
+
 READERS = int(os.environ.get("BENCH_TIMELINE_READERS", "32"))
 FOLLOWING = 200
 LARGE_FOLLOWED = 2
@@ -44,11 +46,6 @@ CELEBRITY_POSTS = 5
 KEEP = 800  # content's timeline_max_entries: what a trimmed home timeline holds
 
 HERE = Path(__file__).resolve().parent
-
-
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
 
 
 def wrk_latency_ms(raw: str, quantile: str = "99%") -> float:
@@ -214,7 +211,7 @@ def run(info: StackInfo, flow: Flow, wrk: Callable[..., tuple[dict, dict[str, fl
         "timeline.read_cpu_share_by_process": profile,
         "timeline.fanout_followers": FANOUT_FOLLOWERS,
         "timeline.fanout_p50_ms": round(statistics.median(fanout), 1),
-        "timeline.fanout_p99_ms": round(_percentile(fanout, 99), 1),
+        "timeline.fanout_p99_ms": round(percentile(fanout, 99), 1),
         "timeline.celebrity_followers": CELEBRITY_FOLLOWERS,
         "timeline.celebrity_post_ms": round(statistics.median(seen), 1),
         "timeline.celebrity_entries_written": asyncio.run(_entries_of(url, posts)),
