@@ -12,7 +12,8 @@ from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
 from kit.auth import CurrentPrincipal, Principal, staff_with
 from kit.inputs import Text
 from kit.pagination import CursorQuery, LimitQuery, Page, decode_cursor, page
-from kit.problems import InvalidInput, problems
+from kit.periods import Since, Until, bounded_period
+from kit.problems import problems
 
 from reporting import domain, handlers
 from reporting.domain import BurstRule, CaseRules, CaseState, TargetType
@@ -73,27 +74,6 @@ async def filing_policy(request: Request) -> handlers.FilingPolicy:
 
 Db = Annotated[PgDatabase, Depends(database)]
 Policy = Annotated[handlers.FilingPolicy, Depends(filing_policy)]
-
-
-class BadPeriod(InvalidInput):
-    type = "invalid-period"
-    title = "Invalid period"
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def period(since: datetime | None, until: datetime | None) -> tuple[datetime, datetime]:
-    """``from`` .. ``to`` (default: the 30 days up to now), timezone-aware, ``from`` before ``to``."""
-    try:
-        until = _aware(until) if until else datetime.now(UTC)
-        since = _aware(since) if since else until - timedelta(days=30)
-    except OverflowError:
-        raise BadPeriod("The period is out of range.", requirement="PA-15.2") from None
-    if since >= until:
-        raise BadPeriod("`from` must be before `to`.", requirement="PA-15.2")
-    return since, until
 
 
 @router.post(
@@ -224,11 +204,11 @@ async def read_case(case_id: uuid.UUID, principal: CaseReader, db: Db) -> CaseDe
 async def read_statistics(
     principal: CaseReader,
     db: Db,
-    since: Annotated[datetime | None, Query(alias="from")] = None,
-    until: Annotated[datetime | None, Query(alias="to")] = None,
+    since: Since = None,
+    until: Until = None,
 ) -> StatisticsRead:
     """PA-15.2: per category, the cases opened in the period (default: the last 30 days): complaints,
     handled, median and p90 handling time, breaches, upheld and dismissed rates."""
-    since, until = period(since, until)
+    since, until = bounded_period(since, until, last=timedelta(days=30), requirement="PA-15.2")
     stats = await handlers.statistics(db, since, until)
     return StatisticsRead(since=since, until=until, categories=[CategoryStatisticsRead.of(s) for s in stats])

@@ -4,7 +4,6 @@ assignment, escalation, notes, decision, statistics); the old held-post routes; 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Annotated, Literal
 
 from contracts.staff import StaffRole
@@ -12,6 +11,7 @@ from fastapi import APIRouter, Query, status
 from kit.auth import Principal, staff_with
 from kit.inputs import Text
 from kit.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
+from kit.periods import Since, Until, open_period
 from kit.problems import InvalidInput, problems
 
 from moderation.decisions.schemas import DecisionRead, decision_read
@@ -146,10 +146,12 @@ async def list_queue_items(
 async def review_statistics(
     principal: ReviewerOrAuditor,
     db: Db,
-    since: Annotated[datetime | None, Query(alias="from")] = None,
-    until: Annotated[datetime | None, Query(alias="to")] = None,
+    since: Since = None,
+    until: Until = None,
 ) -> ReviewStatisticsRead:
-    """Counts by state and kind, average and p90 handling time, and the share of decided items that acted."""
+    """Counts by state and kind, average and p90 handling time, and the share of decided items that acted
+    (MB-6.1); either end of the period may be left open."""
+    since, until = open_period(since, until, requirement="MB-6.1")
     return statistics_read(await handlers.statistics(db, since=since, until=until))
 
 

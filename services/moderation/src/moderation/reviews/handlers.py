@@ -402,9 +402,8 @@ async def restore(
 
 
 async def statistics(db: Database, *, since: datetime | None, until: datetime | None) -> dict[str, Any]:
-    """Counts by state and kind, handling time (average, p90) and the action rate (MB-6.1, PA-15.2)."""
-    if since and until and since >= until:
-        raise InvalidInput("`from` must be before `to`.")
+    """Counts by state and kind, handling time (average, p90) and the action rate (MB-6.1, PA-15.2), over a
+    period the route checked (kit.periods)."""
     return await db.reader().reviews.statistics(since=since, until=until)
 
 
