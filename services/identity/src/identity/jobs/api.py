@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Literal
 
-from contracts.staff import StaffRole
+from contracts.staff import EVERY_STAFF_ROLE
 from fastapi import APIRouter
 from kit.auth import Principal, staff_with
 from kit.jobs import JobRead, JobState, job_read
@@ -17,17 +17,7 @@ from identity.jobs import handlers
 
 router = APIRouter(tags=["identity staff"])
 
-JobReader = Annotated[
-    Principal,
-    staff_with(
-        StaffRole.REVIEWER,
-        StaffRole.SENIOR_REVIEWER,
-        StaffRole.CHIEF_EDITOR,
-        StaffRole.OPERATOR,
-        StaffRole.AUDITOR,
-        requirement="MB-6.1",
-    ),
-]
+JobReader = Annotated[Principal, staff_with(*EVERY_STAFF_ROLE, requirement="MB-6.1")]
 
 
 @router.get("/v1/identity/staff/jobs", response_model=Page[JobRead])

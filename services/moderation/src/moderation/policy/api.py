@@ -10,7 +10,7 @@ from typing import Annotated
 
 import asyncpg
 from contracts.categories import Bj10Category
-from contracts.staff import StaffRole
+from contracts.staff import EVERY_STAFF_ROLE, StaffRole
 from fastapi import APIRouter, Path, Query, Request, Response, status
 from fastapi.responses import StreamingResponse
 from kit.auth import Principal, staff_with
@@ -49,17 +49,7 @@ from moderation.policy.schemas import (
 router = APIRouter(tags=["moderation staff"])
 
 # Policy history: those who propose changes, the chief editor who decides, auditors.
-PolicyReader = Annotated[
-    Principal,
-    staff_with(
-        StaffRole.REVIEWER,
-        StaffRole.SENIOR_REVIEWER,
-        StaffRole.CHIEF_EDITOR,
-        StaffRole.OPERATOR,
-        StaffRole.AUDITOR,
-        requirement="MB-6.1",
-    ),
-]
+PolicyReader = Annotated[Principal, staff_with(*EVERY_STAFF_ROLE, requirement="MB-6.1")]
 Proposer = Annotated[
     Principal, staff_with(StaffRole.REVIEWER, StaffRole.SENIOR_REVIEWER, StaffRole.CHIEF_EDITOR, StaffRole.OPERATOR)
 ]
