@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Literal
+from typing import Annotated
 
 from contracts.staff import EVERY_STAFF_ROLE
 from fastapi import APIRouter
@@ -14,6 +14,7 @@ from kit.problems import problems
 
 from identity.dependencies import Ports
 from identity.jobs import handlers
+from identity.standing.domain import JobKind
 
 router = APIRouter(tags=["identity staff"])
 
@@ -24,7 +25,7 @@ JobReader = Annotated[Principal, staff_with(*EVERY_STAFF_ROLE, requirement="MB-6
 async def list_jobs(
     principal: JobReader,
     ports: Ports,
-    kind: Literal["grading.regrade"] | None = None,
+    kind: JobKind | None = None,
     state: JobState | None = None,
     cursor: CursorQuery = None,
     limit: LimitQuery = DEFAULT_LIMIT,
