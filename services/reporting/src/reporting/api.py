@@ -14,6 +14,7 @@ from kit.inputs import Text
 from kit.pagination import CursorQuery, LimitQuery, Page, decode_cursor, page
 from kit.periods import Since, Until, bounded_period
 from kit.problems import problems
+from kit.statistics import CategoryStatisticsRead
 
 from reporting import domain, handlers
 from reporting.domain import BurstRule, CaseRules, CaseState, TargetType
@@ -21,7 +22,6 @@ from reporting.schemas import (
     CaseComplaintRead,
     CaseDetailRead,
     CaseRead,
-    CategoryStatisticsRead,
     ComplaintCreate,
     ComplaintRead,
     OutcomeCreate,

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import asyncpg
 from kit.cloudevents import Event
+from kit.statistics import CategoryStatistics
 
 from reporting import domain, events
 from reporting.domain import (
@@ -22,7 +23,7 @@ from reporting.domain import (
     TargetType,
     VictimProof,
 )
-from reporting.store import CaseFilter, CategoryStatistics, Database, NewComplaint, PgStore, Store
+from reporting.store import CaseFilter, Database, NewComplaint, PgStore, Store
 
 log = logging.getLogger(__name__)
 

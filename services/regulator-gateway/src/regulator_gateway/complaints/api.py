@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from kit.periods import Since, Until, bounded_period
 from kit.problems import problems
-from pydantic import BaseModel, Field
+from kit.statistics import CategoryStatisticsRead
 
 from regulator_gateway.complaints import handlers
-from regulator_gateway.complaints.domain import CategoryStatistics
+from regulator_gateway.complaints.schemas import ComplaintStatisticsRead
 from regulator_gateway.complaints.store import ComplaintStore, PgComplaintStore
 from regulator_gateway.database import Database, PgDatabase
 from regulator_gateway.offices.api import CurrentOffice
@@ -24,41 +24,6 @@ async def complaints_database(request: Request) -> Database[ComplaintStore]:
 
 
 Complaints = Annotated[Database[ComplaintStore], Depends(complaints_database)]
-
-
-class ComplaintCategoryRead(BaseModel):
-    category: str
-    cases: int
-    complaints: int
-    handled: int
-    median_handling_s: float | None
-    p90_handling_s: float | None
-    breaches: int = Field(description="Cases handled after their deadline, or still open past it")
-    upheld_rate: float | None
-    dismissed_rate: float | None
-
-    @classmethod
-    def of(cls, s: CategoryStatistics) -> ComplaintCategoryRead:
-        return cls(
-            category=s.category,
-            cases=s.cases,
-            complaints=s.complaints,
-            handled=s.handled,
-            median_handling_s=s.median_handling_s,
-            p90_handling_s=s.p90_handling_s,
-            breaches=s.breaches,
-            upheld_rate=s.upheld / s.handled if s.handled else None,
-            dismissed_rate=s.dismissed / s.handled if s.handled else None,
-        )
-
-
-class ComplaintStatisticsRead(BaseModel):
-    since: datetime = Field(alias="from")
-    until: datetime = Field(alias="to")
-    jurisdiction: str
-    categories: list[ComplaintCategoryRead]
-
-    model_config = {"populate_by_name": True}
 
 
 @router.get("/v1/regulator/complaint-statistics", response_model=ComplaintStatisticsRead, responses=problems(422))
@@ -77,5 +42,5 @@ async def complaint_statistics(
         since=since,
         until=until,
         jurisdiction=office.jurisdiction,
-        categories=[ComplaintCategoryRead.of(s) for s in stats],
+        categories=[CategoryStatisticsRead.of(s) for s in stats],
     )
