@@ -1,4 +1,4 @@
-"""Reading moderation's long jobs (kit.jobs): retro-scans, rumour re-decisions, lexicon releases."""
+"""Reading moderation's long jobs (kit.jobs): retro-scans and rumour re-decisions (MB-11), lexicon releases (MB-12)."""
 
 from __future__ import annotations
 

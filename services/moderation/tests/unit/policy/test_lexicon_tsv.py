@@ -96,6 +96,7 @@ def test_any_text_is_read_without_a_crash(text: str) -> None:
         assert "\t" not in entry.term and "\n" not in entry.term
 
 
+@pytest.mark.requirement("MB-12")
 def test_a_field_with_a_tab_is_never_written() -> None:
     with pytest.raises(ValueError):
         lexicon_tsv.tsv_line(["a\tb"])
