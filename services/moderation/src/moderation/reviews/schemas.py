@@ -11,6 +11,7 @@ from kit.inputs import RequestModel, Text, VisibleText
 from pydantic import BaseModel, Field, model_validator
 
 from moderation.decisions.schemas import DecisionRead, MatchRead, RumourHitRead, decision_read
+from moderation.policy.schemas import RequirementIds
 
 
 class ReviewItemRead(BaseModel):
@@ -223,19 +224,19 @@ class ItemDecisionCreate(RequestModel):
     action: Literal["stop", "label", "sanction", "none"] | None = None
     reason: VisibleText = Field(min_length=3, max_length=2000)
     category: Bj10Category | None = None
-    legal_basis: list[Text] = Field(default_factory=list, max_length=10)
+    legal_basis: RequirementIds = Field(default_factory=list, max_length=10)
     rumour_id: str | None = Field(default=None, description="a held post's label: the refuted rumour")
 
 
 class TakedownCreate(RequestModel):
     category: Bj10Category
     reason: VisibleText = Field(min_length=3, max_length=2000)
-    legal_basis: list[Text] = Field(default_factory=list, max_length=10)
+    legal_basis: RequirementIds = Field(default_factory=list, max_length=10)
 
 
 class RestorationCreate(RequestModel):
     reason: VisibleText = Field(min_length=3, max_length=2000)
-    legal_basis: list[Text] = Field(default_factory=list, max_length=10)
+    legal_basis: RequirementIds = Field(default_factory=list, max_length=10)
 
 
 class StateCountRead(BaseModel):
