@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any, Literal
 
 from contracts.categories import Bj10Category
-from kit.inputs import RequestModel, Text, VisibleText
+from kit.inputs import Bool, RequestModel, Text, VisibleText
 from pydantic import BaseModel, Field, model_validator
 
 from moderation.decisions.schemas import DecisionRead, MatchRead, RumourHitRead, decision_read
@@ -220,7 +220,7 @@ class ItemDecisionCreate(RequestModel):
     and `action` (stop | label | sanction | none; sanction is recorded only: identity applies sanctions)."""
 
     outcome: Literal["approve", "label", "stop_transmission"] | None = None
-    upheld: bool | None = None
+    upheld: Bool | None = None
     action: Literal["stop", "label", "sanction", "none"] | None = None
     reason: VisibleText = Field(min_length=3, max_length=2000)
     category: Bj10Category | None = None

@@ -24,3 +24,11 @@ def test_a_staff_decisions_legal_basis_is_requirement_ids() -> None:
     ]:
         with pytest.raises(ValidationError, match="not requirement IDs"):
             model.model_validate({**body, "legal_basis": ["because I said so"]})
+
+
+@pytest.mark.requirement("MB-14")
+def test_a_complaint_cases_verdict_is_a_json_boolean_not_a_string_read_as_one() -> None:
+    assert ItemDecisionCreate.model_validate({"reason": "upheld", "upheld": False, "action": "none"}).upheld is False
+    for loose in ("yes", "false", 1):
+        with pytest.raises(ValidationError):
+            ItemDecisionCreate.model_validate({"reason": "upheld", "upheld": loose, "action": "stop"})
