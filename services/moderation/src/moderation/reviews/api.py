@@ -4,7 +4,7 @@ assignment, escalation, notes, decision, statistics); the old held-post routes; 
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Literal
+from typing import Annotated
 
 from contracts.staff import StaffRole
 from fastapi import APIRouter, Query, status
@@ -18,7 +18,7 @@ from moderation.decisions.schemas import DecisionRead, decision_read
 from moderation.dependencies import Db, Holder
 from moderation.engine.decide import Outcome
 from moderation.reviews import handlers
-from moderation.reviews.domain import Staff, normalise_staff
+from moderation.reviews.domain import ItemKind, ItemState, Staff, normalise_staff
 from moderation.reviews.schemas import (
     AssignmentCreate,
     EscalationCreate,
@@ -112,8 +112,8 @@ def _staff(principal: Principal) -> Staff:
 async def list_queue_items(
     principal: ReviewerOrAuditor,
     db: Db,
-    state: Literal["open", "assigned", "escalated", "closed"] | None = None,
-    kind: Literal["held_post", "complaint_case"] | None = None,
+    state: ItemState | None = None,
+    kind: ItemKind | None = None,
     assignee: Annotated[Text | None, Query(max_length=80, description="`me` or a staff id")] = None,
     category: Annotated[Text | None, Query(max_length=80)] = None,
     min_priority: Annotated[int | None, Query(ge=0, le=100)] = None,

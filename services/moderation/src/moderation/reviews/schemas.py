@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from moderation.decisions.schemas import DecisionRead, MatchRead, RumourHitRead, decision_read
 from moderation.policy.schemas import RequirementIds
+from moderation.reviews.domain import CaseAction, ItemKind, ItemState
 
 
 class ReviewItemRead(BaseModel):
@@ -87,10 +88,10 @@ class CaseFactsRead(BaseModel):
 
 class QueueItemRead(BaseModel):
     id: str
-    kind: Literal["held_post", "complaint_case"]
+    kind: ItemKind
     target_type: Literal["post", "account"] = Field(description="posts, comments and articles are all posts")
     target_id: str
-    state: Literal["open", "assigned", "escalated", "closed"]
+    state: ItemState
     assignee: str | None
     priority: int
     deadline: str | None
@@ -221,7 +222,7 @@ class ItemDecisionCreate(RequestModel):
 
     outcome: Literal["approve", "label", "stop_transmission"] | None = None
     upheld: Bool | None = None
-    action: Literal["stop", "label", "sanction", "none"] | None = None
+    action: CaseAction | None = None
     reason: VisibleText = Field(min_length=3, max_length=2000)
     category: Bj10Category | None = None
     legal_basis: RequirementIds = Field(default_factory=list, max_length=10)
