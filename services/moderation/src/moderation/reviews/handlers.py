@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 import asyncpg
+from contracts.staff import StaffRole
 from kit.pagination import decode_cursor, page
 from kit.problems import InvalidInput, NotFound
 
@@ -53,7 +54,7 @@ async def review(
 ) -> asyncpg.Record:
     """Publish, publish with a rumour's refutation, or stop transmission. Recorded with the reviewer. The old
     route: no claim needed, but another's claim and an escalation hold (MB-6.1)."""
-    staff = Staff(by, chief_editor=role == "chief_editor")
+    staff = Staff(by, chief_editor=role == StaffRole.CHIEF_EDITOR)
     policy = await holder.current(db.pool)
     async with db.transaction() as stores:
         item = await stores.reviews.review_item_for_update(decision_id)
@@ -99,7 +100,7 @@ async def _decide_held(
     verdict = policy.review_verdict(
         held,
         outcome,
-        role="chief_editor" if staff.chief_editor else "reviewer",
+        role=StaffRole.CHIEF_EDITOR if staff.chief_editor else StaffRole.REVIEWER,
         reason=reason,
         category=category or "",
         legal_basis=legal_basis,
@@ -253,12 +254,7 @@ async def decide_item(
             raise NotFound("No such review item.")
         final = domain.check_may_decide(item, staff)
         if item["kind"] == ItemKind.HELD_POST:
-            if outcome is None:
-                raise InvalidInput("A held post's decision names its outcome.", requirement="MB-6.1")
-            if outcome == "stop_transmission" and not category:
-                raise InvalidInput("A stop of transmission names its BJ-10 category.", requirement="MB-12.2")
-            if outcome == "label" and rumour_id is None:
-                raise InvalidInput("A label names the rumour whose refutation it attaches.", requirement="MB-11")
+            outcome = domain.check_held_decision(outcome, category=category, rumour_id=rumour_id)
             await _decide_held(
                 stores,
                 policy,
