@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Literal
+from typing import Annotated
 
 from contracts.staff import StaffRole
 from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
@@ -17,7 +17,7 @@ from kit.problems import problems
 from kit.statistics import CategoryStatisticsRead
 
 from reporting import domain, handlers
-from reporting.domain import BurstRule, CaseRules, CaseState, TargetType
+from reporting.domain import BurstRule, CaseRules, CaseState
 from reporting.schemas import (
     CaseComplaintRead,
     CaseDetailRead,
@@ -101,7 +101,7 @@ async def file_complaint(
         db,
         handlers.FileComplaint(
             complainant=uuid.UUID(principal.subject),
-            target_type=TargetType(body.target_type),
+            target_type=body.target_type,
             target_id=body.target_id,
             reason=body.reason,
             detail=body.detail,
@@ -163,7 +163,7 @@ async def decide_complaint(
 async def list_cases(
     principal: CaseReader,
     db: Db,
-    state: Literal["open", "closed"] | None = None,
+    state: CaseState | None = None,
     category: Annotated[Text | None, Query(max_length=100)] = None,
     coordinated: bool | None = None,
     overdue: bool | None = None,
@@ -176,7 +176,7 @@ async def list_cases(
     found = await handlers.list_cases(
         db,
         CaseFilter(
-            state=CaseState(state) if state else None,
+            state=state,
             category=category,
             coordinated=coordinated,
             overdue=overdue,

@@ -18,6 +18,7 @@ from reporting.domain import (
     ComplaintStatus,
     Evidence,
     Step,
+    TargetType,
     VictimProof,
     normalise_reason,
 )
@@ -39,7 +40,7 @@ class VictimProofCreate(RequestModel):
 
 
 class ComplaintCreate(RequestModel):
-    target_type: Literal["post", "comment", "article", "account"] = "post"
+    target_type: TargetType = TargetType.POST
     target_id: uuid.UUID
     reason: ComplaintReason = Field(
         description="A BJ-10 category in moderation's codes, `spam`, `impersonation`, or an infringement of your "
