@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from contracts.categories import Bj10Category
+from kit.bodies import ContentTooLarge
 from kit.inputs import is_visible, unstorable
 
 from moderation.engine.lexicon import Action
@@ -64,6 +65,12 @@ class Parsed:
         self.error_count += 1
         if len(self.errors) < MAX_ERRORS:
             self.errors.append(LineError(line, error))
+
+
+def check_part_size(size: int, limit: int) -> None:
+    """MB-12: a file is uploaded in parts, each within the gateway's body limit (a 413 past it)."""
+    if size > limit:
+        raise ContentTooLarge(f"A part is {limit} bytes at most.", requirement="MB-12")
 
 
 def _field(value: object) -> str:
