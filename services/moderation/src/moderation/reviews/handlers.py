@@ -296,7 +296,7 @@ async def _decide_case(stores: Stores, item: Any, staff: Staff, *, final: bool, 
                 staff,
                 category=verdict.category,
                 reason=verdict.reason,
-                legal_basis=[*verdict.legal_basis, "MB-14"],
+                legal_basis=list(verdict.legal_basis),
                 final=final,
             )
             decision_id = decision["id"]

@@ -68,6 +68,12 @@ def test_case_verdicts() -> None:
         domain.case_verdict(item(), upheld=True, action="stop", reason="x", category=None, legal_basis=[])
     verdict = domain.case_verdict(item(), upheld=True, action="stop", reason="x", category="c", legal_basis=["MB-14"])
     assert verdict.stops and verdict.acted
+    # MB-14 is cited by every case decision (the CaseDecided event, the takedown it makes), once.
+    assert verdict.legal_basis == ("MB-14",)
+    dismissed = domain.case_verdict(item(), upheld=False, action=None, reason="no", category=None, legal_basis=[])
+    assert dismissed.legal_basis == ("MB-14",)
+    cited = domain.case_verdict(item(), upheld=True, action="none", reason="x", category=None, legal_basis=["BJ-7(5)"])
+    assert cited.legal_basis == ("BJ-7(5)", "MB-14")
 
 
 def decision(outcome: str, stage: str, final: bool = False) -> dict:
