@@ -11,7 +11,7 @@ from contracts.staff import StaffRole
 from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
 from kit.auth import CurrentPrincipal, Principal, staff_with
 from kit.inputs import Text
-from kit.pagination import CursorQuery, LimitQuery, Page, decode_cursor, page
+from kit.pagination import CursorQuery, LimitQuery, Page
 from kit.periods import Since, Until, bounded_period
 from kit.problems import problems
 from kit.statistics import CategoryStatisticsRead
@@ -122,10 +122,8 @@ async def list_complaints(
     principal: CurrentPrincipal, db: Db, cursor: CursorQuery = None, limit: LimitQuery = 50
 ) -> Page[ComplaintRead]:
     """The caller's complaints, newest first (MB-14)."""
-    after = decode_cursor(cursor, datetime, uuid.UUID) if cursor else None
-    found = await handlers.complaints_of(db, uuid.UUID(principal.subject), after, limit + 1)
-    listed = page(found, limit, lambda c: (c.filed_at, c.id))
-    return Page[ComplaintRead](items=[ComplaintRead.of(c) for c in listed["items"]], next_cursor=listed["next_cursor"])
+    found, next_cursor = await handlers.complaints_of(db, uuid.UUID(principal.subject), cursor=cursor, limit=limit)
+    return Page[ComplaintRead](items=[ComplaintRead.of(c) for c in found], next_cursor=next_cursor)
 
 
 @router.get(
@@ -172,21 +170,13 @@ async def list_cases(
 ) -> Page[CaseRead]:
     """Complaint cases, the nearest deadline first (MB-14, PA-15.2); filters: state, category, coordinated
     (a burst of new or low-credit reporters), overdue."""
-    after = decode_cursor(cursor, datetime, uuid.UUID) if cursor else None
-    found = await handlers.list_cases(
+    found, next_cursor = await handlers.list_cases(
         db,
-        CaseFilter(
-            state=state,
-            category=category,
-            coordinated=coordinated,
-            overdue=overdue,
-            after=after,
-            limit=limit + 1,
-        ),
+        CaseFilter(state=state, category=category, coordinated=coordinated, overdue=overdue, limit=limit),
+        cursor=cursor,
     )
-    listed = page(found, limit, lambda c: (c.deadline, c.id))
     now = datetime.now(UTC)
-    return Page[CaseRead](items=[CaseRead.of(c, now) for c in listed["items"]], next_cursor=listed["next_cursor"])
+    return Page[CaseRead](items=[CaseRead.of(c, now) for c in found], next_cursor=next_cursor)
 
 
 @router.get("/v1/reporting/staff/cases/{case_id}", response_model=CaseDetailRead, responses=problems(404))
