@@ -51,6 +51,7 @@ async def test_progress_commits_with_the_batch_or_not_at_all(pool) -> None:
     assert await jobs.finish(job["id"]) is None and await jobs.fail(job["id"], "late") is None
 
 
+@pytest.mark.requirement("MB-6.1")
 async def test_an_abandoned_job_is_taken_over_and_a_failed_one_refuses_progress(pool) -> None:
     jobs = JobStore(pool)
     job = await jobs.start(kind="thing.scan", requested_by="staff:1", running=True)
@@ -65,6 +66,7 @@ async def test_an_abandoned_job_is_taken_over_and_a_failed_one_refuses_progress(
     assert finished is None  # a failed job stays failed
 
 
+@pytest.mark.requirement("MB-6.1")
 async def test_jobs_are_listed_newest_first_by_kind_state_and_subject(pool) -> None:
     jobs = JobStore(pool)
     made = [await jobs.start(kind="a" if i % 2 else "b", subject=f"s{i}", requested_by="x") for i in range(5)]
@@ -78,6 +80,7 @@ async def test_jobs_are_listed_newest_first_by_kind_state_and_subject(pool) -> N
     assert [r["id"] for r in one] == [made[4]["id"]]
 
 
+@pytest.mark.requirement("MB-6.1")
 async def test_the_memory_store_behaves_as_the_table() -> None:
     jobs = MemoryJobStore()
     job = await jobs.start(kind="k", requested_by="x", running=True)

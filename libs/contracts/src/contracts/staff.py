@@ -19,3 +19,5 @@ class StaffRole(StrEnum):
 
 # Who may read a service's staff audit.
 STAFF_AUDITORS: tuple[StaffRole, ...] = (StaffRole.AUDITOR, StaffRole.CHIEF_EDITOR)
+# Every staff role: for what any member of staff may read (long jobs' progress, policy history).
+EVERY_STAFF_ROLE: tuple[StaffRole, ...] = tuple(StaffRole)

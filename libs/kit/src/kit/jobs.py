@@ -26,6 +26,7 @@ import asyncpg
 from pydantic import BaseModel, Field
 
 from kit.pagination import decode_cursor, page
+from kit.problems import NotFound
 
 JobState = Literal["queued", "running", "done", "failed"]
 OPEN_STATES = ("queued", "running")
@@ -242,6 +243,14 @@ async def jobs_page(
     rows = await store.newest_first(kind=kind, state=state, subject=subject, before=before, limit=limit + 1)
     shown = page(rows, limit, lambda r: (r["requested_at"], r["id"]))
     return shown["items"], shown["next_cursor"]
+
+
+async def job_or_not_found(store: JobStore, job_id: uuid.UUID) -> asyncpg.Record:
+    """The job, or a 404 problem."""
+    row = await store.get(job_id)
+    if row is None:
+        raise NotFound("No such job.")
+    return row
 
 
 class JobRead(BaseModel):

@@ -5,22 +5,23 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Literal
+from typing import Annotated
 
 from contracts.staff import StaffRole
 from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
 from kit.auth import CurrentPrincipal, Principal, staff_with
 from kit.inputs import Text
-from kit.pagination import CursorQuery, LimitQuery, Page, decode_cursor, page
-from kit.problems import InvalidInput, problems
+from kit.pagination import CursorQuery, LimitQuery, Page
+from kit.periods import Since, Until, bounded_period
+from kit.problems import problems
+from kit.statistics import CategoryStatisticsRead
 
 from reporting import domain, handlers
-from reporting.domain import BurstRule, CaseRules, CaseState, TargetType
+from reporting.domain import BurstRule, CaseRules, CaseState
 from reporting.schemas import (
     CaseComplaintRead,
     CaseDetailRead,
     CaseRead,
-    CategoryStatisticsRead,
     ComplaintCreate,
     ComplaintRead,
     OutcomeCreate,
@@ -75,27 +76,6 @@ Db = Annotated[PgDatabase, Depends(database)]
 Policy = Annotated[handlers.FilingPolicy, Depends(filing_policy)]
 
 
-class BadPeriod(InvalidInput):
-    type = "invalid-period"
-    title = "Invalid period"
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def period(since: datetime | None, until: datetime | None) -> tuple[datetime, datetime]:
-    """``from`` .. ``to`` (default: the 30 days up to now), timezone-aware, ``from`` before ``to``."""
-    try:
-        until = _aware(until) if until else datetime.now(UTC)
-        since = _aware(since) if since else until - timedelta(days=30)
-    except OverflowError:
-        raise BadPeriod("The period is out of range.", requirement="PA-15.2") from None
-    if since >= until:
-        raise BadPeriod("`from` must be before `to`.", requirement="PA-15.2")
-    return since, until
-
-
 @router.post(
     "/v1/complaints",
     status_code=status.HTTP_201_CREATED,
@@ -121,7 +101,7 @@ async def file_complaint(
         db,
         handlers.FileComplaint(
             complainant=uuid.UUID(principal.subject),
-            target_type=TargetType(body.target_type),
+            target_type=body.target_type,
             target_id=body.target_id,
             reason=body.reason,
             detail=body.detail,
@@ -142,10 +122,8 @@ async def list_complaints(
     principal: CurrentPrincipal, db: Db, cursor: CursorQuery = None, limit: LimitQuery = 50
 ) -> Page[ComplaintRead]:
     """The caller's complaints, newest first (MB-14)."""
-    after = decode_cursor(cursor, datetime, uuid.UUID) if cursor else None
-    found = await handlers.complaints_of(db, uuid.UUID(principal.subject), after, limit + 1)
-    listed = page(found, limit, lambda c: (c.filed_at, c.id))
-    return Page[ComplaintRead](items=[ComplaintRead.of(c) for c in listed["items"]], next_cursor=listed["next_cursor"])
+    found, next_cursor = await handlers.complaints_of(db, uuid.UUID(principal.subject), cursor=cursor, limit=limit)
+    return Page[ComplaintRead](items=[ComplaintRead.of(c) for c in found], next_cursor=next_cursor)
 
 
 @router.get(
@@ -183,7 +161,7 @@ async def decide_complaint(
 async def list_cases(
     principal: CaseReader,
     db: Db,
-    state: Literal["open", "closed"] | None = None,
+    state: CaseState | None = None,
     category: Annotated[Text | None, Query(max_length=100)] = None,
     coordinated: bool | None = None,
     overdue: bool | None = None,
@@ -192,21 +170,13 @@ async def list_cases(
 ) -> Page[CaseRead]:
     """Complaint cases, the nearest deadline first (MB-14, PA-15.2); filters: state, category, coordinated
     (a burst of new or low-credit reporters), overdue."""
-    after = decode_cursor(cursor, datetime, uuid.UUID) if cursor else None
-    found = await handlers.list_cases(
+    found, next_cursor = await handlers.list_cases(
         db,
-        CaseFilter(
-            state=CaseState(state) if state else None,
-            category=category,
-            coordinated=coordinated,
-            overdue=overdue,
-            after=after,
-            limit=limit + 1,
-        ),
+        CaseFilter(state=state, category=category, coordinated=coordinated, overdue=overdue, limit=limit),
+        cursor=cursor,
     )
-    listed = page(found, limit, lambda c: (c.deadline, c.id))
     now = datetime.now(UTC)
-    return Page[CaseRead](items=[CaseRead.of(c, now) for c in listed["items"]], next_cursor=listed["next_cursor"])
+    return Page[CaseRead](items=[CaseRead.of(c, now) for c in found], next_cursor=next_cursor)
 
 
 @router.get("/v1/reporting/staff/cases/{case_id}", response_model=CaseDetailRead, responses=problems(404))
@@ -224,11 +194,11 @@ async def read_case(case_id: uuid.UUID, principal: CaseReader, db: Db) -> CaseDe
 async def read_statistics(
     principal: CaseReader,
     db: Db,
-    since: Annotated[datetime | None, Query(alias="from")] = None,
-    until: Annotated[datetime | None, Query(alias="to")] = None,
+    since: Since = None,
+    until: Until = None,
 ) -> StatisticsRead:
     """PA-15.2: per category, the cases opened in the period (default: the last 30 days): complaints,
     handled, median and p90 handling time, breaches, upheld and dismissed rates."""
-    since, until = period(since, until)
+    since, until = bounded_period(since, until, last=timedelta(days=30), requirement="PA-15.2")
     stats = await handlers.statistics(db, since, until)
     return StatisticsRead(since=since, until=until, categories=[CategoryStatisticsRead.of(s) for s in stats])

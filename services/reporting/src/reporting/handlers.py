@@ -10,6 +10,8 @@ from datetime import UTC, datetime, timedelta
 
 import asyncpg
 from kit.cloudevents import Event
+from kit.pagination import decode_cursor, page
+from kit.statistics import CategoryStatistics
 
 from reporting import domain, events
 from reporting.domain import (
@@ -22,7 +24,7 @@ from reporting.domain import (
     TargetType,
     VictimProof,
 )
-from reporting.store import CaseFilter, CategoryStatistics, Database, NewComplaint, PgStore, Store
+from reporting.store import CaseFilter, Database, NewComplaint, PgStore, Store
 
 log = logging.getLogger(__name__)
 
@@ -167,11 +169,14 @@ async def complaint_of(db: Database, complaint_id: uuid.UUID, complainant: uuid.
 
 
 async def complaints_of(
-    db: Database, complainant: uuid.UUID, after: tuple[datetime, uuid.UUID] | None, limit: int
-) -> list[Complaint]:
-    """The complainant's complaints, newest first (MB-14)."""
+    db: Database, complainant: uuid.UUID, *, cursor: str | None, limit: int
+) -> tuple[list[Complaint], str | None]:
+    """The complainant's complaints, newest first, one cursor page (MB-14)."""
+    after = decode_cursor(cursor, datetime, uuid.UUID) if cursor else None
     async with db.transaction() as store:
-        return await store.complaints_of(complainant, after, limit)
+        found = await store.complaints_of(complainant, after, limit + 1)
+    listed = page(found, limit, lambda c: (c.filed_at, c.id))
+    return listed["items"], listed["next_cursor"]
 
 
 # --- outcomes (MB-14, PA-6.2) --------------------------------------------------------------------------------
@@ -264,9 +269,13 @@ async def record_breaches(db: Database, limit: int) -> int:
 # --- staff reads ------------------------------------------------------------------------------------------------
 
 
-async def list_cases(db: Database, query: CaseFilter) -> list[Case]:
+async def list_cases(db: Database, query: CaseFilter, *, cursor: str | None) -> tuple[list[Case], str | None]:
+    """Cases, the nearest deadline first, one cursor page of ``query.limit`` (MB-14, PA-15.2)."""
+    after = decode_cursor(cursor, datetime, uuid.UUID) if cursor else None
     async with db.transaction() as store:
-        return await store.cases(query)
+        found = await store.cases(replace(query, after=after, limit=query.limit + 1))
+    listed = page(found, query.limit, lambda c: (c.deadline, c.id))
+    return listed["items"], listed["next_cursor"]
 
 
 async def case_detail(db: Database, case_id: uuid.UUID, limit: int) -> tuple[Case, list[Complaint]]:

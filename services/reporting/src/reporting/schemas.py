@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from kit.inputs import Bool, RequestModel, Text, VisibleText
+from kit.statistics import CategoryStatisticsRead
 from pydantic import BaseModel, Field, HttpUrl, field_validator
 
 from reporting.domain import (
@@ -17,10 +18,10 @@ from reporting.domain import (
     ComplaintStatus,
     Evidence,
     Step,
+    TargetType,
     VictimProof,
     normalise_reason,
 )
-from reporting.store import CategoryStatistics
 
 _FORMER = ", ".join(f"`{old}` (now `{new.value}`)" for old, new in FORMER_REASON_CODES.items())
 
@@ -39,7 +40,7 @@ class VictimProofCreate(RequestModel):
 
 
 class ComplaintCreate(RequestModel):
-    target_type: Literal["post", "comment", "article", "account"] = "post"
+    target_type: TargetType = TargetType.POST
     target_id: uuid.UUID
     reason: ComplaintReason = Field(
         description="A BJ-10 category in moderation's codes, `spam`, `impersonation`, or an infringement of your "
@@ -239,32 +240,6 @@ class CaseComplaintRead(BaseModel):
 
 class CaseDetailRead(CaseRead):
     complaints: list[CaseComplaintRead] = Field(description="The case's complaints, oldest first (up to 500)")
-
-
-class CategoryStatisticsRead(BaseModel):
-    category: str
-    cases: int
-    complaints: int = Field(description="Complaints filed in those cases")
-    handled: int
-    median_handling_s: float | None
-    p90_handling_s: float | None
-    breaches: int = Field(description="Cases handled after their deadline, or open past it")
-    upheld_rate: float | None = Field(description="Upheld among handled")
-    dismissed_rate: float | None = Field(description="Dismissed among handled")
-
-    @classmethod
-    def of(cls, s: CategoryStatistics) -> CategoryStatisticsRead:
-        return cls(
-            category=s.category,
-            cases=s.cases,
-            complaints=s.complaints,
-            handled=s.handled,
-            median_handling_s=s.median_handling_s,
-            p90_handling_s=s.p90_handling_s,
-            breaches=s.breaches,
-            upheld_rate=s.upheld / s.handled if s.handled else None,
-            dismissed_rate=s.dismissed / s.handled if s.handled else None,
-        )
 
 
 class StatisticsRead(BaseModel):

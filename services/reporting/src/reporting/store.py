@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 import asyncpg
 from kit.outbox import OutboxRow
+from kit.statistics import CategoryStatistics
 from kit.unit import Database as KitDatabase
 from kit.unit import Unit
 
@@ -58,19 +59,6 @@ class CaseFilter:
     overdue: bool | None = None
     after: tuple[datetime, uuid.UUID] | None = None
     limit: int = 50
-
-
-@dataclass(frozen=True, slots=True)
-class CategoryStatistics:
-    category: str
-    cases: int
-    complaints: int
-    handled: int
-    median_handling_s: float | None
-    p90_handling_s: float | None
-    breaches: int
-    upheld: int
-    dismissed: int
 
 
 class Store(Protocol):
@@ -501,9 +489,9 @@ class PgStore(Unit):
                       coalesce(sum(k.complaint_count), 0) AS complaints,
                       count(*) FILTER (WHERE k.state = 'closed') AS handled,
                       percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM k.decided_at - k.opened_at))
-                          FILTER (WHERE k.state = 'closed') AS median_s,
+                          FILTER (WHERE k.state = 'closed') AS median_handling_s,
                       percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM k.decided_at - k.opened_at))
-                          FILTER (WHERE k.state = 'closed') AS p90_s,
+                          FILTER (WHERE k.state = 'closed') AS p90_handling_s,
                       count(*) FILTER (WHERE k.breached_at IS NOT NULL OR k.decided_at > k.deadline
                                        OR (k.state = 'open' AND k.deadline <= now())) AS breaches,
                       count(*) FILTER (WHERE k.upheld) AS upheld,
@@ -514,20 +502,7 @@ class PgStore(Unit):
             since,
             until,
         )
-        return [
-            CategoryStatistics(
-                r["category"],
-                r["cases"],
-                r["complaints"],
-                r["handled"],
-                r["median_s"],
-                r["p90_s"],
-                r["breaches"],
-                r["upheld"],
-                r["dismissed"],
-            )
-            for r in rows
-        ]
+        return [CategoryStatistics.of_row(r) for r in rows]
 
 
 class PgDatabase(KitDatabase[PgStore]):

@@ -19,6 +19,7 @@ from reporting import domain, events, handlers
 from reporting.domain import (
     BurstRule,
     CaseRules,
+    CaseState,
     ComplaintQuotaReached,
     OtherReason,
     TargetType,
@@ -27,7 +28,7 @@ from reporting.domain import (
     VictimProofMissing,
 )
 from reporting.main import MIGRATIONS
-from reporting.store import PgDatabase, PgStore
+from reporting.store import CaseFilter, PgDatabase, PgStore
 
 RULES = CaseRules(
     deadline_hours={"bj10": 24, "infringement": 72, "spam": 168, "default": 72},
@@ -207,3 +208,25 @@ async def test_an_unhandled_case_is_escalated_and_its_breach_recorded(db, pool) 
     assert [(s.category, s.cases, s.breaches, s.handled) for s in stats] == [
         (Bj10Category.RUMOUR_DISTURBING_ORDER.value, 1, 1, 0)
     ]
+
+
+@pytest.mark.requirement("MB-14")
+@pytest.mark.requirement("PA-15.2")
+async def test_a_complainants_complaints_and_the_staffs_cases_are_read_page_by_page(db) -> None:
+    reporter = await _account(db)
+    posts = [(await _post(db))[0] for _ in range(3)]
+    filed = [await handlers.file_complaint(db, _file(reporter, p), POLICY) for p in posts]
+    seen, cursor = [], None
+    while True:
+        page, cursor = await handlers.complaints_of(db, reporter, cursor=cursor, limit=2)
+        seen += [c.id for c in page]
+        if cursor is None:
+            break
+    assert seen == [f.complaint.id for f in reversed(filed)]  # newest first, each once
+    cases, cursor = [], None
+    while True:
+        page, cursor = await handlers.list_cases(db, CaseFilter(state=CaseState.OPEN, limit=2), cursor=cursor)
+        cases += [c.id for c in page]
+        if cursor is None:
+            break
+    assert sorted(cases) == sorted(f.case.id for f in filed)

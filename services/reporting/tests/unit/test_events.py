@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
+import pytest
 from contracts import reporting
 from contracts.categories import Bj10Category
 from kit.cloudevents import Event
@@ -14,6 +15,7 @@ from reporting import events
 from reporting.domain import Complaint, ComplaintStatus
 
 
+@pytest.mark.requirement("MB-14")
 def test_a_new_post_is_read_as_who_wrote_it() -> None:
     post, author = uuid.uuid4(), uuid.uuid4()
     created = post_pb2.PostCreated(post_id=str(post), author_id=str(author))
@@ -21,6 +23,7 @@ def test_a_new_post_is_read_as_who_wrote_it() -> None:
     assert events.authorship(event) == events.Authorship(post, author, "post")  # no kind: a post (the former)
 
 
+@pytest.mark.requirement("MB-14")
 def test_a_new_comment_is_read_as_a_comment() -> None:
     post, author = uuid.uuid4(), uuid.uuid4()
     created = post_pb2.PostCreated(post_id=str(post), author_id=str(author), kind=post_pb2.POST_KIND_COMMENT)
@@ -28,6 +31,7 @@ def test_a_new_comment_is_read_as_a_comment() -> None:
     assert events.authorship(event).kind == "comment"
 
 
+@pytest.mark.requirement("MB-14")
 def test_a_complaint_is_announced_on_reportings_topic_keyed_by_the_post() -> None:
     complaint = Complaint(
         id=uuid.uuid4(),

@@ -8,6 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Request, Response, status
 from kit.auth import CurrentPrincipal, OptionalPrincipal
+from kit.bodies import read_body
 from kit.inputs import Text
 from kit.problems import problems
 
@@ -40,18 +41,6 @@ Storage = Annotated[MediaStorage, Depends(_storage)]
 Settings = Annotated[ContentSettings, Depends(_settings)]
 
 
-async def _body(request: Request, max_bytes: int) -> bytes:
-    """The request body, refused (413) as soon as it is larger than a medium may be."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit():
-        check_size(int(declared), max_bytes)
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        check_size(len(body), max_bytes)
-    return bytes(body)
-
-
 @router.post(
     "/v1/media",
     status_code=status.HTTP_201_CREATED,
@@ -80,7 +69,7 @@ async def upload_media(
     """Upload a medium: the raw bytes as the body, with their Content-Type (image/jpeg, image/png,
     image/gif, image/webp, video/mp4). Then attach it to a post: `POST /v1/posts {"media_ids": [...]}`."""
     declared = media_type(content_type)
-    data = await _body(request, settings.media_max_bytes)
+    data = await read_body(request, lambda size: check_size(size, settings.media_max_bytes))
     medium = await handlers.upload(db, storage, settings, principal, content_type=declared, data=data)
     return media_read(medium)
 

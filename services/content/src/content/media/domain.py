@@ -9,6 +9,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
+from kit.bodies import UnsupportedMediaType
 from kit.problems import DomainError, InvalidInput, NotFound, QuotaExhausted
 
 # The day of the daily quota is Beijing's (UTC+8 all year).
@@ -48,12 +49,6 @@ MEDIA_TYPES = {
     "image/webp": _webp,
     "video/mp4": _mp4,
 }
-
-
-class UnsupportedMediaType(DomainError):
-    status = 415
-    type = "unsupported-media-type"
-    title = "Unsupported media type"
 
 
 class MediaTypeMismatch(InvalidInput):

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Literal
+from typing import Annotated
 
-from contracts.staff import StaffRole
+from contracts.staff import EVERY_STAFF_ROLE
 from fastapi import APIRouter
 from kit.auth import Principal, staff_with
 from kit.jobs import JobRead, JobState, job_read
@@ -14,27 +14,18 @@ from kit.problems import problems
 
 from identity.dependencies import Ports
 from identity.jobs import handlers
+from identity.standing.domain import JobKind
 
 router = APIRouter(tags=["identity staff"])
 
-JobReader = Annotated[
-    Principal,
-    staff_with(
-        StaffRole.REVIEWER,
-        StaffRole.SENIOR_REVIEWER,
-        StaffRole.CHIEF_EDITOR,
-        StaffRole.OPERATOR,
-        StaffRole.AUDITOR,
-        requirement="MB-6.1",
-    ),
-]
+JobReader = Annotated[Principal, staff_with(*EVERY_STAFF_ROLE, requirement="MB-6.1")]
 
 
 @router.get("/v1/identity/staff/jobs", response_model=Page[JobRead])
 async def list_jobs(
     principal: JobReader,
     ports: Ports,
-    kind: Literal["grading.regrade"] | None = None,
+    kind: JobKind | None = None,
     state: JobState | None = None,
     cursor: CursorQuery = None,
     limit: LimitQuery = DEFAULT_LIMIT,

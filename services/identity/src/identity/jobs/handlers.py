@@ -5,8 +5,7 @@ from __future__ import annotations
 import uuid
 
 import asyncpg
-from kit.jobs import jobs_page
-from kit.problems import NotFound
+from kit.jobs import job_or_not_found, jobs_page
 
 from identity.ports import IdentityPorts
 
@@ -21,7 +20,4 @@ async def list_jobs(
 
 async def read_job(ports: IdentityPorts, job_id: uuid.UUID) -> asyncpg.Record:
     async with ports.db.connection() as tx:
-        row = await tx.jobs.get(job_id)
-    if row is None:
-        raise NotFound("No such job.")
-    return row
+        return await job_or_not_found(tx.jobs, job_id)

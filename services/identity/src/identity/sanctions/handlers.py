@@ -141,7 +141,8 @@ async def file_appeal(
     async with ports.db.transaction() as tx:
         sanction_id, entry_id = None, None
         if target_kind is TargetKind.SANCTION:
-            sanction = await tx.sanctions.get(_uuid(target_id)) if _uuid(target_id) else None
+            sanction_key = _uuid(target_id)
+            sanction = await tx.sanctions.get(sanction_key) if sanction_key else None
             if sanction is None or sanction["account_id"] != account_id:
                 raise NotFound("No such sanction of yours.")
             if sanction["lifted_at"] is not None:

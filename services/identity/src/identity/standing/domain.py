@@ -296,5 +296,11 @@ def good_standing_due(policy: CreditPolicy, last_entry_at: datetime, score: int,
     return last_entry_at <= now - timedelta(days=policy.restore_after_days) and score < policy.start
 
 
-# MB-9: the regrading of every account when new grading rules are published, as a job (kit.jobs).
-REGRADING_JOB = "grading.regrade"
+class JobKind(StrEnum):
+    """Identity's long jobs (kit.jobs)."""
+
+    # MB-9: the regrading of every account when new grading rules are published.
+    REGRADE = "grading.regrade"
+
+
+REGRADING_JOB = JobKind.REGRADE

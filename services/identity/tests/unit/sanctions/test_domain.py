@@ -86,6 +86,7 @@ def test_terms_need_a_bounded_duration_and_features_where_they_belong() -> None:
         assert problem.value.requirement == "PA-13.1", (kind, days, features)
 
 
+@pytest.mark.requirement("PA-13.1")
 def test_in_force_until_lifted_or_ended() -> None:
     assert in_force({"lifted_at": None, "ends_at": None}, NOW)
     assert in_force({"lifted_at": None, "ends_at": NOW + timedelta(seconds=1)}, NOW)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from contracts.staff import StaffRole
+from contracts.staff import EVERY_STAFF_ROLE
 from fastapi import APIRouter, Query
 from kit.auth import Principal, staff_with
 from kit.inputs import Text
@@ -20,17 +20,7 @@ from moderation.policy.domain import JobKind
 
 router = APIRouter(tags=["moderation staff"])
 
-JobReader = Annotated[
-    Principal,
-    staff_with(
-        StaffRole.REVIEWER,
-        StaffRole.SENIOR_REVIEWER,
-        StaffRole.CHIEF_EDITOR,
-        StaffRole.OPERATOR,
-        StaffRole.AUDITOR,
-        requirement="MB-6.1",
-    ),
-]
+JobReader = Annotated[Principal, staff_with(*EVERY_STAFF_ROLE, requirement="MB-6.1")]
 
 
 @router.get("/v1/moderation/jobs", response_model=Page[JobRead])

@@ -1,12 +1,11 @@
-"""Reading moderation's long jobs (kit.jobs): retro-scans, rumour re-decisions, lexicon releases."""
+"""Reading moderation's long jobs (kit.jobs): retro-scans and rumour re-decisions (MB-11), lexicon releases (MB-12)."""
 
 from __future__ import annotations
 
 import uuid
 
 import asyncpg
-from kit.jobs import jobs_page
-from kit.problems import NotFound
+from kit.jobs import job_or_not_found, jobs_page
 
 from moderation.database import Database
 
@@ -19,7 +18,4 @@ async def list_jobs(
 
 
 async def read_job(db: Database, job_id: uuid.UUID) -> asyncpg.Record:
-    row = await db.reader().jobs.get(job_id)
-    if row is None:
-        raise NotFound("No such job.")
-    return row
+    return await job_or_not_found(db.reader().jobs, job_id)

@@ -10,17 +10,17 @@ from typing import Annotated
 
 import asyncpg
 from contracts.categories import Bj10Category
-from contracts.staff import StaffRole
+from contracts.staff import EVERY_STAFF_ROLE, StaffRole
 from fastapi import APIRouter, Path, Query, Request, Response, status
 from fastapi.responses import StreamingResponse
 from kit.auth import Principal, staff_with
+from kit.bodies import UnsupportedMediaType, read_body
 from kit.jobs import job_read
 from kit.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
 from kit.problems import problems
 
 from moderation.dependencies import Db, Holder, Settings
 from moderation.policy import handlers, lexicon_tsv
-from moderation.policy.body import UnsupportedMediaType, read_body
 from moderation.policy.schemas import (
     ChangeDecision,
     EmergencyCreate,
@@ -49,17 +49,7 @@ from moderation.policy.schemas import (
 router = APIRouter(tags=["moderation staff"])
 
 # Policy history: those who propose changes, the chief editor who decides, auditors.
-PolicyReader = Annotated[
-    Principal,
-    staff_with(
-        StaffRole.REVIEWER,
-        StaffRole.SENIOR_REVIEWER,
-        StaffRole.CHIEF_EDITOR,
-        StaffRole.OPERATOR,
-        StaffRole.AUDITOR,
-        requirement="MB-6.1",
-    ),
-]
+PolicyReader = Annotated[Principal, staff_with(*EVERY_STAFF_ROLE, requirement="MB-6.1")]
 Proposer = Annotated[
     Principal, staff_with(StaffRole.REVIEWER, StaffRole.SENIOR_REVIEWER, StaffRole.CHIEF_EDITOR, StaffRole.OPERATOR)
 ]
@@ -306,7 +296,9 @@ async def put_lexicon_import_part(
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type != lexicon_tsv.MEDIA_TYPE:
         raise UnsupportedMediaType(f"A part is {lexicon_tsv.MEDIA_TYPE}.", requirement="MB-12")
-    body = await read_body(request, settings.lexicon_import_part_max_bytes)
+    body = await read_body(
+        request, lambda size: lexicon_tsv.check_part_size(size, settings.lexicon_import_part_max_bytes)
+    )
     await handlers.put_import_part(db, import_id, n, body, max_parts=settings.lexicon_import_max_parts)
     return LexiconImportPartRead(import_id=str(import_id), n=n, bytes=len(body))
 

@@ -3,6 +3,7 @@ raising it to a stop, and the long jobs they and the retro-scans run. Pure: no I
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any
@@ -11,6 +12,9 @@ from kit.problems import Conflict
 
 from moderation.engine.decide import ENGINE_VERSION, Outcome, Risk, Suggestion, Verdict
 from moderation.engine.rumours import Rumour, RumourAction
+
+# MB-12.2: a legal basis names requirement IDs of REQUIREMENTS.md (MB-12.2, PA-13.1, BJ-7(5)).
+REQUIREMENT_ID = re.compile(r"^[A-Z]{2,3}(-[0-9A-Za-z().]+)*$")
 
 WITHDRAWN_RULE = "rumour.withdrawn"
 ESCALATED_RULE = "rumour.escalated"

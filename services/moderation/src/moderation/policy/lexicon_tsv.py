@@ -11,15 +11,16 @@ other columns (the export's ``id``, ``added_in``) are read and ignored, so an ex
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from contracts.categories import Bj10Category
+from kit.bodies import ContentTooLarge
 from kit.inputs import is_visible, unstorable
 
 from moderation.engine.lexicon import Action
+from moderation.policy.domain import REQUIREMENT_ID
 
 MEDIA_TYPE = "text/tab-separated-values"
 REQUIRED = ("term", "category", "action", "legal_basis")
@@ -27,7 +28,6 @@ EXPORTED = (*REQUIRED, "id", "added_in")
 MAX_TERM = 64  # lexicon_entry.term's CHECK
 MAX_BASIS = 10
 MAX_ERRORS = 100  # an answer lists this many errors at most, and says how many there were
-REQUIREMENT_ID = re.compile(r"^[A-Z]{2,3}(-[0-9A-Za-z().]+)*$")
 _CATEGORIES = frozenset(c.value for c in Bj10Category)
 _ACTIONS = frozenset(a.value for a in Action)
 
@@ -65,6 +65,12 @@ class Parsed:
         self.error_count += 1
         if len(self.errors) < MAX_ERRORS:
             self.errors.append(LineError(line, error))
+
+
+def check_part_size(size: int, limit: int) -> None:
+    """MB-12: a file is uploaded in parts, each within the gateway's body limit (a 413 past it)."""
+    if size > limit:
+        raise ContentTooLarge(f"A part is {limit} bytes at most.", requirement="MB-12")
 
 
 def _field(value: object) -> str:

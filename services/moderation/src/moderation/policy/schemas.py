@@ -12,11 +12,21 @@ from typing import Annotated, Any, Literal
 from contracts.categories import Bj10Category
 from kit.inputs import Bool, Float, Int, RequestModel, Text, VisibleText
 from kit.jobs import JobRead
-from pydantic import BaseModel, Field, HttpUrl, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, Field, HttpUrl, model_validator
 
 from moderation.engine.decide import ENGINE_VERSION, Policy
+from moderation.policy.domain import REQUIREMENT_ID
 
-REQUIREMENT_ID = r"^[A-Z]{2,3}(-[0-9A-Za-z().]+)*$"
+
+def _requirement_ids(value: list[str]) -> list[str]:
+    bad = [v for v in value if not REQUIREMENT_ID.match(v)]
+    if bad:
+        raise ValueError(f"not requirement IDs (such as MB-12.2): {bad}")
+    return value
+
+
+# MB-12.2: a legal basis, as every decision and lexicon entry carries it: requirement IDs of REQUIREMENTS.md.
+RequirementIds = Annotated[list[Text], AfterValidator(_requirement_ids)]
 
 
 class RoutingRead(BaseModel):
@@ -74,15 +84,7 @@ class EntryCreate(RequestModel):
     term: VisibleText = Field(min_length=1, max_length=64)
     category: Bj10Category
     action: Literal["stop", "review", "label"]
-    legal_basis: list[str] = Field(min_length=1, max_length=10)
-
-    @field_validator("legal_basis")
-    @classmethod
-    def _ids(cls, value: list[str]) -> list[str]:
-        bad = [v for v in value if not re.match(REQUIREMENT_ID, v)]
-        if bad:
-            raise ValueError(f"not requirement IDs (such as MB-12.2): {bad}")
-        return value
+    legal_basis: RequirementIds = Field(min_length=1, max_length=10)
 
 
 class RoutingChange(RequestModel):
@@ -241,15 +243,7 @@ class RumourEscalation(RequestModel):
     action: Literal["stop"]
     reason: VisibleText = Field(min_length=3, max_length=2000)
     category: Bj10Category
-    legal_basis: list[str] = Field(min_length=1, max_length=10)
-
-    @field_validator("legal_basis")
-    @classmethod
-    def _ids(cls, value: list[str]) -> list[str]:
-        bad = [v for v in value if not re.match(REQUIREMENT_ID, v)]
-        if bad:
-            raise ValueError(f"not requirement IDs (such as MB-12.2): {bad}")
-        return value
+    legal_basis: RequirementIds = Field(min_length=1, max_length=10)
 
 
 class RumourJobRead(BaseModel):

@@ -4,21 +4,21 @@ assignment, escalation, notes, decision, statistics); the old held-post routes; 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 from contracts.staff import StaffRole
 from fastapi import APIRouter, Query, status
 from kit.auth import Principal, staff_with
 from kit.inputs import Text
 from kit.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
+from kit.periods import Since, Until, open_period
 from kit.problems import InvalidInput, problems
 
 from moderation.decisions.schemas import DecisionRead, decision_read
 from moderation.dependencies import Db, Holder
 from moderation.engine.decide import Outcome
 from moderation.reviews import handlers
-from moderation.reviews.domain import Staff, normalise_staff
+from moderation.reviews.domain import ItemKind, ItemState, Staff, normalise_staff
 from moderation.reviews.schemas import (
     AssignmentCreate,
     EscalationCreate,
@@ -112,8 +112,8 @@ def _staff(principal: Principal) -> Staff:
 async def list_queue_items(
     principal: ReviewerOrAuditor,
     db: Db,
-    state: Literal["open", "assigned", "escalated", "closed"] | None = None,
-    kind: Literal["held_post", "complaint_case"] | None = None,
+    state: ItemState | None = None,
+    kind: ItemKind | None = None,
     assignee: Annotated[Text | None, Query(max_length=80, description="`me` or a staff id")] = None,
     category: Annotated[Text | None, Query(max_length=80)] = None,
     min_priority: Annotated[int | None, Query(ge=0, le=100)] = None,
@@ -146,10 +146,12 @@ async def list_queue_items(
 async def review_statistics(
     principal: ReviewerOrAuditor,
     db: Db,
-    since: Annotated[datetime | None, Query(alias="from")] = None,
-    until: Annotated[datetime | None, Query(alias="to")] = None,
+    since: Since = None,
+    until: Until = None,
 ) -> ReviewStatisticsRead:
-    """Counts by state and kind, average and p90 handling time, and the share of decided items that acted."""
+    """Counts by state and kind, average and p90 handling time, and the share of decided items that acted
+    (MB-6.1); either end of the period may be left open."""
+    since, until = open_period(since, until, requirement="MB-6.1")
     return statistics_read(await handlers.statistics(db, since=since, until=until))
 
 

@@ -197,11 +197,24 @@ class CaseVerdict:
         return self.upheld and self.action is CaseAction.STOP
 
 
+def check_held_decision(outcome: str | None, *, category: str | None, rumour_id: uuid.UUID | None) -> str:
+    """A queue item's decision on a held post names its outcome (MB-6.1); a stop its BJ-10 category (MB-12.2);
+    a label the rumour whose refutation it attaches (MB-11). The outcome."""
+    if outcome is None:
+        raise InvalidInput("A held post's decision names its outcome.", requirement="MB-6.1")
+    if outcome == "stop_transmission" and not category:
+        raise InvalidInput("A stop of transmission names its BJ-10 category.", requirement="MB-12.2")
+    if outcome == "label" and rumour_id is None:
+        raise InvalidInput("A label names the rumour whose refutation it attaches.", requirement="MB-11")
+    return outcome
+
+
 def case_verdict(
     item: Mapping[str, Any], *, upheld: bool | None, action: str | None, reason: str, category: str | None, legal_basis
 ) -> CaseVerdict:
     """MB-14, MB-12.2: an upheld case names what was done; a stop needs its BJ-10 category and applies to
-    content only (accounts are sanctioned through identity's own API)."""
+    content only (accounts are sanctioned through identity's own API). Its legal basis always cites MB-14
+    (a decision on complaints), after whatever the reviewer cited."""
     if upheld is None:
         raise InvalidInput("A complaint case's decision says whether it is upheld.", requirement="MB-14")
     if action is None and upheld:
@@ -216,7 +229,8 @@ def case_verdict(
             )
         if not category:
             raise InvalidInput("A stop of transmission names its BJ-10 category.", requirement="MB-12.2")
-    return CaseVerdict(upheld, chosen, reason, category or item["category"] or "", tuple(legal_basis or ()))
+    basis = tuple(dict.fromkeys([*(legal_basis or ()), "MB-14"]))
+    return CaseVerdict(upheld, chosen, reason, category or item["category"] or "", basis)
 
 
 # --- a post's decisions: what is in force, what stopped it (takedown, restore) ---------------------

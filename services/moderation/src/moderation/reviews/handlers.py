@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 import asyncpg
+from contracts.staff import StaffRole
 from kit.pagination import decode_cursor, page
 from kit.problems import InvalidInput, NotFound
 
@@ -53,7 +54,7 @@ async def review(
 ) -> asyncpg.Record:
     """Publish, publish with a rumour's refutation, or stop transmission. Recorded with the reviewer. The old
     route: no claim needed, but another's claim and an escalation hold (MB-6.1)."""
-    staff = Staff(by, chief_editor=role == "chief_editor")
+    staff = Staff(by, chief_editor=role == StaffRole.CHIEF_EDITOR)
     policy = await holder.current(db.pool)
     async with db.transaction() as stores:
         item = await stores.reviews.review_item_for_update(decision_id)
@@ -99,7 +100,7 @@ async def _decide_held(
     verdict = policy.review_verdict(
         held,
         outcome,
-        role="chief_editor" if staff.chief_editor else "reviewer",
+        role=StaffRole.CHIEF_EDITOR if staff.chief_editor else StaffRole.REVIEWER,
         reason=reason,
         category=category or "",
         legal_basis=legal_basis,
@@ -253,12 +254,7 @@ async def decide_item(
             raise NotFound("No such review item.")
         final = domain.check_may_decide(item, staff)
         if item["kind"] == ItemKind.HELD_POST:
-            if outcome is None:
-                raise InvalidInput("A held post's decision names its outcome.", requirement="MB-6.1")
-            if outcome == "stop_transmission" and not category:
-                raise InvalidInput("A stop of transmission names its BJ-10 category.", requirement="MB-12.2")
-            if outcome == "label" and rumour_id is None:
-                raise InvalidInput("A label names the rumour whose refutation it attaches.", requirement="MB-11")
+            outcome = domain.check_held_decision(outcome, category=category, rumour_id=rumour_id)
             await _decide_held(
                 stores,
                 policy,
@@ -300,7 +296,7 @@ async def _decide_case(stores: Stores, item: Any, staff: Staff, *, final: bool, 
                 staff,
                 category=verdict.category,
                 reason=verdict.reason,
-                legal_basis=[*verdict.legal_basis, "MB-14"],
+                legal_basis=list(verdict.legal_basis),
                 final=final,
             )
             decision_id = decision["id"]
@@ -402,9 +398,8 @@ async def restore(
 
 
 async def statistics(db: Database, *, since: datetime | None, until: datetime | None) -> dict[str, Any]:
-    """Counts by state and kind, handling time (average, p90) and the action rate (MB-6.1, PA-15.2)."""
-    if since and until and since >= until:
-        raise InvalidInput("`from` must be before `to`.")
+    """Counts by state and kind, handling time (average, p90) and the action rate (MB-6.1, PA-15.2), over a
+    period the route checked (kit.periods)."""
     return await db.reader().reviews.statistics(since=since, until=until)
 
 

@@ -7,10 +7,12 @@ from collections.abc import Mapping
 from typing import Any, Literal
 
 from contracts.categories import Bj10Category
-from kit.inputs import RequestModel, Text, VisibleText
+from kit.inputs import Bool, RequestModel, Text, VisibleText
 from pydantic import BaseModel, Field, model_validator
 
 from moderation.decisions.schemas import DecisionRead, MatchRead, RumourHitRead, decision_read
+from moderation.policy.schemas import RequirementIds
+from moderation.reviews.domain import CaseAction, ItemKind, ItemState
 
 
 class ReviewItemRead(BaseModel):
@@ -86,10 +88,10 @@ class CaseFactsRead(BaseModel):
 
 class QueueItemRead(BaseModel):
     id: str
-    kind: Literal["held_post", "complaint_case"]
+    kind: ItemKind
     target_type: Literal["post", "account"] = Field(description="posts, comments and articles are all posts")
     target_id: str
-    state: Literal["open", "assigned", "escalated", "closed"]
+    state: ItemState
     assignee: str | None
     priority: int
     deadline: str | None
@@ -219,23 +221,23 @@ class ItemDecisionCreate(RequestModel):
     and `action` (stop | label | sanction | none; sanction is recorded only: identity applies sanctions)."""
 
     outcome: Literal["approve", "label", "stop_transmission"] | None = None
-    upheld: bool | None = None
-    action: Literal["stop", "label", "sanction", "none"] | None = None
+    upheld: Bool | None = None
+    action: CaseAction | None = None
     reason: VisibleText = Field(min_length=3, max_length=2000)
     category: Bj10Category | None = None
-    legal_basis: list[Text] = Field(default_factory=list, max_length=10)
+    legal_basis: RequirementIds = Field(default_factory=list, max_length=10)
     rumour_id: str | None = Field(default=None, description="a held post's label: the refuted rumour")
 
 
 class TakedownCreate(RequestModel):
     category: Bj10Category
     reason: VisibleText = Field(min_length=3, max_length=2000)
-    legal_basis: list[Text] = Field(default_factory=list, max_length=10)
+    legal_basis: RequirementIds = Field(default_factory=list, max_length=10)
 
 
 class RestorationCreate(RequestModel):
     reason: VisibleText = Field(min_length=3, max_length=2000)
-    legal_basis: list[Text] = Field(default_factory=list, max_length=10)
+    legal_basis: RequirementIds = Field(default_factory=list, max_length=10)
 
 
 class StateCountRead(BaseModel):

@@ -7,6 +7,7 @@ import pytest
 from contracts.categories import Bj10Category
 from hypothesis import given
 from hypothesis import strategies as st
+from kit.inputs import is_visible
 from moderation.policy import lexicon_tsv
 from moderation.policy.lexicon_tsv import MAX_ERRORS, TsvEntry, export_lines, parse, plan_change
 
@@ -21,7 +22,7 @@ terms = (
         max_size=64,
     )
     .map(str.strip)
-    .filter(lambda t: 0 < len(t) <= 64)
+    .filter(lambda t: 0 < len(t) <= 64 and is_visible(t))  # not only blank glyphs (U+3164, U+2800): those are refused
 )
 entries = st.builds(
     TsvEntry,
@@ -96,6 +97,7 @@ def test_any_text_is_read_without_a_crash(text: str) -> None:
         assert "\t" not in entry.term and "\n" not in entry.term
 
 
+@pytest.mark.requirement("MB-12")
 def test_a_field_with_a_tab_is_never_written() -> None:
     with pytest.raises(ValueError):
         lexicon_tsv.tsv_line(["a\tb"])

@@ -68,6 +68,12 @@ def test_case_verdicts() -> None:
         domain.case_verdict(item(), upheld=True, action="stop", reason="x", category=None, legal_basis=[])
     verdict = domain.case_verdict(item(), upheld=True, action="stop", reason="x", category="c", legal_basis=["MB-14"])
     assert verdict.stops and verdict.acted
+    # MB-14 is cited by every case decision (the CaseDecided event, the takedown it makes), once.
+    assert verdict.legal_basis == ("MB-14",)
+    dismissed = domain.case_verdict(item(), upheld=False, action=None, reason="no", category=None, legal_basis=[])
+    assert dismissed.legal_basis == ("MB-14",)
+    cited = domain.case_verdict(item(), upheld=True, action="none", reason="x", category=None, legal_basis=["BJ-7(5)"])
+    assert cited.legal_basis == ("BJ-7(5)", "MB-14")
 
 
 def decision(outcome: str, stage: str, final: bool = False) -> dict:
@@ -98,3 +104,19 @@ def test_a_posts_standing_among_its_decisions() -> None:
     final_approval = [*published, decision("approve", "review", final=True)]
     with pytest.raises(Forbidden):
         domain.check_may_take_down(domain.post_standing(final_approval), R)
+
+
+@pytest.mark.requirement("MB-6.1")
+@pytest.mark.requirement("MB-12.2")
+@pytest.mark.requirement("MB-11")
+def test_a_held_posts_decision_names_its_outcome_a_stops_category_and_a_labels_rumour() -> None:
+    assert domain.check_held_decision("approve", category=None, rumour_id=None) == "approve"
+    assert domain.check_held_decision("label", category=None, rumour_id=uuid.uuid4()) == "label"
+    for outcome, category, rumour, rule in [
+        (None, None, None, "MB-6.1"),
+        ("stop_transmission", None, None, "MB-12.2"),
+        ("label", None, None, "MB-11"),
+    ]:
+        with pytest.raises(InvalidInput) as refused:
+            domain.check_held_decision(outcome, category=category, rumour_id=rumour)
+        assert refused.value.requirement == rule

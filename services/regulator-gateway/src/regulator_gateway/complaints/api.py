@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
-from kit.problems import InvalidInput, problems
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, Depends, Request
+from kit.periods import Since, Until, bounded_period
+from kit.problems import problems
+from kit.statistics import CategoryStatisticsRead
 
 from regulator_gateway.complaints import handlers
-from regulator_gateway.complaints.domain import CategoryStatistics
+from regulator_gateway.complaints.schemas import ComplaintStatisticsRead
 from regulator_gateway.complaints.store import ComplaintStore, PgComplaintStore
 from regulator_gateway.database import Database, PgDatabase
 from regulator_gateway.offices.api import CurrentOffice
@@ -25,71 +26,21 @@ async def complaints_database(request: Request) -> Database[ComplaintStore]:
 Complaints = Annotated[Database[ComplaintStore], Depends(complaints_database)]
 
 
-class BadPeriod(InvalidInput):
-    type = "invalid-period"
-    title = "Invalid period"
-
-
-class ComplaintCategoryRead(BaseModel):
-    category: str
-    cases: int
-    complaints: int
-    handled: int
-    median_handling_s: float | None
-    p90_handling_s: float | None
-    breaches: int = Field(description="Cases handled after their deadline, or still open past it")
-    upheld_rate: float | None
-    dismissed_rate: float | None
-
-    @classmethod
-    def of(cls, s: CategoryStatistics) -> ComplaintCategoryRead:
-        return cls(
-            category=s.category,
-            cases=s.cases,
-            complaints=s.complaints,
-            handled=s.handled,
-            median_handling_s=s.median_handling_s,
-            p90_handling_s=s.p90_handling_s,
-            breaches=s.breaches,
-            upheld_rate=s.upheld / s.handled if s.handled else None,
-            dismissed_rate=s.dismissed / s.handled if s.handled else None,
-        )
-
-
-class ComplaintStatisticsRead(BaseModel):
-    since: datetime = Field(alias="from")
-    until: datetime = Field(alias="to")
-    jurisdiction: str
-    categories: list[ComplaintCategoryRead]
-
-    model_config = {"populate_by_name": True}
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 @router.get("/v1/regulator/complaint-statistics", response_model=ComplaintStatisticsRead, responses=problems(422))
 async def complaint_statistics(
     office: CurrentOffice,
     db: Complaints,
-    since: Annotated[datetime | None, Query(alias="from")] = None,
-    until: Annotated[datetime | None, Query(alias="to")] = None,
+    since: Since = None,
+    until: Until = None,
 ) -> ComplaintStatisticsRead:
     """PA-15.2: how complaints about accounts of the office's jurisdiction were handled, per category, for
     the cases opened in the period (default: the last 30 days): counts, median and p90 handling time,
     breaches of the deadline, upheld and dismissed rates."""
-    try:
-        until = _aware(until) if until else datetime.now(UTC)
-        since = _aware(since) if since else until - timedelta(days=30)
-    except OverflowError:
-        raise BadPeriod("The period is out of range.", requirement="PA-15.2") from None
-    if since >= until:
-        raise BadPeriod("`from` must be before `to`.", requirement="PA-15.2")
+    since, until = bounded_period(since, until, last=timedelta(days=30), requirement="PA-15.2")
     stats = await handlers.statistics(db, office, since, until)
     return ComplaintStatisticsRead(
         since=since,
         until=until,
         jurisdiction=office.jurisdiction,
-        categories=[ComplaintCategoryRead.of(s) for s in stats],
+        categories=[CategoryStatisticsRead.of(s) for s in stats],
     )

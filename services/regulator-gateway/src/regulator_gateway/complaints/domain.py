@@ -34,19 +34,6 @@ class CaseResolved:
     decided_at: datetime
 
 
-@dataclass(frozen=True, slots=True)
-class CategoryStatistics:
-    category: str
-    cases: int
-    complaints: int
-    handled: int
-    median_handling_s: float | None
-    p90_handling_s: float | None
-    breaches: int
-    upheld: int
-    dismissed: int
-
-
 def province_of(office: Office) -> str | None:
     """MB-16.1: the national office sees every province's cases (None), a provincial office its own."""
     return None if office.national else office.jurisdiction

@@ -1,4 +1,4 @@
-"""Complaint statistics' events: reporting's complaint cases read (the only protobuf mapping here)."""
+"""Complaint statistics' events (PA-15.2): reporting's complaint cases read (the only protobuf mapping here)."""
 
 from __future__ import annotations
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from kit.statistics import CategoryStatistics
+
 from regulator_gateway.complaints import domain
-from regulator_gateway.complaints.domain import CaseResolved, CaseSeen, CategoryStatistics
+from regulator_gateway.complaints.domain import CaseResolved, CaseSeen
 from regulator_gateway.complaints.store import ComplaintStore
 from regulator_gateway.database import Database
 from regulator_gateway.offices.domain import Office

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol
 
+from kit.statistics import CategoryStatistics
 from kit.unit import Unit
 
-from regulator_gateway.complaints.domain import CaseResolved, CaseSeen, CategoryStatistics
+from regulator_gateway.complaints.domain import CaseResolved, CaseSeen
 
 
 class ComplaintStore(Protocol):
@@ -66,9 +67,9 @@ class PgComplaintStore(Unit):
                       coalesce(sum(k.complaints), 0) AS complaints,
                       count(*) FILTER (WHERE k.decided_at IS NOT NULL) AS handled,
                       percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM k.decided_at - k.opened_at))
-                          FILTER (WHERE k.decided_at IS NOT NULL) AS median_s,
+                          FILTER (WHERE k.decided_at IS NOT NULL) AS median_handling_s,
                       percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM k.decided_at - k.opened_at))
-                          FILTER (WHERE k.decided_at IS NOT NULL) AS p90_s,
+                          FILTER (WHERE k.decided_at IS NOT NULL) AS p90_handling_s,
                       count(*) FILTER (WHERE k.decided_at > k.deadline
                                        OR (k.decided_at IS NULL AND k.deadline <= now())) AS breaches,
                       count(*) FILTER (WHERE k.upheld) AS upheld,
@@ -82,17 +83,4 @@ class PgComplaintStore(Unit):
             since,
             until,
         )
-        return [
-            CategoryStatistics(
-                r["category"],
-                r["cases"],
-                r["complaints"],
-                r["handled"],
-                r["median_s"],
-                r["p90_s"],
-                r["breaches"],
-                r["upheld"],
-                r["dismissed"],
-            )
-            for r in rows
-        ]
+        return [CategoryStatistics.of_row(r) for r in rows]

@@ -80,7 +80,7 @@ class PgReportStore(Unit):
         )
         if row is None:
             row = await self.conn.fetchrow("SELECT * FROM report WHERE decision_id = $1", stopped.decision_id)
-        return _report(row)
+        return (await self._with_amendments([row]))[0]  # a restore may have arrived first (0007)
 
     async def learn_jurisdiction(self, jurisdiction: Jurisdiction) -> None:
         """The account's province; its reports filed before it was known move to that province."""
