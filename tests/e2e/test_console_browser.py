@@ -294,10 +294,10 @@ def test_a_complaint_goes_from_filing_to_outcome_in_the_console_and_the_reporter
 
     uphold.locator("select[name=action]").select_option("stop")
     uphold.locator("select[name=category]").select_option(RUMOUR)
+    page.screenshot(path=str(shots / "complaint-item.png"), full_page=True)
     uphold.locator("button[type=submit]").click()  # no reason: the form is not sent
     assert uphold.locator("textarea[name=reason]").evaluate("node => node.validity.valueMissing")
     assert item_of(gateway, staff, item["id"])["state"] == "assigned"
-    page.screenshot(path=str(shots / "complaint-item.png"), full_page=True)
     uphold.locator("textarea[name=reason]").fill("编造停课消息，已核实")
     uphold.locator("button[type=submit]").click()
     expect(page.locator("#item-closed")).to_be_visible()
@@ -442,6 +442,7 @@ def test_an_appeal_is_decided_in_the_console_by_a_senior_reviewer(
     row = page.locator("#appeals tr", has=controls)
     expect(row).to_contain_text(statement)
     expect(row).to_contain_text(user.id)
+    expect(row).to_contain_text("repeated spam reposts")  # the contested sanction, from the account's standing
     page.screenshot(path=str(shots / "appeals.png"), full_page=True)
     controls.locator("button", has_text="Uphold").click()
     expect(page.locator("#alert")).to_contain_text("reason is required")

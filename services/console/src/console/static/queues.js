@@ -4,7 +4,7 @@
 import { api } from "./api.js";
 import { decisionsTable, matchesTable } from "./pages.js";
 import { highlighted } from "./spans.js";
-import { chip, duration, field, h, moreButton, percent, show, table, until, when } from "./ui.js";
+import { checkField, chip, duration, field, h, moreButton, percent, show, table, until, when } from "./ui.js";
 
 const ITEM_STATES = ["open", "assigned", "escalated", "closed"];
 const ITEM_KINDS = ["held_post", "complaint_case"];
@@ -62,7 +62,7 @@ export async function items(ctx) {
   return [
     h("h1", {}, "Review items"),
     h("p", { class: "muted" }, "Held posts and complaint cases, highest priority first, then the nearest deadline (MB-6.1, MB-14)."),
-    h("div", { class: "inline" }, field("State", state), field("Kind", kind), field("Assigned to me", mine)),
+    h("div", { class: "inline" }, field("State", state), field("Kind", kind), checkField("Assigned to me", mine)),
     body,
     more,
     h("h2", { class: "spaced" }, "Handling (the last 30 days)"),
@@ -347,7 +347,7 @@ export async function complaints(ctx) {
   return [
     h("h1", {}, "Complaints"),
     h("p", { class: "muted" }, "Open complaint cases, the nearest deadline first (MB-14). Complaints alone take nothing down: a reviewer decides the case's review item."),
-    h("div", { class: "inline" }, field("Overdue only", overdue), field("Coordinated only", coordinated)),
+    h("div", { class: "inline" }, checkField("Overdue only", overdue), checkField("Coordinated only", coordinated)),
     body,
     more,
     h("h2", { class: "spaced" }, "Handling statistics (PA-15.2)"),
@@ -419,6 +419,7 @@ export async function appeals(ctx) {
   const body = h("div", { id: "appeals" });
   let cursor = null;
   let rows = [];
+  const standings = new Map(); // account id -> its standing (what it is sanctioned with), or null
   const more = moreButton("appeals-more", () => load(false), ctx.fail);
   async function load(fresh) {
     if (fresh) {
@@ -426,6 +427,7 @@ export async function appeals(ctx) {
       rows = [];
     }
     const page = await api.appeals(state.value, cursor);
+    await contested(page.items, standings);
     rows.push(...page.items);
     cursor = page.next_cursor;
     more.hidden = !cursor;
@@ -435,7 +437,17 @@ export async function appeals(ctx) {
         [
           { label: "Filed", cell: (a) => when(a.filed_at) },
           { label: "Account", cell: (a) => h("code", {}, a.account_id) },
-          { label: "Contests", cell: (a) => [chip(a.target_kind), " ", h("code", {}, a.target_id), h("br"), h("small", {}, `imposed ${when(a.imposed_at)} by ${a.imposed_by || "the system"}`)] },
+          {
+            label: "Contests",
+            cell: (a) => [
+              chip(a.target_kind),
+              " ",
+              h("code", {}, a.target_id),
+              contestedView(a, standings.get(a.account_id)),
+              h("br"),
+              h("small", { class: "muted" }, `imposed ${when(a.imposed_at)} by ${a.imposed_by || "the system"}`),
+            ],
+          },
           { label: "Statement", cell: (a) => a.statement },
           {
             label: state.value === "open" ? "Decide" : "Decision",
@@ -452,10 +464,30 @@ export async function appeals(ctx) {
   return [
     h("h1", {}, "Appeals"),
     h("p", { class: "muted" }, "Decided by a senior reviewer or the chief editor, never by whoever imposed what is contested (PA-6.2). Upheld: the sanction is lifted or the penalty reversed."),
-    field("State", state),
+    h("div", { class: "inline" }, field("State", state)),
     body,
     more,
   ];
+}
+
+/** The standing of each appellant not read yet: what they are sanctioned with, and their credit ledger. */
+async function contested(appeals, standings) {
+  const accounts = [...new Set(appeals.map((a) => a.account_id))].filter((id) => !standings.has(id));
+  const read = await Promise.allSettled(accounts.map((id) => api.standing(id)));
+  accounts.forEach((id, i) => standings.set(id, read[i].status === "fulfilled" ? read[i].value : null));
+}
+
+/** What an appeal contests, when the account's standing still shows it (a sanction in force, a ledger entry). */
+function contestedView(appeal, standing) {
+  if (!standing) return null;
+  if (appeal.target_kind === "sanction") {
+    const s = standing.sanctions.find((x) => x.id === appeal.target_id);
+    if (!s) return null;
+    const features = s.features.length ? ` (${s.features.join(", ")})` : "";
+    return [h("br"), h("strong", {}, `${s.kind}${features}`), `: ${s.reason}`, s.ends_at ? ` · until ${when(s.ends_at)}` : ""];
+  }
+  const entry = standing.ledger.find((e) => String(e.id) === appeal.target_id);
+  return entry ? [h("br"), h("strong", {}, entry.delta > 0 ? `+${entry.delta}` : String(entry.delta)), ` credit: ${entry.cause}`] : null;
 }
 
 function decideAppeal(ctx, appeal, reload) {

@@ -61,6 +61,11 @@ export function field(label, control) {
   return h("label", { class: "field" }, h("span", {}, label), control);
 }
 
+/** A checkbox with its label beside it. */
+export function checkField(label, control) {
+  return h("label", { class: "field check" }, h("span", {}, label), control);
+}
+
 export function chip(text, kind = "") {
   return h("span", { class: `chip ${kind}`.trim() }, text);
 }
