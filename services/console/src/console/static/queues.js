@@ -232,12 +232,14 @@ function actions(ctx, it) {
   return out;
 }
 
+/** A required reason (or, named "text", a note) for a form of one action: [its label, the textarea]. */
 function reasonBox(placeholder = "The reason, shown in the statement of reasons (MB-12.2)", name = "reason", minlength = 3) {
-  return h("textarea", { name, required: true, minlength, maxlength: 2000, rows: 2, placeholder });
+  return [name === "text" ? "Note" : "Reason", h("textarea", { name, required: true, minlength, maxlength: 2000, rows: 2, placeholder })];
 }
 
 /** A form of one action: its optional fields, an optional required text, and a button; done() after it. */
-function form(ctx, id, label, cls, text, run, done, ...fields) {
+function form(ctx, id, label, cls, box, run, done, ...fields) {
+  const [textLabel, text] = box || [];
   const button = h("button", { type: "submit", class: cls }, label);
   return h(
     "form",
@@ -258,7 +260,7 @@ function form(ctx, id, label, cls, text, run, done, ...fields) {
       },
     },
     fields,
-    text ? field(text.name === "text" ? "Note" : "Reason", text) : null,
+    text ? field(textLabel, text) : null,
     button,
   );
 }
