@@ -17,7 +17,7 @@ IMAGE_TAG ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo de
 CHART ?= deploy/k8s/qinglang
 CHART_CHECK := deploy/k8s/check/chartcheck.sh
 
-.PHONY: help install up down status test lint gen bench bench-timeline clean images chart-check chart-check-install chart-topology chromium screenshots
+.PHONY: help install up down status test lint gen bench bench-timeline clean images chart-check chart-check-install chart-topology chromium cjk-fonts screenshots
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -47,7 +47,10 @@ test: install chart-check-install chromium ## install and run every test (unit, 
 chromium: ## install Debian's chromium for the console's browser tests when missing (Playwright never downloads one)
 	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }
 
-screenshots: install chromium ## the staff console's pages in Chromium, saved to docs/console/*.png (runs its browser tests)
+cjk-fonts: ## install Debian's Noto CJK fonts when no Chinese font is installed (else the screenshots show boxes)
+	@fc-list :lang=zh | grep -q . || { apt-get update -qq && apt-get install -y -qq fonts-noto-cjk; }
+
+screenshots: install chromium cjk-fonts ## the staff console's pages in Chromium, saved to docs/console/*.png (runs its browser tests)
 	CONSOLE_SCREENSHOTS_DIR=$(CURDIR)/docs/console $(UV) run --frozen pytest -q -p no:cacheprovider tests/e2e/test_console_browser.py
 
 lint: install ## ruff, hadolint on the image recipes, buf lint, buf breaking against main, generated code current

@@ -19,9 +19,9 @@ REVIEWERS = (StaffRole.REVIEWER, StaffRole.SENIOR_REVIEWER, StaffRole.CHIEF_EDIT
 # page -> the roles shown it (each page's API admits these roles; MB-6.1, PA-6.2, MB-7.3).
 PAGES: dict[str, tuple[StaffRole, ...]] = {
     "queue": REVIEWERS,  # GET /v1/moderation/reviews (MB-6.1)
-    "items": REVIEWERS,  # review items of slice Q (claim, escalate, notes)
-    "complaints": REVIEWERS,  # the complaint dashboard of slice R (MB-14)
-    "appeals": (StaffRole.SENIOR_REVIEWER, StaffRole.CHIEF_EDITOR),  # slice I (PA-6.2)
+    "items": REVIEWERS,  # /v1/moderation/review-items: claim, release, notes, escalate, decide (MB-6.1)
+    "complaints": REVIEWERS,  # /v1/reporting/staff/cases and statistics (MB-14, PA-15.2)
+    "appeals": (StaffRole.SENIOR_REVIEWER, StaffRole.CHIEF_EDITOR),  # /v1/identity/staff/appeals (PA-6.2)
     "policy": (*REVIEWERS, StaffRole.OPERATOR, StaffRole.AUDITOR),  # the chief editor decides (MB-6.1)
     "audit": STAFF_AUDITORS,  # every service's staff-actions (MB-7.3)
 }

@@ -1,7 +1,6 @@
 // Every call the console makes, in one place: the services' public and staff APIs through the gateway, on
 // the same origin (no CORS), with the staff token from POST /v1/identity/staff/tokens kept in sessionStorage
-// and sent as a bearer token. Paths and fields of the issue-14 APIs follow docs/design/14-staff-console.md;
-// the integrator adjusts them here, and only here.
+// and sent as a bearer token. No page calls fetch itself.
 
 const TOKEN_KEY = "qinglang.console.token";
 
@@ -85,25 +84,34 @@ export const api = {
   // every service's record of staff actions (auditor, chief editor)
   staffActions: (service, actor) => call("GET", `/v1/${id(service)}/staff-actions`, { query: { actor } }),
 
-  // --- issue 14, slice Q: review items (held posts and complaint cases), takedown, restore ----------------
+  // moderation: the review items of both kinds, held posts and complaint cases (MB-6.1, MB-14, PA-5.1).
+  // filters: state (open | assigned | escalated | closed; none: every item not closed), kind (held_post |
+  // complaint_case), assignee ("me" or a staff id), category, min_priority, cursor, limit.
   reviewItems: (filters = {}) => call("GET", "/v1/moderation/review-items", { query: filters }),
   reviewItem: (itemId) => call("GET", `/v1/moderation/review-items/${id(itemId)}`),
-  claimItem: (itemId) => call("POST", `/v1/moderation/review-items/${id(itemId)}/claim`, { body: {} }),
-  releaseItem: (itemId) => call("POST", `/v1/moderation/review-items/${id(itemId)}/release`, { body: {} }),
+  claimItem: (itemId) => call("POST", `/v1/moderation/review-items/${id(itemId)}/claim`),
+  releaseItem: (itemId) => call("POST", `/v1/moderation/review-items/${id(itemId)}/release`),
   escalateItem: (itemId, reason) => call("POST", `/v1/moderation/review-items/${id(itemId)}/escalation`, { body: { reason } }),
   noteItem: (itemId, text) => call("POST", `/v1/moderation/review-items/${id(itemId)}/notes`, { body: { text } }),
-  decideItem: (itemId, body) => call("POST", `/v1/moderation/review-items/${id(itemId)}/decision`, { body }),
+  /** A held post: {outcome: approve | stop_transmission, reason, category (a stop's)}. A complaint case:
+   * {upheld, action: stop | label | sanction | none, reason, category (a stop's)}. */
+  decideItem: (itemId, { outcome, upheld, action, reason, category }) =>
+    call("POST", `/v1/moderation/review-items/${id(itemId)}/decision`, {
+      body: { outcome, upheld, action, reason, category: category || undefined },
+    }),
   reviewStatistics: () => call("GET", "/v1/moderation/review-statistics"),
-  takedown: (postId, body) => call("POST", `/v1/moderation/posts/${id(postId)}/takedown`, { body }),
-  restore: (postId, body) => call("POST", `/v1/moderation/posts/${id(postId)}/restoration`, { body }),
 
-  // --- issue 14, slice R: complaint cases (MB-14) ---------------------------------------------------------
+  // content: a post as the public sees it (the target of a complaint case; 451 once stopped)
+  post: (postId) => call("GET", `/v1/posts/${id(postId)}`, { auth: false }),
+
+  // reporting: complaint cases, the nearest deadline first, and their handling statistics (MB-14, PA-15.2).
+  // filters: state (open | closed), category, coordinated, overdue, cursor, limit.
   cases: (filters = {}) => call("GET", "/v1/reporting/staff/cases", { query: filters }),
   caseDetail: (caseId) => call("GET", `/v1/reporting/staff/cases/${id(caseId)}`),
   complaintStatistics: () => call("GET", "/v1/reporting/staff/statistics"),
 
-  // --- issue 14, slice I: sanctions and appeals (PA-6.2) --------------------------------------------------
-  appeals: (filters = {}) => call("GET", "/v1/identity/staff/appeals", { query: filters }),
-  decideAppeal: (appealId, body) => call("POST", `/v1/identity/staff/appeals/${id(appealId)}/decision`, { body }),
-  sanction: (accountId, body) => call("POST", `/v1/identity/staff/accounts/${id(accountId)}/sanctions`, { body }),
+  // identity: appeals of sanctions and credit penalties (PA-6.2); state: open | decided
+  appeals: (state, cursor) => call("GET", "/v1/identity/staff/appeals", { query: { state, cursor } }),
+  decideAppeal: (appealId, upheld, reason) =>
+    call("POST", `/v1/identity/staff/appeals/${id(appealId)}/decision`, { body: { upheld, reason } }),
 };

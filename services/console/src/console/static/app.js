@@ -3,7 +3,7 @@
 import { api, ApiError, session } from "./api.js";
 import { h, show } from "./ui.js";
 import * as pages from "./pages.js";
-import * as issue14 from "./issue14.js";
+import * as queues from "./queues.js";
 
 const view = document.getElementById("view");
 const nav = document.getElementById("nav");
@@ -24,10 +24,11 @@ const ROUTES = [
   [/^#\/case\/([^/]+)$/, pages.casePage],
   [/^#\/policy$/, pages.policy],
   [/^#\/audit$/, pages.audit],
-  [/^#\/items$/, issue14.items],
-  [/^#\/items\/([^/]+)$/, issue14.item],
-  [/^#\/complaints$/, issue14.complaints],
-  [/^#\/appeals$/, issue14.appeals],
+  [/^#\/items$/, queues.items],
+  [/^#\/items\/([^/]+)$/, queues.item],
+  [/^#\/complaints$/, queues.complaints],
+  [/^#\/complaints\/([^/]+)$/, queues.caseView],
+  [/^#\/appeals$/, queues.appeals],
 ];
 
 let words = null;
@@ -39,7 +40,8 @@ function context() {
   const roles = claims[names.roles] || [];
   return {
     words,
-    staff: { name: claims[names.name] || claims.sub || "", roles },
+    // actor: how the services' records name this staff member (`staff:<id>`, as an item's assignee).
+    staff: { name: claims[names.name] || claims.sub || "", roles, actor: `${claims[names.kind]}:${claims.sub}` },
     has: (...wanted) => wanted.some((r) => roles.includes(r)),
     may: (page) => (words.pages[page] || []).some((r) => roles.includes(r)),
     fail,
@@ -105,7 +107,12 @@ function landing(ctx) {
   return first ? first[2] : null;
 }
 
+// Each render is numbered: a page still loading when another render started (a click away, a sign-out) is
+// dropped when it finishes, instead of replacing what is shown now.
+let rendering = 0;
+
 async function render() {
+  const turn = ++rendering;
   const ctx = context();
   const claims = session.claims();
   const expired = claims && claims.exp && claims.exp * 1000 < Date.now();
@@ -127,8 +134,10 @@ async function render() {
     if (match) {
       show(view, h("p", { class: "muted" }, "Loading…"));
       try {
-        show(view, await page(ctx, ...match.slice(1).map(decodeURIComponent)));
+        const nodes = await page(ctx, ...match.slice(1).map(decodeURIComponent));
+        if (turn === rendering) show(view, nodes);
       } catch (error) {
+        if (turn !== rendering) return;
         fail(error);
         show(view, h("p", { class: "muted" }, "This page could not be loaded."));
       }

@@ -104,16 +104,7 @@ export async function casePage(ctx, decisionId) {
           h("dt", {}, "Suggestion"), h("dd", {}, chip(item.suggestion), " ", chip(item.risk, `risk-${item.risk}`), " ", item.category || ""),
         ),
         h("h3", {}, "Matched"),
-        table(
-          [
-            { label: "Term", cell: (m) => m.term },
-            { label: "Category", cell: (m) => m.category },
-            { label: "Where (code points)", cell: (m) => `${m.start}–${m.end}` },
-            { label: "Written as", cell: (m) => m.channel },
-          ],
-          item.matches,
-          { empty: "No lexicon term matched (held by a rule)." },
-        ),
+        matchesTable(item.matches),
         item.rumour_hits.length
           ? [h("h3", {}, "Rumour hits (MB-11)"), table([{ label: "Rumour", cell: (r) => h("code", {}, r.rumour_id) }, { label: "Similarity", cell: (r) => r.similarity.toFixed(2) }], item.rumour_hits)]
           : null,
@@ -207,8 +198,27 @@ function standingView(result) {
   ];
 }
 
+/** The lexicon terms a decision matched: term, category, where (code points), how written. */
+export function matchesTable(matches) {
+  return table(
+    [
+      { label: "Term", cell: (m) => m.term },
+      { label: "Category", cell: (m) => m.category },
+      { label: "Where (code points)", cell: (m) => `${m.start}–${m.end}` },
+      { label: "Written as", cell: (m) => m.channel },
+    ],
+    matches,
+    { empty: "No lexicon term matched (held by a rule)." },
+  );
+}
+
 function historyView(result) {
   if (result.status === "rejected") return h("p", { class: "muted" }, `Not available: ${result.reason.message}`);
+  return decisionsTable(result.value.items);
+}
+
+/** A post's moderation decisions (GET /v1/moderation/posts/{id}/decisions, or a review item's). */
+export function decisionsTable(decisions) {
   return table(
     [
       { label: "When", cell: (d) => when(d.decided_at) },
@@ -217,9 +227,9 @@ function historyView(result) {
       { label: "Rule", cell: (d) => d.rule },
       { label: "Reason", cell: (d) => d.reason },
       { label: "Basis", cell: (d) => d.legal_basis.join(", ") },
-      { label: "By", cell: (d) => d.decided_by },
+      { label: "By", cell: (d) => [d.decided_by, d.final ? [" ", chip("final", "danger")] : null] },
     ],
-    result.value.items,
+    decisions,
     { empty: "No decision yet." },
   );
 }

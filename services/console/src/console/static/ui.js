@@ -61,6 +61,32 @@ export function field(label, control) {
   return h("label", { class: "field" }, h("span", {}, label), control);
 }
 
+/** A checkbox with its label beside it. */
+export function checkField(label, control) {
+  return h("label", { class: "field check" }, h("span", {}, label), control);
+}
+
 export function chip(text, kind = "") {
   return h("span", { class: `chip ${kind}`.trim() }, text);
+}
+
+/** 5400 -> "1 h 30 min", 42 -> "42 s"; null -> "—" (handling times are given in seconds). */
+export function duration(seconds) {
+  if (seconds === null || seconds === undefined) return "—";
+  const s = Math.round(seconds);
+  if (s < 60) return `${s} s`;
+  const minutes = Math.round(s / 60);
+  return minutes >= 60 ? `${Math.floor(minutes / 60)} h ${minutes % 60} min` : `${minutes} min`;
+}
+
+/** 0.25 -> "25%"; null -> "—". */
+export function percent(rate) {
+  return rate === null || rate === undefined ? "—" : `${Math.round(rate * 100)}%`;
+}
+
+/** A "More" button for a cursor-paged list: calls load() on click, hidden while there is no next page. */
+export function moreButton(id, load, fail) {
+  const button = h("button", { type: "button", class: "secondary", id, hidden: true }, "More");
+  button.addEventListener("click", () => load().catch(fail));
+  return button;
 }

@@ -40,13 +40,14 @@ class SanctionStore:
         await self.conn.execute(
             """INSERT INTO sanction (id, account_id, kind, features, reason, legal_basis, source, starts_at, ends_at,
                                      created_by)
-               VALUES ($1, $2, $3, $4, $5, $6, 'manual:' || $1::text, $7, $8, $9)""",
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)""",
             sanction_id,
             account_id,
             kind,
             features,
             reason,
             legal_basis,
+            f"manual:{sanction_id}",  # not `'manual:' || $1::text`: $1 is the uuid id too (PostgreSQL refuses)
             starts_at,
             ends_at,
             created_by,
