@@ -26,9 +26,14 @@ def resident_id(region: str = "110105", birth: str | None = None) -> str:
     """A valid 18-digit resident ID number (region, birth date, sequence, MOD 11-2 check digit). The
     birth date is random too: a suite verifies hundreds of people, and one subject may verify only a
     capped number of accounts (BJ-9)."""
-    birth = birth or f"{random.randint(1950, 2005)}{random.randint(1, 12):02d}{random.randint(1, 28):02d}"
-    body = f"{region}{birth}{random.randint(100, 999)}"
-    return body + ric.calc_check_digit(body + "0")  # the function ignores the last character
+    for _ in range(1000):
+        born = birth or f"{random.randint(1950, 2005)}{random.randint(1, 12):02d}{random.randint(1, 28):02d}"
+        body = f"{region}{born}{random.randint(100, 999)}"
+        number = body + ric.calc_check_digit(body + "0")  # the function ignores the last character
+        # A county's code is valid only in the years it was assigned (python-stdnum's table): draw again.
+        if birth or ric.is_valid(number):
+            return number
+    raise ValueError(f"no birth year in 1950-2005 when {region} was assigned")
 
 
 def credit_code(region: str = "110108") -> str:

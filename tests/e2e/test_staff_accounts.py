@@ -18,7 +18,7 @@ def member(flow: Flow, platform: StackInfo, *roles: str) -> tuple[str, Staff, st
     """A new staff member: its id, its signed-in token, its password."""
     username = "s" + uuid.uuid4().hex[:12]
     created = create_staff(platform.database_urls["identity"], username=username, roles=list(roles))
-    return created["id"], sign_in(flow, username, created["password"], list(roles)), created["password"]
+    return created["staff_id"], sign_in(flow, username, created["password"], list(roles)), created["password"]
 
 
 def sign_in(flow: Flow, username: str, password: str, roles: list[str]) -> Staff:

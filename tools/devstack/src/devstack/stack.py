@@ -580,14 +580,14 @@ class Stack:
             prefix = "regulator" if name == "regulator-gateway" else name
             wait_until(
                 lambda p=prefix: http_ready(f"{gateway}/v1/{p}/readyz"),
-                timeout_s=30,
+                timeout_s=SERVICE_READY_TIMEOUT_S,
                 what=f"gateway route to {name}",
                 proc=managed,
             )
         if console_url:
             wait_until(
                 lambda: http_ready(f"{gateway}/console/readyz"),
-                timeout_s=30,
+                timeout_s=SERVICE_READY_TIMEOUT_S,
                 what="gateway route to the console",
                 proc=managed,
             )
