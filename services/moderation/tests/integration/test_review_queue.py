@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import asyncpg
 import pytest
-from contracts.moderation import CASE_DECIDED, DECISION_RESTORED, TRANSMISSION_STOPPED
+from contracts.moderation import CASE_DECIDED, DECISION_LABELLED, DECISION_RESTORED, TRANSMISSION_STOPPED
 from devstack.testing import Infra
 from kit.db import apply_migrations
 from kit.problems import Conflict, Forbidden, InvalidInput
@@ -170,6 +170,61 @@ async def test_an_upheld_stop_is_a_takedown_and_the_case_is_announced(db: Databa
     assert (await item_of(db, later.case_id))["state"] == "open"
     history = [a["action"] for a in (await handlers.item_view(db, item["id"]))["actions"]]
     assert history == ["opened", "claimed", "noted", "decided"]
+
+
+@pytest.mark.requirement("MB-14")
+@pytest.mark.requirement("MB-11")
+async def test_an_upheld_label_attaches_the_rumours_refutation_to_the_published_post(
+    db: Database, policy: Policy
+) -> None:
+    holder = Holder(policy)
+    post_id = await published(db, policy)
+    async with db.transaction() as stores:
+        rumour = await stores.policy.insert_rumour(
+            id=uuid.uuid4(),
+            canonical_text="明天全市停课",
+            refutation_text="经核实，该消息不实。",
+            refutation_url="https://example.gov.cn/piyao/1",
+            authority="市教育局",
+            action="label",
+            legal_basis=["BJ-7(5)"],
+            reason="refuted",
+            registered_by="staff:c1",
+        )
+    facts = case(post_id, 1)
+    await feed(db, facts)
+    item = await item_of(db, facts.case_id)
+    await handlers.claim(db, item["id"], REVIEWER)
+    decide = {"outcome": None, "upheld": True, "action": "label", "reason": "a rumour, refuted", "category": None}
+    with pytest.raises(InvalidInput):  # a label names its rumour (MB-11)
+        await handlers.decide_item(db, holder, item["id"], REVIEWER, **decide, legal_basis=[], rumour_id=None)
+    with pytest.raises(InvalidInput):  # and a rumour that exists
+        await handlers.decide_item(db, holder, item["id"], REVIEWER, **decide, legal_basis=[], rumour_id=uuid.uuid4())
+    closed = await handlers.decide_item(
+        db, holder, item["id"], REVIEWER, **decide, legal_basis=[], rumour_id=rumour["id"]
+    )
+    assert (closed["state"], closed["upheld"], closed["action"]) == ("closed", True, "label")
+    label = await db.pool.fetchrow("SELECT * FROM decision WHERE id = $1", closed["resolution"])
+    assert (label["outcome"], label["stage"], label["rumour_id"], label["decided_by"]) == (
+        "label",
+        "review",
+        rumour["id"],
+        "staff:r1",
+    )
+    assert {"MB-11", "MB-14", "BJ-7(5)"} <= set(label["legal_basis"])
+    assert [r["ce_subject"] for r in await outbox(db, DECISION_LABELLED.name)] == [str(post_id)]
+    [announced] = await outbox(db, CASE_DECIDED.name)
+    assert review_pb2.CaseDecided.FromString(announced["payload"]).decision_id == str(label["id"])
+
+    # An account is not labelled: its case is upheld with a sanction (identity's API) or nothing.
+    account = case(uuid.uuid4(), 1, target_type="account")
+    await feed(db, account)
+    account_item = await item_of(db, account.case_id)
+    await handlers.claim(db, account_item["id"], REVIEWER)
+    with pytest.raises(InvalidInput):
+        await handlers.decide_item(
+            db, holder, account_item["id"], REVIEWER, **decide, legal_basis=[], rumour_id=rumour["id"]
+        )
 
 
 @pytest.mark.requirement("MB-6.1")

@@ -94,11 +94,13 @@ export const api = {
   escalateItem: (itemId, reason) => call("POST", `/v1/moderation/review-items/${id(itemId)}/escalation`, { body: { reason } }),
   noteItem: (itemId, text) => call("POST", `/v1/moderation/review-items/${id(itemId)}/notes`, { body: { text } }),
   /** A held post: {outcome: approve | stop_transmission, reason, category (a stop's)}. A complaint case:
-   * {upheld, action: stop | label | sanction | none, reason, category (a stop's)}. */
-  decideItem: (itemId, { outcome, upheld, action, reason, category }) =>
+   * {upheld, action: stop | label | sanction | none, reason, category (a stop's), rumour (a label's)}. */
+  decideItem: (itemId, { outcome, upheld, action, reason, category, rumour }) =>
     call("POST", `/v1/moderation/review-items/${id(itemId)}/decision`, {
-      body: { outcome, upheld, action, reason, category: category || undefined },
+      body: { outcome, upheld, action, reason, category: category || undefined, rumour_id: rumour || undefined },
     }),
+  /** Refuted rumours (MB-11): what a label attaches. The first page, newest registrations last. */
+  rumours: () => call("GET", "/v1/moderation/rumours", { query: { limit: 200 } }),
   reviewStatistics: () => call("GET", "/v1/moderation/review-statistics"),
 
   // content: a post as the public sees it (the target of a complaint case; 451 once stopped)

@@ -274,6 +274,18 @@ function categorySelect(ctx, selected) {
   );
 }
 
+/** The refuted rumours a label may attach (MB-11), filled in when they arrive. */
+function rumourSelect(ctx, wanted) {
+  const select = h("select", { name: "rumour" }, h("option", { value: "" }, "— choose —"));
+  if (wanted) {
+    api
+      .rumours()
+      .then((page) => page.items.forEach((r) => select.append(h("option", { value: r.id }, `${r.canonical_text} · ${r.authority}`))))
+      .catch(ctx.fail);
+  }
+  return select;
+}
+
 function decideForms(ctx, it, done) {
   if (it.kind === "held_post") {
     const category = categorySelect(ctx, it.category);
@@ -286,9 +298,11 @@ function decideForms(ctx, it, done) {
       form(ctx, "stop-form", "Stop transmission", "danger", stopReason, (reason) => api.decideItem(it.id, { outcome: "stop_transmission", reason, category: category.value }), done, field("Category (BJ-10)", category)),
     ];
   }
-  const actionsOffered = it.target_type === "post" ? CASE_ACTIONS : CASE_ACTIONS.filter((a) => a !== "stop");
+  // Stops and labels are for content; an account is sanctioned on identity's side.
+  const actionsOffered = it.target_type === "post" ? CASE_ACTIONS : CASE_ACTIONS.filter((a) => a !== "stop" && a !== "label");
   const action = h("select", { name: "action", required: true }, actionsOffered.map((a) => h("option", { value: a }, a)));
   const category = categorySelect(ctx, it.category);
+  const rumour = rumourSelect(ctx, it.target_type === "post");
   return [
     h("h3", {}, "Decide the case (MB-14)"),
     h("p", { class: "muted" }, "Every complainant is told the outcome; an upheld case costs the author credit once (PA-6.2). An account is sanctioned on identity's side."),
@@ -298,10 +312,18 @@ function decideForms(ctx, it, done) {
       "Uphold",
       "danger",
       reasonBox(),
-      (reason) => api.decideItem(it.id, { upheld: true, action: action.value, reason, category: action.value === "stop" ? category.value : undefined }),
+      (reason) =>
+        api.decideItem(it.id, {
+          upheld: true,
+          action: action.value,
+          reason,
+          category: action.value === "stop" ? category.value : undefined,
+          rumour: action.value === "label" ? rumour.value : undefined,
+        }),
       done,
       field("Action", action),
       field("Category of a stop (BJ-10)", category),
+      it.target_type === "post" ? field("Rumour of a label (MB-11)", rumour) : null,
     ),
     form(ctx, "dismiss-form", "Dismiss", "good", reasonBox(), (reason) => api.decideItem(it.id, { upheld: false, action: "none", reason }), done),
   ];

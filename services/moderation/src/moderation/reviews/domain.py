@@ -31,7 +31,7 @@ class CaseAction(StrEnum):
 
     STOP = "stop"
     LABEL = "label"
-    SANCTION = "sanction"  # recorded only: identity applies sanctions through its own API
+    SANCTION = "sanction"  # recorded here: identity imposes the sanction through its own API (PA-13)
     NONE = "none"
 
 
@@ -187,6 +187,7 @@ class CaseVerdict:
     reason: str
     category: str
     legal_basis: tuple[str, ...]
+    rumour_id: uuid.UUID | None = None  # a label's rumour (MB-11)
 
     @property
     def acted(self) -> bool:
@@ -195,6 +196,10 @@ class CaseVerdict:
     @property
     def stops(self) -> bool:
         return self.upheld and self.action is CaseAction.STOP
+
+    @property
+    def labels(self) -> bool:
+        return self.upheld and self.action is CaseAction.LABEL
 
 
 def check_held_decision(outcome: str | None, *, category: str | None, rumour_id: uuid.UUID | None) -> str:
@@ -210,11 +215,19 @@ def check_held_decision(outcome: str | None, *, category: str | None, rumour_id:
 
 
 def case_verdict(
-    item: Mapping[str, Any], *, upheld: bool | None, action: str | None, reason: str, category: str | None, legal_basis
+    item: Mapping[str, Any],
+    *,
+    upheld: bool | None,
+    action: str | None,
+    reason: str,
+    category: str | None,
+    legal_basis,
+    rumour_id: uuid.UUID | None = None,
 ) -> CaseVerdict:
-    """MB-14, MB-12.2: an upheld case names what was done; a stop needs its BJ-10 category and applies to
-    content only (accounts are sanctioned through identity's own API). Its legal basis always cites MB-14
-    (a decision on complaints), after whatever the reviewer cited."""
+    """MB-14, MB-12.2: an upheld case names what was done; a stop needs its BJ-10 category, a label (MB-11) the
+    rumour whose refutation it attaches, and both apply to content only (accounts are sanctioned through
+    identity's own API). Its legal basis always cites MB-14 (a decision on complaints), after whatever the
+    reviewer cited."""
     if upheld is None:
         raise InvalidInput("A complaint case's decision says whether it is upheld.", requirement="MB-14")
     if action is None and upheld:
@@ -222,15 +235,17 @@ def case_verdict(
     chosen = CaseAction(action or CaseAction.NONE)
     if not upheld and chosen is not CaseAction.NONE:
         raise InvalidInput("A dismissed case takes no action.", requirement="MB-14")
-    if chosen is CaseAction.STOP:
-        if item["target_type"] != "post":
-            raise InvalidInput(
-                "An account is sanctioned through identity's sanctions, not stopped.", requirement="MB-14"
-            )
-        if not category:
-            raise InvalidInput("A stop of transmission names its BJ-10 category.", requirement="MB-12.2")
+    if chosen in (CaseAction.STOP, CaseAction.LABEL) and item["target_type"] != "post":
+        raise InvalidInput(
+            f"An account is sanctioned through identity's sanctions, not given a {chosen.value}.", requirement="MB-14"
+        )
+    if chosen is CaseAction.STOP and not category:
+        raise InvalidInput("A stop of transmission names its BJ-10 category.", requirement="MB-12.2")
+    if chosen is CaseAction.LABEL and rumour_id is None:
+        raise InvalidInput("A label names the rumour whose refutation it attaches.", requirement="MB-11")
     basis = tuple(dict.fromkeys([*(legal_basis or ()), "MB-14"]))
-    return CaseVerdict(upheld, chosen, reason, category or item["category"] or "", basis)
+    label = rumour_id if chosen is CaseAction.LABEL else None
+    return CaseVerdict(upheld, chosen, reason, category or item["category"] or "", basis, label)
 
 
 # --- a post's decisions: what is in force, what stopped it (takedown, restore) ---------------------

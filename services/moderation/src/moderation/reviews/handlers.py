@@ -271,18 +271,29 @@ async def decide_item(
         else:
             await _decide_case(
                 stores,
+                policy,
                 item,
                 staff,
                 final=final,
                 verdict=domain.case_verdict(
-                    item, upheld=upheld, action=action, reason=reason, category=category, legal_basis=legal_basis
+                    item,
+                    upheld=upheld,
+                    action=action,
+                    reason=reason,
+                    category=category,
+                    legal_basis=legal_basis,
+                    rumour_id=rumour_id,
                 ),
             )
         return await stores.reviews.item(item_id)
 
 
-async def _decide_case(stores: Stores, item: Any, staff: Staff, *, final: bool, verdict: domain.CaseVerdict) -> None:
+async def _decide_case(
+    stores: Stores, policy: Policy, item: Any, staff: Staff, *, final: bool, verdict: domain.CaseVerdict
+) -> None:
     decision_id = None
+    if verdict.labels:
+        decision_id = await _label(stores, policy, item, staff, verdict, final=final)
     if verdict.stops:
         await stores.decisions.lock_post(item["target_id"])
         standing = domain.post_standing(await stores.decisions.decisions_for_post(item["target_id"]))
@@ -325,6 +336,39 @@ async def _decide_case(stores: Stores, item: Any, staff: Staff, *, final: bool, 
     await stores.announce(
         review_events.case_decided(item, verdict, decision_id=decision_id, decided_by=staff.actor, final=final)
     )
+
+
+async def _label(
+    stores: Stores, policy: Policy, item: Any, staff: Staff, verdict: domain.CaseVerdict, *, final: bool
+) -> uuid.UUID:
+    """MB-11, MB-14: an upheld case's label: the rumour's refutation attached to published content by a review
+    decision superseding the one in force (content shows it on every read path). Like a takedown, never on
+    stopped or held content, and a final decision is the chief editor's to change."""
+    await stores.decisions.lock_post(item["target_id"])
+    standing = domain.post_standing(await stores.decisions.decisions_for_post(item["target_id"]))
+    domain.check_may_take_down(standing, staff)
+    row = await stores.policy.rumour(verdict.rumour_id) if verdict.rumour_id else None
+    if row is None:
+        raise InvalidInput("No such rumour to label with.", requirement="MB-11")
+    labelled = policy.review_verdict(
+        standing.current,
+        Outcome.LABEL,
+        role=StaffRole.CHIEF_EDITOR if staff.chief_editor else StaffRole.REVIEWER,
+        reason=verdict.reason,
+        legal_basis=list(verdict.legal_basis),
+        rumour=rumour_from_row(row),
+    )
+    decision = new_decision(
+        post_id=item["target_id"],
+        author_id=standing.current["author_id"],
+        verdict=labelled,
+        stage="review",
+        supersedes=standing.current["id"],
+        decided_by=staff.actor,
+    )
+    decision["final"] = final
+    await stores.decisions.insert_review_announced(decision, events.decision_announcement(decision))
+    return decision["id"]
 
 
 # --- takedown and restore (MB-12.2) ----------------------------------------------------------------
