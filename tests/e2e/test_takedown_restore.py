@@ -9,7 +9,7 @@ import uuid
 import httpx
 import pytest
 from devstack.testing import poll
-from journeys import Flow, Staff, User, reports_for_post
+from journeys import Flow, Staff, User, every_page, reports_for_post
 
 CATEGORY = "bj10.rumour_disturbing_order"
 
@@ -81,6 +81,16 @@ def test_a_takedown_stops_a_published_post_and_a_restore_serves_it_again(
     assert (restored.json()["stage"], restored.json()["supersedes"]) == ("restore", stop["id"])
     poll(lambda: gateway.get(f"/v1/posts/{post['id']}").status_code == 200, what="served again")
     assert in_author_posts(gateway, author, post["id"])
+    # The author, told of the stop, is told of its lifting too, and why (MB-12.2, MB-6.1).
+    told = poll(
+        lambda: [
+            n
+            for n in every_page(gateway, "/v1/notifications", author.auth)
+            if n["kind"] == "restored" and n["post_id"] == post["id"]
+        ],
+        what="the author told of the restore",
+    )
+    assert len(told) == 1 and told[0]["reasons"]["reason"] == "the report was mistaken"
     poll(
         lambda: (
             post["id"] in [p["id"] for p in gateway.get("/v1/search/posts", params={"q": post["word"]}).json()["items"]]

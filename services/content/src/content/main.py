@@ -97,7 +97,9 @@ def _and_tell(
 
 
 async def _restore(stores: Stores, restoration: Restoration) -> None:
+    """A restore applied to its post and told to its author in one transaction."""
     await handlers.restore(stores.posts, restoration)
+    await notify.on_restored(stores, restoration)
 
 
 async def _standing_changed(stores: Stores, standing: StandingChanged) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 
 from kit.problems import InvalidInput, NotFound
 
-from content.posts.domain import Decision, PostKind, Published, StandingChanged
+from content.posts.domain import Decision, PostKind, Published, Restoration, StandingChanged
 
 
 class NotificationKind(StrEnum):
@@ -21,6 +21,7 @@ class NotificationKind(StrEnum):
     REPLIED = "replied"  # someone replied to your comment
     HELD = "held"  # MB-6.1: your post, repost or comment is held for review
     STOPPED = "stopped"  # MB-12.2: its transmission was stopped, with the statement of reasons
+    RESTORED = "restored"  # MB-12.2, MB-6.1: a wrong stop was lifted; it is served again, and why
     LABELLED = "labelled"  # MB-11: it was labelled with the refutation of a rumour it spreads
     REFUTED = "refuted"  # MB-11: a post you reposted or commented on was labelled with a refutation
     SANCTIONED = "sanctioned"  # PA-13.1: a suspension, a closure or features restricted
@@ -181,6 +182,19 @@ def on_stopped(decision: Decision, author_id: uuid.UUID) -> Notice:
     """MB-12.2: the author is told transmission stopped, with the statement of reasons (category,
     legal basis, reason)."""
     return _about_decision(NotificationKind.STOPPED, decision, author_id)
+
+
+def on_restored(restoration: Restoration, author_id: uuid.UUID) -> Notice:
+    """MB-12.2, MB-6.1: the author told of a stop is told as well when staff lift it as wrong, and why."""
+    return Notice(
+        recipient_id=author_id,
+        dedup_key=f"{NotificationKind.RESTORED}:{restoration.decision_id}",
+        kind=NotificationKind.RESTORED,
+        post_id=restoration.post_id,
+        legal_basis=restoration.legal_basis,
+        reason=restoration.reason,
+        details={"stop_decision_id": str(restoration.stop_decision_id)},
+    )
 
 
 def _refutation(decision: Decision) -> dict[str, Any]:

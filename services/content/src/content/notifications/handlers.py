@@ -17,7 +17,7 @@ from content.database import Database, Stores
 from content.notifications import domain
 from content.notifications.domain import ComplaintOutcome, Followed, NoSuchNotification, RealNameExpired
 from content.notifications.schemas import NotificationRead, notification_read
-from content.posts.domain import Decision, Published, StandingChanged
+from content.posts.domain import Decision, Published, Restoration, StandingChanged
 from content.posts.handlers import views
 
 log = logging.getLogger(__name__)
@@ -64,6 +64,13 @@ async def on_stopped(stores: Stores, decision: Decision) -> None:
     author = await _author_of(stores, decision)
     if author is not None:
         await stores.notifications.notify([domain.on_stopped(decision, author)])
+
+
+async def on_restored(stores: Stores, restoration: Restoration) -> None:
+    """MB-12.2, MB-6.1: the author is told the wrong stop was lifted (once per restore: its dedup key)."""
+    post = await stores.posts.post_by_id(restoration.post_id)
+    if post is not None:
+        await stores.notifications.notify([domain.on_restored(restoration, post["author_id"])])
 
 
 async def on_labelled(stores: Stores, decision: Decision) -> None:

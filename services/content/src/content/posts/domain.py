@@ -128,6 +128,7 @@ class Restoration:
     post_id: uuid.UUID
     stop_decision_id: uuid.UUID
     reason: str = ""
+    legal_basis: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -124,6 +124,7 @@ def restoration(message: decision_pb2.DecisionIssued) -> Restoration:
         post_id=uuid.UUID(message.post_id),
         stop_decision_id=uuid.UUID(message.supersedes_decision_id),
         reason=message.reason,
+        legal_basis=tuple(message.legal_basis),
     )
 
 

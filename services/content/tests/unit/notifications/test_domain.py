@@ -18,11 +18,12 @@ from content.notifications.domain import (
     on_labelled,
     on_published,
     on_real_name_expired,
+    on_restored,
     on_standing,
     on_stopped,
     seen,
 )
-from content.posts.domain import Decision, PostKind, Published, Refutation, StandingChanged
+from content.posts.domain import Decision, PostKind, Published, Refutation, Restoration, StandingChanged
 
 NOW = datetime.now(UTC)
 
@@ -120,6 +121,17 @@ def test_a_stop_tells_the_author_with_the_statement_of_reasons() -> None:
     notice = on_stopped(d, author)
     assert (notice.recipient_id, notice.kind, notice.post_id) == (author, NotificationKind.STOPPED, d.post_id)
     assert (notice.category, notice.legal_basis, notice.reason) == (d.category, d.legal_basis, d.reason)
+
+
+@pytest.mark.requirement("MB-12.2")
+@pytest.mark.requirement("MB-6.1")
+def test_a_restore_tells_the_author_once_why_the_stop_was_lifted() -> None:
+    author, stop = uuid.uuid4(), decision()
+    lifted = Restoration(uuid.uuid4(), stop.post_id, stop.decision_id, "the report was mistaken", ("MB-12.2",))
+    notice = on_restored(lifted, author)
+    assert (notice.recipient_id, notice.kind, notice.post_id) == (author, NotificationKind.RESTORED, stop.post_id)
+    assert (notice.reason, notice.legal_basis) == ("the report was mistaken", ("MB-12.2",))
+    assert on_restored(lifted, author).dedup_key == notice.dedup_key != on_stopped(stop, author).dedup_key
 
 
 @pytest.mark.requirement("MB-6.1")
