@@ -3,7 +3,7 @@
 // actions). Each page returns its nodes; the shell puts them in <main>.
 import { api, session } from "./api.js";
 import { highlighted } from "./spans.js";
-import { chip, field, h, show, table, when } from "./ui.js";
+import { chip, field, h, pagedTable, show, table, when, yesOrNo } from "./ui.js";
 
 export function signIn(ctx, done) {
   const username = h("input", { name: "username", id: "username", autocomplete: "username", required: true });
@@ -40,33 +40,21 @@ export function signIn(ctx, done) {
 // --- the review queue (MB-6.1) -------------------------------------------------------------------------
 
 export async function queue(ctx) {
-  const body = h("div", { id: "queue" });
-  const more = h("button", { type: "button", class: "secondary", hidden: true }, "More");
-  let cursor = null;
-  const rows = [];
-  async function load() {
-    const page = await api.reviews(cursor);
-    rows.push(...page.items);
-    cursor = page.next_cursor;
-    more.hidden = !cursor;
-    show(
-      body,
-      table(
-        [
+  const list = pagedTable(
+    "queue",
+    (cursor) => api.reviews(cursor),
+    () => [
           { label: "Held", cell: (r) => when(r.held_at) },
           { label: "Why", cell: (r) => [chip(r.rule), " ", r.reason] },
           { label: "Risk", cell: (r) => chip(r.risk, `risk-${r.risk}`) },
           { label: "Text", cell: (r) => h("span", { class: "excerpt" }, highlighted(r.text, r.matches)) },
-          { label: "", cell: (r) => h("a", { class: "btn", href: `#/case/${encodeURIComponent(r.decision_id)}`, dataset: { post: r.post_id } }, "Open") },
-        ],
-        rows,
-        { empty: "No held post is waiting for review." },
-      ),
-    );
-  }
-  more.addEventListener("click", () => load().catch(ctx.fail));
-  await load();
-  return [h("h1", {}, "Review queue"), h("p", { class: "muted" }, "Held posts, oldest first, with why each was held (MB-6.1)."), body, more];
+      { label: "", cell: (r) => h("a", { class: "btn", href: `#/case/${encodeURIComponent(r.decision_id)}`, dataset: { post: r.post_id } }, "Open") },
+    ],
+    () => "No held post is waiting for review.",
+    ctx.fail,
+  );
+  await list.reload();
+  return [h("h1", {}, "Review queue"), h("p", { class: "muted" }, "Held posts, oldest first, with why each was held (MB-6.1)."), list.body, list.more];
 }
 
 async function findHeld(decisionId) {
@@ -273,27 +261,18 @@ export async function policy(ctx) {
 }
 
 function decideChange(ctx, change, reload) {
-  const note = h("input", { name: "note", required: true, maxlength: 2000, placeholder: "Note (required)" });
-  const decide = (approve) => async () => {
-    if (!note.value.trim()) {
-      ctx.fail(new Error("A note is required with the decision (MB-6.1)."));
-      return;
-    }
-    try {
-      const decided = await api.decidePolicyChange(change.id, approve, note.value.trim());
-      ctx.ok(`Change ${decided.status}${decided.release ? `: release ${decided.release}` : ""}.`);
-      await reload();
-    } catch (error) {
-      ctx.fail(error);
-    }
-  };
-  return h(
-    "div",
-    { class: "inline", dataset: { change: change.id } },
-    note,
-    h("button", { type: "button", class: "good", onclick: decide(true) }, "Approve"),
-    h("button", { type: "button", class: "danger", onclick: decide(false) }, "Reject"),
-  );
+  return yesOrNo(ctx, {
+    dataset: { change: change.id },
+    input: h("input", { name: "note", required: true, maxlength: 2000, placeholder: "Note (required)" }),
+    missing: "A note is required with the decision (MB-6.1).",
+    yes: "Approve",
+    no: "Reject",
+    run: async (approve, note) => {
+      const decided = await api.decidePolicyChange(change.id, approve, note);
+      return `Change ${decided.status}${decided.release ? `: release ${decided.release}` : ""}.`;
+    },
+    reload,
+  });
 }
 
 // --- the audit trail (MB-7.3: who did what, refused attempts too) -----------------------------------------

@@ -4,7 +4,7 @@
 import { api } from "./api.js";
 import { decisionsTable, matchesTable } from "./pages.js";
 import { highlighted } from "./spans.js";
-import { checkField, chip, duration, field, h, moreButton, percent, show, table, until, when } from "./ui.js";
+import { checkField, chip, duration, field, h, pagedTable, percent, show, table, until, when, yesOrNo } from "./ui.js";
 
 const ITEM_STATES = ["open", "assigned", "escalated", "closed"];
 const ITEM_KINDS = ["held_post", "complaint_case"];
@@ -25,24 +25,11 @@ export async function items(ctx) {
   const state = h("select", { id: "item-state" }, h("option", { value: "" }, "not closed"), ITEM_STATES.map((s) => h("option", { value: s }, s)));
   const kind = h("select", { id: "item-kind" }, h("option", { value: "" }, "any kind"), ITEM_KINDS.map((k) => h("option", { value: k }, kindLabel(k))));
   const mine = h("input", { type: "checkbox", id: "item-mine" });
-  const body = h("div", { id: "items" });
   const stats = h("div", { id: "review-statistics" });
-  let cursor = null;
-  let rows = [];
-  const more = moreButton("items-more", () => load(false), ctx.fail);
-  async function load(fresh) {
-    if (fresh) {
-      cursor = null;
-      rows = [];
-    }
-    const page = await api.reviewItems({ state: state.value, kind: kind.value, assignee: mine.checked ? "me" : "", cursor });
-    rows.push(...page.items);
-    cursor = page.next_cursor;
-    more.hidden = !cursor;
-    show(
-      body,
-      table(
-        [
+  const list = pagedTable(
+    "items",
+    (cursor) => api.reviewItems({ state: state.value, kind: kind.value, assignee: mine.checked ? "me" : "", cursor }),
+    () => [
           { label: "Priority", cell: (i) => String(i.priority) },
           { label: "Kind", cell: (i) => chip(kindLabel(i.kind)) },
           { label: "Target", cell: (i) => [i.target_type, " ", h("code", {}, i.target_id)] },
@@ -51,20 +38,18 @@ export async function items(ctx) {
           { label: "State", cell: (i) => [stateChip(i.state), i.final ? [" ", chip("final", "danger")] : null] },
           { label: "Assignee", cell: (i) => (i.assignee === ctx.staff.actor ? "me" : i.assignee || "—") },
           { label: "", cell: (i) => h("a", { class: "btn", href: `#/items/${encodeURIComponent(i.id)}`, dataset: { item: i.id, target: i.target_id } }, "Open") },
-        ],
-        rows,
-        { empty: "No item in this queue." },
-      ),
-    );
-  }
-  for (const control of [state, kind, mine]) control.addEventListener("change", () => load(true).catch(ctx.fail));
-  await Promise.all([load(true), api.reviewStatistics().then((s) => show(stats, reviewStatistics(s)))]);
+    ],
+    () => "No item in this queue.",
+    ctx.fail,
+  );
+  for (const control of [state, kind, mine]) control.addEventListener("change", () => list.reload().catch(ctx.fail));
+  await Promise.all([list.reload(), api.reviewStatistics().then((s) => show(stats, reviewStatistics(s)))]);
   return [
     h("h1", {}, "Review items"),
     h("p", { class: "muted" }, "Held posts and complaint cases, highest priority first, then the nearest deadline (MB-6.1, MB-14)."),
     h("div", { class: "inline" }, field("State", state), field("Kind", kind), checkField("Assigned to me", mine)),
-    body,
-    more,
+    list.body,
+    list.more,
     h("h2", { class: "spaced" }, "Handling (the last 30 days)"),
     stats,
   ];
@@ -334,25 +319,12 @@ function decideForms(ctx, it, done) {
 export async function complaints(ctx) {
   const overdue = h("input", { type: "checkbox", id: "case-overdue" });
   const coordinated = h("input", { type: "checkbox", id: "case-coordinated" });
-  const body = h("div", { id: "cases" });
   const stats = h("div", { id: "complaint-statistics" });
-  let cursor = null;
-  let rows = [];
-  const more = moreButton("cases-more", () => load(false), ctx.fail);
-  async function load(fresh) {
-    if (fresh) {
-      cursor = null;
-      rows = [];
-    }
+  const list = pagedTable(
+    "cases",
     // The service lists the nearest deadline first.
-    const page = await api.cases({ state: "open", overdue: overdue.checked || undefined, coordinated: coordinated.checked || undefined, cursor });
-    rows.push(...page.items);
-    cursor = page.next_cursor;
-    more.hidden = !cursor;
-    show(
-      body,
-      table(
-        [
+    (cursor) => api.cases({ state: "open", overdue: overdue.checked || undefined, coordinated: coordinated.checked || undefined, cursor }),
+    () => [
           { label: "Deadline", cell: (c) => deadline(c.deadline) },
           { label: "Category", cell: (c) => c.category },
           { label: "Target", cell: (c) => [c.target_type, " ", h("code", {}, c.target_id)] },
@@ -360,20 +332,18 @@ export async function complaints(ctx) {
           { label: "Priority", cell: (c) => String(c.priority) },
           { label: "Marks", cell: (c) => listedMarks(c) },
           { label: "", cell: (c) => h("a", { class: "btn", href: `#/complaints/${encodeURIComponent(c.id)}`, dataset: { case: c.id, target: c.target_id } }, "Open") },
-        ],
-        rows,
-        { empty: "No open complaint case." },
-      ),
-    );
-  }
-  for (const control of [overdue, coordinated]) control.addEventListener("change", () => load(true).catch(ctx.fail));
-  await Promise.all([load(true), api.complaintStatistics().then((s) => show(stats, complaintStatistics(s)))]);
+    ],
+    () => "No open complaint case.",
+    ctx.fail,
+  );
+  for (const control of [overdue, coordinated]) control.addEventListener("change", () => list.reload().catch(ctx.fail));
+  await Promise.all([list.reload(), api.complaintStatistics().then((s) => show(stats, complaintStatistics(s)))]);
   return [
     h("h1", {}, "Complaints"),
     h("p", { class: "muted" }, "Open complaint cases, the nearest deadline first (MB-14). Complaints alone take nothing down: a reviewer decides the case's review item."),
     h("div", { class: "inline" }, checkField("Overdue only", overdue), checkField("Coordinated only", coordinated)),
-    body,
-    more,
+    list.body,
+    list.more,
     h("h2", { class: "spaced" }, "Handling statistics (PA-15.2)"),
     stats,
   ];
@@ -440,25 +410,15 @@ export async function caseView(ctx, caseId) {
 
 export async function appeals(ctx) {
   const state = h("select", { id: "appeal-state" }, ["open", "decided"].map((s) => h("option", { value: s }, s)));
-  const body = h("div", { id: "appeals" });
-  let cursor = null;
-  let rows = [];
   const standings = new Map(); // account id -> its standing (what it is sanctioned with), or null
-  const more = moreButton("appeals-more", () => load(false), ctx.fail);
-  async function load(fresh) {
-    if (fresh) {
-      cursor = null;
-      rows = [];
-    }
-    const page = await api.appeals(state.value, cursor);
-    await contested(page.items, standings);
-    rows.push(...page.items);
-    cursor = page.next_cursor;
-    more.hidden = !cursor;
-    show(
-      body,
-      table(
-        [
+  const list = pagedTable(
+    "appeals",
+    async (cursor) => {
+      const page = await api.appeals(state.value, cursor);
+      await contested(page.items, standings);
+      return page;
+    },
+    () => [
           { label: "Filed", cell: (a) => when(a.filed_at) },
           { label: "Account", cell: (a) => h("code", {}, a.account_id) },
           {
@@ -475,22 +435,20 @@ export async function appeals(ctx) {
           { label: "Statement", cell: (a) => a.statement },
           {
             label: state.value === "open" ? "Decide" : "Decision",
-            cell: (a) => (a.state === "open" ? decideAppeal(ctx, a, () => load(true)) : [chip(a.state, a.state === "upheld" ? "good" : ""), h("br"), `${a.decided_by}: ${a.decision_reason}`]),
+            cell: (a) => (a.state === "open" ? decideAppeal(ctx, a, () => list.reload()) : [chip(a.state, a.state === "upheld" ? "good" : ""), h("br"), `${a.decided_by}: ${a.decision_reason}`]),
           },
-        ],
-        rows,
-        { empty: state.value === "open" ? "No open appeal." : "No decided appeal." },
-      ),
-    );
-  }
-  state.addEventListener("change", () => load(true).catch(ctx.fail));
-  await load(true);
+    ],
+    () => (state.value === "open" ? "No open appeal." : "No decided appeal."),
+    ctx.fail,
+  );
+  state.addEventListener("change", () => list.reload().catch(ctx.fail));
+  await list.reload();
   return [
     h("h1", {}, "Appeals"),
     h("p", { class: "muted" }, "Decided by a senior reviewer or the chief editor, never by whoever imposed what is contested (PA-6.2). Upheld: the sanction is lifted or the penalty reversed."),
     h("div", { class: "inline" }, field("State", state)),
-    body,
-    more,
+    list.body,
+    list.more,
   ];
 }
 
@@ -515,25 +473,17 @@ function contestedView(appeal, standing) {
 }
 
 function decideAppeal(ctx, appeal, reload) {
-  const reason = h("input", { name: "reason", required: true, minlength: 3, maxlength: 2000, placeholder: "Reason (required)" });
-  const decide = (upheld) => async () => {
-    if (reason.value.trim().length < 3) {
-      ctx.fail(new Error("A reason is required with the decision (PA-6.2)."));
-      return;
-    }
-    try {
-      await api.decideAppeal(appeal.id, upheld, reason.value.trim());
-      ctx.ok(upheld ? "Appeal upheld." : "Appeal dismissed.");
-      await reload();
-    } catch (error) {
-      ctx.fail(error);
-    }
-  };
-  return h(
-    "div",
-    { class: "inline", dataset: { appeal: appeal.id } },
-    reason,
-    h("button", { type: "button", class: "good", onclick: decide(true) }, "Uphold"),
-    h("button", { type: "button", class: "danger", onclick: decide(false) }, "Dismiss"),
-  );
+  return yesOrNo(ctx, {
+    dataset: { appeal: appeal.id },
+    input: h("input", { name: "reason", required: true, minlength: 3, maxlength: 2000, placeholder: "Reason (required)" }),
+    minLength: 3,
+    missing: "A reason is required with the decision (PA-6.2).",
+    yes: "Uphold",
+    no: "Dismiss",
+    run: async (upheld, reason) => {
+      await api.decideAppeal(appeal.id, upheld, reason);
+      return upheld ? "Appeal upheld." : "Appeal dismissed.";
+    },
+    reload,
+  });
 }

@@ -90,3 +90,46 @@ export function moreButton(id, load, fail) {
   button.addEventListener("click", () => load().catch(fail));
   return button;
 }
+
+/** A yes-or-no decision in one row: a required text (`input`, checked for `minLength` characters, else `missing`
+ * is shown) and two buttons; `run(yes, text)` sends it and answers the message shown, then `reload()`. */
+export function yesOrNo(ctx, { dataset, input, minLength = 1, missing, yes, no, run, reload }) {
+  const decide = (answer) => async () => {
+    const text = input.value.trim();
+    if (text.length < minLength) {
+      ctx.fail(new Error(missing));
+      return;
+    }
+    try {
+      ctx.ok(await run(answer, text));
+      await reload();
+    } catch (error) {
+      ctx.fail(error);
+    }
+  };
+  return h(
+    "div",
+    { class: "inline", dataset },
+    input,
+    h("button", { type: "button", class: "good", onclick: decide(true) }, yes),
+    h("button", { type: "button", class: "danger", onclick: decide(false) }, no),
+  );
+}
+
+/** A table over a cursor-paged list (every list route answers {items, next_cursor}): `fetchPage(cursor)` reads
+ * one page; `reload()` starts again from the first, the "More" button (`<id>-more`) appends the next. `columns`
+ * and `empty` are functions, read at each drawing (a page's filters may change them). */
+export function pagedTable(id, fetchPage, columns, empty, fail) {
+  const body = h("div", { id });
+  let cursor = null;
+  let rows = [];
+  async function load(fresh) {
+    const page = await fetchPage(fresh ? null : cursor);
+    rows = fresh ? [...page.items] : [...rows, ...page.items];
+    cursor = page.next_cursor;
+    more.hidden = !cursor;
+    show(body, table(columns(), rows, { empty: empty() }));
+  }
+  const more = moreButton(`${id}-more`, () => load(false), fail);
+  return { body, more, reload: () => load(true) };
+}
