@@ -5,9 +5,9 @@
                                    which names the complaint's case (opened, or joined: COMPLAINT_POSTS
                                    posts, COMPLAINTS complaints from distinct reporters, so most join a case).
                                    Goal: p99 <= 250 ms.
-  complaint.case_in_queue_p99_ms   the complaint's filing (reporting's filed_at) -> its case's item exists in
-                                   moderation's queue (review_item.held_at): the event hop, from the
-                                   services' own timestamps, for the cases this run opened.
+  complaint.case_in_queue_p99_ms   the complaint's filing (reporting's filed_at) -> its case's item opened in
+                                   moderation's queue (the item's `opened` action): the event hop, from the
+                                   services' own clocks (one machine), for the cases this run opened.
   review.claim_to_decision_p99_ms / _p50_ms  a reviewer claims a held post's queue item and approves it:
                                    two round trips, POST …/claim then POST …/decision (REVIEWS items).
                                    Goal: p99 <= 400 ms.
@@ -50,7 +50,11 @@ async def _case_hops(info: StackInfo, case_ids: list[uuid.UUID]) -> list[float]:
         queued = {
             r["case_id"]: r["at"]
             for r in await moderation.fetch(
-                "SELECT case_id, extract(epoch FROM held_at) AS at FROM review_item WHERE case_id = ANY($1)",
+                # The item's `opened` action is stamped by moderation's transaction (held_at is the case's own
+                # opening time, copied from reporting's announcement).
+                """SELECT i.case_id, extract(epoch FROM a.at) AS at FROM review_item i
+                     JOIN review_action a ON a.item_id = i.id AND a.action = 'opened'
+                    WHERE i.case_id = ANY($1)""",
                 case_ids,
             )
         }

@@ -217,7 +217,8 @@ class Complaints(Paced):
             headers=self._reporters[i % len(self._reporters)].auth,
             json={"target_type": "post", "target_id": clean[(i // 5) % len(clean)], "reason": "spam"},
         )
-        problem = answer.json().get("type", "").rsplit("/", 1)[-1] if answer.status_code >= 400 else ""
+        # A refusal names its problem (a post reporting has not heard of yet); an outage is its status alone.
+        problem = answer.json().get("type", "").rsplit("/", 1)[-1] if 400 <= answer.status_code < 500 else ""
         self.answers[f"{answer.status_code} {problem}".strip()] += 1
         if answer.status_code == 201:
             with self.lock:
