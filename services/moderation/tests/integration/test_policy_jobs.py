@@ -19,6 +19,8 @@ from moderation.main import MIGRATIONS
 from moderation.policy import handlers
 from moderation.policy.holder import PolicyHolder
 from moderation.policy.rumour_jobs import run_rumour_job
+from moderation.reviews import handlers as reviews
+from moderation.reviews.domain import Staff
 from moderation.settings import ModerationSettings
 
 RUMOUR = "紧急通知：鳕鲟鲥鳜鳝鲶鲈鳗明天起全市停止供应燃气一周，请大家赶快去超市抢购蜡烛和方便面！"
@@ -114,6 +116,21 @@ async def test_a_rumour_scanned_then_raised_to_a_stop_stops_each_labelled_post_o
     # A new post spreading it is stopped at publication.
     newer = await publish(db, holder, RUMOUR + "！！")
     assert [d["outcome"] for d in await decisions(db, newer)] == ["stop_transmission"]
+
+
+@pytest.mark.requirement("MB-11")
+@pytest.mark.requirement("MB-12.2")
+async def test_a_retro_scan_labels_a_post_whose_stop_was_restored_and_leaves_a_stopped_one(world) -> None:
+    db, holder = world
+    restored, stopped = await publish(db, holder, RUMOUR), await publish(db, holder, f"转发：{RUMOUR}")
+    for post in (restored, stopped):
+        await reviews.take_down(db, post, Staff("staff:r1"), category=CATEGORY, reason="wrong", legal_basis=[])
+    await reviews.restore(db, restored, Staff("staff:s1", senior=True), reason="mistaken", legal_basis=[])
+    await register(db, holder)
+    scan = await run_next_job(db, holder)
+    assert (scan["state"], scan["done"]) == ("done", 2)
+    assert [d["outcome"] for d in await decisions(db, restored)] == ["approve", "stop_transmission", "approve", "label"]
+    assert [d["outcome"] for d in await decisions(db, stopped)] == ["approve", "stop_transmission"]
 
 
 @pytest.mark.requirement("MB-11")

@@ -38,6 +38,12 @@ def _params(decisions: list[tuple[dict, OutboxRow]]) -> list[tuple]:
     return [(*(d[k] for k in DECISION_FIELDS), *announcement.params()) for d, announcement in decisions]
 
 
+# A stop of transmission in force on the post of decision `d`: a stop no restore superseded (MB-12.2, issue 14).
+_STOPPED_SQL = """EXISTS (SELECT 1 FROM decision x
+                   WHERE x.post_id = d.post_id AND x.outcome = 'stop_transmission'
+                     AND NOT EXISTS (SELECT 1 FROM decision r WHERE r.supersedes = x.id AND r.stage = 'restore'))"""
+
+
 class DecisionStore:
     """Decisions (with their announcements, one statement each) and published texts."""
 
@@ -79,17 +85,15 @@ class DecisionStore:
         self, rumour_id: uuid.UUID, *, after: tuple[datetime, uuid.UUID] | None, limit: int
     ) -> list[asyncpg.Record]:
         """The label decisions a rumour put on posts, oldest first, after the keyset cursor (decided_at, id),
-        each with whether it stands: not superseded yet, and its post not stopped (by any rule)."""
+        each with whether it stands: not superseded yet, and its post not stopped (by any rule, unless restored)."""
         after_at, after_id = after or (None, None)
         return await self.conn.fetch(
-            """SELECT d.*, NOT EXISTS (SELECT 1 FROM decision s WHERE s.supersedes = d.id)
-                           AND NOT EXISTS (SELECT 1 FROM decision x
-                                            WHERE x.post_id = d.post_id AND x.outcome = 'stop_transmission')
-                           AS stands
+            f"""SELECT d.*, NOT EXISTS (SELECT 1 FROM decision s WHERE s.supersedes = d.id)
+                           AND NOT {_STOPPED_SQL} AS stands
                  FROM decision d
                 WHERE d.rumour_id = $1 AND d.outcome = 'label'
                   AND ($2::timestamptz IS NULL OR (d.decided_at, d.id) > ($2, $3::uuid))
-                ORDER BY d.decided_at, d.id LIMIT $4""",
+                ORDER BY d.decided_at, d.id LIMIT $4""",  # noqa: S608 - a fixed fragment
             rumour_id,
             after_at,
             after_id,
@@ -130,10 +134,11 @@ class DecisionStore:
 
     async def posts_with_rumour_decision(self, post_ids: list[uuid.UUID], rumour_id: uuid.UUID) -> set[uuid.UUID]:
         """Of these posts, those the retro-scan leaves alone: decided for this rumour already, or stopped
-        already (by any rule: a stopped post is stopped once, reported once and penalised once)."""
+        (by any rule: a stopped post is stopped once, reported once and penalised once). A post whose stop staff
+        restored as wrong is scanned again like any served post."""
         rows = await self.conn.fetch(
-            """SELECT DISTINCT post_id FROM decision
-                WHERE post_id = ANY($1::uuid[]) AND (rumour_id = $2 OR outcome = 'stop_transmission')""",
+            f"""SELECT DISTINCT post_id FROM decision d
+                WHERE post_id = ANY($1::uuid[]) AND (rumour_id = $2 OR {_STOPPED_SQL})""",  # noqa: S608 - fixed
             post_ids,
             rumour_id,
         )
