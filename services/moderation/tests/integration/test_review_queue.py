@@ -117,6 +117,18 @@ async def test_a_case_becomes_one_item_and_only_newer_versions_change_it(db: Dat
         db, state=None, kind="complaint_case", assignee=None, category=None, min_priority=3, cursor=None, limit=50
     )
     assert item["id"] in [r["id"] for r in listed]
+    by_case, _ = await handlers.list_items(
+        db,
+        state=None,
+        kind=None,
+        assignee=None,
+        category=None,
+        min_priority=None,
+        cursor=None,
+        limit=50,
+        case_id=first.case_id,
+    )
+    assert [r["id"] for r in by_case] == [item["id"]]
 
 
 @pytest.mark.requirement("MB-14")

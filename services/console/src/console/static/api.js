@@ -86,7 +86,8 @@ export const api = {
 
   // moderation: the review items of both kinds, held posts and complaint cases (MB-6.1, MB-14, PA-5.1).
   // filters: state (open | assigned | escalated | closed; none: every item not closed), kind (held_post |
-  // complaint_case), assignee ("me" or a staff id), category, min_priority, cursor, limit.
+  // complaint_case), assignee ("me" or a staff id), category, min_priority, case_id (a complaint case's item, in
+  // any state), cursor, limit.
   reviewItems: (filters = {}) => call("GET", "/v1/moderation/review-items", { query: filters }),
   reviewItem: (itemId) => call("GET", `/v1/moderation/review-items/${id(itemId)}`),
   claimItem: (itemId) => call("POST", `/v1/moderation/review-items/${id(itemId)}/claim`),

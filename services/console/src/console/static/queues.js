@@ -372,14 +372,8 @@ function complaintStatistics(s) {
 
 /** The review item of a complaint case: its kind's items not closed are read until it is found. */
 async function caseItem(caseId) {
-  let cursor = null;
-  for (let pages = 0; pages < 20; pages += 1) {
-    const page = await api.reviewItems({ kind: "complaint_case", cursor, limit: 100 });
-    const found = page.items.find((i) => i.case?.case_id === caseId);
-    if (found || !page.next_cursor) return found || null;
-    cursor = page.next_cursor;
-  }
-  return null;
+  const page = await api.reviewItems({ case_id: caseId });
+  return page.items[0] || null;
 }
 
 export async function caseView(ctx, caseId) {

@@ -117,11 +117,12 @@ async def list_queue_items(
     assignee: Annotated[Text | None, Query(max_length=80, description="`me` or a staff id")] = None,
     category: Annotated[Text | None, Query(max_length=80)] = None,
     min_priority: Annotated[int | None, Query(ge=0, le=100)] = None,
+    case_id: Annotated[uuid.UUID | None, Query(description="reporting's complaint case (MB-14)")] = None,
     cursor: CursorQuery = None,
     limit: LimitQuery = DEFAULT_LIMIT,
 ) -> Page[QueueItemRead]:
     """The review queue: held posts and complaint cases, highest priority first, then the nearest deadline,
-    then the oldest. Without `state`, every item not closed."""
+    then the oldest. Without `state`, every item not closed; with `case_id`, that case's item in any state."""
     who = None
     if assignee:
         who = principal.actor if assignee == "me" else normalise_staff(assignee)
@@ -134,6 +135,7 @@ async def list_queue_items(
         min_priority=min_priority,
         cursor=cursor,
         limit=limit,
+        case_id=case_id,
     )
     return Page[QueueItemRead](items=[queue_item_read(r) for r in rows], next_cursor=next_cursor)
 

@@ -154,16 +154,18 @@ async def list_items(
     min_priority: int | None,
     cursor: str | None,
     limit: int,
+    case_id: uuid.UUID | None = None,
 ) -> tuple[list[asyncpg.Record], str | None]:
     """Queue items, highest priority first, then the nearest deadline, then the oldest; without a state,
-    the items not closed."""
+    the items not closed (a complaint case's item, asked for by its case, in any state)."""
     after = decode_cursor(cursor, int, datetime, datetime, uuid.UUID) if cursor else None
     rows = await db.reader().reviews.items(
-        states=[state] if state else OPEN_STATES,
+        states=[state] if state else list(ItemState) if case_id else OPEN_STATES,
         kind=kind,
         assignee=assignee,
         category=category,
         min_priority=min_priority,
+        case_id=case_id,
         after=after,
         limit=limit + 1,
     )

@@ -118,6 +118,7 @@ class ReviewStore:
         min_priority: int | None,
         after: tuple[int, datetime, datetime, uuid.UUID] | None,
         limit: int,
+        case_id: uuid.UUID | None = None,
     ) -> list[asyncpg.Record]:
         """Queue items by priority (highest first), then the nearest deadline, then age; keyset on
         (-priority, deadline or the end of time, opened, id)."""
@@ -130,6 +131,7 @@ class ReviewStore:
                   AND ($4::text IS NULL OR r.category = $4)
                   AND ($5::int IS NULL OR r.priority >= $5)
                   AND ($6::int IS NULL OR (-r.priority, {QUEUE_KEY}, r.held_at, r.id) > ($6, $7, $8, $9::uuid))
+                  AND ($11::uuid IS NULL OR r.case_id = $11)
                 ORDER BY r.priority DESC, {QUEUE_KEY}, r.held_at, r.id LIMIT $10""",  # noqa: S608 - fixed SQL
             states,
             kind,
@@ -141,6 +143,7 @@ class ReviewStore:
             held_at,
             item_id,
             limit,
+            case_id,
         )
 
     async def upsert_case(self, facts: CaseFacts) -> asyncpg.Record | None:
