@@ -19,6 +19,7 @@ from moderation.main import MIGRATIONS
 from moderation.policy import handlers
 from moderation.policy.holder import PolicyHolder
 from moderation.policy.rumour_jobs import run_rumour_job
+from moderation.policy.schemas import change_read
 from moderation.reviews import handlers as reviews
 from moderation.reviews.domain import Staff
 from moderation.settings import ModerationSettings
@@ -178,6 +179,13 @@ async def test_a_lexicon_file_in_parts_becomes_one_change_released_as_a_job(worl
         await handlers.put_import_part(db, started["id"], n, part, max_parts=256)
     change, entries, add, remove = await handlers.complete_import(db, started["id"], by="staff:r")
     assert (entries, add, remove) == (3000, 3000, 0)
+    # A list previews its entries with their counts; the change's own page has them all.
+    [listed], _ = await handlers.list_changes(db, status="proposed", cursor=None, limit=10)
+    shown = change_read(listed)
+    assert (shown.add_count, shown.remove_count, shown.preview) == (3000, 0, True)
+    assert [e.term for e in shown.changes.add] == [f"鳕鲟{i:05d}" for i in range(handlers.PREVIEW_ENTRIES)]
+    whole = change_read(await handlers.read_change(db, change["id"]))
+    assert (len(whole.changes.add), whole.add_count, whole.preview) == (3000, 3000, False)
     _, job_id = await handlers.decide_change(db, holder, change["id"], approve=True, note="ok", by="staff:chief")
     job = await db.reader().jobs.get(uuid.UUID(job_id))
     assert (job["kind"], job["state"], job["done"], job["total"]) == ("lexicon.release", "done", 3000, 3000)

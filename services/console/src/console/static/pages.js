@@ -230,34 +230,36 @@ export async function policy(ctx) {
     { id: "policy-status" },
     ["proposed", "approved", "rejected", ""].map((s) => h("option", { value: s }, s || "all")),
   );
-  const body = h("div", { id: "policy-changes" });
   const chief = ctx.has(ctx.words.chief_editor);
-  async function load() {
-    const page = await api.policyChanges(status.value);
-    show(
-      body,
-      table(
-        [
-          { label: "Proposed", cell: (c) => [when(c.proposed_at), h("br"), c.proposed_by] },
-          { label: "Kind", cell: (c) => chip(c.kind) },
-          { label: "Change", cell: (c) => h("pre", { class: "changes" }, JSON.stringify(c.changes, null, 1)) },
-          { label: "Reason", cell: (c) => c.reason },
-          { label: "Status", cell: (c) => [chip(c.status, `status-${c.status}`), c.decided_by ? [h("br"), c.decided_by, ": ", c.decision_note || ""] : null, c.release ? ` · release ${c.release}` : ""] },
-          { label: "", cell: (c) => (chief && c.status === "proposed" ? decideChange(ctx, c, load) : null) },
-        ],
-        page.items,
-        { empty: "No policy change." },
-      ),
-    );
-  }
-  status.addEventListener("change", () => load().catch(ctx.fail));
-  await load();
+  const list = pagedTable(
+    "policy-changes",
+    (cursor) => api.policyChanges(status.value, cursor),
+    () => [
+      { label: "Proposed", cell: (c) => [when(c.proposed_at), h("br"), c.proposed_by] },
+      { label: "Kind", cell: (c) => chip(c.kind) },
+      { label: "Change", cell: changeView },
+      { label: "Reason", cell: (c) => c.reason },
+      { label: "Status", cell: (c) => [chip(c.status, `status-${c.status}`), c.decided_by ? [h("br"), c.decided_by, ": ", c.decision_note || ""] : null, c.release ? ` · release ${c.release}` : ""] },
+      { label: "", cell: (c) => (chief && c.status === "proposed" ? decideChange(ctx, c, () => list.reload()) : null) },
+    ],
+    () => "No policy change.",
+    ctx.fail,
+  );
+  status.addEventListener("change", () => list.reload().catch(ctx.fail));
+  await list.reload();
   return [
     h("h1", {}, "Policy changes"),
     h("p", { class: "muted" }, chief ? "Lexicon and routing changes wait for your approval (MB-6.1)." : "Only the chief editor decides a change (MB-6.1)."),
     field("Status", status),
-    body,
+    list.body,
+    list.more,
   ];
+}
+
+/** A change's size and its entries (a list shows the first of them: an imported lexicon has tens of thousands). */
+function changeView(c) {
+  const size = c.kind === "lexicon" ? h("p", { class: "muted" }, `${c.add_count} added, ${c.remove_count} removed${c.preview ? " (the first shown)" : ""}`) : null;
+  return [size, h("pre", { class: "changes" }, JSON.stringify(c.changes, null, 1))];
 }
 
 function decideChange(ctx, change, reload) {

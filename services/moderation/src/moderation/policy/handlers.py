@@ -50,12 +50,17 @@ async def propose_change(
         return await stores.policy.insert_change(kind=kind, changes=changes, reason=reason, proposed_by=by)
 
 
+# A list of changes shows this many of each change's added and removed entries (an imported lexicon has tens of
+# thousands); the change's own page shows them all.
+PREVIEW_ENTRIES = 20
+
+
 async def list_changes(
     db: Database, *, status: str | None, cursor: str | None, limit: int
 ) -> tuple[list[asyncpg.Record], str | None]:
-    """Newest first (MB-6.1: the policy's history), one page."""
+    """Newest first (MB-6.1: the policy's history), one page; each change's entries previewed (PREVIEW_ENTRIES)."""
     before = decode_cursor(cursor, datetime, uuid.UUID) if cursor else None
-    rows = await db.reader().policy.changes(status, before=before, limit=limit + 1)
+    rows = await db.reader().policy.changes(status, before=before, limit=limit + 1, preview=PREVIEW_ENTRIES)
     return _page(rows, limit, lambda r: (r["proposed_at"], r["id"]))
 
 

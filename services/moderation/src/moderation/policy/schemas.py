@@ -143,14 +143,25 @@ class PolicyChangeRead(BaseModel):
     decision_note: str | None
     release: int | None
     job_id: str | None = Field(default=None, description="the release's job (an approved lexicon change)")
+    add_count: int = Field(description="entries the change adds, all of them (a list previews the first 20)")
+    remove_count: int = Field(description="entries the change removes, all of them")
+    preview: bool = Field(description="true when `changes` shows only the first of its entries (a list)")
 
 
 def change_read(row: Mapping[str, Any], *, job_id: str | None = None) -> PolicyChangeRead:
+    """A change, whole; or as a list shows it (the row has its counts: its entries are a preview)."""
+    changes = json.loads(row["changes"])
+    counted = "add_count" in row.keys()
+    add_count = row["add_count"] if counted else len(changes.get("add", []))
+    remove_count = row["remove_count"] if counted else len(changes.get("remove", []))
     return PolicyChangeRead.model_validate(
         {
             "id": str(row["id"]),
             "kind": row["kind"],
-            "changes": json.loads(row["changes"]),
+            "changes": changes,
+            "add_count": add_count,
+            "remove_count": remove_count,
+            "preview": counted and (add_count > len(changes["add"]) or remove_count > len(changes["remove"])),
             "reason": row["reason"],
             "proposed_by": row["proposed_by"],
             "proposed_at": row["proposed_at"].isoformat(),

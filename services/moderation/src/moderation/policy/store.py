@@ -136,12 +136,24 @@ class PolicyStore:
         return await self.conn.fetchrow(f"SELECT * FROM policy_change WHERE id = $1{lock}", change_id)  # noqa: S608
 
     async def changes(
-        self, status: str | None, *, before: tuple[datetime, uuid.UUID] | None, limit: int
+        self, status: str | None, *, before: tuple[datetime, uuid.UUID] | None, limit: int, preview: int
     ) -> list[asyncpg.Record]:
-        """Newest first, before the keyset cursor (proposed_at, id)."""
+        """Newest first, before the keyset cursor (proposed_at, id). Each change's entries cut to the first
+        `preview` added and removed, with their counts: an imported lexicon is megabytes of JSON, read whole
+        only by the change's own page."""
         before_at, before_id = before or (None, None)
         return await self.conn.fetch(
-            """SELECT * FROM policy_change
+            """SELECT id, kind, reason, proposed_by, proposed_at, status, decided_by, decided_at, decision_note,
+                      release,
+                      jsonb_build_object(
+                          'add', COALESCE((SELECT jsonb_agg(e) FROM (SELECT e FROM jsonb_array_elements(
+                                      changes -> 'add') e LIMIT $5) s), '[]'::jsonb),
+                          'remove', COALESCE((SELECT jsonb_agg(e) FROM (SELECT e FROM jsonb_array_elements(
+                                      changes -> 'remove') e LIMIT $5) s), '[]'::jsonb),
+                          'routing', changes -> 'routing') AS changes,
+                      COALESCE(jsonb_array_length(changes -> 'add'), 0) AS add_count,
+                      COALESCE(jsonb_array_length(changes -> 'remove'), 0) AS remove_count
+                 FROM policy_change
                 WHERE ($1::text IS NULL OR status = $1)
                   AND ($2::timestamptz IS NULL OR (proposed_at, id) < ($2, $3::uuid))
                 ORDER BY proposed_at DESC, id DESC LIMIT $4""",
@@ -149,6 +161,7 @@ class PolicyStore:
             before_at,
             before_id,
             limit,
+            preview,
         )
 
     async def live_entry_ids(self, ids: list[int]) -> set[int]:
