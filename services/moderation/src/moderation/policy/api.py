@@ -104,8 +104,7 @@ async def list_policy_changes(
 ) -> Page[PolicyChangeRead]:
     """Policy changes, newest first: the policy's history (MB-6.1)."""
     rows, next_cursor = await handlers.list_changes(db, status=state, cursor=cursor, limit=limit)
-    items = await asyncio.to_thread(lambda: [change_read(r) for r in rows])  # big changes: off the event loop
-    return Page[PolicyChangeRead](items=items, next_cursor=next_cursor)
+    return Page[PolicyChangeRead](items=[change_read(r) for r in rows], next_cursor=next_cursor)  # previews only
 
 
 @router.get(
