@@ -117,7 +117,8 @@ class Flow:
         return User(created.json()["id"], username, mobile, token.json()["access_token"])
 
     def confirm_phone(self, user: User) -> None:
-        assert self.gw.post("/v1/accounts/me/phone-confirmation", headers=user.auth).status_code == 202
+        sent = self.gw.post("/v1/accounts/me/phone-confirmation", headers=user.auth)
+        assert sent.status_code == 202, sent.text
         inbox = httpx.get(f"{self.platform.sms_sink_url}/messages", params={"to": user.mobile}).json()["messages"]
         code = re.search(r"\b(\d{6})\b", inbox[-1]).group(1)
         confirmed = self.gw.put("/v1/accounts/me/phone-confirmation", headers=user.auth, json={"code": code})

@@ -250,3 +250,40 @@ def test_an_appeal_of_a_credit_penalty_reverses_it_when_upheld(flow: Flow) -> No
     # The reversal lifted the ladder's warning it caused: nothing left to appeal there.
     [lifted] = every_page(flow.gw, "/v1/accounts/me/sanctions", user.auth)
     assert lifted["lifted_at"] and appeal(flow, user, "sanction", lifted["id"]).status_code == 409
+
+
+@pytest.mark.requirement("PA-6.2")
+@pytest.mark.requirement("PA-13.1")
+def test_a_closed_account_appeals_its_closure_with_its_password_and_an_upheld_appeal_reopens_it(flow: Flow) -> None:
+    """A closed account cannot sign in, so its holder appeals the closure with the account's username and
+    password: once, under the sign-in limits; another chief editor than the one who closed it decides."""
+    user, open_account = flow.verified_user(), flow.verified_user()
+    closer, decider = flow.staff("chief_editor"), flow.staff("chief_editor")
+    closed = sanction(flow, closer, user.id, "closure")
+    assert closed.status_code == 201, closed.text
+
+    def sign_in() -> httpx.Response:
+        return flow.gw.post("/v1/tokens", json={"username": user.username, "password": PASSWORD})
+
+    assert sign_in().status_code == 403
+    body = {"username": user.username, "password": PASSWORD, "statement": "这些内容不是我发布的"}
+    wrong = flow.gw.post("/v1/accounts/closure-appeals", json=body | {"password": "not the password"})
+    assert wrong.status_code == 401
+    unknown = flow.gw.post("/v1/accounts/closure-appeals", json=body | {"username": "nobody" + uuid.uuid4().hex[:8]})
+    assert unknown.status_code == 401 and unknown.json()["detail"] == wrong.json()["detail"]
+    filed = flow.gw.post("/v1/accounts/closure-appeals", json=body)
+    assert filed.status_code == 201, filed.text
+    assert (filed.json()["target_kind"], filed.json()["target_id"], filed.json()["state"]) == (
+        "sanction",
+        closed.json()["id"],
+        "open",
+    )
+    again = flow.gw.post("/v1/accounts/closure-appeals", json=body)
+    assert again.status_code == 409 and again.json()["requirement"] == "PA-6.2"
+    not_closed = flow.gw.post("/v1/accounts/closure-appeals", json=body | {"username": open_account.username})
+    assert not_closed.status_code == 409 and not_closed.json()["requirement"] == "PA-6.2"
+
+    assert decide(flow, closer, filed.json()["id"], True).status_code == 403  # not the one who closed it
+    upheld = decide(flow, decider, filed.json()["id"], True, "the posts were another's")
+    assert upheld.status_code == 200, upheld.text
+    poll(lambda: sign_in().status_code == 200, what="the reopened account signs in")

@@ -97,6 +97,13 @@ async def throttled_sign_in(
 
 
 async def sign_in(ports: IdentityPorts, *, username: str, password: str, client_id: str | None = None) -> str:
+    account = await check_credentials(ports, username, password)
+    check_may_sign_in(account)
+    return issue_token(ports, account, client_id=client_id)
+
+
+async def check_credentials(ports: IdentityPorts, username: str, password: str) -> Mapping[str, Any]:
+    """The account these are the username and password of (a cancelled one no longer exists); 401 otherwise."""
     async with ports.db.connection() as tx:
         account = await tx.accounts.by_username(username)
     if account is None:
@@ -104,8 +111,9 @@ async def sign_in(ports: IdentityPorts, *, username: str, password: str, client_
         await asyncio.to_thread(ports.hasher.hash, password)
         raise Unauthorized("Username or password is wrong.")
     await check_password(ports, account["password_hash"], password, "Username or password is wrong.")
-    check_may_sign_in(account)
-    return issue_token(ports, account, client_id=client_id)
+    if account["cancelled_at"] is not None:
+        raise Unauthorized("Username or password is wrong.")
+    return account
 
 
 async def check_password(ports: IdentityPorts, password_hash: str, password: str, refusal: str) -> None:

@@ -9,13 +9,15 @@ from fastapi import APIRouter, status
 from kit.pagination import CursorQuery, LimitQuery, Page
 from kit.problems import problems
 
-from identity.dependencies import ActiveAccount, AppealReviewer, Ports, SanctionImposer, SanctionLifter
+from identity.accounts.handlers import throttled_sign_in
+from identity.dependencies import ActiveAccount, AppealReviewer, ClientAddress, Ports, SanctionImposer, SanctionLifter
 from identity.sanctions import handlers
 from identity.sanctions.schemas import (
     AccountSanctionRead,
     AppealCreate,
     AppealDecision,
     AppealRead,
+    ClosureAppealCreate,
     SanctionCreate,
     SanctionLift,
     StaffAppealRead,
@@ -89,6 +91,28 @@ async def file_appeal(body: AppealCreate, account_id: ActiveAccount, ports: Port
     (409 `appeal-window-closed` after it)."""
     row = await handlers.file_appeal(
         ports, account_id, target_kind=body.target_kind, target_id=body.target_id, statement=body.statement
+    )
+    return AppealRead.of(row)
+
+
+@router.post(
+    "/v1/accounts/closure-appeals",
+    status_code=status.HTTP_201_CREATED,
+    response_model=AppealRead,
+    responses=problems(401, 404, 409),
+)
+async def appeal_closure(body: ClosureAppealCreate, address: ClientAddress, ports: Ports) -> AppealRead:
+    """Appeal the closure of your account (PA-6.2, PA-13.1): a closed account cannot sign in, so you name it
+    with its username and password, under the sign-in limits (429 with Retry-After). Once, within the appeal
+    window; upheld, the closure is lifted and you sign in again. 409 when the account is not closed."""
+    row = await throttled_sign_in(
+        ports,
+        scope="user",
+        username=body.username,
+        address=address,
+        attempt=lambda: handlers.appeal_closure(
+            ports, username=body.username, password=body.password, statement=body.statement
+        ),
     )
     return AppealRead.of(row)
 

@@ -13,7 +13,7 @@ import asyncpg
 from kit.pagination import decode_cursor, page
 from kit.problems import Conflict, NotFound
 
-from identity.accounts.handlers import end_sessions
+from identity.accounts.handlers import check_credentials, end_sessions
 from identity.ports import IdentityPorts, Tx
 from identity.sanctions.domain import (
     CLOSES,
@@ -162,6 +162,22 @@ async def file_appeal(
         if not filed:
             raise Conflict(f"This {target_kind} was appealed already (one appeal each).", requirement="PA-6.2")
         return await tx.sanctions.appeal(appeal_id)
+
+
+async def appeal_closure(ports: IdentityPorts, *, username: str, password: str, statement: str) -> asyncpg.Record:
+    """PA-6.2, PA-13.1: a closed account cannot sign in, so its holder appeals the closure with the account's
+    password instead of a token (the caller runs this under the sign-in limits): once, within the window, as
+    any appeal. Unknown, cancelled and wrong-password requests get one answer, at one cost."""
+    account = await check_credentials(ports, username, password)
+    if account["closed_at"] is None:
+        raise Conflict("This account is not closed: sign in and appeal from it.", requirement="PA-6.2")
+    async with ports.db.connection() as tx:
+        closure = await tx.sanctions.closing_sanction(account["id"])
+    if closure is None:
+        raise NotFound("No closure of this account to appeal.")
+    return await file_appeal(
+        ports, account["id"], target_kind=TargetKind.SANCTION, target_id=str(closure["id"]), statement=statement
+    )
 
 
 def _uuid(raw: str) -> uuid.UUID | None:

@@ -94,6 +94,14 @@ class AppealCreate(RequestModel):
     statement: VisibleText = Field(min_length=3, max_length=5000)
 
 
+class ClosureAppealCreate(RequestModel):
+    """A closed account's appeal of its closure (PA-6.2, PA-13.1): it cannot sign in, so it names itself."""
+
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=256)
+    statement: VisibleText = Field(min_length=3, max_length=5000)
+
+
 class AppealDecision(RequestModel):
     upheld: Bool
     reason: VisibleText = Field(min_length=3, max_length=2000)

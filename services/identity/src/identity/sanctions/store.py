@@ -90,6 +90,14 @@ class SanctionStore:
             now,
         )
 
+    async def closing_sanction(self, account_id: uuid.UUID) -> asyncpg.Record | None:
+        """The newest closure or blacklisting of the account not lifted (what its holder appeals, PA-6.2)."""
+        return await self.conn.fetchrow(
+            """SELECT * FROM sanction WHERE account_id = $1 AND kind IN ('close', 'blacklist') AND lifted_at IS NULL
+                ORDER BY starts_at DESC, id LIMIT 1""",
+            account_id,
+        )
+
     async def reopen(self, account_id: uuid.UUID) -> None:
         await self.conn.execute("UPDATE account SET closed_at = NULL WHERE id = $1", account_id)
 
