@@ -7,35 +7,21 @@ import uuid
 
 import asyncpg
 import pytest
-from devstack.testing import Infra
-from identity.main import MIGRATIONS
 from identity.standing.store import StandingStore
-from kit.db import apply_migrations
+
+from .conftest import new_account
 
 
 @pytest.mark.requirement("MB-9")
-async def test_only_a_newer_follower_count_is_taken(infra: Infra) -> None:
-    url = infra.fresh_database()
-    apply_migrations(url, MIGRATIONS)
-    conn = await asyncpg.connect(url)
-    try:
-        account = uuid.uuid4()
-        await conn.execute(
-            """INSERT INTO account (id, username, password_hash, phone_ciphertext, phone_lookup)
-               VALUES ($1, $2, 'x', 'x', $3)""",
-            account,
-            f"u{account.hex[:8]}",
-            account.bytes,
-        )
-        store = StandingStore(conn)
-        assert await store.note_followers(account, 5, 2) is True
-        assert await store.note_followers(account, 3, 1) is False  # late
-        assert await store.note_followers(account, 3, 2) is False  # repeated
-        assert (await store.account(account))["followers"] == 5
-        assert await store.note_followers(account, 4, 3) is True
-        await conn.execute("UPDATE account SET cancelled_at = now() WHERE id = $1", account)
-        assert await store.note_followers(account, 0, 4) is False
-        assert (await store.account(account))["followers"] == 4
-        assert await store.note_followers(uuid.uuid4(), 1, 1) is False  # not an account of ours
-    finally:
-        await conn.close()
+async def test_only_a_newer_follower_count_is_taken(conn: asyncpg.Connection) -> None:
+    account = await new_account(conn)
+    store = StandingStore(conn)
+    assert await store.note_followers(account, 5, 2) is True
+    assert await store.note_followers(account, 3, 1) is False  # late
+    assert await store.note_followers(account, 3, 2) is False  # repeated
+    assert (await store.account(account))["followers"] == 5
+    assert await store.note_followers(account, 4, 3) is True
+    await conn.execute("UPDATE account SET cancelled_at = now() WHERE id = $1", account)
+    assert await store.note_followers(account, 0, 4) is False
+    assert (await store.account(account))["followers"] == 4
+    assert await store.note_followers(uuid.uuid4(), 1, 1) is False  # not an account of ours

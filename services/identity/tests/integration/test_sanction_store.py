@@ -8,43 +8,29 @@ from datetime import UTC, datetime, timedelta
 
 import asyncpg
 import pytest
-from devstack.testing import Infra
-from identity.main import MIGRATIONS
 from identity.sanctions.store import SanctionStore
-from kit.db import apply_migrations
+
+from .conftest import new_account
 
 
 @pytest.mark.requirement("PA-13.1")
-async def test_a_manual_sanction_is_stored_and_read_back(infra: Infra) -> None:
-    url = infra.fresh_database()
-    apply_migrations(url, MIGRATIONS)
-    conn = await asyncpg.connect(url)
-    try:
-        account = uuid.uuid4()
-        await conn.execute(
-            """INSERT INTO account (id, username, password_hash, phone_ciphertext, phone_lookup)
-               VALUES ($1, $2, 'x', 'x', $3)""",
-            account,
-            f"u{account.hex[:8]}",
-            account.bytes,
-        )
-        store, sanction = SanctionStore(conn), uuid.uuid4()
-        now = datetime.now(UTC)
-        await store.insert(
-            sanction,
-            account,
-            kind="restrict_features",  # the ladder's kind of a feature restriction
-            features=["no_reposts"],
-            reason="repeated spam reposts",
-            legal_basis=["PA-13.1"],
-            starts_at=now,
-            ends_at=now + timedelta(days=7),
-            created_by="staff:someone",
-        )
-        row = await store.get(sanction)
-        assert row is not None and row["account_id"] == account and row["kind"] == "restrict_features"
-        assert list(row["features"]) == ["no_reposts"] and row["created_by"] == "staff:someone"
-        source = await conn.fetchval("SELECT source FROM sanction WHERE id = $1", sanction)
-        assert source == f"manual:{sanction}"
-    finally:
-        await conn.close()
+async def test_a_manual_sanction_is_stored_and_read_back(conn: asyncpg.Connection) -> None:
+    account = await new_account(conn)
+    store, sanction = SanctionStore(conn), uuid.uuid4()
+    now = datetime.now(UTC)
+    await store.insert(
+        sanction,
+        account,
+        kind="restrict_features",  # the ladder's kind of a feature restriction
+        features=["no_reposts"],
+        reason="repeated spam reposts",
+        legal_basis=["PA-13.1"],
+        starts_at=now,
+        ends_at=now + timedelta(days=7),
+        created_by="staff:someone",
+    )
+    row = await store.get(sanction)
+    assert row is not None and row["account_id"] == account and row["kind"] == "restrict_features"
+    assert list(row["features"]) == ["no_reposts"] and row["created_by"] == "staff:someone"
+    source = await conn.fetchval("SELECT source FROM sanction WHERE id = $1", sanction)
+    assert source == f"manual:{sanction}"
