@@ -8,10 +8,6 @@ orphaned, and the decision latency is back to its baseline within the recovery b
 clean authors have followers throughout, so the broker restart lands in the middle of the fan-out: every
 published post is in every follower's home timeline exactly once (MB-2).
 
-Beside them readers file complaints about published posts at two a second (issue 14, MB-14): every
-acknowledged complaint (201) is stored once, in the case its receipt named, and every case reaches
-moderation's review queue as exactly one item.
-
 Beside the posts a public account publishes a 5,000-character article a second (issue 13; two of them
 prohibited) and readers send read beacons at 50 a second: every acknowledged article is decided with one
 report per stop, every acknowledged beacon (204) is stored once per reader and day and counted once, identity
@@ -44,7 +40,6 @@ WAITING_FOR_DATABASE = "database unavailable; retrying"  # what a service logs w
 POSTS_PER_S = 20
 ARTICLES_PER_S = 1  # one per twenty posts
 BEACONS_PER_S = 50
-COMPLAINTS_PER_S = 2
 READERS = 50
 EVERYDAY = "今天我们去公园散步看见很多花草树木天气晴朗心情愉快朋友一起喝茶聊天吃饭读书写字唱歌跳舞"
 FOLLOWERS = 100  # of each clean author, follow rows written into content's database (fan-out's input)
@@ -84,11 +79,6 @@ class Load(threading.Thread):
     def count(self) -> int:
         with self._lock:
             return len(self.acknowledged)
-
-    def clean_published(self, *, but_the_last: int) -> list[str]:
-        """The clean posts acknowledged, but the newest few (their announcements may still be on the way)."""
-        with self._lock:
-            return [p["id"] for p in self.acknowledged[:-but_the_last] if not p["bad"]]
 
     def run(self) -> None:
         i = 0
@@ -198,33 +188,6 @@ class Beacons(Paced):
                 self.acknowledged.add((reader.id, article))
 
 
-class Complaints(Paced):
-    """Complaints about clean posts the stream published (MB-14), five in a row about one post so most join
-    a case; what was acknowledged (201): each complaint and the case its receipt named."""
-
-    def __init__(self, gateway_url: str, reporters: list[User], load: Load) -> None:
-        super().__init__("complaints", gateway_url, COMPLAINTS_PER_S)
-        self._reporters = reporters
-        self._load = load
-        self.acknowledged: dict[str, str] = {}
-
-    def step(self, i: int) -> None:
-        clean = self._load.clean_published(but_the_last=40)
-        if not clean:
-            return
-        answer = self.gw.post(
-            "/v1/complaints",
-            headers=self._reporters[i % len(self._reporters)].auth,
-            json={"target_type": "post", "target_id": clean[(i // 5) % len(clean)], "reason": "spam"},
-        )
-        # A refusal names its problem (a post reporting has not heard of yet); an outage is its status alone.
-        problem = answer.json().get("type", "").rsplit("/", 1)[-1] if 400 <= answer.status_code < 500 else ""
-        self.answers[f"{answer.status_code} {problem}".strip()] += 1
-        if answer.status_code == 201:
-            with self.lock:
-                self.acknowledged[answer.json()["id"]] = answer.json()["case_id"]
-
-
 def decision_latency(flow: Flow, author: User) -> float:
     """Seconds from a clean post's 201 until it is served (published)."""
     started = time.monotonic()
@@ -290,11 +253,9 @@ def test_broker_restart_killed_services_and_a_database_crash_lose_nothing_and_do
     load = Load(flow.platform.gateway_url, clean, offenders)
     articles = Articles(flow.platform.gateway_url, account)
     beacons = Beacons(flow.platform.gateway_url, readers, articles)
-    complaints = Complaints(flow.platform.gateway_url, readers, load)
     load.start()
     articles.start()
     beacons.start()
-    complaints.start()
     recovery: dict[str, float] = {}
 
     def fault(name: str, break_it, back) -> None:
@@ -354,7 +315,6 @@ def test_broker_restart_killed_services_and_a_database_crash_lose_nothing_and_do
         load.stop()
         articles.stop()
         beacons.stop()
-        complaints.stop()
 
     posts = load.acknowledged
     assert len(posts) > 300, load.answers
@@ -441,28 +401,6 @@ def test_broker_restart_killed_services_and_a_database_crash_lose_nothing_and_do
     assert {a["id"]: reported[a["id"]] for a in articles.acknowledged} == {
         a["id"]: int(a["bad"]) for a in articles.acknowledged
     }, "a stopped article reported other than once, or a clean one reported"
-
-    # Complaints (MB-14): every acknowledged one stored once, in the case its receipt named; every case one
-    # review item in moderation's queue, however the broker, the services and the database fell.
-    assert len(complaints.acknowledged) > 50, complaints.answers
-    # Refused while a part was down (502, 503), or a post reporting had not heard of yet; never a 500.
-    assert set(complaints.answers) <= {"201", "422 unknown-post", "422 unknown-target", "502", "503"}, (
-        complaints.answers
-    )
-    filed = Counter(str(c) for (c,) in rows(stack, "reporting", "SELECT id FROM complaint"))
-    assert max(filed.values()) == 1
-    in_case = {str(c): str(k) for c, k in rows(stack, "reporting", "SELECT id, case_id FROM complaint")}
-    assert {c: in_case.get(c) for c in complaints.acknowledged} == complaints.acknowledged, "a complaint lost"
-    cases = set(complaints.acknowledged.values())
-
-    def queued() -> Counter[str] | None:
-        items = Counter(
-            str(c) for (c,) in rows(stack, "moderation", "SELECT case_id FROM review_item WHERE case_id IS NOT NULL")
-        )
-        return items if cases <= items.keys() else None
-
-    items = poll(queued, timeout_s=120, interval_s=0.5, what="every complaint case in moderation's queue")
-    assert max(items.values()) == 1, "a case queued twice"
 
     # Reads (MB-9): every acknowledged beacon stored once per reader and day, and counted exactly once.
     assert len(beacons.acknowledged) > 300, beacons.answers
