@@ -11,19 +11,9 @@ from collections.abc import Callable
 
 from fastapi import Request
 
-from kit.problems import DomainError
+from kit.problems import ContentTooLarge, UnsupportedMediaType
 
-
-class ContentTooLarge(DomainError):
-    status = 413
-    type = "content-too-large"
-    title = "Content too large"
-
-
-class UnsupportedMediaType(DomainError):
-    status = 415
-    type = "unsupported-media-type"
-    title = "Unsupported media type"
+__all__ = ["ContentTooLarge", "UnsupportedMediaType", "read_body"]  # the problems a body reader's caller raises
 
 
 async def read_body(request: Request, check_size: Callable[[int], None]) -> bytes:

@@ -52,12 +52,24 @@ class NotFound(DomainError):
     title = "Not found"
 
 
+class ContentTooLarge(DomainError):
+    status = 413
+    type = "content-too-large"
+    title = "Content too large"
+
+
+class UnsupportedMediaType(DomainError):
+    status = 415
+    type = "unsupported-media-type"
+    title = "Unsupported media type"
+
+
 # One problem type per meaning: a path nothing serves is "not found" like a resource that is not there.
 _HTTP_PROBLEMS = {
     400: ("bad-request", "Bad request"),
     404: (NotFound.type, NotFound.title),
     405: ("method-not-allowed", "Method not allowed"),
-    413: ("content-too-large", "Content too large"),
+    413: (ContentTooLarge.type, ContentTooLarge.title),
 }
 
 

@@ -5,19 +5,15 @@ statistics of its own jurisdiction (the national office every province's)."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import asyncpg
 import pytest
-from devstack.testing import Infra
-from kit.db import apply_migrations
 from regulator_gateway.complaints import api, handlers
 from regulator_gateway.complaints.domain import CaseResolved, CaseSeen
 from regulator_gateway.complaints.store import PgComplaintStore
 from regulator_gateway.database import PgDatabase
-from regulator_gateway.main import MIGRATIONS
 from regulator_gateway.offices.domain import NATIONAL, Office
 
 NOW = datetime.now(UTC)
@@ -25,14 +21,8 @@ RUMOUR = "bj10.rumour_disturbing_order"
 
 
 @pytest.fixture
-async def db(infra: Infra) -> AsyncIterator[PgDatabase]:
-    url = infra.fresh_database()
-    apply_migrations(url, MIGRATIONS)
-    pool = await asyncpg.create_pool(url, min_size=1, max_size=2)
-    try:
-        yield PgDatabase(pool, PgComplaintStore)
-    finally:
-        await pool.close()
+def db(pool: asyncpg.Pool) -> PgDatabase:
+    return PgDatabase(pool, PgComplaintStore)
 
 
 def _seen(case_id: uuid.UUID, author: uuid.UUID, *, version: int, complaints: int, hours: float = 24) -> CaseSeen:

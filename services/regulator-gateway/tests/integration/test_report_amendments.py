@@ -5,15 +5,11 @@ more; an amendment that arrives before its report is found by it."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import asyncpg
 import pytest
-from devstack.testing import Infra
-from kit.db import apply_migrations
 from regulator_gateway.database import PgDatabase
-from regulator_gateway.main import MIGRATIONS
 from regulator_gateway.reports import handlers
 from regulator_gateway.reports.domain import Amendment, StoppedPost
 from regulator_gateway.reports.store import PgReportStore
@@ -22,14 +18,8 @@ NOW = datetime.now(UTC)
 
 
 @pytest.fixture
-async def db(infra: Infra) -> AsyncIterator[PgDatabase]:
-    url = infra.fresh_database()
-    apply_migrations(url, MIGRATIONS)
-    pool = await asyncpg.create_pool(url, min_size=1, max_size=2)
-    try:
-        yield PgDatabase(pool, PgReportStore)
-    finally:
-        await pool.close()
+def db(pool: asyncpg.Pool) -> PgDatabase:
+    return PgDatabase(pool, PgReportStore)
 
 
 def _stop() -> StoppedPost:
