@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
+from contracts.staff import StaffRole
 from kit.problems import Conflict, Forbidden, InvalidInput, NotFound
 
 
@@ -48,6 +49,11 @@ class Staff:
     actor: str
     chief_editor: bool = False
     senior: bool = False
+
+    @property
+    def review_role(self) -> StaffRole:
+        """The role a review verdict is recorded with (its rule, review.<role>)."""
+        return StaffRole.CHIEF_EDITOR if self.chief_editor else StaffRole.REVIEWER
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,7 @@ from moderation.database import Database, Stores
 from moderation.decisions import events
 from moderation.decisions.domain import new_decision
 from moderation.engine.decide import Outcome, Policy
-from moderation.engine.rumours import stored_form
+from moderation.engine.rumours import Rumour, stored_form
 from moderation.policy.holder import PolicyHolder
 from moderation.policy.store import rumour_from_row
 from moderation.reviews import domain
@@ -91,16 +91,11 @@ async def _decide_held(
     rumour_id: uuid.UUID | None,
 ) -> asyncpg.Record:
     held = await stores.decisions.decision(item["decision_id"])
-    rumour = None
-    if outcome is Outcome.LABEL:
-        row = await stores.policy.rumour(rumour_id) if rumour_id else None
-        if row is None:
-            raise InvalidInput("No such rumour to label with.", requirement="MB-11")
-        rumour = rumour_from_row(row)
+    rumour = await _rumour_to_label_with(stores, rumour_id) if outcome is Outcome.LABEL else None
     verdict = policy.review_verdict(
         held,
         outcome,
-        role=StaffRole.CHIEF_EDITOR if staff.chief_editor else StaffRole.REVIEWER,
+        role=staff.review_role,
         reason=reason,
         category=category or "",
         legal_basis=legal_basis,
@@ -340,6 +335,14 @@ async def _decide_case(
     )
 
 
+async def _rumour_to_label_with(stores: Stores, rumour_id: uuid.UUID | None) -> Rumour:
+    """MB-11: the refuted rumour a label attaches; 422 when there is none such."""
+    row = await stores.policy.rumour(rumour_id) if rumour_id else None
+    if row is None:
+        raise InvalidInput("No such rumour to label with.", requirement="MB-11")
+    return rumour_from_row(row)
+
+
 async def _label(
     stores: Stores, policy: Policy, item: Any, staff: Staff, verdict: domain.CaseVerdict, *, final: bool
 ) -> uuid.UUID:
@@ -349,16 +352,13 @@ async def _label(
     await stores.decisions.lock_post(item["target_id"])
     standing = domain.post_standing(await stores.decisions.decisions_for_post(item["target_id"]))
     domain.check_may_take_down(standing, staff)
-    row = await stores.policy.rumour(verdict.rumour_id) if verdict.rumour_id else None
-    if row is None:
-        raise InvalidInput("No such rumour to label with.", requirement="MB-11")
     labelled = policy.review_verdict(
         standing.current,
         Outcome.LABEL,
-        role=StaffRole.CHIEF_EDITOR if staff.chief_editor else StaffRole.REVIEWER,
+        role=staff.review_role,
         reason=verdict.reason,
         legal_basis=list(verdict.legal_basis),
-        rumour=rumour_from_row(row),
+        rumour=await _rumour_to_label_with(stores, verdict.rumour_id),
     )
     decision = new_decision(
         post_id=item["target_id"],
