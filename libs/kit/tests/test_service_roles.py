@@ -220,7 +220,7 @@ async def test_with_the_watch_off_no_marker_appears_and_nothing_rewinds(
         await until(recreated, what="the watching process notices the loss and recreates the topic")
         watching_consumers = watching_app.state.runtime.consumers
         blind_consumers = blind_app.state.runtime.consumers
-        # Asked to start over (the consumer does so as it leaves its fetch; the fault tests cover that).
+        # Asked to start over (the consumer seeks at its next fetch; the fault tests cover that).
         assert all(c._rewind.is_set() or rewound(c.subscription.group) for c in watching_consumers)
         assert len(lost()) == 1  # the blind process has no watch to notice anything
         assert not [m for m in await markers() if f".{blind.service_name}." in m]

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 import asyncpg
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import KafkaConnectionError, KafkaError, TopicAlreadyExistsError
+from aiokafka.errors import IllegalStateError, KafkaConnectionError, KafkaError, TopicAlreadyExistsError
 from aiokafka.helpers import create_ssl_context
 from contracts import CATALOGUE, EventType
 from google.protobuf.message import DecodeError
@@ -162,19 +162,20 @@ class NotHandledHere(LookupError):
 
 
 class _RewindOnAssign(ConsumerRebalanceListener):
-    """Seeks to the beginning on the first assignment after a rewind; later rebalances (another
-    process joining the group) resume from committed offsets as usual."""
+    """Seeks to the beginning on an assignment that arrives while a rewind is owed (it was asked for
+    while nothing was assigned to seek: a rebalance was under way); other rebalances (another process
+    joining the group) resume from committed offsets as usual."""
 
-    def __init__(self, consumer: AIOKafkaConsumer) -> None:
+    def __init__(self, owner: EventConsumer, consumer: AIOKafkaConsumer) -> None:
+        self._owner = owner
         self._consumer = consumer
-        self._done = False
 
     async def on_partitions_revoked(self, revoked: set[TopicPartition]) -> None:
         return None
 
     async def on_partitions_assigned(self, assigned: set[TopicPartition]) -> None:
-        if assigned and not self._done:
-            self._done = True
+        if assigned and self._owner._rewind_owed:
+            self._owner._rewind_owed = False
             await self._consumer.seek_to_beginning(*assigned)
 
 
@@ -187,6 +188,7 @@ class EventConsumer:
         self._settings = settings
         self._consumer: AIOKafkaConsumer | None = None
         self._rewind = asyncio.Event()
+        self._rewind_owed = False  # seek to the beginning on the next assignment (see _RewindOnAssign)
         self._positions: dict[TopicPartition, int] = {}
         self._types = subscription.types
         self._handlers = {t.name: h for t, h in subscription.handlers.items()}
@@ -233,14 +235,9 @@ class EventConsumer:
         )
 
     async def run(self) -> None:
-        rewinding = False
         while True:
             consumer = self._new_consumer()
-            listener = _RewindOnAssign(consumer) if rewinding else None
-            if listener is not None:
-                consumer.subscribe(list(self.subscription.topics), listener=listener)
-            else:
-                consumer.subscribe(list(self.subscription.topics))
+            consumer.subscribe(list(self.subscription.topics), listener=_RewindOnAssign(self, consumer))
             try:
                 await consumer.start()
             except KafkaError as exc:
@@ -252,27 +249,42 @@ class EventConsumer:
                 continue
             self._consumer = consumer
             self._positions.clear()
-            self._rewind.clear()
             try:
                 await self._consume(consumer)
             finally:
                 self._consumer = None
                 await consumer.stop()
-            # _consume returns only when a rewind was requested.
-            log.warning("consumer rewinding to the beginning", extra={"group": self.subscription.group})
-            rewinding = True
 
     async def _consume(self, consumer: AIOKafkaConsumer) -> None:
-        while not self._rewind.is_set():
+        while True:
+            if self._rewind.is_set():
+                await self._rewind_in_place(consumer)
             batch = await consumer.getmany(timeout_ms=500, max_records=500)
             if not batch:
                 continue
             await self._handle_batch([record for records in batch.values() for record in records])
             offsets = {tp: records[-1].offset + 1 for tp, records in batch.items()}
             if self._rewind.is_set():
-                return  # these offsets are of a log the broker lost; start over
+                continue  # these offsets are of a log the broker lost; start over
             self._positions.update(offsets)
             await self._commit(consumer, offsets)
+
+    async def _rewind_in_place(self, consumer: AIOKafkaConsumer) -> None:
+        """Start over from the beginning of every assigned partition, keeping this group member.
+
+        A new consumer would leave the group and join it again, and each process's rewind would cost
+        the whole group a rebalance (the broker holds every join for half a session): after a restart
+        decisions stalled for seconds per member. A seek costs one offset lookup. If no partition is
+        assigned now (the restart's own rebalance is under way), the next assignment seeks instead.
+        """
+        self._rewind.clear()
+        self._positions.clear()
+        sought = False
+        if consumer.assignment():
+            with contextlib.suppress(IllegalStateError, AssertionError):  # the assignment changed meanwhile
+                sought = await consumer.seek_to_beginning()
+        self._rewind_owed = not sought
+        log.warning("consumer rewinding to the beginning", extra={"group": self.subscription.group})
 
     async def _commit(self, consumer: AIOKafkaConsumer, offsets: dict[TopicPartition, int]) -> None:
         # Bounded: against a broker that lost the topic, commit() can retry forever; and a rewind
