@@ -12,6 +12,7 @@ spells another's names. One module per owning service:
 - ``contracts.reporting``  ``reporting.complaint.v1``
 - ``contracts.regulator``  ``regulator.report.v1``, ``regulator.assessment.v1``
 - ``contracts.auth``       ``auth.revocation.v1``   token revocations every service honours
+- ``contracts.userlog``    ``<owner>.userlog.v1``   each service's user log entries (MB-16.2), for the archive
 - ``contracts.categories`` the BJ-10 categories; ``contracts.claims`` the access-token claims;
   ``contracts.staff`` the staff audit's names; ``contracts.features`` the features gated by security
   assessment (MB-13).
@@ -27,6 +28,6 @@ from contracts.catalogue import CATALOGUE, EventType, Topic
 __all__ = ["CATALOGUE", "EventType", "Topic"]
 
 # Register every owner's topics and types whenever the contract is imported: the catalogue is whole.
-from contracts import auth, content, identity, moderation, regulator, reporting
+from contracts import auth, content, identity, moderation, regulator, reporting, userlog
 
-__all__ += ["auth", "content", "identity", "moderation", "regulator", "reporting"]
+__all__ += ["auth", "content", "identity", "moderation", "regulator", "reporting", "userlog"]
