@@ -1,6 +1,7 @@
-"""Regulator gateway: one report per stop-transmission, the filings identity announces and the security
-assessments of gated features (MB-13), served to regulator offices by jurisdiction, who acknowledge them.
-One subpackage per feature (offices, reports, filings, assessments), each with
+"""Regulator gateway: one report per stop-transmission, the filings identity announces, the security
+assessments of gated features (MB-13) and the tamper-evident user-log archive (MB-16.2), served to regulator
+offices by jurisdiction. One subpackage per feature (offices, reports, filings, assessments, complaints,
+archive), each with
 the house plan: api → handlers → domain, store, events."""
 
 from __future__ import annotations
@@ -13,6 +14,10 @@ from kit.bus import Subscription
 from kit.service import ServiceSpec, create_service_app
 from kit.unit import on_event
 
+from regulator_gateway.archive import events as archive_events
+from regulator_gateway.archive import handlers as archive
+from regulator_gateway.archive.api import router as archive_router
+from regulator_gateway.archive.api import staff_router as archive_staff_router
 from regulator_gateway.assessments import handlers as assessments
 from regulator_gateway.assessments.api import router as assessments_router
 from regulator_gateway.complaints import events as complaint_events
@@ -40,7 +45,14 @@ def build_app(settings: RegulatorGatewaySettings | None = None) -> FastAPI:
             "each office seeing its own jurisdiction (MB-16.1). Authenticate with the office's API key.",
             settings=settings,
             migrations_dir=MIGRATIONS,
-            routers=[reports_router, filings_router, assessments_router, complaints_router],
+            routers=[
+                reports_router,
+                filings_router,
+                assessments_router,
+                complaints_router,
+                archive_router,
+                archive_staff_router,
+            ],
             # regulator.assessment.v1: the acknowledgements of features' security assessments (MB-13).
             produces=[report_events.REPORT_TOPIC, regulator.ASSESSMENT_TOPIC],
             subscriptions=[
@@ -78,8 +90,21 @@ def build_app(settings: RegulatorGatewaySettings | None = None) -> FastAPI:
                         ),
                     },
                 ),
+                # MB-16.2, PA-16.2 (issue 15): every service's user log, appended to the hash-chained archive
+                # (a batch per transaction: one lock of the chain, one COPY).
+                Subscription(
+                    group="regulator-gateway.userlog",
+                    batch_handlers={
+                        t: archive.on_entries(settings.address_keys()) for t in archive_events.USER_LOG_TYPES
+                    },
+                ),
             ],
-            # MB-13: every assessment in force announced again now and then, and at once after a broker loss.
-            background=[assessments.reannounce_assessments],
+            background=[
+                # MB-13: every assessment in force announced again now and then, and at once after a broker loss.
+                assessments.reannounce_assessments,
+                # MB-16.2: each UTC day closed by its signed anchor; whole days purged past retention.
+                archive.anchor_days,
+                archive.purge_past_retention,
+            ],
         )
     )
