@@ -12,11 +12,15 @@ import httpx
 import jwt
 from contracts.claims import AccessClaims, TokenKind
 from contracts.staff import StaffRole
+from contracts.userlog import UserLogKind
 from fastapi import APIRouter, Depends, Query, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from kit.db import transaction
 from kit.inputs import Text
+from kit.outbox import enqueue_row
 from kit.problems import Forbidden, Unauthorized
+from kit.userlog import Client
 
 ALGORITHMS = ["EdDSA"]
 
@@ -259,16 +263,31 @@ async def record_staff_action(
     request: Request, principal: Principal, *, allowed: bool = True, reason: str | None = None
 ) -> None:
     """Append what a staff member asked of this service to its `staff_action` table (every staff
-    action is recorded, refused ones too); `reason` says why personal data was read."""
-    await request.app.state.runtime.pool.execute(
-        "INSERT INTO staff_action (actor, roles, method, path, allowed, reason) VALUES ($1, $2, $3, $4, $5, $6)",
-        principal.actor,
-        list(principal.claim("roles", [])),
-        request.method,
-        request.url.path,
-        allowed,
-        reason,
-    )
+    action is recorded, refused ones too); `reason` says why personal data was read. The same action joins
+    the user log (MB-16.2, MB-6.1: the regulator's archive chains staff audit trails with the users' logs),
+    announced in the same transaction."""
+    runtime = request.app.state.runtime
+    async with transaction(runtime.pool) as conn:
+        await conn.execute(
+            "INSERT INTO staff_action (actor, roles, method, path, allowed, reason) VALUES ($1, $2, $3, $4, $5, $6)",
+            principal.actor,
+            list(principal.claim("roles", [])),
+            request.method,
+            request.url.path,
+            allowed,
+            reason,
+        )
+        if runtime.user_log is not None:
+            await enqueue_row(
+                conn,
+                runtime.user_log.entry(
+                    UserLogKind.STAFF_ACTION,
+                    Client.of(request),
+                    actor_id=principal.actor,
+                    succeeded=allowed,
+                    detail=f"{request.method} {request.url.path}",
+                ),
+            )
 
 
 def staff_actions_router(prefix: str, *roles: str) -> APIRouter:

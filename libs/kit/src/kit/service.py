@@ -7,6 +7,7 @@ the kit runs it. Each service process is stateless: run as many as the load need
 from __future__ import annotations
 
 import asyncio
+import functools
 import gc
 import logging
 import os
@@ -23,6 +24,7 @@ from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
 from contracts import Topic
 from contracts.staff import STAFF_AUDITORS
+from contracts.userlog import USER_LOG_TOPICS
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
@@ -37,6 +39,7 @@ from kit.problems import NotFound, install_problem_handlers
 from kit.revocation import revocation_subscription
 from kit.settings import KitSettings
 from kit.telemetry import setup_logging, setup_tracing, shutdown_tracing
+from kit.userlog import UserLog
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +57,16 @@ class Runtime:
     _broker_reset: asyncio.Event = field(default_factory=asyncio.Event)
     _losses: int = 0  # how often the broker lost its state while this process ran
     _lost_at: float = 0.0  # the event loop's time of the latest loss
+
+    @functools.cached_property
+    def user_log(self) -> UserLog | None:
+        """This service's user log announcements (MB-16.2); None for a process that is none of the
+        platform's services (a test's)."""
+        if self.settings.service_name not in USER_LOG_TOPICS:
+            return None
+        if self.settings.user_log_seal_key is None:
+            log.warning("USER_LOG_SEAL_KEY is not set: user log entries carry no network address (MB-16.2)")
+        return UserLog(self.settings.service_name, self.settings.user_log_seal_key)
 
     def broker_state_lost(self) -> None:
         """The broker forgot what it held: wake every reconciler now (each one waits on its own)."""

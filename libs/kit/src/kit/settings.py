@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Literal
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
@@ -84,6 +85,11 @@ class KitSettings(BaseSettings):
     inbox_retention_hours: float = Field(default=336, gt=0)
     retention_interval_s: float = Field(default=3600, gt=0)
 
+    # The user-log archive's public key (X25519, base64 of 32 bytes): the network address in every user log
+    # entry (MB-16.2) is sealed to it, so only regulator-gateway can read it. Without it entries carry no
+    # address at all (never one in clear), and the service warns at start: set it wherever MB-16.2 applies.
+    user_log_seal_key: str | None = None
+
     # Where the identity service publishes its signing keys (RFC 7517).
     jwks_url: str = "http://127.0.0.1:8001/v1/identity/jwks.json"
     token_issuer: str = "qinglang-identity"  # noqa: S105 - an issuer name, not a secret
@@ -101,6 +107,19 @@ class KitSettings(BaseSettings):
     def _known_environment(cls, value: str) -> str:
         if value not in {"development", "test", "production"}:
             raise ValueError("environment must be development, test or production")
+        return value
+
+    @field_validator("user_log_seal_key")
+    @classmethod
+    def _a_public_key(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        try:
+            raw = base64.b64decode(value, validate=True)
+        except ValueError as exc:
+            raise ValueError("USER_LOG_SEAL_KEY is base64") from exc
+        if len(raw) != 32:
+            raise ValueError("USER_LOG_SEAL_KEY is an X25519 public key: base64 of 32 bytes")
         return value
 
     @model_validator(mode="after")

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import asyncpg
 from contracts import content, identity, moderation, regulator, reporting
+from contracts.userlog import USER_LOG_TOPICS
 from fastapi import FastAPI
 from kit.bus import BatchHandler, Subscription
 from kit.cloudevents import Event
@@ -213,7 +214,7 @@ def build_app(settings: ContentSettings | None = None) -> FastAPI:
                 trending_staff_router,
                 articles_router,  # issue 13 (S3)
             ],
-            produces=[content.POST_TOPIC, content.SOCIAL_TOPIC],
+            produces=[content.POST_TOPIC, content.SOCIAL_TOPIC, USER_LOG_TOPICS["content"]],
             subscriptions=subscriptions(settings),
             background=[
                 handlers.reannounce_waiting_posts,

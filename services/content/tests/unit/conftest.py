@@ -27,6 +27,7 @@ class FakeStore:
     def __init__(self) -> None:
         self.posts: dict[uuid.UUID, dict] = {}
         self.outbox: list[OutboxRow] = []
+        self.logged: list[OutboxRow] = []  # user log entries (MB-16.2)
         self.labels: dict[uuid.UUID, dict] = {}
         self.stops: dict[uuid.UUID, dict] = {}
         self.standings: dict[uuid.UUID, Standing] = {}
@@ -44,6 +45,7 @@ class FakeStore:
         idempotency_key,
         request_sha256,
         announcement,
+        logged,
         owner_state="shown",
         quota_day=None,
         default_post_quota=0,
@@ -72,6 +74,7 @@ class FakeStore:
         }
         self.posts[post.id] = row
         self.outbox.append(announcement)
+        self.logged.append(logged)  # the publication's user log entry (MB-16.2), with the post or not at all
         return row
 
     async def post_by_idempotency_key(self, author_id: uuid.UUID, key: str):

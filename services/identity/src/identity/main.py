@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+from contracts.userlog import USER_LOG_TOPICS
 from fastapi import FastAPI
 from kit.bus import Subscription
 from kit.service import Runtime, ServiceSpec, create_service_app
@@ -65,6 +66,7 @@ def build_app(settings: IdentitySettings | None = None) -> FastAPI:
         await seal_plaintext_proof_names(runtime.pool, vault)  # MB-7.3, after migration 0011
         app.state.ports = IdentityPorts(
             db=PgDatabase(runtime.pool),
+            user_log=runtime.user_log,
             vault=vault,
             hasher=settings.password_hasher(),
             issuer=issuer,
@@ -118,7 +120,7 @@ def build_app(settings: IdentitySettings | None = None) -> FastAPI:
                 abuse_router,
                 jobs_router,
             ],
-            produces=events.PRODUCES,
+            produces=[*events.PRODUCES, USER_LOG_TOPICS["identity"]],
             on_ready=on_ready,
             # All shared work (SERVICE_ROLE all/worker): each loop works on the database, the abuse limits'
             # counted events included (forget_loop deletes rows, it holds nothing in memory).

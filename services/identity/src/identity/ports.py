@@ -19,6 +19,7 @@ from kit.outbox import OutboxRow
 from kit.revocation import announce_revocation
 from kit.unit import Database as KitDatabase
 from kit.unit import Unit
+from kit.userlog import UserLog
 
 from identity.abuse.domain import AbuseLimits
 from identity.abuse.store import CohortStore, ThrottleStore
@@ -137,3 +138,5 @@ class IdentityPorts:
     licence_evidence_max_bytes: int = 786432
     # PA-6.2: a sanction or a credit penalty is appealed within this long after it was imposed.
     appeal_window: timedelta = timedelta(days=20)
+    # MB-16.2: the user log entries identity announces (registration, sign-ins, cancellation, profile).
+    user_log: UserLog = field(default_factory=lambda: UserLog("identity", None))

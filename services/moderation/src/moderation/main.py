@@ -17,6 +17,7 @@ from pathlib import Path
 import asyncpg
 from contracts import content, identity, regulator, reporting
 from contracts.moderation import DECISION_TOPIC, POLICY_PUBLISHED, POLICY_TOPIC, REVIEW_TOPIC
+from contracts.userlog import USER_LOG_TOPICS
 from fastapi import FastAPI
 from kit.bus import BatchHandler, Subscription
 from kit.cloudevents import Event
@@ -132,7 +133,7 @@ def build_app(settings: ModerationSettings | None = None) -> FastAPI:
             settings=settings,
             migrations_dir=MIGRATIONS,
             routers=[decisions_router, policy_router, reviews_router, jobs_router],
-            produces=[DECISION_TOPIC, POLICY_TOPIC, REVIEW_TOPIC],
+            produces=[DECISION_TOPIC, POLICY_TOPIC, REVIEW_TOPIC, USER_LOG_TOPICS["moderation"]],
             subscriptions=subscriptions(settings, holder),
             background=[decisions.reannounce_unreported_stops, rumour_jobs.rumour_job_loop(holder)],
             # The holder is this process's own cache of the policy: refreshed in every process.

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from contracts import regulator
+from contracts.userlog import USER_LOG_TOPICS
 from fastapi import FastAPI
 from kit.bus import Subscription
 from kit.service import ServiceSpec, create_service_app
@@ -54,7 +55,7 @@ def build_app(settings: RegulatorGatewaySettings | None = None) -> FastAPI:
                 archive_staff_router,
             ],
             # regulator.assessment.v1: the acknowledgements of features' security assessments (MB-13).
-            produces=[report_events.REPORT_TOPIC, regulator.ASSESSMENT_TOPIC],
+            produces=[report_events.REPORT_TOPIC, regulator.ASSESSMENT_TOPIC, USER_LOG_TOPICS["regulator-gateway"]],
             subscriptions=[
                 Subscription(
                     group="regulator-gateway.decisions",

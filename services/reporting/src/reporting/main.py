@@ -7,6 +7,7 @@ import asyncio
 import logging
 from pathlib import Path
 
+from contracts.userlog import USER_LOG_TOPICS
 from fastapi import FastAPI
 from kit.bus import Subscription
 from kit.service import Runtime, ServiceSpec, create_service_app
@@ -49,7 +50,7 @@ def build_app(settings: ReportingSettings | None = None) -> FastAPI:
             settings=settings,
             migrations_dir=MIGRATIONS,
             routers=[router],
-            produces=events.PRODUCES,
+            produces=[*events.PRODUCES, USER_LOG_TOPICS["reporting"]],
             subscriptions=[
                 # MB-14: who wrote each post and what it is, so complaints name real targets and outcomes
                 # their authors.

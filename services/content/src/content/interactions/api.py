@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query, Request, Response, status
 from kit.auth import CurrentPrincipal, OptionalPrincipal, Principal, staff_with
 from kit.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
 from kit.problems import problems
+from kit.userlog import RequestLog
 
 from content.interactions import handlers
 from content.interactions.domain import CommentAction, OwnerState
@@ -89,6 +90,7 @@ async def create_repost(
         text=body.text,
         idempotency_key=idempotency_key,
         category=body.category,
+        log=RequestLog.of(request),
     )
     return created_response(response, created)
 
@@ -131,7 +133,13 @@ async def create_comment(
     answers its top-level comment). Moderation checks it like a post (MB-6.1); where the owner approves
     comments (精选, MB-10.2) it waits for approval too (`owner_state` `awaiting`)."""
     created = await handlers.comment(
-        db, request.app.state.settings, principal, post_id, text=body.text, idempotency_key=idempotency_key
+        db,
+        request.app.state.settings,
+        principal,
+        post_id,
+        text=body.text,
+        idempotency_key=idempotency_key,
+        log=RequestLog.of(request),
     )
     return created_response(response, created)
 

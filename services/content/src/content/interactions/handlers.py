@@ -12,6 +12,7 @@ from contracts.features import GatedFeature
 from kit.auth import Principal
 from kit.pagination import Page, decode_cursor, page
 from kit.problems import InvalidInput, NotFound
+from kit.userlog import RequestLog
 
 from content.database import Database, Stores
 from content.gates.domain import check_open
@@ -121,6 +122,7 @@ async def repost(
     text: str,
     idempotency_key: str | None,
     category: str | None = None,
+    log: RequestLog | None = None,
 ) -> Created:
     """MB-2: repost a post or a repost, keeping the chain; moderation checks its text like a post's. A repost
     with text of its own in the news category needs a valid news licence in scope (MB-4, PA-8)."""
@@ -139,7 +141,7 @@ async def repost(
         text=text, kind=PostKind.REPOST, parent_id=chain.parent_id, root_id=chain.root_id, category=category or ""
     )
     return await accept(  # PA-13.1: the bar; MB-9: the grade's daily posts
-        db, principal, draft, idempotency_key=idempotency_key, post_quota=settings.post_quota_enforced
+        db, principal, draft, idempotency_key=idempotency_key, post_quota=settings.post_quota_enforced, log=log
     )
 
 
@@ -151,6 +153,7 @@ async def comment(
     *,
     text: str,
     idempotency_key: str | None,
+    log: RequestLog | None = None,
 ) -> Created:
     """MB-2: comment on a post or repost, or reply to a comment (one level of replies), under the thread
     owner's settings (MB-10.2, PA-12); moderation checks it like a post (MB-6.1)."""
@@ -178,7 +181,7 @@ async def comment(
         text=text, kind=PostKind.COMMENT, parent_id=chain.parent_id, root_id=chain.root_id, owner_state=str(state)
     )
     return await accept(  # PA-13.1: the bar; MB-9: the grade's daily posts
-        db, principal, draft, idempotency_key=idempotency_key, post_quota=settings.post_quota_enforced
+        db, principal, draft, idempotency_key=idempotency_key, post_quota=settings.post_quota_enforced, log=log
     )
 
 

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Header, Request, Response, status
 from kit.auth import CurrentPrincipal, OptionalPrincipal
 from kit.inputs import Text
 from kit.problems import problems
+from kit.userlog import RequestLog
 
 from content.database import Database
 from content.posts import handlers
@@ -60,6 +61,7 @@ async def create_post(
         idempotency_key=idempotency_key,
         media_ids=body.media_ids,
         category=body.category,
+        log=RequestLog.of(request),
     )
     return created_response(response, created)
 
@@ -99,5 +101,5 @@ async def read_post(post_id: uuid.UUID, viewer: OptionalPrincipal, db: Db) -> Po
 async def delete_post(post_id: uuid.UUID, principal: CurrentPrincipal, request: Request, db: Db) -> Response:
     """Delete one of your posts, reposts or comments: it leaves every read path at once. The platform
     keeps it as a record for the retention period (MB-16.2); deleting it again changes nothing."""
-    await handlers.delete_post(db, request.app.state.settings, principal, post_id)
+    await handlers.delete_post(db, request.app.state.settings, principal, post_id, log=RequestLog.of(request))
     return Response(status_code=status.HTTP_204_NO_CONTENT)

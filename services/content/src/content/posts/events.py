@@ -7,8 +7,11 @@ import uuid
 from datetime import UTC
 
 from contracts import content
+from contracts.claims import AccessClaims
+from contracts.userlog import UserLogKind
 from kit.cloudevents import timestamp
 from kit.outbox import OutboxRow, announcement
+from kit.userlog import RequestLog
 from qinglang.content.v1 import post_pb2, social_pb2
 from qinglang.identity.v1 import account_pb2, standing_pb2
 from qinglang.moderation.v1 import decision_pb2
@@ -164,3 +167,40 @@ def account_cancelled(message: account_pb2.AccountCancelled) -> Cancellation:
         cancelled_at=message.cancelled_at.ToDatetime(tzinfo=UTC),
         purge_after=message.purge_after.ToDatetime(tzinfo=UTC),
     )
+
+
+# ---- the user log (MB-16.2): publications and deletions -------------------------------------------
+
+_PUBLICATION_KINDS = {
+    PostKind.POST: UserLogKind.POST_PUBLISHED,
+    PostKind.REPOST: UserLogKind.POST_REPOSTED,
+    PostKind.COMMENT: UserLogKind.COMMENT_PUBLISHED,
+    PostKind.ARTICLE: UserLogKind.ARTICLE_PUBLISHED,
+    PostKind.CORRECTION: UserLogKind.ARTICLE_PUBLISHED,  # a correction republishes the article
+}
+
+
+def publication_logged(log: RequestLog | None, post: NewPost, claims: AccessClaims) -> OutboxRow:
+    """The user log entry of a post, repost, comment or article accepted (announced with it, in its statement)."""
+    return (log or _NOWHERE).entry(
+        _PUBLICATION_KINDS[post.kind],
+        client_id=claims.client_id,
+        account_id=post.author_id,
+        subject_type=str(post.kind),
+        subject_id=post.id,
+        at=post.created_at,
+    )
+
+
+def deletion_logged(log: RequestLog | None, post_id: uuid.UUID, claims: AccessClaims) -> OutboxRow:
+    """The user log entry of an author deleting a post, repost or comment."""
+    return (log or _NOWHERE).entry(
+        UserLogKind.CONTENT_DELETED,
+        client_id=claims.client_id,
+        account_id=claims.subject,
+        subject_type="post",
+        subject_id=post_id,
+    )
+
+
+_NOWHERE = RequestLog(None, None)  # a handler called without a request (fast tests)

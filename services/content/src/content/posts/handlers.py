@@ -16,6 +16,7 @@ import asyncpg
 from kit.auth import Principal
 from kit.problems import NotFound
 from kit.service import Runtime
+from kit.userlog import RequestLog
 
 from content.database import Database, Stores
 from content.posts import events
@@ -82,6 +83,7 @@ async def create_post(
     idempotency_key: str | None,
     media_ids: list[uuid.UUID] | tuple[uuid.UUID, ...] = (),
     category: str | None = None,
+    log: RequestLog | None = None,
 ) -> Created:
     """Accept a post for moderation. A post in the news category needs a valid news licence in scope (MB-4)."""
     now = datetime.now(UTC)
@@ -95,15 +97,29 @@ async def create_post(
                 check_news_licence(category, PostKind.POST, await stores.posts.news_licences(me), now)
             media = await stores.posts.media_of(me, list(media_ids))
     draft = Draft(text=text, media=media, category=category or "")
-    return await accept(db, principal, draft, idempotency_key=idempotency_key, post_quota=settings.post_quota_enforced)
+    return await accept(
+        db,
+        principal,
+        draft,
+        idempotency_key=idempotency_key,
+        post_quota=settings.post_quota_enforced,
+        log=log,
+    )
 
 
 async def accept(
-    db: Database, principal: Principal, draft: Draft, *, idempotency_key: str | None, post_quota: bool = False
+    db: Database,
+    principal: Principal,
+    draft: Draft,
+    *,
+    idempotency_key: str | None,
+    post_quota: bool = False,
+    log: RequestLog | None = None,
 ) -> Created:
     """Accept a post, repost or comment for moderation (MB-6.1: every kind is checked like a post).
     Without an Idempotency-Key every request is a new one; with one, the same request again gets the
-    first, another request under it a 422. The caller checked what the kind needs."""
+    first, another request under it a 422. The caller checked what the kind needs. The publication joins
+    the user log (MB-16.2) in the same statement: one entry per post accepted, none for a repeat."""
     claims = principal.access
     now = datetime.now(UTC)
     check_may_publish(claims, now)  # MB-7.1, MB-7.2, MB-6.2
@@ -141,6 +157,7 @@ async def accept(
                 idempotency_key=idempotency_key,
                 request_sha256=fingerprint,
                 announcement=events.post_created(post),
+                logged=events.publication_logged(log, post, claims),
                 owner_state=draft.owner_state,
                 quota_day=beijing_day(post.created_at) if post_quota else None,  # MB-9: the grade's daily posts
                 default_post_quota=DEFAULT_PRIVILEGES.daily_posts,
@@ -218,15 +235,24 @@ async def visible_row(stores: Stores, post_id: uuid.UUID, viewer_id: uuid.UUID |
     return row
 
 
-async def delete_post(db: Database, settings: ContentSettings, principal: Principal, post_id: uuid.UUID) -> None:
+async def delete_post(
+    db: Database,
+    settings: ContentSettings,
+    principal: Principal,
+    post_id: uuid.UUID,
+    *,
+    log: RequestLog | None = None,
+) -> None:
     """The author deletes their own post, repost or comment: it leaves every read path at once (each
     checks the status); the row stays as the record for the retention period (MB-16.2). Deleting again
     is a no-op; a stopped post stays stopped."""
     purge_after = datetime.now(UTC) + timedelta(days=settings.deleted_retention_days)
     async with db.transaction() as stores:
         before = await stores.posts.delete_post(post_id, uuid.UUID(principal.subject), purge_after)
-    if before is None:
-        raise NotFound("No such post of yours.")
+        if before is None:
+            raise NotFound("No such post of yours.")
+        if before in (PostStatus.PENDING, PostStatus.HELD, PostStatus.PUBLISHED):  # MB-16.2: deleted now, once
+            await stores.announce(events.deletion_logged(log, post_id, principal.access))
 
 
 # --- moderation's decisions: the event type says what each means -------------------------------

@@ -159,6 +159,7 @@ class PostStore(Unit):
         idempotency_key: str | None,
         request_sha256: str | None,
         announcement: OutboxRow,
+        logged: OutboxRow,
         owner_state: str = "shown",
         quota_day: date | None = None,
         default_post_quota: int = 0,
@@ -168,7 +169,8 @@ class PostStore(Unit):
         barred from publishing at the post's moment (the bar content's domain set, see ``note_standing``)
         or, with ``quota_day`` (the Beijing day), used the grade's daily posts (MB-9: ``daily_posts`` of the
         stored privileges, ``default_post_quota`` until identity said). The count is taken in the same
-        statement; two posts of one author at the same instant may both pass the last unit (a soft bound)."""
+        statement; two posts of one author at the same instant may both pass the last unit (a soft bound).
+        ``logged`` is the publication's user log entry (MB-16.2), announced with the post or not at all."""
         return await self.conn.fetchrow(
             f"""WITH inserted AS (
                     INSERT INTO post (id, author_id, text, status, idempotency_key, request_sha256, created_at,
@@ -190,7 +192,10 @@ class PostStore(Unit):
                            WITH ORDINALITY AS m(media_id, content_type, size, sha256, storage_key, position)),
                 announced AS (
                     INSERT INTO outbox_event {OUTBOX_COLUMNS}
-                    SELECT {OutboxRow.placeholders(21)} FROM inserted)
+                    SELECT {OutboxRow.placeholders(21)} FROM inserted),
+                logged AS (
+                    INSERT INTO outbox_event {OUTBOX_COLUMNS}
+                    SELECT {OutboxRow.placeholders(21 + len(announcement.params()))} FROM inserted)
                 SELECT * FROM inserted""",  # noqa: S608 - fixed SQL, values are parameters
             post.id,
             post.author_id,
@@ -213,6 +218,7 @@ class PostStore(Unit):
             quota_day,
             default_post_quota,
             *announcement.params(),
+            *logged.params(),
         )
 
     async def media_of(self, owner_id: uuid.UUID, media_ids: list[uuid.UUID]) -> tuple[MediaRef, ...]:

@@ -18,6 +18,7 @@ from content.posts.domain import (
     UnavailableForLegalReasons,
     UpdatesSuspended,
 )
+from contracts.userlog import USER_LOG_RECORDED
 from kit.auth import Principal
 from kit.problems import NotFound
 
@@ -41,6 +42,21 @@ async def test_a_post_is_stored_pending_and_announced(db, store) -> None:
     created = await post(db, author(), "  你好  ")
     assert created.created and created.post["status"] == "pending" and created.post["text"] == "你好"
     assert [row.ce_type for row in store.outbox] == ["qinglang.content.post.created.v1"]
+
+
+@pytest.mark.requirement("MB-16.2")
+async def test_a_post_joins_the_user_log_once_with_its_author_and_id(db, store) -> None:
+    principal = author()
+    created = await post(db, principal, "你好", key="k1")
+    await post(db, principal, "你好", key="k1")  # a replay: no second entry
+    [entry] = store.logged
+    message = USER_LOG_RECORDED["content"].parse(entry.payload)
+    assert (message.kind, message.account_id, message.subject_id) == (
+        "post.published",
+        principal.subject,
+        str(created.post["id"]),
+    )
+    assert list(message.legal_basis) == ["MB-16.2", "PA-16.2"] and message.sealed_address == b""
 
 
 async def test_a_post_without_an_idempotency_key_never_looks_one_up(db, store) -> None:

@@ -3,8 +3,11 @@ authorise, call a handler, shape the answer."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from fastapi import APIRouter, status
 from kit.problems import problems
+from kit.userlog import RequestClient
 
 from identity.accounts import handlers
 from identity.accounts.schemas import (
@@ -27,7 +30,9 @@ router = APIRouter(tags=["accounts"])
 
 
 @router.post("/v1/accounts", status_code=status.HTTP_201_CREATED, response_model=AccountRead, responses=problems(409))
-async def create_account(body: AccountCreate, address: ClientAddress, ports: Ports) -> AccountRead:
+async def create_account(
+    body: AccountCreate, address: ClientAddress, client: RequestClient, ports: Ports
+) -> AccountRead:
     """Register an account. Real-name verification (MB-7.1) comes after the mobile number is confirmed.
     Limited per client address per hour (429); one mobile number backs a capped number of accounts (BJ-9)."""
     account = await handlers.register(
@@ -37,12 +42,13 @@ async def create_account(body: AccountCreate, address: ClientAddress, ports: Por
         mobile=body.mobile,
         address=address,
         accepted_agreement_version=body.accepted_agreement_version,
+        client=client,
     )
     return AccountRead.of(account, ports.vault)
 
 
 @router.post("/v1/tokens", response_model=TokenRead, responses=problems(401, 403))
-async def create_token(body: TokenCreate, address: ClientAddress, ports: Ports) -> TokenRead:
+async def create_token(body: TokenCreate, address: ClientAddress, client: RequestClient, ports: Ports) -> TokenRead:
     """Sign in: exchange username and password for an access token (EdDSA JWT). Failed sign-ins are
     limited per account and per client address (429 with Retry-After; identity/abuse)."""
     cid = None
@@ -55,12 +61,15 @@ async def create_token(body: TokenCreate, address: ClientAddress, ports: Ports) 
         username=body.username,
         address=address,
         attempt=lambda: handlers.sign_in(ports, username=body.username, password=body.password, client_id=cid),
+        client=replace(client, client_id=cid),
     )
     return TokenRead(access_token=token, expires_in=ports.issuer.ttl_s)
 
 
 @router.post("/v1/identity/staff/tokens", response_model=TokenRead, responses=problems(401))
-async def create_staff_token(body: TokenCreate, address: ClientAddress, ports: Ports) -> TokenRead:
+async def create_staff_token(
+    body: TokenCreate, address: ClientAddress, client: RequestClient, ports: Ports
+) -> TokenRead:
     """Staff sign-in (MB-6.1): a token carrying the staff member's roles, separate from user sign-in;
     failed sign-ins limited like users' (429 with Retry-After)."""
     token = await handlers.throttled_sign_in(
@@ -69,6 +78,7 @@ async def create_staff_token(body: TokenCreate, address: ClientAddress, ports: P
         username=body.username,
         address=address,
         attempt=lambda: staff.sign_in(ports, username=body.username, password=body.password),
+        client=client,
     )
     return TokenRead(access_token=token, expires_in=ports.issuer.ttl_s)
 
@@ -117,7 +127,9 @@ async def confirm_phone(body: PhoneConfirm, account_id: ActiveAccount, ports: Po
     response_model=CancellationRead,
     responses=problems(404, 409),
 )
-async def cancel_account(body: CancellationCreate, account_id: ActiveAccount, ports: Ports) -> CancellationRead:
+async def cancel_account(
+    body: CancellationCreate, account_id: ActiveAccount, client: RequestClient, ports: Ports
+) -> CancellationRead:
     """Cancel your account (PA-9.2): it stops at once and its public content goes; the records the law
     requires are kept until `purge_after` (at least six months, MB-16.2), then your personal data is purged."""
-    return CancellationRead(**await handlers.cancel(ports, account_id, password=body.password))
+    return CancellationRead(**await handlers.cancel(ports, account_id, password=body.password, client=client))

@@ -12,9 +12,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 from argon2.exceptions import InvalidHashError, VerificationError
+from contracts.userlog import UserLogKind
 from kit.auth import Principal
 from kit.problems import Conflict, NotFound, Unauthorized
 from kit.service import Runtime
+from kit.userlog import Client
 
 from identity import events
 from identity.abuse import handlers as abuse
@@ -49,6 +51,7 @@ async def register(
     mobile: str,
     address: str,
     accepted_agreement_version: int | None = None,
+    client: Client | None = None,
 ) -> Mapping[str, Any]:
     e164 = normalise_mainland_mobile(mobile)
     phone_lookup = ports.vault.lookup_hash(e164, purpose=PHONE)
@@ -72,14 +75,22 @@ async def register(
             await agreement.accept(tx, account_id, accepted_agreement_version)  # MB-6.2
         await abuse.note_registration(tx, ports.limits, ports.vault, account_id, address, datetime.now(UTC))  # CM
         await tx.announce(events.account_registered(account_id, datetime.now(UTC)))
+        await tx.announce(ports.user_log.entry(UserLogKind.ACCOUNT_REGISTERED, client, account_id=account_id))
         return await tx.accounts.by_id(account_id)
 
 
 async def throttled_sign_in(
-    ports: IdentityPorts, *, scope: str, username: str, address: str, attempt: Callable[[], Awaitable[T]]
+    ports: IdentityPorts,
+    *,
+    scope: str,
+    username: str,
+    address: str,
+    attempt: Callable[[], Awaitable[T]],
+    client: Client | None = None,
 ) -> T:
     """Run a password check under the sign-in limits (identity/abuse): a throttled attempt is refused
-    before the password is looked at; a wrong password stays counted."""
+    before the password is looked at; a wrong password stays counted. The outcome joins the user log
+    (MB-16.2: sign-ins, failed ones too)."""
     key = abuse.sign_in_key(scope, username)
     ticket = await abuse.admit_sign_in(ports.db, ports.limits, key, address, datetime.now(UTC))
     if ticket.delay_s:
@@ -94,6 +105,23 @@ async def throttled_sign_in(
         raise
     finally:
         await abuse.settle_sign_in(ports.db, ticket, key, outcome=outcome, now=datetime.now(UTC))
+        if outcome is not None:
+            await _log_sign_in(ports, scope, username, client, succeeded=outcome)
+
+
+async def _log_sign_in(
+    ports: IdentityPorts, scope: str, username: str, client: Client | None, *, succeeded: bool
+) -> None:
+    """A sign-in's user log entry, naming the account (or staff member) the username is of, if any."""
+    async with ports.db.transaction() as tx:
+        if scope == "staff":
+            member = await tx.staff.active_by_username(username)
+            who: dict[str, Any] = {"actor_id": str(member["id"])} if member is not None else {}
+        else:
+            account = await tx.accounts.by_username(username)
+            who = {"account_id": account["id"]} if account is not None else {}
+        kind = UserLogKind.SIGNED_IN if succeeded else UserLogKind.SIGN_IN_FAILED
+        await tx.announce(ports.user_log.entry(kind, client, succeeded=succeeded, detail=scope, **who))
 
 
 async def sign_in(ports: IdentityPorts, *, username: str, password: str, client_id: str | None = None) -> str:
@@ -248,7 +276,9 @@ async def reannounce_ended_sessions(tx: Tx) -> None:
 # data is purged.
 
 
-async def cancel(ports: IdentityPorts, account_id: uuid.UUID, *, password: str) -> dict[str, Any]:
+async def cancel(
+    ports: IdentityPorts, account_id: uuid.UUID, *, password: str, client: Client | None = None
+) -> dict[str, Any]:
     async with ports.db.connection() as tx:
         account = await tx.accounts.by_id(account_id)
     if account is None:
@@ -273,6 +303,7 @@ async def cancel(ports: IdentityPorts, account_id: uuid.UUID, *, password: str) 
                 account_id, cancelled_at=now, purge_after=purge_after, legal_basis=CANCELLATION_BASIS
             )
         )
+        await tx.announce(ports.user_log.entry(UserLogKind.ACCOUNT_CANCELLED, client, account_id=account_id, at=now))
     return {"cancelled_at": now.isoformat(), "purge_after": purge_after.isoformat(), "legal_basis": CANCELLATION_BASIS}
 
 

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Path, Query, Response, status
 from kit.inputs import VisibleText
 from kit.pagination import CursorQuery, LimitQuery, Page
 from kit.problems import problems
+from kit.userlog import RequestClient
 
 from identity.dependencies import ActiveAccount, Ports, ProofAccessAuditor, ProofOpener, Verifier
 from identity.verified import handlers
@@ -25,10 +26,12 @@ router = APIRouter(tags=["verified accounts"])
 
 
 @router.put("/v1/accounts/me/profile", response_model=ProfileRead, responses=problems(404))
-async def update_profile(body: ProfileUpdate, account_id: ActiveAccount, ports: Ports) -> ProfileRead:
+async def update_profile(
+    body: ProfileUpdate, account_id: ActiveAccount, client: RequestClient, ports: Ports
+) -> ProfileRead:
     """Set the display name; one that imitates a verified account, a government body or the platform is
     refused (CM)."""
-    return ProfileRead.of(await handlers.update_profile(ports, account_id, body.display_name))
+    return ProfileRead.of(await handlers.update_profile(ports, account_id, body.display_name, client))
 
 
 @router.get("/v1/accounts/{account_id}/profile", response_model=ProfileRead, responses=problems(404))

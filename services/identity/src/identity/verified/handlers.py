@@ -23,8 +23,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
+from contracts.userlog import UserLogKind
 from kit.pagination import decode_cursor, page
 from kit.problems import Conflict, Forbidden, InvalidInput, NotFound
+from kit.userlog import Client
 
 from identity import events
 from identity.pii import ID_NUMBER, LEGAL_NAME, PROOF_FILE, PROOF_NAME, PersonalDataVault
@@ -50,12 +52,15 @@ async def _check_display_name(tx: Tx, account_id: uuid.UUID, name: str) -> None:
     )
 
 
-async def update_profile(ports: IdentityPorts, account_id: uuid.UUID, display_name: str) -> asyncpg.Record:
+async def update_profile(
+    ports: IdentityPorts, account_id: uuid.UUID, display_name: str, client: Client | None = None
+) -> asyncpg.Record:
     """Set the display name; one that imitates a verified account, a government body or the platform is
-    refused (CM)."""
+    refused (CM). The change joins the user log (MB-16.2)."""
     async with ports.db.transaction() as tx:
         await _check_display_name(tx, account_id, display_name)
         await tx.accounts.set_display_name(account_id, display_name)
+        await tx.announce(ports.user_log.entry(UserLogKind.PROFILE_CHANGED, client, account_id=account_id))
         return await _profile(tx, account_id)
 
 

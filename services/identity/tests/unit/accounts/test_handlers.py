@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from contracts import identity as contract
+from contracts.userlog import USER_LOG_RECORDED
 from identity.accounts import handlers
 from identity.accounts.domain import AccountClosed, UsernameTaken
 from identity.agreement.domain import NotTheCurrentAgreement
@@ -18,19 +19,24 @@ async def _register(ports, username: str = "alice", **kw):
 
 
 @pytest.mark.requirement("MB-7.1")
+@pytest.mark.requirement("MB-16.2")
 async def test_registering_stores_the_mobile_sealed_and_announces_the_account(ports, db) -> None:
     account = await _register(ports, accepted_agreement_version=1)
     assert ports.vault.open(account["phone_ciphertext"], purpose="phone") == MOBILE
     assert account["accepted_version"] == 1
-    assert [row.ce_type for row in db.state.announced] == [contract.ACCOUNT_REGISTERED.name]
-    assert db.state.announced[0].key == str(account["id"])
+    # The account, and the registration's user log entry in the same transaction (MB-16.2).
+    assert [row.ce_type for row in db.state.announced] == [
+        contract.ACCOUNT_REGISTERED.name,
+        USER_LOG_RECORDED["identity"].name,
+    ]
+    assert [row.key for row in db.state.announced] == [str(account["id"])] * 2
 
 
 async def test_a_username_is_taken_once_whatever_its_case(ports, db) -> None:
     await _register(ports)
     with pytest.raises(UsernameTaken):
         await handlers.register(ports, username="ALICE", password=PASSWORD, mobile="+8613900139000", address="x")
-    assert len(db.state.announced) == 1
+    assert len(db.state.announced) == 2  # the first registration and its user log entry, nothing more
 
 
 @pytest.mark.requirement("MB-6.2")
@@ -79,7 +85,10 @@ async def test_cancelling_ends_every_session_and_keeps_the_records_six_months(po
     assert (row["purge_after"] - row["cancelled_at"]).days >= 184
     assert [r["claim"] for r in db.state.revocations] == ["sub"]
     assert db.state.revocations[0]["issued_before"] == row["cancelled_at"]
-    assert db.state.announced[-1].ce_type == contract.ACCOUNT_CANCELLED.name
+    assert [r.ce_type for r in db.state.announced[-2:]] == [
+        contract.ACCOUNT_CANCELLED.name,
+        USER_LOG_RECORDED["identity"].name,
+    ]
     with pytest.raises(Conflict):
         await handlers.cancel(ports, account["id"], password=PASSWORD)
     # A cancelled account no longer exists for sign-in.
