@@ -13,7 +13,7 @@ CREATE TABLE user_log_record (
     kind            text        NOT NULL,
     occurred_at     timestamptz NOT NULL,
     account_id      uuid,
-    actor_id        uuid,
+    actor_id        text,                  -- who acted (a staff action): 'staff:<id>'
     sealed_address  bytea       NOT NULL,  -- "<address> <port>" sealed to the archive's X25519 key (never plaintext)
     address_hash    bytea,                 -- HMAC-SHA256(ARCHIVE_LOOKUP_KEY, address): searched by address
     client_id       text        NOT NULL,

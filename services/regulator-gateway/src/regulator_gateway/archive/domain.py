@@ -9,7 +9,7 @@ microseconds since 1970-01-01T00:00:00Z; a day its ISO text (``2026-11-30``); an
 signed; a boolean one byte (0 or 1); a list a 4-byte count followed by its items as fields.
 
 - record hash = SHA-256( field("qinglang.userlog.record.v1"), field(prev_hash), seq, day, recorded_at,
-  record_id, source, kind, occurred_at, account_id, actor_id, sealed_address, address_hash, client_id,
+  record_id, source, kind, occurred_at, account_id (a uuid), actor_id (text), sealed_address, address_hash, client_id,
   subject_type, subject_id, succeeded, detail, legal_basis ) — each a field, in this order. The first record's
   prev_hash is 32 zero bytes; every other's the hash of the record before it (seq - 1).
 - anchor message = field("qinglang.userlog.anchor.v1"), day, first_seq, last_seq, count, head_hash,
@@ -103,7 +103,7 @@ class Entry:
     kind: str
     occurred_at: datetime
     account_id: uuid.UUID | None
-    actor_id: uuid.UUID | None
+    actor_id: str | None
     sealed_address: bytes
     client_id: str
     subject_type: str
@@ -125,7 +125,7 @@ class Record:
     kind: str
     occurred_at: datetime
     account_id: uuid.UUID | None
-    actor_id: uuid.UUID | None
+    actor_id: str | None
     sealed_address: bytes
     address_hash: bytes | None
     client_id: str
@@ -161,7 +161,7 @@ def record_hash(
                 _text(entry.kind),
                 _instant(entry.occurred_at),
                 _uuid(entry.account_id),
-                _uuid(entry.actor_id),
+                _text(entry.actor_id),
                 _field(entry.sealed_address),
                 _field(address_hash),
                 _text(entry.client_id),
@@ -282,7 +282,7 @@ class AddressKeys:
         except (CryptoError, UnicodeDecodeError):
             return None
         address, _, port = plain.partition(" ")
-        return OpenedAddress(address, int(port) if port.isdigit() else None)
+        return OpenedAddress(address, int(port) if port.isdigit() and int(port) > 0 else None)  # 0: unknown
 
     def lookup_hash(self, address: str) -> bytes:
         """HMAC of the address in its canonical form (``::ffff:1.2.3.4`` and ``1.2.3.4`` alike)."""

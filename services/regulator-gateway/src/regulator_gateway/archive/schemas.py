@@ -50,7 +50,7 @@ class LogRecordRead(BaseModel):
             kind=r.kind,
             occurred_at=r.occurred_at,
             account_id=str(r.account_id) if r.account_id else None,
-            actor_id=str(r.actor_id) if r.actor_id else None,
+            actor_id=r.actor_id,
             address=opened.address if opened else None,
             port=opened.port if opened else None,
             client_id=r.client_id,
