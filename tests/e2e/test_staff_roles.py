@@ -122,6 +122,7 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("GET", "/v1/regulator/staff/assessments"): {CHIEF, OPERATOR, AUDITOR},
     ("GET", "/v1/regulator/staff/assessments/{assessment_id}"): {CHIEF, OPERATOR, AUDITOR},
     ("POST", "/v1/regulator/staff/assessments/{assessment_id}/withdrawal"): {CHIEF},
+    ("GET", "/v1/regulator/staff/archive/verification"): {AUDITOR, OPERATOR, CHIEF},  # MB-16.2
 }
 
 

@@ -17,6 +17,7 @@ from datetime import date
 import asyncpg
 from kit.cli import run_command
 from kit.db import apply_migrations_async
+from kit.settings import KitSettings
 
 from regulator_gateway.archive import handlers as archive
 from regulator_gateway.archive.schemas import VerificationRead
@@ -29,7 +30,7 @@ from regulator_gateway.settings import RegulatorGatewaySettings
 
 
 async def _create(name: str, jurisdiction: str) -> dict:
-    settings = RegulatorGatewaySettings()
+    settings = KitSettings()  # the database is all it needs (not the archive's keys)
     await apply_migrations_async(settings.database_url, MIGRATIONS)
     pool = await asyncpg.create_pool(settings.database_url, min_size=1, max_size=1)
     try:

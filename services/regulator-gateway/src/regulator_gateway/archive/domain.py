@@ -606,20 +606,20 @@ class ChainVerifier:
     def _name_break(self, record: Record, following: Record | None, *, content_holds: bool) -> None:
         """Which record broke the chain, and how, from the record, its neighbours and their links."""
         last = self._last
-        if last is not None and record.prev_hash == last.prev_hash and record.prev_hash != self._prev:
+        if following is not None and following.prev_hash == self._prev:
+            self._break(
+                BreakKind.INSERTED,
+                record.seq,
+                record.day,
+                "the record after it continues the chain from the record before it",
+            )
+        elif last is not None and record.prev_hash == last.prev_hash and record.prev_hash != self._prev:
             self._break(
                 BreakKind.INSERTED,
                 last.seq,
                 last.day,
                 f"record {last.seq} was put into the chain: record {record.seq} names the record before it as its "
                 "predecessor",
-            )
-        elif following is not None and following.prev_hash == self._prev:
-            self._break(
-                BreakKind.INSERTED,
-                record.seq,
-                record.day,
-                "the record after it continues the chain from the record before it",
             )
         elif not content_holds:
             self._break(BreakKind.ALTERED, record.seq, record.day, "its content does not match its hash")

@@ -143,6 +143,10 @@ def test_an_inserted_record_is_named() -> None:
     shifted = [replace(r, seq=r.seq + 1) for r in records[5:]]
     broken = check([*records[:5], fake, *shifted], anchors).broken
     assert broken is not None and (broken.kind, broken.seq) == (BreakKind.INSERTED, 6)
+    # a copy of record 5 put in at seq 6 (its hash no longer matches: seq is hashed), the rest renumbered
+    copy = replace(records[4], seq=6)
+    broken = check([*records[:5], copy, *shifted], anchors).broken
+    assert broken is not None and (broken.kind, broken.seq) == (BreakKind.INSERTED, 6)
     # appended to a closed day
     closed = records[:8]
     extra = domain.chain(
