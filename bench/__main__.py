@@ -24,9 +24,13 @@ Keys (all numbers measured in this run):
   complaint.file_to_case_p99_ms / review.claim_to_decision_p99_ms  the console's two hottest actions as API
                                   round trips: filing a complaint (the receipt names its case), claiming and
                                   deciding a queue item (bench/staff.py)
+  archive.append_per_s / archive.verify_1m_s  the user-log archive (MB-16.2): records appended per second
+                                  through its append path, and seconds to verify 1,000,000 records against their
+                                  anchors, on the platform's PostgreSQL in a database of their own (bench/archive.py)
   capacity.cpu_ms_per_post / capacity.cpu_ms_per_timeline_read  per process, milliseconds of one core one
                                   accepted post / one home timeline read costs (docs/capacity.md scales them)
-Set BENCH_ENGINE=0 to skip the engine's figures (they add a few minutes: a million stored posts).
+Set BENCH_ENGINE=0 to skip the engine's figures (they add a few minutes: a million stored posts), BENCH_ARCHIVE=0
+the archive's (about a minute: a million records built and verified).
 """
 
 from __future__ import annotations
@@ -54,7 +58,7 @@ from devstack.processes import free_port, spawn, stop, wait_until
 from devstack.stack import SERVICES, Stack, StackConfig, http_ready, parse_workers
 from journeys import Flow
 
-from bench import articles, cascade, durability, engine, identity, percentile, staff, timelines
+from bench import archive, articles, cascade, durability, engine, identity, percentile, staff, timelines
 
 HERE = Path(__file__).resolve().parent
 WRK_SECONDS = int(os.environ.get("BENCH_WRK_SECONDS", "10"))
@@ -369,6 +373,9 @@ def main() -> int:
         again = run_wrk(info.gateway_url, script=HERE / "post.lua", env={"TOKENS": ",".join(tokens)})
         results["gateway.posts_per_s_durable_after"] = round(again["ok_per_s"])
         results.update(asyncio.run(durability.measure(info.database_urls["content"])))
+        if os.environ.get("BENCH_ARCHIVE", "1") != "0":
+            # MB-16.2: the user-log archive's append rate and a million records verified (bench/archive.py)
+            results.update(archive.run(info.admin_database_url))
 
         print("measuring identity", file=sys.stderr)
         with httpx.Client(base_url=info.gateway_url, timeout=60) as gw:

@@ -44,10 +44,10 @@ async def append(store: ArchiveStore, entries: Sequence[Entry], keys: AddressKey
         return 0
     hashes = {e.record_id: keys.lookup_hash_of_sealed(e.sealed_address) for e in entries}
     await store.lock()
-    fresh = domain.new_entries(entries, await store.archived([e.record_id for e in entries]))
+    head, archived = await store.head([e.record_id for e in entries])
+    fresh = domain.new_entries(entries, archived)
     if not fresh:
         return 0
-    head = await store.head()
     records = domain.chain(head, [(e, hashes[e.record_id]) for e in fresh], now or datetime.now(UTC))
     await store.insert(records)
     return len(records)

@@ -83,8 +83,7 @@ def _anchor(r: asyncpg.Record) -> Anchor:
 
 class ArchiveStore(Protocol):
     async def lock(self) -> None: ...
-    async def head(self) -> ChainHead: ...
-    async def archived(self, record_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]: ...
+    async def head(self, record_ids: Sequence[uuid.UUID] = ()) -> tuple[ChainHead, set[uuid.UUID]]: ...
     async def insert(self, records: Sequence[Record]) -> None: ...
     async def first_record_day(self) -> date | None: ...
     async def last_anchor(self) -> Anchor | None: ...
@@ -106,22 +105,25 @@ class PgArchiveStore(Unit):
         """One chain: appends, anchors and purges take turns (held until the transaction ends)."""
         await self.conn.execute(_LOCK)
 
-    async def head(self) -> ChainHead:
-        """The chain's last record (after a purge of everything: the last anchor's head) and last closed day."""
-        last = await self.conn.fetchrow("SELECT seq, hash, day FROM user_log_record ORDER BY seq DESC LIMIT 1")
-        anchor = await self.last_anchor()
-        anchored = anchor.day if anchor else None
-        if last is not None and (anchor is None or last["seq"] >= anchor.last_seq):
-            return ChainHead(last["seq"], bytes(last["hash"]), last["day"], anchored)
-        if anchor is not None:
-            return ChainHead(anchor.last_seq, anchor.head_hash, anchor.day, anchored)
-        return ChainHead(0, GENESIS, None, None)
-
-    async def archived(self, record_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
-        rows = await self.conn.fetch(
-            "SELECT record_id FROM user_log_record WHERE record_id = ANY($1::uuid[])", list(record_ids)
+    async def head(self, record_ids: Sequence[uuid.UUID] = ()) -> tuple[ChainHead, set[uuid.UUID]]:
+        """The chain's last record (after a purge of everything: the last anchor's head) and last closed day,
+        and which of ``record_ids`` are archived already: one round trip, under the lock."""
+        row = await self.conn.fetchrow(
+            """SELECT (SELECT array_agg(record_id) FROM user_log_record WHERE record_id = ANY($1::uuid[])) AS archived,
+                      r.seq, r.hash, r.day, a.day AS anchored_day, a.last_seq, a.head_hash
+                 FROM (SELECT 1) AS one
+                 LEFT JOIN LATERAL (SELECT seq, hash, day FROM user_log_record ORDER BY seq DESC LIMIT 1) r ON true
+                 LEFT JOIN LATERAL (SELECT day, last_seq, head_hash FROM user_log_anchor ORDER BY day DESC LIMIT 1) a
+                        ON true""",
+            list(record_ids),
         )
-        return {r["record_id"] for r in rows}
+        archived = set(row["archived"] or ())
+        anchored = row["anchored_day"]
+        if row["seq"] is not None and (anchored is None or row["seq"] >= row["last_seq"]):
+            return ChainHead(row["seq"], bytes(row["hash"]), row["day"], anchored), archived
+        if anchored is not None:
+            return ChainHead(row["last_seq"], bytes(row["head_hash"]), anchored, anchored), archived
+        return ChainHead(0, GENESIS, None, None), archived
 
     async def insert(self, records: Sequence[Record]) -> None:
         await self.conn.copy_records_to_table(
