@@ -24,6 +24,8 @@ Keys (all numbers measured in this run):
   complaint.file_to_case_p99_ms / review.claim_to_decision_p99_ms  the console's two hottest actions as API
                                   round trips: filing a complaint (the receipt names its case), claiming and
                                   deciding a queue item (bench/staff.py)
+  report.evidence_p99_ms / report.evidence_sealed_p99_ms  an office reading a report's evidence through Traefik;
+                                  a report filed -> its evidence sealed (bench/regulator.py)
   capacity.cpu_ms_per_post / capacity.cpu_ms_per_timeline_read  per process, milliseconds of one core one
                                   accepted post / one home timeline read costs (docs/capacity.md scales them)
 Set BENCH_ENGINE=0 to skip the engine's figures (they add a few minutes: a million stored posts).
@@ -54,7 +56,7 @@ from devstack.processes import free_port, spawn, stop, wait_until
 from devstack.stack import SERVICES, Stack, StackConfig, http_ready, parse_workers
 from journeys import Flow
 
-from bench import articles, cascade, durability, engine, identity, percentile, staff, timelines
+from bench import articles, cascade, durability, engine, identity, percentile, regulator, staff, timelines
 
 HERE = Path(__file__).resolve().parent
 WRK_SECONDS = int(os.environ.get("BENCH_WRK_SECONDS", "10"))
@@ -388,6 +390,9 @@ def main() -> int:
         print("measuring the staff console's actions", file=sys.stderr)
         with httpx.Client(base_url=info.gateway_url, timeout=60) as gw:
             results.update(staff.run(info, Flow(gw, info)))
+        print("measuring reports' evidence", file=sys.stderr)
+        with httpx.Client(base_url=info.gateway_url, timeout=60) as gw:
+            results.update(regulator.run(info, Flow(gw, info)))
         if os.environ.get("BENCH_ENGINE", "1") != "0":
             print("measuring the decision engine", file=sys.stderr)
             with httpx.Client(base_url=info.gateway_url, timeout=60) as gw:

@@ -20,6 +20,10 @@ from regulator_gateway.complaints import events as complaint_events
 from regulator_gateway.complaints import handlers as complaints
 from regulator_gateway.complaints.api import router as complaints_router
 from regulator_gateway.complaints.store import PgComplaintStore
+from regulator_gateway.evidence import events as evidence_events
+from regulator_gateway.evidence import handlers as evidence
+from regulator_gateway.evidence.api import router as evidence_router
+from regulator_gateway.evidence.store import PgEvidenceStore
 from regulator_gateway.filings import events as filing_events
 from regulator_gateway.filings import handlers as filings
 from regulator_gateway.filings.api import router as filings_router
@@ -41,7 +45,7 @@ def build_app(settings: RegulatorGatewaySettings | None = None) -> FastAPI:
             "each office seeing its own jurisdiction (MB-16.1). Authenticate with the office's API key.",
             settings=settings,
             migrations_dir=MIGRATIONS,
-            routers=[reports_router, filings_router, assessments_router, complaints_router],
+            routers=[reports_router, evidence_router, filings_router, assessments_router, complaints_router],
             # regulator.assessment.v1: the acknowledgements of features' security assessments (MB-13).
             produces=[report_events.REPORT_TOPIC, regulator.ASSESSMENT_TOPIC, USER_LOG_TOPICS["regulator-gateway"]],
             subscriptions=[
@@ -62,6 +66,15 @@ def build_app(settings: RegulatorGatewaySettings | None = None) -> FastAPI:
                         filing_events.OPERATOR_DECLARED: filings.on_operator_declared,
                         filing_events.GRADING_RULES_PUBLISHED: filings.on_grading_rules_published,
                         filing_events.PUBLIC_ACCOUNT_APPROVED: filings.on_public_account_approved,  # PA-7.1
+                    },
+                ),
+                # MB-12.2, PA-11.2 (issue 15): content's sealed snapshots of stopped posts, the reports' evidence.
+                Subscription(
+                    group="regulator-gateway.evidence",
+                    handlers={
+                        evidence_events.STOP_SNAPSHOT_SEALED: on_event(
+                            PgEvidenceStore, evidence_events.snapshot, evidence.record_snapshot
+                        ),
                     },
                 ),
                 # PA-15.2 (issue 14): complaint cases, for each office's handling statistics.

@@ -10,6 +10,9 @@ import asyncpg
 from kit.cloudevents import Event
 
 from regulator_gateway.database import Database
+from regulator_gateway.evidence import events as evidence_events
+from regulator_gateway.evidence import handlers as evidence
+from regulator_gateway.evidence.store import PgEvidenceStore
 from regulator_gateway.offices.domain import Office
 from regulator_gateway.reports import domain, events
 from regulator_gateway.reports.domain import Amendment, Jurisdiction, Report, StoppedPost
@@ -18,6 +21,8 @@ from regulator_gateway.reports.store import PgReportStore, ReportStore
 
 async def on_transmission_stopped(conn: asyncpg.Connection, event: Event) -> None:
     await file_report(PgReportStore(conn), events.stopped_post(event))
+    # The decision is half of the report's evidence (issue 15): kept, and the evidence sealed if complete.
+    await evidence.record_decision(PgEvidenceStore(conn), evidence_events.decision_record(event))
 
 
 async def file_report(store: ReportStore, stopped: StoppedPost) -> Report:
