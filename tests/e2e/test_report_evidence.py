@@ -40,9 +40,10 @@ def test_a_stopped_posts_report_carries_evidence_the_office_can_verify(
         what="the stop's report in Beijing's listing",
     )
     answer = poll(
-        lambda: (a := gateway.get(f"/v1/regulator/reports/{report['id']}/evidence", headers=as_beijing)).status_code
-        == 200
-        and a,
+        lambda: (
+            (a := gateway.get(f"/v1/regulator/reports/{report['id']}/evidence", headers=as_beijing)).status_code == 200
+            and a
+        ),
         what="the report's evidence held",
     )
     evidence = answer.json()
