@@ -136,3 +136,22 @@ async def test_an_unknown_or_rotated_away_key_is_a_401_problem(pool: asyncpg.Poo
         "items"
     ][:1]
     assert access["key_id"] == domain.key_id(api_key)
+
+
+@pytest.mark.requirement("MB-12.2")
+async def test_the_batch_and_the_filters_validate_their_input(pool: asyncpg.Pool, client: httpx.AsyncClient) -> None:
+    _, nation = await _office(pool)
+    same = str(uuid.uuid4())
+    url = "/v1/regulator/reports/acknowledgements"
+    twice = await client.post(url, json={"items": [{"report_id": same}, {"report_id": same}]}, headers=nation)
+    assert twice.status_code == 422 and twice.json()["requirement"] == "MB-12.2"
+    too_many = [{"report_id": str(uuid.uuid4())} for _ in range(1001)]
+    assert (await client.post(url, json={"items": too_many}, headers=nation)).status_code == 422
+    assert (await client.post(url, json={"items": []}, headers=nation)).status_code == 422
+    answered = await client.post(url, json={"items": too_many[:1000]}, headers=nation)
+    assert answered.status_code == 200, answered.text
+    assert answered.json()["counts"] == {
+        "acknowledged": 0, "already_acknowledged": 0, "not_found": 1000, "outside_jurisdiction": 0
+    }  # fmt: skip
+    for bad in ({"category": "bj10.nope"}, {"requirement": "12.2; drop"}, {"province": "110108"}, {"limit": 1001}):
+        assert (await client.get("/v1/regulator/reports", params=bad, headers=nation)).status_code == 422, bad
