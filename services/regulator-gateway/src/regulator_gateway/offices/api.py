@@ -58,7 +58,7 @@ async def current_office(
         office_id=caller.office.id,
         key_id=caller.key_id,
         method=request.method,
-        path=request.url.path,
+        path=domain.storable(request.url.path),
         route=route.path if isinstance(route, APIRoute) else request.url.path,
         status=0,  # the answer's, when it is sent
         filters=domain.recorded_filters(_declared_filters(request), dict(request.query_params)),

@@ -135,10 +135,15 @@ def check_rate(requests: int, window_start: datetime, now: datetime, per_minute:
         )
 
 
+def storable(text: str) -> str:
+    """What was sent, as PostgreSQL can keep it (text and jsonb refuse NUL): a request is recorded whatever it held."""
+    return text.replace("\x00", "\\x00")
+
+
 def recorded_filters(declared: set[str], query: dict[str, str]) -> dict[str, str]:
     """The query's filters as the access record keeps them: declared names only, values bounded."""
     return {
-        name: value[:_FILTER_MAX_CHARS]
+        name: storable(value[:_FILTER_MAX_CHARS])
         for name, value in sorted(query.items())
         if name in declared and name not in _UNRECORDED_FILTERS
     }

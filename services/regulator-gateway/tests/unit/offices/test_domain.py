@@ -59,6 +59,7 @@ def test_an_overlap_is_bounded_and_the_recorded_filters_are_the_declared_ones() 
     for hours in (-1, MAX_OVERLAP_HOURS + 1):
         with pytest.raises(InvalidInput):
             overlap_end(now, hours)
-    query = {"category": "bj10.state_security", "cursor": "abc", "phone": "13800138000", "from": "x" * 500}
-    assert recorded_filters({"category", "cursor", "from"}, query) == {"category": "bj10.state_security",
-                                                                      "from": "x" * 100}  # fmt: skip
+    query = {"category": "bj10.state_security", "cursor": "abc", "phone": "13800138000", "from": "x" * 500,
+             "kind": "a\x00b"}  # fmt: skip
+    assert recorded_filters({"category", "cursor", "from", "kind"}, query) == {
+        "category": "bj10.state_security", "from": "x" * 100, "kind": "a\\x00b"}  # fmt: skip
