@@ -27,6 +27,9 @@ from regulator_gateway.evidence.store import PgEvidenceStore
 from regulator_gateway.filings import events as filing_events
 from regulator_gateway.filings import handlers as filings
 from regulator_gateway.filings.api import router as filings_router
+from regulator_gateway.offices import handlers as offices
+from regulator_gateway.offices.api import OfficeAccessRecord
+from regulator_gateway.offices.api import router as offices_router
 from regulator_gateway.reports import events as report_events
 from regulator_gateway.reports import handlers as reports
 from regulator_gateway.reports.api import router as reports_router
@@ -37,7 +40,7 @@ MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
 def build_app(settings: RegulatorGatewaySettings | None = None) -> FastAPI:
     settings = settings or RegulatorGatewaySettings()
-    return create_service_app(
+    app = create_service_app(
         ServiceSpec(
             name="regulator",
             title="Qinglang regulator gateway",
@@ -45,7 +48,11 @@ def build_app(settings: RegulatorGatewaySettings | None = None) -> FastAPI:
             "each office seeing its own jurisdiction (MB-16.1). Authenticate with the office's API key.",
             settings=settings,
             migrations_dir=MIGRATIONS,
+<<<<<<< HEAD
             routers=[reports_router, evidence_router, filings_router, assessments_router, complaints_router],
+=======
+            routers=[reports_router, filings_router, assessments_router, complaints_router, offices_router],
+>>>>>>> h-C
             # regulator.assessment.v1: the acknowledgements of features' security assessments (MB-13).
             produces=[report_events.REPORT_TOPIC, regulator.ASSESSMENT_TOPIC, USER_LOG_TOPICS["regulator-gateway"]],
             subscriptions=[
@@ -94,6 +101,9 @@ def build_app(settings: RegulatorGatewaySettings | None = None) -> FastAPI:
                 ),
             ],
             # MB-13: every assessment in force announced again now and then, and at once after a broker loss.
-            background=[assessments.reannounce_assessments],
+            # Issue 15: offices' rate windows of past minutes dropped.
+            background=[assessments.reannounce_assessments, offices.prune_rate_windows],
         )
     )
+    app.add_middleware(OfficeAccessRecord)  # MB-16.1: every office's request recorded with its answer
+    return app

@@ -26,3 +26,7 @@ class RegulatorGatewaySettings(KitSettings):
     push_ack_deadline_s: float = Field(default=86_400.0, gt=0)
     push_lookback_s: float = Field(default=7 * 86_400.0, gt=0)
     push_allow_http: bool = False
+
+    # MB-16.1, MB-3 (issue 15): requests an office may make per minute (a fixed window per office, counted in
+    # PostgreSQL, so it holds across every process); over it a 429 with Retry-After.
+    office_rate_per_minute: int = Field(default=600, ge=1)

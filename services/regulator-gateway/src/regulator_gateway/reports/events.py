@@ -37,6 +37,7 @@ def stopped_post(event: Event) -> StoppedPost:
         reason=decision.reason,
         decided_at=decision.decided_at.ToDatetime(tzinfo=UTC),
         content_sha256=decision.content_sha256,
+        kind=decision.stage or None,  # issue 15: the kind of stop an office filters its reports by
     )
 
 
