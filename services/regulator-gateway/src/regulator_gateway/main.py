@@ -48,11 +48,14 @@ def build_app(settings: RegulatorGatewaySettings | None = None) -> FastAPI:
             "each office seeing its own jurisdiction (MB-16.1). Authenticate with the office's API key.",
             settings=settings,
             migrations_dir=MIGRATIONS,
-<<<<<<< HEAD
-            routers=[reports_router, evidence_router, filings_router, assessments_router, complaints_router],
-=======
-            routers=[reports_router, filings_router, assessments_router, complaints_router, offices_router],
->>>>>>> h-C
+            routers=[
+                reports_router,
+                evidence_router,
+                filings_router,
+                assessments_router,
+                complaints_router,
+                offices_router,
+            ],
             # regulator.assessment.v1: the acknowledgements of features' security assessments (MB-13).
             produces=[report_events.REPORT_TOPIC, regulator.ASSESSMENT_TOPIC, USER_LOG_TOPICS["regulator-gateway"]],
             subscriptions=[
