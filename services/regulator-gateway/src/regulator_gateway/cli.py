@@ -3,7 +3,8 @@
 - `python -m regulator_gateway.cli create-office --name N --jurisdiction J`: a new office and its API key;
 - `rotate-office-key --office ID [--overlap-hours N]`: a new key (the old ones keep working N hours, default 24);
 - `revoke-office-key --office ID [--key-id K]`: the key (without --key-id: every key of the office) stops at once;
-- `list-office-keys --office ID`: the office's key ids, created, expires, revoked (never a key).
+- `list-office-keys --office ID`: the office's key ids, created, expires, revoked (never a key);
+- `set-office-endpoint --office ID (--url URL | --none)`: push the office's reports to its endpoint, or stop.
 
 A key is shown only once, when it is made.
 """
@@ -22,6 +23,8 @@ from kit.cli import run_command
 from kit.db import apply_migrations_async
 
 from regulator_gateway.database import PgDatabase
+from regulator_gateway.deliveries import handlers as deliveries
+from regulator_gateway.deliveries.store import PushUnit
 from regulator_gateway.main import MIGRATIONS
 from regulator_gateway.offices import handlers
 from regulator_gateway.offices.domain import DEFAULT_OVERLAP_HOURS, OfficeKey
@@ -29,14 +32,20 @@ from regulator_gateway.offices.store import PgOfficeStore
 from regulator_gateway.settings import RegulatorGatewaySettings
 
 
-async def _with_offices(work: Callable[[PgDatabase], Awaitable[dict]]) -> dict:
+async def _with_offices(work: Callable[[PgDatabase], Awaitable[dict]], unit=PgOfficeStore) -> dict:
     settings = RegulatorGatewaySettings()
     await apply_migrations_async(settings.database_url, MIGRATIONS)
     pool = await asyncpg.create_pool(settings.database_url, min_size=1, max_size=1)
     try:
-        return await work(PgDatabase(pool, PgOfficeStore))
+        return await work(PgDatabase(pool, unit))
     finally:
         await pool.close()
+
+
+async def _endpoint(db: PgDatabase, office_id: uuid.UUID, url: str | None) -> dict:
+    allow_http = RegulatorGatewaySettings().push_allow_http
+    await deliveries.set_endpoint(db, office_id, url, by="operator", allow_http=allow_http)
+    return {"office_id": str(office_id), "endpoint": url}
 
 
 def _key(key: OfficeKey) -> dict[str, Any]:
@@ -93,7 +102,14 @@ def main() -> int:
     revoke.add_argument("--key-id", help="the key's id (list-office-keys); without it every key of the office")
     listing = sub.add_parser("list-office-keys", help="the office's key ids and their lives (never a key)")
     listing.add_argument("--office", required=True, type=uuid.UUID)
+    endpoint = sub.add_parser("set-office-endpoint", help="push the office's reports to its endpoint (or stop)")
+    endpoint.add_argument("--office", required=True, type=uuid.UUID)
+    where = endpoint.add_mutually_exclusive_group(required=True)
+    where.add_argument("--url", help="an absolute https URL (http where PUSH_ALLOW_HTTP is set)")
+    where.add_argument("--none", action="store_true", help="stop pushing (pulling stays)")
     args = parser.parse_args()
+    if args.command == "set-office-endpoint":
+        return run_command(_with_offices(lambda db: _endpoint(db, args.office, args.url), unit=PushUnit))
     if args.command == "create-office":
         return run_command(_with_offices(lambda db: _create(db, args.name, args.jurisdiction)))
     if args.command == "rotate-office-key":

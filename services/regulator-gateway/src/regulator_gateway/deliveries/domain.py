@@ -89,10 +89,11 @@ class Outcome:
 
 def outcome_of(status: int, answer: Any) -> Outcome:
     """An office's answer: acknowledged only by a 2xx carrying its reference (a string, at most 200 characters)."""
+    if not 200 <= status < 300:
+        return Outcome(status, None, f"answered {status}")
     reference = answer.get("reference") if isinstance(answer, dict) else None
     if not isinstance(reference, str) or not reference.strip() or len(reference) > _MAX_REFERENCE:
-        error = None if not 200 <= status < 300 else "answered without a usable reference"
-        return Outcome(status, None, error or f"answered {status}")
+        return Outcome(status, None, "answered without a usable reference")
     return Outcome(status, reference.strip())
 
 
