@@ -27,6 +27,8 @@ Keys (all numbers measured in this run):
   archive.append_per_s / archive.verify_1m_s  the user-log archive (MB-16.2): records appended per second
                                   through its append path, and seconds to verify 1,000,000 records against their
                                   anchors, on the platform's PostgreSQL in a database of their own (bench/archive.py)
+  report.evidence_p99_ms / report.evidence_sealed_p99_ms  an office reading a report's evidence through Traefik;
+                                  a report filed -> its evidence sealed (bench/regulator.py)
   capacity.cpu_ms_per_post / capacity.cpu_ms_per_timeline_read  per process, milliseconds of one core one
                                   accepted post / one home timeline read costs (docs/capacity.md scales them)
 Set BENCH_ENGINE=0 to skip the engine's figures (they add a few minutes: a million stored posts), BENCH_ARCHIVE=0
@@ -58,7 +60,7 @@ from devstack.processes import free_port, spawn, stop, wait_until
 from devstack.stack import SERVICES, Stack, StackConfig, http_ready, parse_workers
 from journeys import Flow
 
-from bench import archive, articles, cascade, durability, engine, identity, percentile, staff, timelines
+from bench import archive, articles, cascade, durability, engine, identity, percentile, regulator, staff, timelines
 
 HERE = Path(__file__).resolve().parent
 WRK_SECONDS = int(os.environ.get("BENCH_WRK_SECONDS", "10"))
@@ -395,6 +397,9 @@ def main() -> int:
         print("measuring the staff console's actions", file=sys.stderr)
         with httpx.Client(base_url=info.gateway_url, timeout=60) as gw:
             results.update(staff.run(info, Flow(gw, info)))
+        print("measuring reports' evidence", file=sys.stderr)
+        with httpx.Client(base_url=info.gateway_url, timeout=60) as gw:
+            results.update(regulator.run(info, Flow(gw, info)))
         if os.environ.get("BENCH_ENGINE", "1") != "0":
             print("measuring the decision engine", file=sys.stderr)
             with httpx.Client(base_url=info.gateway_url, timeout=60) as gw:

@@ -21,7 +21,7 @@ import pytest
 import yaml
 from console.settings import ConsoleSettings
 from devstack import chart
-from devstack.stack import SERVICES
+from devstack.stack import ARCHIVE_SECRETS, SERVICES
 from kit.settings import KitSettings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,6 +38,10 @@ API_VERSIONS = [
     "kafka.strimzi.io/v1beta2",
     "postgresql.cnpg.io/v1",
 ]
+GATEWAY = ROOT / "deploy" / "gateway"
+GATEWAY_PLUGIN = GATEWAY / "plugins-local" / "src" / "github.com" / "qinglang" / "clientport"
+CHART_PLUGIN = CHART / "files" / "clientport"
+PLUGIN_FILES = {".traefik.yml", "go.mod", "clientport.go"}  # what the chart's ConfigMap holds
 _RENDER = """
 import json, sys
 from pathlib import Path
@@ -92,6 +96,12 @@ def _env(deployment: dict) -> dict[str, dict]:
 def _values(path: Path) -> dict:
     merged = yaml.safe_load((CHART / "values.yaml").read_text())
     return _merge(merged, yaml.safe_load(path.read_text()))
+
+
+def _gateway_config(name: str) -> dict:
+    """One of the local gateway's files (deploy/gateway), its ${...} placeholders (devstack's string.Template)
+    filled with a number: any does here."""
+    return yaml.safe_load(re.sub(r"\$\{[A-Z_]+\}", "1", (GATEWAY / name).read_text()))
 
 
 @pytest.fixture(scope="module")
@@ -204,6 +214,7 @@ def test_no_secret_is_in_the_output(rendered: tuple[Path, list[dict]]) -> None:
     secret_names = {
         "TOKEN_SIGNING_KEY", "PII_ENCRYPTION_KEY", "PII_LOOKUP_KEY", "PII_RETIRED_KEYS", "DATABASE_PASSWORD",
         "KAFKA_SASL_PASSWORD", "MEDIA_S3_SECRET_ACCESS_KEY", "MEDIA_S3_ACCESS_KEY_ID",
+        *ARCHIVE_SECRETS,
     }  # fmt: skip
     for deployment in _of(objects, "Deployment").values():
         for name, entry in _env(deployment).items():
@@ -328,9 +339,12 @@ def test_the_routes_are_those_of_the_local_gateway(rendered: tuple[Path, list[di
     if not _values(path)["gateway"]["enabled"]:
         assert not routes and not _of(objects, "Middleware")
         return
-    # devstack fills the ${...} in (string.Template); any number does here.
-    template = (ROOT / "deploy" / "gateway" / "dynamic.yml").read_text()
-    dynamic = yaml.safe_load(re.sub(r"\$\{[A-Z_]+\}", "1", template))["http"]
+    dynamic = _gateway_config("dynamic.yml")["http"]
+    # The entry point's middlewares (the client's source port, MB-16.2) run first on every router there: the
+    # HTTPRoutes name them first.
+    entry_point = [
+        m.removesuffix("@file") for m in _gateway_config("traefik.yml")["entryPoints"]["web"]["http"]["middlewares"]
+    ]
     backends = {"regulator": "regulator-gateway"}
     kinds = {"Path": "Exact", "PathPrefix": "PathPrefix", "PathRegexp": "RegularExpression"}
     for router, spec in dynamic["routers"].items():
@@ -347,8 +361,12 @@ def test_the_routes_are_those_of_the_local_gateway(rendered: tuple[Path, list[di
         component = "web" if service == "console" else "api"  # the console's pages: its own Deployment
         assert rule["backendRefs"] == [{"name": f"{RELEASE}-{service}-{component}", "port": 8000}], router
         middlewares = [f["extensionRef"]["name"].removeprefix(f"{RELEASE}-") for f in rule["filters"]]
-        assert middlewares == spec["middlewares"], router
+        assert middlewares == entry_point + spec["middlewares"], router
+    unrouted = routes[f"{RELEASE}-unrouted"]["spec"]["rules"][0]["filters"]
+    assert [f["extensionRef"]["name"].removeprefix(f"{RELEASE}-") for f in unrouted][: len(entry_point)] == entry_point
     middlewares = _of(objects, "Middleware")
+    for name in entry_point:
+        assert middlewares[f"{RELEASE}-{name}"]["spec"] == dynamic["middlewares"][name], name
     assert middlewares[f"{RELEASE}-problems"]["spec"]["errors"]["status"] == ["413", "429", "502", "504"]
     media = middlewares[f"{RELEASE}-media-body-limit"]["spec"]["buffering"]["maxRequestBodyBytes"]
     env = _env(_of(objects, "Deployment")[f"{RELEASE}-content-api"])
@@ -422,6 +440,69 @@ def test_a_console_autoscaled_otherwise_than_by_cpu_is_refused() -> None:
         render(CHART / "ci" / "minimal-values.yaml", {"console": {"web": {"autoscaling": {"mode": "keda"}}}})
 
 
+@pytest.mark.requirement("MB-16.2")
+def test_every_service_seals_the_user_log_to_the_archives_one_key(rendered: tuple[Path, list[dict]]) -> None:
+    """USER_LOG_SEAL_KEY (the archive's public key, a plain value) in every pod of the five services and their
+    migration Jobs; the archive's secrets only in regulator-gateway's api and worker pods, by reference to
+    the Secret the values name (not in its migration Job, not in any other service, not in the console)."""
+    path, objects = rendered
+    values = _values(path)
+    seal_key = values["userLog"]["sealKey"]
+    archive = values["services"]["regulator-gateway"]["existingSecret"]
+    workloads = {**_of(objects, "Deployment"), **_of(objects, "Job")}
+    for service in SERVICES:
+        for role in ("api", "worker", "migrate"):
+            env = _env(workloads[f"{RELEASE}-{service}-{role}"])
+            assert env["USER_LOG_SEAL_KEY"] == {"name": "USER_LOG_SEAL_KEY", "value": seal_key}, (service, role)
+            if service == "regulator-gateway" and role != "migrate":
+                for name in ARCHIVE_SECRETS:
+                    assert env[name]["valueFrom"]["secretKeyRef"] == {"name": archive, "key": name}, (role, name)
+            else:
+                assert not set(ARCHIVE_SECRETS) & set(env), (service, role)
+    console = _env(_of(objects, "Deployment")[f"{RELEASE}-console-web"])
+    assert "USER_LOG_SEAL_KEY" not in console
+
+
+@pytest.mark.requirement("MB-16.2")
+def test_the_charts_copy_of_the_gateway_plugin_is_the_gateways() -> None:
+    """files/clientport (the chart cannot read outside its directory; a symlink would be dropped by tools that
+    skip links, such as Flux's source-controller) holds exactly the files of the local gateway's plugin."""
+    assert PLUGIN_FILES == {p.name for p in GATEWAY_PLUGIN.iterdir()}
+    assert {p.name for p in CHART_PLUGIN.iterdir()} == PLUGIN_FILES
+    for name in PLUGIN_FILES:
+        assert (CHART_PLUGIN / name).read_bytes() == (GATEWAY_PLUGIN / name).read_bytes(), name
+
+
+@pytest.mark.requirement("MB-16.2")
+def test_the_gateway_passes_the_client_port_through_its_plugin(rendered: tuple[Path, list[dict]]) -> None:
+    """The client-port Middleware on every HTTPRoute, and the plugin's files in a ConfigMap in the gateway's
+    namespace for Traefik to mount (experimental.localPlugins.clientport)."""
+    path, objects = rendered
+    values = _values(path)
+    if not values["gateway"]["enabled"]:
+        assert not _of(objects, "ConfigMap").get(f"{RELEASE}-clientport-plugin")
+        return
+    middleware = _of(objects, "Middleware")[f"{RELEASE}-client-port"]
+    assert middleware["spec"] == {"plugin": {"clientport": {"header": "X-Client-Port"}}}
+    for name, route in _of(objects, "HTTPRoute").items():
+        first = route["spec"]["rules"][0]["filters"][0]
+        assert first == {
+            "type": "ExtensionRef",
+            "extensionRef": {"group": "traefik.io", "kind": "Middleware", "name": f"{RELEASE}-client-port"},
+        }, name
+    plugin = _of(objects, "ConfigMap")[f"{RELEASE}-clientport-plugin"]
+    assert plugin["metadata"]["namespace"] == (values["gateway"]["namespace"] or NAMESPACE)
+    assert plugin["data"] == {name: (GATEWAY_PLUGIN / name).read_text() for name in PLUGIN_FILES}
+
+
+def test_without_the_client_port_no_route_names_it() -> None:
+    objects = render(CHART / "ci" / "minimal-values.yaml", {"gateway": {"clientPort": {"enabled": False}}})
+    assert f"{RELEASE}-client-port" not in _of(objects, "Middleware")
+    assert f"{RELEASE}-clientport-plugin" not in _of(objects, "ConfigMap")
+    for route in _of(objects, "HTTPRoute").values():
+        assert "client-port" not in str(route["spec"]["rules"][0]["filters"])
+
+
 # --- what the chart refuses -----------------------------------------------------------------------------
 
 
@@ -432,6 +513,25 @@ def test_values_without_the_secret_names_are_refused() -> None:
     minimal["services"]["identity"]["existingSecret"] = ""
     with pytest.raises(RenderError, match="identity"):
         render(minimal)
+
+
+@pytest.mark.requirement("MB-16.2")
+def test_services_without_the_archives_key_are_refused() -> None:
+    """No user log without its sealing key where the services are rendered (the first phase, operators'
+    resources only, needs none), no malformed key, and no archive without its Secret."""
+    with pytest.raises(RenderError, match=r"userLog\.sealKey is required \(MB-16\.2"):
+        render(CHART / "ci" / "minimal-values.yaml", {"userLog": {"sealKey": ""}})
+    phase_one = render(CHART / "ci" / "minimal-values.yaml", {"userLog": {"sealKey": ""}, "stage": "infrastructure"})
+    assert phase_one and not _of(phase_one, "Deployment")
+    with pytest.raises(RenderError, match="sealKey"):
+        render(CHART / "ci" / "minimal-values.yaml", {"userLog": {"sealKey": "bm90IGEga2V5"}})
+    minimal = yaml.safe_load((CHART / "ci" / "minimal-values.yaml").read_text())
+    del minimal["services"]["regulator-gateway"]["existingSecret"]
+    with pytest.raises(RenderError, match="existingSecret"):
+        render(minimal)
+    # one key for every service: not per service through env
+    with pytest.raises(RenderError, match="invalid propertyName 'USER_LOG_SEAL_KEY'"):
+        render(CHART / "ci" / "minimal-values.yaml", {"services": {"content": {"env": {"USER_LOG_SEAL_KEY": "x"}}}})
 
 
 def test_a_secret_cannot_be_given_as_a_plain_setting() -> None:

@@ -295,6 +295,9 @@ seccompProfile:
 {{- $_ := set $plain "OUTBOX_RETENTION_HOURS" (toString $v.retention.outboxHours) -}}
 {{- $_ := set $plain "INBOX_RETENTION_HOURS" (toString $v.retention.inboxHours) -}}
 {{- $_ := set $plain "RETENTION_INTERVAL_S" (toString $v.retention.intervalSeconds) -}}
+{{- /* The user log (MB-16.2): every service seals the client's address to the archive's one public key (the
+  migration Job's kit settings check its form too, before any pod of the release starts). */ -}}
+{{- $_ := set $plain "USER_LOG_SEAL_KEY" (required "userLog.sealKey is required (MB-16.2: every service seals the user log's network addresses to the archive's X25519 public key; deploy/k8s/README.md makes the pair)" $v.userLog.sealKey) -}}
 {{- if gt (int .workers) 1 -}}
 {{- $_ := set $plain "WEB_CONCURRENCY" (toString .workers) -}}
 {{- $_ := set $plain "PROMETHEUS_MULTIPROC_DIR" "/var/run/prometheus" -}}
@@ -378,6 +381,15 @@ seccompProfile:
 {{- $keys := required "services.content.existingSecret is required" $svc.existingSecret -}}
 {{- range list "MEDIA_S3_ACCESS_KEY_ID" "MEDIA_S3_SECRET_ACCESS_KEY" -}}
 {{- $secretEnv = append $secretEnv (dict "name" . "secret" $keys "key" .) -}}
+{{- end -}}
+{{- else if eq $name "regulator-gateway" -}}
+{{- /* The user log archive (MB-16.2, PA-16.2): opens the sealed addresses, signs the daily anchors, keys the
+  address lookup. Not in the migration Job: plain SQL needs none of them. */ -}}
+{{- $keys := required "services.regulator-gateway.existingSecret is required (MB-16.2, PA-16.2: the user log archive's keys USER_LOG_OPEN_KEY, ARCHIVE_SIGNING_KEY, ARCHIVE_LOOKUP_KEY)" $svc.existingSecret -}}
+{{- if not .job -}}
+{{- range list "USER_LOG_OPEN_KEY" "ARCHIVE_SIGNING_KEY" "ARCHIVE_LOOKUP_KEY" -}}
+{{- $secretEnv = append $secretEnv (dict "name" . "secret" $keys "key" .) -}}
+{{- end -}}
 {{- end -}}
 {{- end -}}
 {{- /* services.<name>.env last: an SRE's setting wins over the chart's (secrets cannot be set this way) */ -}}

@@ -15,6 +15,10 @@ POST_TOPIC = CATALOGUE.topic("content.post.v1", owner=OWNER)
 SOCIAL_TOPIC = CATALOGUE.topic("content.social.v1", owner=OWNER)
 
 POST_CREATED = CATALOGUE.event("qinglang.content.post.created.v1", POST_TOPIC, post_pb2.PostCreated)
+# MB-12.2: the snapshot of a stopped post, sealed: the evidence the regulator gateway files with the stop's report.
+STOP_SNAPSHOT_SEALED = CATALOGUE.event(
+    "qinglang.content.post.stop_snapshot_sealed.v1", POST_TOPIC, post_pb2.StopSnapshotSealed
+)
 
 POST_PUBLISHED = CATALOGUE.event("qinglang.content.post.published.v1", SOCIAL_TOPIC, social_pb2.PostPublished)
 FOLLOW_STARTED = CATALOGUE.event("qinglang.content.follow.started.v1", SOCIAL_TOPIC, social_pb2.FollowStarted)

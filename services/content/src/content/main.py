@@ -164,6 +164,11 @@ def subscriptions(settings: ContentSettings) -> list[Subscription]:
             batch_handlers={content.POST_PUBLISHED: _on_published(settings)},
         ),
         # MB-14 (issue 14): a complaint's outcome is told to its complainant.
+        # MB-12.2: the regulator gateway holds a stop's evidence (its ReportFiled carries the evidence hash).
+        Subscription(
+            group="content.reports",
+            handlers={regulator.REPORT_FILED: on_event(Stores, events.evidence_held, handlers.note_evidence_held)},
+        ),
         Subscription(
             group="content.complaints",
             handlers={
@@ -218,6 +223,7 @@ def build_app(settings: ContentSettings | None = None) -> FastAPI:
             subscriptions=subscriptions(settings),
             background=[
                 handlers.reannounce_waiting_posts,
+                handlers.reannounce_unheld_evidence,
                 handlers.reannounce_undelivered,
                 social.reannounce_undelivered_follows,
                 handlers.purge_withdrawn_posts,

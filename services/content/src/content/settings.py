@@ -15,6 +15,9 @@ class ContentSettings(KitSettings):
     # The reconciler announces a post again when it has waited this long for a decision.
     reannounce_after_s: float = Field(default=30.0, gt=0)
     reconcile_interval_s: float = Field(default=5.0, gt=0)
+    # MB-12.2: a stop's sealed snapshot is announced again when the regulator gateway has not said it holds it
+    # as the report's evidence within this long (at once after a broker loss).
+    evidence_reannounce_after_s: float = Field(default=60.0, gt=0)
     # PA-9.2: how often withdrawn posts past their retention are deleted.
     purge_interval_s: float = Field(default=3600.0, gt=0)
     # Decisions are on the user-visible path: a short fetch wait keeps latency low.

@@ -18,6 +18,7 @@ from content.posts.domain import (
     Published,
     Standing,
     StandingChanged,
+    StopSnapshot,
     visible_to,
 )
 from kit.outbox import OutboxRow
@@ -163,19 +164,43 @@ class FakeStore:
                 "labelled_at": datetime.now(UTC),
             }
 
-    async def stop_transmission(self, post, decision: Decision, snapshot_sha256: str) -> None:
+    async def stop_transmission(self, post, decision: Decision, snapshot_sha256: str) -> dict | None:
+        was_published = post["status"] == "published"
         post.update(status="stopped", decided_at=datetime.now(UTC), decision_id=decision.decision_id)
-        self.stops.setdefault(
-            post["id"],
-            {
-                "category": decision.category,
-                "legal_basis": list(decision.legal_basis),
-                "reason": decision.reason,
-                "snapshot_text": post["text"],
-                "snapshot_sha256": snapshot_sha256,
-                "decided_at": decision.decided_at,
-            },
-        )
+        if post["id"] in self.stops:
+            return None
+        stop = self.stops[post["id"]] = {
+            "post_id": post["id"],
+            "decision_id": decision.decision_id,
+            "category": decision.category,
+            "legal_basis": list(decision.legal_basis),
+            "reason": decision.reason,
+            "snapshot_text": post["text"],
+            "snapshot_sha256": snapshot_sha256,
+            "decided_at": decision.decided_at,
+            "was_published": was_published,
+            "stopped_at": datetime.now(UTC),
+        }
+        return stop
+
+    async def stop_snapshots(self, stops: list[dict]) -> list[StopSnapshot]:
+        return [
+            StopSnapshot(
+                decision_id=s["decision_id"],
+                post_id=s["post_id"],
+                author_id=self.posts[s["post_id"]]["author_id"],
+                author_province_code="110000",
+                kind=PostKind(self.posts[s["post_id"]]["kind"]),
+                text=s["snapshot_text"],
+                snapshot_sha256=s["snapshot_sha256"],
+                media=(),
+                category="",
+                created_at=self.posts[s["post_id"]]["created_at"],
+                was_published=s["was_published"],
+                stopped_at=s["stopped_at"],
+            )
+            for s in stops
+        ]
 
     async def author_standing(self, author_id: uuid.UUID) -> Standing | None:
         return self.standings.get(author_id)

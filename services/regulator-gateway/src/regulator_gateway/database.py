@@ -13,6 +13,7 @@ S_co = TypeVar("S_co", covariant=True)
 
 class Database(Protocol[S_co]):
     def transaction(self) -> AbstractAsyncContextManager[S_co]: ...
+    def reader(self) -> S_co: ...  # single statements on the pool, each committing on its own
 
 
 __all__ = ["Database", "PgDatabase"]  # PgDatabase: kit.unit's, over a feature's store (a kit Unit)

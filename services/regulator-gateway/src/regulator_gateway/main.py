@@ -25,9 +25,16 @@ from regulator_gateway.complaints import events as complaint_events
 from regulator_gateway.complaints import handlers as complaints
 from regulator_gateway.complaints.api import router as complaints_router
 from regulator_gateway.complaints.store import PgComplaintStore
+from regulator_gateway.evidence import events as evidence_events
+from regulator_gateway.evidence import handlers as evidence
+from regulator_gateway.evidence.api import router as evidence_router
+from regulator_gateway.evidence.store import PgEvidenceStore
 from regulator_gateway.filings import events as filing_events
 from regulator_gateway.filings import handlers as filings
 from regulator_gateway.filings.api import router as filings_router
+from regulator_gateway.offices import handlers as offices
+from regulator_gateway.offices.api import OfficeAccessRecord
+from regulator_gateway.offices.api import router as offices_router
 from regulator_gateway.reports import events as report_events
 from regulator_gateway.reports import handlers as reports
 from regulator_gateway.reports.api import router as reports_router
@@ -38,7 +45,7 @@ MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
 def build_app(settings: RegulatorGatewaySettings | None = None) -> FastAPI:
     settings = settings or RegulatorGatewaySettings()
-    return create_service_app(
+    app = create_service_app(
         ServiceSpec(
             name="regulator",
             title="Qinglang regulator gateway",
@@ -48,9 +55,11 @@ def build_app(settings: RegulatorGatewaySettings | None = None) -> FastAPI:
             migrations_dir=MIGRATIONS,
             routers=[
                 reports_router,
+                evidence_router,
                 filings_router,
                 assessments_router,
                 complaints_router,
+                offices_router,
                 archive_router,
                 archive_staff_router,
             ],
@@ -74,6 +83,15 @@ def build_app(settings: RegulatorGatewaySettings | None = None) -> FastAPI:
                         filing_events.OPERATOR_DECLARED: filings.on_operator_declared,
                         filing_events.GRADING_RULES_PUBLISHED: filings.on_grading_rules_published,
                         filing_events.PUBLIC_ACCOUNT_APPROVED: filings.on_public_account_approved,  # PA-7.1
+                    },
+                ),
+                # MB-12.2, PA-11.2 (issue 15): content's sealed snapshots of stopped posts, the reports' evidence.
+                Subscription(
+                    group="regulator-gateway.evidence",
+                    handlers={
+                        evidence_events.STOP_SNAPSHOT_SEALED: on_event(
+                            PgEvidenceStore, evidence_events.snapshot, evidence.record_snapshot
+                        ),
                     },
                 ),
                 # PA-15.2 (issue 14): complaint cases, for each office's handling statistics.
@@ -103,9 +121,12 @@ def build_app(settings: RegulatorGatewaySettings | None = None) -> FastAPI:
             background=[
                 # MB-13: every assessment in force announced again now and then, and at once after a broker loss.
                 assessments.reannounce_assessments,
+                offices.prune_rate_windows,  # issue 15: offices' rate windows of past minutes dropped
                 # MB-16.2: each UTC day closed by its signed anchor; whole days purged past retention.
                 archive.anchor_days,
                 archive.purge_past_retention,
             ],
         )
     )
+    app.add_middleware(OfficeAccessRecord)  # MB-16.1: every office's request recorded with its answer
+    return app

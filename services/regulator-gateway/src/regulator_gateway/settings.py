@@ -18,7 +18,10 @@ _KEY_HELP = {
 }
 
 
-class RegulatorGatewaySettings(KitSettings):
+class RegulatorCommandSettings(KitSettings):
+    """What regulator-gateway's office commands need (not the archive's keys): the operator's tools run
+    with the database URL alone."""
+
     service_name: str = "regulator-gateway"
     # PA-12.1: the largest security-assessment report accepted (base64 in the JSON body: the gateway's 1 MiB
     # body limit allows ~768 KiB of document).
@@ -27,6 +30,26 @@ class RegulatorGatewaySettings(KitSettings):
     # forgot it; at once after the broker lost its state.
     assessment_reannounce_interval_s: float = 300.0
 
+    # Pushes of reports to offices' endpoints (MB-12.2, MB-16.1; issue 15). A round every PUSH_INTERVAL_S derives
+    # deliveries from reports filed within PUSH_LOOKBACK_S (and since the endpoint was set), pushes up to
+    # PUSH_BATCH of the due ones together (each waiting PUSH_TIMEOUT_S at most), and retries a failure after
+    # PUSH_BACKOFF_BASE_S, doubling up to PUSH_BACKOFF_MAX_S; one unacknowledged after PUSH_ACK_DEADLINE_S
+    # escalates (and is still retried). PUSH_ALLOW_HTTP: endpoints may be plain http (development only).
+    push_interval_s: float = Field(default=1.0, gt=0)
+    push_timeout_s: float = Field(default=5.0, gt=0, le=60)
+    push_batch: int = Field(default=50, ge=1, le=1000)
+    push_backoff_base_s: float = Field(default=1.0, gt=0)
+    push_backoff_max_s: float = Field(default=300.0, gt=0)
+    push_ack_deadline_s: float = Field(default=86_400.0, gt=0)
+    push_lookback_s: float = Field(default=7 * 86_400.0, gt=0)
+    push_allow_http: bool = False
+
+    # MB-16.1, MB-3 (issue 15): requests an office may make per minute (a fixed window per office, counted in
+    # PostgreSQL, so it holds across every process); over it a 429 with Retry-After.
+    office_rate_per_minute: int = Field(default=600, ge=1)
+
+
+class RegulatorGatewaySettings(RegulatorCommandSettings):
     # MB-16.2, PA-16.2: the user-log archive. The X25519 private key (32 bytes, base64) that opens each entry's
     # sealed "<address> <port>" (the services seal to its public key, GET /v1/regulator/archive/public-key).
     user_log_open_key: SecretStr

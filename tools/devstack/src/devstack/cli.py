@@ -88,7 +88,9 @@ def _office_key_exists(database_url: str, api_key: str) -> bool:
 
     with psycopg.connect(database_url) as conn:
         row = conn.execute(
-            "SELECT 1 FROM regulator_office WHERE key_hash = %s AND revoked_at IS NULL", (key_hash(api_key),)
+            """SELECT 1 FROM office_key WHERE key_hash = %s
+                AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())""",
+            (key_hash(api_key),),
         ).fetchone()
     return row is not None
 

@@ -172,6 +172,7 @@ class StackInfo:
     sms_sink_url: str
     database_urls: dict[str, str]
     idcheck_url: str = ""
+    office_sim_url: str = ""  # a regulator office's own endpoint, stood in for: pushes of reports (issue 15)
     regulator_dev_key: str | None = None
     gateway_metrics_url: str = ""  # Traefik's own Prometheus metrics (its loopback `metrics` entry point)
     console_url: str = ""  # the staff console's own process (behind the gateway at /console/)
@@ -444,7 +445,8 @@ class Stack:
                 # bulk cohort here (issue 13, CM); tests/e2e/test_registration_cohorts.py sets its own.
                 "BULK_COHORT_MIN": "1000000",
             },
-            "regulator-gateway": {name: dev_secrets[name] for name in ARCHIVE_SECRETS},
+            # Offices' endpoints on loopback are plain http here (production: https only).
+            "regulator-gateway": {**{name: dev_secrets[name] for name in ARCHIVE_SECRETS}, "PUSH_ALLOW_HTTP": "true"},
             # A development platform lets a fresh account publish at once (production: held for
             # review during its first 24 hours, MB-9); the chief editor can change it like any rule.
             "moderation": {"ROUTING_NEW_ACCOUNT_HOURS": "0"},
@@ -643,6 +645,7 @@ class Stack:
         database_urls = self.create_databases(admin_url)
         sms_url = self.start_stand_in("sms-sink", "devstack.sms_sink:app")
         idcheck_url = self.start_stand_in("idcheck-sim", "devstack.idcheck_sim:app")
+        office_sim_url = self.start_stand_in("office-sim", "devstack.office_sim:app")
         urls = self.start_services(database_urls, kafka, sms_url, idcheck_url)
         console_url = self.start_console()
         gateway = self.start_gateway(urls, console_url=console_url)
@@ -654,6 +657,7 @@ class Stack:
             sms_sink_url=sms_url,
             database_urls=database_urls,
             idcheck_url=idcheck_url,
+            office_sim_url=office_sim_url,
             gateway_metrics_url=self.gateway_metrics_url,
             console_url=console_url,
         )
@@ -715,7 +719,7 @@ class Stack:
             state = load_state(self.state_path)
         processes = {n: Managed(**m) for n, m in state.get("processes", {}).items()}
         processes.update(self.managed)
-        order = ["gateway", "console", *SERVICES, "sms-sink", "idcheck-sim", "broker", "postgres"]
+        order = ["gateway", "console", *SERVICES, "sms-sink", "idcheck-sim", "office-sim", "broker", "postgres"]
         for name in sorted(processes, key=lambda n: order.index(n) if n in order else 0):
             if processes[name].process() is not None:
                 stop(processes[name])

@@ -132,6 +132,24 @@ class Restoration:
 
 
 @dataclass(frozen=True, slots=True)
+class StopSnapshot:
+    """The sealed snapshot of a stopped post (MB-12.2): the evidence its report goes to the regulator with."""
+
+    decision_id: uuid.UUID
+    post_id: uuid.UUID
+    author_id: uuid.UUID
+    author_province_code: str
+    kind: PostKind
+    text: str
+    snapshot_sha256: str
+    media: tuple[tuple[str, str, int], ...]  # (sha256, content type, size) of each, in order
+    category: str
+    created_at: datetime
+    was_published: bool
+    stopped_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class Standing:
     """What identity said of an author (MB-9, PA-13.1, PA-9.2); absent until it said something."""
 

@@ -15,6 +15,7 @@ from kit.userlog import RequestLog
 from qinglang.content.v1 import post_pb2, social_pb2
 from qinglang.identity.v1 import account_pb2, standing_pb2
 from qinglang.moderation.v1 import decision_pb2
+from qinglang.regulator.v1 import report_pb2
 
 from content.posts.domain import (
     Cancellation,
@@ -26,6 +27,7 @@ from content.posts.domain import (
     Refutation,
     Restoration,
     StandingChanged,
+    StopSnapshot,
 )
 
 KINDS = {
@@ -167,6 +169,30 @@ def account_cancelled(message: account_pb2.AccountCancelled) -> Cancellation:
         cancelled_at=message.cancelled_at.ToDatetime(tzinfo=UTC),
         purge_after=message.purge_after.ToDatetime(tzinfo=UTC),
     )
+
+
+def stop_snapshot_sealed(snapshot: StopSnapshot) -> OutboxRow:
+    """MB-12.2: a stopped post's sealed snapshot, the evidence of its report (key: the author)."""
+    message = post_pb2.StopSnapshotSealed(
+        decision_id=str(snapshot.decision_id),
+        post_id=str(snapshot.post_id),
+        author_id=str(snapshot.author_id),
+        author_province_code=snapshot.author_province_code,
+        kind=KINDS[snapshot.kind],
+        text=snapshot.text,
+        snapshot_sha256=snapshot.snapshot_sha256,
+        media=[post_pb2.Media(sha256=h, content_type=t, size=n) for h, t, n in snapshot.media],
+        category=snapshot.category,
+        was_published=snapshot.was_published,
+    )
+    message.created_at.CopyFrom(timestamp(snapshot.created_at))
+    message.stopped_at.CopyFrom(timestamp(snapshot.stopped_at))
+    return announcement(content.STOP_SNAPSHOT_SEALED, message, key=str(snapshot.author_id))
+
+
+def evidence_held(message: report_pb2.ReportFiled) -> uuid.UUID | None:
+    """The stop whose evidence the regulator gateway holds, when its ReportFiled says so."""
+    return uuid.UUID(message.decision_id) if message.evidence_sha256 else None
 
 
 # ---- the user log (MB-16.2): publications and deletions -------------------------------------------

@@ -290,7 +290,35 @@ async def stop_transmission(store: PostStore, decision: Decision) -> None:
         log.warning("stop-transmission for an unknown post", extra={"post_id": str(decision.post_id)})
         return
     if post["status"] != PostStatus.STOPPED:  # MB-12.2: stops a published post too
-        await store.stop_transmission(post, decision, snapshot_sha256(post["text"]))
+        stop = await store.stop_transmission(post, decision, snapshot_sha256(post["text"]))
+        if stop is not None:  # the snapshot, sealed, goes to the regulator gateway as the report's evidence
+            await store.announce_all([events.stop_snapshot_sealed(s) for s in await store.stop_snapshots([stop])])
+
+
+async def note_evidence_held(stores: Stores, decision_id: uuid.UUID | None) -> None:
+    """The regulator gateway holds a stop's evidence (its ReportFiled carries the evidence hash)."""
+    if decision_id is not None:
+        await stores.posts.note_evidence_held(decision_id)
+
+
+async def reannounce_unheld_evidence(runtime: Runtime) -> None:
+    """Reconciler: a stop's sealed snapshot the regulator gateway does not hold yet is announced again, so a
+    broker that lost it loses no evidence (MB-12.2); after a broker loss, at once. The gateway keeps one
+    evidence per stop: a repeat doubles nothing."""
+    settings: ContentSettings = runtime.settings  # type: ignore[assignment]
+
+    async def announce_again(conn: asyncpg.Connection, older_than_s: float, limit: int) -> int:
+        store = PostStore(conn)
+        stops = await store.claim_unheld_evidence(older_than_s=older_than_s, limit=limit)
+        await store.announce_all([events.stop_snapshot_sealed(s) for s in await store.stop_snapshots(stops)])
+        return len(stops)
+
+    await runtime.reannounce_forever(
+        period_s=settings.reconcile_interval_s,
+        grace_s=settings.evidence_reannounce_after_s,
+        announce=announce_again,
+        what="stop snapshots the regulator gateway does not hold yet",
+    )
 
 
 async def restore(store: PostStore, restoration: Restoration) -> None:

@@ -24,6 +24,7 @@ from content.posts.domain import (
     Restoration,
     Standing,
     StandingChanged,
+    StopSnapshot,
 )
 
 # --- the read rule, as SQL: every list in content filters with these (content.posts.domain.visible_to) ---
@@ -369,17 +370,21 @@ class PostStore(Unit):
             list(decision.legal_basis),
         )
 
-    async def stop_transmission(self, post: asyncpg.Record, decision: Decision, snapshot_sha256: str) -> None:
+    async def stop_transmission(
+        self, post: asyncpg.Record, decision: Decision, snapshot_sha256: str
+    ) -> asyncpg.Record | None:
+        """Stop the post and keep its snapshot (MB-12.2); the stop's record, or None when one is in force."""
         await self.conn.execute(
             "UPDATE post SET status = 'stopped', decided_at = now(), decision_id = $2 WHERE id = $1",
             post["id"],
             decision.decision_id,
         )
-        await self.conn.execute(
+        return await self.conn.fetchrow(
             """INSERT INTO transmission_stop (post_id, decision_id, category, legal_basis, reason, snapshot_text,
-                                              snapshot_sha256, decided_at, was_published)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-               ON CONFLICT (post_id) WHERE restored_at IS NULL DO NOTHING""",
+                                              snapshot_sha256, decided_at, was_published, evidence_announced_at)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, now())
+               ON CONFLICT (post_id) WHERE restored_at IS NULL DO NOTHING
+            RETURNING *""",
             post["id"],
             decision.decision_id,
             decision.category,
@@ -389,6 +394,74 @@ class PostStore(Unit):
             snapshot_sha256,
             decision.decided_at,
             post["status"] == "published",
+        )
+
+    async def stop_snapshots(self, stops: list[asyncpg.Record]) -> list[StopSnapshot]:
+        """The sealed snapshots of these stops (MB-12.2): the stopped text with its hash, the post's media with
+        theirs, and the author's account and province, as the post recorded them."""
+        if not stops:
+            return []
+        posts = {
+            r["id"]: r
+            for r in await self.conn.fetch(
+                """SELECT p.id, p.author_id, p.author_province_code, p.kind, p.category, p.created_at,
+                          coalesce((SELECT array_agg(m.sha256 ORDER BY m.position) FROM post_media m
+                                     WHERE m.post_id = p.id), '{}') AS media_sha256,
+                          coalesce((SELECT array_agg(m.content_type ORDER BY m.position) FROM post_media m
+                                     WHERE m.post_id = p.id), '{}') AS media_types,
+                          coalesce((SELECT array_agg(m.size ORDER BY m.position) FROM post_media m
+                                     WHERE m.post_id = p.id), '{}') AS media_sizes
+                     FROM post p WHERE p.id = ANY($1::uuid[])""",
+                [s["post_id"] for s in stops],
+            )
+        }
+        return [
+            StopSnapshot(
+                decision_id=s["decision_id"],
+                post_id=s["post_id"],
+                author_id=posts[s["post_id"]]["author_id"],
+                author_province_code=posts[s["post_id"]]["author_province_code"] or "",
+                kind=PostKind(posts[s["post_id"]]["kind"]),
+                text=s["snapshot_text"],
+                snapshot_sha256=s["snapshot_sha256"],
+                media=tuple(
+                    zip(
+                        posts[s["post_id"]]["media_sha256"],
+                        posts[s["post_id"]]["media_types"],
+                        posts[s["post_id"]]["media_sizes"],
+                        strict=True,
+                    )
+                ),
+                category=posts[s["post_id"]]["category"] or "",
+                created_at=posts[s["post_id"]]["created_at"],
+                was_published=bool(s["was_published"]),
+                stopped_at=s["stopped_at"],
+            )
+            for s in stops
+            if s["post_id"] in posts
+        ]
+
+    async def claim_unheld_evidence(self, *, older_than_s: float, limit: int) -> list[asyncpg.Record]:
+        """Stops whose evidence the regulator gateway does not hold yet, last announced longer ago than the
+        threshold (or never), marked announced again."""
+        return await self.conn.fetch(
+            """UPDATE transmission_stop SET evidence_announced_at = now()
+                WHERE decision_id IN (
+                      SELECT decision_id FROM transmission_stop
+                       WHERE evidence_held_at IS NULL
+                         AND (evidence_announced_at IS NULL
+                              OR evidence_announced_at < now() - make_interval(secs => $1))
+                       ORDER BY evidence_announced_at NULLS FIRST LIMIT $2 FOR UPDATE SKIP LOCKED)
+            RETURNING *""",
+            older_than_s,
+            limit,
+        )
+
+    async def note_evidence_held(self, decision_id: uuid.UUID) -> None:
+        """The regulator gateway holds this stop's evidence (MB-12.2): announce it no more."""
+        await self.conn.execute(
+            "UPDATE transmission_stop SET evidence_held_at = now() WHERE decision_id = $1 AND evidence_held_at IS NULL",
+            decision_id,
         )
 
     async def mark_stop_restored(self, restoration: Restoration) -> bool | None:

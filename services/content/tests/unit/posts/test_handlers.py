@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
@@ -18,6 +19,7 @@ from content.posts.domain import (
     UnavailableForLegalReasons,
     UpdatesSuspended,
 )
+from contracts import content as content_contract
 from contracts.userlog import USER_LOG_RECORDED
 from kit.auth import Principal
 from kit.problems import NotFound
@@ -166,6 +168,11 @@ async def test_a_stop_keeps_the_snapshot_with_the_decisions_legal_basis(db, stor
         await handlers.read_post(db, created["id"], None)
     assert refused.value.extensions["legal_basis"] == ["MB-12", "MB-12.2"]
     assert store.stops[created["id"]]["snapshot_text"] == created["text"]
+    # Sealed and announced once, with the stop (the report's evidence, issue 15): the repeat adds nothing.
+    [sealed] = [row for row in store.outbox if row.ce_type == content_contract.STOP_SNAPSHOT_SEALED.name]
+    message = content_contract.STOP_SNAPSHOT_SEALED.parse(sealed.payload)
+    assert (message.decision_id, message.text, message.was_published) == (str(stop.decision_id), "今天天气很好", True)
+    assert message.snapshot_sha256 == hashlib.sha256("今天天气很好".encode()).hexdigest()
 
 
 async def test_a_stop_for_an_unknown_post_is_ignored(store) -> None:

@@ -8,14 +8,23 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
+from contracts.categories import Bj10Category
 from fastapi import APIRouter, Depends, Query, Request
 from kit.pagination import CursorQuery, InvalidCursor, Page, decode_cursor, page
+from kit.periods import Since, Until, open_period
 from kit.problems import problems
 
 from regulator_gateway.database import Database, PgDatabase
 from regulator_gateway.offices.api import CurrentOffice
 from regulator_gateway.reports import handlers
-from regulator_gateway.reports.schemas import AcknowledgementCreate, ReportRead
+from regulator_gateway.reports.domain import Acknowledgement, ReportFilters
+from regulator_gateway.reports.schemas import (
+    AcknowledgementCreate,
+    BatchAcknowledgementCreate,
+    BatchAcknowledgementRead,
+    BatchItemResult,
+    ReportRead,
+)
 from regulator_gateway.reports.store import PgReportStore, ReportStore
 
 router = APIRouter(tags=["regulator"])
@@ -41,16 +50,44 @@ def _after(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:
             raise InvalidCursor("The cursor is not one this API gave out.") from None
 
 
-@router.get("/v1/regulator/reports", response_model=Page[ReportRead])
+Requirement = Annotated[
+    str | None,
+    Query(
+        max_length=40,
+        pattern=r"^[A-Z]{2,4}-[0-9]+(\.[0-9]+)*(\([0-9]+\))?$",
+        description="A requirement ID among the report's legal basis, e.g. MB-12.2",
+    ),
+]
+Province = Annotated[
+    str | None, Query(pattern=r"^[1-9][0-9]0000$", description="A province code such as 110000 (GB/T 2260)")
+]
+Kind = Annotated[
+    str | None,
+    Query(pattern=r"^[a-z_]{1,40}$", description="The kind of stop: publication, review, retro_scan, takedown"),
+]
+
+
+@router.get("/v1/regulator/reports", response_model=Page[ReportRead], responses=problems(422))
 async def list_reports(
     office: CurrentOffice,
     db: Reports,
     acknowledged: bool | None = None,
-    limit: Annotated[int, Query(ge=1, le=1000, description="Items per page at most")] = 100,
+    requirement: Requirement = None,
+    category: Annotated[Bj10Category | None, Query(description="A BJ-10 category code")] = None,
+    province: Province = None,
+    kind: Kind = None,
+    since: Since = None,
+    until: Until = None,
+    limit: Annotated[int, Query(ge=1, le=1000, description="Items per page at most (a batch export: 1000)")] = 100,
     cursor: CursorQuery = None,
 ) -> Page[ReportRead]:
-    """Reports of stopped content (MB-12.2) in the office's jurisdiction, oldest first, a page at a time."""
-    reports = await handlers.list_reports(db, office, acknowledged=acknowledged, after=_after(cursor), limit=limit + 1)
+    """Reports of stopped content (MB-12.2) in the office's jurisdiction, oldest first, a page at a time; narrowed
+    by requirement ID, BJ-10 category, province, kind of stop and filing time (`from` inclusive, `to` exclusive)."""
+    since, until = open_period(since, until, requirement="MB-12.2")
+    filters = ReportFilters(requirement, category, province, kind, since, until)
+    reports = await handlers.list_reports(
+        db, office, acknowledged=acknowledged, after=_after(cursor), limit=limit + 1, filters=filters
+    )
     listed = page(reports, limit, lambda r: (r.filed_at, r.id))
     return Page[ReportRead](items=[ReportRead.of(r) for r in listed["items"]], next_cursor=listed["next_cursor"])
 
@@ -71,3 +108,15 @@ async def acknowledge_report(
 ) -> ReportRead:
     """Acknowledge receipt of a report. Idempotent: the same acknowledgement again changes nothing."""
     return ReportRead.of(await handlers.acknowledge_report(db, office, report_id, body.reference))
+
+
+@router.post("/v1/regulator/reports/acknowledgements", response_model=BatchAcknowledgementRead, responses=problems(422))
+async def acknowledge_reports(
+    body: BatchAcknowledgementCreate, office: CurrentOffice, db: Reports
+) -> BatchAcknowledgementRead:
+    """Acknowledge up to 1,000 reports at once (MB-12.2), each item answered on its own: acknowledged,
+    already_acknowledged, not_found or outside_jurisdiction (MB-16.1). One transaction: the acknowledgements
+    are written together or not at all; a report named twice refuses the batch (422)."""
+    found = await handlers.acknowledge_reports(db, office, [(i.report_id, i.reference) for i in body.items])
+    counts = {str(outcome): sum(1 for _, o, _ in found if o is outcome) for outcome in Acknowledgement}
+    return BatchAcknowledgementRead(results=[BatchItemResult.of(*item) for item in found], counts=counts)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 
-from kit.problems import Conflict, NotFound
+from kit.problems import Conflict, InvalidInput, NotFound
 
 from regulator_gateway.offices.domain import Office
 
@@ -23,6 +25,8 @@ class StoppedPost:
     reason: str
     decided_at: datetime
     content_sha256: str
+    # The kind of stop (issue 15): moderation's stage of the decision (publication, review, retro_scan, takedown).
+    kind: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +65,7 @@ class Report:
     acknowledged_by: uuid.UUID | None = None
     ack_reference: str | None = None
     amendments: tuple[Amendment, ...] = ()
+    kind: str | None = None  # None: filed before issue 15 kept it (migration 0012)
 
     @property
     def status(self) -> str:
@@ -82,6 +87,19 @@ class Jurisdiction:
 
 
 @dataclass(frozen=True, slots=True)
+class ReportFilters:
+    """What an office narrows its listing to (issue 15): a requirement ID among the legal basis, a BJ-10
+    category, a province, a kind of stop, a filing period [since, until)."""
+
+    requirement: str | None = None
+    category: str | None = None
+    province_code: str | None = None
+    kind: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class ReportQuery:
     """Which reports an office lists: its jurisdiction's, oldest first, after a cursor."""
 
@@ -89,6 +107,7 @@ class ReportQuery:
     acknowledged: bool | None
     after: tuple[datetime, uuid.UUID] | None
     limit: int
+    filters: ReportFilters = field(default_factory=ReportFilters)
 
 
 class ReportNotFound(NotFound):
@@ -101,10 +120,18 @@ class AlreadyAcknowledged(Conflict):
 
 
 def query_for(
-    office: Office, *, acknowledged: bool | None, after: tuple[datetime, uuid.UUID] | None, limit: int
+    office: Office,
+    *,
+    acknowledged: bool | None,
+    after: tuple[datetime, uuid.UUID] | None,
+    limit: int,
+    filters: ReportFilters | None = None,
 ) -> ReportQuery:
-    # MB-16.1: the national office sees every report, a provincial office its own province's.
-    return ReportQuery(None if office.national else office.jurisdiction, acknowledged, after, limit)
+    # MB-16.1: the national office sees every report, a provincial office its own province's (a filter by
+    # another province finds none of them).
+    return ReportQuery(
+        None if office.national else office.jurisdiction, acknowledged, after, limit, filters or ReportFilters()
+    )
 
 
 def visible_to(office: Office, report: Report | None) -> Report:
@@ -114,12 +141,46 @@ def visible_to(office: Office, report: Report | None) -> Report:
     return report
 
 
+class Acknowledgement(StrEnum):
+    """What asking to acknowledge a report comes to (one rule for the single and the batch acknowledgement)."""
+
+    ACKNOWLEDGED = "acknowledged"
+    ALREADY_ACKNOWLEDGED = "already_acknowledged"
+    NOT_FOUND = "not_found"
+    OUTSIDE_JURISDICTION = "outside_jurisdiction"
+
+
+# Issue 15: reports one batch acknowledges at most (one transaction).
+BATCH_MAX = 1000
+
+
+def acknowledgement(office: Office, report: Report | None) -> Acknowledgement:
+    """MB-12.2, MB-16.1: a report is acknowledged once, by an office whose jurisdiction it is in."""
+    if report is None:
+        return Acknowledgement.NOT_FOUND
+    if not office.may_see(report.province_code):
+        return Acknowledgement.OUTSIDE_JURISDICTION
+    if report.acknowledged_at is not None:
+        return Acknowledgement.ALREADY_ACKNOWLEDGED
+    return Acknowledgement.ACKNOWLEDGED
+
+
+def check_batch(report_ids: list[uuid.UUID]) -> None:
+    """A batch names each report once, at most BATCH_MAX of them."""
+    if not 1 <= len(report_ids) <= BATCH_MAX:
+        raise InvalidInput(f"A batch acknowledges 1 to {BATCH_MAX} reports.", requirement="MB-12.2")
+    repeated = sorted(str(r) for r, n in Counter(report_ids).items() if n > 1)
+    if repeated:
+        raise InvalidInput("A batch names each report once.", requirement="MB-12.2", repeated=repeated[:10])
+
+
 def needs_acknowledgement(office: Office, report: Report, reference: str | None) -> bool:
     """Whether to record this acknowledgement; the same one again is harmless, another is refused."""
-    if report.acknowledged_at is None:
+    if acknowledgement(office, report) is Acknowledgement.ACKNOWLEDGED:
         return True
     if report.acknowledged_by == office.id and report.ack_reference == reference:
         return False
     raise AlreadyAcknowledged(
-        "This report was already acknowledged.", acknowledged_at=report.acknowledged_at.isoformat()
+        "This report was already acknowledged.",
+        acknowledged_at=report.acknowledged_at.isoformat() if report.acknowledged_at else None,
     )

@@ -5,7 +5,8 @@ from the contract."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC
+from datetime import UTC, datetime
+from typing import Protocol
 
 from contracts import identity, moderation, regulator
 from kit.cloudevents import Event, timestamp
@@ -36,6 +37,7 @@ def stopped_post(event: Event) -> StoppedPost:
         reason=decision.reason,
         decided_at=decision.decided_at.ToDatetime(tzinfo=UTC),
         content_sha256=decision.content_sha256,
+        kind=decision.stage or None,  # issue 15: the kind of stop an office filters its reports by
     )
 
 
@@ -60,8 +62,16 @@ def jurisdiction(event: Event) -> Jurisdiction:
     return Jurisdiction(uuid.UUID(verified.account_id), verified.province_code)
 
 
-def report_filed(report: Report) -> OutboxRow:
-    """MB-12.2: the report of a stop is held for the regulator (moderation's proof it was reported)."""
+class _Filed(Protocol):
+    id: uuid.UUID
+    decision_id: uuid.UUID
+    post_id: uuid.UUID
+    filed_at: datetime
+
+
+def report_filed(report: Report | _Filed, evidence_sha256: str = "") -> OutboxRow:
+    """MB-12.2: the report of a stop is held for the regulator (moderation's proof it was reported), with the
+    hash of its evidence once held (content's proof the evidence arrived)."""
     return announcement(
         regulator.REPORT_FILED,
         key=str(report.decision_id),
@@ -71,5 +81,6 @@ def report_filed(report: Report) -> OutboxRow:
             decision_id=str(report.decision_id),
             post_id=str(report.post_id),
             filed_at=timestamp(report.filed_at),
+            evidence_sha256=evidence_sha256,
         ),
     )

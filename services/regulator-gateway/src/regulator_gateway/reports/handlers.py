@@ -10,14 +10,26 @@ import asyncpg
 from kit.cloudevents import Event
 
 from regulator_gateway.database import Database
+from regulator_gateway.evidence import events as evidence_events
+from regulator_gateway.evidence import handlers as evidence
+from regulator_gateway.evidence.store import PgEvidenceStore
 from regulator_gateway.offices.domain import Office
 from regulator_gateway.reports import domain, events
-from regulator_gateway.reports.domain import Amendment, Jurisdiction, Report, StoppedPost
+from regulator_gateway.reports.domain import (
+    Acknowledgement,
+    Amendment,
+    Jurisdiction,
+    Report,
+    ReportFilters,
+    StoppedPost,
+)
 from regulator_gateway.reports.store import PgReportStore, ReportStore
 
 
 async def on_transmission_stopped(conn: asyncpg.Connection, event: Event) -> None:
     await file_report(PgReportStore(conn), events.stopped_post(event))
+    # The decision is half of the report's evidence (issue 15): kept, and the evidence sealed if complete.
+    await evidence.record_decision(PgEvidenceStore(conn), evidence_events.decision_record(event))
 
 
 async def file_report(store: ReportStore, stopped: StoppedPost) -> Report:
@@ -54,10 +66,12 @@ async def list_reports(
     acknowledged: bool | None,
     after: tuple[datetime, uuid.UUID] | None,
     limit: int,
+    filters: ReportFilters | None = None,
 ) -> list[Report]:
-    """Reports of stopped content (MB-12.2) in the office's jurisdiction, oldest first."""
+    """Reports of stopped content (MB-12.2) in the office's jurisdiction, oldest first, narrowed by filters."""
+    query = domain.query_for(office, acknowledged=acknowledged, after=after, limit=limit, filters=filters)
     async with db.transaction() as store:
-        return await store.reports(domain.query_for(office, acknowledged=acknowledged, after=after, limit=limit))
+        return await store.reports(query)
 
 
 async def read_report(db: Database[ReportStore], office: Office, report_id: uuid.UUID) -> Report:
@@ -74,3 +88,21 @@ async def acknowledge_report(
         if not domain.needs_acknowledgement(office, report, reference):
             return report
         return await store.acknowledge(report_id, office.id, reference)
+
+
+async def acknowledge_reports(
+    db: Database[ReportStore], office: Office, items: list[tuple[uuid.UUID, str | None]]
+) -> list[tuple[uuid.UUID, Acknowledgement, Report | None]]:
+    """Issue 15 (MB-12.2, MB-16.1): acknowledge up to BATCH_MAX reports, each item answered on its own
+    (acknowledged, already acknowledged, not found, outside the jurisdiction) by the same rule as a single
+    acknowledgement; all of it in one transaction: written together or not at all."""
+    domain.check_batch([report_id for report_id, _ in items])
+    async with db.transaction() as store:
+        found = await store.reports_for_update([report_id for report_id, _ in items])
+        outcomes = [(report_id, domain.acknowledgement(office, found.get(report_id))) for report_id, _ in items]
+        due = [
+            item for item, (_, outcome) in zip(items, outcomes, strict=True) if outcome is Acknowledgement.ACKNOWLEDGED
+        ]
+        if due:
+            await store.acknowledge_many(office.id, due)
+    return [(report_id, outcome, found.get(report_id)) for report_id, outcome in outcomes]

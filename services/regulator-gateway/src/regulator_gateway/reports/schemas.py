@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 
 from kit.inputs import RequestModel, Text
 from pydantic import BaseModel, Field
 
-from regulator_gateway.reports.domain import Amendment, Report
+from regulator_gateway.reports.domain import BATCH_MAX, Acknowledgement, Amendment, Report
 
 
 class AmendmentRead(BaseModel):
@@ -44,6 +45,9 @@ class ReportRead(BaseModel):
     reason: str
     decided_at: datetime
     content_sha256: str = Field(description="SHA-256 of the content snapshot the decision was made on")
+    kind: str | None = Field(
+        description="The kind of stop: publication, review, retro_scan or takedown (null: filed before it was kept)"
+    )
     province_code: str | None
     filed_at: datetime
     acknowledged_at: datetime | None
@@ -64,6 +68,7 @@ class ReportRead(BaseModel):
             reason=report.reason,
             decided_at=report.decided_at,
             content_sha256=report.content_sha256,
+            kind=report.kind,
             province_code=report.province_code,
             filed_at=report.filed_at,
             acknowledged_at=report.acknowledged_at,
@@ -76,3 +81,30 @@ class ReportRead(BaseModel):
 
 class AcknowledgementCreate(RequestModel):
     reference: Text | None = Field(default=None, max_length=200, description="The office's own receipt number")
+
+
+class BatchItem(RequestModel):
+    report_id: uuid.UUID
+    reference: Text | None = Field(default=None, max_length=200, description="The office's own receipt number")
+
+
+class BatchAcknowledgementCreate(RequestModel):
+    items: list[BatchItem] = Field(min_length=1, max_length=BATCH_MAX, description="Each report once")
+
+
+class BatchItemResult(BaseModel):
+    report_id: str
+    result: Acknowledgement = Field(
+        description="acknowledged (now), already_acknowledged, not_found, outside_jurisdiction (MB-16.1)"
+    )
+    acknowledged_at: datetime | None = Field(description="When it was acknowledged before (already_acknowledged)")
+
+    @classmethod
+    def of(cls, report_id: uuid.UUID, result: Acknowledgement, report: Report | None) -> BatchItemResult:
+        earlier = report.acknowledged_at if report and result is Acknowledgement.ALREADY_ACKNOWLEDGED else None
+        return cls(report_id=str(report_id), result=result, acknowledged_at=earlier)
+
+
+class BatchAcknowledgementRead(BaseModel):
+    results: list[BatchItemResult] = Field(description="One per item, in the items' order")
+    counts: dict[str, int] = Field(description="How many items came to each result")

@@ -19,6 +19,8 @@ class ReportStore(Protocol):
     async def report(self, report_id: uuid.UUID, *, for_update: bool = False) -> Report | None: ...
     async def reports(self, query: ReportQuery) -> list[Report]: ...
     async def acknowledge(self, report_id: uuid.UUID, office_id: uuid.UUID, reference: str | None) -> Report: ...
+    async def reports_for_update(self, report_ids: list[uuid.UUID]) -> dict[uuid.UUID, Report]: ...
+    async def acknowledge_many(self, office_id: uuid.UUID, items: list[tuple[uuid.UUID, str | None]]) -> int: ...
     async def amend(self, amendment: Amendment) -> None: ...
     async def announce(self, row: OutboxRow) -> None: ...
 
@@ -54,6 +56,7 @@ def _report(row: asyncpg.Record, amendments: tuple[Amendment, ...] = ()) -> Repo
         acknowledged_by=row["acknowledged_by"],
         ack_reference=row["ack_reference"],
         amendments=amendments,
+        kind=row["kind"],
     )
 
 
@@ -63,8 +66,8 @@ class PgReportStore(Unit):
         await self._lock_account(stopped.account_id)
         row = await self.conn.fetchrow(
             """INSERT INTO report (id, decision_id, post_id, account_id, category, legal_basis, reason, decided_at,
-                                   content_sha256, province_code)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,
+                                   content_sha256, kind, province_code)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,
                        (SELECT province_code FROM account_jurisdiction WHERE account_id = $4))
                ON CONFLICT (decision_id) DO NOTHING
                RETURNING *""",
@@ -77,6 +80,7 @@ class PgReportStore(Unit):
             stopped.reason,
             stopped.decided_at,
             stopped.content_sha256,
+            stopped.kind,
         )
         if row is None:
             row = await self.conn.fetchrow("SELECT * FROM report WHERE decision_id = $1", stopped.decision_id)
@@ -111,18 +115,31 @@ class PgReportStore(Unit):
         return (await self._with_amendments([row]))[0] if row else None
 
     async def reports(self, query: ReportQuery) -> list[Report]:
-        """Keyset pages in (filed_at, id) order."""
+        """Keyset pages in (filed_at, id) order, narrowed by the query's filters (issue 15)."""
+        f = query.filters
         rows = await self.conn.fetch(
             """SELECT * FROM report
                 WHERE ($1::text IS NULL OR province_code = $1)
                   AND ($2::boolean IS NULL OR (acknowledged_at IS NOT NULL) = $2)
                   AND ($3::timestamptz IS NULL OR (filed_at, id) > ($3, $4))
+                  AND ($6::text IS NULL OR legal_basis @> ARRAY[$6::text])
+                  AND ($7::text IS NULL OR category = $7)
+                  AND ($8::text IS NULL OR province_code = $8)
+                  AND ($9::text IS NULL OR kind = $9)
+                  AND ($10::timestamptz IS NULL OR filed_at >= $10)
+                  AND ($11::timestamptz IS NULL OR filed_at < $11)
                 ORDER BY filed_at, id LIMIT $5""",
             query.province_code,
             query.acknowledged,
             query.after[0] if query.after else None,
             query.after[1] if query.after else None,
             query.limit,
+            f.requirement,
+            f.category,
+            f.province_code,
+            f.kind,
+            f.since,
+            f.until,
         )
         return await self._with_amendments(rows)
 
@@ -162,3 +179,23 @@ class PgReportStore(Unit):
             reference,
         )
         return (await self._with_amendments([row]))[0]
+
+    async def reports_for_update(self, report_ids: list[uuid.UUID]) -> dict[uuid.UUID, Report]:
+        """The reports there are among these, locked in id order (two batches never deadlock); their
+        amendments are not read (an acknowledgement does not need them)."""
+        rows = await self.conn.fetch(
+            "SELECT * FROM report WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE", report_ids
+        )
+        return {r["id"]: _report(r) for r in rows}
+
+    async def acknowledge_many(self, office_id: uuid.UUID, items: list[tuple[uuid.UUID, str | None]]) -> int:
+        """One UPDATE for the whole batch: each report with its own reference."""
+        done = await self.conn.execute(
+            """UPDATE report r SET acknowledged_at = now(), acknowledged_by = $1, ack_reference = i.reference
+                 FROM unnest($2::uuid[], $3::text[]) AS i(id, reference)
+                WHERE r.id = i.id""",
+            office_id,
+            [report_id for report_id, _ in items],
+            [reference for _, reference in items],
+        )
+        return int(done.split()[-1])

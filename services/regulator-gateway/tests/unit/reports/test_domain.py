@@ -7,11 +7,15 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
+from kit.problems import InvalidInput
 from regulator_gateway.offices.domain import NATIONAL, Office
 from regulator_gateway.reports.domain import (
+    Acknowledgement,
     AlreadyAcknowledged,
     Report,
     ReportNotFound,
+    acknowledgement,
+    check_batch,
     needs_acknowledgement,
     query_for,
     visible_to,
@@ -65,3 +69,21 @@ def test_an_acknowledgement_is_recorded_once_and_repeating_it_is_harmless() -> N
         needs_acknowledgement(BEIJING, acknowledged, "R-2")
     with pytest.raises(AlreadyAcknowledged):
         needs_acknowledgement(NATION, acknowledged, "R-1")
+
+
+@pytest.mark.requirement("MB-12.2")
+def test_one_rule_says_what_an_acknowledgement_comes_to_and_a_batch_names_a_report_once() -> None:
+    beijing = Office(uuid.uuid4(), "Beijing", "110000")
+    now = datetime.now(UTC)
+    report = Report(uuid.uuid4(), uuid.uuid4(), uuid.uuid4(), uuid.uuid4(), "bj10.state_security", ["MB-12.2"],
+                    "r", now, "ab" * 32, "110000", now)  # fmt: skip
+    assert acknowledgement(beijing, None) is Acknowledgement.NOT_FOUND
+    assert acknowledgement(beijing, replace(report, province_code="310000")) is Acknowledgement.OUTSIDE_JURISDICTION
+    assert acknowledgement(beijing, report) is Acknowledgement.ACKNOWLEDGED
+    acked = replace(report, acknowledged_at=now, acknowledged_by=beijing.id)
+    assert acknowledgement(beijing, acked) is Acknowledgement.ALREADY_ACKNOWLEDGED
+    same = uuid.uuid4()
+    with pytest.raises(InvalidInput):
+        check_batch([same, uuid.uuid4(), same])
+    with pytest.raises(InvalidInput):
+        check_batch([])

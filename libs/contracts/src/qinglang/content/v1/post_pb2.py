@@ -25,17 +25,19 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1eqinglang/content/v1/post.proto\x12\x13qinglang.content.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"P\n\x05Media\x12\x0e\n\x06sha256\x18\x01 \x01(\t\x12\x14\n\x0c\x63ontent_type\x18\x02 \x01(\t\x12\x0c\n\x04size\x18\x03 \x01(\x04\x12\x13\n\x0bstorage_key\x18\x04 \x01(\t\"\xfa\x02\n\x0bPostCreated\x12\x0f\n\x07post_id\x18\x01 \x01(\t\x12\x11\n\tauthor_id\x18\x02 \x01(\t\x12\x0c\n\x04text\x18\x03 \x01(\t\x12.\n\ncreated_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x14\n\x0c\x61nnouncement\x18\x05 \x01(\r\x12\x1c\n\x14\x61uthor_province_code\x18\x06 \x01(\t\x12\x38\n\x14\x61uthor_registered_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12+\n\x04kind\x18\x08 \x01(\x0e\x32\x1d.qinglang.content.v1.PostKind\x12\x11\n\tparent_id\x18\t \x01(\t\x12\x0f\n\x07root_id\x18\n \x01(\t\x12)\n\x05media\x18\x0b \x03(\x0b\x32\x1a.qinglang.content.v1.Media\x12\x10\n\x08\x63\x61tegory\x18\x0c \x01(\t\x12\r\n\x05title\x18\r \x01(\t*\x97\x01\n\x08PostKind\x12\x19\n\x15POST_KIND_UNSPECIFIED\x10\x00\x12\x12\n\x0ePOST_KIND_POST\x10\x01\x12\x14\n\x10POST_KIND_REPOST\x10\x02\x12\x15\n\x11POST_KIND_COMMENT\x10\x03\x12\x15\n\x11POST_KIND_ARTICLE\x10\x04\x12\x18\n\x14POST_KIND_CORRECTION\x10\x05\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1eqinglang/content/v1/post.proto\x12\x13qinglang.content.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"P\n\x05Media\x12\x0e\n\x06sha256\x18\x01 \x01(\t\x12\x14\n\x0c\x63ontent_type\x18\x02 \x01(\t\x12\x0c\n\x04size\x18\x03 \x01(\x04\x12\x13\n\x0bstorage_key\x18\x04 \x01(\t\"\xfa\x02\n\x0bPostCreated\x12\x0f\n\x07post_id\x18\x01 \x01(\t\x12\x11\n\tauthor_id\x18\x02 \x01(\t\x12\x0c\n\x04text\x18\x03 \x01(\t\x12.\n\ncreated_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x14\n\x0c\x61nnouncement\x18\x05 \x01(\r\x12\x1c\n\x14\x61uthor_province_code\x18\x06 \x01(\t\x12\x38\n\x14\x61uthor_registered_at\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12+\n\x04kind\x18\x08 \x01(\x0e\x32\x1d.qinglang.content.v1.PostKind\x12\x11\n\tparent_id\x18\t \x01(\t\x12\x0f\n\x07root_id\x18\n \x01(\t\x12)\n\x05media\x18\x0b \x03(\x0b\x32\x1a.qinglang.content.v1.Media\x12\x10\n\x08\x63\x61tegory\x18\x0c \x01(\t\x12\r\n\x05title\x18\r \x01(\t\"\xf3\x02\n\x12StopSnapshotSealed\x12\x13\n\x0b\x64\x65\x63ision_id\x18\x01 \x01(\t\x12\x0f\n\x07post_id\x18\x02 \x01(\t\x12\x11\n\tauthor_id\x18\x03 \x01(\t\x12\x1c\n\x14\x61uthor_province_code\x18\x04 \x01(\t\x12+\n\x04kind\x18\x05 \x01(\x0e\x32\x1d.qinglang.content.v1.PostKind\x12\x0c\n\x04text\x18\x06 \x01(\t\x12\x17\n\x0fsnapshot_sha256\x18\x07 \x01(\t\x12)\n\x05media\x18\x08 \x03(\x0b\x32\x1a.qinglang.content.v1.Media\x12\x10\n\x08\x63\x61tegory\x18\t \x01(\t\x12.\n\ncreated_at\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x15\n\rwas_published\x18\x0b \x01(\x08\x12.\n\nstopped_at\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.Timestamp*\x97\x01\n\x08PostKind\x12\x19\n\x15POST_KIND_UNSPECIFIED\x10\x00\x12\x12\n\x0ePOST_KIND_POST\x10\x01\x12\x14\n\x10POST_KIND_REPOST\x10\x02\x12\x15\n\x11POST_KIND_COMMENT\x10\x03\x12\x15\n\x11POST_KIND_ARTICLE\x10\x04\x12\x18\n\x14POST_KIND_CORRECTION\x10\x05\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'qinglang.content.v1.post_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_POSTKIND']._serialized_start=552
-  _globals['_POSTKIND']._serialized_end=703
+  _globals['_POSTKIND']._serialized_start=926
+  _globals['_POSTKIND']._serialized_end=1077
   _globals['_MEDIA']._serialized_start=88
   _globals['_MEDIA']._serialized_end=168
   _globals['_POSTCREATED']._serialized_start=171
   _globals['_POSTCREATED']._serialized_end=549
+  _globals['_STOPSNAPSHOTSEALED']._serialized_start=552
+  _globals['_STOPSNAPSHOTSEALED']._serialized_end=923
 # @@protoc_insertion_point(module_scope)

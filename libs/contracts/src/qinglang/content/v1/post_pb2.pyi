@@ -66,3 +66,31 @@ class PostCreated(_message.Message):
     category: str
     title: str
     def __init__(self, post_id: _Optional[str] = ..., author_id: _Optional[str] = ..., text: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., announcement: _Optional[int] = ..., author_province_code: _Optional[str] = ..., author_registered_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., kind: _Optional[_Union[PostKind, str]] = ..., parent_id: _Optional[str] = ..., root_id: _Optional[str] = ..., media: _Optional[_Iterable[_Union[Media, _Mapping]]] = ..., category: _Optional[str] = ..., title: _Optional[str] = ...) -> None: ...
+
+class StopSnapshotSealed(_message.Message):
+    __slots__ = ("decision_id", "post_id", "author_id", "author_province_code", "kind", "text", "snapshot_sha256", "media", "category", "created_at", "was_published", "stopped_at")
+    DECISION_ID_FIELD_NUMBER: _ClassVar[int]
+    POST_ID_FIELD_NUMBER: _ClassVar[int]
+    AUTHOR_ID_FIELD_NUMBER: _ClassVar[int]
+    AUTHOR_PROVINCE_CODE_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    SNAPSHOT_SHA256_FIELD_NUMBER: _ClassVar[int]
+    MEDIA_FIELD_NUMBER: _ClassVar[int]
+    CATEGORY_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    WAS_PUBLISHED_FIELD_NUMBER: _ClassVar[int]
+    STOPPED_AT_FIELD_NUMBER: _ClassVar[int]
+    decision_id: str
+    post_id: str
+    author_id: str
+    author_province_code: str
+    kind: PostKind
+    text: str
+    snapshot_sha256: str
+    media: _containers.RepeatedCompositeFieldContainer[Media]
+    category: str
+    created_at: _timestamp_pb2.Timestamp
+    was_published: bool
+    stopped_at: _timestamp_pb2.Timestamp
+    def __init__(self, decision_id: _Optional[str] = ..., post_id: _Optional[str] = ..., author_id: _Optional[str] = ..., author_province_code: _Optional[str] = ..., kind: _Optional[_Union[PostKind, str]] = ..., text: _Optional[str] = ..., snapshot_sha256: _Optional[str] = ..., media: _Optional[_Iterable[_Union[Media, _Mapping]]] = ..., category: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., was_published: _Optional[bool] = ..., stopped_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...

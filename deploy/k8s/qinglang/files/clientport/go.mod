@@ -1,0 +1,3 @@
+module github.com/qinglang/clientport
+
+go 1.22
