@@ -19,12 +19,15 @@ from regulator_gateway.archive import events as archive_events
 from regulator_gateway.archive import handlers as archive
 from regulator_gateway.archive.api import router as archive_router
 from regulator_gateway.archive.api import staff_router as archive_staff_router
+from regulator_gateway.archive.domain import key_id
 from regulator_gateway.assessments import handlers as assessments
 from regulator_gateway.assessments.api import router as assessments_router
 from regulator_gateway.complaints import events as complaint_events
 from regulator_gateway.complaints import handlers as complaints
 from regulator_gateway.complaints.api import router as complaints_router
 from regulator_gateway.complaints.store import PgComplaintStore
+from regulator_gateway.deliveries import handlers as deliveries
+from regulator_gateway.deliveries.api import router as deliveries_router
 from regulator_gateway.evidence import events as evidence_events
 from regulator_gateway.evidence import handlers as evidence
 from regulator_gateway.evidence.api import router as evidence_router
@@ -62,6 +65,7 @@ def build_app(settings: RegulatorGatewaySettings | None = None) -> FastAPI:
                 offices_router,
                 archive_router,
                 archive_staff_router,
+                deliveries_router,
             ],
             # regulator.assessment.v1: the acknowledgements of features' security assessments (MB-13).
             produces=[report_events.REPORT_TOPIC, regulator.ASSESSMENT_TOPIC, USER_LOG_TOPICS["regulator-gateway"]],
@@ -125,6 +129,10 @@ def build_app(settings: RegulatorGatewaySettings | None = None) -> FastAPI:
                 # MB-16.2: each UTC day closed by its signed anchor; whole days purged past retention.
                 archive.anchor_days,
                 archive.purge_past_retention,
+                # MB-12.2, MB-16.1: reports pushed to offices' own endpoints, signed with the same key as the anchors.
+                deliveries.push_loop(
+                    lambda: (settings.archive_signer(), key_id(settings.archive_signer().public_key()))
+                ),
             ],
         )
     )
