@@ -150,7 +150,7 @@ def test_an_office_reads_its_own_access_record_and_staff_auditors_every_offices(
     office, key = offices.create("440000")
     _, other = offices.create("440000")
     missing = uuid.uuid4()
-    assert offices.gw.get("/v1/regulator/reports", params={"requirement": "MB-12.2", "kind": "review"},
+    assert offices.gw.get("/v1/regulator/reports", params={"requirement": "MB-12.2", "stage": "review"},
                           headers=key).status_code == 200  # fmt: skip
     assert offices.gw.get(f"/v1/regulator/reports/{missing}", headers=key).status_code == 404
     assert offices.gw.get("/v1/regulator/reports", headers=other).status_code == 200
@@ -163,7 +163,7 @@ def test_an_office_reads_its_own_access_record_and_staff_auditors_every_offices(
         ("GET", "/v1/regulator/reports", 200),
         ("GET", "/v1/regulator/reports/{report_id}", 404),
     ]
-    assert accesses[0]["filters"] == {"requirement": "MB-12.2", "kind": "review"}
+    assert accesses[0]["filters"] == {"requirement": "MB-12.2", "stage": "review"}
     assert {a["key_id"] for a in accesses} == {key_id} and accesses[1]["path"].endswith(str(missing))
 
     auditor = offices.flow.staff("auditor")
@@ -192,9 +192,12 @@ def test_reports_are_filtered_and_batch_acknowledged_with_a_result_per_item(offi
     ids = {r["id"] for r in listed.json()["items"]}
     assert {fresh, earlier} <= ids and elsewhere not in ids
     report = next(r for r in listed.json()["items"] if r["id"] == fresh)
-    kind = offices.gw.get("/v1/regulator/reports", params={"kind": report["kind"], "category": report["category"]},
-                          headers=beijing)  # fmt: skip
-    assert report["kind"] and fresh in {r["id"] for r in kind.json()["items"]}
+    stage = offices.gw.get(
+        "/v1/regulator/reports",
+        params={"kind": "stop", "stage": report["stage"], "category": report["category"]},
+        headers=beijing,
+    )
+    assert report["kind"] == "stop" and report["stage"] and fresh in {r["id"] for r in stage.json()["items"]}
 
     missing = str(uuid.uuid4())
     batch = offices.gw.post(

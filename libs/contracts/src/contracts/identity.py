@@ -49,3 +49,8 @@ REGISTRATION_COHORT_FLAGGED = CATALOGUE.event(
 REGISTRATION_COHORT_CLEARED = CATALOGUE.event(
     "qinglang.identity.registration_cohort.cleared.v1", ACCOUNT_TOPIC, account_pb2.RegistrationCohortCleared
 )
+# PA-13.1, PA-13.2 (issue 15): sanctions imposed and lifted, which the regulator gateway reports and amends.
+SANCTION_IMPOSED = CATALOGUE.event(
+    "qinglang.identity.account.sanction_imposed.v1", ACCOUNT_TOPIC, standing_pb2.SanctionImposed
+)
+SANCTION_LIFTED = CATALOGUE.event("qinglang.identity.account.sanction_lifted.v1", ACCOUNT_TOPIC, standing_pb2.SanctionLifted)

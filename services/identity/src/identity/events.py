@@ -6,16 +6,20 @@ is an outbox row a handler writes with its state change."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from contracts import EventType, auth, content, identity, moderation, reporting
+from contracts import EventType, auth, content, identity, moderation, regulator, reporting
 from contracts.categories import Bj10Category
 from google.protobuf.message import Message
 from kit.cloudevents import Event, timestamp
 from kit.outbox import OutboxRow, announcement
 from qinglang.identity.v1 import account_pb2, public_account_pb2, standing_pb2
+from qinglang.regulator.v1 import report_pb2
+
+from identity.standing.domain import report_version_due
 
 # What identity announces on (ServiceSpec.produces) and what it consumes (its subscriptions).
 PRODUCES = [identity.ACCOUNT_TOPIC, auth.REVOCATION_TOPIC]
@@ -23,6 +27,7 @@ TRANSMISSION_STOPPED = moderation.TRANSMISSION_STOPPED
 CASE_RESOLVED = reporting.CASE_RESOLVED
 FOLLOWER_COUNT_CHANGED = content.FOLLOWER_COUNT_CHANGED
 READ_COUNT_CHANGED = content.READ_COUNT_CHANGED
+REPORT_FILED = regulator.REPORT_FILED  # issue 15: the regulator holds a sanction's report
 VERIFIED_ACCOUNT_APPROVED = identity.VERIFIED_ACCOUNT_APPROVED
 
 _SUBJECT_TYPES = {
@@ -412,3 +417,59 @@ class ReadCountChanged:
 def read_count_changed(event: Event) -> ReadCountChanged:
     count = event.message
     return ReadCountChanged(uuid.UUID(count.account_id), count.reads, count.flagged_reads, count.version)
+
+
+# ---- sanctions reported to the regulator (PA-13; issue 15) ---------------------------------------------
+
+
+def sanction_imposed(sanction: Mapping[str, Any]) -> OutboxRow:
+    """A suspension, closure or blacklisting, for the regulator gateway to report (PA-13.1, PA-13.2)."""
+    message = standing_pb2.SanctionImposed(
+        sanction_id=str(sanction["id"]),
+        account_id=str(sanction["account_id"]),
+        kind=sanction["kind"],
+        features=list(sanction["features"] or []),
+        reason=sanction["reason"],
+        legal_basis=list(sanction["legal_basis"]),
+        starts_at=timestamp(sanction["starts_at"]),
+        imposed_by=sanction["created_by"],
+    )
+    if sanction["ends_at"] is not None:
+        message.ends_at.CopyFrom(timestamp(sanction["ends_at"]))
+    return _about(sanction["account_id"], identity.SANCTION_IMPOSED, message)
+
+
+def sanction_lifted(sanction: Mapping[str, Any]) -> OutboxRow:
+    """A reported sanction lifted before its end: its report is amended (PA-6.2, PA-13.1)."""
+    return _about(
+        sanction["account_id"],
+        identity.SANCTION_LIFTED,
+        standing_pb2.SanctionLifted(
+            sanction_id=str(sanction["id"]),
+            account_id=str(sanction["account_id"]),
+            kind=sanction["kind"],
+            reason=sanction["lift_reason"] or "",
+            lifted_by=sanction["lifted_by"] or "",
+            lifted_at=timestamp(sanction["lifted_at"]),
+            legal_basis=["PA-13.1", "PA-6.2"],
+        ),
+    )
+
+
+def sanction_announcements(sanction: Mapping[str, Any]) -> list[OutboxRow]:
+    """What the regulator gateway must hear of a sanction as it stands: nothing, its imposition, and its lift."""
+    due = report_version_due(sanction["kind"], sanction["lifted_at"] is not None)
+    return [sanction_imposed(sanction), *([sanction_lifted(sanction)] if due == 2 else [])] if due else []
+
+
+def sanction_lift_announcements(sanction: Mapping[str, Any]) -> list[OutboxRow]:
+    """A lift the regulator gateway must hear of (a reported sanction's): its report's amendment."""
+    return [sanction_lifted(sanction)] if report_version_due(sanction["kind"], True) == 2 else []
+
+
+def report_confirmed(event: Event) -> tuple[uuid.UUID, int] | None:
+    """The regulator gateway's ReportFiled of a sanction's report: the sanction and the version it holds."""
+    message: report_pb2.ReportFiled = event.message
+    if message.kind != "sanction":
+        return None
+    return uuid.UUID(message.decision_id), message.version

@@ -134,6 +134,7 @@ def build_app(settings: IdentitySettings | None = None) -> FastAPI:
                     acting_token_ttl_s=settings.public_account_token_ttl_s,
                 ),
                 forget_loop(limits, settings.purge_interval_s),
+                standing.sanction_reports_loop(settings.reconcile_interval_s, settings.sanction_reannounce_after_s),
                 standing.regrading_loop(
                     settings.regrading_poll_s, settings.regrading_stale_after_s, settings.credit_policy
                 ),
@@ -145,6 +146,8 @@ def build_app(settings: IdentitySettings | None = None) -> FastAPI:
                         events.TRANSMISSION_STOPPED: standing.stop_handler(settings.credit_policy, settings.token_ttl_s)
                     },
                 ),
+                # PA-13 (issue 15): the regulator gateway holds a sanction's report (its ReportFiled).
+                Subscription(group="identity.reports", handlers={events.REPORT_FILED: standing.on_report_filed}),
                 Subscription(
                     group="identity.complaints",
                     # PA-6.2: one penalty per upheld complaint case (issue 14), not per complaint.

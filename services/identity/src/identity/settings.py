@@ -87,6 +87,10 @@ class IdentitySettings(PasswordSettings):
     purge_interval_s: float = Field(default=3600.0, gt=0)
     # BJ-7(6): revocations of API clients are announced again this often (a broker may forget).
     revocation_reannounce_interval_s: float = Field(default=300.0, gt=0)
+    # PA-13 (issue 15): a suspension, closure or blacklisting (or its lift) the regulator gateway has not confirmed
+    # is announced again after this long (at once after a broker loss); the reconciler looks this often.
+    sanction_reannounce_after_s: float = Field(default=60.0, gt=0)
+    reconcile_interval_s: float = Field(default=5.0, gt=0)
 
     # Abuse limits (issue 9; identity/abuse). One-time codes (MB-7.1): the least time between two
     # sends to one number or account, sends per number per hour and per day, per account per day,

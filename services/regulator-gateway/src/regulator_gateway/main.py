@@ -82,6 +82,9 @@ def build_app(settings: RegulatorGatewaySettings | None = None) -> FastAPI:
                     group="regulator-gateway.accounts",
                     handlers={
                         report_events.REAL_NAME_VERIFIED: reports.on_real_name_verified,
+                        # PA-13 (issue 15): sanctions reported, and amended when lifted (same key, after the imposing)
+                        report_events.SANCTION_IMPOSED: reports.on_sanction_imposed,
+                        report_events.SANCTION_LIFTED: reports.on_sanction_lifted,
                         filing_events.SUBJECT_BLACKLISTED: filings.on_subject_blacklisted,
                         filing_events.VERIFIED_ACCOUNT_APPROVED: filings.on_verified_account_approved,
                         filing_events.OPERATOR_DECLARED: filings.on_operator_declared,

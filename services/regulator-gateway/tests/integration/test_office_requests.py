@@ -156,6 +156,6 @@ async def test_the_batch_and_the_filters_validate_their_input(pool: asyncpg.Pool
     for bad in ({"category": "bj10.nope"}, {"requirement": "12.2; drop"}, {"province": "110108"}, {"limit": 1001}):
         assert (await client.get("/v1/regulator/reports", params=bad, headers=nation)).status_code == 422, bad
     # Whatever a refused request held is recorded as PostgreSQL can keep it (a NUL escaped).
-    assert (await client.get("/v1/regulator/reports", params={"kind": "a\x00"}, headers=nation)).status_code == 422
+    assert (await client.get("/v1/regulator/reports", params={"stage": "a\x00"}, headers=nation)).status_code == 422
     record = (await client.get("/v1/regulator/accesses", params={"limit": 1000}, headers=nation)).json()["items"]
-    assert record[-1]["filters"] == {"kind": "a\\x00"} and record[-1]["status"] == 422
+    assert record[-1]["filters"] == {"stage": "a\\x00"} and record[-1]["status"] == 422

@@ -18,6 +18,7 @@ from regulator_gateway.reports.domain import (
     AlreadyAcknowledged,
     Jurisdiction,
     ReportFilters,
+    ReportKind,
     StoppedPost,
 )
 from regulator_gateway.reports.store import PgReportStore
@@ -37,23 +38,23 @@ async def _office(pool: asyncpg.Pool, jurisdiction: str) -> Office:
     return office
 
 
-async def _report(db: PgDatabase, province: str, category: str, basis: list[str], kind: str | None) -> uuid.UUID:
+async def _report(db: PgDatabase, province: str, category: str, basis: list[str], stage: str | None) -> uuid.UUID:
     account = uuid.uuid4()
     async with db.transaction() as store:
         await handlers.learn_jurisdiction(store, Jurisdiction(account, province))
-        stop = StoppedPost(uuid.uuid4(), uuid.uuid4(), account, category, basis, "r", NOW, "ab" * 32, kind)
+        stop = StoppedPost(uuid.uuid4(), uuid.uuid4(), account, category, basis, "r", NOW, "ab" * 32, stage)
         return (await handlers.file_report(store, stop)).id
 
 
 @pytest.mark.requirement("MB-12.2")
-async def test_reports_are_listed_by_requirement_category_province_kind_and_time(
+async def test_reports_are_listed_by_requirement_category_province_stage_kind_and_time(
     db: PgDatabase, pool: asyncpg.Pool
 ) -> None:
     nation, beijing = await _office(pool, NATIONAL), await _office(pool, "110000")
     a = await _report(db, "110000", "bj10.state_security", ["MB-12.2"], "publication")
     b = await _report(db, "110000", "bj10.rumour_disturbing_order", ["MB-12.2", "MB-11"], "retro_scan")
     c = await _report(db, "310000", "bj10.state_security", ["PA-11.2"], "takedown")
-    legacy = await _report(db, "310000", "bj10.state_security", ["PA-11.2"], None)  # filed before kinds were kept
+    legacy = await _report(db, "310000", "bj10.state_security", ["PA-11.2"], None)  # filed before stages were kept
 
     async def listed(office: Office, **filters: object) -> list[uuid.UUID]:
         found = await handlers.list_reports(db, office, acknowledged=None, after=None, limit=1000,
@@ -65,13 +66,15 @@ async def test_reports_are_listed_by_requirement_category_province_kind_and_time
     assert await listed(nation, requirement="MB-12.2") == [a, b]
     assert await listed(nation, category="bj10.state_security") == [a, c, legacy]
     assert await listed(nation, province_code="310000") == [c, legacy]
-    assert await listed(nation, kind="takedown") == [c]
+    assert await listed(nation, stage="takedown") == [c]
+    assert await listed(nation, kind=ReportKind.STOP) == [a, b, c, legacy]
+    assert await listed(nation, kind=ReportKind.SANCTION) == []
     assert await listed(beijing, category="bj10.state_security") == [a]  # its jurisdiction only
     assert await listed(beijing, province_code="310000") == []  # another province: none of its reports
     assert await listed(nation, since=NOW + timedelta(days=1)) == []
     assert await listed(nation, since=NOW - timedelta(days=1), until=NOW + timedelta(days=1)) == [a, b, c, legacy]
     async with db.transaction() as store:
-        assert (await store.report(c)).kind == "takedown" and (await store.report(legacy)).kind is None  # type: ignore[union-attr]
+        assert (await store.report(c)).stage == "takedown" and (await store.report(legacy)).stage is None  # type: ignore[union-attr]
 
 
 @pytest.mark.requirement("MB-12.2")

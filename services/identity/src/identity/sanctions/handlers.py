@@ -13,6 +13,7 @@ import asyncpg
 from kit.pagination import decode_cursor, page
 from kit.problems import Conflict, NotFound
 
+from identity import events
 from identity.accounts.handlers import check_credentials, end_sessions
 from identity.ports import IdentityPorts, Tx
 from identity.sanctions.domain import (
@@ -88,7 +89,9 @@ async def impose(
                 legal_basis=["PA-13.1", *(["PA-13.2"] if stored in CLOSES else [])],
             )
         await announce_standing(tx, ports.credit, account_id, cause="manual_sanction", basis=basis)
-        return await tx.sanctions.get(sanction_id)
+        sanction = await tx.sanctions.get(sanction_id)
+        await tx.announce_all(events.sanction_announcements(sanction))  # PA-13: the regulator is told
+        return sanction
 
 
 async def _lift(
@@ -99,6 +102,7 @@ async def _lift(
     now = datetime.now(UTC)
     account_id = sanction["account_id"]
     await tx.sanctions.lift(sanction["id"], by=by, reason=reason, at=now)
+    await tx.announce_all(events.sanction_lift_announcements(await tx.sanctions.get(sanction["id"])))
     if sanction["kind"] in CLOSES and not await tx.sanctions.closing_in_force(account_id, now):
         await tx.sanctions.reopen(account_id)
         await tx.sanctions.lift_blacklisting(account_id, by=by, reason=reason, at=now)

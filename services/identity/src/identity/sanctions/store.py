@@ -39,8 +39,8 @@ class SanctionStore:
     ) -> None:
         await self.conn.execute(
             """INSERT INTO sanction (id, account_id, kind, features, reason, legal_basis, source, starts_at, ends_at,
-                                     created_by)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)""",
+                                     created_by, report_announced_at)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, now())""",
             sanction_id,
             account_id,
             kind,
@@ -74,7 +74,8 @@ class SanctionStore:
 
     async def lift(self, sanction_id: uuid.UUID, *, by: str, reason: str, at: datetime) -> None:
         await self.conn.execute(
-            "UPDATE sanction SET lifted_at = $2, lifted_by = $3, lift_reason = $4 WHERE id = $1 AND lifted_at IS NULL",
+            """UPDATE sanction SET lifted_at = $2, lifted_by = $3, lift_reason = $4, report_announced_at = now()
+                WHERE id = $1 AND lifted_at IS NULL""",
             sanction_id,
             at,
             by,

@@ -45,6 +45,19 @@ class SanctionKind(StrEnum):
     BLACKLIST = "blacklist"  # a closure with the subject blacklisted (PA-13.2; a manual one, issue 14)
 
 
+# PA-13 (issue 15): the sanctions the regulator of the account's province is told of, and told again of when
+# lifted; warnings and feature restrictions stay the platform's own record.
+REPORTED_SANCTIONS = frozenset({SanctionKind.SUSPEND, SanctionKind.CLOSE, SanctionKind.BLACKLIST})
+
+
+def report_version_due(kind: str, lifted: bool) -> int:
+    """The version of a sanction's report the regulator gateway must hold: 0 for one it is not told of, 1 as
+    imposed, 2 once lifted (the amendment)."""
+    if SanctionKind(kind) not in REPORTED_SANCTIONS:
+        return 0
+    return 2 if lifted else 1
+
+
 class LadderStep(BaseModel):
     """The sanction for an account's n-th stop of transmission within the look-back window."""
 

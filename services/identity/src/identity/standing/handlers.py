@@ -101,6 +101,35 @@ async def read_standing(ports: IdentityPorts, account_id: uuid.UUID) -> tuple[di
         return await standing_of(tx, ports.credit, account_id), await tx.standing.ledger(account_id)
 
 
+async def on_report_filed(conn: asyncpg.Connection, event: Event) -> None:
+    """The regulator gateway holds a sanction's report at a version (issue 15): announce it no more."""
+    confirmed = events.report_confirmed(event)
+    if confirmed is not None:
+        await PgTx(conn).standing.note_report_confirmed(*confirmed)
+
+
+def sanction_reports_loop(reconcile_interval_s: float, reannounce_after_s: float):
+    """Reconciler (PA-13, issue 15): a reported sanction (or its lift) the regulator gateway has not confirmed is
+    announced again after ``reannounce_after_s`` — at once after a broker loss — so the regulator is told of every
+    suspension, closure and blacklisting, and of its lift. The gateway keeps one report per sanction."""
+
+    async def reannounce_sanctions(runtime: Runtime) -> None:
+        async def announce_again(conn: asyncpg.Connection, older_than_s: float, limit: int) -> int:
+            tx = PgTx(conn)
+            due = await tx.standing.claim_unreported_sanctions(older_than_s=older_than_s, limit=limit)
+            await tx.announce_all([row for s in due for row in events.sanction_announcements(s)])
+            return len(due)
+
+        await runtime.reannounce_forever(
+            period_s=reconcile_interval_s,
+            grace_s=reannounce_after_s,
+            announce=announce_again,
+            what="sanctions the regulator gateway has not confirmed",
+        )
+
+    return reannounce_sanctions
+
+
 def stop_handler(policy: CreditPolicy, token_ttl_s: int):
     async def on_transmission_stopped(conn: asyncpg.Connection, event: Event) -> None:
         await apply_stop(PgTx(conn), policy, token_ttl_s, events.transmission_stopped(event))
@@ -134,7 +163,7 @@ async def apply_stop(tx: Tx, policy: CreditPolicy, token_ttl_s: int, stop: event
     )
     step = policy.step_for(stops)
     reason = f"Stop of transmission {stop.decision_id} ({stop.category}); violation {stops} in the window."
-    await tx.standing.add_sanction(
+    sanction = await tx.standing.add_sanction(
         account_id,
         kind=step.kind.value,
         features=[f.value for f in step.features],
@@ -144,6 +173,8 @@ async def apply_stop(tx: Tx, policy: CreditPolicy, token_ttl_s: int, stop: event
         ends_at=policy.ends_at(step, now),
         created_by="system:moderation",
     )
+    if sanction is not None:  # PA-13: a suspension or closure is reported to the regulator
+        await tx.announce_all(events.sanction_announcements(sanction))
     if step.kind is SanctionKind.CLOSE:
         await close_and_blacklist(tx, account_id, reason=reason, basis=[*basis, "PA-13.2"], by="system:moderation")
     if step.kind in (SanctionKind.SUSPEND, SanctionKind.CLOSE):
@@ -289,7 +320,8 @@ async def reverse_entry(tx: Tx, policy: CreditPolicy, entry_id: int, *, by: str,
     )
     if reversed_id is None:
         raise Conflict("This entry was reversed already.", requirement="PA-6.2")
-    await tx.standing.lift_sanctions_of(entry["source"], f"{by} ({note})")
+    for lifted in await tx.standing.lift_sanctions_of(entry["source"], f"{by} ({note})"):
+        await tx.announce_all(events.sanction_lift_announcements(lifted))  # the report amended
     return await announce_standing(tx, policy, entry["account_id"], cause="appeal_upheld", basis=["PA-6.2", "PA-13.1"])
 
 

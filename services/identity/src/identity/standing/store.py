@@ -9,6 +9,8 @@ from datetime import datetime
 
 import asyncpg
 
+from identity.standing.domain import REPORTED_SANCTIONS
+
 _GRADING_RULES_LOCK = 7100201  # one publisher at a time: versions are consecutive
 
 
@@ -95,10 +97,12 @@ class StandingStore:
         source: str,
         ends_at: datetime | None,
         created_by: str,
-    ) -> None:
-        await self.conn.execute(
-            """INSERT INTO sanction (id, account_id, kind, features, reason, legal_basis, source, ends_at, created_by)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (source) DO NOTHING""",
+    ) -> asyncpg.Record | None:
+        """The sanction as inserted, or None when its source had one already (a repeated decision)."""
+        return await self.conn.fetchrow(
+            """INSERT INTO sanction (id, account_id, kind, features, reason, legal_basis, source, ends_at, created_by,
+                                     report_announced_at)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, now()) ON CONFLICT (source) DO NOTHING RETURNING *""",
             uuid.uuid4(),
             account_id,
             kind,
@@ -110,11 +114,38 @@ class StandingStore:
             created_by,
         )
 
-    async def lift_sanctions_of(self, source: str, by: str) -> None:
-        await self.conn.execute(
-            "UPDATE sanction SET lifted_at = now(), lifted_by = $2 WHERE source = $1 AND lifted_at IS NULL",
+    async def lift_sanctions_of(self, source: str, by: str) -> list[asyncpg.Record]:
+        """The sanctions the source caused, lifted now (those in force), as lifted."""
+        return await self.conn.fetch(
+            """UPDATE sanction SET lifted_at = now(), lifted_by = $2, lift_reason = coalesce(lift_reason, $2),
+                                  report_announced_at = now()
+                WHERE source = $1 AND lifted_at IS NULL RETURNING *""",
             source,
             by,
+        )
+
+    # ---- sanctions reported to the regulator (PA-13; issue 15) ----
+
+    async def note_report_confirmed(self, sanction_id: uuid.UUID, version: int) -> None:
+        await self.conn.execute(
+            "UPDATE sanction SET reported_version = greatest(reported_version, $2) WHERE id = $1", sanction_id, version
+        )
+
+    async def claim_unreported_sanctions(self, *, older_than_s: float, limit: int) -> list[asyncpg.Record]:
+        """Reported kinds whose report the regulator gateway has not confirmed at the version due (1 as imposed,
+        2 once lifted), last announced longer ago than the threshold (or never), marked announced again."""
+        return await self.conn.fetch(
+            """UPDATE sanction SET report_announced_at = now()
+                WHERE id IN (SELECT id FROM sanction
+                              WHERE kind = ANY($3::text[])
+                                AND reported_version < CASE WHEN lifted_at IS NULL THEN 1 ELSE 2 END
+                                AND (report_announced_at IS NULL
+                                     OR report_announced_at < now() - make_interval(secs => $1))
+                              ORDER BY report_announced_at NULLS FIRST LIMIT $2 FOR UPDATE SKIP LOCKED)
+            RETURNING *""",
+            older_than_s,
+            limit,
+            sorted(REPORTED_SANCTIONS),
         )
 
     async def close(self, account_id: uuid.UUID) -> None:

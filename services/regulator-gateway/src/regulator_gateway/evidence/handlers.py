@@ -50,6 +50,12 @@ async def read_evidence(db: Database[PgEvidenceStore], office: Office, report_id
         if report is None or not office.may_see(report.province_code):
             raise ReportNotFound("No such report in your jurisdiction.")
         evidence = await store.sealed(report.decision_id)
+    if report.kind != "stop":
+        raise domain.EvidenceNotHeld(
+            "Evidence is sealed for reports of stops; a sanction's or a referral's report carries its terms in "
+            "`details`.",
+            requirement="MB-12.2",
+        )
     if evidence is None:
         raise domain.EvidenceNotHeld(
             "The evidence of this report is not held yet: it follows the report within seconds.",

@@ -48,7 +48,9 @@ def _snapshot(row: asyncpg.Record) -> Snapshot:
 def _filed(row: asyncpg.Record | None) -> FiledReport | None:
     if row is None:
         return None
-    return FiledReport(row["id"], row["decision_id"], row["post_id"], row["filed_at"], row["province_code"])
+    return FiledReport(
+        row["id"], row["decision_id"], row["post_id"], row["filed_at"], row["province_code"], row["kind"]
+    )
 
 
 def _evidence(row: asyncpg.Record) -> Evidence:

@@ -17,7 +17,7 @@ from kit.problems import problems
 from regulator_gateway.database import Database, PgDatabase
 from regulator_gateway.offices.api import CurrentOffice
 from regulator_gateway.reports import handlers
-from regulator_gateway.reports.domain import Acknowledgement, ReportFilters
+from regulator_gateway.reports.domain import Acknowledgement, ReportFilters, ReportKind
 from regulator_gateway.reports.schemas import (
     AcknowledgementCreate,
     BatchAcknowledgementCreate,
@@ -61,9 +61,12 @@ Requirement = Annotated[
 Province = Annotated[
     str | None, Query(pattern=r"^[1-9][0-9]0000$", description="A province code such as 110000 (GB/T 2260)")
 ]
-Kind = Annotated[
+Stage = Annotated[
     str | None,
-    Query(pattern=r"^[a-z_]{1,40}$", description="The kind of stop: publication, review, retro_scan, takedown"),
+    Query(pattern=r"^[a-z_]{1,40}$", description="A stop's stage: publication, review, retro_scan, takedown"),
+]
+Kind = Annotated[
+    ReportKind | None, Query(description="The report's kind: stop, sanction (PA-13) or referral (BJ-7(8))")
 ]
 
 
@@ -76,15 +79,25 @@ async def list_reports(
     category: Annotated[Bj10Category | None, Query(description="A BJ-10 category code")] = None,
     province: Province = None,
     kind: Kind = None,
+    stage: Stage = None,
     since: Since = None,
     until: Until = None,
     limit: Annotated[int, Query(ge=1, le=1000, description="Items per page at most (a batch export: 1000)")] = 100,
     cursor: CursorQuery = None,
 ) -> Page[ReportRead]:
-    """Reports of stopped content (MB-12.2) in the office's jurisdiction, oldest first, a page at a time; narrowed
-    by requirement ID, BJ-10 category, province, kind of stop and filing time (`from` inclusive, `to` exclusive)."""
+    """Reports in the office's jurisdiction — of stopped content (MB-12.2), of sanctions (PA-13) and of referrals
+    (BJ-7(8)) — oldest first, a page at a time; narrowed by requirement ID, BJ-10 category, province, the report's
+    kind, a stop's stage and filing time (`from` inclusive, `to` exclusive)."""
     since, until = open_period(since, until, requirement="MB-12.2")
-    filters = ReportFilters(requirement, category, province, kind, since, until)
+    filters = ReportFilters(
+        requirement=requirement,
+        category=category,
+        province_code=province,
+        stage=stage,
+        kind=kind,
+        since=since,
+        until=until,
+    )
     reports = await handlers.list_reports(
         db, office, acknowledged=acknowledged, after=_after(cursor), limit=limit + 1, filters=filters
     )

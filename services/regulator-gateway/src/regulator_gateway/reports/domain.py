@@ -25,18 +25,59 @@ class StoppedPost:
     reason: str
     decided_at: datetime
     content_sha256: str
-    # The kind of stop (issue 15): moderation's stage of the decision (publication, review, retro_scan, takedown).
-    kind: str | None = None
+    # The stop's stage (issue 15): moderation's stage of the decision (publication, review, retro_scan, takedown).
+    stage: str | None = None
+
+
+class ReportKind(StrEnum):
+    """What a report tells the office of (issue 15)."""
+
+    STOP = "stop"  # a stop of transmission (MB-12.2)
+    SANCTION = "sanction"  # a suspension, closure or blacklisting (PA-13.1, PA-13.2)
+    REFERRAL = "referral"  # a suspected crime referred to public security (BJ-7(8))
+
+
+@dataclass(frozen=True, slots=True)
+class SanctionReported:
+    """A sanction identity imposed that the regulator is told of (PA-13): its report's subject."""
+
+    sanction_id: uuid.UUID
+    account_id: uuid.UUID
+    sanction_kind: str  # suspend_updates, close, blacklist
+    features: list[str]
+    reason: str
+    legal_basis: list[str]
+    starts_at: datetime
+    ends_at: datetime | None
+    imposed_by: str
+
+    @property
+    def details(self) -> dict[str, object]:
+        return {
+            "sanction": self.sanction_kind,
+            "features": self.features,
+            "starts_at": self.starts_at.isoformat(),
+            "ends_at": self.ends_at.isoformat() if self.ends_at else None,
+            "imposed_by": self.imposed_by,
+        }
+
+
+# A lift's amendment is keyed by its sanction (one lift per sanction): a redelivered lift records nothing more.
+_LIFTS = uuid.UUID("6f1d2c1e-9a43-4c55-9a0e-3c1f8f0b2a71")
+
+
+def lift_amendment_id(sanction_id: uuid.UUID) -> uuid.UUID:
+    return uuid.uuid5(_LIFTS, str(sanction_id))
 
 
 @dataclass(frozen=True, slots=True)
 class Amendment:
-    """A new version of a stop's report (MB-12.2): the stopped content was restored by staff."""
+    """A new version of a report (MB-12.2, PA-13): stopped content restored by staff, or a sanction lifted."""
 
     id: uuid.UUID
     decision_id: uuid.UUID  # the stop's decision: the report's
     amending_decision_id: uuid.UUID
-    kind: str  # "restore"
+    kind: str  # "restore" (a stop's), "lift" (a sanction's)
     reason: str
     legal_basis: list[str]
     decided_by: str
@@ -44,28 +85,30 @@ class Amendment:
     recorded_at: datetime | None = None
 
 
-# What a report's amendments make of it: restored content withdraws the stop's report.
-STATUS_AFTER = {"restore": "withdrawn"}
+# What a report's amendments make of it: restored content withdraws the stop's report; a lift, the sanction's.
+STATUS_AFTER = {"restore": "withdrawn", "lift": "lifted"}
 
 
 @dataclass(frozen=True, slots=True)
 class Report:
     id: uuid.UUID
-    decision_id: uuid.UUID
-    post_id: uuid.UUID
+    decision_id: uuid.UUID  # a stop's decision, a sanction's id, a referral's id: one report each
+    post_id: uuid.UUID | None  # a stop's post; None for a sanction or a referral of an account
     account_id: uuid.UUID
     category: str
     legal_basis: list[str]
     reason: str
     decided_at: datetime
-    content_sha256: str
+    content_sha256: str | None  # a stop's snapshot hash
     province_code: str | None  # None until the author's province of registration is known
     filed_at: datetime
     acknowledged_at: datetime | None = None
     acknowledged_by: uuid.UUID | None = None
     ack_reference: str | None = None
     amendments: tuple[Amendment, ...] = ()
-    kind: str | None = None  # None: filed before issue 15 kept it (migration 0012)
+    stage: str | None = None  # a stop's stage; None for other kinds, and for stops filed before 0012
+    kind: ReportKind = ReportKind.STOP
+    details: dict[str, object] = field(default_factory=dict)  # a sanction's terms, a referral's statement
 
     @property
     def status(self) -> str:
@@ -89,12 +132,13 @@ class Jurisdiction:
 @dataclass(frozen=True, slots=True)
 class ReportFilters:
     """What an office narrows its listing to (issue 15): a requirement ID among the legal basis, a BJ-10
-    category, a province, a kind of stop, a filing period [since, until)."""
+    category, a province, the report's kind, a stop's stage, a filing period [since, until)."""
 
     requirement: str | None = None
     category: str | None = None
     province_code: str | None = None
-    kind: str | None = None
+    stage: str | None = None
+    kind: ReportKind | None = None
     since: datetime | None = None
     until: datetime | None = None
 

@@ -11,11 +11,19 @@ from typing import Protocol
 from contracts import identity, moderation, regulator
 from kit.cloudevents import Event, timestamp
 from kit.outbox import OutboxRow, announcement
-from qinglang.identity.v1 import account_pb2
+from qinglang.identity.v1 import account_pb2, standing_pb2
 from qinglang.moderation.v1 import decision_pb2
 from qinglang.regulator.v1 import report_pb2
 
-from regulator_gateway.reports.domain import Amendment, Jurisdiction, Report, StoppedPost
+from regulator_gateway.reports.domain import (
+    Amendment,
+    Jurisdiction,
+    Report,
+    ReportKind,
+    SanctionReported,
+    StoppedPost,
+    lift_amendment_id,
+)
 
 # Announced: reports filed. Read: moderation's stops (its type says the outcome) and identity's
 # verifications (an account's province).
@@ -23,6 +31,8 @@ REPORT_TOPIC = regulator.REPORT_TOPIC
 TRANSMISSION_STOPPED = moderation.TRANSMISSION_STOPPED
 REAL_NAME_VERIFIED = identity.REAL_NAME_VERIFIED
 DECISION_RESTORED = moderation.DECISION_RESTORED  # issue 14: a stop lifted, its report amended
+SANCTION_IMPOSED = identity.SANCTION_IMPOSED  # issue 15: a suspension, closure or blacklisting reported (PA-13)
+SANCTION_LIFTED = identity.SANCTION_LIFTED  # and its lift, which amends the report
 
 
 def stopped_post(event: Event) -> StoppedPost:
@@ -37,7 +47,38 @@ def stopped_post(event: Event) -> StoppedPost:
         reason=decision.reason,
         decided_at=decision.decided_at.ToDatetime(tzinfo=UTC),
         content_sha256=decision.content_sha256,
-        kind=decision.stage or None,  # issue 15: the kind of stop an office filters its reports by
+        stage=decision.stage or None,  # issue 15: the stop's stage an office filters its reports by
+    )
+
+
+def sanction_reported(event: Event) -> SanctionReported:
+    """identity's SanctionImposed: a suspension, closure or blacklisting to report (PA-13)."""
+    s: standing_pb2.SanctionImposed = event.message
+    return SanctionReported(
+        sanction_id=uuid.UUID(s.sanction_id),
+        account_id=uuid.UUID(s.account_id),
+        sanction_kind=s.kind,
+        features=list(s.features),
+        reason=s.reason,
+        legal_basis=list(dict.fromkeys([*s.legal_basis, "PA-13.1"])),
+        starts_at=s.starts_at.ToDatetime(tzinfo=UTC),
+        ends_at=s.ends_at.ToDatetime(tzinfo=UTC) if s.HasField("ends_at") else None,
+        imposed_by=s.imposed_by,
+    )
+
+
+def sanction_lift(event: Event) -> Amendment:
+    """identity's SanctionLifted: the sanction's report gets an amendment (one per sanction)."""
+    s: standing_pb2.SanctionLifted = event.message
+    return Amendment(
+        id=uuid.uuid4(),
+        decision_id=uuid.UUID(s.sanction_id),
+        amending_decision_id=lift_amendment_id(uuid.UUID(s.sanction_id)),
+        kind="lift",
+        reason=s.reason,
+        legal_basis=list(s.legal_basis),
+        decided_by=s.lifted_by,
+        decided_at=s.lifted_at.ToDatetime(tzinfo=UTC),
     )
 
 
@@ -82,5 +123,7 @@ def report_filed(report: Report | _Filed, evidence_sha256: str = "") -> OutboxRo
             post_id=str(report.post_id),
             filed_at=timestamp(report.filed_at),
             evidence_sha256=evidence_sha256,
+            version=getattr(report, "version", 1),
+            kind=str(getattr(report, "kind", ReportKind.STOP)),
         ),
     )

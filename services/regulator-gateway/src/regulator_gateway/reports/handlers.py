@@ -21,6 +21,7 @@ from regulator_gateway.reports.domain import (
     Jurisdiction,
     Report,
     ReportFilters,
+    SanctionReported,
     StoppedPost,
 )
 from regulator_gateway.reports.store import PgReportStore, ReportStore
@@ -38,6 +39,28 @@ async def file_report(store: ReportStore, stopped: StoppedPost) -> Report:
     report = await store.file_report(stopped)
     await store.announce(events.report_filed(report))
     return report
+
+
+async def on_sanction_imposed(conn: asyncpg.Connection, event: Event) -> None:
+    await file_sanction_report(PgReportStore(conn), events.sanction_reported(event))
+
+
+async def file_sanction_report(store: ReportStore, sanction: SanctionReported) -> Report:
+    """PA-13.1, PA-13.2: a suspension, closure or blacklisting becomes exactly one report for the office of the
+    account's province. A repeat finds it and confirms it again to identity (its ReportFiled, with the version)."""
+    report = await store.file_sanction_report(sanction)
+    await store.announce(events.report_filed(report))
+    return report
+
+
+async def on_sanction_lifted(conn: asyncpg.Connection, event: Event) -> None:
+    store = PgReportStore(conn)
+    amendment = events.sanction_lift(event)
+    await amend_report(store, amendment)
+    # Identity hears the amended version once the report holds it (a lift before its report waits for it).
+    report = await store.report_of_decision(amendment.decision_id)
+    if report is not None:
+        await store.announce(events.report_filed(report))
 
 
 async def on_decision_restored(conn: asyncpg.Connection, event: Event) -> None:

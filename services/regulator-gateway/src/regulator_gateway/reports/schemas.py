@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 from kit.inputs import RequestModel, Text
 from pydantic import BaseModel, Field
@@ -13,7 +14,7 @@ from regulator_gateway.reports.domain import BATCH_MAX, Acknowledgement, Amendme
 
 class AmendmentRead(BaseModel):
     version: int = Field(description="the report's version this amendment made (the report as filed is 1)")
-    kind: str = Field(description="restore: the stopped content was restored by staff")
+    kind: str = Field(description="restore: the stopped content was restored by staff; lift: the sanction lifted")
     reason: str
     legal_basis: list[str]
     decision_id: str = Field(description="the decision that amended the report")
@@ -37,22 +38,31 @@ class AmendmentRead(BaseModel):
 
 class ReportRead(BaseModel):
     id: str
-    decision_id: str
-    post_id: str
+    kind: str = Field(description="stop (MB-12.2), sanction (PA-13.1, PA-13.2) or referral (BJ-7(8))")
+    decision_id: str = Field(description="the stop's decision, the sanction's or the referral's id: one report each")
+    post_id: str | None = Field(description="a stop's post; null for a sanction or an account's referral")
     account_id: str
-    category: str = Field(description="BJ-10 category code")
-    legal_basis: list[str] = Field(description="Requirement IDs that justified the stop, e.g. MB-12.2")
+    category: str = Field(description="BJ-10 category code (a stop's, a referral's); empty for a sanction")
+    legal_basis: list[str] = Field(description="Requirement IDs that justified it, e.g. MB-12.2, PA-13.1")
     reason: str
     decided_at: datetime
-    content_sha256: str = Field(description="SHA-256 of the content snapshot the decision was made on")
-    kind: str | None = Field(
-        description="The kind of stop: publication, review, retro_scan or takedown (null: filed before it was kept)"
+    content_sha256: str | None = Field(description="a stop's: SHA-256 of the content snapshot decided on")
+    stage: str | None = Field(
+        description="a stop's stage: publication, review, retro_scan or takedown (null: another kind, or a stop "
+        "filed before it was kept)"
+    )
+    details: dict[str, Any] = Field(
+        description="a sanction's terms (sanction, features, starts_at, ends_at, imposed_by); a referral's offence "
+        "and statement; empty for a stop"
     )
     province_code: str | None
     filed_at: datetime
     acknowledged_at: datetime | None
     ack_reference: str | None
-    status: str = Field(description='"filed", or "withdrawn" once the stopped content was restored (MB-12.2)')
+    status: str = Field(
+        description='"filed"; "withdrawn" once the stopped content was restored (MB-12.2); "lifted" once the '
+        "sanction was lifted (PA-13.1)"
+    )
     version: int = Field(description="1 as filed; one more per amendment (earlier versions kept)")
     amendments: list[AmendmentRead] = Field(description="oldest first; the fields above are the report as filed")
 
@@ -60,15 +70,17 @@ class ReportRead(BaseModel):
     def of(cls, report: Report) -> ReportRead:
         return cls(
             id=str(report.id),
+            kind=str(report.kind),
             decision_id=str(report.decision_id),
-            post_id=str(report.post_id),
+            post_id=str(report.post_id) if report.post_id else None,
             account_id=str(report.account_id),
             category=report.category,
             legal_basis=report.legal_basis,
             reason=report.reason,
             decided_at=report.decided_at,
             content_sha256=report.content_sha256,
-            kind=report.kind,
+            stage=report.stage,
+            details=dict(report.details),
             province_code=report.province_code,
             filed_at=report.filed_at,
             acknowledged_at=report.acknowledged_at,

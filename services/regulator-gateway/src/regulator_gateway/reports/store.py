@@ -3,6 +3,7 @@ announce reports."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import Protocol
 
@@ -10,11 +11,21 @@ import asyncpg
 from kit.outbox import OutboxRow
 from kit.unit import Unit
 
-from regulator_gateway.reports.domain import Amendment, Jurisdiction, Report, ReportQuery, StoppedPost
+from regulator_gateway.reports.domain import (
+    Amendment,
+    Jurisdiction,
+    Report,
+    ReportKind,
+    ReportQuery,
+    SanctionReported,
+    StoppedPost,
+)
 
 
 class ReportStore(Protocol):
     async def file_report(self, stopped: StoppedPost) -> Report: ...
+    async def file_sanction_report(self, sanction: SanctionReported) -> Report: ...
+    async def report_of_decision(self, decision_id: uuid.UUID) -> Report | None: ...
     async def learn_jurisdiction(self, jurisdiction: Jurisdiction) -> None: ...
     async def report(self, report_id: uuid.UUID, *, for_update: bool = False) -> Report | None: ...
     async def reports(self, query: ReportQuery) -> list[Report]: ...
@@ -56,7 +67,9 @@ def _report(row: asyncpg.Record, amendments: tuple[Amendment, ...] = ()) -> Repo
         acknowledged_by=row["acknowledged_by"],
         ack_reference=row["ack_reference"],
         amendments=amendments,
-        kind=row["kind"],
+        stage=row["stage"],
+        kind=ReportKind(row["kind"]),
+        details=json.loads(row["details"]) if isinstance(row["details"], str) else dict(row["details"] or {}),
     )
 
 
@@ -66,7 +79,7 @@ class PgReportStore(Unit):
         await self._lock_account(stopped.account_id)
         row = await self.conn.fetchrow(
             """INSERT INTO report (id, decision_id, post_id, account_id, category, legal_basis, reason, decided_at,
-                                   content_sha256, kind, province_code)
+                                   content_sha256, stage, province_code)
                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,
                        (SELECT province_code FROM account_jurisdiction WHERE account_id = $4))
                ON CONFLICT (decision_id) DO NOTHING
@@ -80,11 +93,33 @@ class PgReportStore(Unit):
             stopped.reason,
             stopped.decided_at,
             stopped.content_sha256,
-            stopped.kind,
+            stopped.stage,
         )
         if row is None:
             row = await self.conn.fetchrow("SELECT * FROM report WHERE decision_id = $1", stopped.decision_id)
         return (await self._with_amendments([row]))[0]  # a restore may have arrived first (0007)
+
+    async def file_sanction_report(self, sanction: SanctionReported) -> Report:
+        """PA-13: the sanction's one report (never two), in the account's province when known."""
+        await self._lock_account(sanction.account_id)
+        row = await self.conn.fetchrow(
+            """INSERT INTO report (id, decision_id, post_id, account_id, category, legal_basis, reason, decided_at,
+                                   content_sha256, kind, details, province_code)
+               VALUES ($1, $2, NULL, $3, '', $4, $5, $6, NULL, 'sanction', $7,
+                       (SELECT province_code FROM account_jurisdiction WHERE account_id = $3))
+               ON CONFLICT (decision_id) DO NOTHING
+               RETURNING *""",
+            uuid.uuid4(),
+            sanction.sanction_id,
+            sanction.account_id,
+            sanction.legal_basis,
+            sanction.reason,
+            sanction.starts_at,
+            json.dumps(sanction.details),
+        )
+        if row is None:
+            row = await self.conn.fetchrow("SELECT * FROM report WHERE decision_id = $1", sanction.sanction_id)
+        return (await self._with_amendments([row]))[0]  # a lift may have arrived first
 
     async def learn_jurisdiction(self, jurisdiction: Jurisdiction) -> None:
         """The account's province; its reports filed before it was known move to that province."""
@@ -109,6 +144,11 @@ class PgReportStore(Unit):
         fresh snapshot (READ COMMITTED), so whichever runs second sees the first."""
         await self.conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 16))", str(account_id))
 
+    async def report_of_decision(self, decision_id: uuid.UUID) -> Report | None:
+        """The report filed for a decision (a stop's, or a sanction's id), if filed."""
+        row = await self.conn.fetchrow("SELECT * FROM report WHERE decision_id = $1", decision_id)
+        return (await self._with_amendments([row]))[0] if row else None
+
     async def report(self, report_id: uuid.UUID, *, for_update: bool = False) -> Report | None:
         lock = " FOR UPDATE" if for_update else ""
         row = await self.conn.fetchrow(f"SELECT * FROM report WHERE id = $1{lock}", report_id)  # noqa: S608 - fixed clause
@@ -125,9 +165,10 @@ class PgReportStore(Unit):
                   AND ($6::text IS NULL OR legal_basis @> ARRAY[$6::text])
                   AND ($7::text IS NULL OR category = $7)
                   AND ($8::text IS NULL OR province_code = $8)
-                  AND ($9::text IS NULL OR kind = $9)
+                  AND ($9::text IS NULL OR stage = $9)
                   AND ($10::timestamptz IS NULL OR filed_at >= $10)
                   AND ($11::timestamptz IS NULL OR filed_at < $11)
+                  AND ($12::text IS NULL OR kind = $12)
                 ORDER BY filed_at, id LIMIT $5""",
             query.province_code,
             query.acknowledged,
@@ -137,9 +178,10 @@ class PgReportStore(Unit):
             f.requirement,
             f.category,
             f.province_code,
-            f.kind,
+            f.stage,
             f.since,
             f.until,
+            f.kind,
         )
         return await self._with_amendments(rows)
 

@@ -38,7 +38,7 @@ def test_a_stop_is_read_with_its_category_legal_basis_and_snapshot() -> None:
             )
         )
     )
-    assert stopped.kind == "retro_scan"  # issue 15: the kind of stop an office filters by
+    assert stopped.stage == "retro_scan"  # issue 15: the stop's stage an office filters by
     assert (stopped.decision_id, stopped.post_id, stopped.account_id) == (decision, post, author)
     assert stopped.category == "bj10.rumour_disturbing_order" and stopped.legal_basis == ["MB-12.2", "BJ-10(6)"]
     assert stopped.decided_at == datetime.fromtimestamp(1_700_000_000, UTC) and stopped.content_sha256 == "cd" * 32

@@ -108,3 +108,43 @@ class SubjectBlacklisted(_message.Message):
     legal_basis: _containers.RepeatedScalarFieldContainer[str]
     listed_at: _timestamp_pb2.Timestamp
     def __init__(self, blacklist_id: _Optional[str] = ..., account_id: _Optional[str] = ..., province_code: _Optional[str] = ..., reason: _Optional[str] = ..., legal_basis: _Optional[_Iterable[str]] = ..., listed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class SanctionImposed(_message.Message):
+    __slots__ = ("sanction_id", "account_id", "kind", "features", "reason", "legal_basis", "starts_at", "ends_at", "imposed_by")
+    SANCTION_ID_FIELD_NUMBER: _ClassVar[int]
+    ACCOUNT_ID_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    FEATURES_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    LEGAL_BASIS_FIELD_NUMBER: _ClassVar[int]
+    STARTS_AT_FIELD_NUMBER: _ClassVar[int]
+    ENDS_AT_FIELD_NUMBER: _ClassVar[int]
+    IMPOSED_BY_FIELD_NUMBER: _ClassVar[int]
+    sanction_id: str
+    account_id: str
+    kind: str
+    features: _containers.RepeatedScalarFieldContainer[str]
+    reason: str
+    legal_basis: _containers.RepeatedScalarFieldContainer[str]
+    starts_at: _timestamp_pb2.Timestamp
+    ends_at: _timestamp_pb2.Timestamp
+    imposed_by: str
+    def __init__(self, sanction_id: _Optional[str] = ..., account_id: _Optional[str] = ..., kind: _Optional[str] = ..., features: _Optional[_Iterable[str]] = ..., reason: _Optional[str] = ..., legal_basis: _Optional[_Iterable[str]] = ..., starts_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., ends_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., imposed_by: _Optional[str] = ...) -> None: ...
+
+class SanctionLifted(_message.Message):
+    __slots__ = ("sanction_id", "account_id", "kind", "reason", "lifted_by", "lifted_at", "legal_basis")
+    SANCTION_ID_FIELD_NUMBER: _ClassVar[int]
+    ACCOUNT_ID_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    LIFTED_BY_FIELD_NUMBER: _ClassVar[int]
+    LIFTED_AT_FIELD_NUMBER: _ClassVar[int]
+    LEGAL_BASIS_FIELD_NUMBER: _ClassVar[int]
+    sanction_id: str
+    account_id: str
+    kind: str
+    reason: str
+    lifted_by: str
+    lifted_at: _timestamp_pb2.Timestamp
+    legal_basis: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, sanction_id: _Optional[str] = ..., account_id: _Optional[str] = ..., kind: _Optional[str] = ..., reason: _Optional[str] = ..., lifted_by: _Optional[str] = ..., lifted_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., legal_basis: _Optional[_Iterable[str]] = ...) -> None: ...

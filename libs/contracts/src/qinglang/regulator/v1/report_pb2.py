@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"qinglang/regulator/v1/report.proto\x12\x15qinglang.regulator.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\x8d\x01\n\x0bReportFiled\x12\x11\n\treport_id\x18\x01 \x01(\t\x12\x13\n\x0b\x64\x65\x63ision_id\x18\x02 \x01(\t\x12\x0f\n\x07post_id\x18\x03 \x01(\t\x12,\n\x08\x66iled_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x17\n\x0f\x65vidence_sha256\x18\x05 \x01(\tb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"qinglang/regulator/v1/report.proto\x12\x15qinglang.regulator.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xac\x01\n\x0bReportFiled\x12\x11\n\treport_id\x18\x01 \x01(\t\x12\x13\n\x0b\x64\x65\x63ision_id\x18\x02 \x01(\t\x12\x0f\n\x07post_id\x18\x03 \x01(\t\x12,\n\x08\x66iled_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x17\n\x0f\x65vidence_sha256\x18\x05 \x01(\t\x12\x0f\n\x07version\x18\x06 \x01(\r\x12\x0c\n\x04kind\x18\x07 \x01(\tb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -33,5 +33,5 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'qinglang.regulator.v1.repor
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_REPORTFILED']._serialized_start=95
-  _globals['_REPORTFILED']._serialized_end=236
+  _globals['_REPORTFILED']._serialized_end=267
 # @@protoc_insertion_point(module_scope)
