@@ -140,7 +140,11 @@ key = Ed25519PrivateKey.generate().private_bytes(
     serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
 os.environ.update(TOKEN_SIGNING_KEY=base64.b64encode(key).decode(),
                   PII_ENCRYPTION_KEY=base64.b64encode(secrets.token_bytes(32)).decode(),
-                  PII_LOOKUP_KEY=base64.b64encode(secrets.token_bytes(32)).decode())
+                  PII_LOOKUP_KEY=base64.b64encode(secrets.token_bytes(32)).decode(),
+                  # the user-log archive's (regulator-gateway, issue 15): an X25519 private key is any 32 bytes
+                  USER_LOG_OPEN_KEY=base64.b64encode(secrets.token_bytes(32)).decode(),
+                  ARCHIVE_SIGNING_KEY=base64.b64encode(key).decode(),
+                  ARCHIVE_LOOKUP_KEY=base64.b64encode(secrets.token_bytes(32)).decode())
 main = import_module(sys.argv[1] + ".main")
 app = main.build_app()
 from fastapi.testclient import TestClient
