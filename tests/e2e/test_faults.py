@@ -12,7 +12,7 @@ Beside the posts a public account publishes a 5,000-character article a second (
 prohibited) and readers send read beacons at 50 a second: every acknowledged article is decided with one
 report per stop, every acknowledged beacon (204) is stored once per reader and day and counted once, identity
 holds the account's newest read count, and an acknowledged feature gate is open after it all (MB-9, MB-13,
-PA-11).
+PA-11). And the user log's archive holds every acknowledged post's publication exactly once (MB-16.2).
 """
 
 from __future__ import annotations
@@ -354,11 +354,24 @@ def test_broker_restart_killed_services_and_a_database_crash_lose_nothing_and_do
     per_post = Counter(pid for pid, _ in decisions.values())
     assert all(per_post[p] == 1 for p in acknowledged), "a post was decided twice"
     # Exactly one report per stop, each for a decision that exists.
-    reports = rows(stack, "regulator-gateway", "SELECT decision_id, post_id FROM report")
+    reports = rows(stack, "regulator-gateway", "SELECT decision_id, post_id FROM report WHERE kind = 'stop'")
     assert all(str(did) in decisions for did, _ in reports), "a report for a decision that does not exist"
     reported = Counter(str(pid) for _, pid in reports)
     assert {p: reported[p] for p in stopped} == dict.fromkeys(stopped, 1)
     assert not (reported.keys() & (acknowledged - stopped)), "a clean post was reported"
+
+    # MB-16.2: the user log's archive holds each acknowledged post's publication exactly once, whatever the broker
+    # forgot (entries published before a broker loss are published again; the archive keeps one per entry).
+    def published_entries() -> Counter:
+        return Counter(
+            str(subject)
+            for (subject,) in rows(
+                stack, "regulator-gateway", "SELECT subject_id FROM user_log_record WHERE kind = 'post.published'"
+            )
+        )
+
+    poll(lambda: acknowledged <= published_entries().keys(), timeout_s=120, what="every acknowledged post in the log")
+    assert max(published_entries().values()) == 1, "a post's publication was logged twice"
     # Exactly one penalty per stop, each for a decision that exists.
     penalties = [
         source.removeprefix("decision:")

@@ -27,7 +27,7 @@ from kit.cloudevents import Event
 from kit.db import apply_migrations_async, create_pool, transaction
 from kit.ops import SERVICE_PACKAGES, list_dead_letters, replay_dead_letters
 from kit.ops import main as ops_main
-from kit.outbox import OutboxRelay, announce, purge_transport_rows
+from kit.outbox import OutboxRelay, announce, purge_transport_rows, replay_published
 from kit.service import ServiceSpec, create_service_app
 from kit.settings import KitSettings
 from psycopg import sql
@@ -347,5 +347,28 @@ async def test_a_replay_that_fails_again_leaves_the_row_waiting_and_exits_non_ze
         )
         assert code == 0 and json.loads(capsys.readouterr().out)["handled"] == [ids[still_group]]
         assert await effects(pool, still_group) == [f"{event}/author-1"]
+    finally:
+        await pool.close()
+
+
+@pytest.mark.requirement("MB-16.2")
+async def test_after_a_broker_loss_the_recent_rows_of_the_replayed_topics_are_published_again(kit_db: str) -> None:
+    """A user log entry is a record no reconciler confirms: after a broker lost its state, what was published
+    of the given topics within the window goes again (the relay sends unpublished rows); nothing older, and no
+    other topic's, which have reconcilers of their own."""
+    pool = await create_pool(kit_db)
+    try:
+        await pool.execute(
+            """INSERT INTO outbox_event (ce_id, ce_type, ce_source, topic, payload, published_at)
+               SELECT gen_random_uuid(), 't', '/s', topic, convert_to(label, 'UTF8'),
+                      now() - make_interval(secs => age)
+                 FROM (VALUES ('content.userlog.v1', 60, 'recent'), ('content.userlog.v1', 7200, 'old'),
+                              ('content.post.v1', 60, 'other topic')) AS r(topic, age, label)"""
+        )
+        assert await replay_published(pool, ["content.userlog.v1"], within_s=600) == 1
+        again = await pool.fetch(
+            "SELECT convert_from(payload, 'UTF8') AS label FROM outbox_event WHERE published_at IS NULL"
+        )
+        assert [r["label"] for r in again] == ["recent"]
     finally:
         await pool.close()

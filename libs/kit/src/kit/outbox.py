@@ -373,6 +373,20 @@ DELETE FROM inbox_event
                  LIMIT $2 FOR UPDATE SKIP LOCKED)"""
 
 
+async def replay_published(pool: asyncpg.Pool, topics: list[str], *, within_s: float) -> int:
+    """Mark the rows of these topics published within the last ``within_s`` unpublished again, so the relay
+    sends them once more (after a broker lost what it held); how many. Consumers' inboxes drop repeats."""
+    async with pool.acquire() as conn, conn.transaction():
+        done = await conn.execute(
+            """UPDATE outbox_event SET published_at = NULL
+                WHERE topic = ANY($1::text[]) AND published_at > now() - make_interval(secs => $2)""",
+            topics,
+            within_s,
+        )
+        await conn.execute("SELECT pg_notify($1, '')", NOTIFY_CHANNEL)  # wake the relays
+    return int(done.split()[-1])
+
+
 async def purge_transport_rows(
     pool: asyncpg.Pool, *, outbox_older_than_s: float, inbox_older_than_s: float, batch: int = 1000
 ) -> dict[str, int]:

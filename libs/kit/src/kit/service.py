@@ -34,7 +34,7 @@ from kit import observe
 from kit.auth import TokenVerifier, staff_actions_router
 from kit.bus import BrokerWatch, EventConsumer, Subscription, create_producer, ensure_topics
 from kit.db import apply_migrations_async, create_pool, retry_while_unavailable, transaction
-from kit.outbox import OutboxRelay, purge_transport_rows, wait_event
+from kit.outbox import OutboxRelay, purge_transport_rows, replay_published, wait_event
 from kit.problems import NotFound, install_problem_handlers
 from kit.revocation import revocation_subscription
 from kit.settings import KitSettings
@@ -213,7 +213,7 @@ class RolePlan:
         return chosen
 
     def loops(self, spec: ServiceSpec) -> list[BackgroundLoop]:
-        shared = [*spec.background, retention_loop] if self.runs_shared_work else []
+        shared = [*spec.background, retention_loop, replay_on_loss] if self.runs_shared_work else []
         return [*spec.process_loops, *shared]
 
 
@@ -228,6 +228,22 @@ async def retention_loop(runtime: Runtime) -> None:
             inbox_older_than_s=settings.inbox_retention_hours * 3600,
         )
         await asyncio.sleep(settings.retention_interval_s)  # a period, not synchronisation
+
+
+async def replay_on_loss(runtime: Runtime) -> None:
+    """After a broker lost its state, publish the service's user log entries of the last
+    ``OUTBOX_REPLAY_WINDOW_S`` again (MB-16.2). Other events have reconcilers that re-announce what is not
+    confirmed; a user log entry is a record no one confirms, so the broker may have lost it before the archive
+    read it. The archive keeps one record per entry id: what it had already adds nothing."""
+    topic = USER_LOG_TOPICS.get(runtime.settings.service_name)
+    if topic is None:
+        return
+    async for round_ in runtime.reconcile_periods(3600.0):
+        if round_.lost_at is None:
+            continue  # an ordinary hour: nothing was lost
+        again = await replay_published(runtime.pool, [topic.name], within_s=runtime.settings.outbox_replay_window_s)
+        if again:
+            log.warning("user log entries published again after a broker loss", extra={"count": again})
 
 
 async def _prepare_topics(settings: KitSettings, topics: set[str]) -> None:

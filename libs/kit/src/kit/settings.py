@@ -82,6 +82,9 @@ class KitSettings(BaseSettings):
     # Transport rows, not records (MB-16.2 does not apply: the services keep their own records): published
     # outbox rows and inbox rows older than these are deleted by the worker's retention loop.
     outbox_retention_hours: float = Field(default=168, gt=0)
+    # After a broker lost its state, the service's user log entries published this long before are published
+    # again (MB-16.2: no reconciler confirms them; the archive drops repeats).
+    outbox_replay_window_s: float = Field(default=600.0, gt=0)
     inbox_retention_hours: float = Field(default=336, gt=0)
     retention_interval_s: float = Field(default=3600, gt=0)
 
