@@ -1,7 +1,8 @@
-"""Sanctions reported to the regulator (issue 15; PA-13.1, PA-13.2, MB-16.1): through the gateway, a senior
+"""Sanctions and referrals reported to the regulator (issue 15; PA-13.1, PA-13.2, BJ-7(8), MB-16.1): a senior
 reviewer suspends an account registered in Beijing; Beijing's office finds one report of kind `sanction` with its
 terms (no other province's office does), and once the suspension is lifted the report is amended (status lifted,
-version 2); identity learns the gateway holds each version and stops announcing them."""
+version 2); identity learns the gateway holds each version and stops announcing them. The chief editor refers a
+stopped post's author to public security: the office gets a `referral` naming the stop's report and its evidence."""
 
 from __future__ import annotations
 
@@ -60,3 +61,55 @@ def test_a_suspension_is_reported_to_the_accounts_province_and_its_lift_amends_t
             return conn.execute("SELECT reported_version FROM sanction WHERE id = %s", (sanction_id,)).fetchone()[0]
 
     poll(lambda: reported_version() == 2, what="identity told the gateway holds the amended report")
+
+
+@pytest.mark.requirement("BJ-7(8)")
+@pytest.mark.requirement("MB-6.1")
+def test_the_chief_editor_refers_a_stopped_posts_author_and_the_office_gets_it_with_the_stops_evidence(
+    flow: Flow, gateway: httpx.Client, platform: StackInfo
+) -> None:
+    url = platform.database_urls["regulator-gateway"]
+    beijing = {"Authorization": f"Bearer {create_regulator_office(url, name='京2', jurisdiction='110000')['api_key']}"}
+    user = flow.register()
+    flow.confirm_phone(user)
+    user.token = flow.verify_real_name(user, resident_id(region="110108")).json()["access_token"]
+    post = flow.post(user, "出售枪支，价格私聊")
+    stop = poll(
+        lambda: next(
+            (
+                r
+                for r in every_page(gateway, "/v1/regulator/reports", beijing, limit=1000)
+                if r["post_id"] == post["id"]
+            ),
+            None,
+        ),
+        what="the stop's report",
+    )
+    body = {
+        "account_id": user.id,
+        "post_id": post["id"],
+        "category": stop["category"],
+        "offence": "涉嫌非法买卖枪支",
+        "statement": "该账号发布出售枪支信息，现移送公安机关。",
+        "legal_basis": ["MB-12"],
+    }
+    assert (
+        gateway.post("/v1/regulator/staff/referrals", headers=flow.staff("senior_reviewer").auth, json=body).status_code
+        == 403
+    )
+    refused = gateway.post(
+        "/v1/regulator/staff/referrals", headers=flow.staff("chief_editor").auth, json={**body, "legal_basis": ["x"]}
+    )
+    assert refused.status_code == 422
+    referred = gateway.post("/v1/regulator/staff/referrals", headers=flow.staff("chief_editor").auth, json=body)
+    assert referred.status_code == 201, referred.text
+    listed = poll(
+        lambda: [r for r in every_page(gateway, "/v1/regulator/reports", beijing, limit=1000, kind="referral")
+                 if r["id"] == referred.json()["id"]] or None,
+        what="the referral in Beijing's listing",
+    )  # fmt: skip
+    [report] = listed
+    assert report["legal_basis"][0] == "BJ-7(8)" and "MB-12" in report["legal_basis"]
+    assert (report["post_id"], report["account_id"], report["province_code"]) == (post["id"], user.id, "110000")
+    assert report["details"]["stop_report_id"] == stop["id"] and report["content_sha256"] == stop["content_sha256"]
+    assert report["details"]["referred_by"].startswith("staff:") and report["reason"] == "涉嫌非法买卖枪支"

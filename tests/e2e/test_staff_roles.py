@@ -120,6 +120,7 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("GET", "/v1/regulator/staff-actions"): AUDIT,
     ("GET", "/v1/regulator/staff/accesses"): AUDIT,  # issue 15: every office's access record (MB-16.1)
     ("GET", "/v1/regulator/staff/deliveries"): AUDIT | {OPERATOR},  # issue 15: pushes to offices, escalations
+    ("POST", "/v1/regulator/staff/referrals"): {CHIEF},  # issue 15: a suspected crime referred (BJ-7(8), MB-6.1)
     ("POST", "/v1/regulator/staff/assessments"): {CHIEF},  # MB-13, PA-12.1
     ("GET", "/v1/regulator/staff/assessments"): {CHIEF, OPERATOR, AUDITOR},
     ("GET", "/v1/regulator/staff/assessments/{assessment_id}"): {CHIEF, OPERATOR, AUDITOR},

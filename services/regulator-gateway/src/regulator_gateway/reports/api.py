@@ -9,7 +9,9 @@ from datetime import datetime
 from typing import Annotated
 
 from contracts.categories import Bj10Category
-from fastapi import APIRouter, Depends, Query, Request
+from contracts.staff import StaffRole
+from fastapi import APIRouter, Depends, Query, Request, status
+from kit.auth import Principal, staff_with
 from kit.pagination import CursorQuery, InvalidCursor, Page, decode_cursor, page
 from kit.periods import Since, Until, open_period
 from kit.problems import problems
@@ -23,6 +25,7 @@ from regulator_gateway.reports.schemas import (
     BatchAcknowledgementCreate,
     BatchAcknowledgementRead,
     BatchItemResult,
+    ReferralCreate,
     ReportRead,
 )
 from regulator_gateway.reports.store import PgReportStore, ReportStore
@@ -133,3 +136,30 @@ async def acknowledge_reports(
     found = await handlers.acknowledge_reports(db, office, [(i.report_id, i.reference) for i in body.items])
     counts = {str(outcome): sum(1 for _, o, _ in found if o is outcome) for outcome in Acknowledgement}
     return BatchAcknowledgementRead(results=[BatchItemResult.of(*item) for item in found], counts=counts)
+
+
+ChiefEditor = Annotated[Principal, staff_with(StaffRole.CHIEF_EDITOR, requirement="BJ-7(8)")]
+
+
+@router.post(
+    "/v1/regulator/staff/referrals",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ReportRead,
+    responses=problems(403, 422),
+)
+async def refer(body: ReferralCreate, staff: ChiefEditor, db: Reports) -> ReportRead:
+    """Refer a suspected crime to public security through the office of the account's province (BJ-7(8); a final
+    decision, the chief editor's, MB-6.1): a report of kind `referral`, with the post's stop report named in its
+    `details` when the post was stopped (its sealed evidence goes with it). Listed and pushed like every report."""
+    return ReportRead.of(
+        await handlers.refer(
+            db,
+            account_id=body.account_id,
+            post_id=body.post_id,
+            category=str(body.category),
+            offence=body.offence,
+            statement=body.statement,
+            legal_basis=list(body.legal_basis),
+            by=staff.actor,
+        )
+    )

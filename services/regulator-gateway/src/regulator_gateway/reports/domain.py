@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
@@ -60,6 +61,44 @@ class SanctionReported:
             "ends_at": self.ends_at.isoformat() if self.ends_at else None,
             "imposed_by": self.imposed_by,
         }
+
+
+REFERRAL_BASIS = ("BJ-7(8)",)
+# A requirement ID as REQUIREMENTS.md spells them: MB-12.2, PA-13.1, BJ-7(8).
+REQUIREMENT_ID = re.compile(
+    r"^[A-Z]{2,4}-[0-9]+(\.[0-9]+)*(\([0-9]+\))?$"
+)  # suspected crimes referred to public security
+
+
+@dataclass(frozen=True, slots=True)
+class Referral:
+    """The chief editor refers an account (and the post, if one) suspected of a crime to public security through
+    the office of the account's province (BJ-7(8)): its report's subject."""
+
+    id: uuid.UUID
+    account_id: uuid.UUID
+    post_id: uuid.UUID | None
+    category: str  # a BJ-10 category code
+    offence: str
+    statement: str
+    legal_basis: list[str]
+    referred_by: str
+    referred_at: datetime
+    stop_report_id: uuid.UUID | None = None  # the post's stop report, whose sealed evidence goes with it
+
+    @property
+    def details(self) -> dict[str, object]:
+        return {
+            "offence": self.offence,
+            "statement": self.statement,
+            "referred_by": self.referred_by,
+            "stop_report_id": str(self.stop_report_id) if self.stop_report_id else None,
+        }
+
+
+def referral_basis(named: list[str]) -> list[str]:
+    """The legal basis a referral is filed under: BJ-7(8) always, first, then what staff named."""
+    return list(dict.fromkeys([*REFERRAL_BASIS, *named]))
 
 
 # A lift's amendment is keyed by its sanction (one lift per sanction): a redelivered lift records nothing more.

@@ -4,7 +4,7 @@ becomes a report (MB-12.2), an office lists, reads and acknowledges its jurisdic
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 
 import asyncpg
 from kit.cloudevents import Event
@@ -19,6 +19,7 @@ from regulator_gateway.reports.domain import (
     Acknowledgement,
     Amendment,
     Jurisdiction,
+    Referral,
     Report,
     ReportFilters,
     SanctionReported,
@@ -51,6 +52,39 @@ async def file_sanction_report(store: ReportStore, sanction: SanctionReported) -
     report = await store.file_sanction_report(sanction)
     await store.announce(events.report_filed(report))
     return report
+
+
+async def refer(
+    db: Database[ReportStore],
+    *,
+    account_id: uuid.UUID,
+    post_id: uuid.UUID | None,
+    category: str,
+    offence: str,
+    statement: str,
+    legal_basis: list[str],
+    by: str,
+) -> Report:
+    """BJ-7(8): the chief editor refers a suspected crime to public security; it is reported to the office of the
+    account's province (the national office sees it too), with the post's stop report named when it was stopped,
+    so its sealed evidence goes with it. Announced like every report, and pushed where the office asked."""
+    async with db.transaction() as store:
+        stop_report = await store.stop_report_of_post(post_id) if post_id is not None else None
+        referral = Referral(
+            id=uuid.uuid4(),
+            account_id=account_id,
+            post_id=post_id,
+            category=category,
+            offence=offence,
+            statement=statement,
+            legal_basis=domain.referral_basis(legal_basis),
+            referred_by=by,
+            referred_at=datetime.now(UTC),
+            stop_report_id=stop_report,
+        )
+        report = await store.file_referral_report(referral)
+        await store.announce(events.report_filed(report))
+        return report
 
 
 async def on_sanction_lifted(conn: asyncpg.Connection, event: Event) -> None:

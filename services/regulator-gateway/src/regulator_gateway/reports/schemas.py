@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
+from contracts.categories import Bj10Category
 from kit.inputs import RequestModel, Text
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 
-from regulator_gateway.reports.domain import BATCH_MAX, Acknowledgement, Amendment, Report
+from regulator_gateway.reports.domain import BATCH_MAX, REQUIREMENT_ID, Acknowledgement, Amendment, Report
 
 
 class AmendmentRead(BaseModel):
@@ -120,3 +121,23 @@ class BatchItemResult(BaseModel):
 class BatchAcknowledgementRead(BaseModel):
     results: list[BatchItemResult] = Field(description="One per item, in the items' order")
     counts: dict[str, int] = Field(description="How many items came to each result")
+
+
+def _requirement_ids(value: list[str]) -> list[str]:
+    bad = [v for v in value if not REQUIREMENT_ID.match(v)]
+    if bad:
+        raise ValueError(f"not requirement IDs (REQUIREMENTS.md, e.g. BJ-7(8)): {', '.join(bad)}")
+    return value
+
+
+class ReferralCreate(RequestModel):
+    """A suspected crime referred to public security (BJ-7(8)), by the chief editor."""
+
+    account_id: uuid.UUID
+    post_id: uuid.UUID | None = Field(default=None, description="the post it concerns, if one (its stop's evidence)")
+    category: Bj10Category = Field(description="the BJ-10 category the suspected offence falls under")
+    offence: Text = Field(min_length=1, max_length=200, description="the suspected offence, briefly")
+    statement: Text = Field(min_length=1, max_length=4000, description="what the platform found, for the office")
+    legal_basis: Annotated[list[Text], AfterValidator(_requirement_ids)] = Field(
+        default_factory=list, max_length=10, description="further requirement IDs; BJ-7(8) is always added"
+    )

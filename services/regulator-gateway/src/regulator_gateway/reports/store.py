@@ -14,6 +14,7 @@ from kit.unit import Unit
 from regulator_gateway.reports.domain import (
     Amendment,
     Jurisdiction,
+    Referral,
     Report,
     ReportKind,
     ReportQuery,
@@ -26,6 +27,8 @@ class ReportStore(Protocol):
     async def file_report(self, stopped: StoppedPost) -> Report: ...
     async def file_sanction_report(self, sanction: SanctionReported) -> Report: ...
     async def report_of_decision(self, decision_id: uuid.UUID) -> Report | None: ...
+    async def file_referral_report(self, referral: Referral) -> Report: ...
+    async def stop_report_of_post(self, post_id: uuid.UUID) -> uuid.UUID | None: ...
     async def learn_jurisdiction(self, jurisdiction: Jurisdiction) -> None: ...
     async def report(self, report_id: uuid.UUID, *, for_update: bool = False) -> Report | None: ...
     async def reports(self, query: ReportQuery) -> list[Report]: ...
@@ -143,6 +146,35 @@ class PgReportStore(Unit):
         report), leaving the report with the national office only. Each statement after the lock reads a
         fresh snapshot (READ COMMITTED), so whichever runs second sees the first."""
         await self.conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 16))", str(account_id))
+
+    async def file_referral_report(self, referral: Referral) -> Report:
+        """BJ-7(8): a referral's report, in the account's province when known (a referral is never a repeat)."""
+        await self._lock_account(referral.account_id)
+        row = await self.conn.fetchrow(
+            """INSERT INTO report (id, decision_id, post_id, account_id, category, legal_basis, reason, decided_at,
+                                   content_sha256, kind, details, province_code)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8,
+                       (SELECT content_sha256 FROM report WHERE id = $9), 'referral', $10,
+                       (SELECT province_code FROM account_jurisdiction WHERE account_id = $4))
+               RETURNING *""",
+            uuid.uuid4(),
+            referral.id,
+            referral.post_id,
+            referral.account_id,
+            referral.category,
+            referral.legal_basis,
+            referral.offence,
+            referral.referred_at,
+            referral.stop_report_id,
+            json.dumps(referral.details),
+        )
+        return _report(row)
+
+    async def stop_report_of_post(self, post_id: uuid.UUID) -> uuid.UUID | None:
+        """The report of the post's stop, if it was stopped (its evidence goes with a referral)."""
+        return await self.conn.fetchval(
+            "SELECT id FROM report WHERE post_id = $1 AND kind = 'stop' ORDER BY filed_at DESC LIMIT 1", post_id
+        )
 
     async def report_of_decision(self, decision_id: uuid.UUID) -> Report | None:
         """The report filed for a decision (a stop's, or a sanction's id), if filed."""
