@@ -53,4 +53,6 @@ REGISTRATION_COHORT_CLEARED = CATALOGUE.event(
 SANCTION_IMPOSED = CATALOGUE.event(
     "qinglang.identity.account.sanction_imposed.v1", ACCOUNT_TOPIC, standing_pb2.SanctionImposed
 )
-SANCTION_LIFTED = CATALOGUE.event("qinglang.identity.account.sanction_lifted.v1", ACCOUNT_TOPIC, standing_pb2.SanctionLifted)
+SANCTION_LIFTED = CATALOGUE.event(
+    "qinglang.identity.account.sanction_lifted.v1", ACCOUNT_TOPIC, standing_pb2.SanctionLifted
+)
