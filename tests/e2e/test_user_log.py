@@ -6,6 +6,7 @@ sealed, so that only the archive's key opens them, and never in clear on the bro
 from __future__ import annotations
 
 import base64
+import hashlib
 import uuid
 
 import httpx
@@ -38,7 +39,8 @@ def test_sign_ins_posts_deletions_and_staff_actions_are_logged_with_the_sealed_a
     user = flow.verified_user()
     refused = gateway.post("/v1/tokens", json={"username": user.username, "password": "not the password"})
     assert refused.status_code == 401
-    post = flow.post(user, f"今天天气很好 {uuid.uuid4().hex[:6]}")
+    text = f"今天天气很好 {uuid.uuid4().hex[:6]}"
+    post = flow.post(user, text)
     assert gateway.delete(f"/v1/posts/{post['id']}", headers=user.auth).status_code == 204
     auditor = flow.staff("auditor")
     assert gateway.get("/v1/content/staff-actions", headers=auditor.auth).status_code == 200
@@ -52,6 +54,8 @@ def test_sign_ins_posts_deletions_and_staff_actions_are_logged_with_the_sealed_a
         what="the post's user log entries",
     )
     assert [e.kind for e in posted] == ["post.published", "content.deleted"]
+    # The published text's hash joins the archive's chain with the entry (MB-16.2: content kept tamper-evident).
+    assert posted[0].detail == "sha256:" + hashlib.sha256(text.encode()).hexdigest()
     assert all(e.account_id == user.id for e in posted)
     actor = "staff:" + jwt.decode(auditor.token, options={"verify_signature": False})["sub"]
     [staff] = [e for e in entries(platform, "content") if e.kind == "staff.action" and e.actor_id == actor]

@@ -140,7 +140,7 @@ async def show_article(article_id: uuid.UUID, viewer: OptionalPrincipal, db: Db)
 )
 async def withdraw(article_id: uuid.UUID, principal: CurrentPrincipal, request: Request, db: Db) -> Response:
     """Withdraw an article: 410 on every path at once; the platform keeps it as a record (MB-16.2)."""
-    await handlers.withdraw(db, request.app.state.settings, principal, article_id)
+    await handlers.withdraw(db, request.app.state.settings, principal, article_id, log=RequestLog.of(request))
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

@@ -330,13 +330,24 @@ async def correct(
     return CorrectionRead(article_id=str(article_id), revision=revision, post_id=str(post.id), status=row["status"])
 
 
-async def withdraw(db: Database, settings: ContentSettings, principal: Principal, article_id: uuid.UUID) -> None:
-    """MB-16.2: withdrawn, the article is 410 on every path; its rows are kept for the retention period."""
+async def withdraw(
+    db: Database,
+    settings: ContentSettings,
+    principal: Principal,
+    article_id: uuid.UUID,
+    *,
+    log: RequestLog | None = None,
+) -> None:
+    """MB-16.2: withdrawn, the article is 410 on every path; its rows are kept for the retention period. The
+    withdrawal joins the user log, once."""
     purge_after = datetime.now(UTC) + timedelta(days=settings.deleted_retention_days)
     async with db.transaction() as stores:
         me = await _writer(stores, principal)
-        if not await stores.articles.withdraw(article_id, me, purge_after):
+        withdrawn_now = await stores.articles.withdraw(article_id, me, purge_after)
+        if withdrawn_now is None:
             raise NotFound("No such article of this account.")
+        if withdrawn_now:
+            await stores.announce(events.deletion_logged(log, article_id, principal.access, subject_type="article"))
 
 
 # --- reads ------------------------------------------------------------------------------------------

@@ -275,17 +275,18 @@ class ArticleStore(Unit):
             limit + 1,
         )
 
-    async def withdraw(self, article_id: uuid.UUID, account_id: uuid.UUID, purge_after: datetime) -> bool:
+    async def withdraw(self, article_id: uuid.UUID, account_id: uuid.UUID, purge_after: datetime) -> bool | None:
         """MB-16.2: the head and every revision become deleted (410 on every path); the rows are kept
-        until ``purge_after``. False when it is not the account's."""
-        withdrawn = await self.conn.fetchval(
-            """UPDATE article SET withdrawn_at = coalesce(withdrawn_at, now())
-                WHERE id = $1 AND account_id = $2 RETURNING true""",
+        until ``purge_after``. None when it is not the account's; whether it was withdrawn now (not before)."""
+        now_withdrawn = await self.conn.fetchval(
+            """WITH before AS (SELECT withdrawn_at FROM article WHERE id = $1 AND account_id = $2 FOR UPDATE)
+               UPDATE article a SET withdrawn_at = coalesce(a.withdrawn_at, now())
+                 FROM before b WHERE a.id = $1 AND a.account_id = $2 RETURNING b.withdrawn_at IS NULL""",
             article_id,
             account_id,
         )
-        if not withdrawn:
-            return False
+        if now_withdrawn is None:
+            return None
         await self.conn.execute(
             """UPDATE post SET status = 'deleted', deleted_at = coalesce(deleted_at, now()), purge_after = $3
                 WHERE (id = $1 OR (kind = 'correction' AND parent_id = $1)) AND author_id = $2
@@ -294,7 +295,7 @@ class ArticleStore(Unit):
             account_id,
             purge_after,
         )
-        return True
+        return now_withdrawn
 
     async def revisions(self, article_id: uuid.UUID) -> list[asyncpg.Record]:
         """PA-11: the revisions moderation published and that are still shown, oldest first."""

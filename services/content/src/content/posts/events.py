@@ -28,6 +28,7 @@ from content.posts.domain import (
     Restoration,
     StandingChanged,
     StopSnapshot,
+    snapshot_sha256,
 )
 
 KINDS = {
@@ -214,17 +215,23 @@ def publication_logged(log: RequestLog | None, post: NewPost, claims: AccessClai
         account_id=post.author_id,
         subject_type=str(post.kind),
         subject_id=post.id,
+        # The content's hash joins the archive's chain with the entry: the published text, kept by content for
+        # the retention period, is checked against a record nobody can change unseen (MB-16.2).
+        detail=f"sha256:{snapshot_sha256(post.text)}",
         at=post.created_at,
     )
 
 
-def deletion_logged(log: RequestLog | None, post_id: uuid.UUID, claims: AccessClaims) -> OutboxRow:
-    """The user log entry of an author deleting a post, repost or comment."""
+def deletion_logged(
+    log: RequestLog | None, post_id: uuid.UUID, claims: AccessClaims, *, subject_type: str = "post"
+) -> OutboxRow:
+    """The user log entry of an author deleting a post, repost or comment, or withdrawing an article. The
+    account is the content's (an article's: the public account an acting token acts as)."""
     return (log or _NOWHERE).entry(
         UserLogKind.CONTENT_DELETED,
         client_id=claims.client_id,
         account_id=claims.subject,
-        subject_type="post",
+        subject_type=subject_type,
         subject_id=post_id,
     )
 
