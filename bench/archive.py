@@ -139,7 +139,6 @@ async def _verify_million(url: str, keys: AddressKeys, sealed: list[bytes]) -> t
             {domain.key_id(signer.public_key()): signer.public_key()},
             since=None,
             until=None,
-            retention_days=domain.MIN_RETENTION_DAYS,
         )
         verify_s = time.monotonic() - started
     finally:

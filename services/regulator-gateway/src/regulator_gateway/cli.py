@@ -95,7 +95,6 @@ async def _verify(since: date | None, until: date | None) -> dict:
             settings.archive_public_keys(),
             since=since,
             until=until,
-            retention_days=settings.archive_retention_days,
         )
     finally:
         await pool.close()

@@ -80,7 +80,7 @@ async def days_of_records(db: PgDatabase, first: date, days: int, per_day: int =
 
 
 async def verify(db: PgDatabase, **kwargs) -> domain.Verification:
-    return await handlers.verify(db, PUBLIC, since=None, until=None, retention_days=183, **kwargs)
+    return await handlers.verify(db, PUBLIC, since=None, until=None, **kwargs)
 
 
 async def test_appends_are_chained_and_a_redelivery_adds_nothing(db: PgDatabase, pool: asyncpg.Pool) -> None:
@@ -152,6 +152,9 @@ async def test_a_purge_past_retention_takes_whole_days_and_the_chain_still_verif
     result = await verify(db)
     assert result.ok, result.broken
     assert (result.first_seq, result.records, result.since) == (10, 7, today - timedelta(days=183))
+    # ARCHIVE_RETENTION_DAYS raised after the purge (it can only go up): what went is still honoured as purged
+    assert await handlers.purge(db, retention_days=365) == []
+    assert (await verify(db)).ok
     # a day within retention deleted behind the triggers' back is not taken for a purge
     await pool.execute("ALTER TABLE user_log_record DISABLE TRIGGER user_log_record_append_only")
     await pool.execute("DELETE FROM user_log_record WHERE day = $1", today - timedelta(days=183))

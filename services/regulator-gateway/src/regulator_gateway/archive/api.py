@@ -166,7 +166,6 @@ async def _verify(
         settings.archive_public_keys(),
         since=since,
         until=until,
-        retention_days=settings.archive_retention_days,
     )
     return VerificationRead.of(result)
 

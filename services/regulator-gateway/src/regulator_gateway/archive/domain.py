@@ -440,6 +440,17 @@ def purgeable_before(now: datetime, retention_days: int) -> date:
     return now.astimezone(UTC).date() - timedelta(days=retention_days)
 
 
+def verification_start(since: date, last_purged: date | None, now: datetime) -> date:
+    """MB-16.2: the first day a verification from ``since`` reads: after the last purged day when the range
+    reaches into it and that day is past the six months the law requires (the minimum, not the
+    ARCHIVE_RETENTION_DAYS of now: raised after a purge, the days purged under the lower setting are still
+    honoured as purged); a younger day's "purge" is not honoured, so nothing still required can vanish as
+    purged (its records are then reported missing)."""
+    if last_purged is not None and since <= last_purged < purgeable_before(now, MIN_RETENTION_DAYS):
+        return last_purged + timedelta(days=1)
+    return since
+
+
 # ---- verification -------------------------------------------------------------------------------------
 
 

@@ -97,19 +97,17 @@ async def verify(
     *,
     since: date | None,
     until: date | None,
-    retention_days: int,
     now: datetime | None = None,
 ) -> Verification:
     """MB-16.2: the chain of the days ``since``..``until`` (default: all that is kept .. today) recomputed
     record by record, streamed, against the days' signed anchors; the first break named. It starts from the
     anchor of the day before (the last purged day's, after a purge): a purge is honoured only for days past
-    retention, so nothing younger can be made to vanish as 'purged'."""
+    the six months the law requires (``domain.verification_start``), so nothing younger can be made to vanish
+    as 'purged', and a retention raised after a purge does not turn the days it took into missing ones."""
     now = now or datetime.now(UTC)
     since, until = domain.day_range(since, until, now.date())
     async with db.snapshot() as store:
-        purged = await store.last_purged_day()
-        if purged is not None and purged < domain.purgeable_before(now, retention_days) and purged >= since:
-            since = purged + timedelta(days=1)
+        since = domain.verification_start(since, await store.last_purged_day(), now)
         anchor = await store.anchor_before(since) if since > date.min else None
         start = ChainStart.after(anchor) if anchor else ChainStart.genesis()
         verifier = ChainVerifier(
