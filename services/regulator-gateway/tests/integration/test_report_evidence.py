@@ -5,6 +5,7 @@ jurisdiction's evidence."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import uuid
@@ -120,3 +121,27 @@ async def test_an_office_reads_only_its_jurisdictions_evidence_and_none_before_i
     with pytest.raises(ReportNotFound):
         await evidence.read_evidence(db, BEIJING, uuid.uuid4())
     assert (await evidence.read_evidence(db, BEIJING, report_id)).report_id == report_id
+
+
+@pytest.mark.requirement("MB-12.2")
+async def test_a_snapshot_and_a_decision_handled_at_the_same_moment_still_seal(pool: asyncpg.Pool) -> None:
+    """The two parts come on different topics, handled concurrently: the later transaction waits for the
+    earlier one and sees its part (before, neither saw the other's uncommitted part and nothing was sealed until
+    content announced the snapshot again a minute later)."""
+    stopped, decision, snapshot = _parts()
+    snapshot_saved, release = asyncio.Event(), asyncio.Event()
+
+    async def snapshot_side() -> None:
+        async with pool.acquire() as conn, conn.transaction():
+            await evidence.record_snapshot(PgEvidenceStore(conn), snapshot)
+            snapshot_saved.set()
+            await release.wait()  # the decision's transaction runs meanwhile (an event, not a sleep)
+
+    first = asyncio.create_task(snapshot_side())
+    await snapshot_saved.wait()
+    second = asyncio.create_task(_file(pool, stopped, decision))
+    done, _ = await asyncio.wait({second}, timeout=0.5)  # a deadline on a wait that must not finish: it is locked out
+    assert not done, "the decision's transaction did not wait for the snapshot's"
+    release.set()
+    await asyncio.gather(first, second)
+    assert await pool.fetchval("SELECT count(*) FROM report_evidence WHERE decision_id = $1", decision.decision_id) == 1

@@ -16,6 +16,7 @@ from regulator_gateway.reports.domain import ReportNotFound
 
 async def record_decision(store: PgEvidenceStore, decision: DecisionRecord) -> None:
     """Moderation's stop decision, kept for its report's evidence (the report was filed in this transaction)."""
+    await store.lock_decision(decision.decision_id)
     await store.save_decision(decision)
     await seal_if_complete(store, decision.decision_id)
 
@@ -23,6 +24,7 @@ async def record_decision(store: PgEvidenceStore, decision: DecisionRecord) -> N
 async def record_snapshot(store: PgEvidenceStore, snapshot: Snapshot) -> None:
     """Content's sealed snapshot. Whenever one arrives while the evidence is held (a repeat after a broker loss,
     or the first), the report is announced again with the evidence's hash: content then stops repeating it."""
+    await store.lock_decision(snapshot.decision_id)
     await store.save_snapshot(snapshot)
     await seal_if_complete(store, snapshot.decision_id, tell_content=True)
 

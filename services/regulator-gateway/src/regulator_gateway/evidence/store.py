@@ -58,6 +58,13 @@ def _evidence(row: asyncpg.Record) -> Evidence:
 
 
 class PgEvidenceStore(Unit):
+    async def lock_decision(self, decision_id: uuid.UUID) -> None:
+        """Serialise the parts of one report's evidence: the decision (with the report) and the snapshot arrive
+        on different topics and are handled concurrently; without the lock each transaction could miss the
+        other's uncommitted part and neither would seal (a snapshot announced again a minute later did). Each
+        statement after the lock reads a fresh snapshot (READ COMMITTED), so whichever runs second sees both."""
+        await self.conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 17))", str(decision_id))
+
     async def save_decision(self, decision: DecisionRecord) -> None:
         record = {
             **asdict(decision),
