@@ -6,12 +6,19 @@ its answers here come from a stand-in for the signed sender (the e2e test pushes
 
 from __future__ import annotations
 
+import base64
+import os
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 import asyncpg
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from nacl.public import PrivateKey
+from regulator_gateway.archive import handlers as archive_handlers
+from regulator_gateway.archive.domain import AddressKeys, Entry
+from regulator_gateway.archive.store import PgArchiveStore
 from regulator_gateway.database import PgDatabase
 from regulator_gateway.deliveries import handlers
 from regulator_gateway.deliveries.domain import Backoff, DeliveryState, Outcome
@@ -126,3 +133,29 @@ async def test_an_amended_report_is_pushed_again_and_an_unacknowledged_one_escal
     await _round(pool, down, deadline_s=0)
     [overdue] = await _deliveries(pool, office_id, DeliveryState.OVERDUE)
     assert overdue.version == 2 and overdue.escalated_at is not None
+
+
+@pytest.mark.requirement("MB-16.2")
+async def test_every_office_with_an_endpoint_is_pushed_the_archives_anchors_as_they_are_signed(
+    pool: asyncpg.Pool,
+) -> None:
+    beijing = await _office(pool, "110000", "https://beijing.example/pushes")
+    archive = PgDatabase(pool, PgArchiveStore)
+    keys = AddressKeys(bytes(PrivateKey.generate()), os.urandom(32))
+    signer = Ed25519PrivateKey.generate()
+    yesterday = datetime.now(UTC).date() - timedelta(days=1)
+    entry = Entry(uuid.uuid4(), "identity", "session.signed_in", NOW, uuid.uuid4(), None, b"", "", "", "", True, "",
+                  ("MB-16.2", "PA-16.2"))  # fmt: skip
+    async with archive.transaction() as store:
+        await archive_handlers.append(store, [entry], keys, datetime.combine(yesterday, time(12), UTC))
+    [anchor] = await archive_handlers.close_days(archive, signer, grace=timedelta(0))
+    office = Office()
+    assert await _round(pool, office) == 1
+    [(url, body)] = office.pushed
+    assert url == "https://beijing.example/pushes" and body["legal_basis"] == ["MB-16.2", "PA-16.2"]
+    pushed = body["anchor"]
+    assert (pushed["day"], pushed["count"], pushed["anchor_hash"]) == (str(yesterday), 1, anchor.hash.hex())
+    signer.public_key().verify(base64.b64decode(pushed["signature"]), base64.b64decode(pushed["message"]))
+    [delivered] = await _deliveries(pool, beijing, DeliveryState.DELIVERED)
+    assert (delivered.item_kind, delivered.anchor_day, delivered.report_id) == ("anchor", yesterday, None)
+    assert await _round(pool, office) == 0  # one push a day and office

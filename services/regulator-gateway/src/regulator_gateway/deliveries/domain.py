@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 from urllib.parse import urlsplit
@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from kit.problems import InvalidInput
 
 PUSH_BASIS = ("MB-12.2", "MB-16.1")
+ANCHOR_BASIS = ("MB-16.2", "PA-16.2")
 _MAX_REFERENCE = 200
 
 
@@ -42,11 +43,18 @@ class Backoff:
         return delay * (1 + 0.2 * share)
 
 
+class ItemKind(StrEnum):
+    REPORT = "report"  # a report's version (MB-12.2, PA-13, BJ-7(8))
+    ANCHOR = "anchor"  # a day's signed anchor of the user-log archive (MB-16.2)
+
+
 @dataclass(frozen=True, slots=True)
 class Delivery:
     id: uuid.UUID
     office_id: uuid.UUID
-    report_id: uuid.UUID
+    item_kind: ItemKind
+    report_id: uuid.UUID | None
+    anchor_day: date | None
     version: int
     created_at: datetime
     attempts: int

@@ -17,9 +17,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from http_message_signatures import HTTPMessageSigner, HTTPSignatureKeyResolver, algorithms
 from kit.problems import NotFound
 from kit.service import Runtime
+from regulator_gateway.archive.schemas import AnchorRead
 from regulator_gateway.database import Database, PgDatabase
 from regulator_gateway.deliveries import domain
-from regulator_gateway.deliveries.domain import Backoff, Delivery, DeliveryState, Outcome
+from regulator_gateway.deliveries.domain import Backoff, Delivery, DeliveryState, ItemKind, Outcome
 from regulator_gateway.deliveries.store import PushUnit
 from regulator_gateway.offices.domain import Office
 from regulator_gateway.reports.schemas import ReportRead
@@ -78,11 +79,25 @@ async def set_endpoint(
             raise NotFound("No such office.")
 
 
-def _body(delivery: Delivery, report: ReportRead) -> dict[str, Any]:
+async def _body(unit: PushUnit, delivery: Delivery) -> dict[str, Any] | None:
+    """What a delivery pushes, as it stands now: a report's version, or a day's anchor; None if it is gone."""
+    if delivery.item_kind is ItemKind.ANCHOR and delivery.anchor_day is not None:
+        day = delivery.anchor_day
+        found = await unit.archive.anchors(day - timedelta(days=1), day)
+        if not found:
+            return None
+        return {
+            "delivery_id": str(delivery.id),
+            "anchor": AnchorRead.of(found[0]).model_dump(mode="json"),
+            "legal_basis": list(domain.ANCHOR_BASIS),
+        }
+    report = await unit.reports.report(delivery.report_id) if delivery.report_id is not None else None
+    if report is None:
+        return None
     return {
         "delivery_id": str(delivery.id),
         "version": delivery.version,
-        "report": report.model_dump(mode="json"),
+        "report": ReportRead.of(report).model_dump(mode="json"),
         "legal_basis": list(domain.PUSH_BASIS),
     }
 
@@ -110,16 +125,16 @@ async def push_once(
 
     async def attempt(delivery: Delivery, url: str) -> None:
         async with db.transaction() as unit:
-            report = await unit.reports.report(delivery.report_id)
-        if report is None:
+            body = await _body(unit, delivery)
+        if body is None:
             return
-        outcome = await send(url, _body(delivery, ReportRead.of(report)))
+        outcome = await send(url, body)
         retry_at = None
         if not outcome.acknowledged:
             retry_at = datetime.now(UTC) + timedelta(seconds=backoff.delay_s(delivery.attempts))
         async with db.transaction() as unit:
             await unit.deliveries.record(delivery.id, outcome, retry_at)
-            if outcome.acknowledged and outcome.reference:
+            if outcome.acknowledged and outcome.reference and delivery.report_id is not None:
                 await unit.deliveries.acknowledge_report(delivery.report_id, delivery.office_id, outcome.reference)
 
     # Together: an office that does not answer holds up no other office's pushes.

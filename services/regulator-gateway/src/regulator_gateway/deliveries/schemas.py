@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from kit.inputs import RequestModel
 from pydantic import BaseModel, Field
@@ -16,7 +16,9 @@ class EndpointWrite(RequestModel):
 class DeliveryRead(BaseModel):
     id: str
     office_id: str
-    report_id: str
+    item_kind: str = Field(description="report (a version of one) or anchor (a day's signed anchor, MB-16.2)")
+    report_id: str | None
+    anchor_day: date | None
     version: int = Field(description="the report's version pushed (an amendment is pushed again)")
     state: str = Field(description="pending, overdue (escalated: unacknowledged past the deadline) or delivered")
     created_at: datetime
@@ -34,7 +36,9 @@ class DeliveryRead(BaseModel):
         return cls(
             id=str(d.id),
             office_id=str(d.office_id),
-            report_id=str(d.report_id),
+            item_kind=str(d.item_kind),
+            report_id=str(d.report_id) if d.report_id else None,
+            anchor_day=d.anchor_day,
             version=d.version,
             state=str(d.state),
             created_at=d.created_at,

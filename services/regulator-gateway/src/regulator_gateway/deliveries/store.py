@@ -7,15 +7,17 @@ from datetime import datetime
 
 import asyncpg
 from kit.unit import Unit
-from regulator_gateway.deliveries.domain import Delivery, DeliveryState, Outcome
+from regulator_gateway.archive.store import PgArchiveStore
+from regulator_gateway.deliveries.domain import Delivery, DeliveryState, ItemKind, Outcome
 from regulator_gateway.reports.store import PgReportStore
 
-_DELIVERY_COLUMNS = """d.id, d.office_id, d.report_id, d.version, d.created_at, d.attempts, d.next_attempt_at,
-                       d.last_attempt_at, d.last_status, d.last_error, d.delivered_at, d.reference, d.escalated_at"""
+_DELIVERY_COLUMNS = """d.id, d.office_id, d.item_kind, d.report_id, d.anchor_day, d.version, d.created_at, d.attempts,
+                       d.next_attempt_at, d.last_attempt_at, d.last_status, d.last_error, d.delivered_at, d.reference,
+                       d.escalated_at"""
 
 
 def _delivery(row: asyncpg.Record) -> Delivery:
-    return Delivery(**{k: row[k] for k in Delivery.__dataclass_fields__})
+    return Delivery(**{**{k: row[k] for k in Delivery.__dataclass_fields__}, "item_kind": ItemKind(row["item_kind"])})
 
 
 class PgDeliveryStore(Unit):
@@ -49,8 +51,18 @@ class PgDeliveryStore(Unit):
                          JOIN regulator_office o ON o.id = e.office_id
                          JOIN report r ON r.filed_at >= greatest(e.since, now() - make_interval(secs => $1))
                                       AND (o.jurisdiction = 'national' OR o.jurisdiction = r.province_code)
-                       ON CONFLICT (office_id, report_id, version) DO NOTHING""",
+                       ON CONFLICT (office_id, report_id, version) WHERE item_kind = 'report' DO NOTHING""",
                     lookback_s,
+                )
+            ).split()[-1]
+        ) + int(
+            (
+                # Every office with an endpoint is pushed the archive's anchors signed since it set it (MB-16.2).
+                await self.conn.execute(
+                    """INSERT INTO push_delivery (id, office_id, item_kind, anchor_day, version)
+                       SELECT gen_random_uuid(), e.office_id, 'anchor', a.day, 1
+                         FROM office_endpoint e JOIN user_log_anchor a ON a.signed_at >= e.since
+                       ON CONFLICT (office_id, anchor_day) WHERE item_kind = 'anchor' DO NOTHING"""
                 )
             ).split()[-1]
         )
@@ -93,7 +105,7 @@ class PgDeliveryStore(Unit):
             next_attempt_at,
         )
 
-    async def acknowledge_report(self, report_id: uuid.UUID, office_id: uuid.UUID, reference: str) -> None:
+    async def acknowledge_report(self, report_id: uuid.UUID | None, office_id: uuid.UUID, reference: str) -> None:
         """The push's acknowledgement is the report's, unless an office acknowledged it already."""
         await self.conn.execute(
             """UPDATE report SET acknowledged_at = now(), acknowledged_by = $2, ack_reference = $3
@@ -147,3 +159,4 @@ class PushUnit(Unit):
         super().__init__(conn)
         self.deliveries = PgDeliveryStore(conn)
         self.reports = PgReportStore(conn)
+        self.archive = PgArchiveStore(conn)
