@@ -1,5 +1,5 @@
 """The user log's producers through the gateway (issue 15; MB-16.2, PA-16.2): registration, sign-ins (a failed one
-too), a post and its deletion, and a staff action are each announced once, in the transaction of what they
+too), a sign-out, a post and its deletion, and a staff action are each announced once, in the transaction of what they
 record, with the account, the subject and the client's network address and source port as the gateway saw them —
 sealed, so that only the archive's key opens them, and never in clear on the broker."""
 
@@ -44,10 +44,20 @@ def test_sign_ins_posts_deletions_and_staff_actions_are_logged_with_the_sealed_a
     assert gateway.delete(f"/v1/posts/{post['id']}", headers=user.auth).status_code == 204
     auditor = flow.staff("auditor")
     assert gateway.get("/v1/content/staff-actions", headers=auditor.auth).status_code == 200
+    # Signing out ends every session at once, everywhere; the user log records it.
+    assert gateway.post("/v1/accounts/me/sign-out", headers=user.auth).status_code == 204
+    poll(
+        lambda: (
+            (r := gateway.post("/v1/posts", headers=user.auth, json={"text": "还在吗"})).status_code == 403
+            and r.json()["type"].endswith("/token-revoked")
+        ),
+        what="the signed-out token refused by content",
+    )
 
     mine = [e for e in entries(platform, "identity") if e.account_id == user.id]
     kinds = [e.kind for e in mine]
     assert kinds.count("account.registered") == 1 and kinds.count("session.sign_in_failed") == 1
+    assert kinds.count("session.signed_out") == 1
     assert [e.succeeded for e in mine if e.kind == "session.sign_in_failed"] == [False]
     posted = poll(
         lambda: [e for e in entries(platform, "content") if e.subject_id == post["id"]] or None,

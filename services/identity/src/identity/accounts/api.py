@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Response, status
 from kit.problems import problems
 from kit.userlog import RequestClient
 
@@ -119,6 +119,14 @@ async def confirm_phone(body: PhoneConfirm, account_id: ActiveAccount, ports: Po
     """Confirm the number with the code; wrong codes are capped per number per hour, across resends."""
     await handlers.confirm_phone_code(ports, account_id, body.code)
     return AccountRead.of(await handlers.read_account(ports, account_id), ports.vault)
+
+
+@router.post("/v1/accounts/me/sign-out", status_code=status.HTTP_204_NO_CONTENT, responses=problems(404))
+async def sign_out(account_id: ActiveAccount, client: RequestClient, ports: Ports) -> Response:
+    """Sign out everywhere: every token of yours issued until now is refused at once, by every service. Sign in
+    again for a new one. Recorded in the user log with your network address and port (MB-16.2)."""
+    await handlers.sign_out(ports, account_id, client)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.post(

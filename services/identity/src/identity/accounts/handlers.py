@@ -248,6 +248,15 @@ async def end_sessions(
     await _announce_ended(tx, account_id, at, expires_at, reason, legal_basis)
 
 
+async def sign_out(ports: IdentityPorts, account_id: uuid.UUID, client: Client | None = None) -> None:
+    """Sign out everywhere: every token of the account issued until now is refused at once by every service (the
+    kit's revocations); signing in again gives a new one. The user log records it (MB-16.2)."""
+    now = datetime.now(UTC)
+    async with ports.db.transaction() as tx:
+        await end_sessions(tx, account_id, at=now, token_ttl_s=ports.issuer.ttl_s, reason="signed out", legal_basis=[])
+        await tx.announce(ports.user_log.entry(UserLogKind.SIGNED_OUT, client, account_id=account_id, at=now))
+
+
 async def _announce_ended(
     tx: Tx, account_id: uuid.UUID, issued_before: datetime, expires_at: datetime, reason: str, legal_basis: list[str]
 ) -> None:
