@@ -74,7 +74,7 @@ class RequestLog:
         return (self.user_log or _UNSEALED).entry(kind, client, **fields)
 
 
-def _request_client(request: Request) -> Client:
+async def _request_client(request: Request) -> Client:  # async: no thread for a dependency (HTTP contract)
     return Client.of(request)
 
 

@@ -48,20 +48,20 @@ async def create_account(
 
 
 @router.post("/v1/tokens", response_model=TokenRead, responses=problems(401, 403))
-async def create_token(body: TokenCreate, address: ClientAddress, client: RequestClient, ports: Ports) -> TokenRead:
+async def create_token(body: TokenCreate, address: ClientAddress, origin: RequestClient, ports: Ports) -> TokenRead:
     """Sign in: exchange username and password for an access token (EdDSA JWT). Failed sign-ins are
     limited per account and per client address (429 with Retry-After; identity/abuse)."""
     cid = None
     if body.client_id is not None or body.client_secret is not None:
-        client = await clients.authenticate(ports, body.client_id or "", body.client_secret or "")
-        cid = str(client["id"])
+        registered = await clients.authenticate(ports, body.client_id or "", body.client_secret or "")
+        cid = str(registered["id"])
     token = await handlers.throttled_sign_in(
         ports,
         scope="user",
         username=body.username,
         address=address,
         attempt=lambda: handlers.sign_in(ports, username=body.username, password=body.password, client_id=cid),
-        client=replace(client, client_id=cid),
+        client=replace(origin, client_id=cid),
     )
     return TokenRead(access_token=token, expires_in=ports.issuer.ttl_s)
 

@@ -42,14 +42,14 @@ async def archive_database(request: Request) -> Database[ArchiveStore]:
     return PgDatabase(request.app.state.runtime.pool, PgArchiveStore)
 
 
-def _settings(request: Request) -> RegulatorGatewaySettings:
+async def _settings(request: Request) -> RegulatorGatewaySettings:
     return request.app.state.runtime.settings
 
 
 async def address_keys(request: Request) -> AddressKeys:
     keys = getattr(request.app.state, "archive_address_keys", None)
     if keys is None:
-        keys = request.app.state.archive_address_keys = _settings(request).address_keys()
+        keys = request.app.state.archive_address_keys = request.app.state.runtime.settings.address_keys()
     return keys
 
 

@@ -22,7 +22,7 @@ from regulator_gateway.offices.api import CurrentOffice
 router = APIRouter(tags=["regulator"])
 
 
-def pushes_database(request: Request) -> Database[PushUnit]:
+async def pushes_database(request: Request) -> Database[PushUnit]:
     return PgDatabase(request.app.state.runtime.pool, PushUnit)
 
 

@@ -33,7 +33,7 @@ _bearer = HTTPBearer(auto_error=False)
 _ACCESS = "office_access"  # the request's access record entry, in the ASGI scope's state
 
 
-def offices_database(request: Request) -> Database[OfficeStore]:
+async def offices_database(request: Request) -> Database[OfficeStore]:
     return PgDatabase(request.app.state.runtime.pool, PgOfficeStore)
 
 
