@@ -235,13 +235,14 @@ async def replay_on_loss(runtime: Runtime) -> None:
     ``OUTBOX_REPLAY_WINDOW_S`` again (MB-16.2). Other events have reconcilers that re-announce what is not
     confirmed; a user log entry is a record no one confirms, so the broker may have lost it before the archive
     read it. The archive keeps one record per entry id: what it had already adds nothing."""
-    topic = USER_LOG_TOPICS.get(runtime.settings.service_name)
-    if topic is None:
+    if runtime.user_log is None:
         return
     async for round_ in runtime.reconcile_periods(3600.0):
         if round_.lost_at is None:
             continue  # an ordinary hour: nothing was lost
-        again = await replay_published(runtime.pool, [topic.name], within_s=runtime.settings.outbox_replay_window_s)
+        again = await replay_published(
+            runtime.pool, [runtime.user_log.topic], within_s=runtime.settings.outbox_replay_window_s
+        )
         if again:
             log.warning("user log entries published again after a broker loss", extra={"count": again})
 

@@ -57,13 +57,15 @@ class RequestLog:
     """A request's place in the user log: its service's log and where the request came from. Routes make
     it (``RequestLog.of(request)``); handlers write entries with it in their own transactions."""
 
-    user_log: UserLog | None
+    user_log: UserLog
     client: Client | None
 
     @classmethod
     def of(cls, request: Request) -> RequestLog:
-        runtime = getattr(request.app.state, "runtime", None)
-        return cls(runtime.user_log if runtime is not None else None, Client.of(request))
+        user_log = request.app.state.runtime.user_log
+        if user_log is None:
+            raise RuntimeError(f"{request.app.state.runtime.settings.service_name} keeps no user log")
+        return cls(user_log, Client.of(request))
 
     def entry(self, kind: UserLogKind, *, client_id: str | None = None, **fields: Any) -> OutboxRow:
         """The outbox row of one entry (see ``UserLog.entry``); ``client_id``: the registered client the
@@ -71,7 +73,7 @@ class RequestLog:
         client = self.client
         if client is not None and client_id:
             client = replace(client, client_id=client_id)
-        return (self.user_log or _UNSEALED).entry(kind, client, **fields)
+        return self.user_log.entry(kind, client, **fields)
 
 
 async def _request_client(request: Request) -> Client:  # async: no thread for a dependency (HTTP contract)
@@ -95,6 +97,11 @@ class UserLog:
     def __init__(self, service: str, seal_key: str | None) -> None:
         self._event_type = USER_LOG_RECORDED[service]
         self._box = SealedBox(PublicKey(base64.b64decode(seal_key))) if seal_key else None
+
+    @property
+    def topic(self) -> str:
+        """The service's user log topic (``<owner>.userlog.v1``)."""
+        return self._event_type.topic.name
 
     @property
     def seals(self) -> bool:
@@ -139,7 +146,3 @@ class UserLog:
         if self._box is None or client.address is None:
             return b""
         return self._box.encrypt(f"{client.address} {client.port or 0}".encode())
-
-
-# Entries of handlers called without a service (fast tests): no address, never one in clear.
-_UNSEALED = UserLog("content", None)

@@ -11,7 +11,7 @@ from contracts.claims import AccessClaims
 from contracts.userlog import UserLogKind
 from kit.cloudevents import timestamp
 from kit.outbox import OutboxRow, announcement
-from kit.userlog import RequestLog
+from kit.userlog import RequestLog, UserLog
 from qinglang.content.v1 import post_pb2, social_pb2
 from qinglang.identity.v1 import account_pb2, standing_pb2
 from qinglang.moderation.v1 import decision_pb2
@@ -236,4 +236,5 @@ def deletion_logged(
     )
 
 
-_NOWHERE = RequestLog(None, None)  # a handler called without a request (fast tests)
+# A handler called without a request (fast tests): entries with no address, never one in clear.
+_NOWHERE = RequestLog(UserLog(content.OWNER, None), None)

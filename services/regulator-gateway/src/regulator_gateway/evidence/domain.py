@@ -85,7 +85,6 @@ class FiledReport:
     post_id: uuid.UUID
     filed_at: datetime
     province_code: str | None
-    kind: str = "stop"  # only a stop's report has sealed evidence; a sanction's carries its terms
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from regulator_gateway.evidence.domain import DecisionRecord, Evidence, Snapshot
 from regulator_gateway.evidence.store import PgEvidenceStore
 from regulator_gateway.offices.domain import Office
 from regulator_gateway.reports import events as report_events
-from regulator_gateway.reports.domain import ReportNotFound
+from regulator_gateway.reports.domain import ReportKind, ReportNotFound
 
 
 async def record_decision(store: PgEvidenceStore, decision: DecisionRecord) -> None:
@@ -40,7 +40,7 @@ async def seal_if_complete(store: PgEvidenceStore, decision_id: uuid.UUID, *, te
         evidence = await store.seal(domain.seal(*parts))
         tell_content = True
     if tell_content:
-        report = await store.filed(decision_id)
+        report = await store.reports.report_of_decision(decision_id)
         if report is not None:
             await store.announce(report_events.report_filed(report, evidence_sha256=evidence.sha256))
 
@@ -48,11 +48,11 @@ async def seal_if_complete(store: PgEvidenceStore, decision_id: uuid.UUID, *, te
 async def read_evidence(db: Database[PgEvidenceStore], office: Office, report_id: uuid.UUID) -> Evidence:
     """A report's sealed evidence, if the report is in the office's jurisdiction (MB-16.1) and the evidence is held."""
     async with db.transaction() as store:
-        report = await store.report(report_id)
+        report = await store.reports.report(report_id)
         if report is None or not office.may_see(report.province_code):
             raise ReportNotFound("No such report in your jurisdiction.")
         evidence = await store.sealed(report.decision_id)
-    if report.kind != "stop":
+    if report.kind is not ReportKind.STOP:
         raise domain.EvidenceNotHeld(
             "Evidence is sealed for reports of stops; a sanction's or a referral's report carries its terms in "
             "`details`.",

@@ -12,6 +12,7 @@ import asyncpg
 from kit.unit import Unit
 
 from regulator_gateway.evidence.domain import DecisionRecord, Evidence, FiledReport, Snapshot
+from regulator_gateway.reports.store import PgReportStore
 
 
 def _decision(record: dict[str, Any]) -> DecisionRecord:
@@ -45,19 +46,17 @@ def _snapshot(row: asyncpg.Record) -> Snapshot:
     )
 
 
-def _filed(row: asyncpg.Record | None) -> FiledReport | None:
-    if row is None:
-        return None
-    return FiledReport(
-        row["id"], row["decision_id"], row["post_id"], row["filed_at"], row["province_code"], row["kind"]
-    )
-
-
 def _evidence(row: asyncpg.Record) -> Evidence:
     return Evidence(row["decision_id"], row["report_id"], bytes(row["document"]), row["sha256"], row["sealed_at"])
 
 
 class PgEvidenceStore(Unit):
+    """Evidence's rows, and the reports they belong to (read through the reports' own store)."""
+
+    def __init__(self, conn: asyncpg.Connection | asyncpg.Pool) -> None:
+        super().__init__(conn)
+        self.reports = PgReportStore(conn)
+
     async def lock_decision(self, decision_id: uuid.UUID) -> None:
         """Serialise the parts of one report's evidence: the decision (with the report) and the snapshot arrive
         on different topics and are handled concurrently; without the lock each transaction could miss the
@@ -128,10 +127,3 @@ class PgEvidenceStore(Unit):
     async def sealed(self, decision_id: uuid.UUID) -> Evidence | None:
         row = await self.conn.fetchrow("SELECT * FROM report_evidence WHERE decision_id = $1", decision_id)
         return _evidence(row) if row is not None else None
-
-    async def filed(self, decision_id: uuid.UUID) -> FiledReport | None:
-        """The report of this decision (for its announcement), if filed."""
-        return _filed(await self.conn.fetchrow("SELECT * FROM report WHERE decision_id = $1", decision_id))
-
-    async def report(self, report_id: uuid.UUID) -> FiledReport | None:
-        return _filed(await self.conn.fetchrow("SELECT * FROM report WHERE id = $1", report_id))

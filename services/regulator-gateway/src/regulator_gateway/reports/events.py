@@ -5,8 +5,7 @@ from the contract."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
-from typing import Protocol
+from datetime import UTC
 
 from contracts import identity, moderation, regulator
 from kit.cloudevents import Event, timestamp
@@ -19,7 +18,6 @@ from regulator_gateway.reports.domain import (
     Amendment,
     Jurisdiction,
     Report,
-    ReportKind,
     SanctionReported,
     StoppedPost,
     lift_amendment_id,
@@ -103,14 +101,7 @@ def jurisdiction(event: Event) -> Jurisdiction:
     return Jurisdiction(uuid.UUID(verified.account_id), verified.province_code)
 
 
-class _Filed(Protocol):
-    id: uuid.UUID
-    decision_id: uuid.UUID
-    post_id: uuid.UUID
-    filed_at: datetime
-
-
-def report_filed(report: Report | _Filed, evidence_sha256: str = "") -> OutboxRow:
+def report_filed(report: Report, evidence_sha256: str = "") -> OutboxRow:
     """MB-12.2: the report of a stop is held for the regulator (moderation's proof it was reported), with the
     hash of its evidence once held (content's proof the evidence arrived)."""
     return announcement(
@@ -123,7 +114,7 @@ def report_filed(report: Report | _Filed, evidence_sha256: str = "") -> OutboxRo
             post_id=str(report.post_id),
             filed_at=timestamp(report.filed_at),
             evidence_sha256=evidence_sha256,
-            version=getattr(report, "version", 1),
-            kind=str(getattr(report, "kind", ReportKind.STOP)),
+            version=report.version,
+            kind=str(report.kind),
         ),
     )
