@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from argon2.exceptions import InvalidHashError, VerificationError
 from contracts.userlog import UserLogKind
 from kit.auth import Principal
-from kit.problems import Conflict, NotFound, Unauthorized
+from kit.problems import Conflict, Forbidden, NotFound, Unauthorized
 from kit.service import Runtime
 from kit.userlog import Client
 
@@ -96,6 +96,7 @@ async def throttled_sign_in(
     if ticket.delay_s:
         await asyncio.sleep(ticket.delay_s)  # the deliberate slow-down during an account's back-off
     outcome: bool | None = None
+    refused = False  # the password was right, but the account may not sign in (closed, PA-13.1)
     try:
         result = await attempt()
         outcome = True
@@ -103,10 +104,13 @@ async def throttled_sign_in(
     except Unauthorized:
         outcome = False
         raise
+    except Forbidden:
+        refused = True
+        raise
     finally:
         await abuse.settle_sign_in(ports.db, ticket, key, outcome=outcome, now=datetime.now(UTC))
-        if outcome is not None:
-            await _log_sign_in(ports, scope, username, client, succeeded=outcome)
+        if outcome is not None or refused:
+            await _log_sign_in(ports, scope, username, client, succeeded=bool(outcome))
 
 
 async def _log_sign_in(
