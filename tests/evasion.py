@@ -46,7 +46,8 @@ def variants(term: str) -> Iterator[Variant]:
     yield Variant(term, "pinyin with tone marks", "".join(_pinyin(term, pypinyin.Style.TONE)))
     yield Variant(term, "full-width pinyin", "".join(syllables).translate(_FULL_WIDTH))
     yield Variant(term, "half characters, half pinyin", "".join(chars[:half]) + "".join(syllables[half:]))
-    yield Variant(term, "initials", "".join(s[0] for s in syllables))
+    if len(chars) >= 3:  # two letters stand for too many words to mean a term (MIN_INITIALS)
+        yield Variant(term, "initials", "".join(s[0] for s in syllables))
     numerals = [c for c in chars if c in _NUMERAL_DIGITS]
     if numerals:
         yield Variant(term, "digit for numeral", "".join(_NUMERAL_DIGITS.get(c, c) for c in chars))

@@ -3,9 +3,10 @@ emergency mode mean for it. Pure: no I/O. Every verdict names the rule that prod
 entries or rumour behind it, and the versions of everything it was decided with.
 
 Order of precedence, first that applies:
-1. a prohibited term (text or pinyin channel) → stop transmission (MB-12.2)
+1. a prohibited term (as written, split, in pinyin or mixed with initials) → stop transmission (MB-12.2)
 2. an illegal rumour → stop transmission (MB-11, BJ-10)
-3. a term written as initials, or a term whose action is review → hold for review
+3. a term written as initials or as a homophone (ambiguous channels), or a term whose action is review → hold
+   for review
 4. an emergency mode whose scope holds the post → hold for review (MB-6.1 应急处置)
 5. an author whose grade's privileges say hold (MB-9, PA-7.2), or who is low-credit, new or of very high
    reach → hold for review (MB-9, MB-6.1)
@@ -25,7 +26,7 @@ from typing import Any
 
 from contracts.categories import Bj10Category
 
-from moderation.engine.lexicon import Action, Channel, Hit, Lexicon
+from moderation.engine.lexicon import Action, Hit, Lexicon
 from moderation.engine.rumours import Rumour, RumourAction, RumourHit, RumourIndex
 
 ENGINE_VERSION = "qinglang-engine/2"
@@ -182,7 +183,7 @@ class Policy:
                 **versions,
             )
 
-        stops = [h for h in hits if h.entry.action is Action.STOP and h.channel is not Channel.INITIALS]
+        stops = [h for h in hits if h.entry.action is Action.STOP and not h.channel.ambiguous]
         if stops:
             first = stops[0]
             terms = ", ".join(dict.fromkeys(f"{h.entry.term} ({h.channel})" for h in stops))
@@ -208,7 +209,7 @@ class Policy:
                 f"Spreads rumour {rumour.id}, refuted by {rumour.authority} and illegal to spread.",
                 rumour_id=rumour.id,
             )
-        doubtful = [h for h in hits if h.entry.action is Action.REVIEW or h.channel is Channel.INITIALS]
+        doubtful = [h for h in hits if h.entry.action is Action.REVIEW or h.channel.ambiguous]
         if doubtful:
             first = doubtful[0]
             return verdict(

@@ -1,13 +1,23 @@
-"""Lexicon matching: Aho-Corasick (ahocorasick-rs) over folded text, in three channels.
+"""Lexicon matching: Aho-Corasick (ahocorasick-rs) over folded text, in six channels.
 
 - `text`: the folded text against the folded terms. Catches width, case, traditional, separators,
-  emoji, invisible characters, look-alikes and numerals (see `folding`).
+  emoji, invisible characters, look-alikes and numerals (see `textfold`).
+- `split` (拆字): a character written as its components, `氵去` for 法 (see `shapes`).
+- `homophone` (同音字): other characters with the same toneless syllables, `兵毒` for 冰毒 (see `sounds`).
 - `pinyin`: terms written (wholly or partly) in pinyin: `网络dubo`, `wang luo du bo`, `dǔ博`.
-- `initials`: terms written as the initials of their syllables: `wldb`, `网络db`.
+- `mixed`: characters or pinyin mixed with initials at any split point: `毒p`, `d品`, `网络db`.
+- `initials`: terms written as the initials of their syllables: `wldb`.
 
-The two Latin channels run only around Latin letters in the text (most posts have none, so they
-cost nothing there), and a hit in them must include at least one letter the author typed and must
-not sit inside a longer Latin word: all-Chinese homophones are left to lexicon entries of their own.
+Text and split forms are one automaton over the folded text. Homophones are a second automaton over
+the text's sound form (one more `str.translate` and scan), built only from entries whose category is
+traded under disguise (`EVASION_CATEGORIES`): a lexicon without them pays nothing for it. A homophone
+that is itself an ordinary word (病毒 is not 冰毒) is no hit. Split and mixed forms are made for those
+entries only too.
+
+The Latin channels run only around Latin letters in the text (most posts have none, so they cost
+nothing there); a hit in them must include the letters the author typed where the form says so and
+must not sit inside a longer Latin word. Initials alone mean something only among Chinese: a run of
+initials between Latin words, or in a text without a Han character, is an English word.
 Pure: no I/O once built. Every hit maps back to a span of the original text.
 """
 
@@ -26,6 +36,8 @@ from pathlib import Path
 
 import ahocorasick_rs
 from contracts.categories import Bj10Category
+
+from moderation.engine import shapes, sounds, words
 
 # pypinyin's phrase dictionary costs ~150 MB per process; the per-character readings (with every
 # reading of a heteronym) are enough here. Set before pypinyin is first imported.
@@ -48,8 +60,29 @@ class Action(StrEnum):
 
 class Channel(StrEnum):
     TEXT = "text"
+    SPLIT = "split"
+    HOMOPHONE = "homophone"
     PINYIN = "pinyin"
+    MIXED = "mixed"
     INITIALS = "initials"
+
+    @property
+    def ambiguous(self) -> bool:
+        """A hit that ordinary text can produce by chance: it holds for review, never stops alone (MB-6.1)."""
+        return self in (Channel.INITIALS, Channel.HOMOPHONE)
+
+
+# The BJ-10 categories whose terms are goods and services traded under disguise (drugs, guns, gambling,
+# sex, fraud; cults and illegal organisations recruit the same way): their entries are matched by sound
+# and by shape too. Political categories are left to exact forms and review, where a homophone is as
+# often a pun as an evasion.
+EVASION_CATEGORIES = frozenset(
+    {
+        Bj10Category.OBSCENITY_GAMBLING_VIOLENCE_TERROR_CRIME.value,
+        Bj10Category.RELIGION_CULTS_SUPERSTITION.value,
+        Bj10Category.ILLEGAL_ORGANIZATION.value,
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +150,17 @@ class _Transliteration(dict):
         return reading
 
 
+@dataclass(frozen=True, slots=True)
+class _Form:
+    """One way an entry is written, as a pattern of an automaton stands for it."""
+
+    entry: Entry
+    channel: Channel
+    written: str = ""  # sound automaton: the folded text that must stand there ("" for a homophone)
+    typed_head: int = 0  # Latin automaton: the leading reading letters that must be typed (initials)
+    typed_tail: int = 0  # ... and the trailing ones
+
+
 class Lexicon:
     """An immutable, versioned set of entries compiled into automatons."""
 
@@ -127,33 +171,68 @@ class Lexicon:
         self.version = version
         self.folder = folder or Folder()
         self._fold_table = self.folder.table
+        self._sound_table = sounds.sound_table()
         self._pinyin = _Transliteration(initials=False)
         self._initials = _Transliteration(initials=True)
-        text_patterns: dict[str, Entry] = {}
-        pinyin_patterns: dict[str, Entry] = {}
-        initials_patterns: dict[str, Entry] = {}
+        exact_patterns: dict[str, list[_Form]] = {}
+        sound_patterns: dict[str, list[_Form]] = {}
+        latin_patterns: dict[str, list[_Form]] = {}
+        initials_patterns: dict[str, list[_Form]] = {}
         widest = 1
         for entry in self.entries:
             folded = self.folder.fold(entry.term)
             if not folded:
                 continue
-            text_patterns.setdefault(folded, entry)
+            exact_patterns.setdefault(folded, []).append(_Form(entry, Channel.TEXT, written=folded))
             han = sum(1 for c in folded if _is_han(c) or c.isdigit())
             if han < 2:
                 continue
             widest = max(widest, len(folded))
-            for syllables in _readings(folded):
+            disguised = entry.category in EVASION_CATEGORIES
+            if disguised:
+                for form in shapes.split_forms(folded, self.folder.fold):
+                    exact_patterns.setdefault(form, []).append(_Form(entry, Channel.SPLIT, written=form))
+                    widest = max(widest, len(form))
+            readings = _readings(folded)
+            # Homophones of the usual reading only: a heteronym's rare reading (毒 dài) would double what
+            # ordinary text matches by chance (并带 for 冰毒), for evasions nobody writes.
+            if disguised and (sound := sounds.encode(readings[0])) is not None:
+                sound_patterns.setdefault(sound, []).append(_Form(entry, Channel.HOMOPHONE))
+            for syllables in readings:
                 reading = "".join(syllables)
-                if len(reading) >= MIN_PINYIN_LETTERS and reading.isascii():
-                    pinyin_patterns.setdefault(reading, entry)
-                initials = "".join(s[:1] for s in syllables)
-                if han >= MIN_INITIALS and initials.isascii():
-                    initials_patterns.setdefault(initials, entry)
+                if not reading.isascii():
+                    continue
+                if len(reading) >= MIN_PINYIN_LETTERS:
+                    latin_patterns.setdefault(reading, []).append(_Form(entry, Channel.PINYIN))
+                if han >= MIN_INITIALS:
+                    initials = "".join(s[:1] for s in syllables)
+                    initials_patterns.setdefault(initials, []).append(_Form(entry, Channel.INITIALS))
+                if not disguised:
+                    continue
+                for split in range(1, len(syllables)):  # 毒p, d品: whole syllables and initials, either way round
+                    head, tail = syllables[:split], syllables[split:]
+                    head_initials, tail_initials = "".join(s[0] for s in head), "".join(s[0] for s in tail)
+                    latin_patterns.setdefault("".join(head) + tail_initials, []).append(
+                        _Form(entry, Channel.MIXED, typed_tail=len(tail))
+                    )
+                    latin_patterns.setdefault(head_initials + "".join(tail), []).append(
+                        _Form(entry, Channel.MIXED, typed_head=len(head))
+                    )
         self._window = widest
-        self._text = _Automaton(text_patterns)
+        self._exact = _Automaton(exact_patterns, overlapping=False)
+        self._sound = _Automaton(sound_patterns)
+        self._terms = {p: {f.entry.id for f in forms} for p, forms in exact_patterns.items()}
+        self._ordinary = self._ordinary_words(sound_patterns)
         self._pinyin_lengths = LengthTable(self._pinyin)
-        self._pinyin_automaton = _Automaton(pinyin_patterns, overlapping=True)
-        self._initials_automaton = _Automaton(initials_patterns, overlapping=True)
+        self._latin_automaton = _Automaton(latin_patterns)
+        self._initials_automaton = _Automaton(initials_patterns)
+
+    def _ordinary_words(self, sound_patterns: dict[str, list[_Form]]) -> frozenset[str]:
+        """The dictionary's words that read like a homophone pattern: what a homophone hit must not be."""
+        if not sound_patterns:
+            return frozenset()
+        table = self._sound_table
+        return frozenset(w for w in words.dictionary_words() if w.translate(table) in sound_patterns)
 
     @classmethod
     def from_rows(
@@ -173,25 +252,44 @@ class Lexicon:
 
     def scan(self, text: str) -> list[Hit]:
         folded = text.translate(self._fold_table)
-        found = [(entry, s, e, Channel.TEXT) for entry, s, e in self._text.find(folded)]
+        found = [(form.entry, s, e, form.channel) for forms, s, e in self._exact.find(folded) for form in forms]
+        if self._sound:
+            # One character of sound per folded character: a span of one is a span of the other.
+            candidates = self._sound.find(folded.translate(self._sound_table))
+            if candidates:
+                found.extend(self._check_sound(candidates, folded))
         if _LATIN_RUN.search(folded):  # most posts have no Latin letters: skip the Latin channels
             runs = [(m.start(), m.end()) for m in _LATIN_RUN.finditer(folded)]
             for start, end in self._windows(runs, len(folded)):
-                found.extend(self._scan_pinyin(folded, start, end))
-            for start, end in runs:
-                found.extend(self._scan_initials(folded, start, end))
+                found.extend(self._scan_latin(folded, start, end))
+            if any(_is_han(c) for c in folded):  # initials alone mean something only among Chinese
+                for start, end in runs:
+                    found.extend(self._scan_initials(folded, start, end))
         if not found:
             return []
         # Offsets only for texts that matched something: the slow path, rarely taken.
         origin = self.folder.origins(text)
-        hits = []
+        hits = {}
         for entry, s, e, channel in found:
             o_start, o_end = int(origin[s]), int(origin[e - 1]) + 1
             while o_end < len(text) and unicodedata.combining(text[o_end]):
                 o_end += 1  # a mark over the last character belongs to the span (one grapheme)
-            if channel is Channel.TEXT or not _inside_word(text, o_start, o_end):
-                hits.append(Hit(entry, o_start, o_end, channel))
-        return sorted(hits, key=lambda h: (h.start, h.end))
+            if channel in _HAN_CHANNELS or not _inside_word(text, o_start, o_end):
+                if channel is Channel.INITIALS and _among_latin_words(text, o_start, o_end):
+                    continue
+                hits.setdefault((entry.id, o_start, o_end), Hit(entry, o_start, o_end, channel))
+        return _without_echoes(list(hits.values()))
+
+    def _check_sound(self, candidates: list[tuple[list[_Form], int, int]], folded: str) -> list[tuple]:
+        """Homophones that stand: neither the term itself (the text channel has it) nor an ordinary word."""
+        found = []
+        for forms, s, e in candidates:
+            span = folded[s:e]
+            if span in self._ordinary:
+                continue
+            written_as = self._terms.get(span, ())
+            found.extend((f.entry, s, e, Channel.HOMOPHONE) for f in forms if f.entry.id not in written_as)
+        return found
 
     def _windows(self, runs: list[tuple[int, int]], size: int) -> list[tuple[int, int]]:
         """Latin runs widened by a term's length on each side (pinyin mixed with characters), merged."""
@@ -204,29 +302,55 @@ class Lexicon:
                 windows.append((start, end))
         return windows
 
-    def _scan_pinyin(self, folded: str, start: int, end: int) -> list[tuple[Entry, int, int, Channel]]:
-        """Pinyin-channel hits in folded[start:end], as folded-text spans."""
+    def _scan_latin(self, folded: str, start: int, end: int) -> list[tuple[Entry, int, int, Channel]]:
+        """Pinyin- and mixed-channel hits in folded[start:end], as folded-text spans."""
         segment = folded[start:end]
         reading = segment.translate(self._pinyin)
-        matches = self._pinyin_automaton.find(reading)
+        matches = self._latin_automaton.find(reading)
         if not matches:
             return []
         unit_at = origins(segment, self._pinyin_lengths).tolist()  # the segment character behind reading[i]
         found = []
-        for entry, s, e in matches:
+        for forms, s, e in matches:
             first, last = unit_at[s], unit_at[e - 1]
             whole_units = (s == 0 or unit_at[s - 1] != first) and (e == len(reading) or unit_at[e] != last)
-            if whole_units and _LATIN_RUN.search(segment, first, last + 1):  # the author typed a letter
-                found.append((entry, start + first, start + last + 1, Channel.PINYIN))
+            if not whole_units or not _LATIN_RUN.search(segment, first, last + 1):  # the author typed a letter
+                continue
+            for form in forms:
+                typed = [*range(s, s + form.typed_head), *range(e - form.typed_tail, e)]
+                if all(_is_letter(segment[unit_at[i]]) for i in typed):
+                    found.append((form.entry, start + first, start + last + 1, form.channel))
         return found
 
     def _scan_initials(self, folded: str, start: int, end: int) -> list[tuple[Entry, int, int, Channel]]:
         """Initials are typed as a run of letters (`wldb`): matched within the run, never across
         characters around it, where the initials of ordinary text would match by chance."""
         return [
-            (entry, start + s, start + e, Channel.INITIALS)
-            for entry, s, e in self._initials_automaton.find(folded[start:end])
+            (form.entry, start + s, start + e, Channel.INITIALS)
+            for forms, s, e in self._initials_automaton.find(folded[start:end])
+            for form in forms
         ]
+
+
+_HAN_CHANNELS = frozenset({Channel.TEXT, Channel.SPLIT, Channel.HOMOPHONE})
+_CHANNEL_ORDER = {channel: index for index, channel in enumerate(Channel)}
+
+
+def _without_echoes(hits: Iterable[Hit]) -> list[Hit]:
+    """Hits sorted, without an ambiguous hit inside a certain one of the same entry (`火乍药` is split;
+    its `乍药` reading like 炸药 adds nothing)."""
+    certain = [h for h in hits if not h.channel.ambiguous]
+    kept = [
+        h
+        for h in hits
+        if not h.channel.ambiguous
+        or not any(c.entry.id == h.entry.id and c.start <= h.start and h.end <= c.end for c in certain)
+    ]
+    return sorted(kept, key=lambda h: (h.start, h.end, _CHANNEL_ORDER[h.channel]))
+
+
+def _is_letter(char: str) -> bool:
+    return "a" <= char <= "z"
 
 
 def _inside_word(text: str, start: int, end: int) -> bool:
@@ -236,21 +360,34 @@ def _inside_word(text: str, start: int, end: int) -> bool:
     return before or after
 
 
-class _Automaton:
-    """Aho-Corasick over one channel's patterns. The Latin channels report overlapping matches: a
-    match rejected later (no typed letter) must not hide one that overlaps it."""
+def _among_latin_words(text: str, start: int, end: int) -> bool:
+    """True when the word before or after the span (across spaces) is a Latin word: `He said WLDB is`."""
+    before = text[:start].rstrip()
+    after = text[end:].lstrip()
+    return bool(before and before[-1].isascii() and before[-1].isalpha()) or bool(
+        after and after[0].isascii() and after[0].isalpha()
+    )
 
-    def __init__(self, patterns: dict[str, Entry], *, overlapping: bool = False) -> None:
-        self._entries = list(patterns.values())
+
+class _Automaton:
+    """Aho-Corasick over one channel's patterns. The sound and Latin channels report overlapping
+    matches: a candidate rejected later (an ordinary word, no typed letter) must not hide one that
+    overlaps it; exact forms need no check and take the leftmost longest."""
+
+    def __init__(self, patterns: dict[str, list[_Form]], *, overlapping: bool = True) -> None:
+        self._forms = list(patterns.values())
         self._overlapping = overlapping
         kind = ahocorasick_rs.MatchKind.Standard if overlapping else ahocorasick_rs.MatchKind.LeftmostLongest
         self._automaton = ahocorasick_rs.AhoCorasick(list(patterns), matchkind=kind) if patterns else None
 
-    def find(self, text: str) -> list[tuple[Entry, int, int]]:
+    def __bool__(self) -> bool:
+        return self._automaton is not None
+
+    def find(self, text: str) -> list[tuple[list[_Form], int, int]]:
         if self._automaton is None:
             return []
         matches = self._automaton.find_matches_as_indexes(text, overlapping=self._overlapping)
-        return [(self._entries[i], s, e) for i, s, e in matches] if matches else matches
+        return [(self._forms[i], s, e) for i, s, e in matches] if matches else matches
 
 
 def read_tsv(path: Path) -> list[tuple[str, str, str, list[str]]]:
