@@ -8,11 +8,14 @@
 - `mixed`: characters or pinyin mixed with initials at any split point: `毒p`, `d品`, `网络db`.
 - `initials`: terms written as the initials of their syllables: `wldb`.
 
-Text and split forms are one automaton over the folded text. Homophones are a second automaton over
-the text's sound form (one more `str.translate` and scan), built only from entries whose category is
-traded under disguise (`EVASION_CATEGORIES`): a lexicon without them pays nothing for it. A homophone
-that is itself an ordinary word (病毒 is not 冰毒) is no hit. Split and mixed forms are made for those
-entries only too.
+Terms as written are one automaton over the folded text (leftmost longest: they need no check).
+Homophones and split forms are a second automaton over the text's sound form (`sounds`: one more
+translate and scan), built only from entries whose category is traded under disguise
+(`EVASION_CATEGORIES`), so a lexicon without them pays nothing for it; its candidates are checked
+against the folded text (a split form must be written as it is; a homophone that is itself an
+ordinary word, 病毒 for 冰毒, is no hit). Mixed forms are made for those entries only too. Every
+entry in the sound automaton was measured and lost: each term as written then matched homophones by
+chance (a quarter of the bench's posts) and each such candidate had to be checked.
 
 The Latin channels run only around Latin letters in the text (most posts have none, so they cost
 nothing there); a hit in them must include the letters the author typed where the form says so and
@@ -43,7 +46,7 @@ from moderation.engine import shapes, sounds, words
 # reading of a heteronym) are enough here. Set before pypinyin is first imported.
 os.environ.setdefault("PYPINYIN_NO_PHRASES", "true")
 import pypinyin
-from textfold import Folder, LengthTable, origins
+from textfold import Folder, LengthTable, fold_table, origins
 
 _LATIN_RUN = re.compile(r"[a-z]+")
 _DIGIT_READINGS = ["ling", "yi", "er", "san", "si", "wu", "liu", "qi", "ba", "jiu"]
@@ -171,11 +174,10 @@ class Lexicon:
         self.version = version
         self.folder = folder or Folder()
         self._fold_table = self.folder.table
-        self._sound_table = sounds.sound_table()
         self._pinyin = _Transliteration(initials=False)
         self._initials = _Transliteration(initials=True)
         exact_patterns: dict[str, list[_Form]] = {}
-        sound_patterns: dict[str, list[_Form]] = {}
+        sound_patterns: dict[bytes, list[_Form]] = {}
         latin_patterns: dict[str, list[_Form]] = {}
         initials_patterns: dict[str, list[_Form]] = {}
         widest = 1
@@ -191,12 +193,12 @@ class Lexicon:
             disguised = entry.category in EVASION_CATEGORIES
             if disguised:
                 for form in shapes.split_forms(folded, self.folder.fold):
-                    exact_patterns.setdefault(form, []).append(_Form(entry, Channel.SPLIT, written=form))
+                    sound_patterns.setdefault(sounds.encode(form), []).append(_Form(entry, Channel.SPLIT, written=form))
                     widest = max(widest, len(form))
             readings = _readings(folded)
             # Homophones of the usual reading only: a heteronym's rare reading (毒 dài) would double what
             # ordinary text matches by chance (并带 for 冰毒), for evasions nobody writes.
-            if disguised and (sound := sounds.encode(readings[0])) is not None:
+            if disguised and (sound := sounds.encode_reading(readings[0])) is not None:
                 sound_patterns.setdefault(sound, []).append(_Form(entry, Channel.HOMOPHONE))
             for syllables in readings:
                 reading = "".join(syllables)
@@ -220,19 +222,21 @@ class Lexicon:
                     )
         self._window = widest
         self._exact = _Automaton(exact_patterns, overlapping=False)
-        self._sound = _Automaton(sound_patterns)
-        self._terms = {p: {f.entry.id for f in forms} for p, forms in exact_patterns.items()}
+        self._sound = _SoundAutomaton(sound_patterns)
+        self._written = {form: {f.entry.id for f in forms} for form, forms in exact_patterns.items()}
         self._ordinary = self._ordinary_words(sound_patterns)
         self._pinyin_lengths = LengthTable(self._pinyin)
         self._latin_automaton = _Automaton(latin_patterns)
         self._initials_automaton = _Automaton(initials_patterns)
 
-    def _ordinary_words(self, sound_patterns: dict[str, list[_Form]]) -> frozenset[str]:
-        """The dictionary's words that read like a homophone pattern: what a homophone hit must not be."""
+    @staticmethod
+    def _ordinary_words(sound_patterns: dict[bytes, list[_Form]]) -> frozenset[str]:
+        """The dictionary's words (folded) that read like a homophone: what a homophone hit must not be."""
         if not sound_patterns:
             return frozenset()
-        table = self._sound_table
-        return frozenset(w for w in words.dictionary_words() if w.translate(table) in sound_patterns)
+        table = sounds.sound_table()
+        found = [w for w in words.dictionary_words() if w.translate(table).encode("latin-1") in sound_patterns]
+        return frozenset(w.translate(fold_table()) for w in found)
 
     @classmethod
     def from_rows(
@@ -254,8 +258,7 @@ class Lexicon:
         folded = text.translate(self._fold_table)
         found = [(form.entry, s, e, form.channel) for forms, s, e in self._exact.find(folded) for form in forms]
         if self._sound:
-            # One character of sound per folded character: a span of one is a span of the other.
-            candidates = self._sound.find(folded.translate(self._sound_table))
+            candidates = self._sound.find(sounds.encode(text))
             if candidates:
                 found.extend(self._check_sound(candidates, folded))
         if _LATIN_RUN.search(folded):  # most posts have no Latin letters: skip the Latin channels
@@ -281,14 +284,18 @@ class Lexicon:
         return _without_echoes(list(hits.values()))
 
     def _check_sound(self, candidates: list[tuple[list[_Form], int, int]], folded: str) -> list[tuple]:
-        """Homophones that stand: neither the term itself (the text channel has it) nor an ordinary word."""
+        """Sound candidates that stand: split forms as written; homophones that are neither the term as
+        written (the text channel has it) nor an ordinary word."""
         found = []
         for forms, s, e in candidates:
             span = folded[s:e]
-            if span in self._ordinary:
-                continue
-            written_as = self._terms.get(span, ())
-            found.extend((f.entry, s, e, Channel.HOMOPHONE) for f in forms if f.entry.id not in written_as)
+            written = self._written.get(span, ())
+            for form in forms:
+                if form.written:
+                    if form.written == span:
+                        found.append((form.entry, s, e, form.channel))
+                elif form.entry.id not in written and span not in self._ordinary:
+                    found.append((form.entry, s, e, Channel.HOMOPHONE))
         return found
 
     def _windows(self, runs: list[tuple[int, int]], size: int) -> list[tuple[int, int]]:
@@ -369,19 +376,36 @@ def _among_latin_words(text: str, start: int, end: int) -> bool:
     )
 
 
+class _SoundAutomaton:
+    """Aho-Corasick over sound forms (`sounds`), reporting overlapping matches as folded-text spans:
+    a candidate rejected later (an ordinary word, a split form written otherwise) must not hide one
+    that overlaps it."""
+
+    def __init__(self, patterns: dict[bytes, list[_Form]]) -> None:
+        self._forms = list(patterns.values())
+        kind = ahocorasick_rs.MatchKind.Standard
+        self._automaton = ahocorasick_rs.BytesAhoCorasick(list(patterns), matchkind=kind) if patterns else None
+
+    def __bool__(self) -> bool:
+        return self._automaton is not None
+
+    def find(self, sound: bytes) -> list[tuple[list[_Form], int, int]]:
+        if self._automaton is None:
+            return []
+        matches = self._automaton.find_matches_as_indexes(sound, overlapping=True)
+        return [(self._forms[i], s >> 1, e >> 1) for i, s, e in matches] if matches else matches
+
+
 class _Automaton:
-    """Aho-Corasick over one channel's patterns. The sound and Latin channels report overlapping
-    matches: a candidate rejected later (an ordinary word, no typed letter) must not hide one that
-    overlaps it; exact forms need no check and take the leftmost longest."""
+    """Aho-Corasick over one channel's patterns. The Latin channels report overlapping matches: a
+    candidate rejected later (no typed letter, inside a word) must not hide one that overlaps it;
+    exact forms need no check and take the leftmost longest."""
 
     def __init__(self, patterns: dict[str, list[_Form]], *, overlapping: bool = True) -> None:
         self._forms = list(patterns.values())
         self._overlapping = overlapping
         kind = ahocorasick_rs.MatchKind.Standard if overlapping else ahocorasick_rs.MatchKind.LeftmostLongest
         self._automaton = ahocorasick_rs.AhoCorasick(list(patterns), matchkind=kind) if patterns else None
-
-    def __bool__(self) -> bool:
-        return self._automaton is not None
 
     def find(self, text: str) -> list[tuple[list[_Form], int, int]]:
         if self._automaton is None:

@@ -15,8 +15,8 @@ from collections.abc import Callable
 
 # Forms per term: each character split alone (about 1.5 decompositions each), then the every-character
 # splits; a 6-character term stays well under it.
-MAX_SPLIT_FORMS = 32
-_MAX_ALL_SPLIT = 8
+MAX_SPLIT_FORMS = 12
+_MAX_ALL_SPLIT = 2
 
 
 @functools.cache

@@ -84,7 +84,7 @@ def test_a_split_form_is_not_reported_again_as_a_homophone(lexicon: Lexicon) -> 
     assert found(lexicon, "火乍药配方") == [("炸药配方", "split", "火乍药配方")]
 
 
-def test_syllable_codes_typed_as_themselves_stand_for_nothing(lexicon: Lexicon) -> None:
-    codes = syllable_codes()
-    forged = chr(codes["bing"]) + chr(codes["du"])
+def test_sound_codes_typed_as_themselves_stand_for_nothing(lexicon: Lexicon) -> None:
+    """A sound code's characters are controls or letters that fold to something else."""
+    forged = (syllable_codes()["bing"] + syllable_codes()["du"]).encode("latin-1").decode("latin-1")
     assert lexicon.scan(f"说{forged}了") == []
