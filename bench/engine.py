@@ -2,7 +2,11 @@
 
 - engine.posts_per_s: 140-character posts scanned per second on one core against a 100,000-entry
   lexicon with full folding and the pinyin/initials channels; engine.raw_posts_per_s: the same posts,
-  unfolded, through ahocorasick-rs alone (the ceiling).
+  unfolded, through ahocorasick-rs alone (the ceiling). The lexicon's category is matched as written, in
+  pinyin and in initials; engine.disguised_*: the same figures when every entry is in a category traded
+  under disguise, matched by sound and shape too (homophones, split characters, mixed initials): the worst
+  case, with what its homophones match by chance in the synthetic posts (disguised_hits_per_1000_posts)
+  and how long such a lexicon takes to build (disguised_lexicon_build_s).
 - engine.post_chars_per_s / engine.article_chars_per_s: characters decided per second on one core by the
   whole decision (lexicon scan with every channel, then the rumour match against 10,000 rumours, as
   `Policy.decide` runs them), for 140-character posts and for 5,000-character articles (risk 4 of
@@ -74,13 +78,23 @@ def post_text(i: int) -> str:
     return _S2T.convert(text) if i % 20 == 11 else text
 
 
-def lexicon_rows(terms: list[str]) -> list[tuple]:
-    return [(f"b{i}", t, "bj10.other_prohibited", "stop", ["MB-12"]) for i, t in enumerate(terms)]
+def lexicon_rows(terms: list[str], category: str = "bj10.other_prohibited") -> list[tuple]:
+    return [(f"b{i}", t, category, "stop", ["MB-12"]) for i, t in enumerate(terms)]
 
 
-def engine_throughput(terms: list[str], posts: list[str]) -> dict:
+# A category traded under disguise: its entries are matched by sound and shape too (the engine's
+# EVASION_CATEGORIES), the worst case for the engine when every entry is in one.
+DISGUISED = "bj10.obscenity_gambling_violence_terror_crime"
+
+
+def engine_throughput(terms: list[str], posts: list[str], category: str = "bj10.other_prohibited") -> dict:
+    """Posts per second of one core through `Lexicon.scan`, next to raw Aho-Corasick over the same terms.
+    Timed in process CPU time (best of three): a shared machine's other processes then cost this
+    figure less than they would cost wall-clock time."""
     folder = Folder()
-    lexicon = Lexicon.from_rows(lexicon_rows(terms), folder=folder)
+    started = time.perf_counter()
+    lexicon = Lexicon.from_rows(lexicon_rows(terms, category), folder=folder)
+    build_s = time.perf_counter() - started
     raw = ahocorasick_rs.AhoCorasick(terms, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
     for post in posts[:2000]:  # warm the fold tables: steady state, not first sight of each character
         lexicon.scan(post)
@@ -90,19 +104,21 @@ def engine_throughput(terms: list[str], posts: list[str]) -> dict:
         # Fresh string objects each round, as posts arrive from the broker: CPython caches a
         # string's UTF-8 form once a library asked for it, which would flatter a repeated scan.
         fresh = [p.encode().decode() for p in posts]
-        started = time.perf_counter()
+        started = time.process_time()
         hits = sum(len(lexicon.scan(p)) for p in fresh)
-        best_engine = max(best_engine, len(posts) / (time.perf_counter() - started))
+        best_engine = max(best_engine, len(posts) / (time.process_time() - started))
         fresh = [p.encode().decode() for p in posts]
-        started = time.perf_counter()
+        started = time.process_time()
         for p in fresh:
             raw.find_matches_as_indexes(p)
-        best_raw = max(best_raw, len(posts) / (time.perf_counter() - started))
+        best_raw = max(best_raw, len(posts) / (time.process_time() - started))
+    prefix = "engine." if category == "bj10.other_prohibited" else "engine.disguised_"
     return {
-        "engine.posts_per_s": round(best_engine),
-        "engine.raw_posts_per_s": round(best_raw),
-        "engine.share_of_raw": round(best_engine / best_raw, 3),
-        "engine.hits_per_1000_posts": round(1000 * hits / len(posts), 1),
+        f"{prefix}posts_per_s": round(best_engine),
+        f"{prefix}raw_posts_per_s": round(best_raw),
+        f"{prefix}share_of_raw": round(best_engine / best_raw, 3),
+        f"{prefix}hits_per_1000_posts": round(1000 * hits / len(posts), 1),
+        f"{prefix}lexicon_build_s": round(build_s, 1),
         "engine.lexicon_entries": len(terms),
     }
 
@@ -366,6 +382,7 @@ def run(stack, info, flow) -> dict:
     terms = lexicon_terms()
     posts = [post_text(i) for i in range(20_000)]
     results.update(engine_throughput(terms, posts))
+    results.update(engine_throughput(terms, posts, DISGUISED))
     texts = rumour_texts()
     results.update(rumour_latency(texts, posts))
     results.update(long_text_throughput(terms, texts, posts))
