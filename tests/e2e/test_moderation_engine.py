@@ -102,6 +102,27 @@ def test_a_pinyin_evasion_is_stopped_with_its_span(gateway: httpx.Client, flow: 
     assert decision["engine_version"] and decision["lexicon_version"].startswith("r")
 
 
+@pytest.mark.requirement("MB-12.2")
+@pytest.mark.parametrize(
+    ("text", "written", "status", "channel", "rule"),
+    [
+        ("出售木仓支，私聊", "出售木仓支", "stopped", "split", "lexicon.stop"),  # 枪 written 木仓 (拆字)
+        ("d品现货，私聊", "d品", "stopped", "mixed", "lexicon.stop"),  # 毒 written as its initial
+        ("兵毒现货，私聊", "兵毒", "held", "homophone", "lexicon.review"),  # 冰 written 兵 (同音字)
+    ],
+)
+def test_a_disguised_term_is_decided_with_its_span_and_channel(
+    gateway: httpx.Client, flow: Flow, author: User, text: str, written: str, status: str, channel: str, rule: str
+) -> None:
+    """Split characters and mixed initials stop; a homophone, which ordinary text can make by chance, holds
+    the post for a reviewer (MB-6.1)."""
+    post = flow.post(author, text)
+    assert settled(gateway, post["id"], author) == status
+    decision = gateway.get(f"/v1/moderation/posts/{post['id']}/decision", headers=author.auth).json()
+    assert decision["rule"] == rule
+    assert [(m["channel"], text[m["start"] : m["end"]]) for m in decision["matches"]] == [(channel, written)]
+
+
 def test_staff_routes_refuse_users_and_wrong_roles(gateway: httpx.Client, author: User, reviewer: Staff) -> None:
     assert gateway.post("/v1/moderation/scan", headers=author.auth, json={"text": "x"}).status_code == 403
     refused = gateway.post(
