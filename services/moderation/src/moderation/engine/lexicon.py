@@ -325,8 +325,14 @@ class Lexicon:
                 continue
             for form in forms:
                 typed = [*range(s, s + form.typed_head), *range(e - form.typed_tail, e)]
-                if all(_is_letter(segment[unit_at[i]]) for i in typed):
-                    found.append((form.entry, start + first, start + last + 1, form.channel))
+                if not all(_is_letter(segment[unit_at[i]]) for i in typed):
+                    continue
+                # Typed initials end their run of letters: `网络dǔ b` is no mixed form inside `网络dǔ bó`.
+                if form.typed_head and first > 0 and _is_letter(segment[first - 1]):
+                    continue
+                if form.typed_tail and last + 1 < len(segment) and _is_letter(segment[last + 1]):
+                    continue
+                found.append((form.entry, start + first, start + last + 1, form.channel))
         return found
 
     def _scan_initials(self, folded: str, start: int, end: int) -> list[tuple[Entry, int, int, Channel]]:
@@ -343,17 +349,21 @@ _HAN_CHANNELS = frozenset({Channel.TEXT, Channel.SPLIT, Channel.HOMOPHONE})
 _CHANNEL_ORDER = {channel: index for index, channel in enumerate(Channel)}
 
 
-def _without_echoes(hits: Iterable[Hit]) -> list[Hit]:
-    """Hits sorted, without an ambiguous hit inside a certain one of the same entry (`火乍药` is split;
-    its `乍药` reading like 炸药 adds nothing)."""
-    certain = [h for h in hits if not h.channel.ambiguous]
-    kept = [
-        h
-        for h in hits
-        if not h.channel.ambiguous
-        or not any(c.entry.id == h.entry.id and c.start <= h.start and h.end <= c.end for c in certain)
-    ]
-    return sorted(kept, key=lambda h: (h.start, h.end, _CHANNEL_ORDER[h.channel]))
+def _without_echoes(hits: list[Hit]) -> list[Hit]:
+    """Hits sorted, without one that lies inside a longer hit of the same entry, unless it is certain
+    and the longer one is not: `火乍药` is split, and its `乍药` reading like 炸药 adds nothing."""
+
+    def echoes(h: Hit) -> bool:
+        return any(
+            c.entry.id == h.entry.id
+            and c.start <= h.start
+            and h.end <= c.end
+            and c.end - c.start > h.end - h.start
+            and (h.channel.ambiguous or not c.channel.ambiguous)
+            for c in hits
+        )
+
+    return sorted((h for h in hits if not echoes(h)), key=lambda h: (h.start, h.end, _CHANNEL_ORDER[h.channel]))
 
 
 def _is_letter(char: str) -> bool:

@@ -4,11 +4,10 @@ reads bingdu like 冰毒, and is no evasion; 兵毒 is no word. The list is jieb
 
 from __future__ import annotations
 
-import functools
 from importlib.resources import files
 
 
-@functools.cache
-def dictionary_words() -> tuple[str, ...]:
+def dictionary_words() -> list[str]:
+    """Read afresh at each lexicon build (a tenth of a second): 349,046 strings are not worth keeping."""
     text = files("jieba").joinpath("dict.txt").read_text(encoding="utf-8")
-    return tuple(line.split(" ", 1)[0] for line in text.splitlines() if line)
+    return [line.split(" ", 1)[0] for line in text.splitlines() if line]
