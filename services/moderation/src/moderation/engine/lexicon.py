@@ -234,9 +234,14 @@ class Lexicon:
         """The dictionary's words (folded) that read like a homophone: what a homophone hit must not be."""
         if not sound_patterns:
             return frozenset()
-        table = sounds.sound_table()
-        found = [w for w in words.dictionary_words() if w.translate(table).encode("latin-1") in sound_patterns]
-        return frozenset(w.translate(fold_table()) for w in found)
+        table = fold_table()
+        folded = [w.translate(table) for w in words.dictionary_words()]
+        sound, at, ordinary = sounds.encode("".join(folded)), 0, set()  # one encode for all the words
+        for word in folded:
+            if sound[at : at + 2 * len(word)] in sound_patterns:
+                ordinary.add(word)
+            at += 2 * len(word)
+        return frozenset(ordinary)
 
     @classmethod
     def from_rows(
@@ -258,7 +263,7 @@ class Lexicon:
         folded = text.translate(self._fold_table)
         found = [(form.entry, s, e, form.channel) for forms, s, e in self._exact.find(folded) for form in forms]
         if self._sound:
-            candidates = self._sound.find(sounds.encode(text))
+            candidates = self._sound.find(sounds.encode(folded))
             if candidates:
                 found.extend(self._check_sound(candidates, folded))
         if _LATIN_RUN.search(folded):  # most posts have no Latin letters: skip the Latin channels
