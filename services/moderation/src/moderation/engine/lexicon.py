@@ -162,6 +162,7 @@ class _Form:
     written: str = ""  # sound automaton: the folded text that must stand there ("" for a homophone)
     typed_head: int = 0  # Latin automaton: the leading reading letters that must be typed (initials)
     typed_tail: int = 0  # ... and the trailing ones
+    lengths: tuple[int, ...] = ()  # Latin automaton: the reading letters of each character of `written`
 
 
 class Lexicon:
@@ -205,7 +206,9 @@ class Lexicon:
                 if not reading.isascii():
                     continue
                 if len(reading) >= MIN_PINYIN_LETTERS:
-                    latin_patterns.setdefault(reading, []).append(_Form(entry, Channel.PINYIN))
+                    latin_patterns.setdefault(reading, []).append(
+                        _Form(entry, Channel.PINYIN, written=folded, lengths=tuple(map(len, syllables)))
+                    )
                 if han >= MIN_INITIALS:
                     initials = "".join(s[:1] for s in syllables)
                     initials_patterns.setdefault(initials, []).append(_Form(entry, Channel.INITIALS))
@@ -215,10 +218,10 @@ class Lexicon:
                     head, tail = syllables[:split], syllables[split:]
                     head_initials, tail_initials = "".join(s[0] for s in head), "".join(s[0] for s in tail)
                     latin_patterns.setdefault("".join(head) + tail_initials, []).append(
-                        _Form(entry, Channel.MIXED, typed_tail=len(tail))
+                        _Form(entry, Channel.MIXED, folded, typed_tail=len(tail), lengths=_lengths(head, len(tail)))
                     )
                     latin_patterns.setdefault(head_initials + "".join(tail), []).append(
-                        _Form(entry, Channel.MIXED, typed_head=len(head))
+                        _Form(entry, Channel.MIXED, folded, typed_head=len(head), lengths=_lengths(tail, -len(head)))
                     )
         self._window = widest
         self._exact = _Automaton(exact_patterns, overlapping=False)
@@ -332,6 +335,8 @@ class Lexicon:
                 typed = [*range(s, s + form.typed_head), *range(e - form.typed_tail, e)]
                 if not all(_is_letter(segment[unit_at[i]]) for i in typed):
                     continue
+                if not _own_characters(segment, unit_at, s, form):
+                    continue
                 # Typed initials end their run of letters: `网络dǔ b` is no mixed form inside `网络dǔ bó`.
                 if form.typed_head and first > 0 and _is_letter(segment[first - 1]):
                     continue
@@ -369,6 +374,27 @@ def _without_echoes(hits: list[Hit]) -> list[Hit]:
         )
 
     return sorted((h for h in hits if not echoes(h)), key=lambda h: (h.start, h.end, _CHANNEL_ORDER[h.channel]))
+
+
+def _lengths(whole: tuple[str, ...], initials: int) -> tuple[int, ...]:
+    """Reading letters per character of a mixed form: whole syllables, then `initials` initials (or,
+    negative, that many initials first)."""
+    if initials >= 0:
+        return (*map(len, whole), *([1] * initials))
+    return (*([1] * -initials), *map(len, whole))
+
+
+def _own_characters(segment: str, unit_at: list[int], start: int, form: _Form) -> bool:
+    """True when every character (not a letter) in the reading span is the term's own at its place:
+    `du品` is 毒品 in pinyin, `b赌` is no initial of 冰毒 followed by a homophone of 毒 (homophones are
+    the homophone channel's, among characters only)."""
+    at = start
+    for char, length in zip(form.written, form.lengths, strict=True):
+        for unit in set(unit_at[at : at + length]):
+            if not _is_letter(segment[unit]) and segment[unit] != char:
+                return False
+        at += length
+    return True
 
 
 def _is_letter(char: str) -> bool:

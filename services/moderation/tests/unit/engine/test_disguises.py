@@ -88,3 +88,10 @@ def test_sound_codes_typed_as_themselves_stand_for_nothing(lexicon: Lexicon) -> 
     """A sound code's characters are controls or letters that fold to something else."""
     forged = (syllable_codes()["bing"] + syllable_codes()["du"]).encode("latin-1").decode("latin-1")
     assert lexicon.scan(f"说{forged}了") == []
+
+
+def test_characters_in_a_latin_form_are_the_term_s_own(lexicon: Lexicon) -> None:
+    """`b赌` is no initial of 冰毒 followed by a homophone of 毒, nor `du拼` 毒品 in pinyin: homophones are
+    the homophone channel's, among characters only."""
+    assert found(lexicon, "b赌") == []
+    assert found(lexicon, "du拼") == []
