@@ -53,6 +53,9 @@ _DIGIT_READINGS = ["ling", "yi", "er", "san", "si", "wu", "liu", "qi", "ba", "ji
 # Latin-channel patterns shorter than this are too common in ordinary Latin text to mean anything.
 MIN_PINYIN_LETTERS = 4
 MIN_INITIALS = 3
+# A mixed form typed wholly in letters (`wangluodb`) must be this long; with one of the term's own
+# characters in it (`毒p`, `d品`) any length will do.
+MIN_MIXED_LETTERS = 6
 
 
 class Action(StrEnum):
@@ -337,6 +340,8 @@ class Lexicon:
                     continue
                 if not _own_characters(segment, unit_at, s, form):
                     continue
+                if form.channel is Channel.MIXED and e - s < MIN_MIXED_LETTERS and segment[first : last + 1].isascii():
+                    continue  # `dup`: three typed letters are a word, not 毒品
                 # Typed initials end their run of letters: `网络dǔ b` is no mixed form inside `网络dǔ bó`.
                 if form.typed_head and first > 0 and _is_letter(segment[first - 1]):
                     continue

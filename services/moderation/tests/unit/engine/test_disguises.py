@@ -66,6 +66,7 @@ def test_a_disguised_term_is_found_where_it_was_written(
         "He said WLDB is fine, see you at the meeting.",  # initials as an English word among English words
         "WLDB",  # initials with no Chinese around them
         "The results of WLDB and others",
+        "那张dup车唔到",  # three typed letters are a word, not 毒品 written du + p
     ],
 )
 def test_ordinary_text_that_sounds_or_spells_like_a_term_is_no_hit(lexicon: Lexicon, text: str) -> None:
