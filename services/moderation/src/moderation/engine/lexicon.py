@@ -40,7 +40,7 @@ from pathlib import Path
 import ahocorasick_rs
 from contracts.categories import Bj10Category
 
-from moderation.engine import shapes, sounds, words
+from moderation.engine import disguises, shapes, sounds, words
 
 # pypinyin's phrase dictionary costs ~150 MB per process; the per-character readings (with every
 # reading of a heteronym) are enough here. Set before pypinyin is first imported.
@@ -53,9 +53,6 @@ _DIGIT_READINGS = ["ling", "yi", "er", "san", "si", "wu", "liu", "qi", "ba", "ji
 # Latin-channel patterns shorter than this are too common in ordinary Latin text to mean anything.
 MIN_PINYIN_LETTERS = 4
 MIN_INITIALS = 3
-# A mixed form typed wholly in letters (`wangluodb`) must be this long; with one of the term's own
-# characters in it (`毒p`, `d品`) any length will do.
-MIN_MIXED_LETTERS = 6
 
 
 class Action(StrEnum):
@@ -163,8 +160,6 @@ class _Form:
     entry: Entry
     channel: Channel
     written: str = ""  # sound automaton: the folded text that must stand there ("" for a homophone)
-    typed_head: int = 0  # Latin automaton: the leading reading letters that must be typed (initials)
-    typed_tail: int = 0  # ... and the trailing ones
     lengths: tuple[int, ...] = ()  # Latin automaton: the reading letters of each character of `written`
 
 
@@ -180,6 +175,7 @@ class Lexicon:
         self._fold_table = self.folder.table
         self._pinyin = _Transliteration(initials=False)
         self._initials = _Transliteration(initials=True)
+        disguised_terms: list[tuple[Entry, str]] = []
         exact_patterns: dict[str, list[_Form]] = {}
         sound_patterns: dict[bytes, list[_Form]] = {}
         latin_patterns: dict[str, list[_Form]] = {}
@@ -196,9 +192,7 @@ class Lexicon:
             widest = max(widest, len(folded))
             disguised = entry.category in EVASION_CATEGORIES
             if disguised:
-                for form in shapes.split_forms(folded, self.folder.fold):
-                    sound_patterns.setdefault(sounds.encode(form), []).append(_Form(entry, Channel.SPLIT, written=form))
-                    widest = max(widest, len(form))
+                disguised_terms.append((entry, folded))
             readings = _readings(folded)
             # Homophones of the usual reading only: a heteronym's rare reading (毒 dài) would double what
             # ordinary text matches by chance (并带 for 冰毒), for evasions nobody writes.
@@ -215,25 +209,20 @@ class Lexicon:
                 if han >= MIN_INITIALS:
                     initials = "".join(s[:1] for s in syllables)
                     initials_patterns.setdefault(initials, []).append(_Form(entry, Channel.INITIALS))
-                if not disguised:
-                    continue
-                for split in range(1, len(syllables)):  # 毒p, d品: whole syllables and initials, either way round
-                    head, tail = syllables[:split], syllables[split:]
-                    head_initials, tail_initials = "".join(s[0] for s in head), "".join(s[0] for s in tail)
-                    latin_patterns.setdefault("".join(head) + tail_initials, []).append(
-                        _Form(entry, Channel.MIXED, folded, typed_tail=len(tail), lengths=_lengths(head, len(tail)))
-                    )
-                    latin_patterns.setdefault(head_initials + "".join(tail), []).append(
-                        _Form(entry, Channel.MIXED, folded, typed_head=len(head), lengths=_lengths(tail, -len(head)))
-                    )
         self._window = widest
         self._exact = _Automaton(exact_patterns, overlapping=False)
         self._sound = _SoundAutomaton(sound_patterns)
+        self._disguises = disguises.Disguises(disguised_terms, _latin_readings, self._decompositions)
         self._written = {form: {f.entry.id for f in forms} for form, forms in exact_patterns.items()}
         self._ordinary = self._ordinary_words(sound_patterns)
         self._pinyin_lengths = LengthTable(self._pinyin)
         self._latin_automaton = _Automaton(latin_patterns)
         self._initials_automaton = _Automaton(initials_patterns)
+
+    def _decompositions(self, char: str) -> list[str]:
+        """The ways `char` is written as components, folded as text is."""
+        forms = (self.folder.fold(d) for d in shapes.decompositions(char))
+        return list(dict.fromkeys(f for f in forms if len(f) >= 2 and f != char))
 
     @staticmethod
     def _ordinary_words(sound_patterns: dict[bytes, list[_Form]]) -> frozenset[str]:
@@ -279,6 +268,10 @@ class Lexicon:
             if any(_is_han(c) for c in folded):  # initials alone mean something only among Chinese
                 for start, end in runs:
                     found.extend(self._scan_initials(folded, start, end))
+        else:
+            runs = []
+        if self._disguises:
+            found.extend((entry, s, e, Channel(kind)) for entry, s, e, kind in self._disguises.find(folded, runs))
         if not found:
             return []
         # Offsets only for texts that matched something: the slow path, rarely taken.
@@ -335,19 +328,8 @@ class Lexicon:
             if not whole_units or not _LATIN_RUN.search(segment, first, last + 1):  # the author typed a letter
                 continue
             for form in forms:
-                typed = [*range(s, s + form.typed_head), *range(e - form.typed_tail, e)]
-                if not all(_is_letter(segment[unit_at[i]]) for i in typed):
-                    continue
-                if not _own_characters(segment, unit_at, s, form):
-                    continue
-                if form.channel is Channel.MIXED and e - s < MIN_MIXED_LETTERS and segment[first : last + 1].isascii():
-                    continue  # `dup`: three typed letters are a word, not 毒品
-                # Typed initials end their run of letters: `网络dǔ b` is no mixed form inside `网络dǔ bó`.
-                if form.typed_head and first > 0 and _is_letter(segment[first - 1]):
-                    continue
-                if form.typed_tail and last + 1 < len(segment) and _is_letter(segment[last + 1]):
-                    continue
-                found.append((form.entry, start + first, start + last + 1, form.channel))
+                if _own_characters(segment, unit_at, s, form):
+                    found.append((form.entry, start + first, start + last + 1, form.channel))
         return found
 
     def _scan_initials(self, folded: str, start: int, end: int) -> list[tuple[Entry, int, int, Channel]]:
@@ -381,18 +363,15 @@ def _without_echoes(hits: list[Hit]) -> list[Hit]:
     return sorted((h for h in hits if not echoes(h)), key=lambda h: (h.start, h.end, _CHANNEL_ORDER[h.channel]))
 
 
-def _lengths(whole: tuple[str, ...], initials: int) -> tuple[int, ...]:
-    """Reading letters per character of a mixed form: whole syllables, then `initials` initials (or,
-    negative, that many initials first)."""
-    if initials >= 0:
-        return (*map(len, whole), *([1] * initials))
-    return (*([1] * -initials), *map(len, whole))
+def _latin_readings(char: str) -> tuple[str, ...]:
+    """A term character's readings a disguise may spell (letters only)."""
+    return tuple(r for r in _char_readings(char) if r.isascii() and r.isalpha())
 
 
 def _own_characters(segment: str, unit_at: list[int], start: int, form: _Form) -> bool:
     """True when every character (not a letter) in the reading span is the term's own at its place:
-    `du品` is 毒品 in pinyin, `b赌` is no initial of 冰毒 followed by a homophone of 毒 (homophones are
-    the homophone channel's, among characters only)."""
+    `du品` is 毒品 in pinyin, `du拼` is not (homophones are the homophone channel's, among characters
+    only)."""
     at = start
     for char, length in zip(form.written, form.lengths, strict=True):
         for unit in set(unit_at[at : at + length]):
