@@ -176,6 +176,7 @@ class Lexicon:
         self._pinyin = _Transliteration(initials=False)
         self._initials = _Transliteration(initials=True)
         disguised_terms: list[tuple[Entry, str]] = []
+        self._written_as: dict[str, set[str]] = {}
         exact_patterns: dict[str, list[_Form]] = {}
         sound_patterns: dict[bytes, list[_Form]] = {}
         latin_patterns: dict[str, list[_Form]] = {}
@@ -193,6 +194,8 @@ class Lexicon:
             disguised = entry.category in EVASION_CATEGORIES
             if disguised:
                 disguised_terms.append((entry, folded))
+                for char in entry.term:  # 六 folds to 6, and is still written 亠八
+                    self._written_as.setdefault(self.folder.fold(char), {char}).add(char)
             readings = _readings(folded)
             # Homophones of the usual reading only: a heteronym's rare reading (毒 dài) would double what
             # ordinary text matches by chance (并带 for 冰毒), for evasions nobody writes.
@@ -220,8 +223,11 @@ class Lexicon:
         self._initials_automaton = _Automaton(initials_patterns)
 
     def _decompositions(self, char: str) -> list[str]:
-        """The ways `char` is written as components, folded as text is."""
-        forms = (self.folder.fold(d) for d in shapes.decompositions(char))
+        """The ways a folded term character is written as components (any character it was folded from),
+        folded as text is."""
+        forms = (
+            self.folder.fold(d) for c in sorted(self._written_as.get(char, {char})) for d in shapes.decompositions(c)
+        )
         return list(dict.fromkeys(f for f in forms if len(f) >= 2 and f != char))
 
     @staticmethod
