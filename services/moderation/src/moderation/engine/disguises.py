@@ -30,7 +30,8 @@ MIN_LETTERS_ALONE = 6
 @dataclass
 class _Node:
     children: dict[str, _Node] = field(default_factory=dict)
-    by_letter: dict[str, list[tuple[str, str, _Node]]] = field(default_factory=dict)  # letter → (spelling, kind, child)
+    # typed letters → (initial?, child): a character's readings and initials, looked up by what is typed
+    spelled: dict[str, list[tuple[bool, _Node]]] = field(default_factory=dict)
     entries: list = field(default_factory=list)
 
 
@@ -51,6 +52,7 @@ class Disguises:
         `decompositions(char)`: its folded component strings."""
         self._root = _Node()
         self.widest = 0
+        self._longest = 1  # the longest reading: how many typed letters one character can take
         characters: set[str] = set()
         for entry, term in terms:
             node = self._root
@@ -77,8 +79,9 @@ class Disguises:
             current = stack.pop()
             for char, child in current.children.items():
                 for reading in readings(char):
-                    current.by_letter.setdefault(reading[0], []).append((reading, "pinyin", child))
-                    current.by_letter[reading[0]].append((reading[0], "initial", child))
+                    current.spelled.setdefault(reading, []).append((False, child))
+                    current.spelled.setdefault(reading[0], []).append((True, child))
+                    self._longest = max(self._longest, len(reading))
                 stack.append(child)
 
     def __bool__(self) -> bool:
@@ -93,11 +96,15 @@ class Disguises:
                     edges.setdefault(start, []).append((end, char))
         if not edges and not latin_runs:
             return []
+        # A walk starts at a character, a recomposition, or the first letter of a run (typed initials
+        # begin their run), within a term's length before what it needs to take.
         anchors: set[int] = set()
         for start in edges:
             anchors.update(range(max(0, start - self.widest + 1), start + 1))
-        for start, end in latin_runs:
-            anchors.update(range(max(0, start - self.widest + 1), end))
+        for start, _ in latin_runs:
+            anchors.update(range(max(0, start - self.widest + 1), start + 1))
+        root = self._root.children
+        anchors = {a for a in anchors if a in edges or folded[a] in root or _is_letter(folded[a])}
         found: dict[tuple, tuple] = {}
         for start in sorted(anchors):
             self._walk(folded, edges, start, found)
@@ -121,11 +128,13 @@ class Disguises:
                 child = node.children.get(composed)
                 if child is not None:
                     stack.append((end, child, True, initials, letters, own + 1, spelled))
-            if _is_letter(char):
-                for spelling, kind, child in node.by_letter.get(char, ()):
-                    if folded.startswith(spelling, at):
-                        initial = kind == "initial"
-                        step = (at + len(spelling), child, split, initials or initial, letters + len(spelling))
+            if _is_letter(char) and (at == start or not _is_letter(folded[at - 1]) or letters):
+                for typed in range(1, self._longest + 1):
+                    spelling = folded[at : at + typed]
+                    if len(spelling) < typed or not _is_letter(spelling[-1]):
+                        break
+                    for initial, child in node.spelled.get(spelling, ()):
+                        step = (at + typed, child, split, initials or initial, letters + typed)
                         stack.append((*step, own, spelled + (not initial)))
 
     @staticmethod

@@ -41,6 +41,11 @@ def found(lexicon: Lexicon, written: str) -> list[tuple[str, str, str]]:
         ("出 售 木.仓 支", "出售枪支", Channel.SPLIT, Outcome.STOP_TRANSMISSION),  # split and separated
         ("网络贝者博", "网络赌博", Channel.SPLIT, Outcome.STOP_TRANSMISSION),  # 赌 → 贝者
         ("冂乂乂丝各贝者十尃", "网络赌博", Channel.SPLIT, Outcome.STOP_TRANSMISSION),  # every character split
+        ("代办钅艮彳亍卡", "代办银行卡", Channel.SPLIT, Outcome.STOP_TRANSMISSION),  # two characters split
+        ("亠八合彩投注", "六合彩投注", Channel.SPLIT, Outcome.STOP_TRANSMISSION),  # 六, which folds to 6
+        ("买m枪z", "买卖枪支", Channel.MIXED, Outcome.STOP_TRANSMISSION),  # initials in any places
+        ("m卖q支", "买卖枪支", Channel.MIXED, Outcome.STOP_TRANSMISSION),
+        ("mai卖q支", "买卖枪支", Channel.MIXED, Outcome.STOP_TRANSMISSION),  # pinyin, character, initial
         ("毒p", "毒品", Channel.MIXED, Outcome.STOP_TRANSMISSION),  # character, then an initial
         ("d品", "毒品", Channel.MIXED, Outcome.STOP_TRANSMISSION),  # an initial, then a character
         ("yt丸", "摇头丸", Channel.MIXED, Outcome.STOP_TRANSMISSION),
