@@ -53,6 +53,7 @@ class Disguises:
         self._root = _Node()
         self.widest = 0
         self._longest = 1  # the longest reading: how many typed letters one character can take
+        self._syllables: set[str] = set()
         characters: set[str] = set()
         for entry, term in terms:
             node = self._root
@@ -79,6 +80,7 @@ class Disguises:
             current = stack.pop()
             for char, child in current.children.items():
                 for reading in readings(char):
+                    self._syllables.add(reading)
                     current.spelled.setdefault(reading, []).append((False, child))
                     current.spelled.setdefault(reading[0], []).append((True, child))
                     self._longest = max(self._longest, len(reading))
@@ -101,14 +103,25 @@ class Disguises:
         anchors: set[int] = set()
         for start in edges:
             anchors.update(range(max(0, start - self.widest + 1), start + 1))
-        for start, _ in latin_runs:
-            anchors.update(range(max(0, start - self.widest + 1), start + 1))
+        for start, end in latin_runs:
+            if self._units(folded[start:end]) <= self.widest:
+                anchors.update(range(max(0, start - self.widest + 1), start + 1))
         root = self._root.children
         anchors = {a for a in anchors if a in edges or folded[a] in root or _is_letter(folded[a])}
         found: dict[tuple, tuple] = {}
         for start in sorted(anchors):
             self._walk(folded, edges, start, found)
         return list(found.values())
+
+    def _units(self, run: str) -> int:
+        """The fewest characters a run of letters can spell (each a reading or an initial): a run that
+        needs more than a term has (`goodmorning`) is no disguise, and no walk starts there."""
+        fewest = [0] + [len(run) + 1] * len(run)
+        for end in range(1, len(run) + 1):
+            for length in range(1, min(self._longest, end) + 1):
+                if length == 1 or run[end - length : end] in self._syllables:
+                    fewest[end] = min(fewest[end], fewest[end - length] + 1)
+        return fewest[-1]
 
     def _walk(self, folded: str, edges: dict, start: int, found: dict) -> None:
         # (place, node, split used, initials used, letters typed, own characters, syllables spelled)
