@@ -155,8 +155,19 @@ async def enqueue_rows(conn: asyncpg.Connection, rows: list[OutboxRow]) -> None:
         )
 
 
+# A relay round's rows: fresh ones in id order, and rows sent again after a broker loss
+# (`replay_published`) only when fresh ones leave room, so a replay never holds new events back.
+_UNPUBLISHED = """SELECT id, ce_id, ce_type, ce_source, ce_subject, ce_time, topic, partition_key, traceparent, payload
+                    FROM outbox_event
+                   WHERE published_at IS NULL AND {replayed}
+                   ORDER BY id
+                   LIMIT $1
+                   FOR UPDATE SKIP LOCKED"""
+
+
 class OutboxRelay:
-    """Publishes unpublished outbox rows in id order; several processes may run one each.
+    """Publishes unpublished outbox rows in id order (rows sent again after a broker loss after fresh
+    ones); several processes may run one each.
 
     Each round locks a batch (``FOR UPDATE SKIP LOCKED``) in its own transaction, hands it to
     the producer and keeps the lock until the broker acknowledged it (acks=all); then it marks
@@ -187,6 +198,8 @@ class OutboxRelay:
         self._listen_check_s = listen_check_s
         self._producer = producer
         self._batch_size = batch_size
+        self._replay_batch_size = min(batch_size, 100)  # small: a fresh row waits behind at most a few of these
+        self._more = False  # the last round left rows behind: the next goes at once
         self._poll_interval_s = poll_interval_s
         self._wake = asyncio.Event()
         self._slots = asyncio.Semaphore(rounds_in_flight)
@@ -204,7 +217,7 @@ class OutboxRelay:
                         raise
                     log.warning("outbox relay round failed; will retry", extra={"error": repr(exc)})
                     sent = 0
-                if sent >= self._batch_size:
+                if sent and self._more:
                     continue
                 await wait_event(self._wake, self._poll_interval_s)
         finally:
@@ -262,16 +275,13 @@ class OutboxRelay:
             conn = await self._pool.acquire()
             tx = conn.transaction()
             await tx.start()
-            rows = await conn.fetch(
-                """SELECT id, ce_id, ce_type, ce_source, ce_subject, ce_time, topic, partition_key,
-                          traceparent, payload
-                     FROM outbox_event
-                    WHERE published_at IS NULL
-                    ORDER BY id
-                    LIMIT $1
-                    FOR UPDATE SKIP LOCKED""",
-                self._batch_size,
-            )
+            rows = await conn.fetch(_UNPUBLISHED.format(replayed="NOT replayed"), self._batch_size)
+            self._more = len(rows) >= self._batch_size
+            if len(rows) < self._replay_batch_size:  # rows sent again go when fresh ones leave room
+                room = self._replay_batch_size - len(rows)
+                again = await conn.fetch(_UNPUBLISHED.format(replayed="replayed"), room)
+                self._more = self._more or len(again) == room
+                rows += again
             sends = [await self._send(row) for row in rows]
             handed_over = bool(sends)
         finally:
@@ -375,10 +385,11 @@ DELETE FROM inbox_event
 
 async def replay_published(pool: asyncpg.Pool, topics: list[str], *, within_s: float) -> int:
     """Mark the rows of these topics published within the last ``within_s`` unpublished again, so the relay
-    sends them once more (after a broker lost what it held); how many. Consumers' inboxes drop repeats."""
+    sends them once more (after a broker lost what it held), behind fresh rows; how many. Consumers'
+    inboxes drop repeats."""
     async with pool.acquire() as conn, conn.transaction():
         done = await conn.execute(
-            """UPDATE outbox_event SET published_at = NULL
+            """UPDATE outbox_event SET published_at = NULL, replayed = true
                 WHERE topic = ANY($1::text[]) AND published_at > now() - make_interval(secs => $2)""",
             topics,
             within_s,
