@@ -36,8 +36,9 @@ Keys (all numbers measured in this run):
                                   latency is back to its baseline, measured as the fault test does (bench/faults.py
                                   states the baseline and the bound)
   *.cpu_share_by_process._machine  the cores the whole machine was busy in the same window (2.0: both full);
-  gateway.unattributed_cores       the part of it no platform process accounts for (wrk, the kernel's network
-                                  work, the bench itself, anything else on the shared machine)
+  gateway.unattributed_cores / flow.unattributed_cores  the part of it no platform process accounts for (wrk
+                                  or hey, the kernel's network work, the bench itself, anything else on the
+                                  shared machine)
 Set BENCH_ENGINE=0 to skip the engine's figures (they add a few minutes: a million stored posts), BENCH_ARCHIVE=0
 the archive's (about a minute: a million records built and verified), BENCH_RECOVERY=0 the recovery figures
 (about a minute: they restart the broker and PostgreSQL, so they run last). BENCH_POSTS_ONLY=1 runs only the
@@ -201,6 +202,12 @@ def profile_during(stack: Stack, seconds: float) -> dict[str, float]:
     return {n: round(u / wall, 2) for n, u in used.items() if u > 0.01 * wall} | {MACHINE: round(machine, 2)}
 
 
+def unattributed_cores(profile: dict[str, float]) -> float:
+    """The machine's busy cores no platform process accounts for (the load generator, the kernel, the
+    bench, anything else on a shared machine): a large figure says the run competed with other work."""
+    return round(profile.get(MACHINE, 0.0) - sum(v for k, v in profile.items() if k != MACHINE), 2)
+
+
 def offered_load(gateway: str, tokens: list[str], rate: int, seconds: int) -> dict:
     """Open loop at a fixed rate with hey, whatever the answers do: one hey per author (so posts
     spread over partitions as many authors' posts do), each at rate/len(tokens) per second."""
@@ -352,6 +359,7 @@ def main() -> int:
         offered = offered_load(info.gateway_url, [u.token for u in flow_users], FLOW_RATE, FLOW_SECONDS)
         sampler.join()
         results["flow.cpu_share_by_process"] = flow_profile
+        results["flow.unattributed_cores"] = unattributed_cores(flow_profile)
         latencies = asyncio.run(decision_latencies(info.database_urls["content"], [u.id for u in flow_users]))
         results["flow.offered_per_s"] = FLOW_RATE
         results["flow.accepted"] = offered["status_201"]
@@ -393,9 +401,7 @@ def main() -> int:
         results["gateway.non_2xx"] = posts["non_2xx"]
         results["gateway.wrk_cpu_share"] = round(posts["cpu_share"], 3)
         results["gateway.cpu_share_by_process"] = profile
-        results["gateway.unattributed_cores"] = round(
-            profile.get(MACHINE, 0.0) - sum(v for k, v in profile.items() if k != MACHINE), 2
-        )
+        results["gateway.unattributed_cores"] = unattributed_cores(profile)
         results["capacity.cpu_ms_per_post"] = cpu_ms_per_op(profile, posts["ok_per_s"])
 
         if not POSTS_ONLY:
