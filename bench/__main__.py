@@ -43,6 +43,9 @@ Set BENCH_ENGINE=0 to skip the engine's figures (they add a few minutes: a milli
 the archive's (about a minute: a million records built and verified), BENCH_RECOVERY=0 the recovery figures
 (about a minute: they restart the broker and PostgreSQL, so they run last). BENCH_POSTS_ONLY=1 runs only the
 post path: the flow, the broker round trip, the gateway's posts and the recovery figures (a few minutes).
+BENCH_PROFILE=DIR also samples each Python service with py-spy (on PATH) during the flow and the posts run:
+DIR/flow-<service>.txt and DIR/posts-<service>.txt, collapsed stacks (`py-spy record --format raw`; the
+sampler's own CPU bends the figures of that run).
 """
 
 from __future__ import annotations
@@ -93,6 +96,7 @@ FLOW_WARMUP_SECONDS = int(os.environ.get("BENCH_FLOW_WARMUP_SECONDS", "3"))
 DECISION_FETCH_WAIT_MS = 10  # the setting content and moderation use on the decision path
 POSTS_ONLY = os.environ.get("BENCH_POSTS_ONLY", "0") == "1"
 RECOVERY = os.environ.get("BENCH_RECOVERY", "1") != "0"
+PROFILE_DIR = os.environ.get("BENCH_PROFILE", "")
 
 
 def run_wrk(
@@ -138,6 +142,39 @@ def profiled_wrk(stack: Stack, url: str, **kwargs) -> tuple[dict, dict[str, floa
     result = run_wrk(url, **kwargs)
     sampler.join()
     return result, profile
+
+
+def py_spy(stack: Stack, service: str, out: Path, seconds: float) -> subprocess.Popen:
+    """Sample a service's processes (uvicorn and its workers) for ``seconds``, collapsed stacks to ``out``.
+    py-spy is a tool, not a dependency: it must be on PATH (``pip install py-spy`` anywhere)."""
+    return subprocess.Popen(  # noqa: S603 - py-spy with our own arguments
+        [  # noqa: S607 - py-spy found on PATH
+            "py-spy",
+            "record",
+            "--subprocesses",
+            "--nonblocking",
+            "--format",
+            "raw",
+            "--rate",
+            "200",
+            "--duration",
+            str(int(seconds)),
+            "--output",
+            str(out),
+            "--pid",
+            str(stack.managed[service].pid),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def py_spies(stack: Stack, phase: str, seconds: float) -> list[subprocess.Popen]:
+    """With BENCH_PROFILE=DIR, py-spy on each Python service during a phase: DIR/<phase>-<service>.txt."""
+    if not PROFILE_DIR:
+        return []
+    Path(PROFILE_DIR).mkdir(parents=True, exist_ok=True)
+    return [py_spy(stack, s, Path(PROFILE_DIR) / f"{phase}-{s}.txt", seconds) for s in SERVICES if s in stack.managed]
 
 
 def bare_uvicorn(log_dir: Path) -> float:
@@ -356,8 +393,11 @@ def main() -> int:
         offered_load(info.gateway_url, [u.token for u in warmup_users], FLOW_RATE, FLOW_WARMUP_SECONDS)
         started = time.monotonic()
         sampler.start()
+        spies = py_spies(stack, "flow", FLOW_SECONDS * 0.8)
         offered = offered_load(info.gateway_url, [u.token for u in flow_users], FLOW_RATE, FLOW_SECONDS)
         sampler.join()
+        for spy in spies:
+            spy.wait()
         results["flow.cpu_share_by_process"] = flow_profile
         results["flow.unattributed_cores"] = unattributed_cores(flow_profile)
         latencies = asyncio.run(decision_latencies(info.database_urls["content"], [u.id for u in flow_users]))
@@ -395,8 +435,11 @@ def main() -> int:
         profile: dict[str, float] = {}
         sampler = threading.Thread(target=lambda: profile.update(profile_during(stack, WRK_SECONDS * 0.6)))
         sampler.start()
+        spies = py_spies(stack, "posts", WRK_SECONDS * 0.8)
         posts = run_wrk(info.gateway_url, script=HERE / "post.lua", env={"TOKENS": ",".join(tokens)})
         sampler.join()
+        for spy in spies:
+            spy.wait()
         results["gateway.posts_per_s"] = round(posts["ok_per_s"])
         results["gateway.non_2xx"] = posts["non_2xx"]
         results["gateway.wrk_cpu_share"] = round(posts["cpu_share"], 3)

@@ -150,10 +150,19 @@ def recover(
     poll(back, timeout_s=60, interval_s=0.1, what=f"{name}: the part is back")
     since = time.monotonic()
     below = recovered_below(baseline)
-    poll(
-        lambda: typical_latency(flow.gw, prober) <= below,
-        timeout_s=bound_s,
-        interval_s=0.1,
-        what=f"{name}: decisions back to baseline ({baseline:.3f} s)",
-    )
+    probes: list[float] = []
+
+    def fast_again() -> bool:
+        probes.append(typical_latency(flow.gw, prober))
+        return probes[-1] <= below
+
+    try:
+        poll(fast_again, timeout_s=bound_s, interval_s=0.1, what=f"{name}: decisions back to baseline")
+    except AssertionError as exc:  # say how far from it: the probes' medians, first and last
+        seen = [f"{p:.3f}" for p in probes]
+        if len(seen) > 6:
+            seen = [*seen[:3], "...", *seen[-3:]]
+        raise AssertionError(
+            f"{exc} ({baseline:.3f} s, at most {below:.3f} s): {len(probes)} probes, {', '.join(seen)} s"
+        ) from None
     return Recovery(back_s=since - broken, latency_s=time.monotonic() - since)
