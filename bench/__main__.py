@@ -372,6 +372,9 @@ def main() -> int:
     if shutil.which("wrk") is None:
         print("wrk is not installed (make bench installs Debian's wrk)", file=sys.stderr)
         return 2
+    if PROFILE_DIR and shutil.which("py-spy") is None:
+        print("BENCH_PROFILE needs py-spy on PATH (pip install py-spy)", file=sys.stderr)
+        return 2
     run_dir = Path(tempfile.mkdtemp(prefix="qinglang-bench-"))
     config = stack_config(run_dir)
     stack = Stack(config)
