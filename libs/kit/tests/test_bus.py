@@ -323,3 +323,41 @@ async def test_the_relay_listens_again_after_losing_its_connection(bus) -> None:
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
         await producer.stop()
+
+
+@pytest.mark.parametrize("per_transaction", [None, 32])
+async def test_a_fetched_batch_is_handled_in_transactions_of_the_subscriptions_size(bus, per_transaction) -> None:
+    """A batch is split into transactions of KAFKA_EVENTS_PER_TRANSACTION events (8), or of the
+    subscription's own size where it sets one (the archive's user log group, issue 16)."""
+    settings, pool, topic = bus
+    raw = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap_servers, enable_idempotence=False)
+    await raw.start()
+    try:  # all of them on the broker before the consumer starts: its first fetches carry many at once
+        for _ in range(100):
+            event = a_test_event(post_pb2.PostCreated(post_id=str(uuid.uuid4())).SerializeToString())
+            await raw.send(topic, event.value, headers=list(event.headers.items()), partition=0)
+        await raw.flush()
+    finally:
+        await raw.stop()
+    sizes: list[int] = []
+
+    async def on_things(conn: asyncpg.Connection, events: list[Event]) -> None:
+        sizes.append(len(events))
+        await conn.executemany(
+            "INSERT INTO effect (ce_id, post_id) VALUES ($1, $2)", [(e.id, e.message.post_id) for e in events]
+        )
+
+    subscription = Subscription(
+        group=f"g-{uuid.uuid4().hex[:6]}",
+        batch_handlers={thing_on(topic): on_things},
+        events_per_transaction=per_transaction,
+    )
+    task = asyncio.create_task(EventConsumer(subscription, pool, settings).run())
+    try:
+        await wait_for(pool, "SELECT count(*) FROM effect", 100)
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+    limit = per_transaction or settings.kafka_events_per_transaction
+    assert sum(sizes) == 100 and max(sizes) <= limit
+    assert max(sizes) == limit, sizes  # a fetch of 100 fills its transactions up to the size
