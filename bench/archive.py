@@ -5,8 +5,8 @@ Keys:
   archive.append_per_s        records appended per second through the archive's append path (the consumer's:
                               each transaction takes the chain's lock, reads the head, opens and hashes the
                               sealed addresses, computes the chain and COPYs the rows; batches of
-                              ``APPEND_BATCH``, the archive consumer's events per transaction, one
-                              consumer's transactions one after another), for ``APPEND_SECONDS``
+                              ``APPEND_BATCH``, the kit's events per transaction, one consumer's transactions
+                              one after another), for ``APPEND_SECONDS``
   archive.append_batch / archive.append_workers   the batch size and concurrency it was measured with
   archive.verify_1m_s         seconds to verify 1,000,000 records over 10 anchored days (the operator
                               command's handler: streamed through a cursor, every hash recomputed, every
@@ -37,11 +37,10 @@ from regulator_gateway.archive import domain, handlers
 from regulator_gateway.archive.domain import AddressKeys, ChainHead, DayTally, Entry
 from regulator_gateway.archive.store import PgArchiveStore
 from regulator_gateway.database import PgDatabase
-from regulator_gateway.main import ARCHIVE_EVENTS_PER_TRANSACTION, MIGRATIONS
+from regulator_gateway.main import MIGRATIONS
 
 APPEND_SECONDS = float(os.environ.get("BENCH_ARCHIVE_APPEND_SECONDS", "10"))
-# As the archive's consumer appends: up to ARCHIVE_EVENTS_PER_TRANSACTION entries a transaction.
-APPEND_BATCH = int(os.environ.get("BENCH_ARCHIVE_APPEND_BATCH", str(ARCHIVE_EVENTS_PER_TRANSACTION)))
+APPEND_BATCH = int(os.environ.get("BENCH_ARCHIVE_APPEND_BATCH", "8"))
 # One appender: a consumer process handles its fetched batches one after another (a second process would
 # only queue on the chain's lock; coroutines in one process slow the lock holder down instead).
 APPEND_WORKERS = int(os.environ.get("BENCH_ARCHIVE_APPEND_WORKERS", "1"))

@@ -133,9 +133,6 @@ class Subscription:
     handlers: dict[EventType, Handler] = field(default_factory=dict)
     batch_handlers: dict[EventType, BatchHandler] = field(default_factory=dict)
     fetch_max_wait_ms: int | None = None  # None: the settings' default
-    # Events per database transaction (None: KAFKA_EVENTS_PER_TRANSACTION). Larger for a group whose
-    # transactions carry a fixed cost and whose effects nobody waits for event by event (the archive).
-    events_per_transaction: int | None = None
     # A group of this process's own (its name holds host and pid), feeding what the process holds in
     # memory (a cache, the revocations): run by every process, api ones included. A shared group
     # (False) does the service's work once across processes: run only where SERVICE_ROLE is all/worker.
@@ -340,7 +337,7 @@ class EventConsumer:
             except DecodeError as exc:
                 reason = f"not a {event_type.message.__name__}: {exc}"
                 await self._with_transient_retry(lambda r=record, e=event, why=reason: self._dead_letter(r, e, why))
-        size = self.subscription.events_per_transaction or self._settings.kafka_events_per_transaction
+        size = self._settings.kafka_events_per_transaction
         for start in range(0, len(work), size):
             await self._handle_chunk(records, work[start : start + size])
 

@@ -44,7 +44,6 @@ from regulator_gateway.reports.api import router as reports_router
 from regulator_gateway.settings import RegulatorGatewaySettings
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
-ARCHIVE_EVENTS_PER_TRANSACTION = 64  # user log entries appended in one transaction at most (see the subscription)
 
 
 def build_app(settings: RegulatorGatewaySettings | None = None) -> FastAPI:
@@ -118,16 +117,12 @@ def build_app(settings: RegulatorGatewaySettings | None = None) -> FastAPI:
                     },
                 ),
                 # MB-16.2, PA-16.2 (issue 15): every service's user log, appended to the hash-chained archive
-                # (a batch per transaction: one lock of the chain, one COPY). Up to ARCHIVE_EVENTS_PER_TRANSACTION
-                # entries a transaction, not the consumers' 8: each transaction takes the chain's lock, reads its
-                # head and commits (an fsync), which at 8 entries cost the archive 0.36 ms of CPU per post
-                # accepted (make bench, issue 16); nobody waits on one entry's append.
+                # (a batch per transaction: one lock of the chain, one COPY).
                 Subscription(
                     group="regulator-gateway.userlog",
                     batch_handlers={
                         t: archive.on_entries(settings.address_keys()) for t in archive_events.USER_LOG_TYPES
                     },
-                    events_per_transaction=ARCHIVE_EVENTS_PER_TRANSACTION,
                 ),
             ],
             background=[
