@@ -31,8 +31,21 @@ Keys (all numbers measured in this run):
                                   a report filed -> its evidence sealed (bench/regulator.py)
   capacity.cpu_ms_per_post / capacity.cpu_ms_per_timeline_read  per process, milliseconds of one core one
                                   accepted post / one home timeline read costs (docs/capacity.md scales them)
+  recovery.broker_s / recovery.database_s  with posts flowing at a fixed rate, the broker restarted (and,
+                                  separately, PostgreSQL crashed and started again): seconds until the decision
+                                  latency is back to its baseline, measured as the fault test does (bench/faults.py
+                                  states the baseline and the bound)
+  *.cpu_share_by_process._machine  the cores the whole machine was busy in the same window (2.0: both full);
+  gateway.unattributed_cores / flow.unattributed_cores  the part of it no platform process accounts for (wrk
+                                  or hey, the kernel's network work, the bench itself, anything else on the
+                                  shared machine)
 Set BENCH_ENGINE=0 to skip the engine's figures (they add a few minutes: a million stored posts), BENCH_ARCHIVE=0
-the archive's (about a minute: a million records built and verified).
+the archive's (about a minute: a million records built and verified), BENCH_RECOVERY=0 the recovery figures
+(about a minute: they restart the broker and PostgreSQL, so they run last). BENCH_POSTS_ONLY=1 runs only the
+post path: the flow, the broker round trip, the gateway's posts and the recovery figures (a few minutes).
+BENCH_PROFILE=DIR also samples each Python service with py-spy (on PATH) during the flow and the posts run:
+DIR/flow-<service>.txt and DIR/posts-<service>.txt, collapsed stacks (`py-spy record --format raw`; the
+sampler's own CPU bends the figures of that run).
 """
 
 from __future__ import annotations
@@ -60,7 +73,19 @@ from devstack.processes import free_port, spawn, stop, wait_until
 from devstack.stack import SERVICES, Stack, StackConfig, http_ready, parse_workers
 from journeys import Flow
 
-from bench import archive, articles, cascade, durability, engine, identity, percentile, regulator, staff, timelines
+from bench import (
+    archive,
+    articles,
+    cascade,
+    durability,
+    engine,
+    faults,
+    identity,
+    percentile,
+    regulator,
+    staff,
+    timelines,
+)
 
 HERE = Path(__file__).resolve().parent
 WRK_SECONDS = int(os.environ.get("BENCH_WRK_SECONDS", "10"))
@@ -69,6 +94,9 @@ FLOW_RATE = int(os.environ.get("BENCH_FLOW_RATE", "300"))
 FLOW_SECONDS = int(os.environ.get("BENCH_FLOW_SECONDS", "10"))
 FLOW_WARMUP_SECONDS = int(os.environ.get("BENCH_FLOW_WARMUP_SECONDS", "3"))
 DECISION_FETCH_WAIT_MS = 10  # the setting content and moderation use on the decision path
+POSTS_ONLY = os.environ.get("BENCH_POSTS_ONLY", "0") == "1"
+RECOVERY = os.environ.get("BENCH_RECOVERY", "1") != "0"
+PROFILE_DIR = os.environ.get("BENCH_PROFILE", "")
 
 
 def run_wrk(
@@ -116,6 +144,39 @@ def profiled_wrk(stack: Stack, url: str, **kwargs) -> tuple[dict, dict[str, floa
     return result, profile
 
 
+def py_spy(stack: Stack, service: str, out: Path, seconds: float) -> subprocess.Popen:
+    """Sample a service's processes (uvicorn and its workers) for ``seconds``, collapsed stacks to ``out``.
+    py-spy is a tool, not a dependency: it must be on PATH (``pip install py-spy`` anywhere)."""
+    return subprocess.Popen(  # noqa: S603 - py-spy with our own arguments
+        [  # noqa: S607 - py-spy found on PATH
+            "py-spy",
+            "record",
+            "--subprocesses",
+            "--nonblocking",
+            "--format",
+            "raw",
+            "--rate",
+            "200",
+            "--duration",
+            str(int(seconds)),
+            "--output",
+            str(out),
+            "--pid",
+            str(stack.managed[service].pid),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def py_spies(stack: Stack, phase: str, seconds: float) -> list[subprocess.Popen]:
+    """With BENCH_PROFILE=DIR, py-spy on each Python service during a phase: DIR/<phase>-<service>.txt."""
+    if not PROFILE_DIR:
+        return []
+    Path(PROFILE_DIR).mkdir(parents=True, exist_ok=True)
+    return [py_spy(stack, s, Path(PROFILE_DIR) / f"{phase}-{s}.txt", seconds) for s in SERVICES if s in stack.managed]
+
+
 def bare_uvicorn(log_dir: Path) -> float:
     port = free_port()
     proc = spawn(
@@ -154,19 +215,34 @@ def _cpu_seconds(proc: psutil.Process) -> float:
     return total
 
 
+def _busy_seconds() -> float:
+    """CPU seconds the whole machine (all cores) spent busy so far: all but idle and iowait."""
+    times = psutil.cpu_times()
+    return sum(times) - times.idle - getattr(times, "iowait", 0.0)
+
+
+MACHINE = "_machine"  # profile_during's key for the whole machine's busy cores over the window
+
+
 def profile_during(stack: Stack, seconds: float) -> dict[str, float]:
-    """Share of one core each platform process (with its children) used over the window."""
+    """Share of one core each platform process (with its children) used over the window, and under
+    MACHINE the cores the whole machine was busy (so the cores nobody here accounts for show)."""
     procs = {name: m.process() for name, m in stack.managed.items()}
     procs = {n: p for n, p in procs.items() if p is not None}
     before = {n: _cpu_seconds(p) for n, p in procs.items()}
+    busy = _busy_seconds()
     started = time.monotonic()
     time.sleep(seconds)  # the sampling window of the profile
     wall = time.monotonic() - started
-    return {
-        n: round((_cpu_seconds(p) - before[n]) / wall, 2)
-        for n, p in procs.items()
-        if _cpu_seconds(p) - before[n] > 0.01 * wall
-    }
+    machine = (_busy_seconds() - busy) / wall
+    used = {n: _cpu_seconds(p) - before[n] for n, p in procs.items()}
+    return {n: round(u / wall, 2) for n, u in used.items() if u > 0.01 * wall} | {MACHINE: round(machine, 2)}
+
+
+def unattributed_cores(profile: dict[str, float]) -> float:
+    """The machine's busy cores no platform process accounts for (the load generator, the kernel, the
+    bench, anything else on a shared machine): a large figure says the run competed with other work."""
+    return round(profile.get(MACHINE, 0.0) - sum(v for k, v in profile.items() if k != MACHINE), 2)
 
 
 def offered_load(gateway: str, tokens: list[str], rate: int, seconds: int) -> dict:
@@ -296,6 +372,9 @@ def main() -> int:
     if shutil.which("wrk") is None:
         print("wrk is not installed (make bench installs Debian's wrk)", file=sys.stderr)
         return 2
+    if PROFILE_DIR and shutil.which("py-spy") is None:
+        print("BENCH_PROFILE needs py-spy on PATH (pip install py-spy)", file=sys.stderr)
+        return 2
     run_dir = Path(tempfile.mkdtemp(prefix="qinglang-bench-"))
     config = stack_config(run_dir)
     stack = Stack(config)
@@ -317,9 +396,13 @@ def main() -> int:
         offered_load(info.gateway_url, [u.token for u in warmup_users], FLOW_RATE, FLOW_WARMUP_SECONDS)
         started = time.monotonic()
         sampler.start()
+        spies = py_spies(stack, "flow", FLOW_SECONDS * 0.8)
         offered = offered_load(info.gateway_url, [u.token for u in flow_users], FLOW_RATE, FLOW_SECONDS)
         sampler.join()
+        for spy in spies:
+            spy.wait()
         results["flow.cpu_share_by_process"] = flow_profile
+        results["flow.unattributed_cores"] = unattributed_cores(flow_profile)
         latencies = asyncio.run(decision_latencies(info.database_urls["content"], [u.id for u in flow_users]))
         results["flow.offered_per_s"] = FLOW_RATE
         results["flow.accepted"] = offered["status_201"]
@@ -327,24 +410,25 @@ def main() -> int:
         results["flow.decision_p50_ms"] = round(statistics.median(latencies), 1)
         results["flow.decision_p99_ms"] = round(percentile(latencies, 99), 1)
 
-        print("measuring articles beside the posts flow", file=sys.stderr)
-        with httpx.Client(base_url=info.gateway_url, timeout=60) as gw:
-            article_flow = Flow(gw, info)
-            article_authors = [article_flow.verified_user() for _ in range(4)]
+        if not POSTS_ONLY:  # BENCH_POSTS_ONLY=1: the post path alone
+            print("measuring articles beside the posts flow", file=sys.stderr)
+            with httpx.Client(base_url=info.gateway_url, timeout=60) as gw:
+                article_flow = Flow(gw, info)
+                article_authors = [article_flow.verified_user() for _ in range(4)]
 
-            def posts_flow() -> list[str]:
-                seconds = max(FLOW_SECONDS, round(articles.ARTICLES / articles.ARTICLE_RATE))
-                offered_load(info.gateway_url, [u.token for u in article_authors], FLOW_RATE, seconds)
-                return [u.id for u in article_authors]
+                def posts_flow() -> list[str]:
+                    seconds = max(FLOW_SECONDS, round(articles.ARTICLES / articles.ARTICLE_RATE))
+                    offered_load(info.gateway_url, [u.token for u in article_authors], FLOW_RATE, seconds)
+                    return [u.id for u in article_authors]
 
-            results.update(
-                articles.decide(
-                    info,
-                    article_flow,
-                    posts_flow,
-                    lambda authors: asyncio.run(decision_latencies(info.database_urls["content"], authors)),
+                results.update(
+                    articles.decide(
+                        info,
+                        article_flow,
+                        posts_flow,
+                        lambda authors: asyncio.run(decision_latencies(info.database_urls["content"], authors)),
+                    )
                 )
-            )
 
         rt = asyncio.run(broker_roundtrip(info.kafka_bootstrap_servers, FLOW_RATE, FLOW_SECONDS))
         results["broker.roundtrip_p50_ms"] = round(statistics.median(rt), 1)
@@ -354,56 +438,65 @@ def main() -> int:
         profile: dict[str, float] = {}
         sampler = threading.Thread(target=lambda: profile.update(profile_during(stack, WRK_SECONDS * 0.6)))
         sampler.start()
+        spies = py_spies(stack, "posts", WRK_SECONDS * 0.8)
         posts = run_wrk(info.gateway_url, script=HERE / "post.lua", env={"TOKENS": ",".join(tokens)})
         sampler.join()
+        for spy in spies:
+            spy.wait()
         results["gateway.posts_per_s"] = round(posts["ok_per_s"])
         results["gateway.non_2xx"] = posts["non_2xx"]
         results["gateway.wrk_cpu_share"] = round(posts["cpu_share"], 3)
         results["gateway.cpu_share_by_process"] = profile
+        results["gateway.unattributed_cores"] = unattributed_cores(profile)
         results["capacity.cpu_ms_per_post"] = cpu_ms_per_op(profile, posts["ok_per_s"])
 
-        # What durability costs: the same wrk run with synchronous_commit off (what the platform
-        # ran on before it was durable), then back on; and commits measured side by side.
-        asyncio.run(durability.set_synchronous_commit(info.admin_database_url, "off"))
-        try:
-            unsafe_posts = run_wrk(info.gateway_url, script=HERE / "post.lua", env={"TOKENS": ",".join(tokens)})
-        finally:
-            asyncio.run(durability.set_synchronous_commit(info.admin_database_url, "on"))
-        results["gateway.posts_per_s_unsafe_commit"] = round(unsafe_posts["ok_per_s"])
-        # Durable again, after the unsafe run: the broker slows as its topics grow (TANSU.md), so the
-        # fair comparison is the unsafe run against the mean of the durable runs on either side of it.
-        again = run_wrk(info.gateway_url, script=HERE / "post.lua", env={"TOKENS": ",".join(tokens)})
-        results["gateway.posts_per_s_durable_after"] = round(again["ok_per_s"])
-        results.update(asyncio.run(durability.measure(info.database_urls["content"])))
-        if os.environ.get("BENCH_ARCHIVE", "1") != "0":
-            # MB-16.2: the user-log archive's append rate and a million records verified (bench/archive.py)
-            results.update(archive.run(info.admin_database_url))
+        if not POSTS_ONLY:
+            # What durability costs: the same wrk run with synchronous_commit off (what the platform
+            # ran on before it was durable), then back on; and commits measured side by side.
+            asyncio.run(durability.set_synchronous_commit(info.admin_database_url, "off"))
+            try:
+                unsafe_posts = run_wrk(info.gateway_url, script=HERE / "post.lua", env={"TOKENS": ",".join(tokens)})
+            finally:
+                asyncio.run(durability.set_synchronous_commit(info.admin_database_url, "on"))
+            results["gateway.posts_per_s_unsafe_commit"] = round(unsafe_posts["ok_per_s"])
+            # Durable again, after the unsafe run: the broker slows as its topics grow (TANSU.md), so the
+            # fair comparison is the unsafe run against the mean of the durable runs on either side of it.
+            again = run_wrk(info.gateway_url, script=HERE / "post.lua", env={"TOKENS": ",".join(tokens)})
+            results["gateway.posts_per_s_durable_after"] = round(again["ok_per_s"])
+            results.update(asyncio.run(durability.measure(info.database_urls["content"])))
+            if os.environ.get("BENCH_ARCHIVE", "1") != "0":
+                # MB-16.2: the user-log archive's append rate and a million records verified (bench/archive.py)
+                results.update(archive.run(info.admin_database_url))
 
-        print("measuring identity", file=sys.stderr)
-        with httpx.Client(base_url=info.gateway_url, timeout=60) as gw:
-            results.update(identity.run(info, Flow(gw, info)))
-        print("measuring home timelines", file=sys.stderr)
-        with httpx.Client(base_url=info.gateway_url, timeout=60) as gw:
-            results.update(timelines.run(info, Flow(gw, info), lambda url, **kw: profiled_wrk(stack, url, **kw)))
-        results["capacity.cpu_ms_per_timeline_read"] = cpu_ms_per_op(
-            results["timeline.read_cpu_share_by_process"], results["timeline.read_per_s"]
-        )
-        print("measuring article read beacons", file=sys.stderr)
-        with httpx.Client(base_url=info.gateway_url, timeout=60) as gw:
-            results.update(articles.reads(info, Flow(gw, info), lambda url, **kw: profiled_wrk(stack, url, **kw)))
-        print("measuring the stop cascade", file=sys.stderr)
-        with httpx.Client(base_url=info.gateway_url, timeout=60) as gw:
-            results.update(cascade.run(info, Flow(gw, info)))
-        print("measuring the staff console's actions", file=sys.stderr)
-        with httpx.Client(base_url=info.gateway_url, timeout=60) as gw:
-            results.update(staff.run(info, Flow(gw, info)))
-        print("measuring reports' evidence", file=sys.stderr)
-        with httpx.Client(base_url=info.gateway_url, timeout=60) as gw:
-            results.update(regulator.run(info, Flow(gw, info)))
-        if os.environ.get("BENCH_ENGINE", "1") != "0":
-            print("measuring the decision engine", file=sys.stderr)
+            print("measuring identity", file=sys.stderr)
             with httpx.Client(base_url=info.gateway_url, timeout=60) as gw:
-                results.update(engine.run(stack, info, Flow(gw, info)))
+                results.update(identity.run(info, Flow(gw, info)))
+            print("measuring home timelines", file=sys.stderr)
+            with httpx.Client(base_url=info.gateway_url, timeout=60) as gw:
+                results.update(timelines.run(info, Flow(gw, info), lambda url, **kw: profiled_wrk(stack, url, **kw)))
+            results["capacity.cpu_ms_per_timeline_read"] = cpu_ms_per_op(
+                results["timeline.read_cpu_share_by_process"], results["timeline.read_per_s"]
+            )
+            print("measuring article read beacons", file=sys.stderr)
+            with httpx.Client(base_url=info.gateway_url, timeout=60) as gw:
+                results.update(articles.reads(info, Flow(gw, info), lambda url, **kw: profiled_wrk(stack, url, **kw)))
+            print("measuring the stop cascade", file=sys.stderr)
+            with httpx.Client(base_url=info.gateway_url, timeout=60) as gw:
+                results.update(cascade.run(info, Flow(gw, info)))
+            print("measuring the staff console's actions", file=sys.stderr)
+            with httpx.Client(base_url=info.gateway_url, timeout=60) as gw:
+                results.update(staff.run(info, Flow(gw, info)))
+            print("measuring reports' evidence", file=sys.stderr)
+            with httpx.Client(base_url=info.gateway_url, timeout=60) as gw:
+                results.update(regulator.run(info, Flow(gw, info)))
+            if os.environ.get("BENCH_ENGINE", "1") != "0":
+                print("measuring the decision engine", file=sys.stderr)
+                with httpx.Client(base_url=info.gateway_url, timeout=60) as gw:
+                    results.update(engine.run(stack, info, Flow(gw, info)))
+        if RECOVERY:  # last: the broker forgets every topic, PostgreSQL replays its WAL
+            print("measuring recovery from a broker restart and a database crash", file=sys.stderr)
+            with httpx.Client(base_url=info.gateway_url, timeout=30) as gw:
+                results.update(faults.run(stack, Flow(gw, info)))
         results["broker.fetch_max_wait_ms"] = DECISION_FETCH_WAIT_MS
         results["machine.cores"] = psutil.cpu_count()
         results["service_workers"] = {name: config.workers.get(name, 1) for name in SERVICES}

@@ -23,7 +23,6 @@ import asyncio
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -34,7 +33,7 @@ from devstack.stack import Stack, http_ready
 from journeys import Flow
 
 from bench import timelines
-from bench.__main__ import WRK_SECONDS, profiled_wrk, run_wrk, stack_config
+from bench.__main__ import WRK_SECONDS, profiled_wrk, py_spy, run_wrk, stack_config
 
 HERE = Path(__file__).resolve().parent
 ROUNDS = int(os.environ.get("BENCH_TIMELINE_ROUNDS", "3"))
@@ -53,30 +52,6 @@ def restart_content(stack: Stack, pythonpath: str) -> None:
     managed = stack._spawn("content", launch["argv"], env=env)
     url = stack.info.service_urls["content"]
     wait_until(lambda: http_ready(f"{url}/readyz"), timeout_s=90, what="content", proc=managed)
-
-
-def py_spy(stack: Stack, out: Path, seconds: float) -> subprocess.Popen:
-    """Sample content's worker processes (uvicorn's children) for ``seconds``, collapsed stacks to ``out``."""
-    return subprocess.Popen(  # noqa: S603 - py-spy with our own arguments
-        [  # noqa: S607 - py-spy found on PATH
-            "py-spy",
-            "record",
-            "--subprocesses",
-            "--nonblocking",
-            "--format",
-            "raw",
-            "--rate",
-            "200",
-            "--duration",
-            str(int(seconds)),
-            "--output",
-            str(out),
-            "--pid",
-            str(stack.managed["content"].pid),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
 
 
 def main() -> int:
@@ -110,7 +85,7 @@ def main() -> int:
                 spy = None
                 if PROFILE_DIR and round_ == ROUNDS - 1:
                     Path(PROFILE_DIR).mkdir(parents=True, exist_ok=True)
-                    spy = py_spy(stack, Path(PROFILE_DIR) / f"{name}.txt", WRK_SECONDS * 0.8)
+                    spy = py_spy(stack, "content", Path(PROFILE_DIR) / f"{name}.txt", WRK_SECONDS * 0.8)
                 reads, profile = profiled_wrk(stack, info.gateway_url, script=HERE / "timeline.lua", env=env)
                 if spy is not None:
                     spy.wait()
