@@ -17,7 +17,7 @@ IMAGE_TAG ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo de
 CHART ?= deploy/k8s/qinglang
 CHART_CHECK := deploy/k8s/check/chartcheck.sh
 
-.PHONY: help install up down status test lint gen bench bench-timeline clean images chart-check chart-check-install chart-topology chromium cjk-fonts screenshots
+.PHONY: help install up down status test lint gen bench eval bench-timeline clean images chart-check chart-check-install chart-topology chromium cjk-fonts screenshots
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -72,6 +72,9 @@ chart-topology: install ## regenerate the Helm chart's Kafka topology (deploy/k8
 bench: install ## print the platform's figures as one JSON object (installs Debian's wrk and hey if missing)
 	@command -v wrk >/dev/null && command -v hey >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk hey; }
 	PYTHONPATH=tests $(UV) run --frozen python -m bench
+
+eval: install ## the lexicon's measured recall per technique and false positives on the clean corpus, as one JSON object (EVAL_DATABASE_URL=postgresql://... for a moderation database's lexicon; EVAL_CORPUS_LIMIT=N sentences per source)
+	$(UV) run --frozen python -m moderation.evaluation $(if $(EVAL_DATABASE_URL),--database-url '$(EVAL_DATABASE_URL)') $(if $(EVAL_CORPUS_LIMIT),--corpus-limit $(EVAL_CORPUS_LIMIT))
 
 bench-timeline: install ## only the home timeline reads, side by side with a baseline (see bench/timeline_reads.py)
 	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
