@@ -39,6 +39,9 @@ Keys (all numbers measured in this run):
   gateway.unattributed_cores / flow.unattributed_cores  the part of it no platform process accounts for (wrk
                                   or hey, the kernel's network work, the bench itself, anything else on the
                                   shared machine)
+  eval.recall_min / eval.recall.<technique> / eval.false_positive_rate / eval.variants / eval.sentences
+                                  the sample lexicon's measured recall per evasion technique and false positives on
+                                  the clean corpus, as `make eval` (see bench/eval.py)
 Set BENCH_ENGINE=0 to skip the engine's figures (they add a few minutes: a million stored posts), BENCH_ARCHIVE=0
 the archive's (about a minute: a million records built and verified), BENCH_RECOVERY=0 the recovery figures
 (about a minute: they restart the broker and PostgreSQL, so they run last). BENCH_POSTS_ONLY=1 runs only the
@@ -86,6 +89,7 @@ from bench import (
     staff,
     timelines,
 )
+from bench import eval as lexicon_eval
 
 HERE = Path(__file__).resolve().parent
 WRK_SECONDS = int(os.environ.get("BENCH_WRK_SECONDS", "10"))
@@ -493,6 +497,8 @@ def main() -> int:
                 print("measuring the decision engine", file=sys.stderr)
                 with httpx.Client(base_url=info.gateway_url, timeout=60) as gw:
                     results.update(engine.run(stack, info, Flow(gw, info)))
+            print("measuring the lexicon's recall and false positives", file=sys.stderr)
+            results.update(lexicon_eval.run())
         if RECOVERY:  # last: the broker forgets every topic, PostgreSQL replays its WAL
             print("measuring recovery from a broker restart and a database crash", file=sys.stderr)
             with httpx.Client(base_url=info.gateway_url, timeout=30) as gw:
