@@ -32,8 +32,8 @@ from moderation.decisions import handlers as decisions
 from moderation.decisions.api import router as decisions_router
 from moderation.engine.decide import RoutingRules
 from moderation.jobs.api import router as jobs_router
+from moderation.policy import evaluation_jobs, rumour_jobs
 from moderation.policy import handlers as policy
-from moderation.policy import rumour_jobs
 from moderation.policy.api import router as policy_router
 from moderation.policy.holder import PolicyHolder
 from moderation.reviews import events as review_events
@@ -135,7 +135,11 @@ def build_app(settings: ModerationSettings | None = None) -> FastAPI:
             routers=[decisions_router, policy_router, reviews_router, jobs_router],
             produces=[DECISION_TOPIC, POLICY_TOPIC, REVIEW_TOPIC, USER_LOG_TOPICS["moderation"]],
             subscriptions=subscriptions(settings, holder),
-            background=[decisions.reannounce_unreported_stops, rumour_jobs.rumour_job_loop(holder)],
+            background=[
+                decisions.reannounce_unreported_stops,
+                rumour_jobs.rumour_job_loop(holder),
+                evaluation_jobs.evaluation_job_loop(holder),
+            ],
             # The holder is this process's own cache of the policy: refreshed in every process.
             process_loops=[policy.refresh_policy_loop(holder)],
             on_ready=on_ready,

@@ -31,6 +31,13 @@ class ModerationSettings(KitSettings):
     lexicon_export_chunk: int = Field(default=5_000, ge=100)
     lexicon_import_part_max_bytes: int = Field(default=1_048_576, ge=1024)
     lexicon_import_max_parts: int = Field(default=256, ge=1, le=100_000)
+    # The measured recall and false positives of each proposed lexicon change and release (issue 16, MB-6.1):
+    # clean sentences per corpus source (None: all, ~219,000 in all), stop/review entries whose variants are
+    # generated (a seeded sample beyond), the worker's idle poll and the takeover of an abandoned evaluation.
+    lexicon_eval_corpus_limit: int | None = Field(default=None, ge=1)
+    lexicon_eval_max_entries: int = Field(default=2_000, ge=1)
+    lexicon_eval_poll_s: float = Field(default=1.0, gt=0)
+    lexicon_eval_stale_after_s: float = Field(default=600.0, gt=0)
     # Each process re-reads the policy versions this often, in case a policy event was lost.
     policy_refresh_interval_s: float = Field(default=10.0, gt=0)
     # New posts are on the user-visible path: a short fetch wait keeps decision latency low.

@@ -11,12 +11,15 @@ from datetime import UTC, datetime
 import pytest
 from devstack.testing import Infra
 from kit.db import apply_migrations_async, create_pool
+from kit.problems import Conflict
 from moderation.database import Database
 from moderation.decisions.domain import NewPost
 from moderation.decisions.handlers import decide_posts
 from moderation.engine.decide import RoutingRules
 from moderation.main import MIGRATIONS
 from moderation.policy import handlers
+from moderation.policy.domain import EvaluationStage
+from moderation.policy.evaluation_jobs import queue_evaluation, run_evaluation
 from moderation.policy.holder import PolicyHolder
 from moderation.policy.rumour_jobs import run_rumour_job
 from moderation.policy.schemas import change_read
@@ -33,7 +36,7 @@ async def world(infra: Infra):
     url = infra.fresh_database()
     await apply_migrations_async(url, MIGRATIONS)
     pool = await create_pool(url)
-    settings = ModerationSettings(database_url=url)
+    settings = ModerationSettings(database_url=url, lexicon_eval_corpus_limit=200, lexicon_eval_max_entries=50)
     holder = PolicyHolder(settings)
     db = Database(pool)
     async with db.transaction() as stores:
@@ -56,6 +59,14 @@ async def run_next_job(db: Database, holder: PolicyHolder) -> dict:
         job = await stores.jobs.claim(["rumour.retro_scan", "rumour.escalation", "rumour.withdrawal"], stale_after_s=60)
     assert job is not None
     await run_rumour_job(db, holder, job)
+    return dict(await db.reader().jobs.get(job["id"]))
+
+
+async def run_evaluation_job(db: Database, holder: PolicyHolder) -> dict:
+    async with db.transaction() as stores:
+        job = await stores.jobs.claim(["lexicon.evaluation"], stale_after_s=60)
+    assert job is not None
+    await run_evaluation(db, holder, job)
     return dict(await db.reader().jobs.get(job["id"]))
 
 
@@ -180,13 +191,16 @@ async def test_a_lexicon_file_in_parts_becomes_one_change_released_as_a_job(worl
     change, entries, add, remove = await handlers.complete_import(db, started["id"], by="staff:r")
     assert (entries, add, remove) == (3000, 3000, 0)
     # A list previews its entries with their counts; the change's own page has them all.
-    [listed], _ = await handlers.list_changes(db, status="proposed", cursor=None, limit=10)
-    shown = change_read(listed)
+    [listed], evaluations, _ = await handlers.list_changes(db, status="proposed", cursor=None, limit=10)
+    shown = change_read(listed, evaluations=evaluations.get(listed["id"], []), whole=False)
     assert (shown.add_count, shown.remove_count, shown.preview) == (3000, 0, True)
     assert [e.term for e in shown.changes.add] == [f"鳕鲟{i:05d}" for i in range(handlers.PREVIEW_ENTRIES)]
-    whole = change_read(await handlers.read_change(db, change["id"]))
+    assert shown.evaluation is not None and shown.evaluation.status == "pending"  # issue 16: queued with the change
+    row, evaluated = await handlers.read_change(db, change["id"])
+    whole = change_read(row, evaluations=evaluated)
     assert (len(whole.changes.add), whole.add_count, whole.preview) == (3000, 3000, False)
-    _, job_id = await handlers.decide_change(db, holder, change["id"], approve=True, note="ok", by="staff:chief")
+    assert (await run_evaluation_job(db, holder))["state"] == "done"
+    _, job_id, _ = await handlers.decide_change(db, holder, change["id"], approve=True, note="ok", by="staff:chief")
     job = await db.reader().jobs.get(uuid.UUID(job_id))
     assert (job["kind"], job["state"], job["done"], job["total"]) == ("lexicon.release", "done", 3000, 3000)
     post = await publish(db, holder, "看到鳕鲟01234了")
@@ -194,3 +208,63 @@ async def test_a_lexicon_file_in_parts_becomes_one_change_released_as_a_job(worl
     exported = "".join([chunk async for chunk in handlers.export_lexicon(db, 500)])
     assert exported.startswith("term\tcategory\taction\tlegal_basis\tid\tadded_in\n")
     assert f"\n鳕鲟02999\t{CATEGORY}\tstop\tMB-12.2\t" in exported
+
+
+@pytest.mark.requirement("MB-6.1")
+@pytest.mark.requirement("MB-12")
+async def test_a_proposed_lexicon_change_is_evaluated_before_approval_and_its_release_keeps_the_figures(world) -> None:
+    """Issue 16: proposing a lexicon change queues the evaluation of the lexicon it would produce; approval waits
+    for it (409, MB-6.1); the figures show with the change, and the release it becomes has them too."""
+    db, holder = world
+    change = await handlers.propose_change(
+        db,
+        kind="lexicon",
+        changes={"add": [{"term": "鳕鲟毒", "category": CATEGORY, "action": "stop", "legal_basis": ["MB-12"]}]},
+        removes=[],
+        reason="a new drug name",
+        by="staff:r",
+    )
+    with pytest.raises(Conflict) as refused:
+        await handlers.decide_change(db, holder, change["id"], approve=True, note="ok", by="staff:chief")
+    assert "evaluation pending" in refused.value.detail and refused.value.requirement == "MB-6.1"
+    job = await run_evaluation_job(db, holder)
+    assert (job["kind"], job["state"], job["subject"]) == ("lexicon.evaluation", "done", f"{change['id']}/proposed")
+    row, evaluations = await handlers.read_change(db, change["id"])
+    evaluation = change_read(row, evaluations=evaluations).evaluation
+    assert evaluation is not None and (evaluation.status, evaluation.basis_release) == ("done", 1)
+    assert evaluation.sentences == 600 and evaluation.variants > 1000  # 200 sentences of each of three sources
+    assert evaluation.recall_by_technique["as_written"] == 1.0
+    assert evaluation.figures["entries"] == 27  # the sample lexicon's 26 and the one added
+    assert evaluation.figures["entries_sampled"] == 26  # its stop and review entries (one is a label)
+    decided, _, evaluations = await handlers.decide_change(
+        db, holder, change["id"], approve=True, note="ok", by="staff:chief"
+    )
+    released = change_read(decided, evaluations=evaluations).release_evaluation
+    assert released is not None and (released.status, released.release) == ("done", decided["release"])
+    # the release's own version, as every process holds it
+    assert released.lexicon_version == (await holder.current(db.pool)).lexicon.version
+    assert released.lexicon_version.startswith(f"r{decided['release']}-")
+    assert released.recall_min == evaluation.recall_min
+
+
+@pytest.mark.requirement("MB-6.1")
+async def test_every_release_is_evaluated_the_seed_too(world) -> None:
+    """A release without figures (the seed, or one whose change was evaluated on an older release) is evaluated
+    by the worker on the release's own entries."""
+    db, holder = world
+    async with db.transaction() as stores:
+        assert [dict(r) for r in await stores.policy.unevaluated()] == [
+            {"change_id": (await stores.policy.release_info())["change_id"], "stage": "released", "release": 1}
+        ]
+        await queue_evaluation(
+            stores,
+            (await stores.policy.release_info())["change_id"],
+            EvaluationStage.RELEASED,
+            basis_release=1,
+            release=1,
+            by="system",
+        )
+    assert (await run_evaluation_job(db, holder))["state"] == "done"
+    [seed] = await db.reader().policy.evaluations((await db.reader().policy.release_info())["change_id"])
+    assert (seed["stage"], seed["release"], seed["status"]) == ("released", 1, "done")
+    assert seed["lexicon_version"].startswith("r1-")

@@ -104,6 +104,23 @@ class FakePolicy:
         self.releases: list[int] = [1]
         self.rumours: dict[uuid.UUID, dict] = {}
         self.sources: dict[uuid.UUID, uuid.UUID] = {}
+        self.evaluated: dict[tuple[uuid.UUID, str], dict] = {}
+
+    async def lexicon_release(self) -> int:
+        return self.releases[-1]
+
+    async def evaluation(self, change_id: uuid.UUID, stage: str) -> dict | None:
+        return self.evaluated.get((change_id, stage))
+
+    async def evaluations(self, change_id: uuid.UUID) -> list[dict]:
+        return [e for (c, _), e in self.evaluated.items() if c == change_id]
+
+    async def copy_evaluation(self, change_id: uuid.UUID, *, release: int, lexicon_version: str | None) -> bool:
+        proposed = self.evaluated.get((change_id, "proposed"))
+        if proposed is None or proposed["status"] != "done" or proposed["basis_release"] != release - 1:
+            return False
+        self.evaluated[(change_id, "released")] = {**proposed, "stage": "released", "release": release}
+        return True
 
     async def change(self, change_id: uuid.UUID, *, for_update: bool = False) -> dict | None:
         return self.changes.get(change_id)
@@ -187,6 +204,10 @@ class FakeHolder:
     async def refresh(self, pool: object) -> list[str]:
         self.refreshed += 1
         return []
+
+    @property
+    def versions(self) -> dict[str, str]:
+        return {}
 
 
 @pytest.fixture(scope="session")

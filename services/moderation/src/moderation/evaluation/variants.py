@@ -111,7 +111,8 @@ _T2S = opencc.OpenCC("t2s")
 
 
 def _pinyin(chars: str, style: pypinyin.Style = pypinyin.Style.NORMAL) -> list[str]:
-    return pypinyin.lazy_pinyin(chars, style=style)
+    """One reading per character (a character without one, a digit or a letter, stands for itself)."""
+    return [(pypinyin.lazy_pinyin(c, style=style) or [c])[0] for c in chars]
 
 
 def _is_han(char: str) -> bool:

@@ -91,7 +91,7 @@ async def propose_policy_change(body: PolicyChangeCreate, principal: Proposer, d
     row = await handlers.propose_change(
         db, kind=body.kind, changes=changes, removes=body.remove, reason=body.reason, by=principal.actor
     )
-    return change_read(row)
+    return change_read(row, evaluations=await handlers.change_evaluations(db, row["id"]))
 
 
 @router.get("/v1/moderation/policy-changes", response_model=Page[PolicyChangeRead])
@@ -103,8 +103,9 @@ async def list_policy_changes(
     limit: LimitQuery = DEFAULT_LIMIT,
 ) -> Page[PolicyChangeRead]:
     """Policy changes, newest first: the policy's history (MB-6.1)."""
-    rows, next_cursor = await handlers.list_changes(db, status=state, cursor=cursor, limit=limit)
-    return Page[PolicyChangeRead](items=[change_read(r) for r in rows], next_cursor=next_cursor)  # previews only
+    rows, evaluations, next_cursor = await handlers.list_changes(db, status=state, cursor=cursor, limit=limit)
+    items = [change_read(r, evaluations=evaluations.get(r["id"], []), whole=False) for r in rows]  # previews only
+    return Page[PolicyChangeRead](items=items, next_cursor=next_cursor)
 
 
 @router.get(
@@ -114,23 +115,26 @@ async def list_policy_changes(
 )
 async def read_policy_change(change_id: uuid.UUID, principal: PolicyReader, db: Db) -> PolicyChangeRead:
     # A big change (an imported lexicon) is megabytes of JSON: mapped off the event loop.
-    return await asyncio.to_thread(change_read, await handlers.read_change(db, change_id))
+    row, evaluations = await handlers.read_change(db, change_id)
+    return await asyncio.to_thread(functools.partial(change_read, row, evaluations=evaluations))
 
 
 @router.post(
     "/v1/moderation/policy-changes/{change_id}/decision",
     response_model=PolicyChangeRead,
-    responses=problems(404, 409, s404="No such policy change", s409="Decided already (MB-6.1)"),
+    responses=problems(
+        404, 409, s404="No such policy change", s409="Decided already, or its evaluation is pending (MB-6.1)"
+    ),
 )
 async def decide_policy_change(
     change_id: uuid.UUID, body: ChangeDecision, principal: ChiefEditor, db: Db, holder: Holder
 ) -> PolicyChangeRead:
     """The chief editor approves or rejects a proposed change (MB-6.1). An approved change is the
     next release and reaches every moderation process at once (an event)."""
-    row, job_id = await handlers.decide_change(
+    row, job_id, evaluations = await handlers.decide_change(
         db, holder, change_id, approve=body.approve, note=body.note, by=principal.actor
     )
-    return await asyncio.to_thread(functools.partial(change_read, row, job_id=job_id))
+    return await asyncio.to_thread(functools.partial(change_read, row, job_id=job_id, evaluations=evaluations))
 
 
 @router.get("/v1/moderation/lexicon/entries", response_model=Page[EntryRead])

@@ -27,9 +27,45 @@ class JobKind(StrEnum):
     WITHDRAWAL = "rumour.withdrawal"  # MB-11: the labels of a withdrawn rumour go
     ESCALATION = "rumour.escalation"  # MB-11, MB-12.2: a rumour raised to a stop: its cluster stopped
     LEXICON_RELEASE = "lexicon.release"  # MB-6.1, MB-12: an approved lexicon change applied
+    LEXICON_EVALUATION = "lexicon.evaluation"  # MB-6.1, MB-12: a lexicon's measured recall and false positives
 
 
 RUMOUR_JOBS = (JobKind.RETRO_SCAN, JobKind.WITHDRAWAL, JobKind.ESCALATION)
+EVALUATION_JOBS = (JobKind.LEXICON_EVALUATION,)
+
+
+class EvaluationStage(StrEnum):
+    PROPOSED = "proposed"  # the lexicon a proposed change would produce: seen before approval (MB-6.1)
+    RELEASED = "released"  # the lexicon of a release, once in force
+
+
+def evaluation_subject(change_id: object, stage: EvaluationStage) -> str:
+    """The evaluation job's subject: the change and the stage."""
+    return f"{change_id}/{stage.value}"
+
+
+def check_evaluated(evaluation: Mapping[str, Any] | None) -> None:
+    """MB-6.1: the chief editor approves a lexicon change having seen the measured recall and false positives
+    of the lexicon it produces; before they are there, approval waits (a failed evaluation does not block it:
+    its error is shown instead)."""
+    if evaluation is None or evaluation["status"] == "pending":
+        raise Conflict(
+            "The lexicon this change would produce is still being evaluated (evaluation pending): its recall and "
+            "false positives are shown before it is approved.",
+            requirement="MB-6.1",
+        )
+
+
+def proposed_entries(live: list[tuple], changes: Mapping[str, Any]) -> list[tuple]:
+    """The lexicon a change would produce: the live entries (id, term, category, action, legal basis) without
+    those it removes, with those it adds (ids ``new-N``)."""
+    removed = set(changes.get("remove", []))
+    kept = [row for row in live if row[0] not in removed]
+    added = [
+        (f"new-{i}", e["term"], e["category"], e["action"], list(e["legal_basis"]))
+        for i, e in enumerate(changes.get("add", []), start=1)
+    ]
+    return kept + added
 
 
 def check_may_withdraw(rumour: Mapping[str, Any]) -> None:

@@ -19,8 +19,14 @@ from kit.service import Runtime
 from moderation.database import Database, Stores
 from moderation.engine.decide import Policy
 from moderation.engine.rumours import rumour_legal_basis, stored_form
-from moderation.policy import events, lexicon_tsv
-from moderation.policy.domain import JobKind, check_may_escalate, check_may_withdraw
+from moderation.policy import evaluation_jobs, events, lexicon_tsv
+from moderation.policy.domain import (
+    EvaluationStage,
+    JobKind,
+    check_evaluated,
+    check_may_escalate,
+    check_may_withdraw,
+)
 from moderation.policy.holder import PolicyHolder
 
 
@@ -47,7 +53,21 @@ async def propose_change(
             missing = set(removes) - await stores.policy.live_entry_ids(removes)
             if missing:
                 raise InvalidInput(f"No live lexicon entries with ids {sorted(missing)}.")
-        return await stores.policy.insert_change(kind=kind, changes=changes, reason=reason, proposed_by=by)
+        row = await stores.policy.insert_change(kind=kind, changes=changes, reason=reason, proposed_by=by)
+        if kind == "lexicon":
+            await _queue_evaluation(stores, row["id"], by)
+        return row
+
+
+async def _queue_evaluation(stores: Stores, change_id: uuid.UUID, by: str) -> None:
+    """MB-6.1 (issue 16): the lexicon the change would produce is evaluated in the background; its recall and
+    false positives are shown with the change, and approval waits for them."""
+    basis = await stores.policy.lexicon_release()
+    await evaluation_jobs.queue_evaluation(stores, change_id, EvaluationStage.PROPOSED, basis_release=basis, by=by)
+
+
+async def change_evaluations(db: Database, change_id: uuid.UUID) -> list[asyncpg.Record]:
+    return await db.reader().policy.evaluations(change_id)
 
 
 # A list of changes shows this many of each change's added and removed entries (an imported lexicon has tens of
@@ -57,11 +77,17 @@ PREVIEW_ENTRIES = 20
 
 async def list_changes(
     db: Database, *, status: str | None, cursor: str | None, limit: int
-) -> tuple[list[asyncpg.Record], str | None]:
-    """Newest first (MB-6.1: the policy's history), one page; each change's entries previewed (PREVIEW_ENTRIES)."""
+) -> tuple[list[asyncpg.Record], dict[uuid.UUID, list[asyncpg.Record]], str | None]:
+    """Newest first (MB-6.1: the policy's history), one page; each change's entries previewed (PREVIEW_ENTRIES),
+    with its evaluations' headline figures (issue 16)."""
     before = decode_cursor(cursor, datetime, uuid.UUID) if cursor else None
-    rows = await db.reader().policy.changes(status, before=before, limit=limit + 1, preview=PREVIEW_ENTRIES)
-    return _page(rows, limit, lambda r: (r["proposed_at"], r["id"]))
+    reader = db.reader()
+    rows = await reader.policy.changes(status, before=before, limit=limit + 1, preview=PREVIEW_ENTRIES)
+    shown, next_cursor = _page(rows, limit, lambda r: (r["proposed_at"], r["id"]))
+    evaluations: dict[uuid.UUID, list[asyncpg.Record]] = {}
+    for e in await reader.policy.evaluation_summaries([r["id"] for r in shown]):
+        evaluations.setdefault(e["change_id"], []).append(e)
+    return shown, evaluations, next_cursor
 
 
 async def list_entries(
@@ -73,18 +99,20 @@ async def list_entries(
     return _page(rows, limit, lambda r: (r["id"],))
 
 
-async def read_change(db: Database, change_id: uuid.UUID) -> asyncpg.Record:
-    row = await db.reader().policy.change(change_id)
+async def read_change(db: Database, change_id: uuid.UUID) -> tuple[asyncpg.Record, list[asyncpg.Record]]:
+    """The change, whole, and its evaluations (issue 16: what the chief editor sees before approving)."""
+    reader = db.reader()
+    row = await reader.policy.change(change_id)
     if row is None:
         raise NotFound("No such policy change.")
-    return row
+    return row, await reader.policy.evaluations(change_id)
 
 
 async def decide_change(
     db: Database, holder: PolicyHolder, change_id: uuid.UUID, *, approve: bool, note: str, by: str
-) -> tuple[asyncpg.Record, str | None]:
+) -> tuple[asyncpg.Record, str | None, list[asyncpg.Record]]:
     """The chief editor approves or rejects a proposed change (MB-6.1). An approved change is the
-    next release."""
+    next release. A lexicon change is approved once the lexicon it produces has been evaluated (issue 16)."""
     async with db.transaction() as stores:
         row = await stores.policy.change(change_id, for_update=True)
         if row is None:
@@ -92,6 +120,8 @@ async def decide_change(
         if row["status"] != "proposed":
             raise Conflict(f"This change was {row['status']} already.", requirement="MB-6.1")
         job = None
+        if approve and row["kind"] == "lexicon":
+            check_evaluated(await stores.policy.evaluation(change_id, EvaluationStage.PROPOSED))
         if approve:
             # A big change (an imported lexicon: 50,000 entries are 7 MB of JSON) is decoded off the event loop.
             body = await asyncio.to_thread(json.loads, row["changes"])
@@ -110,12 +140,20 @@ async def decide_change(
             if job is not None:
                 await stores.jobs.advance(job["id"], by=job["total"], counts={"release": release})
                 await stores.jobs.finish(job["id"])
+                # Issue 16: the release's figures are its change's when nothing was released in between; else the
+                # evaluation worker evaluates the release's own entries.
+                await stores.policy.copy_evaluation(change_id, release=release, lexicon_version=None)
         else:
             await stores.policy.reject(change_id, rejected_by=by, note=note)
         row = await stores.policy.change(change_id)
     if approve:
         await holder.refresh(db.pool)  # this process at once; the others by the event
-    return row, (str(job["id"]) if job is not None else None)
+        if row["kind"] == "lexicon" and holder.versions.get("lexicon") == str(row["release"]):
+            async with db.transaction() as stores:
+                lexicon = (await holder.current(db.pool)).lexicon
+                await stores.policy.name_release_version(row["release"], lexicon.version)
+    evaluations = await db.reader().policy.evaluations(change_id) if row["kind"] == "lexicon" else []
+    return row, (str(job["id"]) if job is not None else None), evaluations
 
 
 # --- rumours (MB-11) -------------------------------------------------------------------------------
@@ -369,6 +407,7 @@ async def complete_import(db: Database, import_id: uuid.UUID, *, by: str) -> tup
             kind="lexicon", changes_json=changes_json, reason=row["reason"], proposed_by=by
         )
         await stores.policy.complete_import(import_id, change["id"])
+        await _queue_evaluation(stores, change["id"], by)
     return change, entries, len(add), len(remove)
 
 

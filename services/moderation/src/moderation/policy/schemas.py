@@ -146,9 +146,84 @@ class PolicyChangeRead(BaseModel):
     add_count: int = Field(description="entries the change adds, all of them (a list previews the first 20)")
     remove_count: int = Field(description="entries the change removes, all of them")
     preview: bool = Field(description="true when `changes` shows only the first of its entries (a list)")
+    evaluation: EvaluationRead | None = Field(
+        default=None,
+        description="a lexicon change: the measured recall and false positives of the lexicon it would produce "
+        "(MB-6.1: the chief editor sees them before approving; approval waits while `status` is pending)",
+    )
+    release_evaluation: EvaluationRead | None = Field(
+        default=None, description="an approved lexicon change: the figures of the release it became"
+    )
 
 
-def change_read(row: Mapping[str, Any], *, job_id: str | None = None) -> PolicyChangeRead:
+class EvaluationRead(BaseModel):
+    """A lexicon's measured recall per evasion technique and false positives on the clean corpus (issue 16)."""
+
+    stage: Literal["proposed", "released"]
+    status: Literal["pending", "done", "failed"]
+    basis_release: int = Field(description="the release in force the change was applied to (or the release)")
+    release: int | None
+    lexicon_version: str | None
+    engine_version: str | None = None
+    recall_min: float | None = Field(default=None, description="the lowest recall of any technique")
+    recall_goal: float | None = None
+    false_positive_rate: float | None = Field(default=None, description="clean sentences with a stop/review hit")
+    false_positive_goal: float | None = None
+    meets_goals: bool | None = None
+    variants: int | None = None
+    sentences: int | None = None
+    techniques_below_goal: list[str] = []
+    recall_by_technique: dict[str, float] = {}
+    figures: dict[str, Any] | None = Field(default=None, description="everything measured (a change's own page)")
+    error: str | None = None
+    job_id: str | None
+    requested_at: str
+    finished_at: str | None
+
+
+PolicyChangeRead.model_rebuild()
+
+
+def evaluation_read(row: Mapping[str, Any], *, whole: bool) -> EvaluationRead:
+    """An evaluation row: its headline figures (from the whole figures, or a summary row of a list)."""
+    figures = json.loads(row["figures"]) if row["figures"] else {}
+    if "by_technique" in row.keys():
+        by_technique = json.loads(row["by_technique"]) if row["by_technique"] else {}
+        below = json.loads(row["techniques_below_goal"]) if row["techniques_below_goal"] else []
+    else:
+        by_technique = figures.get("recall", {}).get("by_technique", {})
+        below = figures.get("recall", {}).get("techniques_below_goal", [])
+    return EvaluationRead(
+        stage=row["stage"],
+        status=row["status"],
+        basis_release=row["basis_release"],
+        release=row["release"],
+        lexicon_version=row["lexicon_version"],
+        engine_version=figures.get("engine_version"),
+        recall_min=figures.get("recall_min"),
+        recall_goal=figures.get("recall_goal"),
+        false_positive_rate=figures.get("false_positive_rate"),
+        false_positive_goal=figures.get("false_positive_goal"),
+        meets_goals=figures.get("meets_goals"),
+        variants=figures.get("variants"),
+        sentences=figures.get("sentences"),
+        techniques_below_goal=below,
+        recall_by_technique={t: p["recall"] for t, p in by_technique.items()},
+        figures=figures if whole and figures else None,
+        error=row["error"],
+        job_id=str(row["job_id"]) if row["job_id"] else None,
+        requested_at=row["requested_at"].isoformat(),
+        finished_at=row["finished_at"].isoformat() if row["finished_at"] else None,
+    )
+
+
+def change_read(
+    row: Mapping[str, Any],
+    *,
+    job_id: str | None = None,
+    evaluations: list[Mapping[str, Any]] = (),
+    whole: bool = True,
+) -> PolicyChangeRead:
     """A change, whole; or as a list shows it (the row has its counts: its entries are a preview)."""
     changes = json.loads(row["changes"])
     counted = "add_count" in row.keys()
@@ -171,6 +246,10 @@ def change_read(row: Mapping[str, Any], *, job_id: str | None = None) -> PolicyC
             "decision_note": row["decision_note"],
             "release": row["release"],
             "job_id": job_id,
+            **{
+                ("evaluation" if e["stage"] == "proposed" else "release_evaluation"): evaluation_read(e, whole=whole)
+                for e in evaluations
+            },
         }
     )
 

@@ -414,3 +414,122 @@ class PolicyStore:
             after,
             limit,
         )
+
+    # --- lexicon evaluations (MB-6.1, MB-12: issue 16) ---------------------------------------------
+
+    async def lexicon_release(self) -> int:
+        return await self.conn.fetchval("SELECT coalesce(max(release), 0) FROM policy_release")
+
+    async def entries_at(self, release: int) -> list[tuple]:
+        """The lexicon of a release: the entries added by it or before, not removed by it or before."""
+        rows = await self.conn.fetch(
+            """SELECT id, term, category, action, legal_basis FROM lexicon_entry
+                WHERE added_in <= $1 AND (removed_in IS NULL OR removed_in > $1) ORDER BY id""",
+            release,
+        )
+        return [tuple(r) for r in rows]
+
+    async def insert_evaluation(
+        self, change_id: uuid.UUID, stage: str, *, basis_release: int, job_id: uuid.UUID, release: int | None = None
+    ) -> None:
+        await self.conn.execute(
+            """INSERT INTO lexicon_evaluation (change_id, stage, basis_release, release, job_id)
+               VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING""",
+            change_id,
+            stage,
+            basis_release,
+            release,
+            job_id,
+        )
+
+    async def copy_evaluation(self, change_id: uuid.UUID, *, release: int, lexicon_version: str | None) -> bool:
+        """A release's figures are its change's when the change was evaluated on the release before it (the same
+        entries): copied, under the release's own lexicon version."""
+        status = await self.conn.execute(
+            """INSERT INTO lexicon_evaluation (change_id, stage, basis_release, release, status, lexicon_version,
+                                               figures, job_id, finished_at)
+               SELECT change_id, 'released', $2, $2, 'done', coalesce($3, lexicon_version),
+                      figures || jsonb_build_object('lexicon_version', coalesce($3, lexicon_version),
+                                                    'evaluated_as_proposed', true), job_id, finished_at
+                 FROM lexicon_evaluation
+                WHERE change_id = $1 AND stage = 'proposed' AND status = 'done' AND basis_release = $2 - 1
+               ON CONFLICT DO NOTHING""",
+            change_id,
+            release,
+            lexicon_version,
+        )
+        return status.endswith(" 1")
+
+    async def evaluation(self, change_id: uuid.UUID, stage: str) -> asyncpg.Record | None:
+        return await self.conn.fetchrow(
+            "SELECT * FROM lexicon_evaluation WHERE change_id = $1 AND stage = $2", change_id, stage
+        )
+
+    async def evaluations(self, change_id: uuid.UUID) -> list[asyncpg.Record]:
+        return await self.conn.fetch("SELECT * FROM lexicon_evaluation WHERE change_id = $1", change_id)
+
+    async def evaluation_summaries(self, change_ids: list[uuid.UUID]) -> list[asyncpg.Record]:
+        """The headline figures of changes' evaluations (a list of changes shows them; the samples stay out)."""
+        return await self.conn.fetch(
+            """SELECT change_id, stage, basis_release, release, status, lexicon_version, error, job_id, requested_at,
+                      finished_at, figures - 'recall' - 'false_positives' AS figures,
+                      figures #> '{recall,by_technique}' AS by_technique,
+                      figures #> '{recall,techniques_below_goal}' AS techniques_below_goal
+                 FROM lexicon_evaluation WHERE change_id = ANY($1::uuid[])""",
+            change_ids,
+        )
+
+    async def set_evaluation_basis(self, change_id: uuid.UUID, stage: str, basis_release: int) -> None:
+        await self.conn.execute(
+            "UPDATE lexicon_evaluation SET basis_release = $3 WHERE change_id = $1 AND stage = $2",
+            change_id,
+            stage,
+            basis_release,
+        )
+
+    async def finish_evaluation(
+        self,
+        change_id: uuid.UUID,
+        stage: str,
+        *,
+        lexicon_version: str | None,
+        figures_json: str | None,
+        error: str | None = None,
+    ) -> None:
+        await self.conn.execute(
+            """UPDATE lexicon_evaluation SET status = CASE WHEN $5::text IS NULL THEN 'done' ELSE 'failed' END,
+                      lexicon_version = $3, figures = $4::jsonb, error = $5, finished_at = now()
+                WHERE change_id = $1 AND stage = $2""",
+            change_id,
+            stage,
+            lexicon_version,
+            figures_json,
+            error,
+        )
+
+    async def unevaluated(self) -> list[asyncpg.Record]:
+        """Proposed lexicon changes without an evaluation, and lexicon releases without one (a database from
+        before evaluations, the seed release, a release whose change was evaluated on an older release)."""
+        return await self.conn.fetch(
+            """SELECT c.id AS change_id, 'proposed' AS stage, NULL::integer AS release
+                 FROM policy_change c
+                WHERE c.kind = 'lexicon' AND c.status = 'proposed'
+                  AND NOT EXISTS (SELECT 1 FROM lexicon_evaluation e WHERE e.change_id = c.id AND e.stage = 'proposed')
+               UNION ALL
+               SELECT r.change_id, 'released', r.release
+                 FROM policy_release r JOIN policy_change c ON c.id = r.change_id
+                WHERE c.kind = 'lexicon'
+                  AND NOT EXISTS (SELECT 1 FROM lexicon_evaluation e WHERE e.change_id = r.change_id
+                                                                       AND e.stage = 'released')
+                LIMIT 100"""
+        )
+
+    async def name_release_version(self, release: int, lexicon_version: str) -> None:
+        """The released lexicon's own version (Lexicon.version of the release, as every process holds it)."""
+        await self.conn.execute(
+            """UPDATE lexicon_evaluation SET lexicon_version = $2,
+                      figures = figures || jsonb_build_object('lexicon_version', $2::text)
+                WHERE release = $1 AND status = 'done'""",
+            release,
+            lexicon_version,
+        )
