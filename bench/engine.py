@@ -231,7 +231,8 @@ def rumour_latency(texts: list[str], posts: list[str]) -> dict:
 
 def load_lexicon(moderation_url: str, chief: dict, reviewer: dict, terms: list[str]) -> float:
     """A 100,000-entry lexicon change through the admin API (to the service directly: the gateway
-    caps request bodies at 1 MiB), approved by the chief editor; seconds until in force."""
+    caps request bodies at 1 MiB), approved by the chief editor once evaluated; seconds from approval until in
+    force."""
     with httpx.Client(base_url=moderation_url, timeout=300) as client:
         before = client.get("/v1/moderation/lexicon").json()["release"]
         change = client.post(
@@ -247,6 +248,17 @@ def load_lexicon(moderation_url: str, chief: dict, reviewer: dict, terms: list[s
             },
         )
         change.raise_for_status()
+        # Issue 16 (MB-6.1): the chief editor approves once the lexicon's recall and false positives are measured.
+        deadline = time.monotonic() + 900
+        while (
+            client.get(f"/v1/moderation/policy-changes/{change.json()['id']}", headers=chief).json()["evaluation"][
+                "status"
+            ]
+            == "pending"
+        ):
+            time.sleep(1)  # polling under the loop's own deadline
+            if time.monotonic() > deadline:
+                raise TimeoutError("the lexicon change's evaluation did not finish")
         started = time.monotonic()
         client.post(
             f"/v1/moderation/policy-changes/{change.json()['id']}/decision",

@@ -375,6 +375,18 @@ def register_rumour(
     )
 
 
+def evaluated_change(gw: httpx.Client, headers: dict[str, str], change_id: str, timeout_s: float = 180) -> dict:
+    """A proposed lexicon change once the lexicon it would produce has been evaluated (issue 16: the chief editor
+    approves it only then, MB-6.1); a change of another kind at once."""
+
+    def ready() -> dict | None:
+        change = gw.get(f"/v1/moderation/policy-changes/{change_id}", headers=headers, timeout=60).json()
+        evaluation = change.get("evaluation")
+        return change if change["kind"] != "lexicon" or (evaluation and evaluation["status"] != "pending") else None
+
+    return poll(ready, timeout_s=timeout_s, interval_s=0.2, what=f"the evaluation of policy change {change_id}")
+
+
 def regulator_reports(gw: httpx.Client, headers: dict[str, str]) -> list[dict]:
     """Every report an office sees (oldest first, 1,000 a page): a long test run files more than one page."""
     return every_page(gw, "/v1/regulator/reports", headers, limit=1000)

@@ -19,7 +19,7 @@ import pytest
 from devstack.cli import create_staff
 from devstack.stack import StackInfo
 from devstack.testing import poll
-from journeys import Flow, Staff, User, every_page
+from journeys import Flow, Staff, User, evaluated_change, every_page
 from playwright.sync_api import BrowserContext, Page, expect, sync_playwright
 
 CHROMIUM_ARGS = [
@@ -182,7 +182,8 @@ def test_only_the_chief_editor_decides_a_policy_change_in_the_console(
     page: Page, flow: Flow, gateway: httpx.Client, platform: StackInfo, shots: Path
 ) -> None:
     """MB-6.1: a reviewer's proposed lexicon change shows no decision controls to the reviewer; the chief
-    editor approves it with a note (refused without one), and it becomes a release."""
+    editor sees the measured recall and false positives of the lexicon it would produce (issue 16), approves it
+    with a note (refused without one), and it becomes a release, with its figures."""
     proposer = flow.staff("reviewer")
     term = f"测试词{uuid.uuid4().hex[:6]}"
     proposed = gateway.post(
@@ -205,10 +206,16 @@ def test_only_the_chief_editor_decides_a_policy_change_in_the_console(
     expect(page.locator("#sign-in-form")).to_be_visible()
 
     chief = staff_member(flow, "chief_editor")
+    evaluation = evaluated_change(gateway, proposer.auth, change_id)["evaluation"]
     sign_in(page, platform, chief)
     page.goto(f"{platform.gateway_url}/console/#/policy")
     controls = page.locator(f"[data-change='{change_id}']")
     expect(controls).to_be_visible()
+    measured = page.locator(f"[data-evaluation='{change_id}']")
+    expect(measured).to_contain_text("Would produce")
+    expect(measured).to_contain_text(f"false positives {evaluation['false_positive_rate'] * 100:.2f}%")
+    expect(measured).to_contain_text("goal ≥ 98.00%")
+    expect(measured).to_contain_text(f"{evaluation['variants']} variants, {evaluation['sentences']} clean sentences")
     page.screenshot(path=str(shots / "policy-changes.png"), full_page=True)
     controls.locator("button", has_text="Approve").click()
     expect(page.locator("#alert")).to_contain_text("note is required")
@@ -219,6 +226,8 @@ def test_only_the_chief_editor_decides_a_policy_change_in_the_console(
     change = gateway.get(f"/v1/moderation/policy-changes/{change_id}", headers=proposer.auth).json()
     assert change["status"] == "approved" and change["decision_note"] == "checked in the console"
     assert change["decided_by"] == chief.actor
+    page.select_option("#policy-status", "approved")
+    expect(page.locator(f"[data-evaluation='{change_id}']")).to_contain_text(f"Release {change['release']}:")
 
 
 def review_item(gateway: httpx.Client, staff: Staff, kind: str, found: Callable[[dict], bool], what: str) -> dict:

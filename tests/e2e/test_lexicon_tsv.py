@@ -12,7 +12,7 @@ import httpx
 import pytest
 from contracts.categories import Bj10Category
 from devstack.testing import poll
-from journeys import Flow, Staff
+from journeys import Flow, Staff, evaluated_change
 
 TSV = "text/tab-separated-values"
 MIB = 1024 * 1024
@@ -63,6 +63,7 @@ def complete(gateway: httpx.Client, staff: Staff, import_id: str) -> httpx.Respo
 
 
 def approve(gateway: httpx.Client, chief: Staff, change_id: str) -> dict:
+    evaluated_change(gateway, chief.auth, change_id, timeout_s=300)  # issue 16: approval waits for the figures
     decided = gateway.post(
         f"/v1/moderation/policy-changes/{change_id}/decision",
         headers=chief.auth,
@@ -130,6 +131,7 @@ def test_a_lexicon_of_20000_entries_goes_in_parts_through_approval_and_stops_a_p
             json={"approve": True, "note": "mine"},
         )
         assert refused.status_code == 403, refused.text
+        evaluated_change(gateway, chief.auth, change_id, timeout_s=300)  # issue 16: its figures first (MB-6.1)
         started = time.monotonic()
         decided = approve(gateway, chief, change_id)
         print(f"release of {ENTRIES} entries: approval answered in {time.monotonic() - started:.2f}s")

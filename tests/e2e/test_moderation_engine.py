@@ -15,7 +15,16 @@ from devstack.cli import create_regulator_office
 from devstack.stack import StackInfo
 from devstack.testing import poll
 from evasion import CLEAN_TEXTS, embed, variants
-from journeys import Flow, Staff, User, find_event, register_rumour, regulator_reports, reports_for_post
+from journeys import (
+    Flow,
+    Staff,
+    User,
+    evaluated_change,
+    find_event,
+    register_rumour,
+    regulator_reports,
+    reports_for_post,
+)
 from moderation.engine.lexicon import read_tsv
 from moderation.settings import SAMPLE_LEXICON
 from qinglang.moderation.v1 import decision_pb2, policy_pb2
@@ -189,15 +198,40 @@ def test_a_lexicon_change_needs_the_chief_editor_and_then_applies_everywhere(
         },
     )
     assert change["status"] == "proposed" and change["proposed_by"].startswith("staff:")
+    # Issue 16: the lexicon it would produce is evaluated in the background (queued with the change).
+    assert (change["evaluation"]["stage"], change["evaluation"]["status"]) == ("proposed", "pending")
+    assert change["evaluation"]["basis_release"] == before["release"] and change["evaluation"]["job_id"]
     # Not in force until approved: a post with the term is published.
     assert settled(gateway, flow.post(author, f"今天看到{term}了")["id"], author) == "published"
     # A reviewer cannot approve a policy change.
     refused = _decide(gateway, reviewer, change["id"])
     assert refused.status_code == 403 and refused.json()["requirement"] == "MB-6.1"
+    # MB-6.1: the chief editor sees the measured recall and false positives before approving.
+    evaluation = evaluated_change(gateway, chief.auth, change["id"])["evaluation"]
+    assert evaluation["status"] == "done", evaluation
+    assert evaluation["recall_by_technique"]["as_written"] == 1.0 and evaluation["recall_goal"] == 0.98
+    assert evaluation["sentences"] == 3 * 200  # LEXICON_EVAL_CORPUS_LIMIT on the test stacks, three sources
+    assert evaluation["variants"] > 1000 and 0 <= evaluation["false_positive_rate"] <= 1
+    assert evaluation["engine_version"].startswith("qinglang-engine/") and evaluation["lexicon_version"]
+    figures = evaluation["figures"]
+    assert figures["entries"] == before["entries"] + 1 and set(figures["false_positives"]["by_source"]) == {
+        "people_daily",
+        "reviews",
+        "cantonese",
+    }
+    listed = gateway.get("/v1/moderation/policy-changes", headers=chief.auth, params={"status": "proposed"}).json()
+    shown = next(c for c in listed["items"] if c["id"] == change["id"])
+    assert shown["evaluation"]["recall_min"] == evaluation["recall_min"] and shown["evaluation"]["figures"] is None
+    job = gateway.get(f"/v1/moderation/jobs/{evaluation['job_id']}", headers=chief.auth).json()
+    assert (job["kind"], job["state"]) == ("lexicon.evaluation", "done")
     approved = _decide(gateway, chief, change["id"])
     assert approved.status_code == 200, approved.text
     assert approved.json()["status"] == "approved" and approved.json()["decided_by"].startswith("staff:")
     assert approved.json()["release"] == before["release"] + 1
+    # The release keeps the figures, under its own lexicon version.
+    released = approved.json()["release_evaluation"]
+    assert (released["stage"], released["status"], released["release"]) == ("released", "done", before["release"] + 1)
+    assert released["recall_min"] == evaluation["recall_min"]
     assert _decide(gateway, chief, change["id"]).status_code == 409  # decided once
     # Announced to every moderation process...
     record = asyncio.run(find_event(platform.kafka_bootstrap_servers, POLICY_TOPIC.name, "lexicon"))
@@ -209,6 +243,8 @@ def test_a_lexicon_change_needs_the_chief_editor_and_then_applies_everywhere(
         what="the new release",
     )
     assert after["entries"] == before["entries"] + 1
+    release_figures = gateway.get(f"/v1/moderation/policy-changes/{change['id']}", headers=chief.auth).json()
+    assert release_figures["release_evaluation"]["lexicon_version"] == after["version"]
     # Every moderation process (the test platform runs two, sharing the partitions of new posts)
     # decides with the new release: one author per partition, each until the decision names it.
     for user in partition_authors:

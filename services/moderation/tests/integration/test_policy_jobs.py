@@ -216,7 +216,7 @@ async def test_a_proposed_lexicon_change_is_evaluated_before_approval_and_its_re
     """Issue 16: proposing a lexicon change queues the evaluation of the lexicon it would produce; approval waits
     for it (409, MB-6.1); the figures show with the change, and the release it becomes has them too."""
     db, holder = world
-    change = await handlers.propose_change(
+    change, [pending] = await handlers.propose_change(
         db,
         kind="lexicon",
         changes={"add": [{"term": "鳕鲟毒", "category": CATEGORY, "action": "stop", "legal_basis": ["MB-12"]}]},
@@ -224,6 +224,7 @@ async def test_a_proposed_lexicon_change_is_evaluated_before_approval_and_its_re
         reason="a new drug name",
         by="staff:r",
     )
+    assert (pending["stage"], pending["status"], pending["basis_release"]) == ("proposed", "pending", 1)
     with pytest.raises(Conflict) as refused:
         await handlers.decide_change(db, holder, change["id"], approve=True, note="ok", by="staff:chief")
     assert "evaluation pending" in refused.value.detail and refused.value.requirement == "MB-6.1"

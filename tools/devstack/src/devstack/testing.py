@@ -50,6 +50,10 @@ FAST_RECONCILERS = {
         "RECONCILE_INTERVAL_S": "0.5",
         "RETRO_SCAN_POLL_S": "0.2",
         "POLICY_REFRESH_INTERVAL_S": "2",
+        # Issue 16: each proposed lexicon change is evaluated before approval; on the suite's stacks on 200 clean
+        # sentences of each source (seconds), `make up` and the bench on all of them.
+        "LEXICON_EVAL_CORPUS_LIMIT": "200",
+        "LEXICON_EVAL_POLL_S": "0.2",
     },
     # MB-13: assessments in force announced again every second (tests/e2e/test_feature_assessments.py).
     # Offices' rate per minute (issue 15) lifted: the suite polls reports with one national key; the limit is

@@ -239,6 +239,7 @@ export async function policy(ctx) {
       { label: "Kind", cell: (c) => chip(c.kind) },
       { label: "Change", cell: changeView },
       { label: "Reason", cell: (c) => c.reason },
+      { label: "Measured (MB-6.1)", cell: evaluationsView },
       { label: "Status", cell: (c) => [chip(c.status, `status-${c.status}`), c.decided_by ? [h("br"), c.decided_by, ": ", c.decision_note || ""] : null, c.release ? ` · release ${c.release}` : ""] },
       { label: "", cell: (c) => (chief && c.status === "proposed" ? decideChange(ctx, c, () => list.reload()) : null) },
     ],
@@ -254,6 +255,45 @@ export async function policy(ctx) {
     list.body,
     list.more,
   ];
+}
+
+/** Issue 16: the measured recall and false positives of the lexicon a change would produce (seen before approving,
+ * MB-6.1), and of the release it became. */
+function evaluationsView(c) {
+  if (c.kind !== "lexicon") return null;
+  return h(
+    "div",
+    { class: "evaluation", dataset: { evaluation: c.id } },
+    evaluationView("Would produce", c.evaluation),
+    c.release_evaluation ? evaluationView(`Release ${c.release_evaluation.release}`, c.release_evaluation) : null,
+  );
+}
+
+/** A rate as a percentage to two decimals (a false-positive goal is 0.5%). */
+function pct(rate) {
+  return rate === null || rate === undefined ? "—" : `${(rate * 100).toFixed(2)}%`;
+}
+
+function evaluationView(title, e) {
+  if (!e) return h("p", { class: "muted" }, `${title}: not evaluated yet`);
+  if (e.status === "pending") return h("p", {}, `${title}: `, chip("evaluation pending", "risk-medium"));
+  if (e.status === "failed") return h("p", {}, `${title}: `, chip("evaluation failed", "danger"), ` ${e.error || ""}`);
+  const recallOk = e.recall_min >= e.recall_goal;
+  const fpOk = e.false_positive_rate <= e.false_positive_goal;
+  return h(
+    "div",
+    { class: "figures" },
+    h("strong", {}, `${title}: `),
+    chip(`recall ≥ ${pct(e.recall_min)} per technique`, recallOk ? "good" : "danger"),
+    ` goal ≥ ${pct(e.recall_goal)} · `,
+    chip(`false positives ${pct(e.false_positive_rate)}`, fpOk ? "good" : "danger"),
+    ` goal ≤ ${pct(e.false_positive_goal)}`,
+    h("br"),
+    h("small", { class: "muted" }, `${e.variants} variants, ${e.sentences} clean sentences · lexicon ${e.lexicon_version} · ${e.engine_version}`),
+    e.techniques_below_goal.length
+      ? h("p", { class: "below-goal" }, "Below goal: ", e.techniques_below_goal.map((t) => `${t} ${pct(e.recall_by_technique[t])}`).join(", "))
+      : null,
+  );
 }
 
 /** A change's size and its entries (a list shows the first of them: an imported lexicon has tens of thousands). */

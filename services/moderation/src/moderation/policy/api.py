@@ -88,10 +88,10 @@ async def propose_policy_change(body: PolicyChangeCreate, principal: Proposer, d
         if body.kind == "lexicon"
         else {"routing": body.routing.model_dump(exclude_none=True) if body.routing else {}}
     )
-    row = await handlers.propose_change(
+    row, evaluations = await handlers.propose_change(
         db, kind=body.kind, changes=changes, removes=body.remove, reason=body.reason, by=principal.actor
     )
-    return change_read(row, evaluations=await handlers.change_evaluations(db, row["id"]))
+    return change_read(row, evaluations=evaluations)
 
 
 @router.get("/v1/moderation/policy-changes", response_model=Page[PolicyChangeRead])

@@ -46,8 +46,8 @@ async def lexicon_in_force(db: Database, holder: PolicyHolder) -> tuple[Policy, 
 
 async def propose_change(
     db: Database, *, kind: str, changes: dict[str, Any], removes: list[int], reason: str, by: str
-) -> asyncpg.Record:
-    """Nothing changes until the chief editor approves (MB-6.1)."""
+) -> tuple[asyncpg.Record, list[asyncpg.Record]]:
+    """Nothing changes until the chief editor approves (MB-6.1). The change and its (pending) evaluation."""
     async with db.transaction() as stores:
         if removes:
             missing = set(removes) - await stores.policy.live_entry_ids(removes)
@@ -56,7 +56,7 @@ async def propose_change(
         row = await stores.policy.insert_change(kind=kind, changes=changes, reason=reason, proposed_by=by)
         if kind == "lexicon":
             await _queue_evaluation(stores, row["id"], by)
-        return row
+        return row, await stores.policy.evaluations(row["id"])
 
 
 async def _queue_evaluation(stores: Stores, change_id: uuid.UUID, by: str) -> None:
@@ -64,10 +64,6 @@ async def _queue_evaluation(stores: Stores, change_id: uuid.UUID, by: str) -> No
     false positives are shown with the change, and approval waits for them."""
     basis = await stores.policy.lexicon_release()
     await evaluation_jobs.queue_evaluation(stores, change_id, EvaluationStage.PROPOSED, basis_release=basis, by=by)
-
-
-async def change_evaluations(db: Database, change_id: uuid.UUID) -> list[asyncpg.Record]:
-    return await db.reader().policy.evaluations(change_id)
 
 
 # A list of changes shows this many of each change's added and removed entries (an imported lexicon has tens of
