@@ -393,6 +393,23 @@ def test_a_service_overrides_the_defaults_with_false_and_zero_too() -> None:
     assert "topologySpreadConstraints" in deployments[f"{RELEASE}-content-worker"]["spec"]["template"]["spec"]
 
 
+@pytest.mark.requirement("MB-6.1")
+def test_the_lexicon_evaluation_is_bounded_as_the_values_say() -> None:
+    """Issue 16: every moderation pod evaluates proposed lexicon changes on the whole clean corpus by default
+    (no LEXICON_EVAL_CORPUS_LIMIT), or on as many sentences per source as the values say."""
+    deployments = _of(render(CHART / "ci" / "minimal-values.yaml"), "Deployment")
+    for component in ("api", "worker"):
+        env = _env(deployments[f"{RELEASE}-moderation-{component}"])
+        assert "LEXICON_EVAL_CORPUS_LIMIT" not in env and env["LEXICON_EVAL_MAX_ENTRIES"]["value"] == "2000"
+    bounded = {"services": {"moderation": {"lexiconEvaluation": {"corpusLimit": 5000, "maxEntries": 300}}}}
+    env = _env(_of(render(CHART / "ci" / "minimal-values.yaml", bounded), "Deployment")[f"{RELEASE}-moderation-worker"])
+    assert (env["LEXICON_EVAL_CORPUS_LIMIT"]["value"], env["LEXICON_EVAL_MAX_ENTRIES"]["value"]) == ("5000", "300")
+    with pytest.raises(RenderError):
+        render(
+            CHART / "ci" / "minimal-values.yaml", {"services": {"moderation": {"lexiconEvaluation": {"maxEntries": 0}}}}
+        )
+
+
 def test_the_console_runs_behind_the_gateway_reaching_nothing(rendered: tuple[Path, list[dict]]) -> None:
     """The staff console (issue 14): its own Deployment (component web, not one of the API pods that render the
     gateway's problems), hardened like the services, production settings, served only to the gateway and

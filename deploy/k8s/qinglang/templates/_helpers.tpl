@@ -382,6 +382,11 @@ seccompProfile:
 {{- range list "MEDIA_S3_ACCESS_KEY_ID" "MEDIA_S3_SECRET_ACCESS_KEY" -}}
 {{- $secretEnv = append $secretEnv (dict "name" . "secret" $keys "key" .) -}}
 {{- end -}}
+{{- else if and (eq $name "moderation") (not .job) -}}
+{{- /* Issue 16 (MB-6.1): the evaluation of each proposed lexicon change and release; corpusLimit 0: all */ -}}
+{{- $e := default dict $svc.lexiconEvaluation -}}
+{{- if gt (int64 (default 0 $e.corpusLimit)) 0 }}{{ $_ := set $plain "LEXICON_EVAL_CORPUS_LIMIT" (toString (int64 $e.corpusLimit)) }}{{ end -}}
+{{- $_ := set $plain "LEXICON_EVAL_MAX_ENTRIES" (toString (int64 (default 2000 $e.maxEntries))) -}}
 {{- else if eq $name "regulator-gateway" -}}
 {{- /* The user log archive (MB-16.2, PA-16.2): opens the sealed addresses, signs the daily anchors, keys the
   address lookup. Not in the migration Job: plain SQL needs none of them. */ -}}

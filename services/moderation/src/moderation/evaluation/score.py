@@ -118,10 +118,17 @@ def false_positives(lexicon: Lexicon, corpus: Mapping[str, Iterable[str]]) -> di
     }
 
 
-def evaluate(lexicon: Lexicon, corpus: Mapping[str, Sequence[str]], variants: Sequence[Variant] | None = None) -> dict:
-    """The figures of one lexicon: its adversarial set (generated from it unless given) and the corpus."""
+def evaluate(
+    lexicon: Lexicon,
+    corpus: Mapping[str, Sequence[str]],
+    variants: Sequence[Variant] | None = None,
+    *,
+    entries: Sequence[Entry] | None = None,
+) -> dict:
+    """The figures of one lexicon: its adversarial set (given, or generated from ``entries``, by default all the
+    lexicon's) and the corpus."""
     started = time.perf_counter()
-    variants = generate(lexicon.entries) if variants is None else variants
+    variants = generate(lexicon.entries if entries is None else entries) if variants is None else variants
     generated = time.perf_counter()
     r = recall(lexicon, variants)
     scanned_variants = time.perf_counter()
@@ -174,7 +181,7 @@ def evaluate_rows(
     corpus = clean_corpus.load(corpus_limit)
     loaded = time.perf_counter()
     sampled = sample_entries(lexicon.entries, max_entries)
-    figures = evaluate(lexicon, corpus, generate(sampled))
+    figures = evaluate(lexicon, corpus, entries=sampled)
     figures["entries_sampled"] = len(sampled)
     figures["corpus_limit"] = corpus_limit
     figures["seconds"]["build_and_load"] = round(loaded - started, 2)
