@@ -74,7 +74,7 @@ bench: install ## print the platform's figures as one JSON object (installs Debi
 	PYTHONPATH=tests $(UV) run --frozen python -m bench
 
 eval: install ## the lexicon's measured recall per technique and false positives on the clean corpus, as one JSON object (EVAL_DATABASE_URL=postgresql://... for a moderation database's lexicon; EVAL_CORPUS_LIMIT=N sentences per source)
-	$(UV) run --frozen python -m moderation.evaluation $(if $(EVAL_DATABASE_URL),--database-url '$(EVAL_DATABASE_URL)') $(if $(EVAL_CORPUS_LIMIT),--corpus-limit $(EVAL_CORPUS_LIMIT))
+	@$(UV) run --frozen python -m moderation.evaluation $(if $(EVAL_DATABASE_URL),--database-url '$(EVAL_DATABASE_URL)') $(if $(EVAL_CORPUS_LIMIT),--corpus-limit $(EVAL_CORPUS_LIMIT))
 
 bench-timeline: install ## only the home timeline reads, side by side with a baseline (see bench/timeline_reads.py)
 	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }

@@ -129,7 +129,8 @@ def split_forms(char: str) -> list[str]:
     forms = []
     for parts in _components().get(char, []):
         form = "".join(parts)
-        if len(parts) >= 2 and all(_is_han(c) for c in form) and form not in forms:
+        # The table writes some characters with themselves as a part (冰: 冰水): that is no split.
+        if len(parts) >= 2 and char not in parts and all(_is_han(c) for c in form) and form not in forms:
             forms.append(form)
     return forms
 

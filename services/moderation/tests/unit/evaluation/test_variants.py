@@ -106,6 +106,8 @@ def test_homophone_one_and_every(drug: dict[str, list[Variant]]) -> None:
 
 def test_split_one_and_every() -> None:
     assert "氵去" in split_forms("法") and "火乍" in split_forms("炸")
+    assert split_forms("冰") == ["冫水"]  # the table's 冰水 holds the character itself: no split
+    assert split_forms("一") == []
     by = {}
     for v in generate([entry("炸药配方")]):
         by.setdefault(v.technique, []).append(v.written)
@@ -123,6 +125,13 @@ def test_mixed_initials_and_pinyin_at_every_split_point(drug: dict[str, list[Var
     for w in ("网络dubo", "wangluo赌博", "网luo赌bo"):
         assert many[w] == "mixed_pinyin"
     assert many["wldb"] == "initials"
+
+
+def test_a_term_with_digits_or_letters_keeps_one_reading_per_character() -> None:
+    for v in generate([entry("鳕鲟01"), entry("vip代理")]):
+        assert v.text[v.start : v.end] == v.written
+    mixed = {v.written for v in generate([entry("鳕鲟01")]) if v.technique == "mixed_pinyin"}
+    assert "鳕xun01" in mixed
 
 
 def test_numerals() -> None:
