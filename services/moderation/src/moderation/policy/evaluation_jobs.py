@@ -6,15 +6,22 @@ by a worker loop as jobs staff follow (kit.jobs, kind ``lexicon.evaluation``):
 - stage ``released``: every release has its figures, copied from its change's when the change was evaluated on
   the release before it (the same entries), else evaluated on the release's own entries.
 
-The evaluation is CPU-bound (seconds; the corpus is bounded by ``LEXICON_EVAL_CORPUS_LIMIT``): off the event loop.
-A job whose process died is taken over by another (its heartbeat stops)."""
+The evaluation is CPU-bound (seconds; the corpus is bounded by ``LEXICON_EVAL_CORPUS_LIMIT``): off the event loop,
+in a child process of its own (spawned for the one evaluation, gone after it). Not a thread: the evaluation holds
+the GIL for seconds at a time (reading and parsing the corpus, building the lexicon), which starved the event
+loop of a loaded machine's worker until uvicorn's health check killed it (measured on the test stacks); and the
+corpus (~220,000 sentences) is not kept in the service's memory. A job whose process died is taken over by
+another (its heartbeat stops)."""
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
+import multiprocessing
 import uuid
+from concurrent.futures import ProcessPoolExecutor
 
 import asyncpg
 from kit.service import Runtime
@@ -37,6 +44,16 @@ async def queue_evaluation(
     await stores.policy.insert_evaluation(
         change_id, stage.value, basis_release=basis_release, job_id=job["id"], release=release
     )
+
+
+async def _in_child_process(call: functools.partial) -> dict:
+    """``call()`` in a spawned child process (a clean interpreter: nothing of this process's threads, pools or
+    sockets is forked), which exits once it has answered."""
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    try:
+        return await asyncio.get_running_loop().run_in_executor(pool, call)
+    finally:
+        await asyncio.to_thread(pool.shutdown, wait=True, cancel_futures=True)
 
 
 def evaluation_job_loop(holder: PolicyHolder):
@@ -90,13 +107,15 @@ async def run_evaluation(db: Database, holder: PolicyHolder, job: asyncpg.Record
             await stores.jobs.fail(job["id"], "superseded: the evaluation is not this job's")
         return
     try:
-        # CPU-bound: off the event loop, which keeps serving requests and events meanwhile.
-        figures = await asyncio.to_thread(
-            evaluate_rows,
-            rows,
-            release=label,
-            corpus_limit=settings.lexicon_eval_corpus_limit,
-            max_entries=settings.lexicon_eval_max_entries,
+        # CPU-bound: in a child process, while the event loop keeps serving requests and events.
+        figures = await _in_child_process(
+            functools.partial(
+                evaluate_rows,
+                rows,
+                release=label,
+                corpus_limit=settings.lexicon_eval_corpus_limit,
+                max_entries=settings.lexicon_eval_max_entries,
+            )
         )
         figures["basis_release"] = release
         version, figures_json, error = figures["lexicon_version"], json.dumps(figures, ensure_ascii=False), None
