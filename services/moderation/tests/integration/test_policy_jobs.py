@@ -4,6 +4,7 @@ label; a lexicon file imported in parts becomes one change whose release is a jo
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import asdict
 from datetime import UTC, datetime
@@ -16,6 +17,7 @@ from moderation.database import Database
 from moderation.decisions.domain import NewPost
 from moderation.decisions.handlers import decide_posts
 from moderation.engine.decide import RoutingRules
+from moderation.evaluation import __main__ as evaluation_main
 from moderation.main import MIGRATIONS
 from moderation.policy import handlers
 from moderation.policy.domain import EvaluationStage
@@ -269,3 +271,21 @@ async def test_every_release_is_evaluated_the_seed_too(world) -> None:
     [seed] = await db.reader().policy.evaluations((await db.reader().policy.release_info())["change_id"])
     assert (seed["stage"], seed["release"], seed["status"]) == ("released", 1, "done")
     assert seed["lexicon_version"].startswith("r1-")
+
+
+@pytest.mark.requirement("MB-12")
+async def test_make_eval_reads_the_lexicon_in_force_of_a_moderation_database(infra: Infra) -> None:
+    """`make eval EVAL_DATABASE_URL=...`: the figures of a database's newest release, as one JSON object."""
+    url = infra.fresh_database()
+    await apply_migrations_async(url, MIGRATIONS)
+    pool = await create_pool(url)
+    try:
+        async with Database(pool).transaction() as stores:
+            await stores.policy.seed_if_empty(ModerationSettings(database_url=url).lexicon_seed_path, {})
+    finally:
+        await pool.close()
+    rows, release = await evaluation_main._from_database(url)
+    figures = evaluation_main.evaluate_rows(rows, release=release, corpus_limit=20)
+    assert figures["lexicon_version"].startswith("r1-") and figures["entries"] == 26
+    assert figures["sentences"] == 60 and figures["recall"]["by_technique"]["as_written"]["recall"] == 1.0
+    assert set(json.loads(json.dumps(figures))) >= {"recall_min", "false_positive_rate", "variants", "seconds"}
