@@ -38,6 +38,8 @@ def test_recall_counts_a_hit_over_the_span_and_lists_the_misses() -> None:
     assert per["separators"]["recall"] == 1.0
     assert per["pinyin"] == {"variants": 1, "caught": 0, "recall": 0.0}
     assert figures["recall_min"] == 0.0
+    assert figures["recall"]["by_action_technique"]["stop"]["pinyin"] == 0.0
+    assert figures["recall"]["by_action"]["stop"] == {"variants": 4, "caught": 3, "recall": 0.75}
     assert "pinyin" in figures["recall"]["techniques_below_goal"]
     assert {"technique": "pinyin", "term": "网络赌博", "written": "xyz", "text": "网络赌博就是xyz，小心。"} in figures[
         "recall"
