@@ -216,6 +216,7 @@ class Lexicon:
         self._exact = _Automaton(exact_patterns, overlapping=False)
         self._sound = _SoundAutomaton(sound_patterns)
         self._disguises = disguises.Disguises(disguised_terms, _latin_readings, self._decompositions)
+        self._has_sound, self._has_disguises = bool(self._sound), bool(self._disguises)  # read per post
         self._written = {form: {f.entry.id for f in forms} for form, forms in exact_patterns.items()}
         self._ordinary = self._ordinary_words(sound_patterns)
         self._pinyin_lengths = LengthTable(self._pinyin)
@@ -263,7 +264,7 @@ class Lexicon:
     def scan(self, text: str) -> list[Hit]:
         folded = text.translate(self._fold_table)
         found = [(form.entry, s, e, form.channel) for forms, s, e in self._exact.find(folded) for form in forms]
-        if self._sound:
+        if self._has_sound:
             candidates = self._sound.find(sounds.encode(folded))
             if candidates:
                 found.extend(self._check_sound(candidates, folded))
@@ -276,7 +277,7 @@ class Lexicon:
                     found.extend(self._scan_initials(folded, start, end))
         else:
             runs = []
-        if self._disguises:
+        if self._has_disguises:
             found.extend((entry, s, e, Channel(kind)) for entry, s, e, kind in self._disguises.find(folded, runs))
         if not found:
             return []
