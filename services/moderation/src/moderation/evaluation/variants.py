@@ -252,30 +252,30 @@ def _forms(
                 "split_every",
                 "".join(f[min(choice, len(f) - 1)] if f else c for c, f in zip(chars, splits, strict=True)),
             )
-    # Characters and initials: at every split point, either way round (毒p, d品), then per-character mixtures.
-    seen_mixed = set()
-    for k in range(1, n):
-        for written in ("".join(chars[:k]) + "".join(initials[k:]), "".join(initials[:k]) + "".join(chars[k:])):
-            seen_mixed.add(written)
-            yield "mixed_initials", written
-    for mask in itertools.product((False, True), repeat=n):
-        if any(mask) and not all(mask):
-            written = "".join(initials[i] if m else chars[i] for i, m in enumerate(mask))
-            if written not in seen_mixed:
-                seen_mixed.add(written)
-                yield "mixed_initials", written
-    # Characters and full pinyin at every split point (毒pin, du品), then per-character mixtures.
-    seen_mixed.clear()
-    for k in range(1, n):
-        for written in ("".join(chars[:k]) + "".join(syllables[k:]), "".join(syllables[:k]) + "".join(chars[k:])):
-            seen_mixed.add(written)
-            yield "mixed_pinyin", written
-    for mask in itertools.product((False, True), repeat=n):
-        if any(mask) and not all(mask):
-            written = "".join(syllables[i] if m else chars[i] for i, m in enumerate(mask))
-            if written not in seen_mixed:
-                seen_mixed.add(written)
-                yield "mixed_pinyin", written
+    # Characters and initials (毒p, d品), then characters and full pinyin (毒pin, du品): at every split point,
+    # either way round, then every per-character mixture.
+    yield from (("mixed_initials", w) for w in _mixtures(chars, initials))
+    yield from (("mixed_pinyin", w) for w in _mixtures(chars, syllables))
+
+
+def _mixtures(chars: list[str], spelled: list[str]) -> Iterator[str]:
+    """The term with some characters spelled (their initials or pinyin): split points first, each once."""
+    n = len(chars)
+    seen: set[str] = set()
+    splits = (
+        written
+        for k in range(1, n)
+        for written in ("".join(chars[:k]) + "".join(spelled[k:]), "".join(spelled[:k]) + "".join(chars[k:]))
+    )
+    masks = (
+        "".join(spelled[i] if m else chars[i] for i, m in enumerate(mask))
+        for mask in itertools.product((False, True), repeat=n)
+        if any(mask) and not all(mask)
+    )
+    for written in itertools.chain(splits, masks):
+        if written not in seen:
+            seen.add(written)
+            yield written
 
 
 def generate(entries: Iterable[object], *, seed: int = SEED, homophones: Homophones | None = None) -> list[Variant]:
