@@ -14,6 +14,9 @@ timeline.celebrity_post_ms      a post by an account with 1,000,000 followers (f
                                 inserted directly) -> seen in a real follower's home timeline through the
                                 gateway (median of CELEBRITY_POSTS); timeline.celebrity_entries_written
                                 counts the entries it cost (0: merged at read time).
+Follows are planted straight into content's database as already delivered (backfilled and notified): planted
+as undelivered, content's reconciler re-announced every one of them (a million FollowStarted events after a
+broker restart), and the bench's recovery figures measured that flood instead of the platform.
 """
 
 from __future__ import annotations
@@ -73,8 +76,8 @@ async def seed_reads(url: str, readers: list[str]) -> None:
                 POSTS_PER_AUTHOR,
             )
             await conn.execute(
-                """INSERT INTO follow (follower_id, followee_id)
-                   SELECT r.id, a.id FROM unnest($1::uuid[]) WITH ORDINALITY AS r(id, i)
+                """INSERT INTO follow (follower_id, followee_id, backfilled_at, notified_at)
+                   SELECT r.id, a.id, now(), now() FROM unnest($1::uuid[]) WITH ORDINALITY AS r(id, i)
                      CROSS JOIN generate_series(0, $2 - 1) k
                      JOIN bench_author a ON a.n = (r.i * 37 + k * 5) % $3""",
                 [uuid.UUID(r) for r in readers],
@@ -112,7 +115,8 @@ async def _fanout_latencies(url: str, flow: Flow) -> list[float]:
     try:
         followers = [uuid.uuid4() for _ in range(FANOUT_FOLLOWERS)]
         await conn.execute(
-            "INSERT INTO follow (follower_id, followee_id) SELECT f, $2 FROM unnest($1::uuid[]) f",
+            """INSERT INTO follow (follower_id, followee_id, backfilled_at, notified_at)
+               SELECT f, $2, now(), now() FROM unnest($1::uuid[]) f""",
             followers,
             uuid.UUID(author.id),
         )
@@ -144,9 +148,9 @@ async def _seed_celebrity(url: str, celebrity: str, follower: str) -> None:
     conn = await asyncpg.connect(url)
     try:
         await conn.execute(
-            """INSERT INTO follow (follower_id, followee_id)
-               SELECT gen_random_uuid(), $1::uuid FROM generate_series(1, $2 - 1)
-               UNION ALL SELECT $3::uuid, $1::uuid""",
+            """INSERT INTO follow (follower_id, followee_id, backfilled_at, notified_at)
+               SELECT gen_random_uuid(), $1::uuid, now(), now() FROM generate_series(1, $2 - 1)
+               UNION ALL SELECT $3::uuid, $1::uuid, now(), now()""",
             uuid.UUID(celebrity),
             CELEBRITY_FOLLOWERS,
             uuid.UUID(follower),
