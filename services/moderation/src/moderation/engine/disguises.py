@@ -35,7 +35,8 @@ class _Node:
     entries: list = field(default_factory=list)
 
 
-def _is_letter(char: str) -> bool:
+def is_letter(char: str) -> bool:
+    """A folded Latin letter."""
     return "a" <= char <= "z"
 
 
@@ -107,7 +108,7 @@ class Disguises:
             if self._units(folded[start:end]) <= self.widest:
                 anchors.update(range(max(0, start - self.widest + 1), start + 1))
         root = self._root.children
-        anchors = {a for a in anchors if a in edges or folded[a] in root or _is_letter(folded[a])}
+        anchors = {a for a in anchors if a in edges or folded[a] in root or is_letter(folded[a])}
         found: dict[tuple, tuple] = {}
         for start in sorted(anchors):
             self._walk(folded, edges, start, found)
@@ -141,10 +142,10 @@ class Disguises:
                 child = node.children.get(composed)
                 if child is not None:
                     stack.append((end, child, True, initials, letters, own + 1, spelled))
-            if _is_letter(char) and (at == start or not _is_letter(folded[at - 1]) or letters):
+            if is_letter(char) and (at == start or not is_letter(folded[at - 1]) or letters):
                 for typed in range(1, self._longest + 1):
                     spelling = folded[at : at + typed]
-                    if len(spelling) < typed or not _is_letter(spelling[-1]):
+                    if len(spelling) < typed or not is_letter(spelling[-1]):
                         break
                     for initial, child in node.spelled.get(spelling, ()):
                         step = (at + typed, child, split, initials or initial, letters + typed)
@@ -167,9 +168,9 @@ class Disguises:
                 return  # initials alone: the initials channel's, which holds them only among Chinese
             # Typed initials end their run of letters (`网络dǔ b` is no mixture inside `网络dǔ bó`), and a
             # mixture wholly in letters must be long enough not to be a word (`dup`).
-            if _is_letter(folded[start]) and start > 0 and _is_letter(folded[start - 1]):
+            if is_letter(folded[start]) and start > 0 and is_letter(folded[start - 1]):
                 return
-            if _is_letter(folded[end - 1]) and end < len(folded) and _is_letter(folded[end]):
+            if is_letter(folded[end - 1]) and end < len(folded) and is_letter(folded[end]):
                 return
             if not own and letters < MIN_LETTERS_ALONE:
                 return

@@ -9,13 +9,12 @@
 - `initials`: terms written as the initials of their syllables: `wldb`.
 
 Terms as written are one automaton over the folded text (leftmost longest: they need no check).
-Homophones and split forms are a second automaton over the text's sound form (`sounds`: one more
-translate and scan), built only from entries whose category is traded under disguise
-(`EVASION_CATEGORIES`), so a lexicon without them pays nothing for it; its candidates are checked
-against the folded text (a split form must be written as it is; a homophone that is itself an
-ordinary word, 病毒 for 冰毒, is no hit). Mixed forms are made for those entries only too. Every
-entry in the sound automaton was measured and lost: each term as written then matched homophones by
-chance (a quarter of the bench's posts) and each such candidate had to be checked.
+Homophones are a second automaton over the text's sound form (`sounds`: one more translate and
+scan), built only from entries whose category is traded under disguise (`EVASION_CATEGORIES`), so a
+lexicon without them pays nothing for it; a candidate that is itself an ordinary word (病毒 for 冰毒)
+is no hit. Split and mixed forms of those entries are read by `disguises`, as a lattice. Every entry
+in the sound automaton was measured and lost: each term as written then matched homophones by chance
+(a quarter of the bench's posts) and each such candidate had to be checked.
 
 The Latin channels run only around Latin letters in the text (most posts have none, so they cost
 nothing there); a hit in them must include the letters the author typed where the form says so and
@@ -159,7 +158,7 @@ class _Form:
 
     entry: Entry
     channel: Channel
-    written: str = ""  # sound automaton: the folded text that must stand there ("" for a homophone)
+    written: str = ""  # the folded term the form writes ("" for a homophone: other characters)
     lengths: tuple[int, ...] = ()  # Latin automaton: the reading letters of each character of `written`
 
 
@@ -295,18 +294,14 @@ class Lexicon:
         return _without_echoes(list(hits.values()))
 
     def _check_sound(self, candidates: list[tuple[list[_Form], int, int]], folded: str) -> list[tuple]:
-        """Sound candidates that stand: split forms as written; homophones that are neither the term as
-        written (the text channel has it) nor an ordinary word."""
+        """Homophones that stand: neither the term as written (the text channel has it) nor an ordinary word."""
         found = []
         for forms, s, e in candidates:
             span = folded[s:e]
+            if span in self._ordinary:
+                continue
             written = self._written.get(span, ())
-            for form in forms:
-                if form.written:
-                    if form.written == span:
-                        found.append((form.entry, s, e, form.channel))
-                elif form.entry.id not in written and span not in self._ordinary:
-                    found.append((form.entry, s, e, Channel.HOMOPHONE))
+            found.extend((f.entry, s, e, Channel.HOMOPHONE) for f in forms if f.entry.id not in written)
         return found
 
     def _windows(self, runs: list[tuple[int, int]], size: int) -> list[tuple[int, int]]:
@@ -382,14 +377,10 @@ def _own_characters(segment: str, unit_at: list[int], start: int, form: _Form) -
     at = start
     for char, length in zip(form.written, form.lengths, strict=True):
         for unit in set(unit_at[at : at + length]):
-            if not _is_letter(segment[unit]) and segment[unit] != char:
+            if not disguises.is_letter(segment[unit]) and segment[unit] != char:
                 return False
         at += length
     return True
-
-
-def _is_letter(char: str) -> bool:
-    return "a" <= char <= "z"
 
 
 def _inside_word(text: str, start: int, end: int) -> bool:
@@ -410,8 +401,7 @@ def _among_latin_words(text: str, start: int, end: int) -> bool:
 
 class _SoundAutomaton:
     """Aho-Corasick over sound forms (`sounds`), reporting overlapping matches as folded-text spans:
-    a candidate rejected later (an ordinary word, a split form written otherwise) must not hide one
-    that overlaps it."""
+    a candidate rejected later (an ordinary word) must not hide one that overlaps it."""
 
     def __init__(self, patterns: dict[bytes, list[_Form]]) -> None:
         self._forms = list(patterns.values())

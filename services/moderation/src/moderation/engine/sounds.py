@@ -1,5 +1,5 @@
 """The sound form of text: what the lexicon's second automaton scans (homophones, 同音字: 冰毒 written
-兵毒, 迷药 written 米药; and split forms, checked against the folded text afterwards).
+兵毒, 迷药 written 米药, checked against the folded text afterwards).
 
 Each folded character becomes two bytes: a Han character (or a digit, read as its numeral) the code of
 its toneless syllable (the first reading of pypinyin's character table), a Latin letter a code of its
