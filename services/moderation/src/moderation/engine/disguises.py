@@ -1,4 +1,4 @@
-"""Terms written with some characters disguised, in any combination (issue 16): a character written as
+"""Terms written with some characters disguised, in any combination (issue 16; MB-12.2, BJ-10): a character written as
 its components (拆字, `出售木仓支`, or every one of them, `亻弋力八钅艮彳亍上下` for 代办银行卡), as its
 pinyin, or as its initial (`买m枪z`, `m卖q支`, `d品`), the others as they are.
 
